@@ -1,0 +1,65 @@
+# hao — build, run, test, benchmark. See README.md.
+#   make run    install what is missing, build, serve on 127.0.0.1:8080 with ./data
+#   make test   install what is missing, build, run every test (also under ASan+UBSan)
+#   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
+
+CC      ?= cc
+PKGS    := libh2o-evloop md4c sqlite3 libsodium jansson openssl
+CSTD    := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+SRC     := $(sort $(wildcard src/*/*.c))
+MAIN    := src/main.c
+OBJ     := $(SRC:src/%.c=build/obj/%.o)
+ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o)
+UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all deps run test test-unit test-http bench clean format
+all: build/hao
+
+deps:
+	@scripts/deps.sh build
+
+build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+
+build/hao: $(OBJ) $(MAIN)
+	$(CC) $(ALL_CFLAGS) $(MAIN) $(OBJ) $(LIBS) -o $@
+
+build/hao-asan: $(ASAN_OBJ) $(MAIN)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $(MAIN) $(ASAN_OBJ) $(LIBS) -o $@
+
+build/tests/%: tests/unit/%.c $(ASAN_OBJ)
+	@mkdir -p build/tests
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) $(LIBS) -lcmocka -o $@
+
+run:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory build/hao
+	build/hao serve --data ./data --listen 127.0.0.1:8080
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory build/hao build/hao-asan $(UNIT_BIN)
+	@scripts/test.sh
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build/hao
+	@bench/run.sh
+
+format:
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c
+
+clean:
+	rm -rf build

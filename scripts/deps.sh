@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages hao needs to build, test or benchmark, when missing.
+# Usage: scripts/deps.sh build|test|bench   (each set includes the one before)
+# Runs apt-get only for packages that are not installed yet, so it is quick
+# and quiet on a machine that already has everything.
+set -eu
+want="$1"
+build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev
+       libsodium-dev libjansson-dev"
+test="$build clang libclang-rt-14-dev libcmocka-dev nodejs npm chromium curl"
+bench="$test wrk nginx"
+case "$want" in
+  build) pkgs=$build ;;
+  test) pkgs=$test ;;
+  bench) pkgs=$bench ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null || true
+$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Runs every test: unit tests (ASan+UBSan), HTTP tests against the release
+# and the ASan build, and the browser test. Prints one closing line
+# "N passed, N failed" and exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0; failed=0; failures=()
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# LeakSanitizer needs ptrace-like access that some sandboxes deny; detect once.
+if ! echo 'int main(void){return 0;}' | cc -x c -fsanitize=address -o build/lsan-probe - 2>/dev/null || ! build/lsan-probe 2>/dev/null; then
+  export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1
+fi
+
+run() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed+1)); else failed=$((failed+1)); failures+=("$name"); fi
+}
+
+for t in build/tests/test_*; do
+  [ -x "$t" ] || continue
+  run "unit $(basename "$t")" "$t"
+done
+
+if ls tests/http/*.test.mjs >/dev/null 2>&1; then
+  run "http (release build)" env HAO_BIN=build/hao node --test --test-concurrency=2 tests/http/
+  run "http (ASan+UBSan build)" env HAO_BIN=build/hao-asan node --test --test-concurrency=2 tests/http/
+fi
+
+if [ -f tests/browser/package.json ]; then
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    (cd tests/browser && npm install --no-audit --no-fund --silent) || true
+  fi
+  run "browser" env HAO_BIN=build/hao node --test tests/browser/
+fi
+
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,59 @@
+/*
+ * buf.h — growable byte buffers with a size cap, and the escaping writers.
+ *
+ * Every piece of output hao builds (HTML pages, JSON, XML feeds, SQL-free log
+ * lines) goes through a buf_t. A buffer owns its heap memory; buf_free()
+ * releases it. Each buffer has a cap (curl's dynbuf idea): appending past it
+ * sets buf->err and further appends are ignored, so a runaway render fails
+ * cleanly instead of eating memory. Out-of-memory aborts (there is no sane
+ * recovery in a server thread).
+ *
+ * Escaping is the default: buf_html() escapes for text and attribute values,
+ * buf_url() percent-encodes a path segment or query value, buf_json_str()
+ * writes a JSON string literal, buf_xml() escapes for XML. Only buf_lit()
+ * (string literals, checked by the macro) and buf_raw() (bytes the caller
+ * vouches for, e.g. md4c output) write unescaped.
+ */
+#ifndef HAO_BUF_H
+#define HAO_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *p;      /* NUL-terminated when len > 0 or after buf_cstr() */
+    size_t len;
+    size_t cap;   /* allocated bytes */
+    size_t max;   /* hard cap on len; 0 means the default (64 MiB) */
+    int err;      /* set once the cap was hit */
+} buf_t;
+
+#define BUF_INIT {NULL, 0, 0, 0, 0}
+#define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void buf_init(buf_t *b, size_t max);
+void buf_free(buf_t *b);
+void buf_reset(buf_t *b);                    /* len = 0, keeps memory */
+const char *buf_cstr(buf_t *b);              /* always a valid C string */
+/* Take ownership of the bytes (caller frees with free()); buffer is reset. */
+char *buf_steal(buf_t *b, size_t *len);
+
+/* Raw appends: the caller vouches the bytes are safe in the output context. */
+void buf_raw(buf_t *b, const void *p, size_t n);
+void buf_rawz(buf_t *b, const char *s);
+#define buf_lit(b, s) buf_raw((b), "" s "", sizeof(s) - 1)
+void buf_ch(buf_t *b, char c);
+void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
+void buf_int(buf_t *b, long long v);
+
+/* Escaping writers. */
+void buf_html(buf_t *b, const char *s, size_t n);   /* & < > " ' */
+void buf_htmlz(buf_t *b, const char *s);
+void buf_xml(buf_t *b, const char *s, size_t n);    /* as html, and drops chars XML 1.0 forbids */
+void buf_url(buf_t *b, const char *s, size_t n);    /* percent-encode all but unreserved */
+void buf_json_str(buf_t *b, const char *s, size_t n); /* with the quotes */
+void buf_json_strz(buf_t *b, const char *s);
+
+#endif

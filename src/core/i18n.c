@@ -1,0 +1,136 @@
+/*
+ * i18n.c — the UI string table. See i18n.h.
+ *
+ * One section per module; keep keys "module.what". Lookup is a linear scan
+ * done at most a few dozen times per rendered page, and rendered pages are
+ * cached, so a hash table would buy nothing measurable.
+ */
+#include "core/i18n.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *key, *zh, *en;
+} entry_t;
+
+static const entry_t table[] = {
+    /* errors (router, every module) */
+    {"err.not_found", "找不到这个页面。", "There is no such page."},
+    {"err.method", "这个地址不接受这种请求方法。", "This address does not accept that request method."},
+    {"err.bad_path", "地址中有无法解码的字符。", "The address contains characters that cannot be decoded."},
+    {"err.too_large", "提交的内容太大。", "The request body is too large."},
+    {"err.bad_token", "访问令牌无效或已过期。", "The access token is invalid or has expired."},
+    {"err.login_required", "请先登录。", "Please log in first."},
+    {"err.forbidden", "你没有权限这样做。", "You are not allowed to do that."},
+    {"err.csrf", "表单已过期或来源不对,请刷新页面后重试。", "The form expired or came from elsewhere; reload the page and try again."},
+    {"err.bad_form", "表单内容格式不对。", "The form data is malformed."},
+    {"err.bad_json", "请求体不是有效的 JSON 对象。", "The request body is not a valid JSON object."},
+    {"err.internal", "服务器出错了,请稍后再试。", "Something went wrong on the server; please try again later."},
+    {"err.title", "出错了", "Error"},
+
+    /* layout */
+    {"site.home", "首页", "Home"},
+    {"site.search", "搜索", "Search"},
+    {"site.search_placeholder", "搜索作品", "Search works"},
+    {"site.login", "登录", "Log in"},
+    {"site.logout", "退出", "Log out"},
+    {"site.register", "注册", "Sign up"},
+    {"site.studio", "创作中心", "Studio"},
+    {"site.about", "关于与联系", "About & contact"},
+    {"site.notice", "侵权投诉", "Copyright notice"},
+    {"site.feed", "订阅", "Feed"},
+    {"site.lang_switch", "English", "中文"},
+    {"site.skip", "跳到正文", "Skip to content"},
+
+    /* reader pages */
+    {"pages.latest", "最新作品", "Latest works"},
+    {"pages.empty", "这里还没有作品。", "No works here yet."},
+    {"pages.older", "更早的作品", "Older works"},
+    {"pages.newer", "较新的作品", "Newer works"},
+    {"pages.by", "作者", "By"},
+    {"pages.published", "发布于", "Published"},
+    {"pages.views", "阅读", "views"},
+    {"pages.tags", "标签", "Tags"},
+    {"pages.works_by", "的作品", "'s works"},
+    {"pages.tagged", "标签:", "Tagged: "},
+    {"pages.declaration", "作品声明", "Creator declaration"},
+    {"pages.read_more", "阅读全文", "Read more"},
+
+    /* accounts */
+    {"account.handle", "用户名", "Handle"},
+    {"account.display_name", "显示名称", "Display name"},
+    {"account.password", "密码", "Password"},
+    {"account.password2", "再输入一次密码", "Password again"},
+    {"account.login_title", "登录", "Log in"},
+    {"account.register_title", "注册", "Sign up"},
+    {"account.setup_title", "创建管理员账号", "Create the administrator account"},
+
+    /* works, studio, editor */
+    {"work.title", "标题", "Title"},
+    {"work.body", "正文(Markdown)", "Body (Markdown)"},
+    {"work.tags", "标签(用逗号分隔)", "Tags (comma-separated)"},
+    {"work.declaration", "作品声明", "Declaration"},
+    {"work.decl_none", "不添加声明", "No declaration"},
+    {"work.save", "保存草稿", "Save draft"},
+    {"work.publish", "发布", "Publish"},
+    {"work.unpublish", "撤回为草稿", "Unpublish"},
+    {"work.delete", "删除", "Delete"},
+    {"work.preview", "预览", "Preview"},
+    {"work.new", "写新作品", "New work"},
+    {"work.edit", "编辑", "Edit"},
+    {"work.status.draft", "草稿", "Draft"},
+    {"work.status.published", "已发布", "Published"},
+    {"work.status.taken_down", "已被移除", "Taken down"},
+    {"work.revisions", "修订历史", "Revisions"},
+    {"work.my_works", "我的作品", "My works"},
+    {"work.saved", "已保存", "Saved"},
+    {"work.autosaved", "已自动保存", "Autosaved"},
+    {"work.err.title_empty", "标题不能为空。", "The title must not be empty."},
+    {"work.err.title_long", "标题不能超过 100 个字。", "The title must be at most 100 characters."},
+    {"work.err.title_bad", "标题只能是一行文字,不能包含控制字符。", "The title must be one line of text without control characters."},
+    {"work.err.body_long", "正文太长(最多 200,000 字节)。", "The body is too long (at most 200,000 bytes)."},
+    {"work.err.body_bad", "正文不是有效的 UTF-8 文本。", "The body is not valid UTF-8 text."},
+    {"work.err.declaration", "未知的作品声明。", "Unknown declaration."},
+    {"work.err.tags", "标签最多 10 个,每个不超过 30 个字,不能包含逗号、斜杠或控制字符。", "At most 10 tags, each up to 30 characters, without commas, slashes or control characters."},
+    {"work.err.not_found", "找不到这篇作品。", "There is no such work."},
+    {"work.err.not_yours", "这不是你的作品。", "This work is not yours."},
+    {"work.err.gone", "该作品已根据权利人通知被移除。", "This work was removed following a rights-holder notice."},
+    {"work.err.empty", "正文不能为空才能发布。", "A work needs a body before it can be published."},
+};
+
+const char *T(lang_t lang, const char *key)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (strcmp(table[i].key, key) == 0) {
+            const char *s = lang == LANG_EN ? table[i].en : table[i].zh;
+            if (!s || !*s)
+                s = lang == LANG_EN ? table[i].zh : table[i].en;
+            return s;
+        }
+    }
+    return key;
+}
+
+lang_t i18n_from_accept(const char *al)
+{
+    if (!al)
+        return LANG_ZH;
+    /* The first listed language of the two we have wins; q-values are rarely
+     * used to reorder in practice, and the reader can switch by link. */
+    for (const char *p = al; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if ((p[0] == 'z' || p[0] == 'Z') && (p[1] == 'h' || p[1] == 'H'))
+            return LANG_ZH;
+        if ((p[0] == 'e' || p[0] == 'E') && (p[1] == 'n' || p[1] == 'N'))
+            return LANG_EN;
+        while (*p && *p != ',')
+            p++;
+    }
+    return LANG_ZH;
+}
+
+const char *i18n_code(lang_t lang)
+{
+    return lang == LANG_EN ? "en" : "zh-CN";
+}

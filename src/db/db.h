@@ -1,0 +1,77 @@
+/*
+ * db.h — the storage interface every module talks to.
+ *
+ * A thin wrapper in Fossil's shape: prepare a statement from portable SQL with
+ * named parameters (":name"), bind, step, read columns, done. The SQLite
+ * implementation is db_sqlite.c; a PostgreSQL implementation provides the same
+ * functions (translating ":name" to "$n") so modules are not rewritten.
+ *
+ * Ownership and threads: a db_t is one connection and belongs to one thread
+ * (each event loop and each CLI command opens its own). Statements come from a
+ * per-connection cache keyed by the SQL text; db_done() returns a statement to
+ * the cache, so callers never finalize. Strings returned by db_col_text() live
+ * until the next db_step()/db_done() on that statement: copy what must outlive it.
+ *
+ * Errors: db_step() returns DB_ROW, DB_DONE, DB_CONSTRAINT (a UNIQUE, CHECK or
+ * foreign key refused the write: usually a user error) or DB_ERROR (logged to
+ * stderr with the SQL). Binding an unknown parameter name is a programming
+ * error and aborts, so typos surface in the first test.
+ *
+ * Portable SQL rules: INTEGER unix-second timestamps, TEXT ids, no SQLite-only
+ * functions in module queries; "INSERT ... ON CONFLICT DO ..." and
+ * "RETURNING" are fine (both engines have them).
+ */
+#ifndef HAO_DB_H
+#define HAO_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+typedef struct db db_t;
+typedef struct db_stmt db_stmt_t;
+
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
+
+/* Open (creating if needed) the database in data directory DIR, apply pending
+ * migrations when migrate is set, and return it in *out. On failure returns -1
+ * with a sentence in err. */
+int db_open(const char *dir, int migrate, db_t **out, buf_t *err);
+void db_close(db_t *db);
+/* The file path of the main database (for backup/check messages). */
+const char *db_path(db_t *db);
+
+db_stmt_t *db_prepare(db_t *db, const char *sql);
+void db_bind_text(db_stmt_t *st, const char *name, const char *v);          /* NULL binds NULL */
+void db_bind_textn(db_stmt_t *st, const char *name, const char *v, size_t n);
+void db_bind_int(db_stmt_t *st, const char *name, int64_t v);
+void db_bind_null(db_stmt_t *st, const char *name);
+int db_step(db_stmt_t *st);
+int64_t db_col_int(db_stmt_t *st, int col);
+const char *db_col_text(db_stmt_t *st, int col); /* "" for NULL */
+size_t db_col_len(db_stmt_t *st, int col);
+int db_col_is_null(db_stmt_t *st, int col);
+void db_done(db_stmt_t *st);
+
+/* One-shot helpers: run SQL with no parameters. */
+int db_exec(db_t *db, const char *sql);
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE) so a
+ * read-then-write transaction cannot fail half way on a lock upgrade. */
+int db_begin(db_t *db);
+int db_commit(db_t *db);
+void db_rollback(db_t *db);
+int64_t db_changes(db_t *db);
+
+/* A site setting (settings table) or def when unset. The result is malloc'ed. */
+char *db_setting(db_t *db, const char *key, const char *def);
+int db_set_setting(db_t *db, const char *key, const char *value);
+
+/* Consistent online snapshot of the database into file OUT (SQLite backup API
+ * or VACUUM INTO). Returns 0 or -1 with err. */
+int db_backup(db_t *db, const char *out, buf_t *err);
+/* Integrity check; appends problems to report. Returns 0 if clean. */
+int db_check(db_t *db, buf_t *report);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * cache.c — see cache.h.
+ *
+ * The page cache is direct-mapped (a slot per key hash): a colliding key
+ * simply replaces the older page. That bounds memory without an LRU list
+ * and costs one hash and one compare per lookup.
+ */
+#include "http/cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/server.h"
+
+#define CACHE_SLOTS 4096
+#define CACHE_MAX_BODY (512 * 1024) /* larger pages are not worth pinning */
+#define VIEW_SLOTS 1024
+
+typedef struct {
+    uint64_t generation;
+    char *key;
+    size_t keylen;
+    cached_page_t page;
+} slot_t;
+
+struct page_cache {
+    slot_t slots[CACHE_SLOTS];
+};
+
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+page_cache_t *cache_create(void)
+{
+    page_cache_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        abort();
+    return c;
+}
+
+static void slot_clear(slot_t *s)
+{
+    free(s->key);
+    free(s->page.body);
+    free(s->page.view_id);
+    memset(s, 0, sizeof(*s));
+}
+
+void cache_destroy(page_cache_t *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        slot_clear(&c->slots[i]);
+    free(c);
+}
+
+const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen)
+{
+    slot_t *s = &c->slots[fnv(key, keylen) % CACHE_SLOTS];
+    if (!s->key || s->keylen != keylen || memcmp(s->key, key, keylen) != 0)
+        return NULL;
+    if (s->generation != atomic_load(&server_state.generation))
+        return NULL;
+    return &s->page;
+}
+
+void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
+               const char *body, size_t len, const char *view_id)
+{
+    if (len > CACHE_MAX_BODY)
+        return;
+    uint64_t h = fnv(key, keylen);
+    slot_t *s = &c->slots[h % CACHE_SLOTS];
+    slot_clear(s);
+    s->generation = atomic_load(&server_state.generation);
+    s->key = malloc(keylen + 1);
+    s->page.body = malloc(len ? len : 1);
+    if (!s->key || !s->page.body)
+        abort();
+    memcpy(s->key, key, keylen);
+    s->key[keylen] = 0;
+    s->keylen = keylen;
+    memcpy(s->page.body, body, len);
+    s->page.len = len;
+    s->page.status = status;
+    s->page.content_type = content_type;
+    s->page.view_id = view_id ? strdup(view_id) : NULL;
+    snprintf(s->page.etag, sizeof s->page.etag, "\"%016llx\"", (unsigned long long)(fnv(body, len) ^ h));
+}
+
+typedef struct {
+    char id[24];
+    int64_t n;
+} view_slot_t;
+
+struct view_counter {
+    view_slot_t slots[VIEW_SLOTS];
+    int used;
+};
+
+view_counter_t *views_create(void)
+{
+    view_counter_t *v = calloc(1, sizeof(*v));
+    if (!v)
+        abort();
+    return v;
+}
+
+void views_destroy(view_counter_t *v)
+{
+    free(v);
+}
+
+void views_add(loop_ctx_t *lc, const char *work_id)
+{
+    view_counter_t *v = lc->views;
+    size_t n = strlen(work_id);
+    if (n == 0 || n >= sizeof v->slots[0].id)
+        return;
+    if (v->used >= VIEW_SLOTS / 2)
+        views_flush(lc);
+    size_t i = fnv(work_id, n) % VIEW_SLOTS;
+    for (;;) {
+        view_slot_t *s = &v->slots[i];
+        if (s->id[0] == 0) {
+            memcpy(s->id, work_id, n + 1);
+            s->n = 1;
+            v->used++;
+            return;
+        }
+        if (strcmp(s->id, work_id) == 0) {
+            s->n++;
+            return;
+        }
+        i = (i + 1) % VIEW_SLOTS;
+    }
+}
+
+void views_flush(loop_ctx_t *lc)
+{
+    view_counter_t *v = lc->views;
+    if (!v || v->used == 0)
+        return;
+    if (db_begin(lc->db) < 0)
+        return; /* keep the counts; try again on the next tick */
+    for (int i = 0; i < VIEW_SLOTS; i++) {
+        view_slot_t *s = &v->slots[i];
+        if (!s->id[0])
+            continue;
+        db_stmt_t *st = db_prepare(lc->db, "UPDATE works SET views = views + :n WHERE id = :id");
+        db_bind_int(st, ":n", s->n);
+        db_bind_text(st, ":id", s->id);
+        db_step(st);
+        db_done(st);
+    }
+    if (db_commit(lc->db) < 0) {
+        db_rollback(lc->db);
+        return;
+    }
+    memset(v->slots, 0, sizeof v->slots);
+    v->used = 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * cache.h — per-loop rendered-page cache and view counters.
+ *
+ * Page cache: anonymous GET responses of routes marked RT_CACHE are kept per
+ * loop thread, keyed by path+query and language, tagged with the global
+ * content generation (server_state.generation). Any write that changes what
+ * pages show calls server_content_changed(), which makes every entry stale at
+ * once; the next request renders afresh. No locks: each loop owns its cache.
+ * This is how a dynamic page is served as fast as a static file.
+ *
+ * View counters: a read adds one to a per-loop in-memory counter; each loop
+ * flushes its counters to the database once a second in one transaction, so
+ * counting never serialises readers on the database write lock.
+ */
+#ifndef HAO_CACHE_H
+#define HAO_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+typedef struct page_cache page_cache_t;
+typedef struct view_counter view_counter_t;
+
+typedef struct {
+    int status;
+    const char *content_type; /* static string */
+    char *body;
+    size_t len;
+    char etag[24];
+    char *view_id; /* work id whose view counter a hit increments, or NULL */
+} cached_page_t;
+
+page_cache_t *cache_create(void);
+void cache_destroy(page_cache_t *c);
+/* The fresh entry for key, or NULL. Valid until the next cache_put on this loop. */
+const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
+/* Store a copy of body under key for the current generation. */
+void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
+               const char *body, size_t len, const char *view_id);
+
+view_counter_t *views_create(void);
+void views_destroy(view_counter_t *v);
+void views_add(loop_ctx_t *lc, const char *work_id);
+/* Write this loop's pending counts to the database (loop thread only). */
+void views_flush(loop_ctx_t *lc);
+
+#endif

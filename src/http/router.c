@@ -1,0 +1,663 @@
+/*
+ * router.c — route matching, admission checks, the page cache front, and
+ * the access log. See router.h.
+ */
+#include "http/router.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/text.h"
+#include "http/cache.h"
+#include "http/pool.h"
+#include "http/server.h"
+#include "site/account.h"
+#include "site/layout.h"
+
+/* Extra per-request state the router keeps beside hreq_t. */
+typedef struct {
+    hreq_t r;
+    form_t form;
+    int form_parsed;
+    char *csrf;
+    int cacheable;
+    char *cache_key;
+    size_t cache_keylen;
+    char *view_id;
+} rq_ext_t;
+
+static int inflight_count[64];
+
+int router_inflight(loop_ctx_t *lc)
+{
+    return inflight_count[lc->index] + pool_pending(lc);
+}
+
+size_t router_max_body(void)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < routes_count; i++)
+        if (routes[i].body_max > m)
+            m = routes[i].body_max;
+    return m ? m : 1;
+}
+
+uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* ---- request helpers ---- */
+
+void *rq_alloc(hreq_t *r, size_t n)
+{
+    return h2o_mem_alloc_pool(&r->h->pool, n ? n : 1);
+}
+
+char *rq_strndup(hreq_t *r, const char *s, size_t n)
+{
+    char *p = rq_alloc(r, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *rq_strdup(hreq_t *r, const char *s)
+{
+    return rq_strndup(r, s, strlen(s));
+}
+
+const char *rq_param(hreq_t *r, int i)
+{
+    return i < r->nparams ? r->params[i] : "";
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decode s[0..n) (and '+' as space when plus is set) into a
+ * request-scoped string; NULL if malformed or not valid UTF-8 text. */
+static char *pct_decode(hreq_t *r, const char *s, size_t n, int plus)
+{
+    char *out = rq_alloc(r, n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi, lo;
+            if (i + 2 >= n)
+                return NULL;
+            hi = hexval((unsigned char)s[i + 1]);
+            lo = hexval((unsigned char)s[i + 2]);
+            if (hi < 0 || lo < 0)
+                return NULL;
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (plus && s[i] == '+') {
+            out[o++] = ' ';
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = 0;
+    if (!text_valid(out, o))
+        return NULL;
+    return out;
+}
+
+/* Iterate k=v pairs in s[0..n), decoding both. Returns 0, or -1 if malformed. */
+static int parse_pairs(hreq_t *r, const char *s, size_t n, form_t *f)
+{
+    int cap = 0;
+    f->n = 0;
+    f->names = f->values = NULL;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '&')
+            j++;
+        if (j > i) {
+            const char *eq = memchr(s + i, '=', j - i);
+            size_t kl = eq ? (size_t)(eq - (s + i)) : j - i;
+            char *k = pct_decode(r, s + i, kl, 1);
+            char *v = eq ? pct_decode(r, eq + 1, (size_t)(s + j - eq - 1), 1) : rq_strdup(r, "");
+            if (!k || !v)
+                return -1;
+            if (f->n == cap) {
+                int ncap = cap ? cap * 2 : 16;
+                if (ncap > 1024)
+                    return -1; /* more fields than any form of ours has */
+                char **nn = rq_alloc(r, sizeof(char *) * (size_t)ncap);
+                char **nv = rq_alloc(r, sizeof(char *) * (size_t)ncap);
+                if (f->n) {
+                    memcpy(nn, f->names, sizeof(char *) * (size_t)f->n);
+                    memcpy(nv, f->values, sizeof(char *) * (size_t)f->n);
+                }
+                f->names = nn, f->values = nv, cap = ncap;
+            }
+            f->names[f->n] = k;
+            f->values[f->n] = v;
+            f->n++;
+        }
+        i = j + 1;
+    }
+    return 0;
+}
+
+const char *form_get(const form_t *f, const char *name)
+{
+    for (int i = 0; i < f->n; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return f->values[i];
+    return NULL;
+}
+
+const char *rq_query(hreq_t *r, const char *name)
+{
+    h2o_req_t *h = r->h;
+    if (h->query_at == SIZE_MAX)
+        return NULL;
+    form_t f;
+    const char *q = h->path.base + h->query_at + 1;
+    size_t qn = h->path.len - h->query_at - 1;
+    if (parse_pairs(r, q, qn, &f) < 0)
+        return NULL;
+    return form_get(&f, name);
+}
+
+const char *rq_header(hreq_t *r, const char *name)
+{
+    ssize_t i = h2o_find_header_by_str(&r->h->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    h2o_iovec_t v = r->h->headers.entries[i].value;
+    return rq_strndup(r, v.base, v.len);
+}
+
+const char *rq_cookie(hreq_t *r, const char *name)
+{
+    size_t nl = strlen(name);
+    for (ssize_t i = -1; (i = h2o_find_header(&r->h->headers, H2O_TOKEN_COOKIE, i)) != -1;) {
+        h2o_iovec_t v = r->h->headers.entries[i].value;
+        const char *p = v.base, *e = v.base + v.len;
+        while (p < e) {
+            while (p < e && (*p == ' ' || *p == ';'))
+                p++;
+            const char *ke = p;
+            while (ke < e && *ke != '=' && *ke != ';')
+                ke++;
+            const char *ve = ke;
+            while (ve < e && *ve != ';')
+                ve++;
+            if ((size_t)(ke - p) == nl && memcmp(p, name, nl) == 0 && ke < e && *ke == '=')
+                return rq_strndup(r, ke + 1, (size_t)(ve - ke - 1));
+            p = ve;
+        }
+    }
+    return NULL;
+}
+
+const char *rq_body(hreq_t *r, size_t *len)
+{
+    *len = r->h->entity.len;
+    return r->h->entity.base ? r->h->entity.base : "";
+}
+
+const char *rq_peer(hreq_t *r)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = r->h->conn->callbacks->get_peername(r->h->conn, (void *)&ss);
+    char *out = rq_alloc(r, NI_MAXHOST);
+    if (sl == 0 || getnameinfo((void *)&ss, sl, out, NI_MAXHOST, NULL, 0, NI_NUMERICHOST) != 0)
+        strcpy(out, "?");
+    return out;
+}
+
+int rq_is_head(hreq_t *r)
+{
+    return h2o_memis(r->h->method.base, r->h->method.len, H2O_STRLIT("HEAD"));
+}
+
+int rq_form(hreq_t *r, form_t *f)
+{
+    rq_ext_t *x = (rq_ext_t *)r;
+    if (x->form_parsed) {
+        *f = x->form;
+        return x->form_parsed > 0 ? 0 : -1;
+    }
+    size_t n;
+    const char *b = rq_body(r, &n);
+    if (parse_pairs(r, b, n, &x->form) < 0) {
+        x->form_parsed = -1;
+        return -1;
+    }
+    x->form_parsed = 1;
+    *f = x->form;
+    return 0;
+}
+
+/* ---- responses ---- */
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 451: return "Unavailable For Legal Reasons";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "OK";
+    }
+}
+
+void rs_header(hreq_t *r, const char *name, const char *value)
+{
+    h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, name, strlen(name), 1, NULL, value, strlen(value));
+}
+
+void rs_cookie(hreq_t *r, const char *name, const char *value, long max_age, int http_only)
+{
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "%s=%s; Path=/; SameSite=Lax", name, value);
+    if (max_age >= 0)
+        buf_printf(&b, "; Max-Age=%ld", max_age);
+    if (http_only)
+        buf_lit(&b, "; HttpOnly");
+    /* Behind TLS (directly or via a proxy that says so), cookies are Secure. */
+    if (r->h->scheme == &H2O_URL_SCHEME_HTTPS) {
+        buf_lit(&b, "; Secure");
+    } else {
+        const char *xf = rq_header(r, "x-forwarded-proto");
+        if (xf && strcmp(xf, "https") == 0)
+            buf_lit(&b, "; Secure");
+    }
+    rs_header(r, "set-cookie", buf_cstr(&b));
+    buf_free(&b);
+}
+
+static void log_line(hreq_t *r, int status, size_t len)
+{
+    loop_ctx_t *lc = r->loop;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char ts[32];
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    h2o_req_t *h = r->h;
+    size_t pl = h->path.len > 512 ? 512 : h->path.len;
+    buf_printf(&lc->log, "%s %s %.*s ", ts, rq_peer(r), (int)h->method.len, h->method.base);
+    /* The path is client data: keep the log line one line. */
+    for (size_t i = 0; i < pl; i++) {
+        unsigned char c = (unsigned char)h->path.base[i];
+        if (c < 0x20 || c == 0x7f || c == ' ')
+            buf_printf(&lc->log, "%%%02X", c);
+        else
+            buf_ch(&lc->log, (char)c);
+    }
+    buf_printf(&lc->log, " %d %zu %.3fms\n", status, len, (double)(now_ns() - r->start_ns) / 1e6);
+    if (lc->log.len > 64 * 1024)
+        router_log_flush(lc);
+}
+
+void router_log_flush(loop_ctx_t *lc)
+{
+    size_t off = 0;
+    while (off < lc->log.len) {
+        ssize_t w = write(1, lc->log.p + off, lc->log.len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    buf_reset(&lc->log);
+}
+
+static void security_headers(hreq_t *r)
+{
+    h2o_req_t *h = r->h;
+    h2o_add_header_by_str(&h->pool, &h->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
+                          H2O_STRLIT("default-src 'self'; img-src 'self' blob:; media-src 'self'; object-src 'none'; "
+                                     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"));
+    h2o_add_header_by_str(&h->pool, &h->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
+                          H2O_STRLIT("nosniff"));
+    h2o_add_header_by_str(&h->pool, &h->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
+                          H2O_STRLIT("same-origin"));
+}
+
+void rs_send(hreq_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    rq_ext_t *x = (rq_ext_t *)r;
+    h2o_req_t *h = r->h;
+    if (r->answered) {
+        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
+        return;
+    }
+    r->answered = 1;
+    inflight_count[r->loop->index]--;
+    h->res.status = status;
+    h->res.reason = reason(status);
+    if (content_type)
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    security_headers(r);
+    if (x->cacheable && status == 200 && !r->user.id) {
+        cache_put(r->loop->cache, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id);
+        const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
+        if (p)
+            h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
+    }
+    if (h2o_find_header(&h->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) == -1)
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
+    log_line(r, status, len);
+    h->res.content_length = len;
+    if (rq_is_head(r))
+        len = 0;
+    h2o_send_inline(h, len ? body : "", len);
+}
+
+void rs_html(hreq_t *r, int status, buf_t *body)
+{
+    rs_send(r, status, "text/html; charset=utf-8", buf_cstr(body), body->len);
+}
+
+void rs_json(hreq_t *r, int status, buf_t *body)
+{
+    rs_send(r, status, "application/json; charset=utf-8", buf_cstr(body), body->len);
+}
+
+void rs_redirect(hreq_t *r, int status, const char *location)
+{
+    rs_header(r, "location", location);
+    rs_send(r, status, "text/plain; charset=utf-8", "", 0);
+}
+
+void rs_no_content(hreq_t *r)
+{
+    rs_send(r, 204, NULL, "", 0);
+}
+
+void rs_error_extra(hreq_t *r, int status, const char *code, const char *message, const char *extra_json)
+{
+    buf_t b = BUF_INIT;
+    if (!r->route || (r->route->flags & RT_API)) {
+        buf_lit(&b, "{\"error\":{\"code\":");
+        buf_json_strz(&b, code);
+        buf_lit(&b, ",\"message\":");
+        buf_json_strz(&b, message);
+        if (extra_json) {
+            buf_ch(&b, ',');
+            buf_rawz(&b, extra_json);
+        }
+        buf_lit(&b, "}}");
+        rs_json(r, status, &b);
+    } else {
+        page_error(r, status, message, &b);
+        rs_html(r, status, &b);
+    }
+    buf_free(&b);
+}
+
+void rs_error(hreq_t *r, int status, const char *code, const char *message)
+{
+    rs_error_extra(r, status, code, message, NULL);
+}
+
+/* ---- CSRF ---- */
+
+const char *csrf_token(hreq_t *r)
+{
+    rq_ext_t *x = (rq_ext_t *)r;
+    if (x->csrf)
+        return x->csrf;
+    /* Bound to the session when logged in, else to a random pre-session
+     * cookie; an HMAC under the site secret, so a token can't be minted by
+     * someone who can only set cookies. */
+    const char *basis = r->user.session_hash[0] ? r->user.session_hash : rq_cookie(r, "hao_csrf");
+    if (!basis || strlen(basis) < 16 || strlen(basis) > 128) {
+        unsigned char rnd[16];
+        char hex[33];
+        randombytes_buf(rnd, sizeof rnd);
+        sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+        basis = rq_strdup(r, hex);
+        rs_cookie(r, "hao_csrf", basis, -1, 1);
+    }
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, (const unsigned char *)basis, strlen(basis), server_state.secret);
+    char *hex = rq_alloc(r, 33);
+    sodium_bin2hex(hex, 33, mac, 16);
+    x->csrf = hex;
+    return hex;
+}
+
+/* Same-origin check: an Origin (or Referer) header, when present, must name
+ * this host. Browsers send Origin on every cross-site POST. */
+static int same_origin(hreq_t *r)
+{
+    const char *o = rq_header(r, "origin");
+    if (!o)
+        o = rq_header(r, "referer");
+    if (!o || strcmp(o, "null") == 0)
+        return o == NULL;
+    const char *p = strstr(o, "://");
+    if (!p)
+        return 0;
+    p += 3;
+    size_t hl = strcspn(p, "/");
+    h2o_iovec_t host = r->h->authority;
+    return hl == host.len && memcmp(p, host.base, hl) == 0;
+}
+
+static int csrf_ok(hreq_t *r)
+{
+    if (!same_origin(r))
+        return 0;
+    form_t f;
+    if (rq_form(r, &f) < 0)
+        return 0;
+    const char *got = form_get(&f, "csrf");
+    const char *want = csrf_token(r);
+    return got && strlen(got) == strlen(want) && sodium_memcmp(got, want, strlen(want)) == 0;
+}
+
+/* ---- matching and dispatch ---- */
+
+/* Match path (no query) against pattern; fill decoded params. 1 = match. */
+static int match(hreq_t *r, const route_t *rt, const char *path, size_t plen)
+{
+    const char *p = rt->pattern, *s = path, *se = path + plen;
+    r->nparams = 0;
+    if (rt->flags & RT_PREFIX) {
+        size_t n = strlen(p);
+        return plen >= n && memcmp(path, p, n) == 0;
+    }
+    while (*p) {
+        if (*p == ':') {
+            while (*p && *p != '/')
+                p++;
+            const char *e = s;
+            while (e < se && *e != '/')
+                e++;
+            if (e == s || r->nparams == RQ_MAX_PARAMS)
+                return 0;
+            char *v = pct_decode(r, s, (size_t)(e - s), 0);
+            if (!v)
+                return -1; /* undecodable parameter: 400 */
+            r->params[r->nparams++] = v;
+            s = e;
+            continue;
+        }
+        if (s == se || *s != *p)
+            return 0;
+        s++, p++;
+    }
+    return s == se;
+}
+
+static int method_is(h2o_req_t *h, const char *m)
+{
+    return h2o_memis(h->method.base, h->method.len, m, strlen(m));
+}
+
+static void serve_cached(hreq_t *r, const cached_page_t *p)
+{
+    h2o_req_t *h = r->h;
+    r->answered = 1;
+    inflight_count[r->loop->index]--;
+    if (p->view_id)
+        views_add(r->loop, p->view_id);
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
+    security_headers(r);
+    const char *inm = rq_header(r, "if-none-match");
+    if (inm && strstr(inm, p->etag)) {
+        h->res.status = 304;
+        h->res.reason = "Not Modified";
+        log_line(r, 304, 0);
+        h2o_send_inline(h, "", 0);
+        return;
+    }
+    h->res.status = p->status;
+    h->res.reason = reason(p->status);
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, p->content_type, strlen(p->content_type));
+    h->res.content_length = p->len;
+    log_line(r, p->status, p->len);
+    /* h2o_send_inline copies the bytes into the request pool, so the cache
+     * slot may be replaced before the write completes. */
+    h2o_send_inline(h, rq_is_head(r) ? "" : p->body, rq_is_head(r) ? 0 : p->len);
+}
+
+void rq_mark_view(hreq_t *r, const char *work_id)
+{
+    rq_ext_t *x = (rq_ext_t *)r;
+    views_add(r->loop, work_id);
+    x->view_id = rq_strdup(r, work_id);
+}
+
+void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
+{
+    rq_ext_t *x = h2o_mem_alloc_pool(&h->pool, sizeof(*x));
+    memset(x, 0, sizeof(*x));
+    hreq_t *r = &x->r;
+    r->h = h;
+    r->loop = lc;
+    r->db = lc->db;
+    r->start_ns = now_ns();
+    inflight_count[lc->index]++;
+
+    size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
+    const char *path = h->path.base;
+    const char *lc_cookie = rq_cookie(r, "hao_lang");
+    if (lc_cookie && strcmp(lc_cookie, "en") == 0)
+        r->lang = LANG_EN;
+    else if (lc_cookie && strcmp(lc_cookie, "zh") == 0)
+        r->lang = LANG_ZH;
+    else
+        r->lang = i18n_from_accept(rq_header(r, "accept-language"));
+
+    const route_t *found = NULL;
+    int path_matched = 0;
+    for (size_t i = 0; i < routes_count; i++) {
+        const route_t *rt = &routes[i];
+        int m = match(r, rt, path, plen);
+        if (m < 0) {
+            r->route = rt;
+            rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
+            return;
+        }
+        if (!m)
+            continue;
+        path_matched = 1;
+        if (method_is(h, rt->method) || (strcmp(rt->method, "GET") == 0 && method_is(h, "HEAD"))) {
+            found = rt;
+            break;
+        }
+    }
+    if (!found) {
+        /* Errors for /api/ paths are JSON even when no route matched. */
+        static const route_t api_fallback = {"", "", NULL, ROLE_NONE, RT_API, 0};
+        static const route_t html_fallback = {"", "", NULL, ROLE_NONE, 0, 0};
+        r->route = (plen >= 5 && memcmp(path, "/api/", 5) == 0) ? &api_fallback : &html_fallback;
+        if (path_matched)
+            rs_error(r, 405, "method_not_allowed", T(r->lang, "err.method"));
+        else
+            rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    /* Re-match to restore this route's params (a later failed match may have
+     * overwritten them). */
+    match(r, found, path, plen);
+    r->route = found;
+
+    /* Anonymous GETs of cacheable pages: answer from this loop's cache. */
+    int has_session = rq_cookie(r, "hao_session") != NULL;
+    if ((found->flags & RT_CACHE) && !has_session && (method_is(h, "GET") || method_is(h, "HEAD"))) {
+        buf_t key = BUF_INIT;
+        buf_printf(&key, "%d|%.*s", (int)r->lang, (int)h->path.len, h->path.base);
+        const cached_page_t *p = cache_get(lc->cache, key.p, key.len);
+        if (p) {
+            buf_free(&key);
+            serve_cached(r, p);
+            return;
+        }
+        x->cacheable = 1;
+        x->cache_key = rq_strndup(r, key.p, key.len);
+        x->cache_keylen = key.len;
+        buf_free(&key);
+    }
+
+    if (h->entity.base && h->entity.len > found->body_max) {
+        rs_error(r, 413, "too_large", T(r->lang, "err.too_large"));
+        return;
+    }
+    if (account_identify(r) < 0) {
+        rs_error(r, 401, "unauthorized", T(r->lang, "err.bad_token"));
+        return;
+    }
+    if (r->user.role < found->role) {
+        if (!r->user.id) {
+            if (found->flags & RT_API) {
+                rs_error(r, 401, "unauthorized", T(r->lang, "err.login_required"));
+            } else {
+                buf_t loc = BUF_INIT;
+                buf_lit(&loc, "/login?next=");
+                buf_url(&loc, path, plen);
+                rs_redirect(r, 303, buf_cstr(&loc));
+                buf_free(&loc);
+            }
+        } else {
+            rs_error(r, 403, "forbidden", T(r->lang, "err.forbidden"));
+        }
+        return;
+    }
+    if ((found->flags & RT_CSRF) && method_is(h, "POST") && !csrf_ok(r)) {
+        rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
+        return;
+    }
+    found->handler(r);
+}

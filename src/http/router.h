@@ -1,0 +1,28 @@
+/*
+ * router.h — matching requests to the route table and enforcing each
+ * route's declared method, role, CSRF level and body limit before its
+ * handler runs (Kore's idea: a handler never sees a request its route
+ * did not admit).
+ *
+ * The table itself is the application's: site/routes.c defines routes[].
+ */
+#ifndef HAO_ROUTER_H
+#define HAO_ROUTER_H
+
+#include "http/http.h"
+
+extern const route_t routes[];
+extern const size_t routes_count;
+
+void router_dispatch(loop_ctx_t *lc, h2o_req_t *req);
+/* Requests received and not yet answered on this loop. */
+int router_inflight(loop_ctx_t *lc);
+/* Write this loop's buffered access-log lines to stdout. */
+void router_log_flush(loop_ctx_t *lc);
+/* The largest body_max of any route (h2o's global entity limit). */
+size_t router_max_body(void);
+
+/* The CSRF token for forms on the page being rendered for r. */
+const char *csrf_token(hreq_t *r);
+
+#endif

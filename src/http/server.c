@@ -1,0 +1,271 @@
+/*
+ * server.c — `hao serve`: listening sockets, one event loop per core,
+ * signals and graceful shutdown.
+ *
+ * Start-up happens on the main thread, where failures are reported plainly:
+ * the database is opened and migrated, the site secret loaded, every
+ * listening socket bound. Then the loop threads start and the main thread
+ * waits in sigwait(). On SIGTERM/SIGINT it sets server_state.stopping; each
+ * loop closes its listener, asks h2o to stop keeping connections alive, lets
+ * in-flight requests finish (at most SHUTDOWN_GRACE_MS), flushes its view
+ * counters and access log, and closes its database connection.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/cache.h"
+#include "http/pool.h"
+#include "http/router.h"
+#include "site/site.h"
+
+#define SHUTDOWN_GRACE_MS 10000
+#define TICK_MS 1000
+
+server_state_t server_state;
+static h2o_globalconf_t globalconf;
+
+void server_content_changed(void)
+{
+    atomic_fetch_add(&server_state.generation, 1);
+}
+
+/* h2o calls this for every request on every host/path: the router takes it. */
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    loop_ctx_t *lc = H2O_STRUCT_FROM_MEMBER(loop_ctx_t, ctx, req->conn->ctx);
+    router_dispatch(lc, req);
+    return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err)
+        return;
+    loop_ctx_t *lc = listener->data;
+    h2o_socket_t *sock;
+    /* Accept a batch: the listener is level-triggered, but draining here
+     * saves wakeups under load. */
+    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++)
+        h2o_accept(&lc->accept_ctx, sock);
+}
+
+static void on_tick(h2o_timeout_entry_t *entry)
+{
+    loop_ctx_t *lc = H2O_STRUCT_FROM_MEMBER(loop_ctx_t, tick, entry);
+    views_flush(lc);
+    router_log_flush(lc);
+    h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
+}
+
+/* Parse HOST:PORT (HOST may be [v6]) and bind a listening socket. */
+static int bind_listener(const char *listen_spec, int *out_fd)
+{
+    char host[256];
+    const char *colon = strrchr(listen_spec, ':');
+    if (!colon || colon == listen_spec || strlen(colon + 1) == 0) {
+        fprintf(stderr, "hao: --listen wants HOST:PORT, got \"%s\"\n", listen_spec);
+        return -1;
+    }
+    size_t hl = (size_t)(colon - listen_spec);
+    if (hl >= sizeof host) {
+        fprintf(stderr, "hao: --listen host is too long\n");
+        return -1;
+    }
+    memcpy(host, listen_spec, hl);
+    host[hl] = 0;
+    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+        memmove(host, host + 1, hl - 2);
+        host[hl - 2] = 0;
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535) {
+        fprintf(stderr, "hao: --listen port must be 1-65535, got \"%s\"\n", colon + 1);
+        return -1;
+    }
+    struct addrinfo hints = {0}, *ai;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    int rc = getaddrinfo(host, colon + 1, &hints, &ai);
+    if (rc != 0) {
+        fprintf(stderr, "hao: --listen host must be a numeric address (%s): %s\n", host, gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+        fprintf(stderr, "hao: cannot listen on %s: %s\n", listen_spec, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    *out_fd = fd;
+    return 0;
+}
+
+static void *loop_main(void *arg)
+{
+    loop_ctx_t *lc = arg;
+    h2o_socket_t *sock = h2o_evloop_socket_create(lc->loop, lc->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    sock->data = lc;
+    lc->listener = sock;
+    h2o_socket_read_start(sock, on_accept);
+
+    while (!atomic_load(&server_state.stopping))
+        h2o_evloop_run(lc->loop, 100);
+
+    /* Graceful shutdown: no new connections, no more keep-alive, let the
+     * requests already in progress finish. */
+    h2o_socket_read_stop(lc->listener);
+    h2o_socket_close(lc->listener);
+    lc->listener = NULL;
+    h2o_context_request_shutdown(&lc->ctx);
+    uint64_t deadline = now_ns() + (uint64_t)SHUTDOWN_GRACE_MS * 1000000u;
+    while (router_inflight(lc) > 0 && now_ns() < deadline)
+        h2o_evloop_run(lc->loop, 50);
+    views_flush(lc);
+    router_log_flush(lc);
+    return NULL;
+}
+
+static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
+{
+    lc->index = index;
+    lc->listen_fd = fd;
+    lc->loop = h2o_evloop_create();
+    h2o_context_init(&lc->ctx, lc->loop, &globalconf);
+    lc->accept_ctx.ctx = &lc->ctx;
+    lc->accept_ctx.hosts = globalconf.hosts;
+    if (db_open(server_state.data_dir, 0, &lc->db, err) < 0)
+        return -1;
+    lc->queue = h2o_multithread_create_queue(lc->loop);
+    pool_register_loop(lc);
+    lc->cache = cache_create();
+    lc->views = views_create();
+    buf_init(&lc->log, 1 << 20);
+    h2o_timeout_init(lc->loop, &lc->tick_timeout, TICK_MS);
+    lc->tick.cb = on_tick;
+    h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
+    return 0;
+}
+
+static void dispose_loop(loop_ctx_t *lc)
+{
+    if (lc->tick._link.next && h2o_timeout_is_linked(&lc->tick))
+        h2o_timeout_unlink(&lc->tick);
+    cache_destroy(lc->cache);
+    views_destroy(lc->views);
+    buf_free(&lc->log);
+    db_close(lc->db);
+}
+
+int server_run(const server_opts_t *opts)
+{
+    buf_t err = BUF_INIT;
+    server_state.data_dir = opts->data_dir;
+
+    /* Open and migrate on the main thread, so a bad data directory or a
+     * failed migration is reported before anything listens. */
+    db_t *db;
+    if (db_open(opts->data_dir, 1, &db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        return 1;
+    }
+    if (site_init(db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        db_close(db);
+        buf_free(&err);
+        return 1;
+    }
+
+    int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nthreads < 1)
+        nthreads = 1;
+    if (nthreads > 64)
+        nthreads = 64;
+    int *fds = calloc((size_t)nthreads, sizeof(int));
+    for (int i = 0; i < nthreads; i++) {
+        if (bind_listener(opts->listen, &fds[i]) < 0) {
+            for (int j = 0; j < i; j++)
+                close(fds[j]);
+            free(fds);
+            db_close(db);
+            return 1;
+        }
+    }
+
+    h2o_config_init(&globalconf);
+    globalconf.server_name = h2o_iovec_init(H2O_STRLIT("hao"));
+    /* The largest body any route accepts; each route checks its own limit. */
+    globalconf.max_request_entity_size = router_max_body();
+    globalconf.http1.req_timeout = 15000; /* slow clients: 15 s to send a request */
+    h2o_hostconf_t *hc = h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *pc = h2o_config_register_path(hc, "/", 0);
+    h2o_handler_t *h = h2o_create_handler(pc, sizeof(*h));
+    h->on_req = on_req;
+
+    /* Signals go to sigwait() on this thread only. SIGPIPE is ignored: a
+     * client that hangs up must not kill the server. */
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    if (pool_start(2) < 0) {
+        fprintf(stderr, "hao: cannot start the worker pool\n");
+        return 1;
+    }
+    loop_ctx_t *loops = calloc((size_t)nthreads, sizeof(loop_ctx_t));
+    for (int i = 0; i < nthreads; i++) {
+        if (init_loop(&loops[i], i, fds[i], &err) < 0) {
+            fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+            return 1;
+        }
+    }
+    for (int i = 0; i < nthreads; i++)
+        pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]);
+
+    printf("hao: serving http://%s/ with data in %s (%d loop threads)\n", opts->listen, opts->data_dir, nthreads);
+    site_announce(db, opts->listen);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    printf("hao: %s received, finishing requests in progress\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fflush(stdout);
+    atomic_store(&server_state.stopping, 1);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(loops[i].thread, NULL);
+    pool_stop();
+    for (int i = 0; i < nthreads; i++)
+        dispose_loop(&loops[i]);
+    db_close(db);
+    printf("hao: stopped cleanly\n");
+    fflush(stdout);
+    free(loops);
+    free(fds);
+    buf_free(&err);
+    return 0;
+}

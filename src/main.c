@@ -1,0 +1,142 @@
+/*
+ * main.c — the `hao` command: parse the subcommand and its flags, hand over
+ * to the module that does the work. Usage errors exit 2, failures 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/server.h"
+#include "site/cli.h"
+
+static const char usage[] =
+    "usage:\n"
+    "  hao serve  [--data DIR] [--listen HOST:PORT] [--threads N]\n"
+    "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR]\n"
+    "                                   (password on standard input)\n"
+    "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR]\n"
+    "  hao backup OUT [--data DIR]\n"
+    "  hao check  [--data DIR]\n"
+    "defaults: --data ./data  --listen 127.0.0.1:8080\n";
+
+typedef struct {
+    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads;
+    int force;
+    int npos;
+    char **pos;
+} args_t;
+
+/* Parse flags after the subcommand; positional arguments are collected.
+ * allowed lists the flags this subcommand takes. Returns -1 on a bad flag. */
+static int parse(int argc, char **argv, const char *allowed, args_t *a)
+{
+    a->pos = calloc((size_t)argc + 1, sizeof(char *));
+    for (int i = 0; i < argc; i++) {
+        const char *f = argv[i];
+        if (strncmp(f, "--", 2) != 0) {
+            a->pos[a->npos++] = argv[i];
+            continue;
+        }
+        const char *name = f + 2;
+        char key[64];
+        snprintf(key, sizeof key, " %s ", name);
+        if (strlen(name) == 0 || strlen(name) > 40 || !strstr(allowed, key)) {
+            fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
+            return -1;
+        }
+        if (strcmp(name, "force") == 0) {
+            a->force = 1;
+            continue;
+        }
+        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+            fprintf(stderr, "hao: option %s needs a value\n", f);
+            return -1;
+        }
+        const char *v = argv[++i];
+        const char **dst = strcmp(name, "data") == 0          ? &a->data
+                           : strcmp(name, "listen") == 0      ? &a->listen
+                           : strcmp(name, "role") == 0        ? &a->role
+                           : strcmp(name, "name") == 0        ? &a->name
+                           : strcmp(name, "author") == 0      ? &a->author
+                           : strcmp(name, "title") == 0       ? &a->title
+                           : strcmp(name, "declaration") == 0 ? &a->declaration
+                           : strcmp(name, "threads") == 0     ? &a->threads
+                                                              : NULL;
+        if (!dst) {
+            fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
+            return -1;
+        }
+        *dst = v;
+    }
+    if (!a->data)
+        a->data = "./data";
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    args_t a = {0};
+    int rc = 2;
+    if (strcmp(cmd, "serve") == 0) {
+        if (parse(argc - 2, argv + 2, " data listen threads ", &a) < 0 || a.npos) {
+            if (a.npos)
+                fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
+        } else {
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            if (a.threads) {
+                char *end;
+                long t = strtol(a.threads, &end, 10);
+                if (*end || t < 1 || t > 64) {
+                    fprintf(stderr, "hao: --threads must be 1-64\n");
+                    free(a.pos);
+                    return 2;
+                }
+                o.threads = (int)t;
+            }
+            rc = server_run(&o);
+        }
+    } else if (strcmp(cmd, "user") == 0) {
+        if (argc < 3 || strcmp(argv[2], "add") != 0) {
+            fprintf(stderr, "hao: unknown user command\n%s", usage);
+        } else if (parse(argc - 3, argv + 3, " data role name ", &a) == 0) {
+            if (a.npos != 1 || !a.role)
+                fprintf(stderr, "hao: user add needs HANDLE and --role\n%s", usage);
+            else
+                rc = cli_user_add(a.data, a.pos[0], a.role, a.name);
+        }
+    } else if (strcmp(cmd, "import") == 0) {
+        if (parse(argc - 2, argv + 2, " data author title declaration force ", &a) == 0) {
+            if (a.npos < 1 || !a.author) {
+                fprintf(stderr, "hao: import needs at least one FILE and --author\n%s", usage);
+            } else if (a.title && a.npos > 1) {
+                fprintf(stderr, "hao: --title applies to a single FILE\n");
+            } else {
+                import_opts_t o = {a.data, a.author, a.title, a.declaration, a.force};
+                rc = cli_import(&o, a.npos, a.pos);
+            }
+        }
+    } else if (strcmp(cmd, "backup") == 0) {
+        if (parse(argc - 2, argv + 2, " data ", &a) == 0) {
+            if (a.npos != 1)
+                fprintf(stderr, "hao: backup needs OUT\n%s", usage);
+            else
+                rc = cli_backup(a.data, a.pos[0]);
+        }
+    } else if (strcmp(cmd, "check") == 0) {
+        if (parse(argc - 2, argv + 2, " data ", &a) == 0) {
+            if (a.npos)
+                fprintf(stderr, "hao: check takes no arguments\n%s", usage);
+            else
+                rc = cli_check(a.data);
+        }
+    } else {
+        fprintf(stderr, "hao: unknown command \"%s\"\n%s", cmd, usage);
+    }
+    free(a.pos);
+    return rc;
+}

@@ -1,0 +1,265 @@
+/*
+ * cli.c — see cli.h.
+ */
+#include "site/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "http/http.h"
+#include "site/account.h"
+#include "site/import.h"
+#include "site/work.h"
+
+#define IMPORT_FILE_MAX (2u << 20)
+
+static db_t *open_db(const char *dir, int migrate)
+{
+    buf_t err = BUF_INIT;
+    db_t *db;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "hao: libsodium failed to initialise\n");
+        return NULL;
+    }
+    if (db_open(dir, migrate, &db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        return NULL;
+    }
+    buf_free(&err);
+    return db;
+}
+
+int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name)
+{
+    char line[1100];
+    if (isatty(0))
+        fprintf(stderr, "Password for %s: ", handle);
+    if (!fgets(line, sizeof line, stdin)) {
+        fprintf(stderr, "hao: user add: no password on standard input\n");
+        return 2;
+    }
+    size_t n = strlen(line);
+    if (n && line[n - 1] != '\n' && !feof(stdin)) {
+        fprintf(stderr, "hao: user add: the password is too long (at most 1024 bytes)\n");
+        return 2;
+    }
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    int rc = account_cli_add(db, handle, display_name, role, line, &err);
+    sodium_memzero(line, sizeof line);
+    if (rc < 0)
+        fprintf(stderr, "hao: user add: %s\n", buf_cstr(&err));
+    else
+        fprintf(stderr, "hao: created %s (%s)\n", handle, role);
+    buf_free(&err);
+    db_close(db);
+    return rc < 0 ? 1 : 0;
+}
+
+/* Read a whole file of at most max bytes. */
+static char *read_file(const char *path, size_t max, size_t *len, buf_t *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        buf_printf(err, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        buf_printf(err, "%s is not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if ((size_t)sb.st_size > max) {
+        buf_printf(err, "%s is larger than the import limit of %zu bytes", path, max);
+        close(fd);
+        return NULL;
+    }
+    char *data = malloc((size_t)sb.st_size + 1);
+    if (!data)
+        abort();
+    size_t got = 0;
+    while (got < (size_t)sb.st_size) {
+        ssize_t n = read(fd, data + got, (size_t)sb.st_size - got);
+        if (n <= 0) {
+            buf_printf(err, "cannot read %s: %s", path, n < 0 ? strerror(errno) : "file shrank while reading");
+            free(data);
+            close(fd);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    data[got] = 0;
+    *len = got;
+    return data;
+}
+
+int cli_import(const import_opts_t *o, int nfiles, char **files)
+{
+    if (o->declaration && !declaration_find(o->declaration)) {
+        fprintf(stderr, "hao: import: unknown declaration \"%s\"; known codes:", o->declaration);
+        for (size_t i = 0; i < declarations_count; i++)
+            fprintf(stderr, " %s", declarations[i].code);
+        fputc('\n', stderr);
+        return 2;
+    }
+    db_t *db = open_db(o->data_dir, 1);
+    if (!db)
+        return 1;
+    user_t author;
+    if (account_by_handle(db, o->author, &author) != 1) {
+        fprintf(stderr, "hao: import: there is no user \"%s\" (create one with: hao user add %s --role creator)\n",
+                o->author, o->author);
+        db_close(db);
+        return 1;
+    }
+    if (author.role < ROLE_CREATOR) {
+        fprintf(stderr, "hao: import: %s is a %s and cannot publish works\n", o->author,
+                account_role_name(author.role));
+        db_close(db);
+        return 1;
+    }
+
+    /* Parse every file before writing anything: one bad file means no work
+     * is created, and the user fixes it and runs the same command again. */
+    import_doc_t *docs = calloc((size_t)nfiles, sizeof(import_doc_t));
+    int bad = 0;
+    for (int i = 0; i < nfiles; i++) {
+        buf_t err = BUF_INIT, warn = BUF_INIT;
+        size_t len;
+        char *data = read_file(files[i], IMPORT_FILE_MAX, &len, &err);
+        if (!data || import_parse(data, len, o->title, &docs[i], &warn, &err) < 0) {
+            fprintf(stderr, "hao: import: %s: %s\n", files[i], buf_cstr(&err));
+            bad = 1;
+        } else if (warn.len) {
+            /* One warning per line, each naming the file. */
+            const char *p = buf_cstr(&warn);
+            while (*p) {
+                size_t l = strcspn(p, "\n");
+                fprintf(stderr, "hao: import: %s: warning: %.*s\n", files[i], (int)l, p);
+                p += l + (p[l] == '\n');
+            }
+        }
+        free(data);
+        buf_free(&err);
+        buf_free(&warn);
+    }
+    int rc = bad ? 1 : 0;
+    for (int i = 0; i < nfiles && !bad; i++) {
+        import_doc_t *d = &docs[i];
+        char existing[WORK_ID_LEN + 1], hash[65];
+        work_hash(d->body, hash);
+        if (!o->force && work_find_by_hash(db, hash, existing)) {
+            fprintf(stderr, "hao: import: %s: warning: same content as work %s already here; skipped "
+                            "(use --force to import it again)\n",
+                    files[i], existing);
+            continue;
+        }
+        const char *decl = o->declaration ? o->declaration : d->declaration ? d->declaration->code : "none";
+        work_input_t in = {.title = d->title, .body = d->body, .declaration = decl};
+        char id[WORK_ID_LEN + 1];
+        work_err_t e;
+        if (work_create(db, author.id, &in, id, &e) < 0 || work_publish(db, id, &e) < 0) {
+            fprintf(stderr, "hao: import: %s: %s%s%s\n", files[i], T(LANG_EN, e.key), e.field ? " field: " : "",
+                    e.field ? e.field : "");
+            rc = 1;
+            break;
+        }
+        printf("%s\t/a/%s\n", id, id);
+    }
+    for (int i = 0; i < nfiles; i++)
+        import_doc_free(&docs[i]);
+    free(docs);
+    db_close(db);
+    fflush(stdout);
+    return rc;
+}
+
+int cli_backup(const char *data_dir, const char *out)
+{
+    struct stat sb;
+    if (stat(out, &sb) == 0) {
+        fprintf(stderr, "hao: backup: %s already exists; choose a new path\n", out);
+        return 2;
+    }
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.partial", out) >= (int)sizeof tmp) {
+        fprintf(stderr, "hao: backup: path too long\n");
+        return 2;
+    }
+    db_t *db = open_db(data_dir, 0);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    char dbtmp[4200];
+    snprintf(dbtmp, sizeof dbtmp, "%s/hao.db", tmp);
+    int rc = 1;
+    /* Write into OUT.partial and rename at the end: an interrupted backup
+     * never looks like a finished one. */
+    if (mkdir(tmp, 0750) < 0) {
+        fprintf(stderr, "hao: backup: cannot create %s: %s\n", tmp, strerror(errno));
+    } else if (db_backup(db, dbtmp, &err) < 0) {
+        fprintf(stderr, "hao: backup: %s\n", buf_cstr(&err));
+        unlink(dbtmp);
+        rmdir(tmp);
+    } else if (rename(tmp, out) < 0) {
+        fprintf(stderr, "hao: backup: cannot rename %s to %s: %s\n", tmp, out, strerror(errno));
+    } else {
+        fprintf(stderr, "hao: backup written to %s (restore: hao serve --data %s)\n", out, out);
+        rc = 0;
+    }
+    buf_free(&err);
+    db_close(db);
+    return rc;
+}
+
+int cli_check(const char *data_dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hao.db", data_dir);
+    struct stat sb;
+    if (stat(path, &sb) < 0) {
+        fprintf(stderr, "hao: check: no database at %s\n", path);
+        return 1;
+    }
+    db_t *db = open_db(data_dir, 0);
+    if (!db)
+        return 1;
+    buf_t report = BUF_INIT;
+    int bad = db_check(db, &report) < 0;
+    /* Application invariants SQLite can't see: every work has its current
+     * revision, and every published work has a publication time. */
+    db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w LEFT JOIN revisions v ON v.work_id = w.id AND v.rev = w.rev "
+                                   "WHERE v.work_id IS NULL");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&report, "work %s has no revision row for its current revision\n", db_col_text(st, 0));
+        bad = 1;
+    }
+    db_done(st);
+    st = db_prepare(db, "SELECT id FROM works WHERE status = 'published' AND published_at IS NULL");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&report, "published work %s has no publication time\n", db_col_text(st, 0));
+        bad = 1;
+    }
+    db_done(st);
+    if (bad)
+        fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));
+    else
+        fprintf(stderr, "hao: check: %s is consistent\n", path);
+    buf_free(&report);
+    db_close(db);
+    return bad ? 1 : 0;
+}

@@ -1,0 +1,22 @@
+/*
+ * cli.h — the subcommands other than `serve`: user add, import, backup,
+ * check. Each returns a process exit code and reports on stderr; import
+ * prints its contract lines (ID<TAB>PATH) on stdout.
+ */
+#ifndef HAO_CLI_H
+#define HAO_CLI_H
+
+typedef struct {
+    const char *data_dir;
+    const char *author;
+    const char *title;
+    const char *declaration;
+    int force;
+} import_opts_t;
+
+int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name);
+int cli_import(const import_opts_t *o, int nfiles, char **files);
+int cli_backup(const char *data_dir, const char *out);
+int cli_check(const char *data_dir);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * layout.c — see layout.h.
+ */
+#include "site/layout.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "http/router.h"
+#include "site/site.h"
+
+/* Bump when the embedded CSS or JS changes: asset URLs are immutable. */
+#define ASSET_VERSION "1"
+
+void page_time(buf_t *b, int64_t t)
+{
+    time_t tt = (time_t)(t + 8 * 3600); /* UTC+8, no DST */
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char s[32];
+    strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+    buf_rawz(b, s);
+}
+
+void page_csrf_field(hreq_t *r, buf_t *b)
+{
+    buf_lit(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    buf_htmlz(b, csrf_token(r));
+    buf_lit(b, "\">");
+}
+
+void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
+{
+    static const page_meta_t none = {0};
+    if (!meta)
+        meta = &none;
+    lang_t L = r->lang;
+    buf_lit(b, "<!DOCTYPE html>\n<html lang=\"");
+    buf_rawz(b, i18n_code(L));
+    buf_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    buf_htmlz(b, title);
+    buf_lit(b, " · ");
+    buf_htmlz(b, site_name());
+    buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/hao." ASSET_VERSION ".css\">\n");
+    if (meta->description) {
+        buf_lit(b, "<meta name=\"description\" content=\"");
+        buf_htmlz(b, meta->description);
+        buf_lit(b, "\">\n");
+    }
+    if (meta->noindex)
+        buf_lit(b, "<meta name=\"robots\" content=\"noindex\">\n");
+    if (meta->canonical) {
+        buf_lit(b, "<link rel=\"canonical\" href=\"");
+        buf_htmlz(b, meta->canonical);
+        buf_lit(b, "\">\n");
+    }
+    buf_lit(b, "<meta property=\"og:site_name\" content=\"");
+    buf_htmlz(b, site_name());
+    buf_lit(b, "\">\n<meta property=\"og:title\" content=\"");
+    buf_htmlz(b, title);
+    buf_lit(b, "\">\n<meta property=\"og:type\" content=\"");
+    buf_rawz(b, meta->og_type ? meta->og_type : "website");
+    buf_lit(b, "\">\n");
+    if (meta->description) {
+        buf_lit(b, "<meta property=\"og:description\" content=\"");
+        buf_htmlz(b, meta->description);
+        buf_lit(b, "\">\n<meta name=\"twitter:card\" content=\"summary\">\n");
+    }
+    if (meta->feed_atom) {
+        buf_lit(b, "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"");
+        buf_htmlz(b, meta->feed_atom);
+        buf_lit(b, "\">\n");
+    }
+    if (meta->feed_json) {
+        buf_lit(b, "<link rel=\"alternate\" type=\"application/feed+json\" href=\"");
+        buf_htmlz(b, meta->feed_json);
+        buf_lit(b, "\">\n");
+    }
+    if (meta->script) {
+        buf_lit(b, "<script src=\"");
+        buf_htmlz(b, meta->script);
+        buf_lit(b, "\" defer></script>\n");
+    }
+    buf_lit(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+    buf_htmlz(b, T(L, "site.skip"));
+    buf_lit(b, "</a>\n<header class=\"site\"><nav>\n<a class=\"brand\" href=\"/\">");
+    buf_htmlz(b, site_name());
+    buf_lit(b, "</a>\n<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
+               "<input type=\"search\" name=\"q\" aria-label=\"");
+    buf_htmlz(b, T(L, "site.search"));
+    buf_lit(b, "\" placeholder=\"");
+    buf_htmlz(b, T(L, "site.search_placeholder"));
+    buf_lit(b, "\"></form>\n<ul class=\"links\">");
+    if (r->user.id) {
+        buf_lit(b, "<li><a href=\"/studio\">");
+        buf_htmlz(b, T(L, "site.studio"));
+        buf_lit(b, "</a></li><li><a href=\"/u/");
+        buf_url(b, r->user.handle, strlen(r->user.handle));
+        buf_lit(b, "\">");
+        buf_htmlz(b, r->user.display_name);
+        buf_lit(b, "</a></li><li><form method=\"post\" action=\"/logout\" class=\"inline\">");
+        page_csrf_field(r, b);
+        buf_lit(b, "<button type=\"submit\" class=\"link\">");
+        buf_htmlz(b, T(L, "site.logout"));
+        buf_lit(b, "</button></form></li>");
+    } else {
+        buf_lit(b, "<li><a href=\"/login\">");
+        buf_htmlz(b, T(L, "site.login"));
+        buf_lit(b, "</a></li><li><a href=\"/register\">");
+        buf_htmlz(b, T(L, "site.register"));
+        buf_lit(b, "</a></li>");
+    }
+    buf_lit(b, "<li><a href=\"/lang?to=");
+    buf_rawz(b, L == LANG_EN ? "zh" : "en");
+    buf_lit(b, "\" hreflang=\"");
+    buf_rawz(b, L == LANG_EN ? "zh-CN" : "en");
+    buf_lit(b, "\">");
+    buf_htmlz(b, T(L, "site.lang_switch"));
+    buf_lit(b, "</a></li></ul>\n</nav></header>\n<main id=\"main\">\n");
+}
+
+void page_end(hreq_t *r, buf_t *b)
+{
+    lang_t L = r->lang;
+    buf_lit(b, "</main>\n<footer class=\"site\"><p><a href=\"/about\">");
+    buf_htmlz(b, T(L, "site.about"));
+    buf_lit(b, "</a> · <a href=\"/notice\">");
+    buf_htmlz(b, T(L, "site.notice"));
+    buf_lit(b, "</a> · <a href=\"/feed.atom\">");
+    buf_htmlz(b, T(L, "site.feed"));
+    buf_lit(b, "</a></p><p class=\"fine\">");
+    buf_htmlz(b, site_name());
+    buf_lit(b, " · ");
+    buf_htmlz(b, L == LANG_EN ? "an information storage service" : "信息存储空间服务");
+    buf_lit(b, "</p></footer>\n</body>\n</html>\n");
+}
+
+void page_error(hreq_t *r, int status, const char *message, buf_t *b)
+{
+    buf_t t = BUF_INIT;
+    buf_printf(&t, "%d %s", status, T(r->lang, "err.title"));
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, b, buf_cstr(&t), &m);
+    buf_lit(b, "<section class=\"error\"><h1>");
+    buf_html(b, t.p, t.len);
+    buf_lit(b, "</h1><p class=\"message\" role=\"alert\">");
+    buf_htmlz(b, message);
+    buf_lit(b, "</p><p><a href=\"/\">");
+    buf_htmlz(b, T(r->lang, "site.home"));
+    buf_lit(b, "</a></p></section>\n");
+    page_end(r, b);
+    buf_free(&t);
+}
+
+void page_declaration(hreq_t *r, buf_t *b, const declaration_t *d)
+{
+    if (!d || strcmp(d->code, "none") == 0)
+        return;
+    buf_lit(b, "<p class=\"declaration\" data-code=\"");
+    buf_htmlz(b, d->code);
+    buf_lit(b, "\"><span class=\"label\">");
+    buf_htmlz(b, T(r->lang, "pages.declaration"));
+    buf_lit(b, "</span> ");
+    buf_htmlz(b, r->lang == LANG_EN ? d->en : d->zh);
+    buf_lit(b, "</p>\n");
+}
+
+void page_statement(hreq_t *r, buf_t *b)
+{
+    /* Both languages, always: the statement is a legal notice, and a reader
+     * of either language must be able to read it. */
+    buf_lit(b, "<aside class=\"statement\"><p lang=\"zh-CN\">");
+    site_statement_html(b, LANG_ZH);
+    buf_lit(b, "</p><p lang=\"en\">");
+    site_statement_html(b, LANG_EN);
+    buf_lit(b, " <a href=\"/about\">");
+    buf_htmlz(b, T(r->lang, "site.about"));
+    buf_lit(b, "</a></p></aside>\n");
+}

@@ -1,0 +1,44 @@
+/*
+ * layout.h — the page shell every HTML page shares: head, header with
+ * navigation and search, footer with the operator link, error pages, and
+ * the small pieces works show everywhere (declaration badge, statement).
+ *
+ * All text goes through the escaping writers; a caller hands plain strings.
+ */
+#ifndef HAO_LAYOUT_H
+#define HAO_LAYOUT_H
+
+#include "core/buf.h"
+#include "core/declaration.h"
+#include "http/http.h"
+
+typedef struct {
+    const char *description; /* meta description, plain text, or NULL */
+    const char *canonical;   /* absolute path like "/a/ID", or NULL */
+    const char *feed_atom;   /* path of an Atom feed to advertise, or NULL */
+    const char *feed_json;   /* path of a JSON feed to advertise, or NULL */
+    const char *og_type;     /* "article" on work pages, else NULL ("website") */
+    const char *script;      /* path of a script to load (studio), or NULL */
+    int noindex;             /* studio, login: keep out of search engines */
+} page_meta_t;
+
+/* Open the document: <head>, site header, <main>. title is plain text. */
+void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta);
+/* Close <main>, write the footer, close the document. */
+void page_end(hreq_t *r, buf_t *b);
+/* A whole error page with message (plain text). */
+void page_error(hreq_t *r, int status, const char *message, buf_t *b);
+/* The declaration badge for a work (nothing for "none"). */
+void page_declaration(hreq_t *r, buf_t *b, const declaration_t *d);
+/* The bilingual platform statement block under a work. */
+void page_statement(hreq_t *r, buf_t *b);
+/* "YYYY-MM-DD HH:MM" in China Standard Time (the site's display zone). */
+void page_time(buf_t *b, int64_t unix_s);
+/* A hidden CSRF field for a form on this page. */
+void page_csrf_field(hreq_t *r, buf_t *b);
+
+/* Static assets, embedded in the binary. */
+void asset_css(hreq_t *r);
+void asset_studio_js(hreq_t *r);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * pages.c — see pages.h.
+ */
+#include "site/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/markdown.h"
+#include "core/text.h"
+#include "site/account.h"
+#include "site/layout.h"
+#include "site/site.h"
+
+#define PAGE_SIZE 20
+
+void pages_tag_href(buf_t *b, const char *tag)
+{
+    buf_lit(b, "/t/");
+    buf_url(b, tag, strlen(tag));
+}
+
+static void iso_time(buf_t *b, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char s[32];
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf_rawz(b, s);
+}
+
+static void byline(hreq_t *r, buf_t *b, const work_t *w)
+{
+    buf_lit(b, "<p class=\"meta\"><a class=\"author\" href=\"/u/");
+    buf_url(b, w->author_handle, strlen(w->author_handle));
+    buf_lit(b, "\">");
+    buf_htmlz(b, w->author_name);
+    buf_lit(b, "</a>");
+    if (w->published_at) {
+        buf_lit(b, " · <time datetime=\"");
+        iso_time(b, w->published_at);
+        buf_lit(b, "\">");
+        page_time(b, w->published_at);
+        buf_lit(b, "</time>");
+    }
+    buf_lit(b, "</p>\n");
+}
+
+static void tag_list(hreq_t *r, buf_t *b, const work_t *w)
+{
+    if (!w->ntags)
+        return;
+    buf_lit(b, "<ul class=\"tags\" aria-label=\"");
+    buf_htmlz(b, T(r->lang, "pages.tags"));
+    buf_lit(b, "\">");
+    for (int i = 0; i < w->ntags; i++) {
+        buf_lit(b, "<li><a href=\"");
+        pages_tag_href(b, w->tags[i]);
+        buf_lit(b, "\">#");
+        buf_htmlz(b, w->tags[i]);
+        buf_lit(b, "</a></li>");
+    }
+    buf_lit(b, "</ul>\n");
+}
+
+void pages_card(hreq_t *r, buf_t *b, const work_t *w)
+{
+    buf_lit(b, "<article class=\"card\">\n");
+    page_declaration(r, b, w->declaration);
+    buf_lit(b, "<h2><a href=\"/a/");
+    buf_htmlz(b, w->id);
+    buf_lit(b, "\">");
+    buf_htmlz(b, w->title);
+    buf_lit(b, "</a></h2>\n");
+    byline(r, b, w);
+    buf_lit(b, "<p class=\"excerpt\">");
+    buf_t ex = BUF_INIT;
+    work_excerpt(w->body, 120, &ex);
+    buf_html(b, buf_cstr(&ex), ex.len);
+    buf_free(&ex);
+    buf_lit(b, "</p>\n");
+    tag_list(r, b, w);
+    buf_lit(b, "</article>\n");
+}
+
+/* Parse a "before" cursor "TIME_ID" (or just TIME). 0 when absent; -1 bad. */
+static int parse_cursor(hreq_t *r, int64_t *t, const char **id)
+{
+    const char *s = rq_query(r, "before");
+    *t = 0;
+    *id = NULL;
+    if (!s || !*s)
+        return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (v <= 0 || (*end && *end != '_'))
+        return -1;
+    *t = v;
+    if (*end == '_') {
+        if (strlen(end + 1) != WORK_ID_LEN)
+            return -1;
+        *id = end + 1;
+    }
+    return 0;
+}
+
+/* A list page: heading, cards, "older" link. base is the page's own path. */
+static void list_page(hreq_t *r, const char *title, const char *heading_html, const work_query_t *q0,
+                      const char *base, const page_meta_t *meta)
+{
+    work_query_t q = *q0;
+    if (parse_cursor(r, &q.before, &q.before_id) < 0) {
+        rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
+        return;
+    }
+    q.limit = PAGE_SIZE;
+    work_list_t l;
+    if (work_list(r->db, &q, &l) < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    buf_t b = BUF_INIT;
+    page_begin(r, &b, title, meta);
+    buf_rawz(&b, heading_html);
+    if (l.n == 0) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(r->lang, "pages.empty"));
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "<div class=\"cards\">\n");
+    for (int i = 0; i < l.n; i++)
+        pages_card(r, &b, &l.items[i]);
+    buf_lit(&b, "</div>\n");
+    if (l.more && l.n) {
+        const work_t *last = &l.items[l.n - 1];
+        buf_lit(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"");
+        buf_htmlz(&b, base);
+        buf_printf(&b, "?before=%lld_%s\">", (long long)last->published_at, last->id);
+        buf_htmlz(&b, T(r->lang, "pages.older"));
+        buf_lit(&b, " →</a></nav>\n");
+    }
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    work_list_free(&l);
+}
+
+/* GET /  — the home feed, newest first. Query: before=TIME_ID (cursor). */
+void pages_home(hreq_t *r)
+{
+    work_query_t q = {0};
+    buf_t h = BUF_INIT;
+    buf_lit(&h, "<h1 class=\"page-title\">");
+    buf_htmlz(&h, T(r->lang, "pages.latest"));
+    buf_lit(&h, "</h1>\n");
+    page_meta_t m = {.canonical = "/", .feed_atom = "/feed.atom", .feed_json = "/feed.json"};
+    list_page(r, T(r->lang, "pages.latest"), buf_cstr(&h), &q, "/", &m);
+    buf_free(&h);
+}
+
+/* GET /u/:handle — an author's published works. Query: before. */
+void pages_author(hreq_t *r)
+{
+    user_t u;
+    const char *handle = rq_param(r, 0);
+    if (account_by_handle(r->db, handle, &u) != 1) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    buf_t h = BUF_INIT, path = BUF_INIT, feed = BUF_INIT, title = BUF_INIT;
+    buf_lit(&h, "<header class=\"author-head\"><h1 class=\"page-title\">");
+    buf_htmlz(&h, u.display_name);
+    buf_lit(&h, "</h1><p class=\"handle\">@");
+    buf_htmlz(&h, u.handle);
+    buf_lit(&h, "</p></header>\n");
+    buf_lit(&path, "/u/");
+    buf_url(&path, u.handle, strlen(u.handle));
+    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));
+    buf_printf(&title, "%s%s", u.display_name, r->lang == LANG_EN ? "" : T(r->lang, "pages.works_by"));
+    page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed)};
+    work_query_t q = {.author = u.handle};
+    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
+    buf_free(&h);
+    buf_free(&path);
+    buf_free(&feed);
+    buf_free(&title);
+}
+
+/* GET /t/:tag — published works with a tag (Chinese tags work: the router
+ * percent-decodes the segment). Query: before. */
+void pages_tag(hreq_t *r)
+{
+    const char *tag = rq_param(r, 0);
+    if (!text_valid_line(tag, strlen(tag)) || text_chars(tag, strlen(tag)) > WORK_TAG_MAX) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    buf_t h = BUF_INIT, path = BUF_INIT, title = BUF_INIT;
+    buf_lit(&h, "<h1 class=\"page-title\">#");
+    buf_htmlz(&h, tag);
+    buf_lit(&h, "</h1>\n");
+    pages_tag_href(&path, tag);
+    buf_printf(&title, "#%s", tag);
+    page_meta_t m = {.canonical = buf_cstr(&path)};
+    work_query_t q = {.tag = tag};
+    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
+    buf_free(&h);
+    buf_free(&path);
+    buf_free(&title);
+}
+
+/* GET /a/:id — one work. Drafts are visible to their author only; a deleted
+ * work is gone (404); a taken-down work answers 451 with the reason. */
+void pages_work(hreq_t *r)
+{
+    work_t w;
+    int rc = work_get(r->db, rq_param(r, 0), &w);
+    if (rc < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (rc == 0) {
+        rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
+        return;
+    }
+    int published = strcmp(w.status, "published") == 0;
+    if (strcmp(w.status, "taken_down") == 0) {
+        rs_error(r, 451, "taken_down", T(r->lang, "work.err.gone"));
+        work_free(&w);
+        return;
+    }
+    if (!published && r->user.id != w.author_id) {
+        rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
+        work_free(&w);
+        return;
+    }
+    if (published)
+        rq_mark_view(r, w.id);
+
+    buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT;
+    work_excerpt(w.body, 100, &desc);
+    buf_printf(&canon, "/a/%s", w.id);
+    page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article"};
+    page_begin(r, &b, w.title, &m);
+    buf_lit(&b, "<article class=\"work\">\n<header>\n");
+    if (!published) {
+        buf_lit(&b, "<p class=\"draft-banner\">");
+        buf_htmlz(&b, T(r->lang, "work.status.draft"));
+        buf_lit(&b, " · <a href=\"/studio/");
+        buf_htmlz(&b, w.id);
+        buf_lit(&b, "\">");
+        buf_htmlz(&b, T(r->lang, "work.edit"));
+        buf_lit(&b, "</a></p>\n");
+    }
+    buf_lit(&b, "<h1>");
+    buf_htmlz(&b, w.title);
+    buf_lit(&b, "</h1>\n");
+    byline(r, &b, &w);
+    buf_lit(&b, "</header>\n");
+    page_declaration(r, &b, w.declaration);
+    buf_lit(&b, "<div class=\"body\">\n");
+    if (md_to_html(w.body, strlen(w.body), &b, NULL) < 0) {
+        buf_free(&b);
+        buf_free(&desc);
+        buf_free(&canon);
+        work_free(&w);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    buf_lit(&b, "</div>\n<footer>\n");
+    tag_list(r, &b, &w);
+    buf_lit(&b, "</footer>\n");
+    page_statement(r, &b);
+    buf_lit(&b, "</article>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&desc);
+    buf_free(&canon);
+    work_free(&w);
+}
+
+/* GET /lang?to=zh|en — remember the reader's language in a cookie and go
+ * back to the page they came from (same-site Referer only). */
+void pages_lang(hreq_t *r)
+{
+    const char *to = rq_query(r, "to");
+    if (!to || (strcmp(to, "zh") != 0 && strcmp(to, "en") != 0)) {
+        rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
+        return;
+    }
+    rs_cookie(r, "hao_lang", to, 365L * 24 * 3600, 0);
+    const char *back = "/";
+    const char *ref = rq_header(r, "referer");
+    const char *host = rq_header(r, "host");
+    if (ref && host) {
+        const char *p = strstr(ref, "://");
+        size_t hl = strlen(host);
+        if (p && strncmp(p + 3, host, hl) == 0 && p[3 + hl] == '/' && p[4 + hl] != '/')
+            back = p + 3 + hl;
+    }
+    rs_redirect(r, 303, back);
+}
+
+/* GET /healthz — the loop answers and its database connection works. */
+void pages_healthz(hreq_t *r)
+{
+    db_stmt_t *st = db_prepare(r->db, "SELECT 1");
+    int ok = db_step(st) == DB_ROW;
+    db_done(st);
+    if (ok)
+        rs_send(r, 200, "text/plain; charset=utf-8", "ok\n", 3);
+    else
+        rs_send(r, 503, "text/plain; charset=utf-8", "database unavailable\n", 21);
+}
+
+/* GET /about — who operates this site and how to reach them. */
+void pages_about(hreq_t *r)
+{
+    buf_t b = BUF_INIT;
+    char *op = db_setting(r->db, "operator_name", NULL);
+    char *contact = db_setting(r->db, "operator_contact", NULL);
+    page_begin(r, &b, T(r->lang, "site.about"), NULL);
+    buf_lit(&b, "<section class=\"about\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(r->lang, "site.about"));
+    buf_lit(&b, "</h1>\n<dl>");
+    buf_lit(&b, "<dt>");
+    buf_htmlz(&b, r->lang == LANG_EN ? "Operator" : "运营者");
+    buf_lit(&b, "</dt><dd>");
+    buf_htmlz(&b, op ? op : (r->lang == LANG_EN ? "(not set yet)" : "(尚未设置)"));
+    buf_lit(&b, "</dd><dt>");
+    buf_htmlz(&b, r->lang == LANG_EN ? "Contact" : "联系方式");
+    buf_lit(&b, "</dt><dd>");
+    buf_htmlz(&b, contact ? contact : (r->lang == LANG_EN ? "(not set yet)" : "(尚未设置)"));
+    buf_lit(&b, "</dd></dl>\n");
+    page_statement(r, &b);
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    free(op);
+    free(contact);
+}

@@ -1,0 +1,109 @@
+/*
+ * site.c — see site.h.
+ */
+#include "site/site.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/server.h"
+
+#define SETUP_TOKEN_TTL (24 * 3600)
+
+/* The default statement. "{site}" is replaced by the site name. */
+static const char *const default_statement_zh =
+    "特别声明:以上内容(如有图片或视频亦包括在内)为「{site}」用户上传并发布,本平台仅提供信息存储服务。";
+static const char *const default_statement_en =
+    "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user "
+    "of {site}, which only provides information storage services.";
+
+static char statement_zh[2048], statement_en[2048];
+
+const char *site_name(void)
+{
+    return server_state.site_name;
+}
+
+/* Expand "{site}" in tmpl into out. */
+static void expand(char *out, size_t outsz, const char *tmpl)
+{
+    size_t o = 0;
+    const char *name = server_state.site_name;
+    for (const char *p = tmpl; *p && o + 1 < outsz;) {
+        if (strncmp(p, "{site}", 6) == 0) {
+            for (const char *q = name; *q && o + 1 < outsz; q++)
+                out[o++] = *q;
+            p += 6;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = 0;
+}
+
+int site_init(db_t *db, buf_t *err)
+{
+    if (sodium_init() < 0) {
+        buf_lit(err, "libsodium failed to initialise");
+        return -1;
+    }
+    char *hex = db_setting(db, "secret", NULL);
+    if (!hex || strlen(hex) != 64 ||
+        sodium_hex2bin(server_state.secret, sizeof server_state.secret, hex, 64, NULL, NULL, NULL) != 0) {
+        char fresh[65];
+        randombytes_buf(server_state.secret, sizeof server_state.secret);
+        sodium_bin2hex(fresh, sizeof fresh, server_state.secret, sizeof server_state.secret);
+        if (db_set_setting(db, "secret", fresh) < 0) {
+            free(hex);
+            buf_lit(err, "cannot store the site secret in the database");
+            return -1;
+        }
+    }
+    free(hex);
+    char *name = db_setting(db, "site_name", "hao");
+    snprintf(server_state.site_name, sizeof server_state.site_name, "%s", name);
+    free(name);
+    char *zh = db_setting(db, "statement_zh", default_statement_zh);
+    char *en = db_setting(db, "statement_en", default_statement_en);
+    expand(statement_zh, sizeof statement_zh, zh);
+    expand(statement_en, sizeof statement_en, en);
+    free(zh);
+    free(en);
+    return 0;
+}
+
+void site_statement_text(buf_t *b, lang_t lang)
+{
+    buf_rawz(b, lang == LANG_EN ? statement_en : statement_zh);
+}
+
+void site_statement_html(buf_t *b, lang_t lang)
+{
+    buf_htmlz(b, lang == LANG_EN ? statement_en : statement_zh);
+}
+
+void site_announce(db_t *db, const char *listen)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM users WHERE role = 'admin'");
+    int64_t admins = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (admins > 0)
+        return;
+    unsigned char rnd[24], hash[crypto_hash_sha256_BYTES];
+    char token[49], hash_hex[65], exp[32];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
+    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash_hex, sizeof hash_hex, hash, sizeof hash);
+    snprintf(exp, sizeof exp, "%lld", (long long)(now_s() + SETUP_TOKEN_TTL));
+    if (db_set_setting(db, "setup_token_hash", hash_hex) < 0 || db_set_setting(db, "setup_token_expires", exp) < 0) {
+        fprintf(stderr, "hao: cannot store the setup token; use `hao user add` instead\n");
+        return;
+    }
+    printf("hao: this site has no administrator yet. Open this one-time link within 24 hours to create one:\n"
+           "hao:   http://%s/setup/%s\n"
+           "hao: (or run: hao user add HANDLE --role admin)\n",
+           listen, token);
+}

@@ -1,0 +1,26 @@
+/*
+ * site.h — site-wide settings loaded at start: the site name, the platform
+ * statement, the CSRF secret; and the first-run setup link.
+ *
+ * Settings live in the settings table. server_state (http/server.h) holds the
+ * copies every loop reads; they are written only before the loops start.
+ */
+#ifndef HAO_SITE_H
+#define HAO_SITE_H
+
+#include "core/buf.h"
+#include "core/i18n.h"
+#include "db/db.h"
+
+/* Load or create the secret and settings. Returns 0 or -1 with err. */
+int site_init(db_t *db, buf_t *err);
+/* After the server listens: when the site has no administrator, mint a
+ * one-time setup token and print the link that creates the admin. */
+void site_announce(db_t *db, const char *listen);
+/* The platform statement for lang, naming the site (escaped HTML appended). */
+void site_statement_html(buf_t *b, lang_t lang);
+/* The same as plain text (for feeds and JSON). */
+void site_statement_text(buf_t *b, lang_t lang);
+const char *site_name(void);
+
+#endif

@@ -1,0 +1,548 @@
+/*
+ * work.c — see work.h.
+ */
+#include "site/work.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/markdown.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "search/search.h"
+
+static int64_t now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+void work_free(work_t *w)
+{
+    if (!w)
+        return;
+    free(w->author_handle);
+    free(w->author_name);
+    free(w->title);
+    free(w->body);
+    free(w->content_hash);
+    for (int i = 0; i < w->ntags; i++)
+        free(w->tags[i]);
+    free(w->tags);
+    memset(w, 0, sizeof(*w));
+}
+
+static char *dup(const char *s)
+{
+    char *p = strdup(s ? s : "");
+    if (!p)
+        abort();
+    return p;
+}
+
+void work_hash(const char *body, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)body, strlen(body));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+#define WORK_COLS                                                                                                   \
+    "w.id, w.author_id, u.handle, u.display_name, w.title, w.body, w.declaration, w.status, w.rev, w.created_at, " \
+    "w.updated_at, w.published_at, w.views, w.content_hash"
+
+static void load_tags(db_t *db, work_t *w)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY rowid");
+    db_bind_text(st, ":id", w->id);
+    while (db_step(st) == DB_ROW && w->ntags < WORK_TAGS_MAX) {
+        if (!w->tags)
+            w->tags = calloc(WORK_TAGS_MAX, sizeof(char *));
+        w->tags[w->ntags++] = dup(db_col_text(st, 0));
+    }
+    db_done(st);
+}
+
+static void fill(db_stmt_t *st, work_t *w)
+{
+    snprintf(w->id, sizeof w->id, "%s", db_col_text(st, 0));
+    w->author_id = db_col_int(st, 1);
+    w->author_handle = dup(db_col_text(st, 2));
+    w->author_name = dup(db_col_text(st, 3));
+    w->title = dup(db_col_text(st, 4));
+    w->body = dup(db_col_text(st, 5));
+    w->declaration = declaration_find(db_col_text(st, 6));
+    if (!w->declaration)
+        w->declaration = &declarations[0];
+    snprintf(w->status, sizeof w->status, "%s", db_col_text(st, 7));
+    w->rev = (int)db_col_int(st, 8);
+    w->created_at = db_col_int(st, 9);
+    w->updated_at = db_col_int(st, 10);
+    w->published_at = db_col_int(st, 11);
+    w->views = db_col_int(st, 12);
+    w->content_hash = dup(db_col_text(st, 13));
+}
+
+int work_get(db_t *db, const char *id, work_t *w)
+{
+    memset(w, 0, sizeof(*w));
+    if (strlen(id) != WORK_ID_LEN)
+        return 0;
+    db_stmt_t *st = db_prepare(db, "SELECT " WORK_COLS " FROM works w JOIN users u ON u.id = w.author_id "
+                                   "WHERE w.id = :id AND w.status <> 'deleted'");
+    db_bind_text(st, ":id", id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        fill(st, w);
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? 0 : -1;
+    load_tags(db, w);
+    return 1;
+}
+
+/* ---- validation ---- */
+
+static int fail(work_err_t *e, const char *field, const char *key, int status)
+{
+    e->field = field;
+    e->key = key;
+    e->status = status;
+    return -1;
+}
+
+/* Split tags on ASCII or full-width commas (and the ideographic comma),
+ * trim, drop empties and duplicates. Calls fn for each; returns the count or
+ * -1 when a tag is invalid or there are too many. */
+typedef void (*tag_fn)(void *ctx, const char *tag, size_t n);
+
+static int tag_ok(const char *t, size_t n)
+{
+    if (n == 0 || !text_valid_line(t, n) || text_chars(t, n) > WORK_TAG_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == '/' || t[i] == '\\' || t[i] == '?' || t[i] == '#' || t[i] == '<' || t[i] == '>' ||
+            t[i] == '"' || t[i] == '%')
+            return 0;
+    return 1;
+}
+
+static int each_tag(const work_input_t *in, tag_fn fn, void *ctx)
+{
+    const char *seen[WORK_TAGS_MAX];
+    size_t seenlen[WORK_TAGS_MAX];
+    int n = 0;
+    if (in->tags_list) {
+        for (int i = 0; i < in->ntags_list; i++) {
+            const char *t = in->tags_list[i];
+            size_t tl = strlen(t);
+            text_trim(&t, &tl);
+            if (!tag_ok(t, tl))
+                return -1;
+            int dupe = 0;
+            for (int j = 0; j < n; j++)
+                dupe |= seenlen[j] == tl && memcmp(seen[j], t, tl) == 0;
+            if (dupe)
+                continue;
+            if (n == WORK_TAGS_MAX)
+                return -1;
+            seen[n] = t, seenlen[n] = tl, n++;
+            if (fn)
+                fn(ctx, t, tl);
+        }
+        return n;
+    }
+    const char *s = in->tags ? in->tags : "";
+    size_t len = strlen(s);
+    if (!text_valid_line(s, len))
+        return -1;
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i, sep = 0;
+        while (j < len) {
+            if (s[j] == ',') { sep = 1; break; }
+            if (len - j >= 3 && (memcmp(s + j, "\xef\xbc\x8c", 3) == 0 || memcmp(s + j, "\xe3\x80\x81", 3) == 0)) {
+                sep = 3;
+                break;
+            }
+            j++;
+        }
+        const char *t = s + i;
+        size_t tl = j - i;
+        text_trim(&t, &tl);
+        if (tl) {
+            if (!tag_ok(t, tl))
+                return -1;
+            int dupe = 0;
+            for (int k = 0; k < n; k++)
+                dupe |= seenlen[k] == tl && memcmp(seen[k], t, tl) == 0;
+            if (!dupe) {
+                if (n == WORK_TAGS_MAX)
+                    return -1;
+                seen[n] = t, seenlen[n] = tl, n++;
+                if (fn)
+                    fn(ctx, t, tl);
+            }
+        }
+        if (!sep)
+            break;
+        i = j + sep;
+    }
+    return n;
+}
+
+int work_validate(const work_input_t *in, int creating, work_err_t *e)
+{
+    if (in->title || creating) {
+        const char *t = in->title ? in->title : "";
+        size_t n = strlen(t);
+        if (!text_valid_line(t, n))
+            return fail(e, "title", "work.err.title_bad", 422);
+        text_trim(&t, &n);
+        if (n == 0)
+            return fail(e, "title", "work.err.title_empty", 422);
+        if (text_chars(t, n) > WORK_TITLE_MAX)
+            return fail(e, "title", "work.err.title_long", 422);
+    }
+    if (in->body) {
+        size_t n = strlen(in->body);
+        if (n > WORK_BODY_MAX)
+            return fail(e, "body", "work.err.body_long", 413);
+        if (!text_valid(in->body, n))
+            return fail(e, "body", "work.err.body_bad", 422);
+    }
+    if (in->declaration && !declaration_find(in->declaration))
+        return fail(e, "declaration", "work.err.declaration", 422);
+    if ((in->tags || in->tags_list) && each_tag(in, NULL, NULL) < 0)
+        return fail(e, "tags", "work.err.tags", 422);
+    return 0;
+}
+
+/* ---- writes ---- */
+
+typedef struct {
+    db_t *db;
+    const char *id;
+    buf_t *joined;
+    int failed;
+} tag_ctx_t;
+
+static void put_tag(void *vctx, const char *t, size_t n)
+{
+    tag_ctx_t *c = vctx;
+    db_stmt_t *st = db_prepare(c->db, "INSERT INTO tags(work_id, tag) VALUES (:id, :tag)");
+    db_bind_text(st, ":id", c->id);
+    db_bind_textn(st, ":tag", t, n);
+    if (db_step(st) != DB_DONE)
+        c->failed = 1;
+    db_done(st);
+    if (c->joined->len)
+        buf_ch(c->joined, ',');
+    buf_raw(c->joined, t, n);
+}
+
+static int replace_tags(db_t *db, const char *id, const work_input_t *in, buf_t *joined)
+{
+    db_stmt_t *st = db_prepare(db, "DELETE FROM tags WHERE work_id = :id");
+    db_bind_text(st, ":id", id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    tag_ctx_t c = {db, id, joined, 0};
+    if (each_tag(in, put_tag, &c) < 0 || c.failed)
+        return -1;
+    return 0;
+}
+
+static int save_revision(db_t *db, const char *id, const char *tags_joined)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO revisions(work_id, rev, title, body, declaration, tags, created_at) "
+                                   "SELECT id, rev, title, body, declaration, :tags, updated_at FROM works "
+                                   "WHERE id = :id");
+    db_bind_text(st, ":id", id);
+    db_bind_text(st, ":tags", tags_joined);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+static char *trimmed(const char *s)
+{
+    size_t n = strlen(s);
+    text_trim(&s, &n);
+    char *p = malloc(n + 1);
+    if (!p)
+        abort();
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+/* Finish a write: index, commit, invalidate the page caches. */
+static int finish(db_t *db, const char *id, work_err_t *e)
+{
+    if (search_index_work(db, id) < 0) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    if (db_commit(db) < 0) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    server_content_changed();
+    return 0;
+}
+
+int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out[WORK_ID_LEN + 1], work_err_t *e)
+{
+    if (work_validate(in, 1, e) < 0)
+        return -1;
+    const char *decl = in->declaration ? in->declaration : "none";
+    char *title = trimmed(in->title);
+    const char *body = in->body ? in->body : "";
+    char hash[65];
+    work_hash(body, hash);
+    int64_t t = now();
+    buf_t tags = BUF_INIT;
+    if (db_begin(db) < 0) {
+        free(title);
+        return fail(e, NULL, "err.internal", 503);
+    }
+    for (int attempt = 0;; attempt++) {
+        unsigned char rnd[WORK_ID_LEN / 2];
+        randombytes_buf(rnd, sizeof rnd);
+        sodium_bin2hex(id_out, WORK_ID_LEN + 1, rnd, sizeof rnd);
+        db_stmt_t *st = db_prepare(db, "INSERT INTO works(id, author_id, title, body, declaration, status, rev, "
+                                       "content_hash, created_at, updated_at) VALUES (:id, :author, :title, :body, "
+                                       ":decl, 'draft', 1, :hash, :t, :t)");
+        db_bind_text(st, ":id", id_out);
+        db_bind_int(st, ":author", author_id);
+        db_bind_text(st, ":title", title);
+        db_bind_text(st, ":body", body);
+        db_bind_text(st, ":decl", decl);
+        db_bind_text(st, ":hash", hash);
+        db_bind_int(st, ":t", t);
+        int rc = db_step(st);
+        db_done(st);
+        if (rc == DB_DONE)
+            break;
+        if (rc != DB_CONSTRAINT || attempt == 3) { /* a 64-bit id collision, retried */
+            db_rollback(db);
+            free(title);
+            return fail(e, NULL, "err.internal", 500);
+        }
+    }
+    free(title);
+    if (replace_tags(db, id_out, in, &tags) < 0 || save_revision(db, id_out, buf_cstr(&tags)) < 0) {
+        db_rollback(db);
+        buf_free(&tags);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    buf_free(&tags);
+    return finish(db, id_out, e);
+}
+
+int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
+{
+    if (work_validate(in, 0, e) < 0)
+        return -1;
+    if (db_begin(db) < 0)
+        return fail(e, NULL, "err.internal", 503);
+    db_stmt_t *st = db_prepare(db, "UPDATE works SET title = coalesce(:title, title), body = coalesce(:body, body), "
+                                   "declaration = coalesce(:decl, declaration), "
+                                   "content_hash = coalesce(:hash, content_hash), rev = rev + 1, updated_at = :t "
+                                   "WHERE id = :id AND status <> 'deleted'");
+    char *title = in->title ? trimmed(in->title) : NULL;
+    char hash[65];
+    if (in->body)
+        work_hash(in->body, hash);
+    db_bind_text(st, ":title", title);
+    db_bind_text(st, ":body", in->body);
+    db_bind_text(st, ":decl", in->declaration);
+    db_bind_text(st, ":hash", in->body ? hash : NULL);
+    db_bind_int(st, ":t", now());
+    db_bind_text(st, ":id", id);
+    int rc = db_step(st);
+    db_done(st);
+    free(title);
+    if (rc != DB_DONE || db_changes(db) != 1) {
+        db_rollback(db);
+        return fail(e, NULL, rc == DB_DONE ? "work.err.not_found" : "err.internal", rc == DB_DONE ? 404 : 500);
+    }
+    buf_t tags = BUF_INIT;
+    int ok;
+    if (in->tags || in->tags_list) {
+        ok = replace_tags(db, id, in, &tags) == 0;
+    } else {
+        st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY rowid");
+        db_bind_text(st, ":id", id);
+        while (db_step(st) == DB_ROW) {
+            if (tags.len)
+                buf_ch(&tags, ',');
+            buf_rawz(&tags, db_col_text(st, 0));
+        }
+        db_done(st);
+        ok = 1;
+    }
+    if (!ok || save_revision(db, id, buf_cstr(&tags)) < 0) {
+        db_rollback(db);
+        buf_free(&tags);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    buf_free(&tags);
+    return finish(db, id, e);
+}
+
+/* Move a work between states in one statement. from_sql restricts the
+ * current state. */
+static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
+{
+    if (db_begin(db) < 0)
+        return fail(e, NULL, "err.internal", 503);
+    db_stmt_t *st = db_prepare(db, sql);
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":t", now());
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    if (db_changes(db) != 1) {
+        db_rollback(db);
+        return fail(e, NULL, "work.err.not_found", 404);
+    }
+    return finish(db, id, e);
+}
+
+int work_publish(db_t *db, const char *id, work_err_t *e)
+{
+    work_t w;
+    int rc = work_get(db, id, &w);
+    if (rc <= 0)
+        return fail(e, NULL, rc == 0 ? "work.err.not_found" : "err.internal", rc == 0 ? 404 : 500);
+    int taken = strcmp(w.status, "taken_down") == 0;
+    const char *b = w.body;
+    size_t bl = strlen(b);
+    text_trim(&b, &bl);
+    work_free(&w);
+    if (taken)
+        return fail(e, NULL, "work.err.gone", 451);
+    if (bl == 0)
+        return fail(e, "body", "work.err.empty", 422);
+    return transition(db, id,
+                      "UPDATE works SET status = 'published', published_at = coalesce(published_at, :t), "
+                      "updated_at = :t WHERE id = :id AND status IN ('draft','published')",
+                      e);
+}
+
+int work_unpublish(db_t *db, const char *id, work_err_t *e)
+{
+    return transition(db, id,
+                      "UPDATE works SET status = 'draft', updated_at = :t WHERE id = :id AND status = 'published'",
+                      e);
+}
+
+int work_delete(db_t *db, const char *id, work_err_t *e)
+{
+    return transition(db, id,
+                      "UPDATE works SET status = 'deleted', updated_at = :t WHERE id = :id AND status <> 'deleted'",
+                      e);
+}
+
+int work_find_by_hash(db_t *db, const char *hash, char id_out[WORK_ID_LEN + 1])
+{
+    db_stmt_t *st = db_prepare(db, "SELECT id FROM works WHERE content_hash = :h AND status <> 'deleted' LIMIT 1");
+    db_bind_text(st, ":h", hash);
+    int found = db_step(st) == DB_ROW;
+    if (found)
+        snprintf(id_out, WORK_ID_LEN + 1, "%s", db_col_text(st, 0));
+    db_done(st);
+    return found;
+}
+
+/* ---- listing ---- */
+
+int work_list(db_t *db, const work_query_t *q, work_list_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    int limit = q->limit < 1 ? 20 : q->limit > 100 ? 100 : q->limit;
+    db_stmt_t *st;
+    /* One statement per shape keeps every query a cached, indexed plan. The
+     * cursor is (time, id) so equal timestamps never skip or repeat works. */
+    if (q->include_drafts) {
+        st = db_prepare(db, "SELECT " WORK_COLS " FROM works w JOIN users u ON u.id = w.author_id "
+                            "WHERE w.author_id = :aid AND w.status <> 'deleted' "
+                            "AND (:before = 0 OR w.updated_at < :before OR (w.updated_at = :before AND w.id < :bid)) "
+                            "ORDER BY w.updated_at DESC, w.id DESC LIMIT :lim");
+        db_bind_int(st, ":aid", q->author_id);
+    } else if (q->tag) {
+        st = db_prepare(db, "SELECT " WORK_COLS " FROM tags t JOIN works w ON w.id = t.work_id "
+                            "JOIN users u ON u.id = w.author_id WHERE t.tag = :tag AND w.status = 'published' "
+                            "AND (:author IS NULL OR u.handle = :author) "
+                            "AND (:before = 0 OR w.published_at < :before OR (w.published_at = :before AND w.id < :bid)) "
+                            "ORDER BY w.published_at DESC, w.id DESC LIMIT :lim");
+        db_bind_text(st, ":tag", q->tag);
+        db_bind_text(st, ":author", q->author);
+    } else {
+        st = db_prepare(db, "SELECT " WORK_COLS " FROM works w JOIN users u ON u.id = w.author_id "
+                            "WHERE w.status = 'published' AND (:author IS NULL OR u.handle = :author) "
+                            "AND (:before = 0 OR w.published_at < :before OR (w.published_at = :before AND w.id < :bid)) "
+                            "ORDER BY w.published_at DESC, w.id DESC LIMIT :lim");
+        db_bind_text(st, ":author", q->author);
+    }
+    db_bind_int(st, ":before", q->before);
+    db_bind_text(st, ":bid", q->before_id ? q->before_id : "\x7f");
+    db_bind_int(st, ":lim", limit + 1);
+    out->items = calloc((size_t)limit + 1, sizeof(work_t));
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (out->n == limit) {
+            out->more = 1;
+            break;
+        }
+        fill(st, &out->items[out->n++]);
+    }
+    db_done(st);
+    if (rc == DB_ERROR) {
+        work_list_free(out);
+        return -1;
+    }
+    for (int i = 0; i < out->n; i++)
+        load_tags(db, &out->items[i]);
+    return 0;
+}
+
+void work_list_free(work_list_t *l)
+{
+    for (int i = 0; i < l->n; i++)
+        work_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void work_excerpt(const char *body, size_t max_chars, buf_t *out)
+{
+    buf_t text = BUF_INIT;
+    md_to_text(body, strlen(body), &text);
+    /* Fold paragraph breaks into spaces for a one-paragraph summary. */
+    const char *s = buf_cstr(&text);
+    size_t n = text.len;
+    text_trim(&s, &n);
+    size_t cut = text_prefix(s, n, max_chars);
+    for (size_t i = 0; i < cut; i++) {
+        if (s[i] == '\n') {
+            if (i + 1 < cut && s[i + 1] == '\n')
+                continue;
+            buf_ch(out, ' ');
+        } else {
+            buf_ch(out, s[i]);
+        }
+    }
+    if (cut < n)
+        buf_rawz(out, "…");
+    buf_free(&text);
+}
