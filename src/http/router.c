@@ -618,7 +618,9 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     int has_session = rq_cookie(r, "hao_session") != NULL;
     if ((found->flags & RT_CACHE) && !has_session && (method_is(h, "GET") || method_is(h, "HEAD"))) {
         buf_t key = BUF_INIT;
-        buf_printf(&key, "%d|%.*s", (int)r->lang, (int)h->path.len, h->path.base);
+        /* The host is part of the key: feeds and the sitemap carry absolute URLs. */
+        buf_printf(&key, "%d|%.*s|%.*s", (int)r->lang, (int)(h->authority.len > 256 ? 256 : h->authority.len),
+                   h->authority.base, (int)h->path.len, h->path.base);
         const cached_page_t *p = cache_get(lc->cache, key.p, key.len);
         if (p) {
             buf_free(&key);

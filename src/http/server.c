@@ -72,7 +72,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
 }
 
 /* Parse HOST:PORT (HOST may be [v6]) and bind a listening socket. */
-static int bind_listener(const char *listen_spec, int *out_fd)
+static int bind_listener(const char *listen_spec, int probe, int *out_fd)
 {
     char host[256];
     const char *colon = strrchr(listen_spec, ':');
@@ -105,8 +105,22 @@ static int bind_listener(const char *listen_spec, int *out_fd)
         fprintf(stderr, "hao: --listen host must be a numeric address (%s): %s\n", host, gai_strerror(rc));
         return -1;
     }
-    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
+    if (probe) {
+        /* SO_REUSEPORT would let a second hao (or anything else of the same
+         * user) silently share the port; bind once without it to find out. */
+        int pfd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        setsockopt(pfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (pfd < 0 || bind(pfd, ai->ai_addr, ai->ai_addrlen) < 0) {
+            fprintf(stderr, "hao: cannot listen on %s: %s\n", listen_spec, strerror(errno));
+            if (pfd >= 0)
+                close(pfd);
+            freeaddrinfo(ai);
+            return -1;
+        }
+        close(pfd);
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0 ||
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
@@ -183,21 +197,8 @@ int server_run(const server_opts_t *opts)
     buf_t err = BUF_INIT;
     server_state.data_dir = opts->data_dir;
 
-    /* Open and migrate on the main thread, so a bad data directory or a
-     * failed migration is reported before anything listens. */
-    db_t *db;
-    if (db_open(opts->data_dir, 1, &db, &err) < 0) {
-        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
-        buf_free(&err);
-        return 1;
-    }
-    if (site_init(db, &err) < 0) {
-        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
-        db_close(db);
-        buf_free(&err);
-        return 1;
-    }
-
+    /* Bind first: a bad --listen or a busy port is reported before the
+     * data directory is touched. */
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
@@ -205,13 +206,33 @@ int server_run(const server_opts_t *opts)
         nthreads = 64;
     int *fds = calloc((size_t)nthreads, sizeof(int));
     for (int i = 0; i < nthreads; i++) {
-        if (bind_listener(opts->listen, &fds[i]) < 0) {
+        if (bind_listener(opts->listen, i == 0, &fds[i]) < 0) {
             for (int j = 0; j < i; j++)
                 close(fds[j]);
             free(fds);
-            db_close(db);
             return 1;
         }
+    }
+
+    /* Open and migrate on the main thread, so a bad data directory or a
+     * failed migration is reported before any request is served. */
+    db_t *db;
+    if (db_open(opts->data_dir, 1, &db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        for (int i = 0; i < nthreads; i++)
+            close(fds[i]);
+        free(fds);
+        return 1;
+    }
+    if (site_init(db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        db_close(db);
+        buf_free(&err);
+        for (int i = 0; i < nthreads; i++)
+            close(fds[i]);
+        free(fds);
+        return 1;
     }
 
     h2o_config_init(&globalconf);

@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "site/account.h"
 #include "site/api.h"
+#include "site/feed.h"
 #include "site/layout.h"
 #include "site/pages.h"
 #include "site/studio.h"
@@ -25,6 +26,16 @@ const route_t routes[] = {
     {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
+
+    /* feeds and sitemap */
+    {"GET", "/feed.atom", feed_atom_site, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/feed.json", feed_json_site, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/u/:handle/feed.atom", feed_atom_author, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/u/:handle/feed.json", feed_json_author, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/t/:tag/feed.atom", feed_atom_tag, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/t/:tag/feed.json", feed_json_tag, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/sitemap.xml", feed_sitemap, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/sitemap-:n", feed_sitemap_part, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/about", pages_about, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/lang", pages_lang, ROLE_NONE, 0, 0},
     {"GET", "/healthz", pages_healthz, ROLE_NONE, 0, 0},

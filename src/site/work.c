@@ -34,7 +34,7 @@ void work_free(work_t *w)
     memset(w, 0, sizeof(*w));
 }
 
-static char *dup(const char *s)
+static char *xdup(const char *s)
 {
     char *p = strdup(s ? s : "");
     if (!p)
@@ -60,7 +60,7 @@ static void load_tags(db_t *db, work_t *w)
     while (db_step(st) == DB_ROW && w->ntags < WORK_TAGS_MAX) {
         if (!w->tags)
             w->tags = calloc(WORK_TAGS_MAX, sizeof(char *));
-        w->tags[w->ntags++] = dup(db_col_text(st, 0));
+        w->tags[w->ntags++] = xdup(db_col_text(st, 0));
     }
     db_done(st);
 }
@@ -69,10 +69,10 @@ static void fill(db_stmt_t *st, work_t *w)
 {
     snprintf(w->id, sizeof w->id, "%s", db_col_text(st, 0));
     w->author_id = db_col_int(st, 1);
-    w->author_handle = dup(db_col_text(st, 2));
-    w->author_name = dup(db_col_text(st, 3));
-    w->title = dup(db_col_text(st, 4));
-    w->body = dup(db_col_text(st, 5));
+    w->author_handle = xdup(db_col_text(st, 2));
+    w->author_name = xdup(db_col_text(st, 3));
+    w->title = xdup(db_col_text(st, 4));
+    w->body = xdup(db_col_text(st, 5));
     w->declaration = declaration_find(db_col_text(st, 6));
     if (!w->declaration)
         w->declaration = &declarations[0];
@@ -82,7 +82,7 @@ static void fill(db_stmt_t *st, work_t *w)
     w->updated_at = db_col_int(st, 10);
     w->published_at = db_col_int(st, 11);
     w->views = db_col_int(st, 12);
-    w->content_hash = dup(db_col_text(st, 13));
+    w->content_hash = xdup(db_col_text(st, 13));
 }
 
 int work_get(db_t *db, const char *id, work_t *w)

@@ -1,0 +1,78 @@
+#!/bin/bash
+# make bench: side-by-side benchmarks in one run, printed as ratios.
+#
+#   1. The seed work's page: hao /a/{id} vs nginx serving the very same bytes
+#      as a static file (../shared/bench/nginx-static.sh), wrk -t2 -c64, with
+#      p99 latency and hao's resident memory.
+#   2. WordPress (../shared/bench/setup-wordpress.sh) on the same work, for the
+#      README's comparison table. Skip with BENCH_PEERS=none.
+#   3. Further benchmarks (search, media) when their scripts exist.
+#
+# Absolute numbers on a shared 2-core machine are noise; the ratios are the result.
+# Loopback only; every server started here is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HAO=${HAO_BIN:-build/hao}
+SHARED=${SHARED:-$(realpath ../shared)}
+SEED=$SHARED/seed/000_a4f41c7b09327d3d.txt
+DUR=${BENCH_DURATION:-10s}
+PORT_HAO=18180 PORT_NGINX=18181
+work=$(mktemp -d /tmp/hao-bench-XXXX)
+pids=()
+cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+wrk_run() { # url -> "rps p99_ms"
+  local out; out=$(wrk -t2 -c64 -d"$DUR" --latency "$1")
+  local rps p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
+  echo "$rps ${p99:-?}"
+}
+
+echo "== setting up hao with the seed work"
+echo 'bench-password-1' | "$HAO" user add bench --role creator --data "$work/data" 2>/dev/null
+id=$("$HAO" import "$SEED" --author bench --data "$work/data" 2>/dev/null | cut -f1)
+"$HAO" serve --data "$work/data" --listen 127.0.0.1:$PORT_HAO >"$work/hao.log" 2>&1 &
+hao_pid=$!; pids+=("$hao_pid")
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT_HAO/healthz" >/dev/null && break; sleep 0.1; done
+mkdir -p "$work/static"
+curl -sf "http://127.0.0.1:$PORT_HAO/a/$id" -o "$work/static/seed.html"
+bytes=$(stat -c %s "$work/static/seed.html")
+nginx_pid=$(bash "$SHARED/bench/nginx-static.sh" "$work/static" $PORT_NGINX)
+pids+=("$nginx_pid")
+
+echo "== wrk -t2 -c64 -d$DUR: the seed page ($bytes bytes)"
+read -r hao_rps hao_p99 < <(wrk_run "http://127.0.0.1:$PORT_HAO/a/$id")
+hao_rss=$(awk '/VmRSS/ {print $2}' /proc/$hao_pid/status)
+read -r ngx_rps ngx_p99 < <(wrk_run "http://127.0.0.1:$PORT_NGINX/seed.html")
+
+wp_rps="" wp_p99=""
+if [ "${BENCH_PEERS:-wordpress}" != "none" ]; then
+  echo "== setting up WordPress with the same work (takes a few minutes the first time)"
+  if wp_id=$(bash "$SHARED/bench/setup-wordpress.sh" "$SEED" 2>"$work/wp.err" | tail -1) && [ -n "$wp_id" ]; then
+    read -r wp_rps wp_p99 < <(wrk_run "http://127.0.0.1:8082/?p=$wp_id")
+    for f in /tmp/peers/run/nginx.pid /tmp/peers/run/php-fpm.pid /tmp/peers/run/mysqld.pid; do
+      [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    done
+  else
+    echo "   WordPress setup failed (see below); skipped"; tail -5 "$work/wp.err" || true
+  fi
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+echo "| server | req/s | p99 ms | vs nginx static |"
+echo "|---|---|---|---|"
+printf "| hao /a/{id} | %.0f | %s | %sx |\n" "$hao_rps" "$hao_p99" "$(ratio "$hao_rps" "$ngx_rps")"
+printf "| nginx static, same bytes | %.0f | %s | 1.00x |\n" "$ngx_rps" "$ngx_p99"
+[ -n "$wp_rps" ] && printf "| WordPress, same work | %.0f | %s | %sx |\n" "$wp_rps" "$wp_p99" "$(ratio "$wp_rps" "$ngx_rps")"
+echo
+echo "hao RSS after the run: $((hao_rss / 1024)) MB   (target < 30 MB)"
+echo "hao vs nginx: $(ratio "$hao_rps" "$ngx_rps")x   (target >= 0.8x; p99 target < 5 ms)"
+[ -n "$wp_rps" ] && echo "hao vs WordPress: $(ratio "$hao_rps" "$wp_rps")x"
+
+for extra in bench/search.sh bench/media.sh; do
+  [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
+done
+exit 0

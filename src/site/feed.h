@@ -1,0 +1,18 @@
+/*
+ * feed.h — Atom and JSON feeds (site, author, tag) and the sitemap.
+ */
+#ifndef HAO_FEED_H
+#define HAO_FEED_H
+
+#include "http/http.h"
+
+void feed_atom_site(hreq_t *r);
+void feed_atom_author(hreq_t *r);
+void feed_atom_tag(hreq_t *r);
+void feed_json_site(hreq_t *r);
+void feed_json_author(hreq_t *r);
+void feed_json_tag(hreq_t *r);
+void feed_sitemap(hreq_t *r);
+void feed_sitemap_part(hreq_t *r);
+
+#endif
