@@ -72,7 +72,7 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen)
 }
 
 void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
-               const char *body, size_t len, const char *view_id)
+               const char *body, size_t len, const char *view_id, const char *last_modified)
 {
     if (len > CACHE_MAX_BODY)
         return;
@@ -92,6 +92,7 @@ void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, cons
     s->page.status = status;
     s->page.content_type = content_type;
     s->page.view_id = view_id ? strdup(view_id) : NULL;
+    snprintf(s->page.last_modified, sizeof s->page.last_modified, "%s", last_modified ? last_modified : "");
     snprintf(s->page.etag, sizeof s->page.etag, "\"%016llx\"", (unsigned long long)(fnv(body, len) ^ h));
 }
 

@@ -29,6 +29,7 @@ typedef struct {
     char *body;
     size_t len;
     char etag[24];
+    char last_modified[40]; /* replayed on hits (feeds), "" if none */
     char *view_id; /* work id whose view counter a hit increments, or NULL */
 } cached_page_t;
 
@@ -38,7 +39,7 @@ void cache_destroy(page_cache_t *c);
 const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
 /* Store a copy of body under key for the current generation. */
 void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
-               const char *body, size_t len, const char *view_id);
+               const char *body, size_t len, const char *view_id, const char *last_modified);
 
 view_counter_t *views_create(void);
 void views_destroy(view_counter_t *v);

@@ -367,7 +367,11 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
         h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
     security_headers(r);
     if (x->cacheable && status == 200 && !r->user.id) {
-        cache_put(r->loop->cache, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id);
+        const char *lm = NULL;
+        ssize_t li = h2o_find_header_by_str(&h->res.headers, H2O_STRLIT("last-modified"), -1);
+        if (li >= 0)
+            lm = rq_strndup(r, h->res.headers.entries[li].value.base, h->res.headers.entries[li].value.len);
+        cache_put(r->loop->cache, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id, lm);
         const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
         if (p)
             h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
@@ -533,6 +537,9 @@ static void serve_cached(hreq_t *r, const cached_page_t *p)
         views_add(r->loop, p->view_id);
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
+    if (p->last_modified[0])
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, p->last_modified,
+                       strlen(p->last_modified));
     security_headers(r);
     const char *inm = rq_header(r, "if-none-match");
     if (inm && strstr(inm, p->etag)) {
