@@ -63,3 +63,10 @@ format:
 
 clean:
 	rm -rf build
+
+# Fuzzing (not part of make test): make fuzz-markdown FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 60
+fuzz-markdown:
+	@mkdir -p build
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
+	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)

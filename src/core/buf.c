@@ -65,10 +65,10 @@ const char *buf_cstr(buf_t *b)
 
 char *buf_steal(buf_t *b, size_t *len)
 {
-    if (!b->p && !grow(b, 0))
-        return NULL;
     if (!b->p) {
-        grow(b, 1);
+        b->err = 0;
+        if (!grow(b, 0))
+            return NULL;
         b->p[0] = 0;
     }
     char *p = b->p;
