@@ -280,7 +280,10 @@ static const char *reason(int status)
 
 void rs_header(hreq_t *r, const char *name, const char *value)
 {
-    h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, name, strlen(name), 1, NULL, value, strlen(value));
+    /* h2o keeps the pointers: copy both into the request pool. */
+    size_t vl = strlen(value);
+    h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, rq_strdup(r, name), strlen(name), 1, NULL,
+                          rq_strndup(r, value, vl), vl);
 }
 
 void rs_cookie(hreq_t *r, const char *name, const char *value, long max_age, int http_only)
@@ -374,7 +377,7 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
         cache_put(r->loop->cache, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id, lm);
         const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
         if (p)
-            h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
+            h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
     }
     if (h2o_find_header(&h->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) == -1)
         h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
@@ -535,10 +538,10 @@ static void serve_cached(hreq_t *r, const cached_page_t *p)
     inflight_count[r->loop->index]--;
     if (p->view_id)
         views_add(r->loop, p->view_id);
-    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, p->etag, strlen(p->etag));
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
     if (p->last_modified[0])
-        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, p->last_modified,
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, rq_strdup(r, p->last_modified),
                        strlen(p->last_modified));
     security_headers(r);
     const char *inm = rq_header(r, "if-none-match");

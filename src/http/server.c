@@ -186,6 +186,9 @@ static void dispose_loop(loop_ctx_t *lc)
 {
     if (lc->tick._link.next && h2o_timeout_is_linked(&lc->tick))
         h2o_timeout_unlink(&lc->tick);
+    /* The h2o context and loop are not disposed: h2o 2.2.5 asserts when a
+     * context is disposed with connections still linked (idle keep-alive
+     * clients), and the process is about to exit anyway. */
     cache_destroy(lc->cache);
     views_destroy(lc->views);
     buf_free(&lc->log);

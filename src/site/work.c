@@ -12,7 +12,6 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/server.h"
-#include "search/search.h"
 
 static int64_t now(void)
 {
@@ -281,13 +280,11 @@ static char *trimmed(const char *s)
     return p;
 }
 
-/* Finish a write: index, commit, invalidate the page caches. */
+/* Finish a write: commit, invalidate the page caches. (The search index,
+ * when it lands, is updated here, inside the same transaction.) */
 static int finish(db_t *db, const char *id, work_err_t *e)
 {
-    if (search_index_work(db, id) < 0) {
-        db_rollback(db);
-        return fail(e, NULL, "err.internal", 500);
-    }
+    (void)id;
     if (db_commit(db) < 0) {
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);

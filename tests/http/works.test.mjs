@@ -143,7 +143,7 @@ test('bad input: each answered with a clear JSON error, nothing written', async 
     ['too many tags', { title: 't', body: 'x', tags: Array.from({ length: 11 }, (_, i) => 't' + i) }, 422, 'invalid'],
     ['tag with slash', { title: 't', body: 'x', tags: ['a/b'] }, 422, 'invalid'],
     ['body too long', { title: 't', body: 'x'.repeat(200001) }, 413, 'too_large'],
-    ['NUL in body', { title: 't', body: 'a\u0000b' }, 422, 'invalid'],
+    ['NUL in body', { title: 't', body: 'a\u0000b' }, 400, 'bad_json'],
   ];
   for (const [name, body, status, code] of cases) {
     const res = await api('POST', '/api/v1/articles', alice, body, typeof body === 'string' ? { 'content-type': 'application/json' } : {});

@@ -1,0 +1,750 @@
+/*
+ * account.c — see account.h.
+ *
+ * Password checks and hashing (argon2id, ~50 ms and 64 MiB by design) run on
+ * the worker pool. A handler validates the form on the loop, copies what the
+ * worker needs into a job, and finishes in the job's done() back on the loop:
+ * database writes, cookies, the answer.
+ */
+#include "site/account.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "http/pool.h"
+#include "http/router.h"
+#include "site/layout.h"
+
+#define SESSION_TTL (30L * 24 * 3600)
+#define TOKEN_TTL (90L * 24 * 3600)
+#define THROTTLE_WINDOW (15 * 60)
+#define THROTTLE_USER 5
+#define THROTTLE_ADDR 20
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 1024
+#define NAME_MAX_CHARS 50
+
+/* ---- small helpers ---- */
+
+int account_handle_ok(const char *h)
+{
+    size_t n = strlen(h);
+    if (n < 3 || n > 30)
+        return 0;
+    if (!((h[0] >= 'a' && h[0] <= 'z') || (h[0] >= 'A' && h[0] <= 'Z')))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = h[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static void lower(char *dst, const char *src, size_t cap)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < cap; i++)
+        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
+    dst[i] = 0;
+}
+
+enum role account_role_from(const char *name)
+{
+    if (!name)
+        return ROLE_NONE;
+    if (strcmp(name, "reader") == 0)
+        return ROLE_READER;
+    if (strcmp(name, "creator") == 0)
+        return ROLE_CREATOR;
+    if (strcmp(name, "moderator") == 0)
+        return ROLE_MODERATOR;
+    if (strcmp(name, "admin") == 0)
+        return ROLE_ADMIN;
+    return ROLE_NONE;
+}
+
+const char *account_role_name(enum role role)
+{
+    switch (role) {
+    case ROLE_READER: return "reader";
+    case ROLE_CREATOR: return "creator";
+    case ROLE_MODERATOR: return "moderator";
+    case ROLE_ADMIN: return "admin";
+    default: return "none";
+    }
+}
+
+static int name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    const char *t = s;
+    size_t tn = n;
+    text_trim(&t, &tn);
+    return tn > 0 && text_valid_line(s, n) && text_chars(s, n) <= NAME_MAX_CHARS;
+}
+
+static int password_ok(const char *p)
+{
+    size_t n = strlen(p);
+    return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
+}
+
+static void sha256_hex(const char *s, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* A fresh random token (hex) and its stored hash. */
+static void new_token(char token[65], char hash[65])
+{
+    unsigned char rnd[32];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(token, 65, rnd, sizeof rnd);
+    sha256_hex(token, hash);
+}
+
+static int load_user(db_stmt_t *st, user_t *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = db_col_int(st, 0);
+    snprintf(u->handle, sizeof u->handle, "%s", db_col_text(st, 1));
+    snprintf(u->display_name, sizeof u->display_name, "%s", db_col_text(st, 2));
+    u->role = account_role_from(db_col_text(st, 3));
+    return 1;
+}
+
+int account_by_handle(db_t *db, const char *handle, user_t *out)
+{
+    char h[32];
+    if (strlen(handle) > 30)
+        return 0;
+    lower(h, handle, sizeof h);
+    db_stmt_t *st = db_prepare(db, "SELECT id, handle, display_name, role FROM users WHERE handle = :h");
+    db_bind_text(st, ":h", h);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        load_user(st, out);
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* ---- identification ---- */
+
+static int by_token(hreq_t *r, const char *token, const char *kind)
+{
+    char hash[65];
+    sha256_hex(token, hash);
+    db_stmt_t *st = db_prepare(r->db, "SELECT u.id, u.handle, u.display_name, u.role FROM sessions s "
+                                      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h AND s.kind = :k "
+                                      "AND s.expires_at > :now AND u.status = 'active'");
+    db_bind_text(st, ":h", hash);
+    db_bind_text(st, ":k", kind);
+    db_bind_int(st, ":now", now_s());
+    int found = db_step(st) == DB_ROW;
+    if (found) {
+        load_user(st, &r->user);
+        if (strcmp(kind, "web") == 0)
+            memcpy(r->user.session_hash, hash, 65);
+        else
+            r->user.via_token = 1;
+    }
+    db_done(st);
+    return found;
+}
+
+int account_identify(hreq_t *r)
+{
+    memset(&r->user, 0, sizeof r->user);
+    if (r->route && (r->route->flags & RT_API)) {
+        const char *auth = rq_header(r, "authorization");
+        if (!auth)
+            return 0;
+        if (strncasecmp(auth, "Bearer ", 7) != 0)
+            return -1;
+        const char *t = auth + 7;
+        if (strlen(t) != 64 || !by_token(r, t, "api"))
+            return -1;
+        return 0;
+    }
+    const char *c = rq_cookie(r, "hao_session");
+    if (c && strlen(c) == 64)
+        by_token(r, c, "web");
+    return 0;
+}
+
+/* ---- throttling ---- */
+
+static int throttled(db_t *db, const char *key, int limit)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT failures FROM throttle WHERE key = :k AND window_start > :since");
+    db_bind_text(st, ":k", key);
+    db_bind_int(st, ":since", now_s() - THROTTLE_WINDOW);
+    int n = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : 0;
+    db_done(st);
+    return n >= limit;
+}
+
+static void note_failure(db_t *db, const char *key)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO throttle(key, failures, window_start) VALUES (:k, 1, :now) "
+                                   "ON CONFLICT(key) DO UPDATE SET "
+                                   "failures = CASE WHEN window_start > :since THEN failures + 1 ELSE 1 END, "
+                                   "window_start = CASE WHEN window_start > :since THEN window_start ELSE :now END");
+    db_bind_text(st, ":k", key);
+    db_bind_int(st, ":now", now_s());
+    db_bind_int(st, ":since", now_s() - THROTTLE_WINDOW);
+    db_step(st);
+    db_done(st);
+}
+
+static void clear_failures(db_t *db, const char *key)
+{
+    db_stmt_t *st = db_prepare(db, "DELETE FROM throttle WHERE key = :k");
+    db_bind_text(st, ":k", key);
+    db_step(st);
+    db_done(st);
+}
+
+/* ---- forms ---- */
+
+typedef struct {
+    const char *error;  /* message to show, or NULL */
+    const char *handle; /* kept input */
+    const char *name;
+    const char *next;
+} form_state_t;
+
+static void field(buf_t *b, hreq_t *r, const char *label_key, const char *name, const char *type, const char *value,
+                  const char *autocomplete)
+{
+    buf_lit(b, "<label>");
+    buf_htmlz(b, T(r->lang, label_key));
+    buf_lit(b, "<input type=\"");
+    buf_rawz(b, type);
+    buf_lit(b, "\" name=\"");
+    buf_rawz(b, name);
+    buf_lit(b, "\" autocomplete=\"");
+    buf_rawz(b, autocomplete);
+    buf_lit(b, "\" required");
+    if (value) {
+        buf_lit(b, " value=\"");
+        buf_htmlz(b, value);
+        buf_ch(b, '"');
+    }
+    buf_lit(b, "></label>\n");
+}
+
+/* Only local paths: "/x", never "//host" or "/\host". */
+static const char *safe_next(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1024)
+        return "/studio";
+    for (const char *p = next; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return "/studio";
+    return next;
+}
+
+enum form_kind { FORM_LOGIN, FORM_REGISTER, FORM_SETUP };
+
+static void render_form(hreq_t *r, enum form_kind kind, int status, const form_state_t *fs)
+{
+    const char *title_key = kind == FORM_LOGIN      ? "account.login_title"
+                             : kind == FORM_REGISTER ? "account.register_title"
+                                                     : "account.setup_title";
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(r->lang, title_key), &m);
+    buf_lit(&b, "<section class=\"account\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(r->lang, title_key));
+    buf_lit(&b, "</h1>\n");
+    if (fs && fs->error) {
+        buf_lit(&b, "<p class=\"alert\" role=\"alert\">");
+        buf_htmlz(&b, fs->error);
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "<form class=\"stack\" method=\"post\" action=\"");
+    if (kind == FORM_LOGIN) {
+        buf_lit(&b, "/login\">");
+    } else if (kind == FORM_REGISTER) {
+        buf_lit(&b, "/register\">");
+    } else {
+        buf_lit(&b, "/setup/");
+        buf_url(&b, rq_param(r, 0), strlen(rq_param(r, 0)));
+        buf_lit(&b, "\">");
+    }
+    page_csrf_field(r, &b);
+    if (kind == FORM_LOGIN && fs && fs->next) {
+        buf_lit(&b, "<input type=\"hidden\" name=\"next\" value=\"");
+        buf_htmlz(&b, fs->next);
+        buf_lit(&b, "\">");
+    }
+    field(&b, r, "account.handle", "handle", "text", fs ? fs->handle : NULL, "username");
+    if (kind != FORM_LOGIN)
+        field(&b, r, "account.display_name", "name", "text", fs ? fs->name : NULL, "nickname");
+    field(&b, r, "account.password", "password", "password", NULL,
+          kind == FORM_LOGIN ? "current-password" : "new-password");
+    if (kind != FORM_LOGIN) {
+        buf_lit(&b, "<p class=\"hint\">");
+        buf_htmlz(&b, T(r->lang, "account.rules"));
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(r->lang, title_key));
+    buf_lit(&b, "</button></p></form>\n");
+    if (kind == FORM_LOGIN) {
+        buf_lit(&b, "<p><a href=\"/register\">");
+        buf_htmlz(&b, T(r->lang, "site.register"));
+        buf_lit(&b, "</a></p>");
+    } else if (kind == FORM_REGISTER) {
+        buf_lit(&b, "<p><a href=\"/login\">");
+        buf_htmlz(&b, T(r->lang, "site.login"));
+        buf_lit(&b, "</a></p>");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /login  — query: next (a local path to return to). */
+void account_login_page(hreq_t *r)
+{
+    form_state_t fs = {.next = safe_next(rq_query(r, "next"))};
+    render_form(r, FORM_LOGIN, 200, &fs);
+}
+
+/* GET /register */
+void account_register_page(hreq_t *r)
+{
+    render_form(r, FORM_REGISTER, 200, NULL);
+}
+
+/* Start a web session for user id: cookie + row. */
+static int start_session(hreq_t *r, int64_t uid)
+{
+    char token[65], hash[65];
+    new_token(token, hash);
+    db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
+                                      "VALUES (:h, :u, 'web', :now, :exp)");
+    db_bind_text(st, ":h", hash);
+    db_bind_int(st, ":u", uid);
+    db_bind_int(st, ":now", now_s());
+    db_bind_int(st, ":exp", now_s() + SESSION_TTL);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    rs_cookie(r, "hao_session", token, SESSION_TTL, 1);
+    return 0;
+}
+
+/* ---- login (verify on the pool) ---- */
+
+/* A hash to verify against when the handle is unknown, so the answer takes
+ * as long as for a real account and handles can't be probed by timing. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy(void)
+{
+    if (crypto_pwhash_str(dummy_hash, "not a password of anyone", 24, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        abort();
+}
+
+enum verify_for { VERIFY_WEB, VERIFY_TOKEN };
+
+typedef struct {
+    pool_job_t job;
+    enum verify_for purpose;
+    int64_t uid;        /* 0 if the handle is unknown */
+    char handle[32];
+    char hash[crypto_pwhash_STRBYTES];
+    char password[PASSWORD_MAX + 1];
+    char next[1025];
+    int ok;
+} verify_job_t;
+
+static void verify_work(pool_job_t *j)
+{
+    verify_job_t *v = (verify_job_t *)j;
+    pthread_once(&dummy_once, make_dummy);
+    const char *h = v->uid ? v->hash : dummy_hash;
+    v->ok = crypto_pwhash_str_verify(h, v->password, strlen(v->password)) == 0 && v->uid != 0;
+    sodium_memzero(v->password, sizeof v->password);
+}
+
+static void login_failed(hreq_t *r, verify_job_t *v, int status, const char *code, const char *msg)
+{
+    if (v->purpose == VERIFY_TOKEN) {
+        rs_error(r, status, code, msg);
+        return;
+    }
+    form_state_t fs = {.error = msg, .handle = v->handle, .next = v->next};
+    render_form(r, FORM_LOGIN, status, &fs);
+}
+
+static void verify_done(pool_job_t *j, hreq_t *r)
+{
+    verify_job_t *v = (verify_job_t *)j;
+    if (!r)
+        return; /* the client went away */
+    char ukey[48], akey[NI_MAXHOST + 4];
+    snprintf(ukey, sizeof ukey, "u:%s", v->handle);
+    snprintf(akey, sizeof akey, "a:%s", rq_peer(r));
+    if (!v->ok) {
+        note_failure(r->db, ukey);
+        note_failure(r->db, akey);
+        login_failed(r, v, 401, "bad_credentials", T(r->lang, "account.err.credentials"));
+        return;
+    }
+    clear_failures(r->db, ukey);
+    if (v->purpose == VERIFY_TOKEN) {
+        char token[65], hash[65];
+        new_token(token, hash);
+        int64_t exp = now_s() + TOKEN_TTL;
+        db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
+                                          "VALUES (:h, :u, 'api', :now, :exp)");
+        db_bind_text(st, ":h", hash);
+        db_bind_int(st, ":u", v->uid);
+        db_bind_int(st, ":now", now_s());
+        db_bind_int(st, ":exp", exp);
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE) {
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "{\"token\":\"%s\",\"expires_at\":%lld}", token, (long long)exp);
+        rs_json(r, 201, &b);
+        buf_free(&b);
+        return;
+    }
+    if (start_session(r, v->uid) < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    rs_redirect(r, 303, safe_next(v->next));
+}
+
+/* Common start of a password check: throttling, user lookup, submit. */
+static void begin_verify(hreq_t *r, enum verify_for purpose, const char *handle, const char *password,
+                         const char *next)
+{
+    verify_job_t *v = calloc(1, sizeof(*v));
+    if (!v)
+        abort();
+    v->job.work = verify_work;
+    v->job.done = verify_done;
+    v->purpose = purpose;
+    lower(v->handle, handle, sizeof v->handle);
+    snprintf(v->next, sizeof v->next, "%s", next ? next : "/studio");
+    char ukey[48], akey[NI_MAXHOST + 4];
+    snprintf(ukey, sizeof ukey, "u:%s", v->handle);
+    snprintf(akey, sizeof akey, "a:%s", rq_peer(r));
+    if (throttled(r->db, ukey, THROTTLE_USER) || throttled(r->db, akey, THROTTLE_ADDR)) {
+        login_failed(r, v, 429, "rate_limited", T(r->lang, "account.err.throttled"));
+        free(v);
+        return;
+    }
+    if (strlen(password) > PASSWORD_MAX || strlen(handle) > 30) {
+        login_failed(r, v, 401, "bad_credentials", T(r->lang, "account.err.credentials"));
+        free(v);
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, pass_hash FROM users WHERE handle = :h AND status = 'active'");
+    db_bind_text(st, ":h", v->handle);
+    if (db_step(st) == DB_ROW) {
+        v->uid = db_col_int(st, 0);
+        snprintf(v->hash, sizeof v->hash, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    snprintf(v->password, sizeof v->password, "%s", password);
+    pool_submit(r, &v->job);
+}
+
+/* POST /login  — fields: handle, password, next, csrf. */
+void account_login_post(hreq_t *r)
+{
+    form_t f;
+    if (rq_form(r, &f) < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return;
+    }
+    const char *h = form_get(&f, "handle"), *p = form_get(&f, "password");
+    if (!h || !p || !*h || !*p) {
+        form_state_t fs = {.error = T(r->lang, "account.err.credentials"), .handle = h,
+                           .next = safe_next(form_get(&f, "next"))};
+        render_form(r, FORM_LOGIN, 422, &fs);
+        return;
+    }
+    begin_verify(r, VERIFY_WEB, h, p, safe_next(form_get(&f, "next")));
+}
+
+/* POST /api/v1/tokens {"handle","password"} -> 201 {"token","expires_at"} */
+void api_tokens_post(hreq_t *r)
+{
+    size_t n;
+    const char *body = rq_body(r, &n);
+    json_error_t jerr;
+    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+        return;
+    }
+    json_t *h = json_object_get(j, "handle"), *p = json_object_get(j, "password");
+    buf_t missing = BUF_INIT;
+    if (!json_is_string(h) || !*json_string_value(h))
+        buf_lit(&missing, "\"handle\"");
+    if (!json_is_string(p) || !*json_string_value(p)) {
+        if (missing.len)
+            buf_ch(&missing, ',');
+        buf_lit(&missing, "\"password\"");
+    }
+    if (missing.len) {
+        buf_t extra = BUF_INIT;
+        buf_printf(&extra, "\"missing\":[%s]", buf_cstr(&missing));
+        rs_error_extra(r, 422, "missing_fields", T(r->lang, "account.err.missing"), buf_cstr(&extra));
+        buf_free(&extra);
+    } else {
+        begin_verify(r, VERIFY_TOKEN, json_string_value(h), json_string_value(p), NULL);
+    }
+    buf_free(&missing);
+    json_decref(j);
+}
+
+/* ---- registration and setup (hash on the pool) ---- */
+
+typedef struct {
+    pool_job_t job;
+    enum form_kind kind;
+    char handle[32];
+    char name[256];
+    char password[PASSWORD_MAX + 1];
+    char hash[crypto_pwhash_STRBYTES];
+    int ok;
+} hash_job_t;
+
+static void hash_work(pool_job_t *j)
+{
+    hash_job_t *h = (hash_job_t *)j;
+    h->ok = crypto_pwhash_str(h->hash, h->password, strlen(h->password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+    sodium_memzero(h->password, sizeof h->password);
+}
+
+/* Insert the user. 1 created (id in *uid), 0 handle taken, -1 error. */
+static int insert_user(db_t *db, const char *handle, const char *name, const char *role, const char *hash,
+                       int64_t *uid)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO users(handle, display_name, role, pass_hash, created_at) "
+                                   "VALUES (:h, :n, :r, :p, :now) RETURNING id");
+    db_bind_text(st, ":h", handle);
+    db_bind_text(st, ":n", name);
+    db_bind_text(st, ":r", role);
+    db_bind_text(st, ":p", hash);
+    db_bind_int(st, ":now", now_s());
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *uid = db_col_int(st, 0);
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_CONSTRAINT ? 0 : -1;
+}
+
+/* Valid setup token in the URL? */
+static int setup_token_ok(hreq_t *r)
+{
+    const char *t = rq_param(r, 0);
+    if (strlen(t) != 48)
+        return 0;
+    char hash[65];
+    sha256_hex(t, hash);
+    char *want = db_setting(r->db, "setup_token_hash", NULL);
+    char *exp = db_setting(r->db, "setup_token_expires", "0");
+    int ok = want && strlen(want) == 64 && sodium_memcmp(want, hash, 64) == 0 && atoll(exp) > now_s();
+    free(want);
+    free(exp);
+    return ok;
+}
+
+static void hash_done(pool_job_t *j, hreq_t *r)
+{
+    hash_job_t *h = (hash_job_t *)j;
+    if (!r)
+        return;
+    form_state_t fs = {.handle = h->handle, .name = h->name};
+    if (!h->ok) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    if (h->kind == FORM_SETUP && !setup_token_ok(r)) {
+        /* Someone used the link while we were hashing. */
+        db_rollback(r->db);
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    int64_t uid = 0;
+    int rc = insert_user(r->db, h->handle, h->name, h->kind == FORM_SETUP ? "admin" : "creator", h->hash, &uid);
+    if (rc <= 0) {
+        db_rollback(r->db);
+        if (rc == 0) {
+            fs.error = T(r->lang, "account.err.taken");
+            render_form(r, h->kind, 409, &fs);
+        } else {
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        }
+        return;
+    }
+    if (h->kind == FORM_SETUP) {
+        db_stmt_t *st = db_prepare(r->db, "DELETE FROM settings WHERE key IN ('setup_token_hash','setup_token_expires')");
+        db_step(st);
+        db_done(st);
+    }
+    if (start_session(r, uid) < 0 || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    rs_redirect(r, 303, "/studio");
+}
+
+static void register_like(hreq_t *r, enum form_kind kind)
+{
+    form_t f;
+    if (rq_form(r, &f) < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return;
+    }
+    const char *h = form_get(&f, "handle"), *n = form_get(&f, "name"), *p = form_get(&f, "password");
+    form_state_t fs = {.handle = h, .name = n};
+    if (!h || !account_handle_ok(h)) {
+        fs.error = T(r->lang, "account.err.handle");
+        render_form(r, kind, 422, &fs);
+        return;
+    }
+    char lh[32];
+    lower(lh, h, sizeof lh);
+    if (!n || !*n)
+        n = lh;
+    if (!name_ok(n)) {
+        fs.error = T(r->lang, "account.err.name");
+        render_form(r, kind, 422, &fs);
+        return;
+    }
+    if (!p || !password_ok(p)) {
+        fs.error = T(r->lang, "account.err.password");
+        render_form(r, kind, 422, &fs);
+        return;
+    }
+    user_t existing;
+    if (account_by_handle(r->db, lh, &existing) == 1) {
+        fs.error = T(r->lang, "account.err.taken");
+        render_form(r, kind, 409, &fs);
+        return;
+    }
+    hash_job_t *job = calloc(1, sizeof(*job));
+    if (!job)
+        abort();
+    job->job.work = hash_work;
+    job->job.done = hash_done;
+    job->kind = kind;
+    snprintf(job->handle, sizeof job->handle, "%s", lh);
+    const char *tn = n;
+    size_t tl = strlen(n);
+    text_trim(&tn, &tl);
+    snprintf(job->name, sizeof job->name, "%.*s", (int)tl, tn);
+    snprintf(job->password, sizeof job->password, "%s", p);
+    pool_submit(r, &job->job);
+}
+
+/* POST /register — fields: handle, name, password, csrf. Creates a creator. */
+void account_register_post(hreq_t *r)
+{
+    register_like(r, FORM_REGISTER);
+}
+
+/* GET /setup/:token — the one-time first-administrator form. */
+void account_setup_page(hreq_t *r)
+{
+    if (!setup_token_ok(r)) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    render_form(r, FORM_SETUP, 200, NULL);
+}
+
+/* POST /setup/:token */
+void account_setup_post(hreq_t *r)
+{
+    if (!setup_token_ok(r)) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    register_like(r, FORM_SETUP);
+}
+
+/* POST /logout */
+void account_logout_post(hreq_t *r)
+{
+    if (r->user.session_hash[0]) {
+        db_stmt_t *st = db_prepare(r->db, "DELETE FROM sessions WHERE token_hash = :h");
+        db_bind_text(st, ":h", r->user.session_hash);
+        db_step(st);
+        db_done(st);
+    }
+    rs_cookie(r, "hao_session", "", 0, 1);
+    rs_redirect(r, 303, "/");
+}
+
+/* ---- CLI ---- */
+
+int account_cli_add(db_t *db, const char *handle, const char *display_name, const char *role, const char *password,
+                    buf_t *err)
+{
+    if (!account_handle_ok(handle)) {
+        buf_printf(err, "handle \"%s\" must be 3-30 letters, digits or _, starting with a letter", handle);
+        return -1;
+    }
+    enum role ro = account_role_from(role);
+    if (ro == ROLE_NONE) {
+        buf_printf(err, "role \"%s\" is not one of reader, creator, moderator, admin", role);
+        return -1;
+    }
+    char lh[32];
+    lower(lh, handle, sizeof lh);
+    const char *name = display_name ? display_name : lh;
+    if (!name_ok(name)) {
+        buf_lit(err, "the display name must be 1-50 characters of text on one line");
+        return -1;
+    }
+    if (!password_ok(password)) {
+        buf_printf(err, "the password must be %d-%d bytes", PASSWORD_MIN, PASSWORD_MAX);
+        return -1;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        buf_lit(err, "out of memory while hashing the password");
+        return -1;
+    }
+    int64_t uid;
+    int rc = insert_user(db, lh, name, account_role_name(ro), hash, &uid);
+    if (rc == 0)
+        buf_printf(err, "the handle \"%s\" is taken", lh);
+    else if (rc < 0)
+        buf_lit(err, "the database refused the new user");
+    return rc == 1 ? 0 : -1;
+}
