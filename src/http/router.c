@@ -667,6 +667,16 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         }
         return;
     }
+    if ((found->flags & RT_CSRF) && method_is(h, "POST")) {
+        form_t f;
+        const char *ct = rq_header(r, "content-type");
+        /* A malformed form is a 400 whatever its token; multipart bodies
+         * (uploads) carry the token in a field their handler checks. */
+        if ((!ct || strncmp(ct, "multipart/", 10) != 0) && rq_form(r, &f) < 0) {
+            rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+            return;
+        }
+    }
     if ((found->flags & RT_CSRF) && method_is(h, "POST") && !csrf_ok(r)) {
         rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
         return;
