@@ -70,6 +70,7 @@ static const entry_t table[] = {
     {"account.err.handle", "用户名须为 3-30 个字母、数字或下划线,并以字母开头。", "The handle must be 3-30 letters, digits or underscores, starting with a letter."},
     {"account.err.name", "显示名称须为 1-50 个字,不能包含换行或控制字符。", "The display name must be 1-50 characters on one line, without control characters."},
     {"account.err.password", "密码须为 8 到 1024 个字节。", "The password must be 8 to 1024 bytes."},
+    {"account.err.mismatch", "两次输入的密码不一致。", "The two passwords differ."},
     {"account.err.taken", "这个用户名已被使用。", "This handle is taken."},
     {"account.err.missing", "缺少必填字段。", "Required fields are missing."},
 

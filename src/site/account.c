@@ -292,6 +292,7 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
     field(&b, r, "account.password", "password", "password", NULL,
           kind == FORM_LOGIN ? "current-password" : "new-password");
     if (kind != FORM_LOGIN) {
+        field(&b, r, "account.password2", "password2", "password", NULL, "new-password");
         buf_lit(&b, "<p class=\"hint\">");
         buf_htmlz(&b, T(r->lang, "account.rules"));
         buf_lit(&b, "</p>\n");
@@ -646,6 +647,12 @@ static void register_like(hreq_t *r, enum form_kind kind)
     }
     if (!p || !password_ok(p)) {
         fs.error = T(r->lang, "account.err.password");
+        render_form(r, kind, 422, &fs);
+        return;
+    }
+    const char *p2 = form_get(&f, "password2");
+    if (p2 && strcmp(p, p2) != 0) {
+        fs.error = T(r->lang, "account.err.mismatch");
         render_form(r, kind, 422, &fs);
         return;
     }

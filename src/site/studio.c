@@ -1,0 +1,1085 @@
+/*
+ * studio.c — the creator's studio. See studio.h.
+ *
+ * Pages here are private (noindex, never in the page cache: their routes are
+ * not RT_CACHE) and are rendered for the logged-in creator only. The editor is
+ * one form whose buttons carry action=save|publish|unpublish|preview, so
+ * every path works as a plain form post; the script only adds comfort.
+ *
+ * Failed submissions re-render the editor with the user's input kept and the
+ * message next to the field work_validate() named, with the status it chose.
+ */
+#include "site/studio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/markdown.h"
+#include "core/text.h"
+#include "http/router.h"
+#include "site/layout.h"
+#include "site/work.h"
+
+#define STUDIO_PAGE 20   /* works per studio list page */
+#define REV_PAGE 50      /* revisions per history page */
+#define STUDIO_SCRIPT "/static/studio.1.js"
+
+/* ---- small helpers ---- */
+
+static void iso_time(buf_t *b, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char s[32];
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf_rawz(b, s);
+}
+
+/* <time datetime="ISO">YYYY-MM-DD HH:MM</time> */
+static void time_el(buf_t *b, int64_t t)
+{
+    buf_lit(b, "<time datetime=\"");
+    iso_time(b, t);
+    buf_lit(b, "\">");
+    page_time(b, t);
+    buf_lit(b, "</time>");
+}
+
+static void status_badge(hreq_t *r, buf_t *b, const char *status)
+{
+    char key[48];
+    snprintf(key, sizeof key, "work.status.%s", status);
+    buf_lit(b, "<span class=\"status status-");
+    buf_htmlz(b, status);
+    buf_lit(b, "\">");
+    buf_htmlz(b, T(r->lang, key));
+    buf_lit(b, "</span>");
+}
+
+/* A copy of s with CRLF and lone CR turned into LF. Browsers submit textarea
+ * text with CRLF line ends; the API and import store LF, and a work's content
+ * hash must not depend on which door the text came through. */
+static char *lf_only(hreq_t *r, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *out = rq_alloc(r, n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r') {
+            out[o++] = '\n';
+            if (i + 1 < n && s[i + 1] == '\n')
+                i++;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* The work's tags as the tags field shows them: "a, b, c". */
+static void tags_joined(const work_t *w, buf_t *b)
+{
+    for (int i = 0; i < w->ntags; i++) {
+        if (i)
+            buf_lit(b, ", ");
+        buf_rawz(b, w->tags[i]);
+    }
+}
+
+/* Load path parameter 0 as a work the current user may edit. Returns 1 with
+ * *w filled (caller frees), or 0 after answering: 404 unknown or deleted,
+ * 403 another author's (nothing of the work is shown), 500 storage error.
+ * Moderators and admins get 403 too: the studio is for one's own works. */
+static int load_own(hreq_t *r, work_t *w)
+{
+    int rc = work_get(r->db, rq_param(r, 0), w);
+    if (rc < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return 0;
+    }
+    if (rc == 0) {
+        rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
+        return 0;
+    }
+    if (w->author_id != r->user.id) {
+        work_free(w);
+        rs_error(r, 403, "forbidden", T(r->lang, "work.err.not_yours"));
+        return 0;
+    }
+    return 1;
+}
+
+/* Parse the form body; answers 400 and returns -1 when malformed. */
+static int get_form(hreq_t *r, form_t *f)
+{
+    if (rq_form(r, f) < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return -1;
+    }
+    return 0;
+}
+
+/* Render body as the preview fragment: a warning when it has empty picture
+ * embeds (they are dropped on the work page) or is over the limit, then the
+ * HTML. Returns 0, or -1 when the renderer failed. */
+static int render_preview(hreq_t *r, buf_t *out, const char *body)
+{
+    size_t n = strlen(body);
+    const char *t = body;
+    size_t tn = n;
+    text_trim(&t, &tn);
+    if (tn == 0) {
+        buf_lit(out, "<p class=\"empty\">");
+        buf_htmlz(out, T(r->lang, "studio.preview_empty"));
+        buf_lit(out, "</p>\n");
+        return 0;
+    }
+    md_info_t info;
+    memset(&info, 0, sizeof info);
+    buf_t html = BUF_INIT;
+    if (md_to_html(body, n, &html, &info) < 0) {
+        buf_free(&html);
+        return -1;
+    }
+    if (n > WORK_BODY_MAX) {
+        buf_lit(out, "<p class=\"preview-warning\">");
+        buf_htmlz(out, T(r->lang, "work.err.body_long"));
+        buf_lit(out, "</p>\n");
+    }
+    if (info.empty_images > 0) {
+        buf_lit(out, "<p class=\"preview-warning\">");
+        buf_htmlz(out, T(r->lang, "studio.empty_images"));
+        buf_printf(out, " (%d)", (int)info.empty_images);
+        buf_lit(out, "</p>\n");
+    }
+    buf_raw(out, html.p, html.len); /* md4c output: sanitised by markdown.c */
+    buf_free(&html);
+    return 0;
+}
+
+/* ---- the editor ---- */
+
+typedef struct {
+    const work_t *w;        /* the stored work; NULL for a new one */
+    const char *title;      /* field values to show (the user's input on a re-render) */
+    const char *body;
+    const char *declaration;
+    const char *tags;
+    const work_err_t *err;  /* a failure to show, or NULL */
+    int preview;            /* render the body into the preview pane */
+    int dirty;              /* fields differ from what is stored */
+    int saved;              /* just saved (?saved=1) */
+} editor_t;
+
+/* The message for err when it belongs to field, as a role=alert line with
+ * the id the input points at through aria-describedby. */
+static void field_error(hreq_t *r, buf_t *b, const editor_t *e, const char *field)
+{
+    if (!e->err || !e->err->field || strcmp(e->err->field, field) != 0)
+        return;
+    buf_lit(b, "<p class=\"field-error\" role=\"alert\" id=\"err-");
+    buf_rawz(b, field);
+    buf_lit(b, "\">");
+    buf_htmlz(b, T(r->lang, e->err->key));
+    buf_lit(b, "</p>\n");
+}
+
+static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
+{
+    if (e->err && e->err->field && strcmp(e->err->field, field) == 0) {
+        buf_lit(b, " aria-invalid=\"true\" aria-describedby=\"err-");
+        buf_rawz(b, field);
+        buf_lit(b, "\"");
+    }
+}
+
+static int known_field(const char *f)
+{
+    return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
+                 strcmp(f, "tags") == 0);
+}
+
+/* Strings the script shows, handed over as data attributes so the script
+ * itself carries no language. */
+static void script_messages(hreq_t *r, buf_t *b)
+{
+    static const char *const msgs[][2] = {
+        {"saved", "work.saved"},
+        {"unsaved", "studio.unsaved"},
+        {"local", "studio.autosaved_local"},
+        {"offline", "studio.offline"},
+        {"failed", "studio.preview_failed"},
+        {"restore-offer", "studio.restore_offer"},
+        {"restore", "studio.restore"},
+        {"discard", "studio.discard"},
+    };
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        buf_lit(b, " data-msg-");
+        buf_rawz(b, msgs[i][0]);
+        buf_lit(b, "=\"");
+        buf_htmlz(b, T(r->lang, msgs[i][1]));
+        buf_lit(b, "\"");
+    }
+}
+
+static void help_block(hreq_t *r, buf_t *b)
+{
+    static const char *const items[][2] = {
+        {"studio.help.paragraph", "studio.help.paragraph_code"},
+        {"studio.help.heading", "studio.help.heading_code"},
+        {"studio.help.emphasis", "studio.help.emphasis_code"},
+        {"studio.help.link", "studio.help.link_code"},
+        {"studio.help.picture", "studio.help.picture_code"},
+        {"studio.help.list", "studio.help.list_code"},
+        {"studio.help.quote", "studio.help.quote_code"},
+        {"studio.help.table", "studio.help.table_code"},
+        {"studio.help.code", "studio.help.code_code"},
+    };
+    lang_t L = r->lang;
+    buf_lit(b, "<details class=\"help\" id=\"markdown-help\"><summary>");
+    buf_htmlz(b, T(L, "studio.help_title"));
+    buf_lit(b, "</summary>\n<dl>\n");
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        buf_lit(b, "<dt>");
+        buf_htmlz(b, T(L, items[i][0]));
+        buf_lit(b, "</dt><dd><pre><code>");
+        buf_htmlz(b, T(L, items[i][1]));
+        buf_lit(b, "</code></pre></dd>\n");
+    }
+    buf_lit(b, "</dl>\n<p>");
+    buf_htmlz(b, T(L, "studio.help.html"));
+    buf_lit(b, "</p></details>\n");
+}
+
+/* Render the whole editor page with status. */
+static void render_editor(hreq_t *r, int status, const editor_t *e)
+{
+    lang_t L = r->lang;
+    const work_t *w = e->w;
+    buf_t b = BUF_INIT, title = BUF_INIT, prev = BUF_INIT;
+    if (e->preview && render_preview(r, &prev, e->body ? e->body : "") < 0) {
+        buf_free(&prev);
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    if (w) {
+        buf_rawz(&title, T(L, "work.edit"));
+        buf_lit(&title, " · ");
+        buf_rawz(&title, w->title);
+    } else {
+        buf_rawz(&title, T(L, "work.new"));
+    }
+    page_meta_t m = {.script = STUDIO_SCRIPT, .noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    int published = w && strcmp(w->status, "published") == 0;
+    int taken = w && strcmp(w->status, "taken_down") == 0;
+
+    buf_lit(&b, "<section class=\"studio-editor\">\n<p class=\"crumbs\"><a href=\"/studio\">");
+    buf_htmlz(&b, T(L, "work.my_works"));
+    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    buf_htmlz(&b, w ? T(L, "studio.edit_title") : T(L, "work.new"));
+    buf_lit(&b, "</h1>\n");
+    if (w) {
+        buf_lit(&b, "<p class=\"meta work-state\">");
+        status_badge(r, &b, w->status);
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, T(L, "studio.current_rev"));
+        buf_printf(&b, " <span class=\"rev-count\">%d</span> · <a href=\"/studio/%s/revisions\">", w->rev, w->id);
+        buf_htmlz(&b, T(L, "work.revisions"));
+        buf_lit(&b, "</a>");
+        if (!taken) {
+            buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
+            buf_htmlz(&b, T(L, published ? "studio.view" : "studio.view_draft"));
+            buf_lit(&b, "</a>");
+        }
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, T(L, "studio.col_updated"));
+        buf_lit(&b, " ");
+        time_el(&b, w->updated_at);
+        buf_lit(&b, "</p>\n");
+    }
+    if (e->saved && !e->err) {
+        buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
+        buf_htmlz(&b, T(L, published ? "studio.saved_published" : "work.saved"));
+        if (published) {
+            buf_printf(&b, " <a href=\"/a/%s\">", w->id);
+            buf_htmlz(&b, T(L, "studio.view"));
+            buf_lit(&b, "</a>");
+        }
+        buf_lit(&b, "</p>\n");
+    }
+    if (taken) {
+        buf_lit(&b, "<p class=\"alert taken-down\">");
+        buf_htmlz(&b, T(L, "work.err.gone"));
+        buf_lit(&b, " ");
+        buf_htmlz(&b, T(L, "studio.taken_down_hint"));
+        buf_lit(&b, "</p>\n");
+    }
+    if (e->err && !known_field(e->err->field)) {
+        buf_lit(&b, "<p class=\"alert form-error\" role=\"alert\">");
+        buf_htmlz(&b, T(L, e->err->key));
+        buf_lit(&b, "</p>\n");
+    }
+
+    buf_lit(&b, "<form id=\"editor\" class=\"editor-form\" method=\"post\" action=\"");
+    if (w)
+        buf_printf(&b, "/studio/%s", w->id);
+    else
+        buf_lit(&b, "/studio/new");
+    buf_lit(&b, "\" data-work-id=\"");
+    buf_htmlz(&b, w ? w->id : "new");
+    buf_printf(&b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
+               e->saved && !e->err, e->dirty);
+    script_messages(r, &b);
+    buf_lit(&b, ">\n");
+    page_csrf_field(r, &b);
+    buf_lit(&b, "\n<div class=\"editor\">\n<div class=\"editor-fields\">\n");
+
+    /* title */
+    buf_lit(&b, "<div class=\"field field-title\"><label for=\"f-title\">");
+    buf_htmlz(&b, T(L, "work.title"));
+    buf_lit(&b, "</label><input type=\"text\" id=\"f-title\" name=\"title\" autocomplete=\"off\" value=\"");
+    buf_htmlz(&b, e->title ? e->title : "");
+    buf_lit(&b, "\"");
+    invalid_attrs(&b, e, "title");
+    buf_lit(&b, ">\n");
+    field_error(r, &b, e, "title");
+    buf_lit(&b, "</div>\n");
+
+    /* declaration */
+    const char *cur = e->declaration && declaration_find(e->declaration) ? e->declaration : "none";
+    buf_lit(&b, "<div class=\"field field-declaration\"><label for=\"f-declaration\">");
+    buf_htmlz(&b, T(L, "work.declaration"));
+    buf_lit(&b, "</label><select id=\"f-declaration\" name=\"declaration\"");
+    invalid_attrs(&b, e, "declaration");
+    buf_lit(&b, ">\n");
+    for (size_t i = 0; i < declarations_count; i++) {
+        const declaration_t *d = &declarations[i];
+        buf_lit(&b, "<option value=\"");
+        buf_htmlz(&b, d->code);
+        buf_lit(&b, "\"");
+        if (strcmp(d->code, cur) == 0)
+            buf_lit(&b, " selected");
+        buf_lit(&b, ">");
+        if (strcmp(d->code, "none") == 0)
+            buf_htmlz(&b, T(L, "work.decl_none"));
+        else
+            buf_htmlz(&b, L == LANG_EN ? d->en : d->zh);
+        buf_lit(&b, "</option>\n");
+    }
+    buf_lit(&b, "</select>\n");
+    field_error(r, &b, e, "declaration");
+    buf_lit(&b, "</div>\n");
+
+    /* tags */
+    buf_lit(&b, "<div class=\"field field-tags\"><label for=\"f-tags\">");
+    buf_htmlz(&b, T(L, "work.tags"));
+    buf_lit(&b, "</label><input type=\"text\" id=\"f-tags\" name=\"tags\" autocomplete=\"off\" value=\"");
+    buf_htmlz(&b, e->tags ? e->tags : "");
+    buf_lit(&b, "\"");
+    invalid_attrs(&b, e, "tags");
+    buf_lit(&b, ">\n");
+    field_error(r, &b, e, "tags");
+    buf_lit(&b, "</div>\n");
+
+    /* body: the newline after <textarea> is eaten by the HTML parser, so a
+     * body that starts with a blank line keeps it. */
+    buf_lit(&b, "<div class=\"field field-body\"><label for=\"f-body\">");
+    buf_htmlz(&b, T(L, "work.body"));
+    buf_lit(&b, "</label><textarea id=\"f-body\" name=\"body\" rows=\"20\" aria-describedby=\"");
+    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
+        buf_lit(&b, "err-body ");
+    buf_lit(&b, "markdown-help\"");
+    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
+        buf_lit(&b, " aria-invalid=\"true\"");
+    buf_lit(&b, ">\n");
+    buf_htmlz(&b, e->body ? e->body : "");
+    buf_lit(&b, "</textarea>\n");
+    field_error(r, &b, e, "body");
+    buf_lit(&b, "</div>\n");
+
+    /* actions: the first submit button is the one Enter presses (save). */
+    buf_lit(&b, "<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"save\">");
+    buf_htmlz(&b, T(L, published ? "studio.save_changes" : "work.save"));
+    buf_lit(&b, "</button>\n");
+    if (!published && !taken) {
+        buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"publish\">");
+        buf_htmlz(&b, T(L, "work.publish"));
+        buf_lit(&b, "</button>\n");
+    }
+    if (published) {
+        buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"unpublish\" class=\"secondary\">");
+        buf_htmlz(&b, T(L, "work.unpublish"));
+        buf_lit(&b, "</button>\n");
+    }
+    buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"preview\" class=\"secondary\">");
+    buf_htmlz(&b, T(L, "work.preview"));
+    buf_lit(&b, "</button>\n<span id=\"save-state\" class=\"save-state\" aria-live=\"polite\"></span>\n</div>\n");
+    help_block(r, &b);
+    buf_lit(&b, "</div>\n");
+
+    /* preview pane */
+    buf_lit(&b, "<section class=\"preview-pane\" aria-labelledby=\"preview-h\">\n<h2 id=\"preview-h\" "
+                "class=\"preview-title\">");
+    buf_htmlz(&b, T(L, "work.preview"));
+    buf_lit(&b, "</h2>\n<p id=\"preview-state\" class=\"preview-state\" aria-live=\"polite\"></p>\n"
+                "<div class=\"preview work\"><div class=\"body\" id=\"preview\">\n");
+    if (e->preview) {
+        buf_raw(&b, prev.p, prev.len); /* render_preview's output: escaped or sanitised */
+    } else {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(L, "studio.preview_empty"));
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "</div></div>\n</section>\n</div>\n</form>\n");
+
+    if (w) {
+        buf_printf(&b, "<form class=\"delete-form\" method=\"post\" action=\"/studio/%s/delete\">", w->id);
+        page_csrf_field(r, &b);
+        buf_lit(&b, "<button type=\"submit\" class=\"danger\">");
+        buf_htmlz(&b, T(L, "work.delete"));
+        buf_lit(&b, "</button></form>\n");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+    buf_free(&title);
+    buf_free(&prev);
+}
+
+/* An editor showing the stored work w. */
+static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved)
+{
+    buf_t tags = BUF_INIT;
+    tags_joined(w, &tags);
+    editor_t e = {.w = w,
+                  .title = w->title,
+                  .body = w->body,
+                  .declaration = w->declaration ? w->declaration->code : "none",
+                  .tags = buf_cstr(&tags),
+                  .err = err,
+                  .preview = 1,
+                  .saved = saved};
+    render_editor(r, status, &e);
+    buf_free(&tags);
+}
+
+/* The status a failed write answers with: the domain's, never below 400. */
+static int err_status(const work_err_t *e)
+{
+    return e->status >= 400 ? e->status : 422;
+}
+
+/* The editor fields of a submitted form. */
+typedef struct {
+    const char *action, *title, *body, *declaration, *tags;
+} submitted_t;
+
+static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
+{
+    s->action = form_get(f, "action");
+    if (!s->action || !*s->action)
+        s->action = "save";
+    s->title = form_get(f, "title");
+    s->body = lf_only(r, form_get(f, "body"));
+    s->declaration = form_get(f, "declaration");
+    s->tags = form_get(f, "tags");
+}
+
+/* ---- handlers ---- */
+
+/* GET /studio — the creator's own works, newest change first, every status
+ * except deleted.
+ * Query: before=TIME_ID  cursor (updated_at and id of the last row shown)
+ *        deleted=1       show the "deleted" notice */
+void studio_list(hreq_t *r)
+{
+    lang_t L = r->lang;
+    work_query_t q = {.author_id = r->user.id, .include_drafts = 1, .limit = STUDIO_PAGE};
+    const char *before = rq_query(r, "before");
+    if (before && *before) {
+        char *end;
+        long long v = strtoll(before, &end, 10);
+        if (v <= 0 || (*end && *end != '_') || (*end == '_' && strlen(end + 1) != WORK_ID_LEN)) {
+            rs_error(r, 400, "bad_request", T(L, "err.bad_path"));
+            return;
+        }
+        q.before = v;
+        q.before_id = *end ? end + 1 : NULL;
+    }
+    work_list_t l;
+    if (work_list(r->db, &q, &l) < 0) {
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "work.my_works"), &m);
+    buf_lit(&b, "<section class=\"studio\">\n<h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "work.my_works"));
+    buf_lit(&b, "</h1>\n<p class=\"actions\"><a class=\"button\" href=\"/studio/new\">");
+    buf_htmlz(&b, T(L, "work.new"));
+    buf_lit(&b, "</a></p>\n");
+    const char *deleted = rq_query(r, "deleted");
+    if (deleted && strcmp(deleted, "1") == 0) {
+        buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
+        buf_htmlz(&b, T(L, "studio.deleted"));
+        buf_lit(&b, "</p>\n");
+    }
+    if (l.n == 0) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(L, q.before ? "pages.empty" : "studio.empty"));
+        buf_lit(&b, "</p>\n");
+    } else {
+        buf_lit(&b, "<div class=\"table-scroll\"><table class=\"studio-list\">\n<thead><tr><th scope=\"col\">");
+        buf_htmlz(&b, T(L, "work.title"));
+        buf_lit(&b, "</th><th scope=\"col\">");
+        buf_htmlz(&b, T(L, "studio.col_status"));
+        buf_lit(&b, "</th><th scope=\"col\">");
+        buf_htmlz(&b, T(L, "studio.col_updated"));
+        buf_lit(&b, "</th><th scope=\"col\" class=\"num\">");
+        buf_htmlz(&b, T(L, "studio.col_views"));
+        buf_lit(&b, "</th><th scope=\"col\">");
+        buf_htmlz(&b, T(L, "studio.col_actions"));
+        buf_lit(&b, "</th></tr></thead>\n<tbody>\n");
+        for (int i = 0; i < l.n; i++) {
+            const work_t *w = &l.items[i];
+            buf_printf(&b, "<tr data-id=\"%s\"><td class=\"title\"><a href=\"/studio/%s\">", w->id, w->id);
+            buf_htmlz(&b, w->title);
+            buf_lit(&b, "</a></td><td>");
+            status_badge(r, &b, w->status);
+            buf_lit(&b, "</td><td>");
+            time_el(&b, w->updated_at);
+            buf_printf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",
+                       (long long)w->views, w->id);
+            buf_htmlz(&b, T(L, "work.edit"));
+            buf_lit(&b, "</a>");
+            if (strcmp(w->status, "taken_down") != 0) {
+                buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
+                buf_htmlz(&b, T(L, strcmp(w->status, "published") == 0 ? "studio.view" : "studio.view_draft"));
+                buf_lit(&b, "</a>");
+            }
+            buf_lit(&b, "</td></tr>\n");
+        }
+        buf_lit(&b, "</tbody></table></div>\n");
+    }
+    if (l.more && l.n) {
+        const work_t *last = &l.items[l.n - 1];
+        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio?before=%lld_%s\">",
+                   (long long)last->updated_at, last->id);
+        buf_htmlz(&b, T(L, "pages.older"));
+        buf_lit(&b, " →</a></nav>\n");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    work_list_free(&l);
+}
+
+/* GET /studio/new — an empty editor. */
+void studio_new(hreq_t *r)
+{
+    editor_t e = {.declaration = "none"};
+    render_editor(r, 200, &e);
+}
+
+/* POST /studio/new — create a draft, and publish it when action=publish.
+ * Form: csrf, title, declaration, tags, body, action=save|publish|preview.
+ * Success: 303 to /studio/ID?saved=1. action=preview re-renders the editor
+ * with the preview filled and saves nothing. */
+void studio_create(hreq_t *r)
+{
+    form_t f;
+    if (get_form(r, &f) < 0)
+        return;
+    submitted_t s;
+    read_fields(r, &f, &s);
+    editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1};
+    if (strcmp(s.action, "preview") == 0) {
+        e.preview = 1;
+        render_editor(r, 200, &e);
+        return;
+    }
+    int publish = strcmp(s.action, "publish") == 0;
+    if (!publish && strcmp(s.action, "save") != 0) {
+        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
+        return;
+    }
+    work_input_t in = {.title = s.title ? s.title : "",
+                       .body = s.body ? s.body : "",
+                       .declaration = s.declaration && *s.declaration ? s.declaration : "none",
+                       .tags = s.tags ? s.tags : ""};
+    char id[WORK_ID_LEN + 1];
+    work_err_t err = {0};
+    if (work_create(r->db, r->user.id, &in, id, &err) < 0) {
+        if (err.status >= 500) {
+            rs_error(r, err.status, "internal", T(r->lang, err.key));
+            return;
+        }
+        e.err = &err;
+        e.preview = 1;
+        render_editor(r, err_status(&err), &e);
+        return;
+    }
+    if (publish && work_publish(r->db, id, &err) < 0) {
+        /* The draft exists now: show its editor with the reason it could not
+         * be published (e.g. an empty body). */
+        work_t w;
+        if (err.status >= 500 || work_get(r->db, id, &w) != 1) {
+            rs_error(r, err.status >= 500 ? err.status : 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
+        editor_for(r, err_status(&err), &w, &err, 0);
+        work_free(&w);
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/studio/%s?saved=1", id);
+    rs_redirect(r, 303, loc);
+}
+
+/* GET /studio/:id — the editor for one of the creator's works.
+ * Query: saved=1  show the "saved" notice */
+void studio_edit(hreq_t *r)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    const char *saved = rq_query(r, "saved");
+    editor_for(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0);
+    work_free(&w);
+}
+
+/* 1 when the submitted fields differ from the stored work. */
+static int changed(const work_t *w, const submitted_t *s)
+{
+    buf_t tags = BUF_INIT;
+    tags_joined(w, &tags);
+    int c = (s->title && strcmp(s->title, w->title) != 0) || (s->body && strcmp(s->body, w->body) != 0) ||
+            (s->declaration && strcmp(s->declaration, w->declaration ? w->declaration->code : "none") != 0) ||
+            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0);
+    buf_free(&tags);
+    return c;
+}
+
+/* POST /studio/:id — save (always a new revision), publish or unpublish
+ * (each saving first when the fields changed), or preview (saves nothing).
+ * Form: csrf, title, declaration, tags, body,
+ *       action=save|publish|unpublish|preview.
+ * Success: 303 to /studio/ID?saved=1. */
+void studio_save(hreq_t *r)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    form_t f;
+    if (get_form(r, &f) < 0) {
+        work_free(&w);
+        return;
+    }
+    submitted_t s;
+    read_fields(r, &f, &s);
+    editor_t e = {.w = &w,
+                  .title = s.title,
+                  .body = s.body,
+                  .declaration = s.declaration,
+                  .tags = s.tags,
+                  .dirty = 1,
+                  .preview = 1};
+    const char *a = s.action;
+    if (strcmp(a, "preview") == 0) {
+        render_editor(r, 200, &e);
+        work_free(&w);
+        return;
+    }
+    int save = strcmp(a, "save") == 0, publish = strcmp(a, "publish") == 0, unpublish = strcmp(a, "unpublish") == 0;
+    if (!save && !publish && !unpublish) {
+        work_free(&w);
+        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
+        return;
+    }
+    work_err_t err = {0};
+    if (save || changed(&w, &s)) {
+        work_input_t in = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags};
+        if (in.declaration && !*in.declaration)
+            in.declaration = "none";
+        if (work_update(r->db, w.id, &in, &err) < 0) {
+            if (err.status >= 500 || err.status == 404)
+                rs_error(r, err.status, err.status == 404 ? "not_found" : "internal", T(r->lang, err.key));
+            else {
+                e.err = &err;
+                render_editor(r, err_status(&err), &e);
+            }
+            work_free(&w);
+            return;
+        }
+    }
+    int rc = 0;
+    if (publish)
+        rc = work_publish(r->db, w.id, &err);
+    else if (unpublish && strcmp(w.status, "published") == 0)
+        rc = work_unpublish(r->db, w.id, &err);
+    if (rc < 0) {
+        /* Any edit is saved; show the stored work with the reason (451 for a
+         * taken-down work, 422 for an empty body). */
+        work_t now;
+        if (err.status >= 500 || work_get(r->db, w.id, &now) != 1) {
+            work_free(&w);
+            rs_error(r, err.status >= 500 ? err.status : 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
+        editor_for(r, err_status(&err), &now, &err, 0);
+        work_free(&now);
+        work_free(&w);
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/studio/%s?saved=1", w.id);
+    work_free(&w);
+    rs_redirect(r, 303, loc);
+}
+
+/* POST /studio/:id/delete — without confirm=1, a page asking to confirm
+ * (works without JavaScript); with it, delete and 303 to /studio?deleted=1.
+ * Form: csrf, confirm */
+void studio_delete(hreq_t *r)
+{
+    lang_t L = r->lang;
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    form_t f;
+    if (get_form(r, &f) < 0) {
+        work_free(&w);
+        return;
+    }
+    const char *confirm = form_get(&f, "confirm");
+    if (!confirm || strcmp(confirm, "1") != 0) {
+        buf_t b = BUF_INIT;
+        page_meta_t m = {.noindex = 1};
+        page_begin(r, &b, T(L, "studio.delete_title"), &m);
+        buf_lit(&b, "<section class=\"studio-confirm\">\n<h1 class=\"page-title\">");
+        buf_htmlz(&b, T(L, "studio.delete_title"));
+        buf_lit(&b, "</h1>\n<p class=\"confirm-work\"><strong>");
+        buf_htmlz(&b, w.title);
+        buf_lit(&b, "</strong> ");
+        status_badge(r, &b, w.status);
+        buf_lit(&b, "</p>\n<p>");
+        buf_htmlz(&b, T(L, "studio.delete_text"));
+        buf_printf(&b, "</p>\n<form class=\"actions\" method=\"post\" action=\"/studio/%s/delete\">", w.id);
+        page_csrf_field(r, &b);
+        buf_lit(&b, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><button type=\"submit\" class=\"danger\">");
+        buf_htmlz(&b, T(L, "studio.delete_confirm"));
+        buf_printf(&b, "</button> <a class=\"button secondary\" href=\"/studio/%s\">", w.id);
+        buf_htmlz(&b, T(L, "studio.cancel"));
+        buf_lit(&b, "</a></form>\n</section>\n");
+        page_end(r, &b);
+        rs_html(r, 200, &b);
+        buf_free(&b);
+        work_free(&w);
+        return;
+    }
+    work_err_t err = {0};
+    int rc = work_delete(r->db, w.id, &err);
+    work_free(&w);
+    if (rc < 0) {
+        rs_error(r, err_status(&err), err.status == 404 ? "not_found" : "internal", T(L, err.key));
+        return;
+    }
+    rs_redirect(r, 303, "/studio?deleted=1");
+}
+
+/* POST /studio/preview — the live preview: the body rendered as an HTML
+ * fragment (text/html), with a warning line for empty picture embeds.
+ * Form: csrf, body */
+void studio_preview(hreq_t *r)
+{
+    form_t f;
+    if (get_form(r, &f) < 0)
+        return;
+    const char *body = lf_only(r, form_get(&f, "body"));
+    buf_t b = BUF_INIT;
+    if (render_preview(r, &b, body ? body : "") < 0) {
+        buf_free(&b);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    rs_send(r, 200, "text/html; charset=utf-8", buf_cstr(&b), b.len);
+    buf_free(&b);
+}
+
+/* ---- revisions ---- */
+
+/* Revisions are written by work.c (one per create/update); the studio only
+ * reads them here and restores through work_update(), so a restore is itself
+ * a new revision and history is never rewritten. */
+
+/* Parse path parameter i as a revision number; 0 when not one. */
+static int param_rev(hreq_t *r, int i)
+{
+    const char *s = rq_param(r, i);
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > 1000000000L || s[0] == '0')
+        return 0;
+    return (int)v;
+}
+
+typedef struct {
+    int rev;
+    char *title, *body, *declaration, *tags;
+    int64_t created_at;
+} revision_t;
+
+static void revision_free(revision_t *v)
+{
+    free(v->title);
+    free(v->body);
+    free(v->declaration);
+    free(v->tags);
+    memset(v, 0, sizeof *v);
+}
+
+static char *xdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        abort();
+    return p;
+}
+
+/* 1 found and *v filled (free with revision_free), 0 not found, -1 error. */
+static int revision_get(db_t *db, const char *id, int rev, revision_t *v)
+{
+    memset(v, 0, sizeof *v);
+    db_stmt_t *st = db_prepare(db, "SELECT rev, title, body, declaration, tags, created_at FROM revisions "
+                                   "WHERE work_id = :id AND rev = :rev");
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":rev", rev);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        v->rev = (int)db_col_int(st, 0);
+        v->title = xdup(db_col_text(st, 1));
+        v->body = xdup(db_col_text(st, 2));
+        v->declaration = xdup(db_col_text(st, 3));
+        v->tags = xdup(db_col_text(st, 4));
+        v->created_at = db_col_int(st, 5);
+    }
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* GET /studio/:id/revisions — the work's revisions, newest first.
+ * Query: before=REV  cursor (show revisions older than REV) */
+void studio_revisions(hreq_t *r)
+{
+    lang_t L = r->lang;
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    long before = 0;
+    const char *bq = rq_query(r, "before");
+    if (bq && *bq) {
+        char *end;
+        before = strtol(bq, &end, 10);
+        if (*end || before < 1) {
+            work_free(&w);
+            rs_error(r, 400, "bad_request", T(L, "err.bad_path"));
+            return;
+        }
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_rawz(&title, T(L, "work.revisions"));
+    buf_lit(&title, " · ");
+    buf_rawz(&title, w.title);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"studio-revisions\">\n<p class=\"crumbs\"><a href=\"/studio\">");
+    buf_htmlz(&b, T(L, "work.my_works"));
+    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
+    buf_htmlz(&b, w.title);
+    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "work.revisions"));
+    buf_lit(&b, "</h1>\n<div class=\"table-scroll\"><table class=\"studio-list revision-list\">\n<thead><tr>"
+                "<th scope=\"col\">");
+    buf_htmlz(&b, T(L, "studio.rev_col"));
+    buf_lit(&b, "</th><th scope=\"col\">");
+    buf_htmlz(&b, T(L, "studio.rev_time"));
+    buf_lit(&b, "</th><th scope=\"col\">");
+    buf_htmlz(&b, T(L, "work.title"));
+    buf_lit(&b, "</th></tr></thead>\n<tbody>\n");
+    db_stmt_t *st = db_prepare(r->db, "SELECT rev, title, created_at FROM revisions WHERE work_id = :id "
+                                      "AND (:before = 0 OR rev < :before) ORDER BY rev DESC LIMIT :lim");
+    db_bind_text(st, ":id", w.id);
+    db_bind_int(st, ":before", before);
+    db_bind_int(st, ":lim", REV_PAGE + 1);
+    int n = 0, last = 0, more = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == REV_PAGE) {
+            more = 1;
+            break;
+        }
+        int rev = (int)db_col_int(st, 0);
+        buf_printf(&b, "<tr><td><a href=\"/studio/%s/revisions/%d\">%d</a>", w.id, rev, rev);
+        if (rev == w.rev) {
+            buf_lit(&b, " <span class=\"status\">");
+            buf_htmlz(&b, T(L, "studio.current"));
+            buf_lit(&b, "</span>");
+        }
+        buf_lit(&b, "</td><td>");
+        time_el(&b, db_col_int(st, 2));
+        buf_lit(&b, "</td><td>");
+        buf_htmlz(&b, db_col_text(st, 1));
+        buf_lit(&b, "</td></tr>\n");
+        last = rev;
+        n++;
+    }
+    db_done(st);
+    if (rc == DB_ERROR) {
+        buf_free(&b);
+        buf_free(&title);
+        work_free(&w);
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    buf_lit(&b, "</tbody></table></div>\n");
+    if (more) {
+        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio/%s/revisions?before=%d\">", w.id, last);
+        buf_htmlz(&b, T(L, "studio.older_revs"));
+        buf_lit(&b, " →</a></nav>\n");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+    work_free(&w);
+}
+
+/* GET /studio/:id/revisions/:rev — one revision, rendered, with a form that
+ * restores it. */
+void studio_revision(hreq_t *r)
+{
+    lang_t L = r->lang;
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    int rev = param_rev(r, 1);
+    revision_t v;
+    int rc = rev ? revision_get(r->db, w.id, rev, &v) : 0;
+    if (rc <= 0) {
+        work_free(&w);
+        if (rc < 0)
+            rs_error(r, 500, "internal", T(L, "err.internal"));
+        else
+            rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    buf_t html = BUF_INIT;
+    if (md_to_html(v.body, strlen(v.body), &html, NULL) < 0) {
+        buf_free(&html);
+        revision_free(&v);
+        work_free(&w);
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_rawz(&title, T(L, "studio.rev_col"));
+    buf_printf(&title, " %d · ", rev);
+    buf_rawz(&title, v.title);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"studio-revision\">\n<p class=\"crumbs\"><a href=\"/studio\">");
+    buf_htmlz(&b, T(L, "work.my_works"));
+    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
+    buf_htmlz(&b, w.title);
+    buf_printf(&b, "</a> › <a href=\"/studio/%s/revisions\">", w.id);
+    buf_htmlz(&b, T(L, "work.revisions"));
+    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "studio.rev_col"));
+    buf_printf(&b, " %d", rev);
+    if (rev == w.rev) {
+        buf_lit(&b, " <span class=\"status\">");
+        buf_htmlz(&b, T(L, "studio.current"));
+        buf_lit(&b, "</span>");
+    }
+    buf_lit(&b, "</h1>\n<p class=\"meta\">");
+    buf_htmlz(&b, T(L, "studio.rev_time"));
+    buf_lit(&b, " ");
+    time_el(&b, v.created_at);
+    if (*v.tags) {
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, T(L, "pages.tags"));
+        buf_lit(&b, ": ");
+        buf_htmlz(&b, v.tags);
+    }
+    buf_lit(&b, "</p>\n");
+    if (rev != w.rev) {
+        buf_printf(&b, "<form class=\"restore-form\" method=\"post\" action=\"/studio/%s/revisions/%d/restore\">",
+                   w.id, rev);
+        page_csrf_field(r, &b);
+        buf_lit(&b, "<button type=\"submit\">");
+        buf_htmlz(&b, T(L, "studio.restore_rev"));
+        buf_lit(&b, "</button> <span class=\"hint\">");
+        buf_htmlz(&b, T(L, "studio.restore_hint"));
+        buf_lit(&b, "</span></form>\n");
+    }
+    buf_lit(&b, "<article class=\"work revision\">\n<h2 class=\"revision-title\">");
+    buf_htmlz(&b, v.title);
+    buf_lit(&b, "</h2>\n");
+    page_declaration(r, &b, declaration_find(v.declaration));
+    buf_lit(&b, "<div class=\"body\">\n");
+    buf_raw(&b, html.p, html.len); /* md_to_html output: sanitised */
+    buf_lit(&b, "</div>\n</article>\n</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+    buf_free(&html);
+    revision_free(&v);
+    work_free(&w);
+}
+
+/* POST /studio/:id/revisions/:rev/restore — save revision REV's title,
+ * body, declaration and tags as a new revision; 303 to the editor.
+ * Form: csrf */
+void studio_restore(hreq_t *r)
+{
+    lang_t L = r->lang;
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    int rev = param_rev(r, 1);
+    revision_t v;
+    int rc = rev ? revision_get(r->db, w.id, rev, &v) : 0;
+    if (rc <= 0) {
+        work_free(&w);
+        if (rc < 0)
+            rs_error(r, 500, "internal", T(L, "err.internal"));
+        else
+            rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    work_input_t in = {.title = v.title, .body = v.body, .declaration = v.declaration, .tags = v.tags};
+    work_err_t err = {0};
+    rc = work_update(r->db, w.id, &in, &err);
+    revision_free(&v);
+    if (rc < 0) {
+        work_free(&w);
+        rs_error(r, err_status(&err), err.status == 404 ? "not_found" : err.status >= 500 ? "internal" : "invalid",
+                 T(L, err.key));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/studio/%s?saved=1", w.id);
+    work_free(&w);
+    rs_redirect(r, 303, loc);
+}
