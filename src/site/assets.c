@@ -46,7 +46,7 @@ static const char css[] =
     ".work .body{margin-top:1rem}.work .body p{margin:0 0 1em}"
     ".work .body img{max-width:100%;height:auto}"
     ".work .body pre{overflow:auto;background:var(--soft);padding:.8rem;border-radius:6px;font-size:.9rem;line-height:1.5}"
-    ".work .body table{border-collapse:collapse;display:block;overflow:auto}"
+    ".work .body table{border-collapse:collapse;display:block;overflow:auto;margin:0 0 1em}"
     ".work .body th,.work .body td{border:1px solid var(--line);padding:.3rem .6rem}"
     ".work .body blockquote{margin:0 0 1em;padding-left:1em;border-left:3px solid var(--line);color:var(--muted)}"
     ".statement{margin:2rem 0 1rem;padding:.8rem 1rem;border-top:1px solid var(--line);font-size:.8rem;"
