@@ -7,7 +7,7 @@ set -eu
 want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev
        libsodium-dev libjansson-dev"
-test="$build clang libclang-rt-14-dev libcmocka-dev nodejs npm chromium curl libxml2-utils sqlite3"
+test="$build clang libclang-rt-14-dev libcmocka-dev chromium curl libxml2-utils sqlite3"
 bench="$test wrk nginx"
 case "$want" in
   build) pkgs=$build ;;
@@ -16,6 +16,12 @@ case "$want" in
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 missing=""
+# Node.js may come from Debian or from another packaging of it (whose nodejs
+# bundles npm and conflicts with Debian's npm), so ask for the commands.
+if [ "$want" != build ]; then
+  command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done

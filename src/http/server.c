@@ -240,8 +240,12 @@ int server_run(const server_opts_t *opts)
 
     h2o_config_init(&globalconf);
     globalconf.server_name = h2o_iovec_init(H2O_STRLIT("hao"));
-    /* The largest body any route accepts; each route checks its own limit. */
-    globalconf.max_request_entity_size = router_max_body();
+    /* Each route checks its own body limit and answers 413 in its own
+     * format once the body is in. h2o's cap sits at twice the largest route
+     * limit: a body a little over a limit is read whole, so the client (which
+     * is still sending) gets a clean 413 rather than a reset connection; a
+     * body far over it is cut off by h2o, so memory stays bounded. */
+    globalconf.max_request_entity_size = 2 * router_max_body();
     globalconf.http1.req_timeout = 15000; /* slow clients: 15 s to send a request */
     h2o_hostconf_t *hc = h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pc = h2o_config_register_path(hc, "/", 0);
@@ -268,12 +272,13 @@ int server_run(const server_opts_t *opts)
             return 1;
         }
     }
-    for (int i = 0; i < nthreads; i++)
-        pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]);
-
+    /* Announce before the loops answer: whoever sees /healthz succeed has
+     * already been told the setup link (stdout may be a pipe, so flush). */
     printf("hao: serving http://%s/ with data in %s (%d loop threads)\n", opts->listen, opts->data_dir, nthreads);
     site_announce(db, opts->listen);
     fflush(stdout);
+    for (int i = 0; i < nthreads; i++)
+        pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]);
 
     int sig = 0;
     sigwait(&set, &sig);
