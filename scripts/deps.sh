@@ -31,4 +31,4 @@ SUDO=""
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null || true
-$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 $missing >/dev/null
