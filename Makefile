@@ -19,7 +19,7 @@ UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-http bench clean format
+.PHONY: all deps run test test-unit test-http bench clean format clang-check
 all: build/hao
 
 deps:
@@ -57,6 +57,12 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build/hao
 	@bench/run.sh
+
+# gcc builds the binaries; clang must find nothing to warn about either.
+clang-check:
+	@for f in $(SRC) $(MAIN) $(UNIT); do \
+	  clang $(CSTD) $(WARN) -Werror -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; \
+	done
 
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c

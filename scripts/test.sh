@@ -18,6 +18,8 @@ run() { # name, command...
   if "$@"; then passed=$((passed+1)); else failed=$((failed+1)); failures+=("$name"); fi
 }
 
+run "clang -Wall -Wextra -Werror (syntax only)" make --no-print-directory clang-check
+
 for t in build/tests/test_*; do
   [ -x "$t" ] || continue
   run "unit $(basename "$t")" "$t"

@@ -531,6 +531,32 @@ static int method_is(h2o_req_t *h, const char *m)
     return h2o_memis(h->method.base, h->method.len, m, strlen(m));
 }
 
+const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const char *path, size_t plen, int *status)
+{
+    int path_matched = 0;
+    int head = h2o_memis(method, mlen, H2O_STRLIT("HEAD"));
+    *status = 404;
+    for (size_t i = 0; i < routes_count; i++) {
+        const route_t *rt = &routes[i];
+        int m = match(r, rt, path, plen);
+        if (m < 0) {
+            *status = 400;
+            return NULL;
+        }
+        if (!m)
+            continue;
+        path_matched = 1;
+        if (h2o_memis(method, mlen, rt->method, strlen(rt->method)) || (head && strcmp(rt->method, "GET") == 0)) {
+            /* Re-match: a later failed match must not leave its params. */
+            match(r, rt, path, plen);
+            *status = 200;
+            return rt;
+        }
+    }
+    *status = path_matched ? 405 : 404;
+    return NULL;
+}
+
 static void serve_cached(hreq_t *r, const cached_page_t *p)
 {
     h2o_req_t *h = r->h;
@@ -590,38 +616,21 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     else
         r->lang = i18n_from_accept(rq_header(r, "accept-language"));
 
-    const route_t *found = NULL;
-    int path_matched = 0;
-    for (size_t i = 0; i < routes_count; i++) {
-        const route_t *rt = &routes[i];
-        int m = match(r, rt, path, plen);
-        if (m < 0) {
-            r->route = rt;
-            rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
-            return;
-        }
-        if (!m)
-            continue;
-        path_matched = 1;
-        if (method_is(h, rt->method) || (strcmp(rt->method, "GET") == 0 && method_is(h, "HEAD"))) {
-            found = rt;
-            break;
-        }
-    }
+    int status = 0;
+    const route_t *found = router_find(r, h->method.base, h->method.len, path, plen, &status);
     if (!found) {
         /* Errors for /api/ paths are JSON even when no route matched. */
         static const route_t api_fallback = {"", "", NULL, ROLE_NONE, RT_API, 0};
         static const route_t html_fallback = {"", "", NULL, ROLE_NONE, 0, 0};
         r->route = (plen >= 5 && memcmp(path, "/api/", 5) == 0) ? &api_fallback : &html_fallback;
-        if (path_matched)
+        if (status == 400)
+            rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
+        else if (status == 405)
             rs_error(r, 405, "method_not_allowed", T(r->lang, "err.method"));
         else
             rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    /* Re-match to restore this route's params (a later failed match may have
-     * overwritten them). */
-    match(r, found, path, plen);
     r->route = found;
 
     /* Anonymous GETs of cacheable pages: answer from this loop's cache. */

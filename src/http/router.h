@@ -15,6 +15,13 @@ extern const route_t routes[];
 extern const size_t routes_count;
 
 void router_dispatch(loop_ctx_t *lc, h2o_req_t *req);
+/* The route for method + path (no query string), with r's path parameters
+ * filled (decoded into r's pool). NULL when none: *status is then 404 (no
+ * such path), 405 (the path exists for other methods) or 400 (a parameter
+ * is not decodable UTF-8). HEAD is answered by GET routes. Pure apart from
+ * r's pool, so unit tests call it without a server. */
+const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const char *path, size_t plen,
+                           int *status);
 /* Requests received and not yet answered on this loop. */
 int router_inflight(loop_ctx_t *lc);
 /* Write this loop's buffered access-log lines to stdout. */
