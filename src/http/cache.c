@@ -15,7 +15,6 @@
 
 #define CACHE_SLOTS 4096
 #define CACHE_MAX_BODY (512 * 1024) /* larger pages are not worth pinning */
-#define VIEW_SLOTS 1024
 
 typedef struct {
     uint64_t generation;
@@ -94,77 +93,4 @@ void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, cons
     s->page.view_id = view_id ? strdup(view_id) : NULL;
     snprintf(s->page.last_modified, sizeof s->page.last_modified, "%s", last_modified ? last_modified : "");
     snprintf(s->page.etag, sizeof s->page.etag, "\"%016llx\"", (unsigned long long)(fnv(body, len) ^ h));
-}
-
-typedef struct {
-    char id[24];
-    int64_t n;
-} view_slot_t;
-
-struct view_counter {
-    view_slot_t slots[VIEW_SLOTS];
-    int used;
-};
-
-view_counter_t *views_create(void)
-{
-    view_counter_t *v = calloc(1, sizeof(*v));
-    if (!v)
-        abort();
-    return v;
-}
-
-void views_destroy(view_counter_t *v)
-{
-    free(v);
-}
-
-void views_add(loop_ctx_t *lc, const char *work_id)
-{
-    view_counter_t *v = lc->views;
-    size_t n = strlen(work_id);
-    if (n == 0 || n >= sizeof v->slots[0].id)
-        return;
-    if (v->used >= VIEW_SLOTS / 2)
-        views_flush(lc);
-    size_t i = fnv(work_id, n) % VIEW_SLOTS;
-    for (;;) {
-        view_slot_t *s = &v->slots[i];
-        if (s->id[0] == 0) {
-            memcpy(s->id, work_id, n + 1);
-            s->n = 1;
-            v->used++;
-            return;
-        }
-        if (strcmp(s->id, work_id) == 0) {
-            s->n++;
-            return;
-        }
-        i = (i + 1) % VIEW_SLOTS;
-    }
-}
-
-void views_flush(loop_ctx_t *lc)
-{
-    view_counter_t *v = lc->views;
-    if (!v || v->used == 0)
-        return;
-    if (db_begin(lc->db) < 0)
-        return; /* keep the counts; try again on the next tick */
-    for (int i = 0; i < VIEW_SLOTS; i++) {
-        view_slot_t *s = &v->slots[i];
-        if (!s->id[0])
-            continue;
-        db_stmt_t *st = db_prepare(lc->db, "UPDATE works SET views = views + :n WHERE id = :id");
-        db_bind_int(st, ":n", s->n);
-        db_bind_text(st, ":id", s->id);
-        db_step(st);
-        db_done(st);
-    }
-    if (db_commit(lc->db) < 0) {
-        db_rollback(lc->db);
-        return;
-    }
-    memset(v->slots, 0, sizeof v->slots);
-    v->used = 0;
 }

@@ -7,10 +7,7 @@
  * pages show calls server_content_changed(), which makes every entry stale at
  * once; the next request renders afresh. No locks: each loop owns its cache.
  * This is how a dynamic page is served as fast as a static file.
- *
- * View counters: a read adds one to a per-loop in-memory counter; each loop
- * flushes its counters to the database once a second in one transaction, so
- * counting never serialises readers on the database write lock.
+ * (View counting is views.h.)
  */
 #ifndef HAO_CACHE_H
 #define HAO_CACHE_H
@@ -21,7 +18,6 @@
 #include "http/http.h"
 
 typedef struct page_cache page_cache_t;
-typedef struct view_counter view_counter_t;
 
 typedef struct {
     int status;
@@ -40,11 +36,5 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
 /* Store a copy of body under key for the current generation. */
 void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
                const char *body, size_t len, const char *view_id, const char *last_modified);
-
-view_counter_t *views_create(void);
-void views_destroy(view_counter_t *v);
-void views_add(loop_ctx_t *lc, const char *work_id);
-/* Write this loop's pending counts to the database (loop thread only). */
-void views_flush(loop_ctx_t *lc);
 
 #endif

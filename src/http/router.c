@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "http/cache.h"
+#include "http/views.h"
 #include "http/pool.h"
 #include "http/server.h"
 #include "site/account.h"

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "http/cache.h"
+#include "http/views.h"
 #include "http/pool.h"
 #include "http/router.h"
 #include "site/site.h"
@@ -261,6 +262,10 @@ int server_run(const server_opts_t *opts)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    if (views_writer_start(opts->data_dir, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        return 1;
+    }
     if (pool_start(2) < 0) {
         fprintf(stderr, "hao: cannot start the worker pool\n");
         return 1;
@@ -288,6 +293,7 @@ int server_run(const server_opts_t *opts)
     for (int i = 0; i < nthreads; i++)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
+    views_writer_stop(); /* after the loops: their last counts are in */
     for (int i = 0; i < nthreads; i++)
         dispose_loop(&loops[i]);
     db_close(db);
