@@ -22,8 +22,8 @@ pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-wrk_run() { # url -> "rps p99_ms"
-  local out; out=$(wrk -t2 -c64 -d"$DUR" --latency "$1")
+wrk_run() { # url [threads] -> "rps p99_ms"
+  local out; out=$(wrk -t"${2:-2}" -c64 -d"$DUR" --latency "$1")
   local rps p99
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
@@ -46,6 +46,11 @@ echo "== wrk -t2 -c64 -d$DUR: the seed page ($bytes bytes)"
 read -r hao_rps hao_p99 < <(wrk_run "http://127.0.0.1:$PORT_HAO/a/$id")
 hao_rss=$(awk '/VmRSS/ {print $2}' /proc/$hao_pid/status)
 read -r ngx_rps ngx_p99 < <(wrk_run "http://127.0.0.1:$PORT_NGINX/seed.html")
+# Latency pass: one wrk thread, so the load generator leaves the servers a
+# core's worth of CPU and the tail shows the server, not the scheduler.
+echo "== latency pass: wrk -t1 -c64 -d$DUR"
+read -r _ hao_p99_t1 < <(wrk_run "http://127.0.0.1:$PORT_HAO/a/$id" 1)
+read -r _ ngx_p99_t1 < <(wrk_run "http://127.0.0.1:$PORT_NGINX/seed.html" 1)
 
 wp_rps="" wp_p99=""
 if [ "${BENCH_PEERS:-wordpress}" != "none" ]; then
@@ -69,7 +74,8 @@ printf "| nginx static, same bytes | %.0f | %s | 1.00x |\n" "$ngx_rps" "$ngx_p99
 [ -n "$wp_rps" ] && printf "| WordPress, same work | %.0f | %s | %sx |\n" "$wp_rps" "$wp_p99" "$(ratio "$wp_rps" "$ngx_rps")"
 echo
 echo "hao RSS after the run: $((hao_rss / 1024)) MB   (target < 30 MB)"
-echo "hao vs nginx: $(ratio "$hao_rps" "$ngx_rps")x   (target >= 0.8x; p99 target < 5 ms)"
+echo "hao vs nginx: $(ratio "$hao_rps" "$ngx_rps")x   (target >= 0.8x)"
+echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_t1 ms   (target < 5 ms)"
 [ -n "$wp_rps" ] && echo "hao vs WordPress: $(ratio "$hao_rps" "$wp_rps")x"
 
 for extra in bench/search.sh bench/media.sh; do
