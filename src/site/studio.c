@@ -964,25 +964,35 @@ void studio_revisions(hreq_t *r)
     work_free(&w);
 }
 
+/* The creator's own work :id and its revision :rev, or answer (403, 404,
+ * 500) and return 0. On 1 the caller frees both. */
+static int load_own_revision(hreq_t *r, work_t *w, revision_t *v, int *rev)
+{
+    if (!load_own(r, w))
+        return 0;
+    *rev = param_rev(r, 1);
+    int rc = *rev ? revision_get(r->db, w->id, *rev, v) : 0;
+    if (rc <= 0) {
+        work_free(w);
+        if (rc < 0)
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        else
+            rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return 0;
+    }
+    return 1;
+}
+
 /* GET /studio/:id/revisions/:rev — one revision, rendered, with a form that
  * restores it. */
 void studio_revision(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
-        return;
-    int rev = param_rev(r, 1);
     revision_t v;
-    int rc = rev ? revision_get(r->db, w.id, rev, &v) : 0;
-    if (rc <= 0) {
-        work_free(&w);
-        if (rc < 0)
-            rs_error(r, 500, "internal", T(L, "err.internal"));
-        else
-            rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int rev;
+    if (!load_own_revision(r, &w, &v, &rev))
         return;
-    }
     buf_t html = BUF_INIT;
     if (md_to_html(v.body, strlen(v.body), &html, NULL) < 0) {
         buf_free(&html);
@@ -1055,22 +1065,13 @@ void studio_restore(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
-        return;
-    int rev = param_rev(r, 1);
     revision_t v;
-    int rc = rev ? revision_get(r->db, w.id, rev, &v) : 0;
-    if (rc <= 0) {
-        work_free(&w);
-        if (rc < 0)
-            rs_error(r, 500, "internal", T(L, "err.internal"));
-        else
-            rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int rev;
+    if (!load_own_revision(r, &w, &v, &rev))
         return;
-    }
     work_input_t in = {.title = v.title, .body = v.body, .declaration = v.declaration, .tags = v.tags};
     work_err_t err = {0};
-    rc = work_update(r->db, w.id, &in, &err);
+    int rc = work_update(r->db, w.id, &in, &err);
     revision_free(&v);
     if (rc < 0) {
         work_free(&w);
