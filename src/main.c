@@ -6,21 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "db/db.h"
 #include "http/server.h"
 #include "site/cli.h"
 
 static const char usage[] =
     "usage:\n"
-    "  hao serve  [--data DIR] [--listen HOST:PORT] [--threads N]\n"
-    "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR]\n"
+    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N]\n"
+    "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
-    "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR]\n"
+    "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
-    "  hao check  [--data DIR]\n"
-    "defaults: --data ./data  --listen 127.0.0.1:8080\n";
+    "  hao check  [--data DIR] [--pg URL]\n"
+    "defaults: --data ./data  --listen 127.0.0.1:8080\n"
+    "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
 typedef struct {
-    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads;
+    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg;
     int force;
     int npos;
     char **pos;
@@ -61,6 +64,7 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "title") == 0       ? &a->title
                            : strcmp(name, "declaration") == 0 ? &a->declaration
                            : strcmp(name, "threads") == 0     ? &a->threads
+                           : strcmp(name, "pg") == 0          ? &a->pg
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -70,7 +74,14 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
     }
     if (!a->data)
         a->data = "./data";
-    return 0;
+    /* The store: --pg, else DIR/hao.conf, else SQLite in DIR. Chosen here,
+     * once, before anything opens the database or starts a thread. */
+    buf_t err = BUF_INIT;
+    int rc = db_configure(a->data, a->pg, &err);
+    if (rc < 0)
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+    buf_free(&err);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -83,7 +94,7 @@ int main(int argc, char **argv)
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
-        if (parse(argc - 2, argv + 2, " data listen threads ", &a) < 0 || a.npos) {
+        if (parse(argc - 2, argv + 2, " data pg listen threads ", &a) < 0 || a.npos) {
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
@@ -103,14 +114,14 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "user") == 0) {
         if (argc < 3 || strcmp(argv[2], "add") != 0) {
             fprintf(stderr, "hao: unknown user command\n%s", usage);
-        } else if (parse(argc - 3, argv + 3, " data role name ", &a) == 0) {
+        } else if (parse(argc - 3, argv + 3, " data pg role name ", &a) == 0) {
             if (a.npos != 1 || !a.role)
                 fprintf(stderr, "hao: user add needs HANDLE and --role\n%s", usage);
             else
                 rc = cli_user_add(a.data, a.pos[0], a.role, a.name);
         }
     } else if (strcmp(cmd, "import") == 0) {
-        if (parse(argc - 2, argv + 2, " data author title declaration force ", &a) == 0) {
+        if (parse(argc - 2, argv + 2, " data pg author title declaration force ", &a) == 0) {
             if (a.npos < 1 || !a.author) {
                 fprintf(stderr, "hao: import needs at least one FILE and --author\n%s", usage);
             } else if (a.title && a.npos > 1) {
@@ -128,7 +139,7 @@ int main(int argc, char **argv)
                 rc = cli_backup(a.data, a.pos[0]);
         }
     } else if (strcmp(cmd, "check") == 0) {
-        if (parse(argc - 2, argv + 2, " data ", &a) == 0) {
+        if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {
             if (a.npos)
                 fprintf(stderr, "hao: check takes no arguments\n%s", usage);
             else

@@ -34,6 +34,18 @@ typedef struct db_stmt db_stmt_t;
 
 enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
 
+/* The backend, chosen once at start-up before any db_open() and before any
+ * thread starts: PostgreSQL at conninfo (a libpq URL or key=value string),
+ * else SQLite in the data directory. db_use_postgres returns -1 on an empty
+ * conninfo. db_postgres_conninfo() is NULL on SQLite. */
+int db_use_postgres(const char *conninfo);
+/* Choose the backend for a command: pg_flag (--pg) when given, else a
+ * "database = URL" line in DATA_DIR/hao.conf, else SQLite in DATA_DIR.
+ * Returns 0, or -1 with a sentence in err (a malformed hao.conf). */
+int db_configure(const char *data_dir, const char *pg_flag, buf_t *err);
+const char *db_postgres_conninfo(void);
+const char *db_backend_name(void); /* "sqlite" or "postgresql" */
+
 /* Open (creating if needed) the database in data directory DIR, apply pending
  * migrations when migrate is set, and return it in *out. On failure returns -1
  * with a sentence in err. */

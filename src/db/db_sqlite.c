@@ -6,6 +6,8 @@
  * wait for each other through busy_timeout. synchronous=NORMAL is safe in WAL
  * mode (a power cut may lose the last commits, never corrupt the file).
  */
+#define DB_NAME(n) sqlite_db_##n
+#include "db/db_backend.h"
 #include "db/db.h"
 #include "db/schema.h"
 
@@ -274,30 +276,6 @@ int64_t db_changes(db_t *db)
     return sqlite3_changes(db->h);
 }
 
-char *db_setting(db_t *db, const char *key, const char *def)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = :key");
-    db_bind_text(st, ":key", key);
-    char *v = NULL;
-    if (db_step(st) == DB_ROW)
-        v = strdup(db_col_text(st, 0));
-    else if (def)
-        v = strdup(def);
-    db_done(st);
-    return v;
-}
-
-int db_set_setting(db_t *db, const char *key, const char *value)
-{
-    db_stmt_t *st = db_prepare(db, "INSERT INTO settings(key, value) VALUES (:key, :value) "
-                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    db_bind_text(st, ":key", key);
-    db_bind_text(st, ":value", value);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_DONE ? 0 : -1;
-}
-
 int db_backup(db_t *db, const char *out, buf_t *err)
 {
     sqlite3 *dst;
@@ -347,3 +325,5 @@ int db_check(db_t *db, buf_t *report)
     }
     return bad ? -1 : 0;
 }
+
+const db_ops_t db_sqlite_ops = DB_OPS_INIT("sqlite");

@@ -56,6 +56,7 @@ const char *const schema_migrations[] = {
     "CREATE TABLE tags ("
     "  work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
     "  tag TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL DEFAULT 0,"     /* order as the creator gave them */
     "  PRIMARY KEY (work_id, tag));"
     "CREATE INDEX tags_tag ON tags(tag, work_id);"
 
@@ -67,3 +68,10 @@ const char *const schema_migrations[] = {
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);
+
+/* PostgreSQL forms of migrations that are not portable (see schema.h). */
+const schema_override_t schema_pg_overrides[] = {
+    {0, NULL}, /* none yet; the sentinel keeps the array non-empty */
+};
+
+const size_t schema_pg_overrides_count = sizeof(schema_pg_overrides) / sizeof(schema_pg_overrides[0]) - 1;

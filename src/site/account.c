@@ -195,8 +195,9 @@ static void note_failure(db_t *db, const char *key)
 {
     db_stmt_t *st = db_prepare(db, "INSERT INTO throttle(key, failures, window_start) VALUES (:k, 1, :now) "
                                    "ON CONFLICT(key) DO UPDATE SET "
-                                   "failures = CASE WHEN window_start > :since THEN failures + 1 ELSE 1 END, "
-                                   "window_start = CASE WHEN window_start > :since THEN window_start ELSE :now END");
+                                   "failures = CASE WHEN throttle.window_start > :since THEN throttle.failures + 1 ELSE 1 END, "
+                                   "window_start = CASE WHEN throttle.window_start > :since "
+                                   "THEN throttle.window_start ELSE :now END");
     db_bind_text(st, ":k", key);
     db_bind_int(st, ":now", now_s());
     db_bind_int(st, ":since", now_s() - THROTTLE_WINDOW);

@@ -231,13 +231,14 @@ int cli_check(const char *data_dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/hao.db", data_dir);
     struct stat sb;
-    if (stat(path, &sb) < 0) {
+    if (!db_postgres_conninfo() && stat(path, &sb) < 0) {
         fprintf(stderr, "hao: check: no database at %s\n", path);
         return 1;
     }
     db_t *db = open_db(data_dir, 0);
     if (!db)
         return 1;
+    snprintf(path, sizeof path, "%s", db_path(db));
     buf_t report = BUF_INIT;
     int bad = db_check(db, &report) < 0;
     /* Application invariants SQLite can't see: every work has its current

@@ -54,7 +54,7 @@ void work_hash(const char *body, char out[65])
 
 static void load_tags(db_t *db, work_t *w)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY rowid");
+    db_stmt_t *st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY pos");
     db_bind_text(st, ":id", w->id);
     while (db_step(st) == DB_ROW && w->ntags < WORK_TAGS_MAX) {
         if (!w->tags)
@@ -226,13 +226,15 @@ typedef struct {
     const char *id;
     buf_t *joined;
     int failed;
+    int pos; /* tags keep the order the creator gave them */
 } tag_ctx_t;
 
 static void put_tag(void *vctx, const char *t, size_t n)
 {
     tag_ctx_t *c = vctx;
-    db_stmt_t *st = db_prepare(c->db, "INSERT INTO tags(work_id, tag) VALUES (:id, :tag)");
+    db_stmt_t *st = db_prepare(c->db, "INSERT INTO tags(work_id, tag, pos) VALUES (:id, :tag, :pos)");
     db_bind_text(st, ":id", c->id);
+    db_bind_int(st, ":pos", c->pos++);
     db_bind_textn(st, ":tag", t, n);
     if (db_step(st) != DB_DONE)
         c->failed = 1;
@@ -250,7 +252,7 @@ static int replace_tags(db_t *db, const char *id, const work_input_t *in, buf_t 
     db_done(st);
     if (rc != DB_DONE)
         return -1;
-    tag_ctx_t c = {db, id, joined, 0};
+    tag_ctx_t c = {db, id, joined, 0, 0};
     if (each_tag(in, put_tag, &c) < 0 || c.failed)
         return -1;
     return 0;
@@ -374,7 +376,7 @@ int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
     if (in->tags || in->tags_list) {
         ok = replace_tags(db, id, in, &tags) == 0;
     } else {
-        st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY rowid");
+        st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY pos");
         db_bind_text(st, ":id", id);
         while (db_step(st) == DB_ROW) {
             if (tags.len)

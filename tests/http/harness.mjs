@@ -26,8 +26,24 @@ export function tmpDir(prefix = 'hao-test-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+// With HAO_TEST_PG set (a PostgreSQL URL without a database name, e.g.
+// postgresql://postgres@127.0.0.1:15432), every server gets a fresh database
+// named in its data dir's hao.conf, so CLI commands given --data DIR use it too.
+const PG = process.env.HAO_TEST_PG;
+let pgCount = 0;
+
+export function usePostgres(dataDir) {
+  if (!PG || fs.existsSync(path.join(dataDir, 'hao.conf'))) return;
+  const name = `hao_t${process.pid}_${++pgCount}_${Date.now() % 100000}`;
+  const r = spawnSync('psql', [`${PG}/postgres`, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`createdb ${name}: ${r.stderr}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'hao.conf'), `# made by the test harness\ndatabase = ${PG}/${name}\n`);
+}
+
 export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || path.join(tmpDir(), 'data');
+  usePostgres(dataDir);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...(opts.args || [])], {

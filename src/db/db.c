@@ -1,0 +1,200 @@
+/*
+ * db.c — db.h's functions, dispatched to the backend chosen at start-up.
+ *
+ * The choice is made once, before any connection is opened and before any
+ * thread starts (db_use_postgres), so reading it needs no synchronisation.
+ * Everything a module calls goes through here; backends never see each
+ * other. The settings helpers are written once, on top of the interface.
+ */
+#include "db/db.h"
+#include "db/db_backend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const db_ops_t *ops = &db_sqlite_ops;
+static char *pg_conninfo;
+
+int db_use_postgres(const char *conninfo)
+{
+    if (!conninfo || !*conninfo)
+        return -1;
+    free(pg_conninfo);
+    pg_conninfo = strdup(conninfo);
+    if (!pg_conninfo)
+        abort();
+    ops = &db_pg_ops;
+    return 0;
+}
+
+int db_configure(const char *data_dir, const char *pg_flag, buf_t *err)
+{
+    if (pg_flag)
+        return db_use_postgres(pg_flag) < 0 ? (buf_lit(err, "--pg needs a PostgreSQL URL"), -1) : 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hao.conf", data_dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0; /* no file: SQLite in the data directory */
+        buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            buf_printf(err, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            line[--n] = 0;
+        char *k = line + strspn(line, " \t");
+        if (!*k || *k == '#')
+            continue;
+        char *eq = strchr(k, '=');
+        if (!eq) {
+            buf_printf(err, "%s:%d: expected \"key = value\"", path, lineno);
+            rc = -1;
+            break;
+        }
+        char *ke = eq;
+        while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+            ke--;
+        *ke = 0;
+        char *v = eq + 1 + strspn(eq + 1, " \t");
+        if (strcmp(k, "database") == 0 && *v) {
+            rc = db_use_postgres(v);
+        } else {
+            buf_printf(err, "%s:%d: unknown setting \"%s\" (known: database = postgresql://...)", path, lineno, k);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+const char *db_postgres_conninfo(void)
+{
+    return pg_conninfo;
+}
+
+const char *db_backend_name(void)
+{
+    return ops->name;
+}
+
+int db_open(const char *dir, int migrate, db_t **out, buf_t *err)
+{
+    return ops->open(dir, migrate, out, err);
+}
+void db_close(db_t *db)
+{
+    ops->close(db);
+}
+const char *db_path(db_t *db)
+{
+    return ops->path(db);
+}
+db_stmt_t *db_prepare(db_t *db, const char *sql)
+{
+    return ops->prepare(db, sql);
+}
+void db_bind_text(db_stmt_t *st, const char *name, const char *v)
+{
+    ops->bind_text(st, name, v);
+}
+void db_bind_textn(db_stmt_t *st, const char *name, const char *v, size_t n)
+{
+    ops->bind_textn(st, name, v, n);
+}
+void db_bind_int(db_stmt_t *st, const char *name, int64_t v)
+{
+    ops->bind_int(st, name, v);
+}
+void db_bind_null(db_stmt_t *st, const char *name)
+{
+    ops->bind_null(st, name);
+}
+int db_step(db_stmt_t *st)
+{
+    return ops->step(st);
+}
+int64_t db_col_int(db_stmt_t *st, int col)
+{
+    return ops->col_int(st, col);
+}
+const char *db_col_text(db_stmt_t *st, int col)
+{
+    return ops->col_text(st, col);
+}
+size_t db_col_len(db_stmt_t *st, int col)
+{
+    return ops->col_len(st, col);
+}
+int db_col_is_null(db_stmt_t *st, int col)
+{
+    return ops->col_is_null(st, col);
+}
+void db_done(db_stmt_t *st)
+{
+    if (st)
+        ops->done(st);
+}
+int db_exec(db_t *db, const char *sql)
+{
+    return ops->exec(db, sql);
+}
+int db_begin(db_t *db)
+{
+    return ops->begin(db);
+}
+int db_commit(db_t *db)
+{
+    return ops->commit(db);
+}
+void db_rollback(db_t *db)
+{
+    ops->rollback(db);
+}
+int64_t db_changes(db_t *db)
+{
+    return ops->changes(db);
+}
+int db_backup(db_t *db, const char *out, buf_t *err)
+{
+    return ops->backup(db, out, err);
+}
+int db_check(db_t *db, buf_t *report)
+{
+    return ops->check(db, report);
+}
+
+char *db_setting(db_t *db, const char *key, const char *def)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = :key");
+    db_bind_text(st, ":key", key);
+    char *v = NULL;
+    if (db_step(st) == DB_ROW)
+        v = strdup(db_col_text(st, 0));
+    else if (def)
+        v = strdup(def);
+    db_done(st);
+    return v;
+}
+
+int db_set_setting(db_t *db, const char *key, const char *value)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO settings(key, value) VALUES (:key, :value) "
+                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    db_bind_text(st, ":key", key);
+    db_bind_text(st, ":value", value);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
