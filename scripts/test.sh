@@ -28,6 +28,15 @@ done
 if ls tests/http/*.test.mjs >/dev/null 2>&1; then
   run "http (release build)" env HAO_BIN=build/hao node --test --test-concurrency=2 tests/http/
   run "http (ASan+UBSan build)" env HAO_BIN=build/hao-asan node --test --test-concurrency=2 tests/http/
+  # The same suite on PostgreSQL: a private server on its own port, stopped at the end.
+  pgdir=$(mktemp -d /tmp/hao-pg-XXXXXX)
+  pgport=$((20000 + RANDOM % 20000))
+  if pgurl=$(scripts/pg-test-server.sh start "$pgdir" "$pgport"); then
+    trap 'scripts/pg-test-server.sh stop "$pgdir"' EXIT
+    run "http on PostgreSQL (release build)" env HAO_BIN=build/hao HAO_TEST_PG="$pgurl" node --test --test-concurrency=2 tests/http/
+  else
+    failed=$((failed+1)); failures+=("PostgreSQL test server did not start")
+  fi
 fi
 
 if [ -f tests/browser/package.json ]; then

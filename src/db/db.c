@@ -175,6 +175,21 @@ int db_check(db_t *db, buf_t *report)
     return ops->check(db, report);
 }
 
+int db_watch_start(void (*on_change)(void), buf_t *err)
+{
+    return ops == &db_pg_ops ? pg_watch_start(on_change, err) : 0;
+}
+void db_watch_signal(void)
+{
+    if (ops == &db_pg_ops)
+        pg_watch_signal();
+}
+void db_watch_stop(void)
+{
+    if (ops == &db_pg_ops)
+        pg_watch_stop();
+}
+
 char *db_setting(db_t *db, const char *key, const char *def)
 {
     db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = :key");

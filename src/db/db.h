@@ -46,6 +46,16 @@ int db_configure(const char *data_dir, const char *pg_flag, buf_t *err);
 const char *db_postgres_conninfo(void);
 const char *db_backend_name(void); /* "sqlite" or "postgresql" */
 
+/* Cross-node change notices, so every node's page cache hears of a change
+ * made on another node. db_watch_start() runs on_change (on its own thread)
+ * whenever any node, this one included, calls db_watch_signal() after
+ * committing a change that pages show, and also after a lost connection to
+ * the database comes back (notices may have been missed). On SQLite (one
+ * node by nature) all three do nothing. Start returns -1 with err. */
+int db_watch_start(void (*on_change)(void), buf_t *err);
+void db_watch_signal(void); /* any thread; never blocks */
+void db_watch_stop(void);
+
 /* Open (creating if needed) the database in data directory DIR, apply pending
  * migrations when migrate is set, and return it in *out. On failure returns -1
  * with a sentence in err. */

@@ -48,6 +48,11 @@ typedef struct {
 extern const db_ops_t db_sqlite_ops;
 extern const db_ops_t db_pg_ops;
 
+/* PostgreSQL's LISTEN/NOTIFY watcher behind db_watch_* (db_pg.c). */
+int pg_watch_start(void (*on_change)(void), buf_t *err);
+void pg_watch_signal(void);
+void pg_watch_stop(void);
+
 #ifdef DB_NAME
 #define db_open DB_NAME(open)
 #define db_close DB_NAME(close)

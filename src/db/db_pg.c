@@ -29,7 +29,13 @@
 #include "db/schema.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,3 +572,126 @@ int db_check(db_t *db, buf_t *report)
 }
 
 const db_ops_t db_pg_ops = DB_OPS_INIT("postgresql");
+
+/* ---- the change watcher (db_watch_* in db.h) ----
+ *
+ * One thread per process with its own connection, LISTENing on channel
+ * hao_changed. A change on this node writes a byte to a pipe; the thread
+ * then sends NOTIFY, which PostgreSQL delivers to every listening node (this
+ * one too) once it is sent, after the change itself was committed. */
+
+#define WATCH_CHANNEL "hao_changed"
+
+static struct {
+    pthread_t thread;
+    int pipe[2];
+    atomic_int stop;
+    int running;
+    void (*on_change)(void);
+} watch = {.pipe = {-1, -1}};
+
+static PGconn *watch_connect(void)
+{
+    PGconn *c = PQconnectdb(conninfo());
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c, NULL, NULL);
+    PGresult *r = PQexec(c, "LISTEN " WATCH_CHANNEL);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void *watch_main(void *arg)
+{
+    PGconn *c = arg;
+    while (!atomic_load(&watch.stop)) {
+        if (!c) {
+            sleep(1);
+            if ((c = watch_connect()) != NULL)
+                watch.on_change(); /* notices may have been missed meanwhile */
+            continue;
+        }
+        struct pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {watch.pipe[0], POLLIN, 0}};
+        if (poll(fds, 2, 1000) < 0 && errno != EINTR)
+            break;
+        if (fds[1].revents & POLLIN) {
+            char drain[64];
+            while (read(watch.pipe[0], drain, sizeof drain) > 0)
+                ;
+            if (atomic_load(&watch.stop))
+                break;
+            PGresult *r = PQexec(c, "NOTIFY " WATCH_CHANNEL);
+            PQclear(r);
+        }
+        if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) {
+            fprintf(stderr, "hao: db: change watcher lost its connection; reconnecting\n");
+            PQfinish(c);
+            c = NULL;
+            continue;
+        }
+        PGnotify *n;
+        int changed = 0;
+        while ((n = PQnotifies(c)) != NULL) {
+            changed = 1;
+            PQfreemem(n);
+        }
+        if (changed)
+            watch.on_change();
+    }
+    if (c)
+        PQfinish(c);
+    return NULL;
+}
+
+int pg_watch_start(void (*on_change)(void), buf_t *err)
+{
+    PGconn *c = watch_connect();
+    if (!c) {
+        buf_lit(err, "the change watcher cannot connect to PostgreSQL and LISTEN");
+        return -1;
+    }
+    if (pipe(watch.pipe) < 0) {
+        PQfinish(c);
+        buf_printf(err, "cannot make a pipe: %s", strerror(errno));
+        return -1;
+    }
+    fcntl(watch.pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(watch.pipe[1], F_SETFL, O_NONBLOCK);
+    watch.on_change = on_change;
+    atomic_store(&watch.stop, 0);
+    if (pthread_create(&watch.thread, NULL, watch_main, c) != 0) {
+        PQfinish(c);
+        buf_lit(err, "cannot start the change watcher thread");
+        return -1;
+    }
+    watch.running = 1;
+    return 0;
+}
+
+void pg_watch_signal(void)
+{
+    if (watch.running) {
+        ssize_t w = write(watch.pipe[1], "!", 1); /* a full pipe already has a notice pending */
+        (void)w;
+    }
+}
+
+void pg_watch_stop(void)
+{
+    if (!watch.running)
+        return;
+    atomic_store(&watch.stop, 1);
+    pg_watch_signal();
+    pthread_join(watch.thread, NULL);
+    close(watch.pipe[0]);
+    close(watch.pipe[1]);
+    watch.pipe[0] = watch.pipe[1] = -1;
+    watch.running = 0;
+}

@@ -38,9 +38,15 @@
 server_state_t server_state;
 static h2o_globalconf_t globalconf;
 
-void server_content_changed(void)
+static void bump_generation(void)
 {
     atomic_fetch_add(&server_state.generation, 1);
+}
+
+void server_content_changed(void)
+{
+    bump_generation();
+    db_watch_signal(); /* other nodes on the same PostgreSQL, if any */
 }
 
 /* h2o calls this for every request on every host/path: the router takes it. */
@@ -262,6 +268,10 @@ int server_run(const server_opts_t *opts)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    if (db_watch_start(bump_generation, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        return 1;
+    }
     if (views_writer_start(opts->data_dir, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
@@ -279,7 +289,8 @@ int server_run(const server_opts_t *opts)
     }
     /* Announce before the loops answer: whoever sees /healthz succeed has
      * already been told the setup link (stdout may be a pipe, so flush). */
-    printf("hao: serving http://%s/ with data in %s (%d loop threads)\n", opts->listen, opts->data_dir, nthreads);
+    printf("hao: serving http://%s/ with data in %s, database %s (%d loop threads)\n", opts->listen, opts->data_dir,
+           db_path(db), nthreads);
     site_announce(db, opts->listen);
     fflush(stdout);
     for (int i = 0; i < nthreads; i++)
@@ -294,6 +305,7 @@ int server_run(const server_opts_t *opts)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
     views_writer_stop(); /* after the loops: their last counts are in */
+    db_watch_stop();
     for (int i = 0; i < nthreads; i++)
         dispose_loop(&loops[i]);
     db_close(db);

@@ -1,0 +1,82 @@
+// Two `hao serve` nodes on one PostgreSQL (runs when HAO_TEST_PG is set, as
+// `make test` does): a session or token made on one node is valid on the
+// other, and a change made on one is seen by the other's readers at once,
+// its rendered-page cache included (LISTEN/NOTIFY between nodes).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, addUser, apiToken, tmpDir, Client, usePostgres } from './harness.mjs';
+
+const PG = process.env.HAO_TEST_PG;
+let a, b;
+
+before(async () => {
+  if (!PG) return;
+  const dirA = path.join(tmpDir(), 'data');
+  usePostgres(dirA);
+  const dirB = path.join(tmpDir(), 'data');
+  fs.mkdirSync(dirB, { recursive: true });
+  fs.copyFileSync(path.join(dirA, 'hao.conf'), path.join(dirB, 'hao.conf'));
+  a = await startServer({ dataDir: dirA });
+  b = await startServer({ dataDir: dirB });
+  addUser(dirA, 'nodewriter', 'creator', 'nodewriter-password-1');
+});
+after(async () => { await a?.stop(); await b?.stop(); });
+
+const opts = { skip: !PG && 'needs PostgreSQL (HAO_TEST_PG)' };
+
+// Poll fn until it returns true or the time is up; returns how long it took.
+async function eventually(fn, ms = 2000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (await fn()) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return -1;
+}
+
+test('a session made on one node is valid on the other; so is an API token', opts, async () => {
+  const ca = new Client(a.base);
+  assert.equal((await ca.login('nodewriter', 'nodewriter-password-1')).status, 303);
+  const cb = new Client(b.base);
+  cb.jar = new Map(ca.jar);
+  const studio = await cb.get('/studio');
+  assert.equal(studio.status, 200);
+  assert.match(await studio.text(), /nodewriter/);
+  // Logging out on B ends the session on A too.
+  const csrf = await cb.csrf('/studio');
+  assert.equal((await cb.post('/logout', { csrf })).status, 303);
+  const again = await new Client(a.base).get('/studio', { cookie: `hao_session=${ca.jar.get('hao_session')}` });
+  assert.equal(again.status, 303, 'logged out everywhere');
+
+  const token = await apiToken(a.base, 'nodewriter', 'nodewriter-password-1');
+  const r = await fetch(b.base + '/api/v1/articles', {
+    method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ title: '跨节点', body: '正文' }),
+  });
+  assert.equal(r.status, 201);
+});
+
+test('a work published on one node shows on the other at once, cached pages included', opts, async () => {
+  const token = await apiToken(a.base, 'nodewriter', 'nodewriter-password-1');
+  const api = (base, method, p, body) => fetch(base + p, {
+    method, headers: { authorization: `Bearer ${token}` }, body: body && JSON.stringify(body),
+  });
+  // Warm B's cache of the home page.
+  const before = await (await fetch(b.base + '/')).text();
+  assert.ok(!before.includes('两个节点'));
+  const w = await (await api(a.base, 'POST', '/api/v1/articles', { title: '两个节点的作品', body: '一个节点发布,另一个节点马上看到。' })).json();
+  assert.equal((await api(a.base, 'POST', `/api/v1/articles/${w.id}/publish`)).status, 200);
+
+  // The work's own page on B: straight from the shared database.
+  assert.equal((await fetch(`${b.base}/a/${w.id}`)).status, 200);
+  // B's cached home page is invalidated by A's notice.
+  const took = await eventually(async () => (await (await fetch(b.base + '/')).text()).includes('两个节点的作品'));
+  assert.ok(took >= 0, 'B never showed the new work');
+
+  // Cache the work page on B, delete on A: B stops serving it.
+  assert.equal((await fetch(`${b.base}/a/${w.id}`)).status, 200);
+  assert.equal((await api(a.base, 'DELETE', `/api/v1/articles/${w.id}`)).status, 204);
+  const gone = await eventually(async () => (await fetch(`${b.base}/a/${w.id}`)).status !== 200);
+  assert.ok(gone >= 0, 'B kept serving a deleted work from its cache');
+});
