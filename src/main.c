@@ -8,6 +8,7 @@
 
 #include "http/server.h"
 #include "site/cli.h"
+#include "site/search_ui.h"
 
 static const char usage[] =
     "usage:\n"
@@ -17,6 +18,7 @@ static const char usage[] =
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR]\n"
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR]\n"
+    "  hao search rebuild|normalize|query TEXT [--data DIR]\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n";
 
 typedef struct {
@@ -127,6 +129,9 @@ int main(int argc, char **argv)
             else
                 rc = cli_backup(a.data, a.pos[0]);
         }
+    } else if (strcmp(cmd, "search") == 0) {
+        if (parse(argc - 2, argv + 2, " data ", &a) == 0)
+            rc = cli_search(a.data, a.npos, a.pos);
     } else if (strcmp(cmd, "check") == 0) {
         if (parse(argc - 2, argv + 2, " data ", &a) == 0) {
             if (a.npos)

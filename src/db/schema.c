@@ -64,6 +64,19 @@ const char *const schema_migrations[] = {
     "  key TEXT PRIMARY KEY,"
     "  failures INTEGER NOT NULL,"
     "  window_start INTEGER NOT NULL);",
+
+    /* 2: the search index (search/search.h). search_docs names what is
+     * indexed under each FTS5 row; the FTS5 table is contentless (the text
+     * lives in works and revisions, not twice), so docids are never reused
+     * (AUTOINCREMENT) and a stale posting can never point at another work. */
+    "CREATE TABLE search_docs ("
+    "  docid INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  work_id TEXT NOT NULL UNIQUE REFERENCES works(id) ON DELETE CASCADE,"
+    "  rev INTEGER NOT NULL,"                  /* the revision whose body is indexed */
+    "  title TEXT NOT NULL,"
+    "  tags TEXT NOT NULL,"
+    "  author TEXT NOT NULL);"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, author, content='', tokenize='hao');",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);
