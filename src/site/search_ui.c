@@ -206,11 +206,11 @@ static void self_href(buf_t *b, const params_t *p, int offset)
     const char *vals[] = {p->req.author, p->req.tag, p->from_s, p->to_s};
     for (int i = 0; i < 4; i++)
         if (vals[i] && *vals[i]) {
-            buf_printf(b, "&%s=", names[i]);
+            buf_printf(b, "&amp;%s=", names[i]);
             buf_url(b, vals[i], strlen(vals[i]));
         }
     if (offset)
-        buf_printf(b, "&offset=%d", offset);
+        buf_printf(b, "&amp;offset=%d", offset);
 }
 
 static void field(buf_t *b, hreq_t *r, const char *key, const char *name, const char *type, const char *value)
