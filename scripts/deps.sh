@@ -7,7 +7,7 @@ set -eu
 want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev libicu-dev libopencc-dev
        libsodium-dev libjansson-dev"
-test="$build fortunes-zh clang libclang-rt-14-dev libcmocka-dev chromium curl libxml2-utils sqlite3"
+test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium curl libxml2-utils sqlite3"
 bench="$test wrk nginx"
 case "$want" in
   build) pkgs=$build ;;

@@ -10,7 +10,7 @@ int seg_is_cjk(unsigned c)
     return (c >= 0x2E80 && c <= 0x2FDF)     /* radicals */
            || (c >= 0x3005 && c <= 0x3007)  /* 々 〆 〇 */
            || (c >= 0x3021 && c <= 0x3029)  /* Hangzhou numerals */
-           || (c >= 0x3040 && c <= 0x30FF)  /* hiragana, katakana */
+           || (c >= 0x3040 && c <= 0x30FF && c != 0x30A0 && c != 0x30FB) /* kana, not its punctuation */
            || (c >= 0x3100 && c <= 0x312F)  /* bopomofo */
            || (c >= 0x3130 && c <= 0x318F)  /* Hangul compatibility jamo */
            || (c >= 0x31A0 && c <= 0x31FF)  /* bopomofo ext., katakana ext. */
@@ -50,6 +50,14 @@ static size_t utf8(char *o, unsigned c)
     return 4;
 }
 
+static int more_terms(const nchar_t *v, size_t i, size_t n)
+{
+    for (; i < n; i++)
+        if (seg_is_cjk(v[i].cp) || seg_is_word(v[i].cp))
+            return 1;
+    return 0;
+}
+
 int seg_terms(const ntext_t *t, int mode, seg_fn fn, void *ctx)
 {
     const nchar_t *v = t->v;
@@ -73,6 +81,14 @@ int seg_terms(const ntext_t *t, int mode, seg_fn fn, void *ctx)
                     size_t l = utf8(term, v[k].cp);
                     l += utf8(term + l, v[k + 1].cp);
                     if ((rc = fn(ctx, term, l, v[k].start, v[k + 1].end, 0)))
+                        return rc;
+                }
+                /* A document spends one position per character, the query's
+                 * bigrams one less: when more terms follow in this phrase,
+                 * the run's last unigram keeps them in step. */
+                if (j - i > 1 && more_terms(v, j, n)) {
+                    size_t l = utf8(term, v[j - 1].cp);
+                    if ((rc = fn(ctx, term, l, v[j - 1].start, v[j - 1].end, 0)))
                         return rc;
                 }
             } else {

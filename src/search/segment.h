@@ -9,7 +9,8 @@
  *     A document emits, at each CJK character, its unigram and (at the same
  *     position) the bigram it starts when the next character is CJK too.
  *     A query emits the bigrams of each run (a lone character: its unigram),
- *     one position apart, run as a phrase. So a k-character query matches
+ *     one position apart, run as a phrase (plus the run's last unigram when
+ *     more terms follow, so positions stay in step with the document's). So a k-character query matches
  *     exactly the documents that contain those k characters in a row:
  *     1 character by its unigram, 2 by one bigram, k by k-1 adjacent bigrams.
  *     That is 100% recall and no false hits, for any query length.

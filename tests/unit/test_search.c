@@ -105,6 +105,8 @@ static void test_segment(void **state)
     expect_terms("机", SEG_QUERY, "机");
     expect_terms("iPhone手机, OK!", SEG_DOCUMENT, "iphone|手+手机|机|ok");
     expect_terms("iPhone手机", SEG_QUERY, "iphone|手机");
+    expect_terms("手机iPhone", SEG_QUERY, "手机|机|iphone"); /* positions in step with the document's */
+    expect_terms("寇准(961)", SEG_QUERY, "寇准|准|961");
     expect_terms("無人機", SEG_QUERY, "无人|人机");
     expect_terms("春，风", SEG_DOCUMENT, "春|风"); /* no bigram across punctuation */
     expect_terms("カタカナ한국어", SEG_QUERY, "カタ|タカ|カナ|ナ한|한국|국어");
