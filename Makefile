@@ -70,3 +70,7 @@ fuzz-markdown:
 	@mkdir -p build
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
 	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
+
+# The search benchmark program (bench/search.sh builds and runs it).
+build/search_bench: bench/search_bench.c $(OBJ)
+	$(CC) $(ALL_CFLAGS) bench/search_bench.c $(OBJ) $(LIBS) -o $@

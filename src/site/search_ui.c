@@ -8,7 +8,8 @@
  *   limit    1-50 (page: 10)             offset  0-10000
  * Bad input is a 400 with the reason (JSON for the API, the page with the
  * message in place); an offset past the last hit is an empty page with the
- * total, not an error.
+ * total, not an error. Pages reach the SEARCH_RANK_WINDOW best-ranked hits
+ * ("next_offset" is null after them) while "total" counts every match.
  */
 #include "site/search_ui.h"
 
@@ -122,6 +123,12 @@ static int run(hreq_t *r, params_t *p, search_result_t *res)
     return rc;
 }
 
+/* How far pages go: every match, up to the ranked window (search.h). */
+static int64_t reach(const search_result_t *res)
+{
+    return res->total < SEARCH_RANK_WINDOW ? res->total : SEARCH_RANK_WINDOW;
+}
+
 static void json_time(buf_t *b, int64_t t)
 {
     time_t tt = (time_t)t;
@@ -186,7 +193,7 @@ void search_api(hreq_t *r)
         buf_printf(&b, "],\"score\":%.4f}", -h->score);
     }
     buf_lit(&b, "],\"next_offset\":");
-    if (p.req.offset + res.n < res.total && res.n)
+    if (p.req.offset + res.n < reach(&res) && res.n)
         buf_printf(&b, "%d", p.req.offset + res.n);
     else
         buf_lit(&b, "null");
@@ -334,7 +341,7 @@ void search_page(hreq_t *r)
             buf_htmlz(&b, T(r->lang, "search.prev"));
             buf_lit(&b, "</a> ");
         }
-        if (p.req.offset + res.n < res.total && p.req.offset + PAGE_LIMIT <= SEARCH_OFFSET_MAX) {
+        if (p.req.offset + res.n < reach(&res)) {
             buf_lit(&b, "<a rel=\"next\" href=\"");
             self_href(&b, &p, p.req.offset + PAGE_LIMIT);
             buf_lit(&b, "\">");
