@@ -4,7 +4,7 @@
 #   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
 
 CC      ?= cc
-PKGS    := libh2o-evloop md4c sqlite3 libpq libsodium jansson openssl
+PKGS    := libh2o-evloop md4c sqlite3 libpq libsodium jansson openssl icu-uc icu-i18n opencc
 CSTD    := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -76,3 +76,7 @@ fuzz-markdown:
 	@mkdir -p build
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
 	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
+
+# The search benchmark program (bench/search.sh builds and runs it).
+build/search_bench: bench/search_bench.c $(OBJ)
+	$(CC) $(ALL_CFLAGS) bench/search_bench.c $(OBJ) $(LIBS) -o $@

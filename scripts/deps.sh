@@ -5,9 +5,9 @@
 # and quiet on a machine that already has everything.
 set -eu
 want="$1"
-build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev
+build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev libicu-dev libopencc-dev
        libpq-dev libsodium-dev libjansson-dev"
-test="$build clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3 postgresql"
+test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3 postgresql"
 bench="$test wrk nginx"
 case "$want" in
   build) pkgs=$build ;;

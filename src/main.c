@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "site/cli.h"
+#include "site/search_ui.h"
 
 static const char usage[] =
     "usage:\n"
@@ -19,6 +20,7 @@ static const char usage[] =
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR] [--pg URL]\n"
+    "  hao search rebuild|normalize|query TEXT [--data DIR] [--pg URL]\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
@@ -138,6 +140,9 @@ int main(int argc, char **argv)
             else
                 rc = cli_backup(a.data, a.pos[0]);
         }
+    } else if (strcmp(cmd, "search") == 0) {
+        if (parse(argc - 2, argv + 2, " data pg ", &a) == 0)
+            rc = cli_search(a.data, a.npos, a.pos);
     } else if (strcmp(cmd, "check") == 0) {
         if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {
             if (a.npos)

@@ -129,6 +129,10 @@ int64_t db_col_int(db_stmt_t *st, int col)
 {
     return ops->col_int(st, col);
 }
+double db_col_double(db_stmt_t *st, int col)
+{
+    return ops->col_double(st, col);
+}
 const char *db_col_text(db_stmt_t *st, int col)
 {
     return ops->col_text(st, col);

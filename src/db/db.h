@@ -71,6 +71,7 @@ void db_bind_int(db_stmt_t *st, const char *name, int64_t v);
 void db_bind_null(db_stmt_t *st, const char *name);
 int db_step(db_stmt_t *st);
 int64_t db_col_int(db_stmt_t *st, int col);
+double db_col_double(db_stmt_t *st, int col);
 const char *db_col_text(db_stmt_t *st, int col); /* "" for NULL */
 size_t db_col_len(db_stmt_t *st, int col);
 int db_col_is_null(db_stmt_t *st, int col);

@@ -32,6 +32,7 @@ typedef struct {
     void (*bind_null)(struct db_stmt *st, const char *name);
     int (*step)(struct db_stmt *st);
     int64_t (*col_int)(struct db_stmt *st, int col);
+    double (*col_double)(struct db_stmt *st, int col);
     const char *(*col_text)(struct db_stmt *st, int col);
     size_t (*col_len)(struct db_stmt *st, int col);
     int (*col_is_null)(struct db_stmt *st, int col);
@@ -64,6 +65,7 @@ void pg_watch_stop(void);
 #define db_bind_null DB_NAME(bind_null)
 #define db_step DB_NAME(step)
 #define db_col_int DB_NAME(col_int)
+#define db_col_double DB_NAME(col_double)
 #define db_col_text DB_NAME(col_text)
 #define db_col_len DB_NAME(col_len)
 #define db_col_is_null DB_NAME(col_is_null)
@@ -80,7 +82,8 @@ void pg_watch_stop(void);
 /* Filled at the end of the backend file. */
 #define DB_OPS_INIT(label)                                                                                  \
     {label,         db_open,      db_close,   db_path,     db_prepare,    db_bind_text, db_bind_textn,      \
-     db_bind_int,   db_bind_null, db_step,    db_col_int,  db_col_text,   db_col_len,   db_col_is_null,     \
+     db_bind_int,   db_bind_null, db_step,    db_col_int,  db_col_double, db_col_text,  db_col_len,         \
+     db_col_is_null,                                                                                     \
      db_done,       db_exec,      db_begin,   db_commit,   db_rollback,   db_changes,   db_backup,          \
      db_check}
 #endif

@@ -53,7 +53,7 @@ struct db_stmt {
     int prepared;
     int nparams;
     char *names[MAX_PARAMS];
-    Oid types[MAX_PARAMS];    /* 0: PostgreSQL infers it; see execute() */
+    Oid types[MAX_PARAMS];    /* 0: PostgreSQL infers it (see execute()); int8 for integers */
     char *values[MAX_PARAMS]; /* NULL = SQL NULL */
     PGresult *res;
     int row, nrows, executed;
@@ -384,6 +384,10 @@ void db_bind_int(db_stmt_t *st, const char *name, int64_t v)
     if (!c)
         abort();
     snprintf(c, 24, "%lld", (long long)v);
+    /* Declared BIGINT when first prepared: a context such as ":from = 0"
+     * would otherwise make it a 32-bit integer. */
+    if (!st->prepared)
+        st->types[param(st, name)] = 20; /* int8 */
     set_value(st, name, c);
 }
 
@@ -479,6 +483,13 @@ int64_t db_col_int(db_stmt_t *st, int col)
     if (v[0] == 't' && v[1] == 0)
         return 1; /* a boolean expression */
     return strtoll(v, NULL, 10);
+}
+
+double db_col_double(db_stmt_t *st, int col)
+{
+    if (!st->res || st->row == 0 || col >= PQnfields(st->res))
+        return 0;
+    return strtod(PQgetvalue(st->res, st->row - 1, col), NULL);
 }
 
 const char *db_col_text(db_stmt_t *st, int col)

@@ -9,6 +9,7 @@
 #define DB_NAME(n) sqlite_db_##n
 #include "db/db_backend.h"
 #include "db/db.h"
+#include "db/fts_sqlite.h"
 #include "db/schema.h"
 
 #include <sqlite3.h>
@@ -107,6 +108,13 @@ int db_open(const char *dir, int do_migrate, db_t **out, buf_t *err)
     if (run(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 "PRAGMA temp_store=MEMORY;") < 0) {
         buf_printf(err, "cannot set up %s: %s (is it a SQLite database?)", db->path, sqlite3_errmsg(db->h));
+        db_close(db);
+        return -1;
+    }
+    /* The search index's FTS5 table names hao's tokenizer: register it on
+     * every connection, before migrations create or read that table. */
+    if (fts_register(db->h) != SQLITE_OK) {
+        buf_printf(err, "cannot register the search tokenizer (SQLite without FTS5?): %s", sqlite3_errmsg(db->h));
         db_close(db);
         return -1;
     }
@@ -218,6 +226,11 @@ int db_step(db_stmt_t *st)
 int64_t db_col_int(db_stmt_t *st, int col)
 {
     return sqlite3_column_int64(st->st, col);
+}
+
+double db_col_double(db_stmt_t *st, int col)
+{
+    return sqlite3_column_double(st->st, col);
 }
 
 const char *db_col_text(db_stmt_t *st, int col)

@@ -91,7 +91,11 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, T(L, "site.search"));
     buf_lit(b, "\" placeholder=\"");
     buf_htmlz(b, T(L, "site.search_placeholder"));
-    buf_lit(b, "\"></form>\n<ul class=\"links\">");
+    /* A real submit button (visually hidden) so the form works without
+     * JavaScript in every browser and for screen readers. */
+    buf_lit(b, "\"><button type=\"submit\" class=\"sr\">");
+    buf_htmlz(b, T(L, "site.search"));
+    buf_lit(b, "</button></form>\n<ul class=\"links\">");
     if (r->user.id) {
         buf_lit(b, "<li><a href=\"/studio\">");
         buf_htmlz(b, T(L, "site.studio"));

@@ -14,6 +14,7 @@
 #include "site/feed.h"
 #include "site/layout.h"
 #include "site/pages.h"
+#include "site/search_ui.h"
 #include "site/studio.h"
 
 #define KB 1024
@@ -26,6 +27,7 @@ const route_t routes[] = {
     {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/search", search_page, ROLE_NONE, RT_CACHE, 0},
 
     /* feeds and sitemap */
     {"GET", "/feed.atom", feed_atom_site, ROLE_NONE, RT_CACHE, 0},
@@ -66,6 +68,7 @@ const route_t routes[] = {
     /* JSON API */
     {"POST", "/api/v1/tokens", api_tokens_post, ROLE_NONE, RT_API, 8 * KB},
     {"GET", "/api/v1/declarations", api_declarations, ROLE_NONE, RT_API, 0},
+    {"GET", "/api/v1/search", search_api, ROLE_NONE, RT_API, 0},
     {"GET", "/api/v1/articles", api_articles_list, ROLE_NONE, RT_API, 0},
     {"POST", "/api/v1/articles", api_articles_create, ROLE_CREATOR, RT_API, JSON_MAX},
     {"GET", "/api/v1/articles/:id", api_articles_get, ROLE_NONE, RT_API, 0},

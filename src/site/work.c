@@ -12,6 +12,7 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/server.h"
+#include "search/search.h"
 
 static int64_t now(void)
 {
@@ -282,11 +283,14 @@ static char *trimmed(const char *s)
     return p;
 }
 
-/* Finish a write: commit, invalidate the page caches. (The search index,
- * when it lands, is updated here, inside the same transaction.) */
+/* Finish a write: bring the search index in line with the work inside the
+ * same transaction, commit, invalidate the page caches. */
 static int finish(db_t *db, const char *id, work_err_t *e)
 {
-    (void)id;
+    if (search_sync(db, id) < 0) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
     if (db_commit(db) < 0) {
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);

@@ -41,6 +41,17 @@ export function usePostgres(dataDir) {
   fs.writeFileSync(path.join(dataDir, 'hao.conf'), `# made by the test harness\ndatabase = ${PG}/${name}\n`);
 }
 
+// Run one SQL statement on the site in dataDir, whichever store it uses
+// (tests that damage or inspect rows behind hao's back). Returns spawnSync's result.
+export function siteSql(dataDir, sql) {
+  const conf = path.join(dataDir, 'hao.conf');
+  if (fs.existsSync(conf)) {
+    const url = /database = (\S+)/.exec(fs.readFileSync(conf, 'utf8'))[1];
+    return spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+  }
+  return spawnSync('sqlite3', [path.join(dataDir, 'hao.db'), `PRAGMA busy_timeout=5000; ${sql}`], { encoding: 'utf8' });
+}
+
 export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || path.join(tmpDir(), 'data');
   usePostgres(dataDir);

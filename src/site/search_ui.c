@@ -1,0 +1,432 @@
+/*
+ * search_ui.c — see search_ui.h.
+ *
+ * Both doors take the same parameters, checked the same way:
+ *   q        the query (search/query.h syntax), at most 200 characters
+ *   author   an author's handle          tag   one tag (exact)
+ *   from, to YYYY-MM-DD, published on or after / on or before (China time)
+ *   limit    1-50 (page: 10)             offset  0-10000
+ * Bad input is a 400 with the reason (JSON for the API, the page with the
+ * message in place); an offset past the last hit is an empty page with the
+ * total, not an error. Pages reach the SEARCH_RANK_WINDOW best-ranked hits
+ * ("next_offset" is null after them) while "total" counts every match.
+ */
+#include "site/search_ui.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "search/normalize.h"
+#include "search/search.h"
+#include "site/layout.h"
+#include "site/site.h"
+
+#define PAGE_LIMIT 10
+
+typedef struct {
+    search_req_t req;
+    const char *code; /* error code when parsing failed */
+    char key[48];     /* its i18n key */
+    const char *from_s, *to_s;
+} params_t;
+
+static int bad(params_t *p, const char *code)
+{
+    p->code = code;
+    snprintf(p->key, sizeof p->key, "search.err.%s", code);
+    return -1;
+}
+
+/* "YYYY-MM-DD" as the unix time of that midnight in China (UTC+8). */
+static int parse_date(const char *s, int64_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
+        return -1;
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    time_t t = timegm(&tm);
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_mday != d) /* 2023-02-30 */
+        return -1;
+    *out = (int64_t)t - 8 * 3600;
+    return 0;
+}
+
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Was parameter name present in the raw query string? (rq_query answers NULL
+ * both for a missing parameter and for a query string that does not decode
+ * to valid UTF-8; the second must be an error, not an empty search.) */
+static int raw_has(hreq_t *r, const char *name)
+{
+    if (r->h->query_at == SIZE_MAX)
+        return 0;
+    const char *q = r->h->path.base + r->h->query_at + 1;
+    size_t n = r->h->path.len - r->h->query_at - 1, nl = strlen(name);
+    for (size_t i = 0; i + nl < n; i++)
+        if ((i == 0 || q[i - 1] == '&') && memcmp(q + i, name, nl) == 0 && q[i + nl] == '=')
+            return 1;
+    return 0;
+}
+
+static int read_params(hreq_t *r, params_t *p, int default_limit)
+{
+    memset(p, 0, sizeof(*p));
+    p->req.limit = default_limit;
+    p->req.q = rq_query(r, "q");
+    if (!p->req.q && raw_has(r, "q"))
+        return bad(p, "encoding");
+    if (!p->req.q && r->h->query_at != SIZE_MAX && (raw_has(r, "author") || raw_has(r, "tag")) &&
+        !rq_query(r, "author") && !rq_query(r, "tag"))
+        return bad(p, "encoding");
+    const char *v;
+    if ((v = rq_query(r, "author")) && *v)
+        p->req.author = v;
+    if ((v = rq_query(r, "tag")) && *v)
+        p->req.tag = v;
+    if ((p->from_s = rq_query(r, "from")) && *p->from_s && parse_date(p->from_s, &p->req.from) < 0)
+        return bad(p, "date");
+    if ((p->to_s = rq_query(r, "to")) && *p->to_s) {
+        if (parse_date(p->to_s, &p->req.to) < 0)
+            return bad(p, "date");
+        p->req.to += 24 * 3600; /* inclusive: up to the end of that day */
+    }
+    if ((v = rq_query(r, "limit")) && parse_int(v, 1, SEARCH_LIMIT_MAX, &p->req.limit) < 0)
+        return bad(p, "limit");
+    if ((v = rq_query(r, "offset")) && parse_int(v, 0, SEARCH_OFFSET_MAX, &p->req.offset) < 0)
+        return bad(p, "offset");
+    return 0;
+}
+
+/* Run the search; on a bad query fill p's error. -1 bad input, -2 storage. */
+static int run(hreq_t *r, params_t *p, search_result_t *res)
+{
+    const char *code = NULL;
+    int rc = search_run(r->db, &p->req, res, &code);
+    if (rc == -1)
+        bad(p, code);
+    return rc;
+}
+
+/* How far pages go: every match, up to the ranked window (search.h). */
+static int64_t reach(const search_result_t *res)
+{
+    return res->total < SEARCH_RANK_WINDOW ? res->total : SEARCH_RANK_WINDOW;
+}
+
+static void json_time(buf_t *b, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char s[32];
+    strftime(s, sizeof s, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    buf_rawz(b, s);
+}
+
+/* GET /api/v1/search?q=&author=&tag=&from=&to=&limit=&offset=
+ *   -> {"total","offset","limit","hits":[{"id","title","title_html","snippet",
+ *       "url","author","author_name","published_at","tags","score"}],"next_offset"} */
+void search_api(hreq_t *r)
+{
+    params_t p;
+    search_result_t res;
+    int rc = read_params(r, &p, 10);
+    if (rc == 0)
+        rc = run(r, &p, &res);
+    if (rc == -2) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (rc < 0) {
+        buf_t code = BUF_INIT;
+        buf_printf(&code, "bad_query_%s", p.code);
+        rs_error(r, 400, buf_cstr(&code), T(r->lang, p.key));
+        buf_free(&code);
+        return;
+    }
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "{\"total\":%lld,\"offset\":%d,\"limit\":%d,\"hits\":[", (long long)res.total, p.req.offset,
+               p.req.limit);
+    for (int i = 0; i < res.n; i++) {
+        const search_hit_t *h = &res.hits[i];
+        if (i)
+            buf_ch(&b, ',');
+        buf_lit(&b, "{\"id\":");
+        buf_json_strz(&b, h->id);
+        buf_lit(&b, ",\"title\":");
+        buf_json_strz(&b, h->title);
+        buf_lit(&b, ",\"title_html\":");
+        buf_json_strz(&b, h->title_html);
+        buf_lit(&b, ",\"snippet\":");
+        buf_json_strz(&b, h->snippet_html);
+        buf_printf(&b, ",\"url\":\"/a/%s\",\"author\":", h->id);
+        buf_json_strz(&b, h->author_handle);
+        buf_lit(&b, ",\"author_name\":");
+        buf_json_strz(&b, h->author_name);
+        buf_lit(&b, ",\"published_at\":");
+        json_time(&b, h->published_at);
+        buf_lit(&b, ",\"tags\":[");
+        for (const char *t = h->tags, *end; *t; t = *end ? end + 2 : end) {
+            end = strstr(t, ", ");
+            if (!end)
+                end = t + strlen(t);
+            if (t != h->tags)
+                buf_ch(&b, ',');
+            buf_json_str(&b, t, (size_t)(end - t));
+        }
+        buf_printf(&b, "],\"score\":%.4f}", -h->score);
+    }
+    buf_lit(&b, "],\"next_offset\":");
+    if (p.req.offset + res.n < reach(&res) && res.n)
+        buf_printf(&b, "%d", p.req.offset + res.n);
+    else
+        buf_lit(&b, "null");
+    buf_ch(&b, '}');
+    rs_json(r, 200, &b);
+    buf_free(&b);
+    search_result_free(&res);
+}
+
+/* The page's own URL with another offset (filters kept). */
+static void self_href(buf_t *b, const params_t *p, int offset)
+{
+    buf_lit(b, "/search?q=");
+    if (p->req.q)
+        buf_url(b, p->req.q, strlen(p->req.q));
+    const char *names[] = {"author", "tag", "from", "to"};
+    const char *vals[] = {p->req.author, p->req.tag, p->from_s, p->to_s};
+    for (int i = 0; i < 4; i++)
+        if (vals[i] && *vals[i]) {
+            buf_printf(b, "&amp;%s=", names[i]);
+            buf_url(b, vals[i], strlen(vals[i]));
+        }
+    if (offset)
+        buf_printf(b, "&amp;offset=%d", offset);
+}
+
+static void field(buf_t *b, hreq_t *r, const char *key, const char *name, const char *type, const char *value)
+{
+    buf_lit(b, "<label>");
+    buf_htmlz(b, T(r->lang, key));
+    buf_lit(b, " <input type=\"");
+    buf_rawz(b, type);
+    buf_lit(b, "\" name=\"");
+    buf_rawz(b, name);
+    buf_lit(b, "\" value=\"");
+    buf_htmlz(b, value ? value : "");
+    buf_lit(b, "\"></label>\n");
+}
+
+static void search_form(buf_t *b, hreq_t *r, const params_t *p)
+{
+    buf_lit(b, "<form class=\"search-page\" action=\"/search\" method=\"get\" role=\"search\">\n"
+               "<p><input type=\"search\" name=\"q\" maxlength=\"200\" aria-label=\"");
+    buf_htmlz(b, T(r->lang, "site.search"));
+    buf_lit(b, "\" value=\"");
+    buf_htmlz(b, p->req.q ? p->req.q : "");
+    buf_lit(b, "\"> <button type=\"submit\">");
+    buf_htmlz(b, T(r->lang, "site.search"));
+    buf_lit(b, "</button></p>\n<details");
+    if (p->req.author || p->req.tag || (p->from_s && *p->from_s) || (p->to_s && *p->to_s))
+        buf_lit(b, " open");
+    buf_lit(b, "><summary>");
+    buf_htmlz(b, T(r->lang, "search.filters"));
+    buf_lit(b, "</summary>\n");
+    field(b, r, "search.author", "author", "text", p->req.author);
+    field(b, r, "search.tag", "tag", "text", p->req.tag);
+    field(b, r, "search.from", "from", "date", p->from_s);
+    field(b, r, "search.to", "to", "date", p->to_s);
+    buf_lit(b, "</details>\n<p class=\"hint\">");
+    buf_htmlz(b, T(r->lang, "search.help"));
+    buf_lit(b, "</p>\n</form>\n");
+}
+
+/* GET /search?q=&author=&tag=&from=&to=&offset= — the search page: the form,
+ * then the hits with highlighted snippets, ten per page. Works without
+ * JavaScript; kept out of search engines (noindex). */
+void search_page(hreq_t *r)
+{
+    params_t p;
+    search_result_t res = {0};
+    int rc = read_params(r, &p, PAGE_LIMIT);
+    p.req.limit = PAGE_LIMIT;
+    int has_q = p.req.q && p.req.q[strspn(p.req.q, " \t")] != '\0';
+    if (rc == 0 && has_q)
+        rc = run(r, &p, &res);
+    if (rc == -2) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    if (has_q && rc == 0)
+        buf_printf(&title, "%s · %s", p.req.q, T(r->lang, "site.search"));
+    else
+        buf_rawz(&title, T(r->lang, "site.search"));
+    page_meta_t m = {.noindex = 1, .canonical = "/search"};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"search-results\">\n<h1 class=\"page-title\">");
+    buf_htmlz(&b, T(r->lang, "site.search"));
+    buf_lit(&b, "</h1>\n");
+    if (rc < 0)
+        p.req.q = p.code && strcmp(p.code, "encoding") == 0 ? NULL : p.req.q;
+    search_form(&b, r, &p);
+    int status = 200;
+    if (rc < 0) {
+        status = 400;
+        buf_lit(&b, "<p class=\"message error\" role=\"alert\">");
+        buf_htmlz(&b, T(r->lang, p.key));
+        buf_lit(&b, "</p>\n");
+    } else if (!has_q) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(r->lang, "search.prompt"));
+        buf_lit(&b, "</p>\n");
+    } else if (res.total == 0) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(r->lang, "search.none"));
+        buf_lit(&b, "</p>\n");
+    } else if (res.n == 0) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(r->lang, "search.past_end"));
+        buf_lit(&b, " <a href=\"");
+        self_href(&b, &p, 0);
+        buf_lit(&b, "\">");
+        buf_htmlz(&b, T(r->lang, "search.first_page"));
+        buf_lit(&b, "</a></p>\n");
+    } else {
+        buf_lit(&b, "<p class=\"count\">");
+        if (r->lang == LANG_EN)
+            buf_printf(&b, "%lld result%s, %d-%d shown", (long long)res.total, res.total == 1 ? "" : "s",
+                       p.req.offset + 1, p.req.offset + res.n);
+        else
+            buf_printf(&b, "共 %lld 条结果,第 %d-%d 条", (long long)res.total, p.req.offset + 1,
+                       p.req.offset + res.n);
+        buf_lit(&b, "</p>\n<div class=\"cards\">\n");
+        for (int i = 0; i < res.n; i++) {
+            const search_hit_t *h = &res.hits[i];
+            buf_lit(&b, "<article class=\"card hit\">\n<h2><a href=\"/a/");
+            buf_htmlz(&b, h->id);
+            buf_lit(&b, "\">");
+            buf_rawz(&b, h->title_html); /* escaped by snippet_html, <mark> only */
+            buf_lit(&b, "</a></h2>\n<p class=\"meta\"><a class=\"author\" href=\"/u/");
+            buf_url(&b, h->author_handle, strlen(h->author_handle));
+            buf_lit(&b, "\">");
+            buf_htmlz(&b, h->author_name);
+            buf_lit(&b, "</a> · ");
+            page_time(&b, h->published_at);
+            buf_lit(&b, "</p>\n<p class=\"snippet\">");
+            buf_rawz(&b, h->snippet_html); /* escaped by snippet_html */
+            buf_lit(&b, "</p>\n</article>\n");
+        }
+        buf_lit(&b, "</div>\n<nav class=\"pager\">");
+        if (p.req.offset > 0) {
+            buf_lit(&b, "<a rel=\"prev\" href=\"");
+            self_href(&b, &p, p.req.offset > PAGE_LIMIT ? p.req.offset - PAGE_LIMIT : 0);
+            buf_lit(&b, "\">← ");
+            buf_htmlz(&b, T(r->lang, "search.prev"));
+            buf_lit(&b, "</a> ");
+        }
+        if (p.req.offset + res.n < reach(&res)) {
+            buf_lit(&b, "<a rel=\"next\" href=\"");
+            self_href(&b, &p, p.req.offset + PAGE_LIMIT);
+            buf_lit(&b, "\">");
+            buf_htmlz(&b, T(r->lang, "search.next"));
+            buf_lit(&b, " →</a>");
+        }
+        buf_lit(&b, "</nav>\n");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+    buf_free(&title);
+    search_result_free(&res);
+}
+
+/* ---- hao search ---- */
+
+int cli_search(const char *data_dir, int npos, char **pos)
+{
+    if (npos < 1) {
+        fprintf(stderr, "hao: search needs rebuild, normalize or query TEXT\n");
+        return 2;
+    }
+    if (strcmp(pos[0], "normalize") == 0 && npos == 1) {
+        /* One line in, its normalised form out: the reference normaliser for
+         * tests and for checking what the index sees. */
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        buf_t out = BUF_INIT;
+        while ((n = getline(&line, &cap, stdin)) >= 0) {
+            if (n && line[n - 1] == '\n')
+                n--;
+            buf_reset(&out);
+            norm_utf8(line, (size_t)n, &out);
+            buf_ch(&out, '\n');
+            fwrite(out.p, 1, out.len, stdout);
+        }
+        free(line);
+        buf_free(&out);
+        return 0;
+    }
+    int rebuild = strcmp(pos[0], "rebuild") == 0 && npos == 1;
+    int query = strcmp(pos[0], "query") == 0 && npos == 2;
+    if (!rebuild && !query) {
+        fprintf(stderr, "hao: usage: hao search rebuild|normalize|query TEXT [--data DIR]\n");
+        return 2;
+    }
+    buf_t err = BUF_INIT;
+    db_t *db;
+    if (sodium_init() < 0 || db_open(data_dir, 1, &db, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        return 1;
+    }
+    buf_free(&err);
+    int rc = 0;
+    if (rebuild) {
+        long n = search_rebuild(db);
+        if (n < 0) {
+            fprintf(stderr, "hao: search rebuild failed\n");
+            rc = 1;
+        } else {
+            fprintf(stderr, "hao: indexed %ld published works\n", n);
+        }
+    } else {
+        search_req_t req = {.q = pos[1], .limit = SEARCH_LIMIT_MAX};
+        search_result_t res;
+        const char *code = NULL;
+        int s = search_run(db, &req, &res, &code);
+        if (s == -1) {
+            char key[48];
+            snprintf(key, sizeof key, "search.err.%s", code ? code : "");
+            fprintf(stderr, "hao: search: %s\n", T(LANG_EN, key));
+            rc = 2;
+        } else if (s < 0) {
+            rc = 1;
+        } else {
+            for (int i = 0; i < res.n; i++)
+                printf("%s\t%s\n", res.hits[i].id, res.hits[i].title);
+            fprintf(stderr, "hao: %lld matching works\n", (long long)res.total);
+            search_result_free(&res);
+        }
+    }
+    db_close(db);
+    return rc;
+}
