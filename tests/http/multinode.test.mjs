@@ -1,7 +1,7 @@
 // Two `hao serve` nodes on one PostgreSQL (runs when HAO_TEST_PG is set, as
 // `make test` does): a session or token made on one node is valid on the
 // other, and a change made on one is seen by the other's readers at once,
-// its rendered-page cache included (LISTEN/NOTIFY between nodes).
+// its rendered-page cache and search included (LISTEN/NOTIFY between nodes).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -68,8 +68,10 @@ test('a work published on one node shows on the other at once, cached pages incl
   const w = await (await api(a.base, 'POST', '/api/v1/articles', { title: '两个节点的作品', body: '一个节点发布,另一个节点马上看到。' })).json();
   assert.equal((await api(a.base, 'POST', `/api/v1/articles/${w.id}/publish`)).status, 200);
 
-  // The work's own page on B: straight from the shared database.
+  // The work's own page on B: straight from the shared database; and B's search finds it.
   assert.equal((await fetch(`${b.base}/a/${w.id}`)).status, 200);
+  const found = await (await fetch(`${b.base}/api/v1/search?q=${encodeURIComponent('两个节点')}`)).json();
+  assert.deepEqual(found.hits.map((h) => h.id), [w.id]);
   // B's cached home page is invalidated by A's notice.
   const took = await eventually(async () => (await (await fetch(b.base + '/')).text()).includes('两个节点的作品'));
   assert.ok(took >= 0, 'B never showed the new work');
