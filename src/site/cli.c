@@ -12,9 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "site/account.h"
+#include "site/audit.h"
+#include "site/settings.h"
 #include "site/import.h"
 #include "site/work.h"
 
@@ -28,6 +31,7 @@ static db_t *open_db(const char *dir, int migrate)
         fprintf(stderr, "hao: libsodium failed to initialise\n");
         return NULL;
     }
+    clock_init();
     if (db_open(dir, migrate, &db, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         buf_free(&err);
@@ -63,6 +67,13 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
         fprintf(stderr, "hao: user add: %s\n", buf_cstr(&err));
     else
         fprintf(stderr, "hao: created %s (%s)\n", handle, role);
+    /* Role grants are audited (the account itself is account.c's). */
+    if (rc == 0 && db_begin(db) == 0) {
+        char subj[64];
+        snprintf(subj, sizeof subj, "user:%s", handle);
+        if (audit_appendf(db, "cli", "user.role", subj, "created with role %s", role) < 0 || db_commit(db) < 0)
+            db_rollback(db);
+    }
     buf_free(&err);
     db_close(db);
     return rc < 0 ? 1 : 0;
@@ -249,6 +260,9 @@ int cli_check(const char *data_dir)
         bad = 1;
     }
     db_done(st);
+    int64_t entries = 0;
+    if (audit_verify(db, &report, &entries) < 0)
+        bad = 1;
     st = db_prepare(db, "SELECT id FROM works WHERE status = 'published' AND published_at IS NULL");
     while (db_step(st) == DB_ROW) {
         buf_printf(&report, "published work %s has no publication time\n", db_col_text(st, 0));
@@ -258,8 +272,33 @@ int cli_check(const char *data_dir)
     if (bad)
         fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));
     else
-        fprintf(stderr, "hao: check: %s is consistent\n", path);
+        fprintf(stderr, "hao: check: %s is consistent (audit log: %lld entries, chain intact)\n", path,
+                (long long)entries);
     buf_free(&report);
     db_close(db);
     return bad ? 1 : 0;
+}
+
+int cli_set(const char *data_dir, const char *key, const char *value)
+{
+    if (!settings_find(key)) {
+        fprintf(stderr, "hao: set: unknown setting \"%s\"; known settings:\n", key);
+        for (size_t i = 0; i < settings_count; i++)
+            fprintf(stderr, "  %-22s %s\n", settings_defs[i].key, settings_defs[i].en);
+        return 2;
+    }
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    const char *keys[] = {key}, *vals[] = {value};
+    int rc = settings_apply(db, "cli", 1, keys, vals, &err);
+    if (rc < 0)
+        fprintf(stderr, "hao: set: %s\n", buf_cstr(&err));
+    else
+        fprintf(stderr, "hao: %s %s (a running server shows a new site name or statement after a restart)\n", key,
+                rc ? "set" : "unchanged");
+    buf_free(&err);
+    db_close(db);
+    return rc < 0 ? 1 : 0;
 }

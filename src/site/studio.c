@@ -526,6 +526,8 @@ void studio_list(hreq_t *r)
     buf_htmlz(&b, T(L, "work.my_works"));
     buf_lit(&b, "</h1>\n<p class=\"actions\"><a class=\"button\" href=\"/studio/new\">");
     buf_htmlz(&b, T(L, "work.new"));
+    buf_lit(&b, "</a> <a href=\"/studio/notices\">");
+    buf_htmlz(&b, T(L, "studio.notices"));
     buf_lit(&b, "</a></p>\n");
     const char *deleted = rq_query(r, "deleted");
     if (deleted && strcmp(deleted, "1") == 0) {
