@@ -236,6 +236,45 @@ static int purge_expired(db_t *db)
     return done;
 }
 
+/* Works their authors deleted are kept as long, then purged the same way. */
+static int purge_deleted(db_t *db)
+{
+    int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
+    db_stmt_t *st = db_prepare(db, "SELECT id FROM works WHERE status = 'deleted' AND body <> '' AND updated_at < :b "
+                                   "ORDER BY updated_at LIMIT 50");
+    db_bind_int(st, ":b", before);
+    char works[50][32];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < 50)
+        snprintf(works[n++], sizeof works[0], "%s", db_col_text(st, 0));
+    db_done(st);
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        if (db_begin(db) < 0)
+            return done;
+        static const char *const sqls[] = {
+            "UPDATE works SET body = '' WHERE id = :w",
+            "DELETE FROM revisions WHERE work_id = :w",
+            "DELETE FROM tags WHERE work_id = :w",
+        };
+        int ok = 1;
+        for (size_t k = 0; k < 3 && ok; k++) {
+            db_stmt_t *q = db_prepare(db, sqls[k]);
+            db_bind_text(q, ":w", works[i]);
+            ok = db_step(q) == DB_DONE;
+            db_done(q);
+        }
+        char subj[64];
+        snprintf(subj, sizeof subj, "work:%.20s", works[i]);
+        if (ok && audit_appendf(db, "system", "work.purge", subj, "deleted work purged after the %d-day retention "
+                                "period", settings_int(db, "retention_days")) == 0 && db_commit(db) == 0)
+            done++;
+        else
+            db_rollback(db);
+    }
+    return done;
+}
+
 int jobs_run(db_t *db)
 {
     int ran = 0;
@@ -270,7 +309,7 @@ int jobs_run(db_t *db)
         }
         ran++;
     }
-    int purged = purge_expired(db);
+    int purged = purge_expired(db) + purge_deleted(db);
     if (ran || purged)
         server_content_changed();
     return ran;

@@ -167,3 +167,18 @@ test('a court action reported by the complainant stops the delayed restore', asy
   const r = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('retention: removed content is purged after retention_days, logged, and check stays clean', async () => {
+  assert.equal(await status(w2), 451);
+  // 200 days on (retention_days defaults to 180).
+  await restart({ HAO_FAKE_NOW: String(Math.floor(Date.now() / 1000) + 200 * 86400) });
+  assert.equal(await status(w2), 404, 'purged: nothing left to serve');
+  assert.equal(await status(w1), 200, 'published works are untouched');
+  await restart({});
+  const r = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const log = spawnSync('sqlite3', [path.join(dataDir, 'hao.db'), "SELECT subject FROM audit_log WHERE action = 'work.purge'"], { encoding: 'utf8' }).stdout;
+  assert.ok(log.includes(`work:${w2}`), log);
+  const body = spawnSync('sqlite3', [path.join(dataDir, 'hao.db'), `SELECT length(body) FROM works WHERE id = '${w2}'`], { encoding: 'utf8' }).stdout;
+  assert.equal(body.trim(), '0');
+});
