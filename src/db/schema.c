@@ -162,7 +162,18 @@ const char *const schema_migrations[] = {
     "  decided_by INTEGER REFERENCES users(id),"
     "  created_at INTEGER NOT NULL,"
     "  decided_at INTEGER);"
-    "CREATE UNIQUE INDEX complaints_once ON complaints(takedown_id);",
+    "CREATE UNIQUE INDEX complaints_once ON complaints(takedown_id);"
+
+    /* Review before publish: a creator's first publication waits here. */
+    "CREATE TABLE reviews ("
+    "  work_id TEXT PRIMARY KEY REFERENCES works(id),"
+    "  rev INTEGER NOT NULL,"                  /* the revision reviewed */
+    "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  requested_at INTEGER NOT NULL,"
+    "  decided_at INTEGER);"
+    "CREATE INDEX reviews_queue ON reviews(status, requested_at);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

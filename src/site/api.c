@@ -16,6 +16,7 @@
 
 #include "core/declaration.h"
 #include "core/markdown.h"
+#include "site/moderation.h"
 #include "site/site.h"
 #include "site/takedown.h"
 #include "site/work.h"
@@ -346,6 +347,15 @@ void api_articles_publish(hreq_t *r)
     if (!own_work(r, &w))
         return;
     work_free(&w);
+    /* Review before publish: 202, still a draft, queued for a moderator. */
+    int held = moderation_review_hold(r, rq_param(r, 0));
+    if (held != 0) {
+        if (held < 0)
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        else
+            answer_work(r, 202, rq_param(r, 0));
+        return;
+    }
     work_err_t e;
     if (work_publish(r->db, rq_param(r, 0), &e) < 0) {
         work_error(r, &e);

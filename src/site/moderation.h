@@ -16,6 +16,16 @@
 
 #include "http/http.h"
 
+/* Review before publish: when the setting review_before_publish is on and
+ * the user is not a moderator, a draft's publication is held for review
+ * instead (queued in /mod, audited). Returns 1 when held (the caller answers
+ * "waiting for review" and does not publish), 0 when it may publish now (the
+ * setting is off, the work is already published, or this revision was
+ * approved), -1 on a storage error. */
+int moderation_review_hold(hreq_t *r, const char *work_id);
+
+void mod_review(hreq_t *r);         /* GET  /mod/reviews/:id                    */
+void mod_review_post(hreq_t *r);    /* POST /mod/reviews/:id             (CSRF) */
 void report_form(hreq_t *r);        /* GET  /report?work=ID                     */
 void report_post(hreq_t *r);        /* POST /report                      (CSRF) */
 void report_api_post(hreq_t *r);    /* POST /api/v1/reports                     */

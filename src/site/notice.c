@@ -838,6 +838,36 @@ void notice_studio(hreq_t *r)
         fk_ok(&b, T(L, "counter.sent"));
     if (rq_query(r, "complained"))
         fk_ok(&b, T(L, "complaint.sent"));
+    if (rq_query(r, "review"))
+        fk_ok(&b, T(L, "review.held"));
+    /* Works waiting for (or refused) publication under review-before-publish. */
+    db_stmt_t *rv = db_prepare(r->db, "SELECT v.work_id, w.title, v.status, v.reason FROM reviews v "
+                                      "JOIN works w ON w.id = v.work_id WHERE w.author_id = :u AND v.status <> 'approved' "
+                                      "AND w.status = 'draft' ORDER BY v.requested_at DESC LIMIT 100");
+    db_bind_int(rv, ":u", r->user.id);
+    int nrv = 0;
+    while (db_step(rv) == DB_ROW) {
+        if (!nrv++) {
+            buf_lit(&b, "<h2>");
+            buf_htmlz(&b, T(L, "review.title"));
+            buf_lit(&b, "</h2><ul class=\"reviews\">");
+        }
+        char k[48];
+        snprintf(k, sizeof k, "review.status.%s", db_col_text(rv, 2));
+        buf_printf(&b, "<li data-review=\"%s\" data-status=\"%s\"><a href=\"/studio/%s\">", db_col_text(rv, 0),
+                   db_col_text(rv, 2), db_col_text(rv, 0));
+        buf_htmlz(&b, db_col_text(rv, 1));
+        buf_lit(&b, "</a> · ");
+        buf_htmlz(&b, T(L, k));
+        if (*db_col_text(rv, 3)) {
+            buf_lit(&b, ": ");
+            buf_htmlz(&b, db_col_text(rv, 3));
+        }
+        buf_lit(&b, "</li>");
+    }
+    db_done(rv);
+    if (nrv)
+        buf_lit(&b, "</ul>\n");
     db_stmt_t *st = db_prepare(r->db,
         "SELECT t.id, t.work_id, w.title, t.notice_id, t.report_id, t.ground, t.reason, t.automated, t.status, "
         "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason "

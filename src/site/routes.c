@@ -74,6 +74,8 @@ const route_t routes[] = {
     {"POST", "/mod/notices/:id", mod_notice_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
     {"GET", "/mod/reports/:id", mod_report, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/reports/:id", mod_report_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
+    {"GET", "/mod/reviews/:id", mod_review, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/reviews/:id", mod_review_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
     {"GET", "/mod/complaints/:id", mod_complaint, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/complaints/:id", mod_complaint_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
     {"GET", "/admin/settings", settings_page, ROLE_ADMIN, 0, 0},

@@ -177,6 +177,41 @@ test('rate limits per address: notices and reports answer 429 past the setting',
   assert.deepEqual(codes, [201, 201, 201, 201, 429]);
 });
 
+test('review before publish: drafts wait in /mod until a moderator publishes them', async () => {
+  addUser(dataDir, 'newbie', 'creator', 'newbie-password-1');
+  const boss = await login('boss');
+  assert.equal((await decide(boss, '/admin/settings', { review_before_publish: 'on' })).status, 303);
+  const tok = await apiToken(srv.base, 'newbie', 'newbie-password-1');
+  const h = { authorization: `Bearer ${tok}`, 'content-type': 'application/json' };
+  const mk = async (title) => (await (await fetch(srv.base + '/api/v1/articles', { method: 'POST', headers: h, body: JSON.stringify({ title, body: `${title}。` }) })).json()).id;
+  const good = await mk('等待审核的一篇'), bad = await mk('不会通过的一篇');
+  for (const id of [good, bad]) {
+    const res = await fetch(`${srv.base}/api/v1/articles/${id}/publish`, { method: 'POST', headers: h });
+    assert.equal(res.status, 202);
+    assert.equal((await res.json()).status, 'draft');
+    assert.equal((await fetch(`${srv.base}/a/${id}`)).status, 404, 'not public yet');
+  }
+  // The studio form path is held too.
+  const newbie = await login('newbie');
+  const csrf = await newbie.csrf(`/studio/${good}`);
+  let res = await newbie.post(`/studio/${good}`, { csrf, title: '等待审核的一篇', body: '等待审核的一篇。', declaration: 'none', tags: '', action: 'publish' });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), '/studio/notices?review=1');
+  const mod = await login('judge');
+  const q = await (await mod.get('/mod')).text();
+  assert.ok(q.includes(`data-review="${good}"`) && q.includes(`data-review="${bad}"`));
+  res = await decide(mod, `/mod/reviews/${good}`, { decision: 'uphold', reason: '没有问题。' });
+  assert.equal(res.status, 303);
+  assert.equal((await fetch(`${srv.base}/a/${good}`)).status, 200);
+  res = await decide(mod, `/mod/reviews/${bad}`, { decision: 'reject', reason: '标题党。' });
+  assert.equal(res.status, 303);
+  assert.equal((await fetch(`${srv.base}/a/${bad}`)).status, 404);
+  const mine = await (await newbie.get('/studio/notices')).text();
+  assert.match(mine, new RegExp(`data-review="${bad}" data-status="rejected"`));
+  assert.ok(mine.includes('标题党。'));
+  assert.equal((await decide(boss, '/admin/settings', { review_before_publish: 'off' })).status, 303);
+});
+
 test('operator settings: admin only, validated, audited, shown on /about and in the footer', async () => {
   assert.equal((await (await login('judge')).get('/admin/settings')).status, 403);
   const boss = await login('boss');
