@@ -77,6 +77,8 @@ static const entry_t table[] = {
     {"notice.contact", "联系方式(电话或电子邮件)", "Contact (phone or e-mail)"},
     {"notice.address", "地址", "Address"},
     {"notice.urls", "被投诉作品的网址(每行一个)", "URLs of the works concerned (one per line)"},
+    {"notice.ground", "被侵害的权利类型", "Kind of right infringed"},
+    {"notice.err.ground", "未知的权利类型(copyright、trademark、portrait、reputation、privacy、other)。", "Unknown kind of right (copyright, trademark, portrait, reputation, privacy, other)."},
     {"notice.right", "主张的权利及权属说明", "The right claimed and why it is yours"},
     {"notice.original", "原作品(名称、出处或网址)", "The original work (title, source or URL)"},
     {"notice.proof", "初步证明材料(链接或说明)", "Preliminary proof (a link or a description)"},
@@ -137,6 +139,10 @@ static const entry_t table[] = {
     {"takedown.status.purged", "已移除,保留期满后已清除", "Removed; purged after the retention period"},
     {"work.status.deleted", "已删除", "Deleted"},
     {"ground.copyright", "著作权", "Copyright"},
+    {"ground.trademark", "商标权", "Trademark"},
+    {"ground.portrait", "肖像权", "Right of portrait"},
+    {"ground.reputation", "名誉权", "Reputation"},
+    {"ground.other", "其他权利", "Another right"},
     {"ground.illegal", "违法内容", "Illegal content"},
     {"ground.privacy", "侵犯隐私", "Privacy"},
     {"ground.harassment", "骚扰", "Harassment"},
@@ -199,7 +205,7 @@ static const entry_t table[] = {
 
     /* transparency report */
     {"transparency.notices", "收到的权利人通知", "Rights-holder notices received"},
-    {"transparency.notices_copyright", "其中:著作权", "of which: copyright"},
+    {"transparency.of_which", "其中:", "of which: "},
     {"transparency.notices_actioned", "通知:已处理(移除)", "Notices acted on (removal)"},
     {"transparency.notices_rejected", "通知:未采纳", "Notices rejected"},
     {"transparency.notices_pending", "通知:待审核", "Notices pending"},

@@ -81,6 +81,7 @@ const char *const schema_migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  token_hash TEXT NOT NULL,"              /* SHA-256 of the complainant's receipt token */
     "  name TEXT NOT NULL, contact TEXT NOT NULL, address TEXT NOT NULL,"
+    "  ground TEXT NOT NULL,"                   /* copyright, trademark, portrait, reputation, privacy, other */
     "  right_claimed TEXT NOT NULL, original TEXT NOT NULL, proof TEXT NOT NULL,"
     "  signature TEXT NOT NULL,"
     "  dedupe TEXT NOT NULL,"                  /* SHA-256 of contact + sorted work ids */

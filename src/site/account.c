@@ -7,6 +7,7 @@
  * database writes, cookies, the answer.
  */
 #include "site/account.h"
+#include "site/audit.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -613,6 +614,14 @@ static void hash_done(pool_job_t *j, hreq_t *r)
         db_stmt_t *st = db_prepare(r->db, "DELETE FROM settings WHERE key IN ('setup_token_hash','setup_token_expires')");
         db_step(st);
         db_done(st);
+        /* Granting the admin role is audited (audit.h). */
+        char subj[64];
+        snprintf(subj, sizeof subj, "user:%s", h->handle);
+        if (audit_appendf(r->db, "setup-link", "user.role", subj, "created with role admin") < 0) {
+            db_rollback(r->db);
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
     }
     if (start_session(r, uid) < 0 || db_commit(r->db) < 0) {
         db_rollback(r->db);

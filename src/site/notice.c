@@ -23,8 +23,13 @@
 #define LINE_MAX_CHARS 300
 #define TEXT_MAX_CHARS 5000
 
+/* The rights a notice may claim (the first is the default). */
+static const char *const notice_grounds[] = {"copyright", "trademark", "portrait", "reputation", "privacy", "other"};
+#define NGROUNDS (sizeof notice_grounds / sizeof notice_grounds[0])
+
 typedef struct {
     const char *name, *contact, *address, *right, *original, *proof, *signature;
+    const char *ground; /* NULL or "": copyright */
     int good_faith;
     int nurls;
     const char *urls[NOTICE_URLS_MAX + 1];
@@ -177,6 +182,14 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
             return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
         }
     }
+    const char *ground = in->ground && *in->ground ? in->ground : notice_grounds[0];
+    int ground_ok = 0;
+    for (size_t i = 0; i < NGROUNDS; i++)
+        ground_ok |= strcmp(ground, notice_grounds[i]) == 0;
+    if (!ground_ok) {
+        buf_lit(&e->extra, "\"field\":\"ground\"");
+        return err(e, 422, "invalid", "notice.err.ground");
+    }
     if (in->too_many_urls || nurls > NOTICE_URLS_MAX) {
         buf_lit(&e->extra, "\"field\":\"urls\"");
         return err(e, 422, "invalid", "notice.err.too_many");
@@ -248,10 +261,11 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     new_token(token, hash);
     if (db_begin(db) < 0)
         return err(e, 503, "busy", "err.internal");
-    st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, right_claimed, original, proof, "
-                        "signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
-                        ":address, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
+    st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
+                        "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
+                        ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
                         "RETURNING id");
+    db_bind_text(st, ":ground", ground);
     db_bind_text(st, ":th", hash);
     db_bind_text(st, ":name", in->name);
     db_bind_text(st, ":contact", in->contact);
@@ -283,13 +297,13 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
         db_done(st);
         buf_printf(&list, "%s%s", i ? "," : "", ids[i]);
     }
-    ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; right: %s; mode %s", buf_cstr(&list),
-                             in->right, immediate ? "immediate" : "review") == 0;
+    ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
+                             buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
     buf_free(&list);
     if (ok && immediate) {
         const char *reason = "收到完整的权利人通知后自动移除。Removed automatically on receipt of a complete notice.";
         for (int i = 0; i < nids && ok; i++) {
-            int64_t td = takedown_work(db, ids[i], id, 0, "copyright", reason, 1, "system");
+            int64_t td = takedown_work(db, ids[i], id, 0, ground, reason, 1, "system");
             ok = td >= 0;
             if (td > 0) {
                 work_t w;
@@ -343,6 +357,12 @@ int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, c
     char subj[48];
     snprintf(subj, sizeof subj, "notice:%lld", (long long)notice_id);
     int ok = audit_appendf(db, actor, uphold ? "notice.uphold" : "notice.reject", subj, "%s", reason) == 0;
+    char ground[32] = "copyright";
+    st = db_prepare(db, "SELECT ground FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", notice_id);
+    if (db_step(st) == DB_ROW)
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 0));
+    db_done(st);
     if (ok && uphold) {
         st = db_prepare(db, "SELECT nw.work_id, w.author_id FROM notice_works nw JOIN works w ON w.id = nw.work_id "
                             "WHERE nw.notice_id = :n ORDER BY nw.work_id");
@@ -356,7 +376,7 @@ int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, c
         }
         db_done(st);
         for (int i = 0; i < n && ok; i++) {
-            int64_t td = takedown_work(db, ids[i], notice_id, 0, "copyright", reason, 0, actor);
+            int64_t td = takedown_work(db, ids[i], notice_id, 0, ground, reason, 0, actor);
             ok = td >= 0;
             if (td > 0)
                 takedown_strikes(db, authors[i], actor);
@@ -402,6 +422,13 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
     fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
     fk_textarea(&b, T(L, "notice.urls"), "urls", url, 3, 1);
+    const char *labels[NGROUNDS];
+    for (size_t i = 0; i < NGROUNDS; i++) {
+        char k[48];
+        snprintf(k, sizeof k, "ground.%s", notice_grounds[i]);
+        labels[i] = T(L, k);
+    }
+    fk_select(&b, T(L, "notice.ground"), "ground", (int)NGROUNDS, notice_grounds, labels, f ? form_get(f, "ground") : NULL);
     fk_textarea(&b, T(L, "notice.right"), "right", f ? form_get(f, "right") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.original"), "original", f ? form_get(f, "original") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof_media", f ? form_get(f, "proof_media") : NULL, 3, 0);
@@ -435,6 +462,7 @@ void notice_form_post(hreq_t *r)
     in.original = form_get(&f, "original");
     in.proof = form_get(&f, "proof_media");
     in.signature = form_get(&f, "signature");
+    in.ground = form_get(&f, "ground");
     in.good_faith = form_get(&f, "good_faith") != NULL;
     const char *urls = form_get(&f, "urls");
     if (urls) {
@@ -511,9 +539,10 @@ void notice_api_post(hreq_t *r)
         return;
     }
     notice_in_t in = {0};
-    static const char *const keys[] = {"name", "contact", "address", "right", "original", "proof_media", "signature"};
-    const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature};
-    for (size_t i = 0; i < 7; i++) {
+    static const char *const keys[] = {"name",     "contact",     "address",   "right",
+                                       "original", "proof_media", "signature", "ground"};
+    const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature, &in.ground};
+    for (size_t i = 0; i < 8; i++) {
         if (json_str(j, keys[i], dst[i]) < 0) {
             char extra[64];
             snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
@@ -626,7 +655,7 @@ void notice_status(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
         return;
     }
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, created_at, right_claimed, reason FROM notices WHERE id = :id");
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, created_at, right_claimed, reason, ground FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     if (db_step(st) != DB_ROW) {
         db_done(st);
@@ -657,6 +686,9 @@ void notice_status(hreq_t *r)
     page_time(&when, db_col_int(st, 1));
     dt_dd(&b, T(L, "notice.received_at"), buf_cstr(&when));
     buf_free(&when);
+    char gk[48];
+    snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 4));
+    dt_dd(&b, T(L, "notice.ground"), T(L, gk));
     dt_dd(&b, T(L, "notice.right"), db_col_text(st, 2));
     if (*db_col_text(st, 3))
         dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 3));
@@ -711,9 +743,9 @@ void notice_status(hreq_t *r)
         if (waiting) {
             buf_printf(&b, "<form method=\"post\" action=\"/notice/%lld/court\">", (long long)id);
             page_csrf_field(r, &b);
-            buf_printf(&b, "<input type=\"hidden\" name=\"token\" value=\"%s\"><input type=\"hidden\" "
-                           "name=\"counter\" value=\"%lld\">",
-                       token, (long long)db_col_int(st, 0));
+            buf_lit(&b, "<input type=\"hidden\" name=\"token\" value=\"");
+            buf_htmlz(&b, token);
+            buf_printf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
             fk_textarea(&b, T(L, "notice.court_text"), "court", NULL, 2, 1);
             buf_lit(&b, "<p><button type=\"submit\">");
             buf_htmlz(&b, T(L, "notice.court_send"));

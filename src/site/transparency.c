@@ -90,7 +90,6 @@ void transparency_page(hreq_t *r)
         const char *key, *sql;
     } rows[] = {
         {"notices", "SELECT count(*) FROM notices WHERE created_at >= :from AND created_at < :to"},
-        {"notices_copyright", "SELECT count(*) FROM notices WHERE created_at >= :from AND created_at < :to"},
         {"notices_actioned", "SELECT count(*) FROM notices WHERE status = 'actioned' AND created_at >= :from AND created_at < :to"},
         {"notices_rejected", "SELECT count(*) FROM notices WHERE status = 'rejected' AND created_at >= :from AND created_at < :to"},
         {"notices_pending", "SELECT count(*) FROM notices WHERE status = 'pending' AND created_at >= :from AND created_at < :to"},
@@ -114,6 +113,23 @@ void transparency_page(hreq_t *r)
         char k[64];
         snprintf(k, sizeof k, "transparency.%s", rows[i].key);
         row(&b, rows[i].key, T(L, k), count(r->db, rows[i].sql, from, to));
+        if (i == 0) {
+            /* Notices by the kind of right claimed, right after the total. */
+            db_stmt_t *g = db_prepare(r->db, "SELECT ground, count(*) FROM notices WHERE created_at >= :from "
+                                             "AND created_at < :to GROUP BY ground ORDER BY ground");
+            db_bind_int(g, ":from", from);
+            db_bind_int(g, ":to", to);
+            while (db_step(g) == DB_ROW) {
+                char gk[48], key[48];
+                snprintf(gk, sizeof gk, "ground.%s", db_col_text(g, 0));
+                snprintf(key, sizeof key, "notices_%s", db_col_text(g, 0));
+                buf_t label = BUF_INIT;
+                buf_printf(&label, "%s%s", T(L, "transparency.of_which"), T(L, gk));
+                row(&b, key, buf_cstr(&label), db_col_int(g, 1));
+                buf_free(&label);
+            }
+            db_done(g);
+        }
     }
     /* Median time from notice to action (decision or automatic removal). */
     db_stmt_t *st = db_prepare(r->db, "SELECT decided_at - created_at FROM notices WHERE decided_at IS NOT NULL "

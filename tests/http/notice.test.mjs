@@ -101,6 +101,9 @@ test('bad notices are answered clearly and change nothing', async () => {
   res = await postNotice({ ...complete(), good_faith: 'yes' });
   assert.equal(res.status, 422);
   assert.equal((await res.json()).error.field, 'good_faith');
+  res = await postNotice({ ...complete(), ground: 'feelings' });
+  assert.equal(res.status, 422);
+  assert.equal((await res.json()).error.field, 'ground');
   res = await postNotice('{"name":');
   assert.equal(res.status, 400);
   res = await postNotice({ ...complete(), name: 'x'.repeat(301) });
@@ -254,12 +257,14 @@ test('a counter-notice restores at once (restore_mode immediate), forwarded to t
 });
 
 test('the seed work can be taken down again by a new notice, and the transparency report counts it all', async () => {
-  const res = await postNotice({ ...complete(), contact: 'second@example.cn' });
+  const res = await postNotice({ ...complete(), contact: 'second@example.cn', ground: 'reputation' });
   assert.equal(res.status, 201);
   assert.equal((await fetch(`${srv.base}/a/${seedId}`)).status, 451);
   const html = await (await fetch(`${srv.base}/transparency`)).text();
   const val = (k) => Number(html.match(new RegExp(`data-key="${k}"><th[^>]*>[^<]*</th><td class="num">(\\d+)`))[1]);
   assert.equal(val('notices'), 2);
+  assert.equal(val('notices_copyright'), 1);
+  assert.equal(val('notices_reputation'), 1);
   assert.equal(val('takedowns'), 2);
   assert.equal(val('takedowns_automated'), 2);
   assert.equal(val('counter_notices'), 1);
