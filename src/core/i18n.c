@@ -67,6 +67,11 @@ static const entry_t table[] = {
     {"about.unset", "(尚未设置)", "(not set yet)"},
     {"about.notice_how", "认为本站作品侵犯了你的权利?请提交通知:", "Think a work here infringes your rights? Send a notice:"},
     {"settings.title", "站点设置", "Site settings"},
+    {"audit.title", "审计日志", "Audit log"},
+    {"audit.actor", "操作者", "Actor"},
+    {"audit.action", "操作", "Action"},
+    {"audit.subject", "对象", "Subject"},
+    {"audit.detail", "详情", "Detail"},
     {"settings.save", "保存设置", "Save settings"},
     {"settings.saved", "设置已保存。", "Settings saved."},
 

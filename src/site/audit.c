@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "site/layout.h"
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -124,4 +125,60 @@ int audit_verify(db_t *db, buf_t *report, int64_t *count)
     }
     free(head);
     return bad ? -1 : 0;
+}
+
+void audit_page(hreq_t *r)
+{
+    lang_t L = r->lang;
+    const char *bs = rq_query(r, "before");
+    long long before = 0;
+    if (bs && *bs) {
+        char *end;
+        before = strtoll(bs, &end, 10);
+        if (*end || before <= 0) {
+            rs_error(r, 400, "bad_request", T(L, "err.bad_path"));
+            return;
+        }
+    }
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "audit.title"), &m);
+    buf_lit(&b, "<section class=\"audit\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "audit.title"));
+    buf_lit(&b, "</h1>\n<div class=\"table-scroll\"><table><thead><tr><th>#</th><th>");
+    buf_htmlz(&b, T(L, "sor.when"));
+    buf_lit(&b, "</th><th>");
+    buf_htmlz(&b, T(L, "audit.actor"));
+    buf_lit(&b, "</th><th>");
+    buf_htmlz(&b, T(L, "audit.action"));
+    buf_lit(&b, "</th><th>");
+    buf_htmlz(&b, T(L, "audit.subject"));
+    buf_lit(&b, "</th><th>");
+    buf_htmlz(&b, T(L, "audit.detail"));
+    buf_lit(&b, "</th></tr></thead><tbody>\n");
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, at, actor, action, subject, detail FROM audit_log "
+                                      "WHERE (:b = 0 OR id < :b) ORDER BY id DESC LIMIT 100");
+    db_bind_int(st, ":b", before);
+    int64_t last = 0;
+    int n = 0;
+    while (db_step(st) == DB_ROW) {
+        last = db_col_int(st, 0);
+        n++;
+        buf_printf(&b, "<tr data-id=\"%lld\"><td>%lld</td><td>", (long long)last, (long long)last);
+        page_time(&b, db_col_int(st, 1));
+        for (int c = 2; c <= 5; c++) {
+            buf_lit(&b, "</td><td>");
+            buf_htmlz(&b, db_col_text(st, c));
+        }
+        buf_lit(&b, "</td></tr>\n");
+    }
+    db_done(st);
+    buf_lit(&b, "</tbody></table></div>\n");
+    if (n == 100 && last > 1)
+        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/admin/audit?before=%lld\">%s →</a></nav>\n",
+                   (long long)last, T(L, "pages.older"));
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
 }

@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "db/db.h"
+#include "http/http.h"
 
 /* Append one entry. Must run inside the caller's write transaction (the
  * change it records commits with it, or neither does). Returns 0 or -1. */
@@ -29,5 +30,8 @@ int audit_appendf(db_t *db, const char *actor, const char *action, const char *s
  * naming the first broken entry appended to report. *count gets the number
  * of entries checked. */
 int audit_verify(db_t *db, buf_t *report, int64_t *count);
+
+/* GET /admin/audit?before=ID — the newest entries, 100 per page (admins). */
+void audit_page(hreq_t *r);
 
 #endif

@@ -902,7 +902,8 @@ void notice_studio(hreq_t *r)
         buf_lit(&b, "</ul>\n");
     db_stmt_t *st = db_prepare(r->db,
         "SELECT t.id, t.work_id, w.title, t.notice_id, t.report_id, t.ground, t.reason, t.automated, t.status, "
-        "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason "
+        "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason, "
+        "coalesce(n.original, '') "
         "FROM takedowns t JOIN works w ON w.id = t.work_id LEFT JOIN notices n ON n.id = t.notice_id "
         "LEFT JOIN counter_notices c ON c.takedown_id = t.id LEFT JOIN complaints k ON k.takedown_id = t.id "
         "WHERE w.author_id = :u ORDER BY t.id DESC LIMIT 200");
@@ -931,6 +932,8 @@ void notice_studio(hreq_t *r)
             buf_rawz(&v, db_col_text(st, 10));
         }
         dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
+        if (*db_col_text(st, 15))
+            dt_dd(&b, T(L, "notice.original"), db_col_text(st, 15));
         dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 6));
         dt_dd(&b, T(L, "sor.automated"), T(L, db_col_int(st, 7) ? "sor.automated_yes" : "sor.automated_no"));
         buf_reset(&v);

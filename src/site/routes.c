@@ -12,6 +12,7 @@
 #include "site/account.h"
 #include "site/api.h"
 #include "site/feed.h"
+#include "site/audit.h"
 #include "site/layout.h"
 #include "site/moderation.h"
 #include "site/notice.h"
@@ -79,6 +80,7 @@ const route_t routes[] = {
     {"GET", "/mod/complaints/:id", mod_complaint, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/complaints/:id", mod_complaint_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
     {"GET", "/admin/settings", settings_page, ROLE_ADMIN, 0, 0},
+    {"GET", "/admin/audit", audit_page, ROLE_ADMIN, 0, 0},
     {"POST", "/admin/settings", settings_post, ROLE_ADMIN, RT_CSRF, 64 * KB},
 
     /* studio */

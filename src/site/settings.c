@@ -195,7 +195,9 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
     page_begin(r, &b, T(L, "settings.title"), &m);
     buf_lit(&b, "<section class=\"settings\"><h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "settings.title"));
-    buf_lit(&b, "</h1>\n");
+    buf_lit(&b, "</h1>\n<p><a href=\"/admin/audit\">");
+    buf_htmlz(&b, T(L, "audit.title"));
+    buf_lit(&b, "</a></p>\n");
     if (msg) {
         buf_printf(&b, "<p class=\"%s\" role=\"%s\">", ok ? "notice-ok" : "error", ok ? "status" : "alert");
         buf_htmlz(&b, msg);

@@ -232,6 +232,11 @@ test('operator settings: admin only, validated, audited, shown on /about and in 
   const about = await (await fetch(`${srv.base}/about`)).text();
   for (const s of ['好运营有限公司', 'legal@example.cn', '杭州市西湖区', 'notices@example.cn']) assert.ok(about.includes(s), s);
   assert.match(about, /<title>[^<]*好号<\/title>/, 'site name changes without a restart');
+  const audit = await boss.get('/admin/audit');
+  assert.equal(audit.status, 200);
+  const at = await audit.text();
+  assert.ok(at.includes('setting.set') && at.includes('user:boss'), 'the admin can read the audit log');
+  assert.equal((await (await login('judge')).get('/admin/audit')).status, 403);
   const home = await (await fetch(`${srv.base}/`)).text();
   assert.ok(home.includes('href="/about"') && home.includes('href="/notice"'), 'footer links');
   await srv.stop();
