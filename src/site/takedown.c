@@ -145,6 +145,21 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     return 1;
 }
 
+void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t L, buf_t *out)
+{
+    char subj[64];
+    snprintf(subj, sizeof subj, "user:%lld", (long long)user_id);
+    db_stmt_t *st = db_prepare(db, "SELECT detail FROM audit_log WHERE action = 'user.suspend' AND subject = :s "
+                                   "ORDER BY id DESC LIMIT 1");
+    db_bind_text(st, ":s", subj);
+    if (db_step(st) == DB_ROW) {
+        buf_lit(out, " ");
+        buf_rawz(out, L == LANG_EN ? "Reason: " : "理由:");
+        buf_rawz(out, db_col_text(st, 0));
+    }
+    db_done(st);
+}
+
 int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)
 {
     db_stmt_t *st = db_prepare(db, "INSERT INTO jobs(kind, ref, due_at) VALUES (:k, :r, :d)");

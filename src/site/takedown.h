@@ -42,6 +42,10 @@ int takedown_describe(db_t *db, const char *work_id, lang_t lang, buf_t *out, in
  * the caller's transaction. Returns 1 when suspended now. */
 int takedown_strikes(db_t *db, int64_t author_id, const char *actor);
 
+/* Append to out the statement of reasons of the user's suspension (the
+ * newest user.suspend audit entry, with its time). */
+void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t lang, buf_t *out);
+
 /* Schedule a job (kind "restore": ref is a counter-notice id). */
 int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at);
 /* Run every due job, each in its own transaction, and purge removed content

@@ -149,7 +149,15 @@ test('repeat infringer: strike_limit upheld notices suspend the account', async 
   assert.equal((await send(a, 'r1@example.cn')).status, 201);
   assert.equal((await fetch(`${srv.base}/api/v1/articles?author=repeat`, { headers: { authorization: `Bearer ${rtoken}` } })).status, 200);
   assert.equal((await send(b, 'r2@example.cn')).status, 201);
-  // Suspended: the token no longer works.
+  // Suspended: told why, but only with the right password; the token no longer works.
+  let res = await fetch(srv.base + '/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'repeat', password: 'repeat-password-1' }) });
+  assert.equal(res.status, 403);
+  const j = await res.json();
+  assert.equal(j.error.code, 'suspended');
+  assert.match(j.error.message, /repeat infringer: 2 upheld notices/);
+  res = await fetch(srv.base + '/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'repeat', password: 'wrong-password-1' }) });
+  assert.equal(res.status, 401);
+  assert.doesNotMatch(await res.text(), /suspend/);
   assert.equal((await fetch(`${srv.base}/api/v1/articles`, { method: 'POST', headers: { authorization: `Bearer ${rtoken}`, 'content-type': 'application/json' }, body: '{}' })).status, 401);
   const html = await (await fetch(`${srv.base}/transparency`)).text();
   assert.match(html, /data-key="suspensions"><th[^>]*>[^<]*<\/th><td class="num">1</);
