@@ -21,6 +21,7 @@ static const char usage[] =
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR] [--pg URL]\n"
     "  hao search rebuild|normalize|query TEXT [--data DIR] [--pg URL]\n"
+    "  hao set KEY VALUE [--data DIR] [--pg URL]   (site settings: operator identity, notice_mode, ...)\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
@@ -149,6 +150,13 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hao: check takes no arguments\n%s", usage);
             else
                 rc = cli_check(a.data);
+        }
+    } else if (strcmp(cmd, "set") == 0) {
+        if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {
+            if (a.npos != 2)
+                fprintf(stderr, "hao: set needs KEY and VALUE\n%s", usage);
+            else
+                rc = cli_set(a.data, a.pos[0], a.pos[1]);
         }
     } else {
         fprintf(stderr, "hao: unknown command \"%s\"\n%s", cmd, usage);

@@ -78,6 +78,117 @@ const char *const schema_migrations[] = {
     "  tags TEXT NOT NULL,"
     "  author TEXT NOT NULL);"
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, author, content='', tokenize='hao');",
+
+    /* 3: information-storage duties: audit log, notices, takedowns,
+     * counter-notices, scheduled jobs, reader reports, complaints. */
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"                /* 1, 2, 3, ... without gaps */
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"                   /* 'user:alice', 'system', 'cli', 'complainant:N', 'reader' */
+    "  action TEXT NOT NULL,"                  /* 'notice.receive', 'work.takedown', 'setting.set', ... */
+    "  subject TEXT NOT NULL,"                 /* 'notice:N', 'work:ID', 'setting:key', ... */
+    "  detail TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"               /* hash of entry id-1 (64 zeros for the first) */
+    "  hash TEXT NOT NULL);"                   /* SHA-256(prev_hash || canonical content) */
+
+    "CREATE TABLE notices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL,"              /* SHA-256 of the complainant's receipt token */
+    "  name TEXT NOT NULL, contact TEXT NOT NULL, address TEXT NOT NULL,"
+    "  ground TEXT NOT NULL,"                   /* copyright, trademark, portrait, reputation, privacy, other */
+    "  right_claimed TEXT NOT NULL, original TEXT NOT NULL, proof TEXT NOT NULL,"
+    "  signature TEXT NOT NULL,"
+    "  dedupe TEXT NOT NULL,"                  /* SHA-256 of contact + sorted work ids */
+    "  peer TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','actioned','rejected')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  decided_at INTEGER);"
+    "CREATE INDEX notices_peer ON notices(peer, created_at);"
+    "CREATE INDEX notices_dedupe ON notices(dedupe);"
+    "CREATE TABLE notice_works ("
+    "  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  PRIMARY KEY (notice_id, work_id));"
+    "CREATE INDEX notice_works_work ON notice_works(work_id);"
+
+    /* Every removal of a work, whatever caused it. */
+    "CREATE TABLE takedowns ("
+    "  id INTEGER PRIMARY KEY,"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  notice_id INTEGER REFERENCES notices(id),"
+    "  report_id INTEGER,"
+    "  ground TEXT NOT NULL,"                  /* 'copyright' or a report ground */
+    "  reason TEXT NOT NULL,"
+    "  automated INTEGER NOT NULL,"            /* 1: no human looked before removal */
+    "  actor TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('active','restored','purged')),"
+    "  created_at INTEGER NOT NULL,"
+    "  ended_at INTEGER);"
+    "CREATE INDEX takedowns_work ON takedowns(work_id, status);"
+
+    "CREATE TABLE counter_notices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  takedown_id INTEGER NOT NULL REFERENCES takedowns(id),"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  name TEXT NOT NULL, contact TEXT NOT NULL, address TEXT NOT NULL,"
+    "  statement TEXT NOT NULL, proof TEXT NOT NULL, signature TEXT NOT NULL,"
+    "  consent INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('waiting','restored','court')),"
+    "  restore_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX counter_once ON counter_notices(takedown_id);"
+
+    /* Scheduled jobs (delayed restores): survive restarts, run when due. */
+    "CREATE TABLE jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  ref INTEGER NOT NULL,"
+    "  due_at INTEGER NOT NULL,"
+    "  done_at INTEGER,"
+    "  result TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX jobs_due ON jobs(done_at, due_at);"
+
+    "CREATE TABLE reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL,"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  ground TEXT NOT NULL,"
+    "  severity INTEGER NOT NULL,"
+    "  explanation TEXT NOT NULL,"
+    "  peer TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('open','upheld','dismissed')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  decided_at INTEGER);"
+    "CREATE INDEX reports_queue ON reports(status, severity, created_at);"
+    "CREATE INDEX reports_work ON reports(work_id);"
+
+    /* Internal complaints against a moderation decision (one per takedown). */
+    "CREATE TABLE complaints ("
+    "  id INTEGER PRIMARY KEY,"
+    "  takedown_id INTEGER NOT NULL REFERENCES takedowns(id),"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  text TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('open','upheld','rejected')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  decided_at INTEGER);"
+    "CREATE UNIQUE INDEX complaints_once ON complaints(takedown_id);"
+
+    /* Review before publish: a creator's first publication waits here. */
+    "CREATE TABLE reviews ("
+    "  work_id TEXT PRIMARY KEY REFERENCES works(id),"
+    "  rev INTEGER NOT NULL,"                  /* the revision reviewed */
+    "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  requested_at INTEGER NOT NULL,"
+    "  decided_at INTEGER);"
+    "CREATE INDEX reviews_queue ON reviews(status, requested_at);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -30,7 +30,10 @@
 #include "http/views.h"
 #include "http/pool.h"
 #include "http/router.h"
+#include "core/clock.h"
+#include "site/settings.h"
 #include "site/site.h"
+#include "site/takedown.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 #define TICK_MS 1000
@@ -75,6 +78,10 @@ static void on_tick(h2o_timeout_entry_t *entry)
     loop_ctx_t *lc = H2O_STRUCT_FROM_MEMBER(loop_ctx_t, tick, entry);
     views_flush(lc);
     router_log_flush(lc);
+    /* Scheduled jobs (delayed restores, retention purges): one loop checks
+     * once a minute; a due job is a small transaction. */
+    if (lc->index == 0 && ++lc->ticks % 60 == 0)
+        jobs_run(lc->db);
     h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
 }
 
@@ -235,6 +242,15 @@ int server_run(const server_opts_t *opts)
         free(fds);
         return 1;
     }
+    int shifted = clock_init();
+    if (shifted < 0) {
+        fprintf(stderr, "hao: HAO_FAKE_NOW must be unix seconds\n");
+        db_close(db);
+        for (int i = 0; i < nthreads; i++)
+            close(fds[i]);
+        free(fds);
+        return 1;
+    }
     if (site_init(db, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         db_close(db);
@@ -292,6 +308,11 @@ int server_run(const server_opts_t *opts)
     printf("hao: serving http://%s/ with data in %s, database %s (%d loop threads)\n", opts->listen, opts->data_dir,
            db_path(db), nthreads);
     site_announce(db, opts->listen);
+    if (shifted)
+        printf("hao: warning: HAO_FAKE_NOW shifts the deadline clock (for tests only)\n");
+    settings_warn_unset(db, stdout);
+    /* Jobs that fell due while the server was down run before any request. */
+    jobs_run(db);
     fflush(stdout);
     for (int i = 0; i < nthreads; i++)
         pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]);
@@ -309,6 +330,7 @@ int server_run(const server_opts_t *opts)
     for (int i = 0; i < nthreads; i++)
         dispose_loop(&loops[i]);
     db_close(db);
+    site_free();
     printf("hao: stopped cleanly\n");
     fflush(stdout);
     free(loops);

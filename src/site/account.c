@@ -7,6 +7,7 @@
  * database writes, cookies, the answer.
  */
 #include "site/account.h"
+#include "site/audit.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -18,6 +19,7 @@
 #include "http/pool.h"
 #include "http/router.h"
 #include "site/layout.h"
+#include "site/takedown.h"
 
 #define SESSION_TTL (30L * 24 * 3600)
 #define TOKEN_TTL (90L * 24 * 3600)
@@ -372,6 +374,7 @@ typedef struct {
     char password[PASSWORD_MAX + 1];
     char next[1025];
     int ok;
+    int suspended;      /* the password is checked all the same */
 } verify_job_t;
 
 static void verify_work(pool_job_t *j)
@@ -408,6 +411,15 @@ static void verify_done(pool_job_t *j, hreq_t *r)
         return;
     }
     clear_failures(r->db, ukey);
+    if (v->suspended) {
+        /* Only someone who knows the password learns why (takedown.h). */
+        buf_t why = BUF_INIT;
+        buf_rawz(&why, T(r->lang, "account.err.suspended"));
+        takedown_suspension_reason(r->db, v->uid, r->lang, &why);
+        login_failed(r, v, 403, "suspended", buf_cstr(&why));
+        buf_free(&why);
+        return;
+    }
     if (v->purpose == VERIFY_TOKEN) {
         char token[65], hash[65];
         new_token(token, hash);
@@ -462,11 +474,12 @@ static void begin_verify(hreq_t *r, enum verify_for purpose, const char *handle,
         free(v);
         return;
     }
-    db_stmt_t *st = db_prepare(r->db, "SELECT id, pass_hash FROM users WHERE handle = :h AND status = 'active'");
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, pass_hash, status FROM users WHERE handle = :h");
     db_bind_text(st, ":h", v->handle);
     if (db_step(st) == DB_ROW) {
         v->uid = db_col_int(st, 0);
         snprintf(v->hash, sizeof v->hash, "%s", db_col_text(st, 1));
+        v->suspended = strcmp(db_col_text(st, 2), "active") != 0;
     }
     db_done(st);
     snprintf(v->password, sizeof v->password, "%s", password);
@@ -614,6 +627,14 @@ static void hash_done(pool_job_t *j, hreq_t *r)
         db_stmt_t *st = db_prepare(r->db, "DELETE FROM settings WHERE key IN ('setup_token_hash','setup_token_expires')");
         db_step(st);
         db_done(st);
+        /* Granting the admin role is audited (audit.h). */
+        char subj[64];
+        snprintf(subj, sizeof subj, "user:%s", h->handle);
+        if (audit_appendf(r->db, "setup-link", "user.role", subj, "created with role admin") < 0) {
+            db_rollback(r->db);
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
     }
     if (start_session(r, uid) < 0 || db_commit(r->db) < 0) {
         db_rollback(r->db);

@@ -16,7 +16,9 @@
 
 #include "core/declaration.h"
 #include "core/markdown.h"
+#include "site/moderation.h"
 #include "site/site.h"
+#include "site/takedown.h"
 #include "site/work.h"
 
 static void json_time(buf_t *b, int64_t t)
@@ -292,7 +294,15 @@ void api_articles_get(hreq_t *r)
     }
     int mine = r->user.id && r->user.id == w.author_id;
     if (strcmp(w.status, "taken_down") == 0 && !mine) {
-        rs_error(r, 451, "taken_down", T(r->lang, "work.err.gone"));
+        buf_t why = BUF_INIT, extra = BUF_INIT;
+        int64_t nid = 0;
+        if (!takedown_describe(r->db, w.id, r->lang, &why, &nid))
+            buf_rawz(&why, T(r->lang, "work.err.gone"));
+        if (nid)
+            buf_printf(&extra, "\"notice\":%lld", (long long)nid);
+        rs_error_extra(r, 451, "taken_down", buf_cstr(&why), extra.len ? buf_cstr(&extra) : NULL);
+        buf_free(&why);
+        buf_free(&extra);
     } else if (strcmp(w.status, "published") != 0 && !mine) {
         if (r->user.id)
             rs_error(r, 403, "forbidden", T(r->lang, "work.err.not_yours"));
@@ -337,6 +347,15 @@ void api_articles_publish(hreq_t *r)
     if (!own_work(r, &w))
         return;
     work_free(&w);
+    /* Review before publish: 202, still a draft, queued for a moderator. */
+    int held = moderation_review_hold(r, rq_param(r, 0));
+    if (held != 0) {
+        if (held < 0)
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        else
+            answer_work(r, 202, rq_param(r, 0));
+        return;
+    }
     work_err_t e;
     if (work_publish(r->db, rq_param(r, 0), &e) < 0) {
         work_error(r, &e);

@@ -12,9 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "site/account.h"
+#include "site/audit.h"
+#include "site/settings.h"
 #include "site/import.h"
 #include "site/work.h"
 
@@ -28,6 +31,7 @@ static db_t *open_db(const char *dir, int migrate)
         fprintf(stderr, "hao: libsodium failed to initialise\n");
         return NULL;
     }
+    clock_init();
     if (db_open(dir, migrate, &db, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         buf_free(&err);
@@ -63,6 +67,13 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
         fprintf(stderr, "hao: user add: %s\n", buf_cstr(&err));
     else
         fprintf(stderr, "hao: created %s (%s)\n", handle, role);
+    /* Role grants are audited (the account itself is account.c's). */
+    if (rc == 0 && db_begin(db) == 0) {
+        char subj[64];
+        snprintf(subj, sizeof subj, "user:%s", handle);
+        if (audit_appendf(db, "cli", "user.role", subj, "created with role %s", role) < 0 || db_commit(db) < 0)
+            db_rollback(db);
+    }
     buf_free(&err);
     db_close(db);
     return rc < 0 ? 1 : 0;
@@ -243,10 +254,31 @@ int cli_check(const char *data_dir)
     int bad = db_check(db, &report) < 0;
     /* Application invariants SQLite can't see: every work has its current
      * revision, and every published work has a publication time. */
+    /* (Removed content purged after its retention period keeps only its
+     * row: status deleted, empty body, no revisions.) */
     db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w LEFT JOIN revisions v ON v.work_id = w.id AND v.rev = w.rev "
-                                   "WHERE v.work_id IS NULL");
+                                   "WHERE v.work_id IS NULL AND NOT (w.status = 'deleted' AND w.body = '')");
     while (db_step(st) == DB_ROW) {
         buf_printf(&report, "work %s has no revision row for its current revision\n", db_col_text(st, 0));
+        bad = 1;
+    }
+    db_done(st);
+    int64_t entries = 0;
+    if (audit_verify(db, &report, &entries) < 0)
+        bad = 1;
+    /* A taken-down work has an active takedown record, and the reverse. */
+    st = db_prepare(db, "SELECT id FROM works w WHERE status = 'taken_down' AND NOT EXISTS "
+                        "(SELECT 1 FROM takedowns t WHERE t.work_id = w.id AND t.status = 'active')");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&report, "work %s is taken down without an active takedown record\n", db_col_text(st, 0));
+        bad = 1;
+    }
+    db_done(st);
+    st = db_prepare(db, "SELECT t.id, t.work_id FROM takedowns t JOIN works w ON w.id = t.work_id "
+                        "WHERE t.status = 'active' AND w.status NOT IN ('taken_down', 'deleted')");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&report, "takedown %lld is active but work %s is not taken down\n", (long long)db_col_int(st, 0),
+                   db_col_text(st, 1));
         bad = 1;
     }
     db_done(st);
@@ -259,8 +291,33 @@ int cli_check(const char *data_dir)
     if (bad)
         fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));
     else
-        fprintf(stderr, "hao: check: %s is consistent\n", path);
+        fprintf(stderr, "hao: check: %s is consistent (audit log: %lld entries, chain intact)\n", path,
+                (long long)entries);
     buf_free(&report);
     db_close(db);
     return bad ? 1 : 0;
+}
+
+int cli_set(const char *data_dir, const char *key, const char *value)
+{
+    if (!settings_find(key)) {
+        fprintf(stderr, "hao: set: unknown setting \"%s\"; known settings:\n", key);
+        for (size_t i = 0; i < settings_count; i++)
+            fprintf(stderr, "  %-22s %s\n", settings_defs[i].key, settings_defs[i].en);
+        return 2;
+    }
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    const char *keys[] = {key}, *vals[] = {value};
+    int rc = settings_apply(db, "cli", 1, keys, vals, &err);
+    if (rc < 0)
+        fprintf(stderr, "hao: set: %s\n", buf_cstr(&err));
+    else
+        fprintf(stderr, "hao: %s %s (a running server shows a new site name or statement after a restart)\n", key,
+                rc ? "set" : "unchanged");
+    buf_free(&err);
+    db_close(db);
+    return rc < 0 ? 1 : 0;
 }

@@ -18,5 +18,7 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
 int cli_import(const import_opts_t *o, int nfiles, char **files);
 int cli_backup(const char *data_dir, const char *out);
 int cli_check(const char *data_dir);
+/* `hao set KEY VALUE`: change one site setting (settings.h), audited. */
+int cli_set(const char *data_dir, const char *key, const char *value);
 
 #endif

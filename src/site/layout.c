@@ -99,7 +99,18 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     if (r->user.id) {
         buf_lit(b, "<li><a href=\"/studio\">");
         buf_htmlz(b, T(L, "site.studio"));
-        buf_lit(b, "</a></li><li><a href=\"/u/");
+        buf_lit(b, "</a></li>");
+        if (r->user.role >= ROLE_MODERATOR) {
+            buf_lit(b, "<li><a href=\"/mod\">");
+            buf_htmlz(b, T(L, "site.mod"));
+            buf_lit(b, "</a></li>");
+        }
+        if (r->user.role >= ROLE_ADMIN) {
+            buf_lit(b, "<li><a href=\"/admin/settings\">");
+            buf_htmlz(b, T(L, "settings.title"));
+            buf_lit(b, "</a></li>");
+        }
+        buf_lit(b, "<li><a href=\"/u/");
         buf_url(b, r->user.handle, strlen(r->user.handle));
         buf_lit(b, "\">");
         buf_htmlz(b, r->user.display_name);
@@ -131,6 +142,8 @@ void page_end(hreq_t *r, buf_t *b)
     buf_htmlz(b, T(L, "site.about"));
     buf_lit(b, "</a> · <a href=\"/notice\">");
     buf_htmlz(b, T(L, "site.notice"));
+    buf_lit(b, "</a> · <a href=\"/transparency\">");
+    buf_htmlz(b, T(L, "site.transparency"));
     buf_lit(b, "</a> · <a href=\"/feed.atom\">");
     buf_htmlz(b, T(L, "site.feed"));
     buf_lit(b, "</a></p><p class=\"fine\">");

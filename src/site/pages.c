@@ -13,6 +13,7 @@
 #include "site/account.h"
 #include "site/layout.h"
 #include "site/site.h"
+#include "site/takedown.h"
 
 #define PAGE_SIZE 20
 
@@ -228,7 +229,13 @@ void pages_work(hreq_t *r)
     }
     int published = strcmp(w.status, "published") == 0;
     if (strcmp(w.status, "taken_down") == 0) {
-        rs_error(r, 451, "taken_down", T(r->lang, "work.err.gone"));
+        /* 451 with the reason: which notice (or decision) and why. */
+        buf_t why = BUF_INIT;
+        int64_t nid = 0;
+        if (!takedown_describe(r->db, w.id, r->lang, &why, &nid))
+            buf_rawz(&why, T(r->lang, "work.err.gone"));
+        rs_error(r, 451, "taken_down", buf_cstr(&why));
+        buf_free(&why);
         work_free(&w);
         return;
     }
@@ -272,6 +279,11 @@ void pages_work(hreq_t *r)
     }
     buf_lit(&b, "</div>\n<footer>\n");
     tag_list(r, &b, &w);
+    buf_printf(&b, "<p class=\"report-links\"><a rel=\"nofollow\" href=\"/report?work=%s\">", w.id);
+    buf_htmlz(&b, T(r->lang, "site.report"));
+    buf_printf(&b, "</a> · <a rel=\"nofollow\" href=\"/notice?url=/a/%s\">", w.id);
+    buf_htmlz(&b, T(r->lang, "site.notice"));
+    buf_lit(&b, "</a></p>\n");
     buf_lit(&b, "</footer>\n");
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
@@ -317,30 +329,41 @@ void pages_healthz(hreq_t *r)
         rs_send(r, 503, "text/plain; charset=utf-8", "database unavailable\n", 21);
 }
 
-/* GET /about — who operates this site and how to reach them. */
+/* GET /about — who operates this site and how to reach them: the operator
+ * identity an information storage service must publish (settings.c). */
 void pages_about(hreq_t *r)
 {
+    static const char *const keys[][2] = {
+        {"operator_name", "about.operator"},
+        {"operator_contact", "about.contact"},
+        {"operator_address", "about.address"},
+        {"notice_contact", "about.notice_contact"},
+    };
+    lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    char *op = db_setting(r->db, "operator_name", NULL);
-    char *contact = db_setting(r->db, "operator_contact", NULL);
-    page_begin(r, &b, T(r->lang, "site.about"), NULL);
+    page_begin(r, &b, T(L, "site.about"), NULL);
     buf_lit(&b, "<section class=\"about\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(r->lang, "site.about"));
-    buf_lit(&b, "</h1>\n<dl>");
-    buf_lit(&b, "<dt>");
-    buf_htmlz(&b, r->lang == LANG_EN ? "Operator" : "运营者");
-    buf_lit(&b, "</dt><dd>");
-    buf_htmlz(&b, op ? op : (r->lang == LANG_EN ? "(not set yet)" : "(尚未设置)"));
-    buf_lit(&b, "</dd><dt>");
-    buf_htmlz(&b, r->lang == LANG_EN ? "Contact" : "联系方式");
-    buf_lit(&b, "</dt><dd>");
-    buf_htmlz(&b, contact ? contact : (r->lang == LANG_EN ? "(not set yet)" : "(尚未设置)"));
-    buf_lit(&b, "</dd></dl>\n");
+    buf_htmlz(&b, T(L, "site.about"));
+    buf_lit(&b, "</h1>\n<dl class=\"operator\">");
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char *v = db_setting(r->db, keys[i][0], "");
+        buf_printf(&b, "<dt>");
+        buf_htmlz(&b, T(L, keys[i][1]));
+        buf_printf(&b, "</dt><dd data-key=\"%s\">", keys[i][0]);
+        buf_htmlz(&b, *v ? v : T(L, "about.unset"));
+        buf_lit(&b, "</dd>");
+        free(v);
+    }
+    buf_lit(&b, "</dl>\n<p>");
+    buf_htmlz(&b, T(L, "about.notice_how"));
+    buf_lit(&b, " <a href=\"/notice\">");
+    buf_htmlz(&b, T(L, "site.notice"));
+    buf_lit(&b, "</a> · <a href=\"/transparency\">");
+    buf_htmlz(&b, T(L, "site.transparency"));
+    buf_lit(&b, "</a></p>\n");
     page_statement(r, &b);
     buf_lit(&b, "</section>\n");
     page_end(r, &b);
     rs_html(r, 200, &b);
     buf_free(&b);
-    free(op);
-    free(contact);
 }

@@ -12,7 +12,12 @@
 #include "site/account.h"
 #include "site/api.h"
 #include "site/feed.h"
+#include "site/audit.h"
 #include "site/layout.h"
+#include "site/moderation.h"
+#include "site/notice.h"
+#include "site/settings.h"
+#include "site/transparency.h"
 #include "site/pages.h"
 #include "site/search_ui.h"
 #include "site/studio.h"
@@ -53,6 +58,33 @@ const route_t routes[] = {
     {"GET", "/setup/:token", account_setup_page, ROLE_NONE, 0, 0},
     {"POST", "/setup/:token", account_setup_post, ROLE_NONE, RT_CSRF, 8 * KB},
 
+    /* notices, reports, moderation, settings (information-storage duties) */
+    {"GET", "/notice", notice_form, ROLE_NONE, 0, 0},
+    {"POST", "/notice", notice_form_post, ROLE_NONE, RT_CSRF, 64 * KB},
+    {"GET", "/notice/:id", notice_status, ROLE_NONE, 0, 0},
+    {"POST", "/notice/:id/court", notice_court_post, ROLE_NONE, RT_CSRF, 64 * KB},
+    {"GET", "/report", report_form, ROLE_NONE, 0, 0},
+    {"POST", "/report", report_post, ROLE_NONE, RT_CSRF, 64 * KB},
+    {"GET", "/report/:id", report_status, ROLE_NONE, 0, 0},
+    {"GET", "/transparency", transparency_page, ROLE_NONE, 0, 0},
+    {"GET", "/studio/notices", notice_studio, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/notices/:td/counter", counter_form, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/notices/:td/counter", counter_post, ROLE_CREATOR, RT_CSRF, 64 * KB},
+    {"GET", "/studio/notices/:td/complaint", complaint_form, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/notices/:td/complaint", complaint_post, ROLE_CREATOR, RT_CSRF, 64 * KB},
+    {"GET", "/mod", mod_queue, ROLE_MODERATOR, 0, 0},
+    {"GET", "/mod/notices/:id", mod_notice, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/notices/:id", mod_notice_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
+    {"GET", "/mod/reports/:id", mod_report, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/reports/:id", mod_report_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
+    {"GET", "/mod/reviews/:id", mod_review, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/reviews/:id", mod_review_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
+    {"GET", "/mod/complaints/:id", mod_complaint, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/complaints/:id", mod_complaint_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
+    {"GET", "/admin/settings", settings_page, ROLE_ADMIN, 0, 0},
+    {"GET", "/admin/audit", audit_page, ROLE_ADMIN, 0, 0},
+    {"POST", "/admin/settings", settings_post, ROLE_ADMIN, RT_CSRF, 64 * KB},
+
     /* studio */
     {"GET", "/studio", studio_list, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/new", studio_new, ROLE_CREATOR, 0, 0},
@@ -75,6 +107,9 @@ const route_t routes[] = {
     {"PUT", "/api/v1/articles/:id", api_articles_update, ROLE_CREATOR, RT_API, JSON_MAX},
     {"DELETE", "/api/v1/articles/:id", api_articles_delete, ROLE_CREATOR, RT_API, 0},
     {"POST", "/api/v1/articles/:id/publish", api_articles_publish, ROLE_CREATOR, RT_API, 8 * KB},
+    {"POST", "/api/v1/notices", notice_api_post, ROLE_NONE, RT_API, 64 * KB},
+    {"GET", "/api/v1/notices/:id", notice_api_status, ROLE_NONE, RT_API, 0},
+    {"POST", "/api/v1/reports", report_api_post, ROLE_NONE, RT_API, 64 * KB},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

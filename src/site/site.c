@@ -4,6 +4,7 @@
 #include "site/site.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +20,33 @@ static const char *const default_statement_en =
     "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user "
     "of {site}, which only provides information storage services.";
 
-static char statement_zh[2048], statement_en[2048];
+/* The name and statements every page shows. An admin may change them while
+ * loops render, so they live in an immutable snapshot swapped atomically;
+ * replaced snapshots are kept (a few hundred bytes per settings change) until
+ * exit, so a page being rendered never reads freed memory. */
+typedef struct snap {
+    char name[128];
+    char zh[2048], en[2048];
+    struct snap *older;
+} snap_t;
+
+static _Atomic(snap_t *) current;
 
 const char *site_name(void)
 {
-    return server_state.site_name;
+    snap_t *s = atomic_load(&current);
+    return s ? s->name : server_state.site_name;
+}
+
+const char *site_default_statement(lang_t lang)
+{
+    return lang == LANG_EN ? default_statement_en : default_statement_zh;
 }
 
 /* Expand "{site}" in tmpl into out. */
-static void expand(char *out, size_t outsz, const char *tmpl)
+static void expand(char *out, size_t outsz, const char *tmpl, const char *name)
 {
     size_t o = 0;
-    const char *name = server_state.site_name;
     for (const char *p = tmpl; *p && o + 1 < outsz;) {
         if (strncmp(p, "{site}", 6) == 0) {
             for (const char *q = name; *q && o + 1 < outsz; q++)
@@ -62,26 +78,50 @@ int site_init(db_t *db, buf_t *err)
         }
     }
     free(hex);
+    site_reload(db);
+    return 0;
+}
+
+void site_reload(db_t *db)
+{
+    snap_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
     char *name = db_setting(db, "site_name", "hao");
+    snprintf(s->name, sizeof s->name, "%s", name);
     snprintf(server_state.site_name, sizeof server_state.site_name, "%s", name);
     free(name);
     char *zh = db_setting(db, "statement_zh", default_statement_zh);
     char *en = db_setting(db, "statement_en", default_statement_en);
-    expand(statement_zh, sizeof statement_zh, zh);
-    expand(statement_en, sizeof statement_en, en);
+    expand(s->zh, sizeof s->zh, zh, s->name);
+    expand(s->en, sizeof s->en, en, s->name);
     free(zh);
     free(en);
-    return 0;
+    s->older = atomic_exchange(&current, s);
+}
+
+void site_free(void)
+{
+    snap_t *s = atomic_exchange(&current, NULL);
+    while (s) {
+        snap_t *o = s->older;
+        free(s);
+        s = o;
+    }
 }
 
 void site_statement_text(buf_t *b, lang_t lang)
 {
-    buf_rawz(b, lang == LANG_EN ? statement_en : statement_zh);
+    snap_t *s = atomic_load(&current);
+    if (s)
+        buf_rawz(b, lang == LANG_EN ? s->en : s->zh);
 }
 
 void site_statement_html(buf_t *b, lang_t lang)
 {
-    buf_htmlz(b, lang == LANG_EN ? statement_en : statement_zh);
+    snap_t *s = atomic_load(&current);
+    if (s)
+        buf_htmlz(b, lang == LANG_EN ? s->en : s->zh);
 }
 
 void site_announce(db_t *db, const char *listen)

@@ -22,5 +22,12 @@ void site_statement_html(buf_t *b, lang_t lang);
 /* The same as plain text (for feeds and JSON). */
 void site_statement_text(buf_t *b, lang_t lang);
 const char *site_name(void);
+/* Re-read the site name and statements after a settings change (any thread;
+ * pages rendered from then on show the new text). */
+void site_reload(db_t *db);
+/* The built-in statement template ("{site}" stands for the site name). */
+const char *site_default_statement(lang_t lang);
+/* Release the snapshots at exit. */
+void site_free(void);
 
 #endif

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
+#include "site/moderation.h"
 #include "site/work.h"
 
 #define STUDIO_PAGE 20   /* works per studio list page */
@@ -526,6 +527,8 @@ void studio_list(hreq_t *r)
     buf_htmlz(&b, T(L, "work.my_works"));
     buf_lit(&b, "</h1>\n<p class=\"actions\"><a class=\"button\" href=\"/studio/new\">");
     buf_htmlz(&b, T(L, "work.new"));
+    buf_lit(&b, "</a> <a href=\"/studio/notices\">");
+    buf_htmlz(&b, T(L, "studio.notices"));
     buf_lit(&b, "</a></p>\n");
     const char *deleted = rq_query(r, "deleted");
     if (deleted && strcmp(deleted, "1") == 0) {
@@ -629,6 +632,10 @@ void studio_create(hreq_t *r)
         render_editor(r, err_status(&err), &e);
         return;
     }
+    if (publish && moderation_review_hold(r, id) == 1) {
+        rs_redirect(r, 303, "/studio/notices?review=1");
+        return;
+    }
     if (publish && work_publish(r->db, id, &err) < 0) {
         /* The draft exists now: show its editor with the reason it could not
          * be published (e.g. an empty body). */
@@ -723,6 +730,11 @@ void studio_save(hreq_t *r)
         }
     }
     int rc = 0;
+    if (publish && moderation_review_hold(r, w.id) == 1) {
+        work_free(&w);
+        rs_redirect(r, 303, "/studio/notices?review=1");
+        return;
+    }
     if (publish)
         rc = work_publish(r->db, w.id, &err);
     else if (unpublish && strcmp(w.status, "published") == 0)

@@ -3,14 +3,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, addUser, Client, BIN } from './harness.mjs';
+import { startServer, addUser, Client, BIN, siteSql } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
 after(async () => { await srv?.stop(); });
 
 function userCount() {
-  const r = spawnSync('sqlite3', [path.join(srv.dataDir, 'hao.db'), 'SELECT count(*) FROM users'], { encoding: 'utf8' });
+  const r = siteSql(srv.dataDir, 'SELECT count(*) FROM users');
+  assert.equal(r.status, 0, r.stderr);
   return Number(r.stdout.trim());
 }
 

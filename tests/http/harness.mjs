@@ -47,9 +47,9 @@ export function siteSql(dataDir, sql) {
   const conf = path.join(dataDir, 'hao.conf');
   if (fs.existsSync(conf)) {
     const url = /database = (\S+)/.exec(fs.readFileSync(conf, 'utf8'))[1];
-    return spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+    return spawnSync('psql', [url, '-qtA', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
   }
-  return spawnSync('sqlite3', [path.join(dataDir, 'hao.db'), `PRAGMA busy_timeout=5000; ${sql}`], { encoding: 'utf8' });
+  return spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'hao.db'), sql], { encoding: 'utf8' });
 }
 
 export async function startServer(opts = {}) {
@@ -97,6 +97,7 @@ export async function startServer(opts = {}) {
 }
 
 export function addUser(dataDir, handle, role, password, name) {
+  usePostgres(dataDir); // a site begun by the CLI lives where its server will look
   const args = ['user', 'add', handle, '--role', role, '--data', dataDir];
   if (name) args.push('--name', name);
   const r = spawnSync(BIN, args, { input: password + '\n', encoding: 'utf8' });

@@ -1,0 +1,97 @@
+/*
+ * formkit.c — see formkit.h.
+ */
+#include "site/formkit.h"
+
+#include <string.h>
+
+void fk_input(buf_t *b, const char *label, const char *name, const char *value, int required)
+{
+    buf_lit(b, "<p><label for=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</label><br><input type=\"text\" id=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" name=\"");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" value=\"");
+    buf_htmlz(b, value ? value : "");
+    buf_lit(b, "\"");
+    if (required)
+        buf_lit(b, " required");
+    buf_lit(b, "></p>\n");
+}
+
+void fk_textarea(buf_t *b, const char *label, const char *name, const char *value, int rows, int required)
+{
+    buf_lit(b, "<p><label for=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</label><br><textarea id=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" name=\"");
+    buf_htmlz(b, name);
+    buf_printf(b, "\" rows=\"%d\"", rows);
+    if (required)
+        buf_lit(b, " required");
+    buf_lit(b, ">");
+    buf_htmlz(b, value ? value : "");
+    buf_lit(b, "</textarea></p>\n");
+}
+
+void fk_checkbox(buf_t *b, const char *label, const char *name, int checked)
+{
+    buf_lit(b, "<p><label><input type=\"checkbox\" name=\"");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" value=\"1\"");
+    if (checked)
+        buf_lit(b, " checked");
+    buf_lit(b, "> ");
+    buf_htmlz(b, label);
+    buf_lit(b, "</label></p>\n");
+}
+
+void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
+               const char *const *labels, const char *selected)
+{
+    buf_lit(b, "<p><label for=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</label><br><select id=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" name=\"");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    for (int i = 0; i < n; i++) {
+        buf_lit(b, "<option value=\"");
+        buf_htmlz(b, codes[i]);
+        buf_lit(b, "\"");
+        if (selected && strcmp(selected, codes[i]) == 0)
+            buf_lit(b, " selected");
+        buf_lit(b, ">");
+        buf_htmlz(b, labels[i]);
+        buf_lit(b, "</option>");
+    }
+    buf_lit(b, "</select></p>\n");
+}
+
+void fk_alert(buf_t *b, const char *msg)
+{
+    if (!msg)
+        return;
+    buf_lit(b, "<p class=\"error\" role=\"alert\">");
+    buf_htmlz(b, msg);
+    buf_lit(b, "</p>\n");
+}
+
+void fk_ok(buf_t *b, const char *msg)
+{
+    if (!msg)
+        return;
+    buf_lit(b, "<p class=\"notice-ok\" role=\"status\">");
+    buf_htmlz(b, msg);
+    buf_lit(b, "</p>\n");
+}

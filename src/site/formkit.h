@@ -1,0 +1,23 @@
+/*
+ * formkit.h — small writers for the labelled form controls the notice,
+ * counter-notice, report and moderation forms share. Every value is
+ * escaped; labels are plain text.
+ */
+#ifndef HAO_FORMKIT_H
+#define HAO_FORMKIT_H
+
+#include "core/buf.h"
+
+/* <p><label>label</label><input name=... value=...></p>; value may be NULL. */
+void fk_input(buf_t *b, const char *label, const char *name, const char *value, int required);
+void fk_textarea(buf_t *b, const char *label, const char *name, const char *value, int rows, int required);
+void fk_checkbox(buf_t *b, const char *label, const char *name, int checked);
+/* A <select> of "code" options, each shown as its label; labels[i] for codes[i]. */
+void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
+               const char *const *labels, const char *selected);
+/* An alert paragraph (nothing when msg is NULL). */
+void fk_alert(buf_t *b, const char *msg);
+/* A status paragraph (nothing when msg is NULL). */
+void fk_ok(buf_t *b, const char *msg);
+
+#endif

@@ -1,0 +1,1024 @@
+/*
+ * moderation.c — see moderation.h.
+ */
+#include "site/moderation.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/formkit.h"
+#include "site/layout.h"
+#include "site/notice.h"
+#include "site/settings.h"
+#include "site/takedown.h"
+#include "site/work.h"
+
+#define TEXT_MAX_CHARS 5000
+
+/* Grounds, most severe first; severity orders the queue. */
+static const struct {
+    const char *code;
+    int severity;
+} grounds[] = {{"illegal", 1}, {"fraud", 2}, {"privacy", 2}, {"harassment", 3}, {"spam", 4}};
+#define NGROUNDS (sizeof grounds / sizeof grounds[0])
+
+static int ground_severity(const char *g)
+{
+    for (size_t i = 0; g && i < NGROUNDS; i++)
+        if (strcmp(grounds[i].code, g) == 0)
+            return grounds[i].severity;
+    return 0;
+}
+
+static int blank(const char *s)
+{
+    if (!s)
+        return 1;
+    size_t n = strlen(s);
+    text_trim(&s, &n);
+    return n == 0;
+}
+
+static int text_ok(const char *s)
+{
+    return !blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
+}
+
+static void sha256_hex(const char *s, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static int64_t path_id(hreq_t *r)
+{
+    char *end;
+    long long v = strtoll(rq_param(r, 0), &end, 10);
+    return (*end || v <= 0) ? 0 : v;
+}
+
+static void actor_of(hreq_t *r, char out[64])
+{
+    snprintf(out, 64, "user:%s", r->user.handle);
+}
+
+static void dt_dd(buf_t *b, const char *label, const char *value)
+{
+    buf_lit(b, "<dt>");
+    buf_htmlz(b, label);
+    buf_lit(b, "</dt><dd>");
+    buf_htmlz(b, value);
+    buf_lit(b, "</dd>");
+}
+
+/* ---- reports ---- */
+
+typedef struct {
+    int status;
+    const char *code, *key, *field;
+} rep_err_t;
+
+static int rep_fail(rep_err_t *e, int status, const char *code, const char *key, const char *field)
+{
+    e->status = status, e->code = code, e->key = key, e->field = field;
+    return -1;
+}
+
+static int report_submit(hreq_t *r, const char *work_id, const char *ground, const char *expl, int64_t *id_out,
+                         char token[33], rep_err_t *e)
+{
+    int64_t now = clock_now();
+    const char *peer = rq_peer(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT count(*) FROM reports WHERE peer = :p AND created_at > :since");
+    db_bind_text(st, ":p", peer);
+    db_bind_int(st, ":since", now - 3600);
+    int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (recent >= settings_int(r->db, "report_rate")) {
+        rs_header(r, "retry-after", "3600");
+        return rep_fail(e, 429, "rate_limited", "notice.err.rate", NULL);
+    }
+    if (blank(work_id))
+        return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
+    if (!ground_severity(ground))
+        return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
+    if (!text_ok(expl))
+        return rep_fail(e, 422, blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
+    work_t w;
+    int rc = work_get(r->db, work_id, &w);
+    if (rc < 0)
+        return rep_fail(e, 500, "internal", "err.internal", NULL);
+    int published = rc == 1 && strcmp(w.status, "published") == 0;
+    int taken = rc == 1 && strcmp(w.status, "taken_down") == 0;
+    if (rc == 1)
+        work_free(&w);
+    if (taken)
+        return rep_fail(e, 409, "already_taken_down", "notice.err.already", "work");
+    if (!published)
+        return rep_fail(e, 422, "not_a_work", "notice.err.not_a_work", "work");
+    unsigned char rnd[16];
+    char hash[65];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(token, 33, rnd, sizeof rnd);
+    sha256_hex(token, hash);
+    if (db_begin(r->db) < 0)
+        return rep_fail(e, 503, "busy", "err.internal", NULL);
+    st = db_prepare(r->db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, status, "
+                           "created_at) VALUES (:h, :w, :g, :s, :x, :p, 'open', :t) RETURNING id");
+    db_bind_text(st, ":h", hash);
+    db_bind_text(st, ":w", work_id);
+    db_bind_text(st, ":g", ground);
+    db_bind_int(st, ":s", ground_severity(ground));
+    db_bind_text(st, ":x", expl);
+    db_bind_text(st, ":p", peer);
+    db_bind_int(st, ":t", now);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
+    if (!id || audit_appendf(r->db, "reader", "report.receive", subj, "work %s; ground %s", work_id, ground) < 0 ||
+        db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        return rep_fail(e, 500, "internal", "err.internal", NULL);
+    }
+    *id_out = id;
+    return 0;
+}
+
+static void report_page(hreq_t *r, int status, const char *work, const char *ground, const char *expl,
+                        const char *msg)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "report.title"), &m);
+    buf_lit(&b, "<section class=\"report-form\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "report.title"));
+    buf_lit(&b, "</h1>\n<p>");
+    buf_htmlz(&b, T(L, "report.intro"));
+    buf_lit(&b, "</p>\n");
+    fk_alert(&b, msg);
+    buf_lit(&b, "<form method=\"post\" action=\"/report\" class=\"stack\">");
+    page_csrf_field(r, &b);
+    buf_lit(&b, "<input type=\"hidden\" name=\"work\" value=\"");
+    buf_htmlz(&b, work ? work : "");
+    buf_lit(&b, "\">");
+    if (work && *work) {
+        buf_lit(&b, "<p>");
+        buf_htmlz(&b, T(L, "report.work"));
+        buf_lit(&b, " <a href=\"/a/");
+        buf_url(&b, work, strlen(work));
+        buf_lit(&b, "\">/a/");
+        buf_htmlz(&b, work);
+        buf_lit(&b, "</a></p>");
+    }
+    const char *codes[NGROUNDS], *labels[NGROUNDS];
+    for (size_t i = 0; i < NGROUNDS; i++) {
+        char k[48];
+        snprintf(k, sizeof k, "ground.%s", grounds[i].code);
+        codes[i] = grounds[i].code;
+        labels[i] = T(L, k);
+    }
+    fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
+    fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "report.send"));
+    buf_lit(&b, "</button></p></form>\n<p>");
+    buf_htmlz(&b, T(L, "report.copyright_hint"));
+    buf_lit(&b, " <a href=\"/notice\">");
+    buf_htmlz(&b, T(L, "site.notice"));
+    buf_lit(&b, "</a></p></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /report?work=ID — the report form for one work. */
+void report_form(hreq_t *r)
+{
+    report_page(r, 200, rq_query(r, "work"), NULL, NULL, NULL);
+}
+
+/* POST /report — fields work, ground, explanation. 303 to the receipt. */
+void report_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f);
+    const char *work = form_get(&f, "work"), *ground = form_get(&f, "ground"), *expl = form_get(&f, "explanation");
+    rep_err_t e;
+    int64_t id;
+    char token[33];
+    if (report_submit(r, work, ground, expl, &id, token, &e) < 0) {
+        report_page(r, e.status, work, ground, expl, T(r->lang, e.key));
+        return;
+    }
+    char loc[96];
+    snprintf(loc, sizeof loc, "/report/%lld?token=%s&new=1", (long long)id, token);
+    rs_redirect(r, 303, loc);
+}
+
+/* POST /api/v1/reports {"work","ground","explanation"} -> 201 {"id","status","token","receipt"} */
+void report_api_post(hreq_t *r)
+{
+    size_t n;
+    const char *body = rq_body(r, &n);
+    json_error_t jerr;
+    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+        return;
+    }
+    const char *v[3] = {NULL, NULL, NULL};
+    static const char *const keys[] = {"work", "ground", "explanation"};
+    for (int i = 0; i < 3; i++) {
+        json_t *x = json_object_get(j, keys[i]);
+        if (x && json_is_string(x) && strlen(json_string_value(x)) == json_string_length(x))
+            v[i] = json_string_value(x);
+        else if (x && !json_is_null(x)) {
+            char extra[48];
+            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
+            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+            json_decref(j);
+            return;
+        }
+    }
+    rep_err_t e;
+    int64_t id;
+    char token[33];
+    if (report_submit(r, v[0], v[1], v[2], &id, token, &e) < 0) {
+        char extra[64];
+        if (e.field)
+            snprintf(extra, sizeof extra, "\"field\":\"%s\"", e.field);
+        rs_error_extra(r, e.status, e.code, T(r->lang, e.key), e.field ? extra : NULL);
+    } else {
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
+                   (long long)id, token, (long long)id, token);
+        rs_json(r, 201, &b);
+        buf_free(&b);
+    }
+    json_decref(j);
+}
+
+/* GET /report/:id?token=T — the reporter's receipt, with the outcome. */
+void report_status(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = path_id(r);
+    const char *token = rq_query(r, "token");
+    char hash[65];
+    db_stmt_t *st = NULL;
+    int ok = 0;
+    if (id && token && strlen(token) == 32) {
+        sha256_hex(token, hash);
+        st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
+                               "WHERE id = :id");
+        db_bind_int(st, ":id", id);
+        ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+    }
+    if (!ok) {
+        if (st)
+            db_done(st);
+        rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
+        return;
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"report-status\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_lit(&b, "</h1>\n");
+    if (rq_query(r, "new"))
+        fk_ok(&b, T(L, "report.received"));
+    buf_printf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
+               db_col_text(st, 3));
+    char k[48];
+    buf_t v = BUF_INIT;
+    buf_printf(&v, "/a/%s", db_col_text(st, 1));
+    dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
+    snprintf(k, sizeof k, "ground.%s", db_col_text(st, 2));
+    dt_dd(&b, T(L, "report.ground"), T(L, k));
+    snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
+    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    if (*db_col_text(st, 4))
+        dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 4));
+    buf_free(&v);
+    buf_lit(&b, "</dl></section>\n");
+    db_done(st);
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* ---- the moderator queue ---- */
+
+static void age(hreq_t *r, buf_t *b, int64_t t)
+{
+    int64_t d = clock_now() - t;
+    if (d < 3600)
+        buf_printf(b, r->lang == LANG_EN ? "%lld min" : "%lld 分钟", (long long)(d / 60));
+    else if (d < 86400)
+        buf_printf(b, r->lang == LANG_EN ? "%lld h" : "%lld 小时", (long long)(d / 3600));
+    else
+        buf_printf(b, r->lang == LANG_EN ? "%lld d" : "%lld 天", (long long)(d / 86400));
+}
+
+/* GET /mod — pending notices, open reports (severity, then oldest first),
+ * open complaints. */
+void mod_queue(hreq_t *r)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "mod.title"), &m);
+    buf_lit(&b, "<section class=\"mod\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "mod.title"));
+    buf_lit(&b, "</h1>\n");
+    if (rq_query(r, "done"))
+        fk_ok(&b, T(L, "mod.decided"));
+
+    buf_lit(&b, "<h2>");
+    buf_htmlz(&b, T(L, "mod.notices"));
+    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-notices\">");
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "
+                                      "ORDER BY created_at, id LIMIT 200");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&b, "<li data-notice=\"%lld\"><a href=\"/mod/notices/%lld\">%s %lld</a> · ",
+                   (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "notice.number"),
+                   (long long)db_col_int(st, 0));
+        buf_t t = BUF_INIT;
+        work_excerpt(db_col_text(st, 1), 60, &t);
+        buf_htmlz(&b, buf_cstr(&t));
+        buf_reset(&t);
+        age(r, &t, db_col_int(st, 2));
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, buf_cstr(&t));
+        buf_free(&t);
+        buf_lit(&b, "</li>");
+    }
+    db_done(st);
+    buf_lit(&b, "</ol>\n<h2>");
+    buf_htmlz(&b, T(L, "mod.reports"));
+    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reports\">");
+    st = db_prepare(r->db, "SELECT r.id, r.ground, r.created_at, w.title FROM reports r JOIN works w ON w.id = r.work_id "
+                           "WHERE r.status = 'open' ORDER BY r.severity, r.created_at, r.id LIMIT 200");
+    while (db_step(st) == DB_ROW) {
+        char k[48];
+        snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
+        buf_printf(&b, "<li data-report=\"%lld\" data-ground=\"%s\"><a href=\"/mod/reports/%lld\">%s %lld</a> · ",
+                   (long long)db_col_int(st, 0), db_col_text(st, 1), (long long)db_col_int(st, 0),
+                   T(L, "report.number"), (long long)db_col_int(st, 0));
+        buf_htmlz(&b, T(L, k));
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, db_col_text(st, 3));
+        buf_t t = BUF_INIT;
+        age(r, &t, db_col_int(st, 2));
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, buf_cstr(&t));
+        buf_free(&t);
+        buf_lit(&b, "</li>");
+    }
+    db_done(st);
+    buf_lit(&b, "</ol>\n<h2>");
+    buf_htmlz(&b, T(L, "mod.reviews"));
+    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reviews\">");
+    st = db_prepare(r->db, "SELECT v.work_id, w.title, v.requested_at FROM reviews v JOIN works w ON w.id = v.work_id "
+                           "WHERE v.status = 'pending' ORDER BY v.requested_at, v.work_id LIMIT 200");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&b, "<li data-review=\"%s\"><a href=\"/mod/reviews/%s\">", db_col_text(st, 0), db_col_text(st, 0));
+        buf_htmlz(&b, db_col_text(st, 1));
+        buf_lit(&b, "</a> · ");
+        buf_t t = BUF_INIT;
+        age(r, &t, db_col_int(st, 2));
+        buf_htmlz(&b, buf_cstr(&t));
+        buf_free(&t);
+        buf_lit(&b, "</li>");
+    }
+    db_done(st);
+    buf_lit(&b, "</ol>\n<h2>");
+    buf_htmlz(&b, T(L, "mod.complaints"));
+    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-complaints\">");
+    st = db_prepare(r->db, "SELECT k.id, w.title, k.created_at FROM complaints k JOIN takedowns t ON t.id = k.takedown_id "
+                           "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id");
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&b, "<li data-complaint=\"%lld\"><a href=\"/mod/complaints/%lld\">%s %lld</a> · ",
+                   (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "complaint.title"),
+                   (long long)db_col_int(st, 0));
+        buf_htmlz(&b, db_col_text(st, 1));
+        buf_lit(&b, "</li>");
+    }
+    db_done(st);
+    buf_lit(&b, "</ol></section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+}
+
+/* The work in one view: title, link, excerpt, removals and earlier reports. */
+static void work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+{
+    lang_t L = r->lang;
+    work_t w;
+    if (work_get(r->db, work_id, &w) == 1) {
+        char k[48];
+        snprintf(k, sizeof k, "work.status.%s", w.status);
+        buf_printf(b, "<section class=\"mod-work\" data-work=\"%s\"><h2><a href=\"/a/%s\">", w.id, w.id);
+        buf_htmlz(b, w.title);
+        buf_lit(b, "</a></h2><p class=\"meta\">@");
+        buf_htmlz(b, w.author_handle);
+        buf_lit(b, " · ");
+        buf_htmlz(b, T(L, k));
+        buf_lit(b, "</p><blockquote>");
+        buf_t ex = BUF_INIT;
+        work_excerpt(w.body, 300, &ex);
+        buf_htmlz(b, buf_cstr(&ex));
+        buf_free(&ex);
+        buf_lit(b, "</blockquote></section>\n");
+        work_free(&w);
+    }
+    buf_lit(b, "<h3>");
+    buf_htmlz(b, T(L, "mod.history"));
+    buf_lit(b, "</h3><ul class=\"history\">");
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, ground, reason, status, created_at FROM takedowns WHERE work_id = :w "
+                                      "ORDER BY id");
+    db_bind_text(st, ":w", work_id);
+    while (db_step(st) == DB_ROW) {
+        buf_t t = BUF_INIT;
+        page_time(&t, db_col_int(st, 4));
+        buf_printf(b, "<li>#%lld · ", (long long)db_col_int(st, 0));
+        buf_htmlz(b, buf_cstr(&t));
+        buf_lit(b, " · ");
+        buf_htmlz(b, db_col_text(st, 1));
+        buf_lit(b, " · ");
+        buf_htmlz(b, db_col_text(st, 3));
+        buf_lit(b, " · ");
+        buf_htmlz(b, db_col_text(st, 2));
+        buf_lit(b, "</li>");
+        buf_free(&t);
+    }
+    db_done(st);
+    buf_lit(b, "</ul><h3>");
+    buf_htmlz(b, T(L, "mod.earlier_reports"));
+    buf_lit(b, "</h3><ul class=\"earlier-reports\">");
+    st = db_prepare(r->db, "SELECT id, ground, explanation, status FROM reports WHERE work_id = :w AND id <> :x "
+                           "ORDER BY id");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":x", except_report);
+    while (db_step(st) == DB_ROW) {
+        buf_printf(b, "<li data-report=\"%lld\">#%lld · ", (long long)db_col_int(st, 0), (long long)db_col_int(st, 0));
+        buf_htmlz(b, db_col_text(st, 1));
+        buf_lit(b, " · ");
+        buf_htmlz(b, db_col_text(st, 3));
+        buf_lit(b, " · ");
+        buf_htmlz(b, db_col_text(st, 2));
+        buf_lit(b, "</li>");
+    }
+    db_done(st);
+    buf_lit(b, "</ul>\n");
+}
+
+static void decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
+{
+    lang_t L = r->lang;
+    buf_lit(b, "<form method=\"post\" action=\"");
+    buf_htmlz(b, action);
+    buf_lit(b, "\" class=\"stack decision\">");
+    page_csrf_field(r, b);
+    fk_textarea(b, T(L, "mod.reason"), "reason", NULL, 3, 1);
+    buf_lit(b, "<p><button type=\"submit\" name=\"decision\" value=\"uphold\">");
+    buf_htmlz(b, T(L, yes_key));
+    buf_lit(b, "</button> <button type=\"submit\" name=\"decision\" value=\"reject\">");
+    buf_htmlz(b, T(L, no_key));
+    buf_lit(b, "</button></p></form>\n");
+}
+
+/* Read decision and reason; answers 422 and returns -1 when unusable. */
+static int read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
+{
+    rq_form(r, f);
+    const char *d = form_get(f, "decision");
+    *reason = form_get(f, "reason");
+    if (!d || (strcmp(d, "uphold") != 0 && strcmp(d, "reject") != 0)) {
+        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
+        return -1;
+    }
+    if (!text_ok(*reason)) {
+        rs_error(r, 422, "invalid", T(r->lang, "mod.err.reason"));
+        return -1;
+    }
+    *uphold = strcmp(d, "uphold") == 0;
+    return 0;
+}
+
+/* GET /mod/notices/:id — a notice in full with the works it names. */
+void mod_notice(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT name, contact, address, right_claimed, original, proof, signature, "
+                                      "status, reason FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"mod-notice\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 7));
+    static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
+                                         "notice.original", "notice.proof", "notice.signature"};
+    for (int i = 0; i < 7; i++)
+        dt_dd(&b, T(L, labels[i]), db_col_text(st, i));
+    char k[48];
+    snprintf(k, sizeof k, "notice.status.%s", db_col_text(st, 7));
+    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    int pending = strcmp(db_col_text(st, 7), "pending") == 0;
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
+    st = db_prepare(r->db, "SELECT work_id FROM notice_works WHERE notice_id = :id ORDER BY work_id");
+    db_bind_int(st, ":id", id);
+    char ids[20][WORK_ID_LEN + 1];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < 20)
+        snprintf(ids[n++], WORK_ID_LEN + 1, "%s", db_col_text(st, 0));
+    db_done(st);
+    for (int i = 0; i < n; i++)
+        work_panel(r, &b, ids[i], 0);
+    if (pending) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/notices/%lld", (long long)id);
+        decision_form(r, &b, action, "mod.takedown", "mod.reject");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* POST /mod/notices/:id — decision=uphold|reject, reason. */
+void mod_notice_post(hreq_t *r)
+{
+    form_t f;
+    int uphold;
+    const char *reason;
+    if (read_decision(r, &f, &uphold, &reason) < 0)
+        return;
+    char actor[64];
+    actor_of(r, actor);
+    const char *key;
+    int status;
+    if (notice_decide(r->db, path_id(r), uphold, reason, actor, &key, &status) < 0) {
+        rs_error(r, status, status == 409 ? "already_decided" : "error", T(r->lang, key));
+        return;
+    }
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
+/* GET /mod/reports/:id — the report with the work, its history and the
+ * earlier reports on it. */
+void mod_report(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
+                                      "WHERE id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    char work_id[WORK_ID_LEN + 1];
+    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"mod-report\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 3));
+    char k[48];
+    snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
+    dt_dd(&b, T(L, "report.ground"), T(L, k));
+    dt_dd(&b, T(L, "report.explanation"), db_col_text(st, 2));
+    snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
+    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    int open = strcmp(db_col_text(st, 3), "open") == 0;
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
+    work_panel(r, &b, work_id, id);
+    if (open) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/reports/%lld", (long long)id);
+        decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* POST /mod/reports/:id — decision=uphold (take the work down) | reject
+ * (dismiss), reason (shown to the reporter and, on removal, the creator). */
+void mod_report_post(hreq_t *r)
+{
+    form_t f;
+    int uphold;
+    const char *reason;
+    if (read_decision(r, &f, &uphold, &reason) < 0)
+        return;
+    int64_t id = path_id(r);
+    char actor[64];
+    actor_of(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
+    db_bind_int(st, ":id", id);
+    char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
+    if (db_step(st) == DB_ROW) {
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (!*work_id) {
+        db_rollback(r->db);
+        rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
+        return;
+    }
+    st = db_prepare(r->db, "UPDATE reports SET status = :s, reason = :r, decided_at = :t, decided_by = :u WHERE id = :id");
+    db_bind_text(st, ":s", uphold ? "upheld" : "dismissed");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_int(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
+    ok = ok && audit_appendf(r->db, actor, uphold ? "report.uphold" : "report.dismiss", subj, "%s", reason) == 0;
+    if (ok && uphold)
+        ok = takedown_work(r->db, work_id, 0, id, ground, reason, 0, actor) >= 0;
+    if (ok)
+        ok = audit_appendf(r->db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
+                           "page") == 0;
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (uphold)
+        server_content_changed();
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
+/* ---- internal complaints ---- */
+
+/* The active takedown in the path when it removed the user's work. */
+static int64_t own_active_takedown(hreq_t *r)
+{
+    int64_t td = path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.status FROM takedowns t JOIN works w ON w.id = t.work_id "
+                                      "WHERE t.id = :id");
+    db_bind_int(st, ":id", td);
+    int rc = db_step(st);
+    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    int active = rc == DB_ROW && strcmp(db_col_text(st, 1), "active") == 0;
+    db_done(st);
+    if (rc != DB_ROW) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return 0;
+    }
+    if (author != r->user.id) {
+        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
+        return 0;
+    }
+    if (!active) {
+        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
+        return 0;
+    }
+    return td;
+}
+
+static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, const char *msg)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "complaint.title"), &m);
+    buf_lit(&b, "<section class=\"complaint-form\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "complaint.title"));
+    buf_lit(&b, "</h1><p>");
+    buf_htmlz(&b, T(L, "complaint.intro"));
+    buf_lit(&b, "</p>\n");
+    fk_alert(&b, msg);
+    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
+    page_csrf_field(r, &b);
+    fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "complaint.send"));
+    buf_lit(&b, "</button></p></form></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /studio/notices/:td/complaint */
+void complaint_form(hreq_t *r)
+{
+    int64_t td = own_active_takedown(r);
+    if (td)
+        complaint_page(r, td, 200, NULL, NULL);
+}
+
+/* POST /studio/notices/:td/complaint — field text. Once per removal. */
+void complaint_post(hreq_t *r)
+{
+    int64_t td = own_active_takedown(r);
+    if (!td)
+        return;
+    form_t f;
+    rq_form(r, &f);
+    const char *text = form_get(&f, "text");
+    if (!text_ok(text)) {
+        complaint_page(r, td, 422, text, T(r->lang, "complaint.err.text"));
+        return;
+    }
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "INSERT INTO complaints(takedown_id, user_id, text, status, created_at) "
+                                      "VALUES (:td, :u, :x, 'open', :t) RETURNING id");
+    db_bind_int(st, ":td", td);
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_text(st, ":x", text);
+    db_bind_int(st, ":t", clock_now());
+    int rc = db_step(st);
+    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    char subj[48], actor[64];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    actor_of(r, actor);
+    if (!id || audit_appendf(r->db, actor, "complaint.receive", subj, "takedown %lld", (long long)td) < 0 ||
+        db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        if (rc == DB_CONSTRAINT)
+            rs_error(r, 409, "duplicate", T(r->lang, "complaint.err.once"));
+        else
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    rs_redirect(r, 303, "/studio/notices?complained=1");
+}
+
+/* GET /mod/complaints/:id */
+void mod_complaint(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
+                                      "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    char work_id[WORK_ID_LEN + 1];
+    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"mod-complaint\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 1));
+    dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
+    dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
+    dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
+    int open = strcmp(db_col_text(st, 1), "open") == 0;
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
+    work_panel(r, &b, work_id, 0);
+    if (open) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/complaints/%lld", (long long)id);
+        decision_form(r, &b, action, "complaint.restore", "complaint.keep");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
+ * removal), reason. The moderator who made the decision may not judge it. */
+void mod_complaint_post(hreq_t *r)
+{
+    form_t f;
+    int uphold;
+    const char *reason;
+    if (read_decision(r, &f, &uphold, &reason) < 0)
+        return;
+    int64_t id = path_id(r);
+    char actor[64];
+    actor_of(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
+                                      "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
+    db_bind_int(st, ":id", id);
+    int64_t td = 0;
+    int same = 0;
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        same = strcmp(db_col_text(st, 1), actor) == 0;
+    }
+    db_done(st);
+    if (!td || same) {
+        db_rollback(r->db);
+        if (same)
+            rs_error(r, 403, "same_moderator", T(r->lang, "complaint.err.same"));
+        else
+            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
+        return;
+    }
+    st = db_prepare(r->db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                           "WHERE id = :id");
+    db_bind_text(st, ":s", uphold ? "upheld" : "rejected");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_int(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    ok = ok && audit_appendf(r->db, actor, uphold ? "complaint.uphold" : "complaint.reject", subj, "%s", reason) == 0;
+    if (ok && uphold) {
+        char why[64];
+        snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
+        ok = takedown_restore(r->db, td, actor, why) >= 0;
+    }
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (uphold)
+        server_content_changed();
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
+/* ---- review before publish ---- */
+
+int moderation_review_hold(hreq_t *r, const char *work_id)
+{
+    if (r->user.role >= ROLE_MODERATOR || !settings_is(r->db, "review_before_publish", "on"))
+        return 0;
+    work_t w;
+    int rc = work_get(r->db, work_id, &w);
+    if (rc <= 0)
+        return rc; /* unknown: work_publish answers it */
+    int published = strcmp(w.status, "published") == 0, draft = strcmp(w.status, "draft") == 0;
+    int rev = w.rev;
+    const char *body = w.body;
+    size_t bl = strlen(body);
+    text_trim(&body, &bl);
+    work_free(&w);
+    if (published || !draft || bl == 0)
+        return 0; /* (an empty body is work_publish's 422 to give) */
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
+    db_bind_text(st, ":w", work_id);
+    char status[16] = "";
+    int64_t reviewed = -1;
+    if (db_step(st) == DB_ROW) {
+        snprintf(status, sizeof status, "%s", db_col_text(st, 0));
+        reviewed = db_col_int(st, 1);
+    }
+    db_done(st);
+    if (strcmp(status, "approved") == 0 && reviewed == rev)
+        return 0;
+    if (strcmp(status, "pending") == 0 && reviewed == rev)
+        return 1;
+    if (db_begin(r->db) < 0)
+        return -1;
+    st = db_prepare(r->db, "INSERT INTO reviews(work_id, rev, status, requested_at) VALUES (:w, :rev, 'pending', :t) "
+                           "ON CONFLICT(work_id) DO UPDATE SET rev = excluded.rev, status = 'pending', reason = '', "
+                           "requested_at = excluded.requested_at, decided_at = NULL, decided_by = NULL");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":rev", rev);
+    db_bind_int(st, ":t", clock_now());
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48], actor[64];
+    snprintf(subj, sizeof subj, "work:%s", work_id);
+    actor_of(r, actor);
+    if (!ok || audit_appendf(r->db, actor, "review.request", subj, "revision %d", rev) < 0 || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        return -1;
+    }
+    return 1;
+}
+
+/* GET /mod/reviews/:id — a work waiting for review before publication. */
+void mod_review(hreq_t *r)
+{
+    lang_t L = r->lang;
+    const char *id = rq_param(r, 0);
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
+    db_bind_text(st, ":w", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "review.title"), &m);
+    buf_printf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
+    db_done(st);
+    buf_htmlz(&b, T(L, "review.title"));
+    buf_lit(&b, "</h1>\n");
+    work_panel(r, &b, id, 0);
+    if (pending) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/reviews/%s", id);
+        decision_form(r, &b, action, "review.approve", "review.reject");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+}
+
+/* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
+void mod_review_post(hreq_t *r)
+{
+    form_t f;
+    int approve;
+    const char *reason;
+    if (read_decision(r, &f, &approve, &reason) < 0)
+        return;
+    const char *id = rq_param(r, 0);
+    char actor[64];
+    actor_of(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                                      "WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":s", approve ? "approved" : "rejected");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_text(st, ":w", id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(r->db) != 1) {
+        db_rollback(r->db);
+        rs_error(r, rc == DB_DONE ? 409 : 500, "already_decided", T(r->lang, "mod.err.decided"));
+        return;
+    }
+    char subj[48];
+    snprintf(subj, sizeof subj, "work:%s", id);
+    if (audit_appendf(r->db, actor, approve ? "review.approve" : "review.reject", subj, "%s", reason) < 0 ||
+        db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (approve) {
+        work_err_t e;
+        if (work_publish(r->db, id, &e) < 0) {
+            rs_error(r, e.status, "not_published", T(r->lang, e.key));
+            return;
+        }
+    }
+    rs_redirect(r, 303, "/mod?done=1");
+}

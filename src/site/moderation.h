@@ -1,0 +1,43 @@
+/*
+ * moderation.h — reader reports (举报), the moderator queue and decisions,
+ * and creators' internal complaints against a decision. Owns the reports
+ * and complaints tables.
+ *
+ * A report names a published work, a ground (illegal, privacy, harassment,
+ * spam, fraud) and an explanation; the reporter gets a receipt page that
+ * later shows the outcome. /mod lists pending notices (review mode), open
+ * reports (by severity, then age) and open complaints. Every decision needs
+ * a written reason; an upheld report takes the work down (takedown.h). A
+ * creator may contest a removal once; a moderator other than the one who
+ * decided it settles the complaint.
+ */
+#ifndef HAO_MODERATION_H
+#define HAO_MODERATION_H
+
+#include "http/http.h"
+
+/* Review before publish: when the setting review_before_publish is on and
+ * the user is not a moderator, a draft's publication is held for review
+ * instead (queued in /mod, audited). Returns 1 when held (the caller answers
+ * "waiting for review" and does not publish), 0 when it may publish now (the
+ * setting is off, the work is already published, or this revision was
+ * approved), -1 on a storage error. */
+int moderation_review_hold(hreq_t *r, const char *work_id);
+
+void mod_review(hreq_t *r);         /* GET  /mod/reviews/:id                    */
+void mod_review_post(hreq_t *r);    /* POST /mod/reviews/:id             (CSRF) */
+void report_form(hreq_t *r);        /* GET  /report?work=ID                     */
+void report_post(hreq_t *r);        /* POST /report                      (CSRF) */
+void report_api_post(hreq_t *r);    /* POST /api/v1/reports                     */
+void report_status(hreq_t *r);      /* GET  /report/:id?token=                  */
+void mod_queue(hreq_t *r);          /* GET  /mod                                */
+void mod_notice(hreq_t *r);         /* GET  /mod/notices/:id                    */
+void mod_notice_post(hreq_t *r);    /* POST /mod/notices/:id             (CSRF) */
+void mod_report(hreq_t *r);         /* GET  /mod/reports/:id                    */
+void mod_report_post(hreq_t *r);    /* POST /mod/reports/:id             (CSRF) */
+void complaint_form(hreq_t *r);     /* GET  /studio/notices/:td/complaint       */
+void complaint_post(hreq_t *r);     /* POST /studio/notices/:td/complaint (CSRF) */
+void mod_complaint(hreq_t *r);      /* GET  /mod/complaints/:id                 */
+void mod_complaint_post(hreq_t *r); /* POST /mod/complaints/:id          (CSRF) */
+
+#endif

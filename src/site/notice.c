@@ -1,0 +1,1179 @@
+/*
+ * notice.c — see notice.h.
+ */
+#include "site/notice.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/formkit.h"
+#include "site/layout.h"
+#include "site/settings.h"
+#include "site/takedown.h"
+#include "site/work.h"
+
+#define NOTICE_URLS_MAX 20
+#define LINE_MAX_CHARS 300
+#define TEXT_MAX_CHARS 5000
+
+/* The rights a notice may claim (the first is the default). */
+static const char *const notice_grounds[] = {"copyright", "trademark", "portrait", "reputation", "privacy", "other"};
+#define NGROUNDS (sizeof notice_grounds / sizeof notice_grounds[0])
+
+typedef struct {
+    const char *name, *contact, *address, *right, *original, *proof, *signature;
+    const char *ground; /* NULL or "": copyright */
+    int good_faith;
+    int nurls;
+    const char *urls[NOTICE_URLS_MAX + 1];
+    int too_many_urls;
+} notice_in_t;
+
+typedef struct {
+    int status;       /* HTTP status */
+    const char *code; /* machine word */
+    const char *key;  /* i18n key of the message */
+    buf_t extra;      /* extra JSON members ("missing":[...], "field":...) */
+    buf_t detail;     /* a value to show after the message (the URL, the notice number) */
+} notice_err_t;
+
+static void sha256_hex(const char *s, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void new_token(char token[33], char hash[65])
+{
+    unsigned char rnd[16];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(token, 33, rnd, sizeof rnd);
+    sha256_hex(token, hash);
+}
+
+static int blank(const char *s)
+{
+    if (!s)
+        return 1;
+    size_t n = strlen(s);
+    text_trim(&s, &n);
+    return n == 0;
+}
+
+/* The work id a URL names, when it is a work URL of this site: "/a/ID" or
+ * "http(s)://HOST/a/ID" with this request's host, optionally with a trailing
+ * slash, query or fragment. Writes the id; 1 on success. */
+static int url_work_id(hreq_t *r, const char *url, char id[WORK_ID_LEN + 1])
+{
+    const char *u = url;
+    size_t n = strlen(u);
+    text_trim(&u, &n);
+    const char *e = u + n;
+    const char *path = u;
+    if ((n > 7 && strncmp(u, "http://", 7) == 0) || (n > 8 && strncmp(u, "https://", 8) == 0)) {
+        const char *h = strstr(u, "://") + 3;
+        const char *slash = memchr(h, '/', (size_t)(e - h));
+        if (!slash)
+            return 0;
+        h2o_iovec_t host = r->h->authority;
+        if ((size_t)(slash - h) != host.len || strncasecmp(h, host.base, host.len) != 0)
+            return 0;
+        path = slash;
+    }
+    if (e - path < 3 || strncmp(path, "/a/", 3) != 0)
+        return 0;
+    const char *s = path + 3;
+    size_t l = 0;
+    while (s + l < e && s[l] != '/' && s[l] != '?' && s[l] != '#')
+        l++;
+    if (l != WORK_ID_LEN)
+        return 0;
+    for (size_t i = 0; i < l; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    const char *rest = s + l;
+    if (rest < e && *rest == '/')
+        rest++;
+    if (rest < e && *rest != '?' && *rest != '#')
+        return 0;
+    memcpy(id, s, l);
+    id[l] = 0;
+    return 1;
+}
+
+static int ids_cmp(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static int err(notice_err_t *e, int status, const char *code, const char *key)
+{
+    e->status = status;
+    e->code = code;
+    e->key = key;
+    return -1;
+}
+
+/* Validate and store a notice; act on it by notice_mode. On success fills
+ * *id, token and *actioned. On failure fills e; nothing is written. */
+static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char token[33], int *actioned,
+                         notice_err_t *e)
+{
+    db_t *db = r->db;
+    const char *peer = rq_peer(r);
+    int64_t now = clock_now();
+
+    /* Abusive volume first: a flood is refused before any work is done. */
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM notices WHERE peer = :p AND created_at > :since");
+    db_bind_text(st, ":p", peer);
+    db_bind_int(st, ":since", now - 3600);
+    int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (recent >= settings_int(db, "notice_rate")) {
+        rs_header(r, "retry-after", "3600");
+        return err(e, 429, "rate_limited", "notice.err.rate");
+    }
+
+    /* Everything missing, together. */
+    struct {
+        const char *name, *v;
+    } req[] = {{"name", in->name},     {"contact", in->contact},   {"address", in->address},
+               {"right", in->right},   {"original", in->original}, {"signature", in->signature}};
+    int nmissing = 0;
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
+        if (blank(req[i].v)) {
+            buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name);
+        }
+    }
+    int nurls = 0;
+    for (int i = 0; i < in->nurls; i++)
+        nurls += !blank(in->urls[i]);
+    if (nurls == 0)
+        buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":[");
+    if (!in->good_faith)
+        buf_printf(&e->extra, "%s\"good_faith\"", nmissing++ ? "," : "\"missing\":[");
+    if (nmissing) {
+        buf_ch(&e->extra, ']');
+        return err(e, 422, "missing_fields", "notice.err.missing");
+    }
+
+    /* Shapes and sizes. */
+    struct {
+        const char *name, *v;
+        int line;
+    } chk[] = {{"name", in->name, 1},          {"contact", in->contact, 1},     {"address", in->address, 1},
+               {"signature", in->signature, 1}, {"right", in->right, 0},         {"original", in->original, 0},
+               {"proof_media", in->proof, 0}};
+    for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
+        const char *v = chk[i].v ? chk[i].v : "";
+        size_t n = strlen(v);
+        if (!(chk[i].line ? text_valid_line(v, n) : text_valid(v, n)) ||
+            text_chars(v, n) > (chk[i].line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+            buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name);
+            buf_rawz(&e->detail, chk[i].name);
+            return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
+        }
+    }
+    const char *ground = in->ground && *in->ground ? in->ground : notice_grounds[0];
+    int ground_ok = 0;
+    for (size_t i = 0; i < NGROUNDS; i++)
+        ground_ok |= strcmp(ground, notice_grounds[i]) == 0;
+    if (!ground_ok) {
+        buf_lit(&e->extra, "\"field\":\"ground\"");
+        return err(e, 422, "invalid", "notice.err.ground");
+    }
+    if (in->too_many_urls || nurls > NOTICE_URLS_MAX) {
+        buf_lit(&e->extra, "\"field\":\"urls\"");
+        return err(e, 422, "invalid", "notice.err.too_many");
+    }
+
+    /* Every URL must be a published work here. */
+    char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
+    int nids = 0;
+    const char *taken_url = NULL;
+    for (int i = 0; i < in->nurls; i++) {
+        if (blank(in->urls[i]))
+            continue;
+        char id[WORK_ID_LEN + 1];
+        work_t w;
+        int rc = url_work_id(r, in->urls[i], id) ? work_get(db, id, &w) : 0;
+        if (rc < 0)
+            return err(e, 500, "internal", "err.internal");
+        if (rc == 0 || strcmp(w.status, "draft") == 0) {
+            if (rc)
+                work_free(&w);
+            buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
+            buf_json_strz(&e->extra, in->urls[i]);
+            buf_rawz(&e->detail, in->urls[i]);
+            return err(e, 422, "not_a_work", "notice.err.not_a_work");
+        }
+        if (strcmp(w.status, "taken_down") == 0 && !taken_url)
+            taken_url = in->urls[i];
+        work_free(&w);
+        int dup = 0;
+        for (int k = 0; k < nids; k++)
+            dup |= strcmp(ids[k], id) == 0;
+        if (!dup)
+            memcpy(ids[nids++], id, sizeof id);
+    }
+
+    /* The same complainant about the same works again, while the first is
+     * pending or acted on: answer with the existing number. */
+    qsort(ids, (size_t)nids, sizeof ids[0], ids_cmp);
+    buf_t key = BUF_INIT;
+    const char *c = in->contact;
+    size_t cl = strlen(c);
+    text_trim(&c, &cl);
+    for (size_t i = 0; i < cl; i++)
+        buf_ch(&key, (c[i] >= 'A' && c[i] <= 'Z') ? (char)(c[i] + 32) : c[i]);
+    for (int i = 0; i < nids; i++)
+        buf_printf(&key, "|%s", ids[i]);
+    char dedupe[65];
+    sha256_hex(buf_cstr(&key), dedupe);
+    buf_free(&key);
+    st = db_prepare(db, "SELECT id FROM notices WHERE dedupe = :d AND status <> 'rejected' ORDER BY id LIMIT 1");
+    db_bind_text(st, ":d", dedupe);
+    int64_t existing = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (existing) {
+        buf_printf(&e->extra, "\"notice\":%lld", (long long)existing);
+        buf_printf(&e->detail, "%lld", (long long)existing);
+        return err(e, 409, "duplicate", "notice.err.duplicate");
+    }
+    /* A work already removed is not removed twice: say so, store nothing. */
+    if (taken_url) {
+        buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
+        buf_json_strz(&e->extra, taken_url);
+        buf_rawz(&e->detail, taken_url);
+        return err(e, 409, "already_taken_down", "notice.err.already");
+    }
+
+    int immediate = settings_is(db, "notice_mode", "immediate");
+    char hash[65];
+    new_token(token, hash);
+    if (db_begin(db) < 0)
+        return err(e, 503, "busy", "err.internal");
+    st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
+                        "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
+                        ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
+                        "RETURNING id");
+    db_bind_text(st, ":ground", ground);
+    db_bind_text(st, ":th", hash);
+    db_bind_text(st, ":name", in->name);
+    db_bind_text(st, ":contact", in->contact);
+    db_bind_text(st, ":address", in->address);
+    db_bind_text(st, ":right", in->right);
+    db_bind_text(st, ":original", in->original);
+    db_bind_text(st, ":proof", in->proof ? in->proof : "");
+    db_bind_text(st, ":sig", in->signature);
+    db_bind_text(st, ":dedupe", dedupe);
+    db_bind_text(st, ":peer", peer);
+    db_bind_text(st, ":status", immediate ? "actioned" : "pending");
+    db_bind_int(st, ":t", now);
+    if (immediate)
+        db_bind_int(st, ":decided", now);
+    else
+        db_bind_null(st, ":decided");
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    int ok = id > 0;
+    char subj[48], actor[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)id);
+    snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
+    buf_t list = BUF_INIT;
+    for (int i = 0; i < nids && ok; i++) {
+        st = db_prepare(db, "INSERT INTO notice_works(notice_id, work_id) VALUES (:n, :w)");
+        db_bind_int(st, ":n", id);
+        db_bind_text(st, ":w", ids[i]);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+        buf_printf(&list, "%s%s", i ? "," : "", ids[i]);
+    }
+    ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
+                             buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
+    buf_free(&list);
+    if (ok && immediate) {
+        const char *reason = "收到完整的权利人通知后自动移除。Removed automatically on receipt of a complete notice.";
+        for (int i = 0; i < nids && ok; i++) {
+            int64_t td = takedown_work(db, ids[i], id, 0, ground, reason, 1, "system");
+            ok = td >= 0;
+            if (td > 0) {
+                work_t w;
+                if (work_get(db, ids[i], &w) == 1) {
+                    takedown_strikes(db, w.author_id, "system");
+                    work_free(&w);
+                }
+            }
+        }
+    }
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return err(e, 500, "internal", "err.internal");
+    }
+    if (immediate)
+        server_content_changed();
+    *id_out = id;
+    *actioned = immediate;
+    return 0;
+}
+
+int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
+                  const char **err_key, int *status)
+{
+    if (blank(reason) || !text_valid(reason, strlen(reason)) || text_chars(reason, strlen(reason)) > TEXT_MAX_CHARS) {
+        *err_key = "mod.err.reason";
+        *status = 422;
+        return -1;
+    }
+    if (db_begin(db) < 0) {
+        *err_key = "err.internal";
+        *status = 503;
+        return -1;
+    }
+    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = :s, reason = :r, decided_at = :t, "
+                                   "decided_by = (SELECT id FROM users WHERE 'user:' || handle = :actor) "
+                                   "WHERE id = :id AND status = 'pending'");
+    db_bind_text(st, ":s", uphold ? "actioned" : "rejected");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_text(st, ":actor", actor);
+    db_bind_int(st, ":id", notice_id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(db) != 1) {
+        db_rollback(db);
+        *err_key = rc == DB_DONE ? "mod.err.decided" : "err.internal";
+        *status = rc == DB_DONE ? 409 : 500;
+        return -1;
+    }
+    char subj[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)notice_id);
+    int ok = audit_appendf(db, actor, uphold ? "notice.uphold" : "notice.reject", subj, "%s", reason) == 0;
+    char ground[32] = "copyright";
+    st = db_prepare(db, "SELECT ground FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", notice_id);
+    if (db_step(st) == DB_ROW)
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 0));
+    db_done(st);
+    if (ok && uphold) {
+        st = db_prepare(db, "SELECT nw.work_id, w.author_id FROM notice_works nw JOIN works w ON w.id = nw.work_id "
+                            "WHERE nw.notice_id = :n ORDER BY nw.work_id");
+        db_bind_int(st, ":n", notice_id);
+        char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
+        int64_t authors[NOTICE_URLS_MAX];
+        int n = 0;
+        while (db_step(st) == DB_ROW && n < NOTICE_URLS_MAX) {
+            snprintf(ids[n], sizeof ids[n], "%s", db_col_text(st, 0));
+            authors[n++] = db_col_int(st, 1);
+        }
+        db_done(st);
+        for (int i = 0; i < n && ok; i++) {
+            int64_t td = takedown_work(db, ids[i], notice_id, 0, ground, reason, 0, actor);
+            ok = td >= 0;
+            if (td > 0)
+                takedown_strikes(db, authors[i], actor);
+        }
+    }
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        *err_key = "err.internal";
+        *status = 500;
+        return -1;
+    }
+    server_content_changed();
+    return 0;
+}
+
+/* ---- the form ---- */
+
+static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg, const char *detail)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "notice.title"), &m);
+    buf_lit(&b, "<section class=\"notice-form\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "notice.title"));
+    buf_lit(&b, "</h1>\n<p>");
+    buf_htmlz(&b, T(L, "notice.intro"));
+    buf_lit(&b, "</p>\n");
+    if (msg) {
+        buf_t full = BUF_INIT;
+        buf_rawz(&full, msg);
+        if (detail && *detail) {
+            buf_lit(&full, " ");
+            buf_rawz(&full, detail);
+        }
+        fk_alert(&b, buf_cstr(&full));
+        buf_free(&full);
+    }
+    const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
+    buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\">");
+    page_csrf_field(r, &b);
+    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
+    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
+    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    fk_textarea(&b, T(L, "notice.urls"), "urls", url, 3, 1);
+    const char *labels[NGROUNDS];
+    for (size_t i = 0; i < NGROUNDS; i++) {
+        char k[48];
+        snprintf(k, sizeof k, "ground.%s", notice_grounds[i]);
+        labels[i] = T(L, k);
+    }
+    fk_select(&b, T(L, "notice.ground"), "ground", (int)NGROUNDS, notice_grounds, labels, f ? form_get(f, "ground") : NULL);
+    fk_textarea(&b, T(L, "notice.right"), "right", f ? form_get(f, "right") : NULL, 3, 1);
+    fk_textarea(&b, T(L, "notice.original"), "original", f ? form_get(f, "original") : NULL, 3, 1);
+    fk_textarea(&b, T(L, "notice.proof"), "proof_media", f ? form_get(f, "proof_media") : NULL, 3, 0);
+    fk_checkbox(&b, T(L, "notice.good_faith"), "good_faith", f && form_get(f, "good_faith"));
+    fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "notice.send"));
+    buf_lit(&b, "</button></p></form></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /notice — the rights-holder notice form. Query: url (prefills the work). */
+void notice_form(hreq_t *r)
+{
+    notice_page(r, 200, NULL, NULL, NULL);
+}
+
+/* POST /notice — fields name, contact, address, urls (one per line), right,
+ * original, proof_media, good_faith, signature. Success: 303 to the receipt. */
+void notice_form_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f);
+    notice_in_t in = {0};
+    in.name = form_get(&f, "name");
+    in.contact = form_get(&f, "contact");
+    in.address = form_get(&f, "address");
+    in.right = form_get(&f, "right");
+    in.original = form_get(&f, "original");
+    in.proof = form_get(&f, "proof_media");
+    in.signature = form_get(&f, "signature");
+    in.ground = form_get(&f, "ground");
+    in.good_faith = form_get(&f, "good_faith") != NULL;
+    const char *urls = form_get(&f, "urls");
+    if (urls) {
+        char *copy = rq_strdup(r, urls);
+        for (char *save = NULL, *tok = strtok_r(copy, "\r\n", &save); tok; tok = strtok_r(NULL, "\r\n", &save)) {
+            if (in.nurls == NOTICE_URLS_MAX) {
+                in.too_many_urls = 1;
+                break;
+            }
+            in.urls[in.nurls++] = tok;
+        }
+    }
+    notice_err_t e = {0, NULL, NULL, BUF_INIT, BUF_INIT};
+    int64_t id;
+    char token[33];
+    int actioned;
+    if (notice_submit(r, &in, &id, token, &actioned, &e) < 0) {
+        const char *detail = buf_cstr(&e.detail);
+        if (e.status == 422 && strcmp(e.code, "missing_fields") == 0) {
+            /* Name the missing fields in the reader's words. */
+            buf_reset(&e.detail);
+            const char *p = strchr(buf_cstr(&e.extra), '[');
+            for (p = p ? p + 1 : ""; *p && *p != ']';) {
+                if (*p == '"' || *p == ',') {
+                    p++;
+                    continue;
+                }
+                size_t l = strcspn(p, "\",]");
+                char k[48];
+                snprintf(k, sizeof k, "notice.%.*s", (int)(l < 30 ? l : 30), p);
+                if (strcmp(k, "notice.proof_media") == 0)
+                    snprintf(k, sizeof k, "notice.proof");
+                buf_printf(&e.detail, "%s%s", e.detail.len ? "; " : "", T(r->lang, k));
+                p += l;
+            }
+            detail = buf_cstr(&e.detail);
+        }
+        notice_page(r, e.status, &f, T(r->lang, e.key), detail);
+    } else {
+        char loc[96];
+        snprintf(loc, sizeof loc, "/notice/%lld?token=%s&new=1", (long long)id, token);
+        rs_redirect(r, 303, loc);
+    }
+    buf_free(&e.extra);
+    buf_free(&e.detail);
+}
+
+/* A JSON string member, or NULL (absent/null). -1 when present but not a
+ * string without NULs. */
+static int json_str(json_t *j, const char *k, const char **out)
+{
+    json_t *v = json_object_get(j, k);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return -1;
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* POST /api/v1/notices {"name","contact","address","urls":[...],"right",
+ * "original","proof_media"?,"good_faith":true,"signature"} -> 201
+ * {"id","status","token","receipt"}. No authentication: anyone may notify. */
+void notice_api_post(hreq_t *r)
+{
+    size_t n;
+    const char *body = rq_body(r, &n);
+    json_error_t jerr;
+    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+        return;
+    }
+    notice_in_t in = {0};
+    static const char *const keys[] = {"name",     "contact",     "address",   "right",
+                                       "original", "proof_media", "signature", "ground"};
+    const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature, &in.ground};
+    for (size_t i = 0; i < 8; i++) {
+        if (json_str(j, keys[i], dst[i]) < 0) {
+            char extra[64];
+            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
+            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+            json_decref(j);
+            return;
+        }
+    }
+    json_t *gf = json_object_get(j, "good_faith");
+    if (gf && !json_is_boolean(gf)) {
+        rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"good_faith\"");
+        json_decref(j);
+        return;
+    }
+    in.good_faith = gf && json_is_true(gf);
+    json_t *urls = json_object_get(j, "urls");
+    if (urls && !json_is_null(urls)) {
+        if (!json_is_array(urls)) {
+            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"urls\"");
+            json_decref(j);
+            return;
+        }
+        size_t i;
+        json_t *v;
+        json_array_foreach(urls, i, v)
+        {
+            if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+                rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"urls\"");
+                json_decref(j);
+                return;
+            }
+            if (in.nurls == NOTICE_URLS_MAX) {
+                in.too_many_urls = 1;
+                break;
+            }
+            in.urls[in.nurls++] = json_string_value(v);
+        }
+    }
+    notice_err_t e = {0, NULL, NULL, BUF_INIT, BUF_INIT};
+    int64_t id;
+    char token[33];
+    int actioned;
+    if (notice_submit(r, &in, &id, token, &actioned, &e) < 0) {
+        buf_t msg = BUF_INIT;
+        buf_rawz(&msg, T(r->lang, e.key));
+        if (strcmp(e.code, "missing_fields") == 0) {
+            const char *p = strchr(buf_cstr(&e.extra), '[');
+            buf_lit(&msg, " ");
+            for (p = p ? p + 1 : ""; *p && *p != ']'; p++)
+                if (*p != '"')
+                    buf_ch(&msg, *p == ',' ? ' ' : *p);
+        } else if (e.detail.len) {
+            buf_lit(&msg, " ");
+            buf_rawz(&msg, buf_cstr(&e.detail));
+        }
+        rs_error_extra(r, e.status, e.code, buf_cstr(&msg), e.extra.len ? buf_cstr(&e.extra) : NULL);
+        buf_free(&msg);
+    } else {
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "{\"id\":%lld,\"status\":\"%s\",\"token\":\"%s\",\"receipt\":\"/notice/%lld?token=%s\"}",
+                   (long long)id, actioned ? "actioned" : "pending", token, (long long)id, token);
+        char loc[64];
+        snprintf(loc, sizeof loc, "/notice/%lld", (long long)id);
+        rs_header(r, "location", loc);
+        rs_json(r, 201, &b);
+        buf_free(&b);
+    }
+    buf_free(&e.extra);
+    buf_free(&e.detail);
+    json_decref(j);
+}
+
+/* ---- the complainant's status page ---- */
+
+/* The notice named in the path when the token matches; 0 otherwise (the
+ * answer is 404 either way, so numbers cannot be probed). */
+static int64_t notice_by_token(hreq_t *r, const char *token)
+{
+    char *end;
+    long long id = strtoll(rq_param(r, 0), &end, 10);
+    if (*end || id <= 0 || !token || strlen(token) != 32)
+        return 0;
+    char hash[65];
+    sha256_hex(token, hash);
+    db_stmt_t *st = db_prepare(r->db, "SELECT token_hash FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", id);
+    int ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+    db_done(st);
+    return ok ? id : 0;
+}
+
+static void dt_dd(buf_t *b, const char *label, const char *value)
+{
+    buf_lit(b, "<dt>");
+    buf_htmlz(b, label);
+    buf_lit(b, "</dt><dd>");
+    buf_htmlz(b, value);
+    buf_lit(b, "</dd>");
+}
+
+/* GET /notice/:id?token=T — the receipt and what happened since: the state
+ * of each named work, any counter-notice (forwarded here in full) and the
+ * form to report a court action while a delayed restore waits. */
+void notice_status(hreq_t *r)
+{
+    lang_t L = r->lang;
+    const char *token = rq_query(r, "token");
+    int64_t id = notice_by_token(r, token);
+    if (!id) {
+        rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, created_at, right_claimed, reason, ground FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"notice-status\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_lit(&b, "</h1>\n");
+    if (rq_query(r, "new"))
+        fk_ok(&b, T(L, "notice.received"));
+    if (rq_query(r, "court"))
+        fk_ok(&b, T(L, "notice.court_recorded"));
+    char status_key[48];
+    snprintf(status_key, sizeof status_key, "notice.status.%s", db_col_text(st, 0));
+    buf_printf(&b, "<dl class=\"receipt\" data-notice=\"%lld\" data-status=\"%s\">", (long long)id,
+               db_col_text(st, 0));
+    buf_t num = BUF_INIT;
+    buf_printf(&num, "%lld", (long long)id);
+    dt_dd(&b, T(L, "notice.number"), buf_cstr(&num));
+    buf_free(&num);
+    dt_dd(&b, T(L, "notice.state"), T(L, status_key));
+    buf_t when = BUF_INIT;
+    page_time(&when, db_col_int(st, 1));
+    dt_dd(&b, T(L, "notice.received_at"), buf_cstr(&when));
+    buf_free(&when);
+    char gk[48];
+    snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 4));
+    dt_dd(&b, T(L, "notice.ground"), T(L, gk));
+    dt_dd(&b, T(L, "notice.right"), db_col_text(st, 2));
+    if (*db_col_text(st, 3))
+        dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 3));
+    buf_lit(&b, "</dl>\n");
+    db_done(st);
+
+    buf_lit(&b, "<h2>");
+    buf_htmlz(&b, T(L, "notice.works"));
+    buf_lit(&b, "</h2><ul class=\"notice-works\">");
+    st = db_prepare(r->db, "SELECT nw.work_id, w.title, w.status FROM notice_works nw JOIN works w ON w.id = nw.work_id "
+                           "WHERE nw.notice_id = :id ORDER BY nw.work_id");
+    db_bind_int(st, ":id", id);
+    while (db_step(st) == DB_ROW) {
+        char k[48];
+        snprintf(k, sizeof k, "work.status.%s", db_col_text(st, 2));
+        buf_printf(&b, "<li data-work=\"%s\" data-status=\"%s\">/a/%s · ", db_col_text(st, 0), db_col_text(st, 2),
+                   db_col_text(st, 0));
+        buf_htmlz(&b, db_col_text(st, 1));
+        buf_lit(&b, " · ");
+        buf_htmlz(&b, T(L, k));
+        buf_lit(&b, "</li>");
+    }
+    db_done(st);
+    buf_lit(&b, "</ul>\n");
+
+    /* Counter-notices, forwarded in full (the complainant needs the
+     * creator's identity to go to court). */
+    st = db_prepare(r->db, "SELECT c.id, c.name, c.contact, c.address, c.statement, c.status, c.restore_at, t.work_id "
+                           "FROM counter_notices c JOIN takedowns t ON t.id = c.takedown_id "
+                           "WHERE t.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    while (db_step(st) == DB_ROW) {
+        buf_printf(&b, "<section class=\"counter\" data-counter=\"%lld\" data-status=\"%s\"><h2>",
+                   (long long)db_col_int(st, 0), db_col_text(st, 5));
+        buf_htmlz(&b, T(L, "counter.title"));
+        buf_printf(&b, " (/a/%s)</h2><dl>", db_col_text(st, 7));
+        dt_dd(&b, T(L, "notice.name"), db_col_text(st, 1));
+        dt_dd(&b, T(L, "notice.contact"), db_col_text(st, 2));
+        dt_dd(&b, T(L, "notice.address"), db_col_text(st, 3));
+        dt_dd(&b, T(L, "counter.statement"), db_col_text(st, 4));
+        char k[48];
+        snprintf(k, sizeof k, "counter.status.%s", db_col_text(st, 5));
+        dt_dd(&b, T(L, "notice.state"), T(L, k));
+        int waiting = strcmp(db_col_text(st, 5), "waiting") == 0;
+        if (waiting) {
+            buf_t t = BUF_INIT;
+            page_time(&t, db_col_int(st, 6));
+            dt_dd(&b, T(L, "counter.restore_at"), buf_cstr(&t));
+            buf_free(&t);
+        }
+        buf_lit(&b, "</dl>");
+        if (waiting) {
+            buf_printf(&b, "<form method=\"post\" action=\"/notice/%lld/court\">", (long long)id);
+            page_csrf_field(r, &b);
+            buf_lit(&b, "<input type=\"hidden\" name=\"token\" value=\"");
+            buf_htmlz(&b, token);
+            buf_printf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
+            fk_textarea(&b, T(L, "notice.court_text"), "court", NULL, 2, 1);
+            buf_lit(&b, "<p><button type=\"submit\">");
+            buf_htmlz(&b, T(L, "notice.court_send"));
+            buf_lit(&b, "</button></p></form>");
+        }
+        buf_lit(&b, "</section>\n");
+    }
+    db_done(st);
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* GET /api/v1/notices/:id?token=T -> {"id","status","works":[{"id","status"}],
+ * "counter_notices":[{"id","status","restore_at"}]} */
+void notice_api_status(hreq_t *r)
+{
+    int64_t id = notice_by_token(r, rq_query(r, "token"));
+    if (!id) {
+        rs_error(r, 404, "not_found", T(r->lang, "notice.err.unknown"));
+        return;
+    }
+    buf_t b = BUF_INIT;
+    db_stmt_t *st = db_prepare(r->db, "SELECT status FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", id);
+    db_step(st);
+    buf_printf(&b, "{\"id\":%lld,\"status\":", (long long)id);
+    buf_json_strz(&b, db_col_text(st, 0));
+    db_done(st);
+    buf_lit(&b, ",\"works\":[");
+    st = db_prepare(r->db, "SELECT nw.work_id, w.status FROM notice_works nw JOIN works w ON w.id = nw.work_id "
+                           "WHERE nw.notice_id = :id ORDER BY nw.work_id");
+    db_bind_int(st, ":id", id);
+    for (int i = 0; db_step(st) == DB_ROW; i++)
+        buf_printf(&b, "%s{\"id\":\"%s\",\"status\":\"%s\"}", i ? "," : "", db_col_text(st, 0), db_col_text(st, 1));
+    db_done(st);
+    buf_lit(&b, "],\"counter_notices\":[");
+    st = db_prepare(r->db, "SELECT c.id, c.status, c.restore_at FROM counter_notices c JOIN takedowns t "
+                           "ON t.id = c.takedown_id WHERE t.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    for (int i = 0; db_step(st) == DB_ROW; i++)
+        buf_printf(&b, "%s{\"id\":%lld,\"status\":\"%s\",\"restore_at\":%lld}", i ? "," : "",
+                   (long long)db_col_int(st, 0), db_col_text(st, 1), (long long)db_col_int(st, 2));
+    db_done(st);
+    buf_lit(&b, "]}");
+    rs_json(r, 200, &b);
+    buf_free(&b);
+}
+
+/* POST /notice/:id/court — fields token, counter, court (what was filed,
+ * where). Stops the delayed restore of that counter-notice. */
+void notice_court_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f);
+    int64_t id = notice_by_token(r, form_get(&f, "token"));
+    if (!id) {
+        rs_error(r, 404, "not_found", T(r->lang, "notice.err.unknown"));
+        return;
+    }
+    const char *cs = form_get(&f, "counter"), *text = form_get(&f, "court");
+    char *end;
+    long long cid = cs ? strtoll(cs, &end, 10) : 0;
+    if (!cs || *end || cid <= 0) {
+        rs_error(r, 400, "bad_request", T(r->lang, "err.bad_form"));
+        return;
+    }
+    if (blank(text) || !text_valid(text, strlen(text)) || text_chars(text, strlen(text)) > TEXT_MAX_CHARS) {
+        rs_error(r, 422, "invalid", T(r->lang, "notice.err.court_text"));
+        return;
+    }
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "UPDATE counter_notices SET status = 'court' WHERE id = :c AND status = 'waiting' "
+                                      "AND takedown_id IN (SELECT id FROM takedowns WHERE notice_id = :n)");
+    db_bind_int(st, ":c", cid);
+    db_bind_int(st, ":n", id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(r->db) != 1) {
+        db_rollback(r->db);
+        rs_error(r, rc == DB_DONE ? 409 : 500, "not_waiting", T(r->lang, "notice.err.not_waiting"));
+        return;
+    }
+    st = db_prepare(r->db, "UPDATE jobs SET done_at = :t, result = 'cancelled: court action reported' "
+                           "WHERE kind = 'restore' AND ref = :c AND done_at IS NULL");
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":c", cid);
+    rc = db_step(st);
+    db_done(st);
+    char subj[48], actor[48];
+    snprintf(subj, sizeof subj, "counter:%lld", cid);
+    snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
+    if (rc != DB_DONE || audit_appendf(r->db, actor, "counter.court", subj, "%s", text) < 0 || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    char loc[96];
+    snprintf(loc, sizeof loc, "/notice/%lld?token=%s&court=1", (long long)id, form_get(&f, "token"));
+    rs_redirect(r, 303, loc);
+}
+
+/* ---- the creator's side ---- */
+
+/* GET /studio/notices — every removal of the creator's works with its
+ * statement of reasons and what they can do about it. */
+void notice_studio(hreq_t *r)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "studio.notices"), &m);
+    buf_lit(&b, "<section class=\"studio-notices\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "studio.notices"));
+    buf_lit(&b, "</h1>\n");
+    if (rq_query(r, "sent"))
+        fk_ok(&b, T(L, "counter.sent"));
+    if (rq_query(r, "complained"))
+        fk_ok(&b, T(L, "complaint.sent"));
+    if (rq_query(r, "review"))
+        fk_ok(&b, T(L, "review.held"));
+    /* Works waiting for (or refused) publication under review-before-publish. */
+    db_stmt_t *rv = db_prepare(r->db, "SELECT v.work_id, w.title, v.status, v.reason FROM reviews v "
+                                      "JOIN works w ON w.id = v.work_id WHERE w.author_id = :u AND v.status <> 'approved' "
+                                      "AND w.status = 'draft' ORDER BY v.requested_at DESC LIMIT 100");
+    db_bind_int(rv, ":u", r->user.id);
+    int nrv = 0;
+    while (db_step(rv) == DB_ROW) {
+        if (!nrv++) {
+            buf_lit(&b, "<h2>");
+            buf_htmlz(&b, T(L, "review.title"));
+            buf_lit(&b, "</h2><ul class=\"reviews\">");
+        }
+        char k[48];
+        snprintf(k, sizeof k, "review.status.%s", db_col_text(rv, 2));
+        buf_printf(&b, "<li data-review=\"%s\" data-status=\"%s\"><a href=\"/studio/%s\">", db_col_text(rv, 0),
+                   db_col_text(rv, 2), db_col_text(rv, 0));
+        buf_htmlz(&b, db_col_text(rv, 1));
+        buf_lit(&b, "</a> · ");
+        buf_htmlz(&b, T(L, k));
+        if (*db_col_text(rv, 3)) {
+            buf_lit(&b, ": ");
+            buf_htmlz(&b, db_col_text(rv, 3));
+        }
+        buf_lit(&b, "</li>");
+    }
+    db_done(rv);
+    if (nrv)
+        buf_lit(&b, "</ul>\n");
+    db_stmt_t *st = db_prepare(r->db,
+        "SELECT t.id, t.work_id, w.title, t.notice_id, t.report_id, t.ground, t.reason, t.automated, t.status, "
+        "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason, "
+        "coalesce(n.original, '') "
+        "FROM takedowns t JOIN works w ON w.id = t.work_id LEFT JOIN notices n ON n.id = t.notice_id "
+        "LEFT JOIN counter_notices c ON c.takedown_id = t.id LEFT JOIN complaints k ON k.takedown_id = t.id "
+        "WHERE w.author_id = :u ORDER BY t.id DESC LIMIT 200");
+    db_bind_int(st, ":u", r->user.id);
+    int any = 0;
+    while (db_step(st) == DB_ROW) {
+        any = 1;
+        int64_t td = db_col_int(st, 0);
+        int active = strcmp(db_col_text(st, 8), "active") == 0;
+        buf_printf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"><h2>",
+                   (long long)td, db_col_text(st, 1), db_col_text(st, 8));
+        buf_htmlz(&b, db_col_text(st, 2));
+        buf_lit(&b, "</h2><dl>");
+        buf_t v = BUF_INIT;
+        if (db_col_int(st, 3))
+            buf_printf(&v, "%s %lld", T(L, "notice.number"), (long long)db_col_int(st, 3));
+        else
+            buf_printf(&v, "%s %lld", T(L, "report.number"), (long long)db_col_int(st, 4));
+        dt_dd(&b, T(L, "sor.basis"), buf_cstr(&v));
+        buf_reset(&v);
+        char gk[48];
+        snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 5));
+        buf_rawz(&v, T(L, gk));
+        if (*db_col_text(st, 10)) {
+            buf_lit(&v, ": ");
+            buf_rawz(&v, db_col_text(st, 10));
+        }
+        dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
+        if (*db_col_text(st, 15))
+            dt_dd(&b, T(L, "notice.original"), db_col_text(st, 15));
+        dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 6));
+        dt_dd(&b, T(L, "sor.automated"), T(L, db_col_int(st, 7) ? "sor.automated_yes" : "sor.automated_no"));
+        buf_reset(&v);
+        page_time(&v, db_col_int(st, 9));
+        dt_dd(&b, T(L, "sor.when"), buf_cstr(&v));
+        char sk[48];
+        snprintf(sk, sizeof sk, "takedown.status.%s", db_col_text(st, 8));
+        dt_dd(&b, T(L, "notice.state"), T(L, sk));
+        if (!db_col_is_null(st, 11)) {
+            char ck[48];
+            snprintf(ck, sizeof ck, "counter.status.%s", db_col_text(st, 11));
+            buf_reset(&v);
+            buf_rawz(&v, T(L, ck));
+            if (strcmp(db_col_text(st, 11), "waiting") == 0) {
+                buf_lit(&v, " · ");
+                buf_rawz(&v, T(L, "counter.restore_at"));
+                buf_lit(&v, " ");
+                page_time(&v, db_col_int(st, 12));
+            }
+            dt_dd(&b, T(L, "counter.title"), buf_cstr(&v));
+        }
+        if (!db_col_is_null(st, 13)) {
+            char ck[48];
+            snprintf(ck, sizeof ck, "complaint.status.%s", db_col_text(st, 13));
+            buf_reset(&v);
+            buf_rawz(&v, T(L, ck));
+            if (*db_col_text(st, 14)) {
+                buf_lit(&v, ": ");
+                buf_rawz(&v, db_col_text(st, 14));
+            }
+            dt_dd(&b, T(L, "complaint.title"), buf_cstr(&v));
+        }
+        buf_free(&v);
+        buf_lit(&b, "</dl>");
+        if (active) {
+            buf_lit(&b, "<p class=\"what-now\">");
+            buf_htmlz(&b, T(L, "sor.options"));
+            buf_lit(&b, "</p><p class=\"actions\">");
+            if (db_col_int(st, 3) && db_col_is_null(st, 11)) {
+                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/counter\">", (long long)td);
+                buf_htmlz(&b, T(L, "counter.file"));
+                buf_lit(&b, "</a> ");
+            }
+            if (db_col_is_null(st, 13)) {
+                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/complaint\">", (long long)td);
+                buf_htmlz(&b, T(L, "complaint.file"));
+                buf_lit(&b, "</a>");
+            }
+            buf_lit(&b, "</p>");
+        }
+        buf_lit(&b, "</article>\n");
+    }
+    db_done(st);
+    if (!any) {
+        buf_lit(&b, "<p class=\"empty\">");
+        buf_htmlz(&b, T(L, "studio.notices_none"));
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+}
+
+/* The takedown named in the path, when it removed one of this user's works.
+ * Answers (404/403) and returns 0 otherwise. Fills notice id and status. */
+static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
+{
+    char *end;
+    long long td = strtoll(rq_param(r, 0), &end, 10);
+    if (*end || td <= 0) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return 0;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
+                                      "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
+    db_bind_int(st, ":id", td);
+    int rc = db_step(st);
+    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    if (rc == DB_ROW) {
+        *notice_id = db_col_int(st, 1);
+        snprintf(status, 16, "%s", db_col_text(st, 2));
+    }
+    db_done(st);
+    if (rc != DB_ROW) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return 0;
+    }
+    if (author != r->user.id) {
+        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
+        return 0;
+    }
+    return td;
+}
+
+static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, const char *msg)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "counter.title"), &m);
+    buf_lit(&b, "<section class=\"counter-form\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "counter.title"));
+    buf_lit(&b, "</h1>\n<p>");
+    buf_htmlz(&b, T(L, "counter.intro"));
+    buf_lit(&b, "</p>\n");
+    fk_alert(&b, msg);
+    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/counter\" class=\"stack\">", (long long)td);
+    page_csrf_field(r, &b);
+    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
+    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
+    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
+    fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);
+    fk_checkbox(&b, T(L, "counter.good_faith"), "good_faith", f && form_get(f, "good_faith"));
+    if (settings_is(r->db, "dmca", "on"))
+        fk_checkbox(&b, T(L, "counter.consent"), "consent", f && form_get(f, "consent"));
+    fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "counter.send"));
+    buf_lit(&b, "</button></p></form></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /studio/notices/:td/counter — the counter-notice form. */
+void counter_form(hreq_t *r)
+{
+    int64_t nid;
+    char status[16];
+    int64_t td = own_takedown(r, &nid, status);
+    if (!td)
+        return;
+    if (!nid || strcmp(status, "active") != 0) {
+        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
+        return;
+    }
+    counter_page(r, td, 200, NULL, NULL);
+}
+
+/* POST /studio/notices/:td/counter — fields name, contact, address,
+ * statement, proof, good_faith, consent (required when dmca is on),
+ * signature. Only the work's author, only for an active notice takedown,
+ * once. Restores at once or schedules the restore (restore_mode). */
+void counter_post(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t nid;
+    char status[16];
+    int64_t td = own_takedown(r, &nid, status);
+    if (!td)
+        return;
+    if (!nid || strcmp(status, "active") != 0) {
+        rs_error(r, 409, "not_taken_down", T(L, "counter.err.not_active"));
+        return;
+    }
+    form_t f;
+    rq_form(r, &f);
+    static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
+    for (size_t i = 0; i < 5; i++) {
+        const char *v = form_get(&f, req[i]);
+        if (blank(v)) {
+            counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
+            return;
+        }
+        int line = strcmp(req[i], "statement") != 0;
+        if (!(line ? text_valid_line(v, strlen(v)) : text_valid(v, strlen(v))) ||
+            text_chars(v, strlen(v)) > (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+            counter_page(r, td, 422, &f, T(L, line ? "notice.err.line" : "notice.err.text"));
+            return;
+        }
+    }
+    const char *proof = form_get(&f, "proof");
+    if (proof && (!text_valid(proof, strlen(proof)) || text_chars(proof, strlen(proof)) > TEXT_MAX_CHARS)) {
+        counter_page(r, td, 422, &f, T(L, "notice.err.text"));
+        return;
+    }
+    int dmca = settings_is(r->db, "dmca", "on");
+    if (!form_get(&f, "good_faith") || (dmca && !form_get(&f, "consent"))) {
+        counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
+        return;
+    }
+    int now_restore = settings_is(r->db, "restore_mode", "immediate");
+    int64_t now = clock_now();
+    int64_t restore_at = now_restore ? now : clock_add_business_days(now, settings_int(r->db, "restore_days"));
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(L, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db,
+        "INSERT INTO counter_notices(takedown_id, user_id, name, contact, address, statement, proof, signature, "
+        "consent, status, restore_at, created_at) VALUES (:td, :u, :name, :contact, :address, :statement, :proof, "
+        ":sig, :consent, 'waiting', :ra, :t) RETURNING id");
+    db_bind_int(st, ":td", td);
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_text(st, ":name", form_get(&f, "name"));
+    db_bind_text(st, ":contact", form_get(&f, "contact"));
+    db_bind_text(st, ":address", form_get(&f, "address"));
+    db_bind_text(st, ":statement", form_get(&f, "statement"));
+    db_bind_text(st, ":proof", proof ? proof : "");
+    db_bind_text(st, ":sig", form_get(&f, "signature"));
+    db_bind_int(st, ":consent", form_get(&f, "consent") != NULL);
+    db_bind_int(st, ":ra", restore_at);
+    db_bind_int(st, ":t", now);
+    int rc = db_step(st);
+    int64_t cid = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (!cid) {
+        db_rollback(r->db);
+        if (rc == DB_CONSTRAINT)
+            rs_error(r, 409, "duplicate", T(L, "counter.err.once"));
+        else
+            rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    char subj[48], actor[64];
+    snprintf(subj, sizeof subj, "counter:%lld", (long long)cid);
+    snprintf(actor, sizeof actor, "user:%s", r->user.handle);
+    int ok = audit_appendf(r->db, actor, "counter.receive", subj, "takedown %lld, notice %lld; restore %s",
+                           (long long)td, (long long)nid, now_restore ? "at once" : "delayed") == 0 &&
+             audit_appendf(r->db, "system", "counter.forward", subj, "shown to the complainant of notice %lld on its "
+                           "status page", (long long)nid) == 0;
+    if (ok && now_restore) {
+        char why[80];
+        snprintf(why, sizeof why, "counter-notice %lld", (long long)cid);
+        ok = takedown_restore(r->db, td, "system", why) >= 0;
+        st = db_prepare(r->db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
+        db_bind_int(st, ":id", cid);
+        ok = ok && db_step(st) == DB_DONE;
+        db_done(st);
+    } else if (ok) {
+        ok = jobs_schedule(r->db, "restore", cid, restore_at) == 0;
+    }
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(L, "err.internal"));
+        return;
+    }
+    if (now_restore)
+        server_content_changed();
+    rs_redirect(r, 303, "/studio/notices?sent=1");
+}

@@ -1,0 +1,299 @@
+/*
+ * settings.c — see settings.h.
+ */
+#include "site/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/layout.h"
+#include "site/site.h"
+
+const setting_def_t settings_defs[] = {
+    {"site_name", "line", NULL, 1, 60, "hao", "站点名称", "Site name"},
+    {"operator_name", "line", NULL, 0, 200, "", "运营者名称", "Operator name"},
+    {"operator_contact", "line", NULL, 0, 200, "", "运营者联系方式", "Operator contact"},
+    {"operator_address", "line", NULL, 0, 300, "", "运营者地址", "Operator address"},
+    {"notice_contact", "line", NULL, 0, 200, "", "侵权通知接收人及联系方式", "Designated contact for notices"},
+    {"statement_zh", "text", NULL, 1, 1000, NULL, "平台声明(中文,{site} 代表站点名称)",
+     "Platform statement, Chinese ({site} stands for the site name)"},
+    {"statement_en", "text", NULL, 1, 1000, NULL, "平台声明(英文)", "Platform statement, English"},
+    {"notice_mode", "enum", "immediate|review", 0, 0, "immediate", "收到完整通知后:立即删除 / 人工审核",
+     "On a complete notice: take down at once (immediate) or a moderator decides (review)"},
+    {"restore_mode", "enum", "immediate|delayed", 0, 0, "immediate", "收到反通知后:立即恢复 / 若干工作日后恢复",
+     "On a counter-notice: restore at once (immediate) or after N business days (delayed)"},
+    {"restore_days", "int", NULL, 1, 30, "10", "延迟恢复的工作日数", "Business days before a delayed restore"},
+    {"dmca", "enum", "off|on", 0, 0, "off", "DMCA 规则(反通知须同意管辖)",
+     "DMCA rules (counter-notices consent to jurisdiction)"},
+    {"notice_rate", "int", NULL, 1, 1000, "10", "每个地址每小时最多通知数", "Notices per address per hour"},
+    {"report_rate", "int", NULL, 1, 1000, "20", "每个地址每小时最多举报数", "Reports per address per hour"},
+    {"strike_limit", "int", NULL, 0, 100, "3", "成立的通知达到几次即暂停账号(0 为关闭)",
+     "Upheld notices before an account is suspended (0: off)"},
+    {"strike_months", "int", NULL, 1, 60, "12", "计算次数的月数", "Months in which strikes count"},
+    {"review_before_publish", "enum", "off|on", 0, 0, "off", "先审后发", "Review before publish"},
+    {"retention_days", "int", NULL, 1, 3650, "180", "被移除内容保留天数(作为证据)",
+     "Days removed content is kept as evidence"},
+};
+const size_t settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);
+
+/* The operator identity the law asks to publish (warned about while unset). */
+static const char *const identity_keys[] = {"operator_name", "operator_contact", "operator_address",
+                                            "notice_contact"};
+
+const setting_def_t *settings_find(const char *key)
+{
+    for (size_t i = 0; i < settings_count; i++)
+        if (strcmp(settings_defs[i].key, key) == 0)
+            return &settings_defs[i];
+    return NULL;
+}
+
+static const char *default_of(const setting_def_t *d)
+{
+    if (d->def)
+        return d->def;
+    return site_default_statement(strcmp(d->key, "statement_en") == 0 ? LANG_EN : LANG_ZH);
+}
+
+char *settings_get(db_t *db, const char *key)
+{
+    const setting_def_t *d = settings_find(key);
+    return db_setting(db, key, d ? default_of(d) : "");
+}
+
+int settings_int(db_t *db, const char *key)
+{
+    const setting_def_t *d = settings_find(key);
+    char *v = settings_get(db, key);
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || !d || n < d->min || n > d->max)
+        n = d ? strtol(d->def, NULL, 10) : 0;
+    free(v);
+    return (int)n;
+}
+
+int settings_is(db_t *db, const char *key, const char *want)
+{
+    char *v = settings_get(db, key);
+    int eq = strcmp(v, want) == 0;
+    free(v);
+    return eq;
+}
+
+static int enum_has(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *p = choices; *p;) {
+        size_t l = strcspn(p, "|");
+        if (l == n && memcmp(p, v, n) == 0)
+            return 1;
+        p += l + (p[l] == '|');
+    }
+    return 0;
+}
+
+static int validate(const setting_def_t *d, const char *v, buf_t *err)
+{
+    size_t n = strlen(v);
+    if (strcmp(d->kind, "enum") == 0) {
+        if (!enum_has(d->choices, v)) {
+            buf_printf(err, "%s must be one of %s", d->key, d->choices);
+            return -1;
+        }
+    } else if (strcmp(d->kind, "int") == 0) {
+        char *end;
+        long x = strtol(v, &end, 10);
+        if (!*v || *end || x < d->min || x > d->max) {
+            buf_printf(err, "%s must be a whole number from %d to %d", d->key, d->min, d->max);
+            return -1;
+        }
+    } else {
+        int line = strcmp(d->kind, "line") == 0;
+        if (!(line ? text_valid_line(v, n) : text_valid(v, n))) {
+            buf_printf(err, "%s must be %s without control characters", d->key, line ? "one line of text" : "text");
+            return -1;
+        }
+        size_t chars = text_chars(v, n);
+        if (chars < (size_t)d->min || chars > (size_t)d->max) {
+            buf_printf(err, "%s must be %d to %d characters", d->key, d->min, d->max);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int settings_apply(db_t *db, const char *actor, int n, const char *const *keys, const char *const *values, buf_t *err)
+{
+    for (int i = 0; i < n; i++) {
+        const setting_def_t *d = settings_find(keys[i]);
+        if (!d) {
+            buf_printf(err, "unknown setting \"%s\"", keys[i]);
+            return -1;
+        }
+        if (validate(d, values[i], err) < 0)
+            return -1;
+    }
+    if (db_begin(db) < 0) {
+        buf_lit(err, "the database is busy; try again");
+        return -1;
+    }
+    int changed = 0;
+    for (int i = 0; i < n; i++) {
+        char *cur = settings_get(db, keys[i]);
+        int same = strcmp(cur, values[i]) == 0;
+        free(cur);
+        if (same)
+            continue;
+        if (db_set_setting(db, keys[i], values[i]) < 0 ||
+            audit_append(db, actor, "setting.set", keys[i], values[i]) < 0) {
+            db_rollback(db);
+            buf_lit(err, "cannot write the settings");
+            return -1;
+        }
+        changed++;
+    }
+    if (db_commit(db) < 0) {
+        db_rollback(db);
+        buf_lit(err, "cannot write the settings");
+        return -1;
+    }
+    return changed;
+}
+
+int settings_warn_unset(db_t *db, FILE *out)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++) {
+        char *v = db_setting(db, identity_keys[i], "");
+        const char *p = v;
+        size_t l = strlen(v);
+        text_trim(&p, &l);
+        if (l == 0) {
+            if (!n)
+                fprintf(out, "hao: warning: the operator identity on /about is incomplete; the law asks a storage "
+                             "service to publish it. Set it at /admin/settings or with `hao set KEY VALUE`:\n");
+            fprintf(out, "hao:   %s is not set\n", identity_keys[i]);
+            n++;
+        }
+        free(v);
+    }
+    fflush(out);
+    return n;
+}
+
+/* ---- the admin page ---- */
+
+static void render(hreq_t *r, int status, const char *msg, int ok, const form_t *f)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "settings.title"), &m);
+    buf_lit(&b, "<section class=\"settings\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "settings.title"));
+    buf_lit(&b, "</h1>\n<p><a href=\"/admin/audit\">");
+    buf_htmlz(&b, T(L, "audit.title"));
+    buf_lit(&b, "</a></p>\n");
+    if (msg) {
+        buf_printf(&b, "<p class=\"%s\" role=\"%s\">", ok ? "notice-ok" : "error", ok ? "status" : "alert");
+        buf_htmlz(&b, msg);
+        buf_lit(&b, "</p>\n");
+    }
+    buf_lit(&b, "<form method=\"post\" action=\"/admin/settings\" class=\"stack\">");
+    page_csrf_field(r, &b);
+    for (size_t i = 0; i < settings_count; i++) {
+        const setting_def_t *d = &settings_defs[i];
+        const char *shown = f ? form_get(f, d->key) : NULL;
+        char *cur = shown ? NULL : settings_get(r->db, d->key);
+        const char *v = shown ? shown : cur;
+        buf_printf(&b, "<p><label for=\"s-%s\">", d->key);
+        buf_htmlz(&b, L == LANG_EN ? d->en : d->zh);
+        buf_printf(&b, " <code>%s</code></label><br>", d->key);
+        if (strcmp(d->kind, "enum") == 0) {
+            buf_printf(&b, "<select id=\"s-%s\" name=\"%s\">", d->key, d->key);
+            for (const char *p = d->choices; *p;) {
+                size_t l = strcspn(p, "|");
+                buf_lit(&b, "<option");
+                if (strlen(v) == l && memcmp(v, p, l) == 0)
+                    buf_lit(&b, " selected");
+                buf_lit(&b, ">");
+                buf_html(&b, p, l);
+                buf_lit(&b, "</option>");
+                p += l + (p[l] == '|');
+            }
+            buf_lit(&b, "</select>");
+        } else if (strcmp(d->kind, "text") == 0) {
+            buf_printf(&b, "<textarea id=\"s-%s\" name=\"%s\" rows=\"3\">", d->key, d->key);
+            buf_htmlz(&b, v);
+            buf_lit(&b, "</textarea>");
+        } else {
+            buf_printf(&b, "<input id=\"s-%s\" name=\"%s\" type=\"%s\" value=\"", d->key, d->key,
+                       strcmp(d->kind, "int") == 0 ? "number" : "text");
+            buf_htmlz(&b, v);
+            buf_lit(&b, "\">");
+        }
+        buf_lit(&b, "</p>\n");
+        free(cur);
+    }
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "settings.save"));
+    buf_lit(&b, "</button></p></form></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /admin/settings — every setting with its current value. Query: saved=1. */
+void settings_page(hreq_t *r)
+{
+    const char *saved = rq_query(r, "saved");
+    render(r, 200, saved ? T(r->lang, "settings.saved") : NULL, 1, NULL);
+}
+
+/* POST /admin/settings — fields named by setting key; absent keys are left
+ * as they are. Bad values: 422 with the form as sent, nothing saved. */
+void settings_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f); /* the router has parsed it already */
+    const char **keys = rq_alloc(r, sizeof(char *) * settings_count);
+    const char **vals = rq_alloc(r, sizeof(char *) * settings_count);
+    int n = 0;
+    for (size_t i = 0; i < settings_count; i++) {
+        const char *v = form_get(&f, settings_defs[i].key);
+        if (!v)
+            continue;
+        if (strcmp(settings_defs[i].kind, "text") == 0) {
+            /* Browsers send CRLF in textareas; store LF. */
+            char *c = rq_strdup(r, v);
+            size_t o = 0;
+            for (const char *p = v; *p; p++)
+                if (*p != '\r')
+                    c[o++] = *p;
+            c[o] = 0;
+            v = c;
+        }
+        keys[n] = settings_defs[i].key;
+        vals[n] = v;
+        n++;
+    }
+    buf_t err = BUF_INIT;
+    char actor[64];
+    snprintf(actor, sizeof actor, "user:%s", r->user.handle);
+    int rc = settings_apply(r->db, actor, n, keys, vals, &err);
+    if (rc < 0) {
+        render(r, 422, buf_cstr(&err), 0, &f);
+        buf_free(&err);
+        return;
+    }
+    buf_free(&err);
+    if (rc > 0) {
+        site_reload(r->db);
+        server_content_changed();
+    }
+    rs_redirect(r, 303, "/admin/settings?saved=1");
+}

@@ -1,0 +1,331 @@
+/*
+ * takedown.c — see takedown.h.
+ */
+#include "site/takedown.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/settings.h"
+
+int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
+                      const char *reason, int automated, const char *actor)
+{
+    int64_t t = clock_now();
+    db_stmt_t *st = db_prepare(db, "UPDATE works SET status = 'taken_down' WHERE id = :id AND status = 'published'");
+    db_bind_text(st, ":id", work_id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    if (db_changes(db) != 1)
+        return 0;
+    st = db_prepare(db, "INSERT INTO takedowns(work_id, notice_id, report_id, ground, reason, automated, actor, "
+                        "status, created_at) VALUES (:w, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
+    db_bind_text(st, ":w", work_id);
+    if (notice_id)
+        db_bind_int(st, ":n", notice_id);
+    else
+        db_bind_null(st, ":n");
+    if (report_id)
+        db_bind_int(st, ":r", report_id);
+    else
+        db_bind_null(st, ":r");
+    db_bind_text(st, ":g", ground);
+    db_bind_text(st, ":reason", reason);
+    db_bind_int(st, ":a", automated);
+    db_bind_text(st, ":actor", actor);
+    db_bind_int(st, ":t", t);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    if (id < 0)
+        return -1;
+    char subj[64];
+    snprintf(subj, sizeof subj, "work:%s", work_id);
+    if (audit_appendf(db, actor, "work.takedown", subj, "takedown %lld; notice %lld; report %lld; ground %s; "
+                      "automated %d; reason: %s", (long long)id, (long long)notice_id, (long long)report_id, ground,
+                      automated, reason) < 0)
+        return -1;
+    /* The statement of reasons reaches the creator in the studio
+     * (/studio/notices); record that it was forwarded. */
+    if (audit_appendf(db, "system", "takedown.forward", subj, "statement of reasons for takedown %lld shown to the "
+                      "creator in the studio", (long long)id) < 0)
+        return -1;
+    return id;
+}
+
+int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT work_id FROM takedowns WHERE id = :id AND status = 'active'");
+    db_bind_int(st, ":id", takedown_id);
+    char work_id[32] = "";
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? 0 : -1;
+    int64_t t = clock_now();
+    st = db_prepare(db, "UPDATE takedowns SET status = 'restored', ended_at = :t WHERE id = :id");
+    db_bind_int(st, ":t", t);
+    db_bind_int(st, ":id", takedown_id);
+    rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    /* Published again only when no other removal still holds it. */
+    st = db_prepare(db, "UPDATE works SET status = 'published' WHERE id = :w AND status = 'taken_down' AND NOT EXISTS "
+                        "(SELECT 1 FROM takedowns WHERE work_id = :w AND status = 'active')");
+    db_bind_text(st, ":w", work_id);
+    rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    char subj[64];
+    snprintf(subj, sizeof subj, "work:%s", work_id);
+    if (audit_appendf(db, actor, "work.restore", subj, "takedown %lld ended: %s", (long long)takedown_id, why) < 0)
+        return -1;
+    return 1;
+}
+
+int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64_t *notice_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "
+                                   "coalesce(n.right_claimed, '') FROM takedowns t "
+                                   "LEFT JOIN notices n ON n.id = t.notice_id "
+                                   "WHERE t.work_id = :w AND t.status = 'active' ORDER BY t.id DESC LIMIT 1");
+    db_bind_text(st, ":w", work_id);
+    int found = db_step(st) == DB_ROW;
+    if (found) {
+        int64_t n = db_col_int(st, 0), rep = db_col_int(st, 1);
+        *notice_id = n;
+        if (n) {
+            buf_printf(out, L == LANG_EN ? "This work was removed after rights-holder notice %lld. Right claimed: %s. %s"
+                                         : "该作品已根据第 %lld 号权利人通知被移除。主张的权利:%s。%s",
+                       (long long)n, db_col_text(st, 5), db_col_text(st, 3));
+        } else {
+            buf_printf(out, L == LANG_EN ? "This work was removed after a moderation decision (report %lld, ground: %s). %s"
+                                         : "该作品已根据审核决定被移除(举报 %lld,理由:%s)。%s",
+                       (long long)rep, db_col_text(st, 2), db_col_text(st, 3));
+        }
+    }
+    db_done(st);
+    return found;
+}
+
+int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
+{
+    int limit = settings_int(db, "strike_limit");
+    if (limit <= 0)
+        return 0;
+    int64_t since = clock_now() - (int64_t)settings_int(db, "strike_months") * 30 * 24 * 3600;
+    db_stmt_t *st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
+                                   "WHERE w.author_id = :a AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
+                                   "AND t.created_at >= :since");
+    db_bind_int(st, ":a", author_id);
+    db_bind_int(st, ":since", since);
+    int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (n < limit)
+        return 0;
+    st = db_prepare(db, "UPDATE users SET status = 'suspended' WHERE id = :a AND status = 'active'");
+    db_bind_int(st, ":a", author_id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(db) != 1)
+        return 0;
+    char subj[64];
+    snprintf(subj, sizeof subj, "user:%lld", (long long)author_id);
+    audit_appendf(db, actor, "user.suspend", subj, "repeat infringer: %lld upheld notices in %d months (limit %d)",
+                  (long long)n, settings_int(db, "strike_months"), limit);
+    return 1;
+}
+
+void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t L, buf_t *out)
+{
+    char subj[64];
+    snprintf(subj, sizeof subj, "user:%lld", (long long)user_id);
+    db_stmt_t *st = db_prepare(db, "SELECT detail FROM audit_log WHERE action = 'user.suspend' AND subject = :s "
+                                   "ORDER BY id DESC LIMIT 1");
+    db_bind_text(st, ":s", subj);
+    if (db_step(st) == DB_ROW) {
+        buf_lit(out, " ");
+        buf_rawz(out, L == LANG_EN ? "Reason: " : "理由:");
+        buf_rawz(out, db_col_text(st, 0));
+    }
+    db_done(st);
+}
+
+int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO jobs(kind, ref, due_at) VALUES (:k, :r, :d)");
+    db_bind_text(st, ":k", kind);
+    db_bind_int(st, ":r", ref);
+    db_bind_int(st, ":d", due_at);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+/* A delayed restore: the counter-notice still waits (no court action was
+ * reported) and its takedown is still active. */
+static const char *run_restore(db_t *db, int64_t counter_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT takedown_id, status FROM counter_notices WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int64_t td = 0;
+    char status[16] = "";
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (strcmp(status, "waiting") != 0)
+        return "skipped: the counter-notice is no longer waiting";
+    char why[96];
+    snprintf(why, sizeof why, "counter-notice %lld: the waiting period ended without a court action",
+             (long long)counter_id);
+    if (takedown_restore(db, td, "system", why) < 0)
+        return NULL;
+    st = db_prepare(db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? "restored" : NULL;
+}
+
+/* Removed content past retention is purged: the body and revisions go, the
+ * row, the takedown record and the audit trail stay. */
+static int purge_expired(db_t *db)
+{
+    int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
+    db_stmt_t *st = db_prepare(db, "SELECT id, work_id FROM takedowns WHERE status = 'active' AND created_at < :b "
+                                   "ORDER BY id LIMIT 50");
+    db_bind_int(st, ":b", before);
+    int64_t ids[50];
+    char works[50][32];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < 50) {
+        ids[n] = db_col_int(st, 0);
+        snprintf(works[n], sizeof works[n], "%s", db_col_text(st, 1));
+        n++;
+    }
+    db_done(st);
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        if (db_begin(db) < 0)
+            return done;
+        static const char *const sqls[] = {
+            "UPDATE works SET body = '', status = 'deleted' WHERE id = :w",
+            "DELETE FROM revisions WHERE work_id = :w",
+            "DELETE FROM tags WHERE work_id = :w",
+        };
+        int ok = 1;
+        for (size_t k = 0; k < 3 && ok; k++) {
+            db_stmt_t *q = db_prepare(db, sqls[k]);
+            db_bind_text(q, ":w", works[i]);
+            ok = db_step(q) == DB_DONE;
+            db_done(q);
+        }
+        if (ok) {
+            db_stmt_t *q = db_prepare(db, "UPDATE takedowns SET status = 'purged', ended_at = :t WHERE id = :id");
+            db_bind_int(q, ":t", clock_now());
+            db_bind_int(q, ":id", ids[i]);
+            ok = db_step(q) == DB_DONE;
+            db_done(q);
+        }
+        char subj[64];
+        snprintf(subj, sizeof subj, "work:%.20s", works[i]);
+        if (ok && audit_appendf(db, "system", "work.purge", subj, "takedown %lld: content purged after the %d-day "
+                                "retention period", (long long)ids[i], settings_int(db, "retention_days")) == 0 &&
+            db_commit(db) == 0) {
+            done++;
+        } else {
+            db_rollback(db);
+        }
+    }
+    return done;
+}
+
+/* Works their authors deleted are kept as long, then purged the same way. */
+static int purge_deleted(db_t *db)
+{
+    int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
+    db_stmt_t *st = db_prepare(db, "SELECT id FROM works WHERE status = 'deleted' AND body <> '' AND updated_at < :b "
+                                   "ORDER BY updated_at LIMIT 50");
+    db_bind_int(st, ":b", before);
+    char works[50][32];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < 50)
+        snprintf(works[n++], sizeof works[0], "%s", db_col_text(st, 0));
+    db_done(st);
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        if (db_begin(db) < 0)
+            return done;
+        static const char *const sqls[] = {
+            "UPDATE works SET body = '' WHERE id = :w",
+            "DELETE FROM revisions WHERE work_id = :w",
+            "DELETE FROM tags WHERE work_id = :w",
+        };
+        int ok = 1;
+        for (size_t k = 0; k < 3 && ok; k++) {
+            db_stmt_t *q = db_prepare(db, sqls[k]);
+            db_bind_text(q, ":w", works[i]);
+            ok = db_step(q) == DB_DONE;
+            db_done(q);
+        }
+        char subj[64];
+        snprintf(subj, sizeof subj, "work:%.20s", works[i]);
+        if (ok && audit_appendf(db, "system", "work.purge", subj, "deleted work purged after the %d-day retention "
+                                "period", settings_int(db, "retention_days")) == 0 && db_commit(db) == 0)
+            done++;
+        else
+            db_rollback(db);
+    }
+    return done;
+}
+
+int jobs_run(db_t *db)
+{
+    int ran = 0;
+    for (;;) {
+        db_stmt_t *st = db_prepare(db, "SELECT id, kind, ref FROM jobs WHERE done_at IS NULL AND due_at <= :now "
+                                       "ORDER BY due_at, id LIMIT 1");
+        db_bind_int(st, ":now", clock_now());
+        int64_t id = 0, ref = 0;
+        char kind[32] = "";
+        if (db_step(st) == DB_ROW) {
+            id = db_col_int(st, 0);
+            snprintf(kind, sizeof kind, "%s", db_col_text(st, 1));
+            ref = db_col_int(st, 2);
+        }
+        db_done(st);
+        if (!id || db_begin(db) < 0)
+            break;
+        const char *result = strcmp(kind, "restore") == 0 ? run_restore(db, ref) : "skipped: unknown job kind";
+        if (!result) {
+            db_rollback(db);
+            break; /* retried on the next run */
+        }
+        st = db_prepare(db, "UPDATE jobs SET done_at = :t, result = :r WHERE id = :id AND done_at IS NULL");
+        db_bind_int(st, ":t", clock_now());
+        db_bind_text(st, ":r", result);
+        db_bind_int(st, ":id", id);
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE || db_commit(db) < 0) {
+            db_rollback(db);
+            break;
+        }
+        ran++;
+    }
+    int purged = purge_expired(db) + purge_deleted(db);
+    if (ran || purged)
+        server_content_changed();
+    return ran;
+}

@@ -1,0 +1,56 @@
+/*
+ * takedown.h — removing and restoring works, whatever asked for it (a
+ * rights-holder notice, an upheld reader report, an upheld complaint), the
+ * scheduled jobs that restore later, and repeat-infringer strikes. Owns the
+ * takedowns and jobs tables.
+ *
+ * A taken-down work has works.status = 'taken_down': every listing (home,
+ * author and tag pages, feeds, sitemap, API lists, search) filters on
+ * status = 'published', so the work leaves all of them in the transaction
+ * that removes it; its page and API record answer 451 with the reason. The
+ * content is kept (not served) for the retention period as evidence.
+ *
+ * The write functions run inside the caller's transaction (so a notice and
+ * the removals it causes commit together) and append their audit entries;
+ * the caller commits and then calls server_content_changed().
+ */
+#ifndef HAO_TAKEDOWN_H
+#define HAO_TAKEDOWN_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/i18n.h"
+#include "db/db.h"
+
+/* Take down work_id if it is published. notice_id / report_id: 0 if none.
+ * automated: 1 when no person reviewed before removal. Returns the new
+ * takedown id, 0 when the work was not published (nothing done), -1 error. */
+int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
+                      const char *reason, int automated, const char *actor);
+/* Restore the work of an active takedown (back to published). why goes to
+ * the audit log. 1 restored, 0 not active any more, -1 error. */
+int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why);
+
+/* The reason a taken-down work shows (its newest active takedown), as one
+ * plain-text sentence in lang. *notice_id gets the notice number or 0.
+ * Returns 1 when found. */
+int takedown_describe(db_t *db, const char *work_id, lang_t lang, buf_t *out, int64_t *notice_id);
+
+/* Count the author's strikes (works taken down on notices, not restored, in
+ * the last strike_months) and suspend the account at strike_limit. Inside
+ * the caller's transaction. Returns 1 when suspended now. */
+int takedown_strikes(db_t *db, int64_t author_id, const char *actor);
+
+/* Append to out the statement of reasons of the user's suspension (the
+ * newest user.suspend audit entry, with its time). */
+void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t lang, buf_t *out);
+
+/* Schedule a job (kind "restore": ref is a counter-notice id). */
+int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at);
+/* Run every due job, each in its own transaction, and purge removed content
+ * past its retention period. Called at start and once a minute by one loop.
+ * Returns the number of jobs run. */
+int jobs_run(db_t *db);
+
+#endif
