@@ -307,6 +307,17 @@ int jobs_run(db_t *db)
         db_done(st);
         if (!id || db_begin(db) < 0)
             break;
+        /* Claim it inside the write transaction: another node (or loop) may
+         * have run it between the look above and the lock. Write
+         * transactions are serialised on both stores, so a job runs once. */
+        st = db_prepare(db, "SELECT 1 FROM jobs WHERE id = :id AND done_at IS NULL");
+        db_bind_int(st, ":id", id);
+        int still_due = db_step(st) == DB_ROW;
+        db_done(st);
+        if (!still_due) {
+            db_rollback(db);
+            continue;
+        }
         const char *result = strcmp(kind, "restore") == 0 ? run_restore(db, ref) : "skipped: unknown job kind";
         if (!result) {
             db_rollback(db);

@@ -1,21 +1,23 @@
 // Two `hao serve` nodes on one PostgreSQL (runs when HAO_TEST_PG is set, as
 // `make test` does): a session or token made on one node is valid on the
 // other, and a change made on one is seen by the other's readers at once,
-// its rendered-page cache and search included (LISTEN/NOTIFY between nodes).
+// its rendered-page cache and search included (LISTEN/NOTIFY between nodes),
+// and a scheduled job (a delayed restore) fires once, not once per node.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, addUser, apiToken, tmpDir, Client, usePostgres } from './harness.mjs';
+import { startServer, addUser, apiToken, tmpDir, Client, usePostgres, siteSql, BIN } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
 
 const PG = process.env.HAO_TEST_PG;
-let a, b;
+let a, b, dirA, dirB;
 
 before(async () => {
   if (!PG) return;
-  const dirA = path.join(tmpDir(), 'data');
+  dirA = path.join(tmpDir(), 'data');
   usePostgres(dirA);
-  const dirB = path.join(tmpDir(), 'data');
+  dirB = path.join(tmpDir(), 'data');
   fs.mkdirSync(dirB, { recursive: true });
   fs.copyFileSync(path.join(dirA, 'hao.conf'), path.join(dirB, 'hao.conf'));
   a = await startServer({ dataDir: dirA });
@@ -81,4 +83,39 @@ test('a work published on one node shows on the other at once, cached pages incl
   assert.equal((await api(a.base, 'DELETE', `/api/v1/articles/${w.id}`)).status, 204);
   const gone = await eventually(async () => (await fetch(`${b.base}/a/${w.id}`)).status !== 200);
   assert.ok(gone >= 0, 'B kept serving a deleted work from its cache');
+});
+
+test('a delayed restore due while two nodes start runs once', opts, async () => {
+  assert.equal(spawnSync(BIN, ['set', 'restore_mode', 'delayed', '--data', dirA]).status, 0);
+  const token = await apiToken(a.base, 'nodewriter', 'nodewriter-password-1');
+  const h = { authorization: `Bearer ${token}` };
+  const w = await (await fetch(a.base + '/api/v1/articles', { method: 'POST', headers: h, body: JSON.stringify({ title: '被投诉的作品', body: '正文。' }) })).json();
+  assert.equal((await fetch(`${a.base}/api/v1/articles/${w.id}/publish`, { method: 'POST', headers: h })).status, 200);
+  const n = await (await fetch(a.base + '/api/v1/notices', {
+    method: 'POST', body: JSON.stringify({ name: '赵六', contact: 'z@example.cn', address: '广州', urls: [`${a.base}/a/${w.id}`],
+      right: '著作权', original: '原作', good_faith: true, signature: '赵六' }),
+  })).json();
+  assert.equal((await fetch(`${b.base}/a/${w.id}`)).status, 451, 'taken down on both nodes');
+
+  // The creator's counter-notice, on node B.
+  const c = new Client(b.base);
+  await c.login('nodewriter', 'nodewriter-password-1');
+  const html = await (await c.get('/studio/notices')).text();
+  const td = html.match(new RegExp(`data-takedown="(\\d+)" data-work="${w.id}" data-status="active"`))[1];
+  const csrf = await c.csrf(`/studio/notices/${td}/counter`);
+  const res = await c.post(`/studio/notices/${td}/counter`, { csrf, name: '作者', contact: 'w@example.cn', address: '上海',
+    statement: '原创。', good_faith: '1', signature: '作者' });
+  assert.equal(res.status, 303);
+  const st = await (await fetch(`${a.base}/api/v1/notices/${n.id}?token=${n.token}`)).json();
+  const due = st.counter_notices[0].restore_at;
+
+  // Both nodes restart past the deadline at the same moment; each runs due jobs at start.
+  await Promise.all([a.stop(), b.stop()]);
+  const env = { HAO_FAKE_NOW: String(due + 60) };
+  [a, b] = await Promise.all([startServer({ dataDir: dirA, env }), startServer({ dataDir: dirB, env })]);
+  assert.equal((await fetch(`${b.base}/a/${w.id}`)).status, 200);
+  const restores = siteSql(dirA, `SELECT count(*) FROM audit_log WHERE action = 'work.restore' AND subject = 'work:${w.id}'`);
+  assert.equal(restores.stdout.trim(), '1', 'restored exactly once');
+  const jobs = siteSql(dirA, "SELECT count(*) FROM jobs WHERE done_at IS NOT NULL AND result <> ''");
+  assert.equal(jobs.stdout.trim(), '1');
 });
