@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "site/cli.h"
+#include "site/migrate.h"
 #include "site/search_ui.h"
 
 static const char usage[] =
@@ -22,11 +23,12 @@ static const char usage[] =
     "  hao check  [--data DIR] [--pg URL]\n"
     "  hao search rebuild|normalize|query TEXT [--data DIR] [--pg URL]\n"
     "  hao set KEY VALUE [--data DIR] [--pg URL]   (site settings: operator identity, notice_mode, ...)\n"
+    "  hao migrate-store --to URL [--from DIR]   (move a SQLite site to PostgreSQL, verified)\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
 typedef struct {
-    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg;
+    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to;
     int force;
     int npos;
     char **pos;
@@ -34,7 +36,7 @@ typedef struct {
 
 /* Parse flags after the subcommand; positional arguments are collected.
  * allowed lists the flags this subcommand takes. Returns -1 on a bad flag. */
-static int parse(int argc, char **argv, const char *allowed, args_t *a)
+static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
 {
     a->pos = calloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
@@ -68,6 +70,8 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "declaration") == 0 ? &a->declaration
                            : strcmp(name, "threads") == 0     ? &a->threads
                            : strcmp(name, "pg") == 0          ? &a->pg
+                           : strcmp(name, "to") == 0          ? &a->to
+                           : strcmp(name, "from") == 0        ? &a->data
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -77,8 +81,16 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
     }
     if (!a->data)
         a->data = "./data";
-    /* The store: --pg, else DIR/hao.conf, else SQLite in DIR. Chosen here,
-     * once, before anything opens the database or starts a thread. */
+    return 0;
+}
+
+/* parse_flags, then choose the store: --pg, else DIR/hao.conf, else SQLite
+ * in DIR. Chosen here, once, before anything opens the database or starts a
+ * thread. */
+static int parse(int argc, char **argv, const char *allowed, args_t *a)
+{
+    if (parse_flags(argc, argv, allowed, a) < 0)
+        return -1;
     buf_t err = BUF_INIT;
     int rc = db_configure(a->data, a->pg, &err);
     if (rc < 0)
@@ -150,6 +162,15 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hao: check takes no arguments\n%s", usage);
             else
                 rc = cli_check(a.data);
+        }
+    } else if (strcmp(cmd, "migrate-store") == 0) {
+        /* Not through parse()'s store choice: the source is DIR's SQLite
+         * file whatever hao.conf says, the target is --to. */
+        if (parse_flags(argc - 2, argv + 2, " data from to ", &a) == 0) {
+            if (a.npos || !a.to)
+                fprintf(stderr, "hao: migrate-store needs --to URL\n%s", usage);
+            else
+                rc = cli_migrate_store(a.data, a.to);
         }
     } else if (strcmp(cmd, "set") == 0) {
         if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {

@@ -9,7 +9,8 @@
  * Ownership and threads: a db_t is one connection and belongs to one thread
  * (each event loop and each CLI command opens its own). Statements come from a
  * per-connection cache keyed by the SQL text; db_done() returns a statement to
- * the cache, so callers never finalize. Strings returned by db_col_text() live
+ * the cache, so callers never finalize. The cache keeps the SQL pointer:
+ * pass string literals, or text that outlives the connection. Strings returned by db_col_text() live
  * until the next db_step()/db_done() on that statement: copy what must outlive it.
  *
  * Errors: db_step() returns DB_ROW, DB_DONE, DB_CONSTRAINT (a UNIQUE, CHECK or

@@ -54,7 +54,7 @@ export function siteSql(dataDir, sql) {
 
 export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || path.join(tmpDir(), 'data');
-  usePostgres(dataDir);
+  if (!opts.sqlite) usePostgres(dataDir);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...(opts.args || [])], {
