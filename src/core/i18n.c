@@ -87,6 +87,8 @@ static const entry_t table[] = {
     {"notice.right", "主张的权利及权属说明", "The right claimed and why it is yours"},
     {"notice.original", "原作品(名称、出处或网址)", "The original work (title, source or URL)"},
     {"notice.proof", "初步证明材料(链接或说明)", "Preliminary proof (a link or a description)"},
+    {"notice.proof_file", "证明文件(可选,最多 2 MiB)", "Proof file (optional, at most 2 MiB)"},
+    {"notice.err.file_large", "证明文件太大(最多 2 MiB),通知没有提交。", "The proof file is too large (at most 2 MiB); the notice was not sent."},
     {"notice.good_faith", "我保证通知内容真实、准确,并出于善意。", "I state in good faith that this notice is accurate and true."},
     {"notice.signature", "签名(输入你的姓名)", "Signature (type your name)"},
     {"notice.send", "提交通知", "Send the notice"},

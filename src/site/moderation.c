@@ -550,6 +550,16 @@ void mod_notice(hreq_t *r)
     dt_dd(&b, T(L, "notice.state"), T(L, k));
     int pending = strcmp(db_col_text(st, 7), "pending") == 0;
     db_done(st);
+    st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) == DB_ROW) {
+        buf_lit(&b, "<dt>");
+        buf_htmlz(&b, T(L, "notice.proof_file"));
+        buf_printf(&b, "</dt><dd><a class=\"proof-file\" href=\"/mod/notices/%lld/proof\">", (long long)id);
+        buf_htmlz(&b, db_col_text(st, 0));
+        buf_printf(&b, "</a> (%lld bytes)</dd>", (long long)db_col_int(st, 1));
+    }
+    db_done(st);
     buf_lit(&b, "</dl>\n");
     st = db_prepare(r->db, "SELECT work_id FROM notice_works WHERE notice_id = :id ORDER BY work_id");
     db_bind_int(st, ":id", id);

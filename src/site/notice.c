@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "core/formdata.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "site/audit.h"
 #include "site/formkit.h"
@@ -30,6 +33,8 @@ static const char *const notice_grounds[] = {"copyright", "trademark", "portrait
 typedef struct {
     const char *name, *contact, *address, *right, *original, *proof, *signature;
     const char *ground; /* NULL or "": copyright */
+    const char *file_name, *file_type, *file_data; /* an attached proof file, or NULL */
+    size_t file_len;
     int good_faith;
     int nurls;
     const char *urls[NOTICE_URLS_MAX + 1];
@@ -297,6 +302,24 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
         db_done(st);
         buf_printf(&list, "%s%s", i ? "," : "", ids[i]);
     }
+    if (ok && in->file_data) {
+        size_t b64len = sodium_base64_encoded_len(in->file_len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(b64len);
+        if (!b64)
+            abort();
+        sodium_bin2base64(b64, b64len, (const unsigned char *)in->file_data, in->file_len,
+                          sodium_base64_VARIANT_ORIGINAL);
+        st = db_prepare(db, "INSERT INTO notice_files(notice_id, name, mime, bytes, data) VALUES (:n, :name, :mime, "
+                            ":bytes, :data)");
+        db_bind_int(st, ":n", id);
+        db_bind_text(st, ":name", in->file_name);
+        db_bind_text(st, ":mime", in->file_type);
+        db_bind_int(st, ":bytes", (int64_t)in->file_len);
+        db_bind_text(st, ":data", b64);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+        free(b64);
+    }
     ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
                              buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
     buf_free(&list);
@@ -416,7 +439,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
         buf_free(&full);
     }
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
-    buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\">");
+    buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
     page_csrf_field(r, &b);
     fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
     fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
@@ -432,6 +455,9 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     fk_textarea(&b, T(L, "notice.right"), "right", f ? form_get(f, "right") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.original"), "original", f ? form_get(f, "original") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof_media", f ? form_get(f, "proof_media") : NULL, 3, 0);
+    buf_lit(&b, "<p><label for=\"f-proof_file\">");
+    buf_htmlz(&b, T(L, "notice.proof_file"));
+    buf_lit(&b, "</label><br><input type=\"file\" id=\"f-proof_file\" name=\"proof_file\"></p>\n");
     fk_checkbox(&b, T(L, "notice.good_faith"), "good_faith", f && form_get(f, "good_faith"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
     buf_lit(&b, "<p><button type=\"submit\">");
@@ -450,11 +476,73 @@ void notice_form(hreq_t *r)
 
 /* POST /notice — fields name, contact, address, urls (one per line), right,
  * original, proof_media, good_faith, signature. Success: 303 to the receipt. */
+/* The form's fields from a multipart body: text parts become a form_t
+ * (valid UTF-8 only), the part "proof_file" the attachment. Answers and
+ * returns -1 on a malformed body or an oversized file. */
+static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *in)
+{
+    size_t len;
+    const char *body = rq_body(r, &len);
+    formdata_part_t *parts = rq_alloc(r, sizeof(formdata_part_t) * 32);
+    int n = formdata_parse(ct, body, len, parts, 32);
+    if (n < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return -1;
+    }
+    f->n = 0;
+    f->names = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
+    f->values = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        formdata_part_t *p = &parts[i];
+        if (strcmp(p->name, "proof_file") == 0 && p->is_file) {
+            if (p->len == 0)
+                continue; /* the file input left empty */
+            if (p->len > NOTICE_FILE_MAX)
+                return 1; /* the caller re-renders the form with the limit */
+            size_t nl = strlen(p->filename);
+            in->file_name = text_valid_line(p->filename, nl) && nl ? rq_strdup(r, p->filename) : "proof";
+            int type_ok = p->type[0] != 0;
+            for (const char *c = p->type; *c; c++)
+                type_ok &= *c > 0x20 && *c < 0x7f && *c != '"';
+            in->file_type = type_ok ? rq_strdup(r, p->type) : "application/octet-stream";
+            in->file_data = p->data;
+            in->file_len = p->len;
+            continue;
+        }
+        if (p->is_file || !text_valid(p->data, p->len)) {
+            rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+            return -1;
+        }
+        f->names[f->n] = rq_strdup(r, p->name);
+        f->values[f->n] = rq_strndup(r, p->data, p->len);
+        f->n++;
+    }
+    return 0;
+}
+
 void notice_form_post(hreq_t *r)
 {
     form_t f;
-    rq_form(r, &f);
     notice_in_t in = {0};
+    const char *ct = rq_header(r, "content-type");
+    int too_big = 0;
+    if (ct && strncasecmp(ct, "multipart/", 10) == 0) {
+        int rc = multipart_fields(r, ct, &f, &in);
+        if (rc < 0)
+            return;
+        too_big = rc > 0;
+    } else if (rq_form(r, &f) < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return;
+    }
+    if (!router_csrf_ok(r, form_get(&f, "csrf"))) {
+        rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
+        return;
+    }
+    if (too_big) {
+        notice_page(r, 413, &f, T(r->lang, "notice.err.file_large"), NULL);
+        return;
+    }
     in.name = form_get(&f, "name");
     in.contact = form_get(&f, "contact");
     in.address = form_get(&f, "address");
@@ -692,8 +780,17 @@ void notice_status(hreq_t *r)
     dt_dd(&b, T(L, "notice.right"), db_col_text(st, 2));
     if (*db_col_text(st, 3))
         dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 3));
-    buf_lit(&b, "</dl>\n");
     db_done(st);
+    st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) == DB_ROW) {
+        buf_t fv = BUF_INIT;
+        buf_printf(&fv, "%s (%lld bytes)", db_col_text(st, 0), (long long)db_col_int(st, 1));
+        dt_dd(&b, T(L, "notice.proof_file"), buf_cstr(&fv));
+        buf_free(&fv);
+    }
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
 
     buf_lit(&b, "<h2>");
     buf_htmlz(&b, T(L, "notice.works"));
@@ -1176,4 +1273,35 @@ void counter_post(hreq_t *r)
     if (now_restore)
         server_content_changed();
     rs_redirect(r, 303, "/studio/notices?sent=1");
+}
+
+/* GET /mod/notices/:id/proof — the attached proof file, as a download (never
+ * rendered inline: it is whatever the complainant sent). */
+void notice_proof_file(hreq_t *r)
+{
+    char *end;
+    long long id = strtoll(rq_param(r, 0), &end, 10);
+    db_stmt_t *st = db_prepare(r->db, "SELECT name, data FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", *end ? 0 : id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    const char *b64 = db_col_text(st, 1);
+    size_t b64len = db_col_len(st, 1);
+    unsigned char *bin = rq_alloc(r, b64len);
+    size_t binlen = 0;
+    if (sodium_base642bin(bin, b64len, b64, b64len, NULL, &binlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        db_done(st);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    buf_t cd = BUF_INIT;
+    buf_lit(&cd, "attachment; filename=\"proof\"; filename*=UTF-8''");
+    buf_url(&cd, db_col_text(st, 0), strlen(db_col_text(st, 0)));
+    db_done(st);
+    rs_header(r, "content-disposition", buf_cstr(&cd));
+    buf_free(&cd);
+    rs_send(r, 200, "application/octet-stream", (const char *)bin, binlen);
 }

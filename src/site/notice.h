@@ -18,6 +18,9 @@
 
 #include "http/http.h"
 
+#define NOTICE_FILE_MAX (2u << 20)                 /* a proof file, bytes */
+#define NOTICE_FORM_MAX (NOTICE_FILE_MAX + 256 * 1024) /* the form with it */
+
 /* Decide a pending notice (review mode): uphold takes down every named work
  * still published. Runs its own transaction. 0, or -1 with err_key (i18n)
  * and *status. */
@@ -28,6 +31,7 @@ int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, c
 void notice_form(hreq_t *r);          /* GET  /notice                       */
 void notice_form_post(hreq_t *r);     /* POST /notice                (CSRF) */
 void notice_api_post(hreq_t *r);      /* POST /api/v1/notices               */
+void notice_proof_file(hreq_t *r);   /* GET  /mod/notices/:id/proof (moderators) */
 void notice_status(hreq_t *r);        /* GET  /notice/:id?token=            */
 void notice_api_status(hreq_t *r);    /* GET  /api/v1/notices/:id?token=    */
 void notice_court_post(hreq_t *r);    /* POST /notice/:id/court      (CSRF) */
