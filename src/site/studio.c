@@ -568,6 +568,11 @@ void studio_list(hreq_t *r)
                 buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
                 buf_htmlz(&b, T(L, strcmp(w->status, "published") == 0 ? "studio.view" : "studio.view_draft"));
                 buf_lit(&b, "</a>");
+            } else {
+                /* Why it was removed and what the creator can do. */
+                buf_lit(&b, " · <a href=\"/studio/notices\">");
+                buf_htmlz(&b, T(L, "studio.notices"));
+                buf_lit(&b, "</a>");
             }
             buf_lit(&b, "</td></tr>\n");
         }
