@@ -13,6 +13,7 @@
 #include "site/api.h"
 #include "site/feed.h"
 #include "site/audit.h"
+#include "site/counter.h"
 #include "site/layout.h"
 #include "site/moderation.h"
 #include "site/notice.h"
