@@ -428,6 +428,17 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     buf_lit(&b, "</h1>\n<p>");
     buf_htmlz(&b, T(L, "notice.intro"));
     buf_lit(&b, "</p>\n");
+    char *agent = db_setting(r->db, "notice_contact", "");
+    if (*agent) {
+        buf_lit(&b, "<p class=\"agent\">");
+        buf_htmlz(&b, T(L, "about.notice_contact"));
+        buf_lit(&b, ": ");
+        buf_htmlz(&b, agent);
+        buf_lit(&b, " · <a href=\"/about\">");
+        buf_htmlz(&b, T(L, "site.about"));
+        buf_lit(&b, "</a></p>\n");
+    }
+    free(agent);
     if (msg) {
         buf_t full = BUF_INIT;
         buf_rawz(&full, msg);

@@ -259,7 +259,9 @@ test('a counter-notice restores at once (restore_mode immediate), forwarded to t
 test('the seed work can be taken down again by a new notice, and the transparency report counts it all', async () => {
   const res = await postNotice({ ...complete(), contact: 'second@example.cn', ground: 'reputation' });
   assert.equal(res.status, 201);
-  assert.equal((await fetch(`${srv.base}/a/${seedId}`)).status, 451);
+  const en = await fetch(`${srv.base}/a/${seedId}`, { headers: { 'accept-language': 'en' } });
+  assert.equal(en.status, 451);
+  assert.match(await en.text(), /removed after rights-holder notice 2\. Right claimed: /);
   const html = await (await fetch(`${srv.base}/transparency`)).text();
   const val = (k) => Number(html.match(new RegExp(`data-key="${k}"><th[^>]*>[^<]*</th><td class="num">(\\d+)`))[1]);
   assert.equal(val('notices'), 2);
