@@ -67,6 +67,7 @@ const route_t routes[] = {
     {"POST", "/report", report_post, ROLE_NONE, RT_CSRF, 64 * KB},
     {"GET", "/report/:id", report_status, ROLE_NONE, 0, 0},
     {"GET", "/transparency", transparency_page, ROLE_NONE, 0, 0},
+    {"GET", "/transparency.json", transparency_json, ROLE_NONE, RT_API, 0},
     {"GET", "/studio/notices", notice_studio, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/notices/:td/counter", counter_form, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/notices/:td/counter", counter_post, ROLE_CREATOR, RT_CSRF, 64 * KB},

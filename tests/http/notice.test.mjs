@@ -272,6 +272,12 @@ test('the seed work can be taken down again by a new notice, and the transparenc
   assert.equal(val('counter_notices'), 1);
   assert.equal(val('restorations'), 1);
   assert.equal((await fetch(`${srv.base}/transparency?period=2026-Q5`)).status, 400);
+  const j = await (await fetch(`${srv.base}/transparency.json`)).json();
+  assert.equal(j.counts.notices, 2);
+  assert.equal(j.counts.notices_reputation, 1);
+  assert.equal(j.counts.restorations, 1);
+  assert.ok(j.median_seconds >= 0);
+  assert.equal((await fetch(`${srv.base}/transparency.json?period=1999`)).status, 400);
 });
 
 test('hao check verifies the audit chain and names the first edited entry', async () => {
