@@ -489,7 +489,8 @@ void notice_form(hreq_t *r)
  * original, proof_media, good_faith, signature. Success: 303 to the receipt. */
 /* The form's fields from a multipart body: text parts become a form_t
  * (valid UTF-8 only), the part "proof_file" the attachment. Answers and
- * returns -1 on a malformed body or an oversized file. */
+ * returns -1 on a malformed body; returns 1 (nothing answered) when the
+ * file is over the limit, 0 otherwise. */
 static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *in)
 {
     size_t len;
@@ -500,6 +501,7 @@ static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *i
         rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
         return -1;
     }
+    int too_big = 0;
     f->n = 0;
     f->names = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
     f->values = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
@@ -508,8 +510,10 @@ static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *i
         if (strcmp(p->name, "proof_file") == 0 && p->is_file) {
             if (p->len == 0)
                 continue; /* the file input left empty */
-            if (p->len > NOTICE_FILE_MAX)
-                return 1; /* the caller re-renders the form with the limit */
+            if (p->len > NOTICE_FILE_MAX) {
+                too_big = 1; /* the caller re-renders the form (all fields kept) with the limit */
+                continue;
+            }
             size_t nl = strlen(p->filename);
             in->file_name = text_valid_line(p->filename, nl) && nl ? rq_strdup(r, p->filename) : "proof";
             int type_ok = p->type[0] != 0;
@@ -528,7 +532,7 @@ static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *i
         f->values[f->n] = rq_strndup(r, p->data, p->len);
         f->n++;
     }
-    return 0;
+    return too_big;
 }
 
 void notice_form_post(hreq_t *r)
