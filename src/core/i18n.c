@@ -132,6 +132,7 @@ static const entry_t table[] = {
     {"counter.err.not_yours", "只有作品的作者可以这样做。", "Only the work's author can do that."},
     {"counter.err.once", "对同一次移除只能提交一次反通知。", "A removal takes one counter-notice only."},
     {"studio.notices", "通知与处理", "Notices and removals"},
+    {"studio.removed_banner", "你有 %lld 篇作品已被移除。", "%lld of your works were removed."},
     {"studio.notices_none", "你的作品没有被移除过。", "None of your works has been removed."},
     {"sor.basis", "依据", "On"},
     {"sor.ground", "理由", "Ground"},

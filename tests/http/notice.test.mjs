@@ -194,6 +194,8 @@ let takedownId;
 test('the creator gets the statement of reasons in the studio', async () => {
   const c = new Client(srv.base);
   assert.equal((await c.login('writer', 'writer-password-1')).status, 303);
+  const studio = await (await c.get('/studio')).text();
+  assert.match(studio, /removed-banner[^>]*>你有 1 篇作品已被移除。 <a href="\/studio\/notices">/);
   const res = await c.get('/studio/notices');
   assert.equal(res.status, 200);
   const html = await res.text();
