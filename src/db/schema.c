@@ -107,6 +107,13 @@ const char *const schema_migrations[] = {
     "  decided_at INTEGER);"
     "CREATE INDEX notices_peer ON notices(peer, created_at);"
     "CREATE INDEX notices_dedupe ON notices(dedupe);"
+    /* A notice's proof file (at most 2 MiB), base64 so the column stays text. */
+    "CREATE TABLE notice_files ("
+    "  notice_id INTEGER PRIMARY KEY REFERENCES notices(id),"
+    "  name TEXT NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  data TEXT NOT NULL);"
     "CREATE TABLE notice_works ("
     "  notice_id INTEGER NOT NULL REFERENCES notices(id),"
     "  work_id TEXT NOT NULL REFERENCES works(id),"

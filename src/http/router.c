@@ -494,6 +494,14 @@ static int csrf_ok(hreq_t *r)
     return got && strlen(got) == strlen(want) && sodium_memcmp(got, want, strlen(want)) == 0;
 }
 
+int router_csrf_ok(hreq_t *r, const char *token)
+{
+    if (!same_origin(r) || !token)
+        return 0;
+    const char *want = csrf_token(r);
+    return strlen(token) == strlen(want) && sodium_memcmp(token, want, strlen(want)) == 0;
+}
+
 /* ---- matching and dispatch ---- */
 
 /* Match path (no query) against pattern; fill decoded params. 1 = match. */

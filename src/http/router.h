@@ -31,5 +31,8 @@ size_t router_max_body(void);
 
 /* The CSRF token for forms on the page being rendered for r. */
 const char *csrf_token(hreq_t *r);
+/* The CSRF check RT_CSRF routes get, for handlers of multipart forms (which
+ * carry the token in a part): same origin and token. 1 when it passes. */
+int router_csrf_ok(hreq_t *r, const char *token);
 
 #endif

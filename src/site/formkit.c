@@ -95,3 +95,12 @@ void fk_ok(buf_t *b, const char *msg)
     buf_htmlz(b, msg);
     buf_lit(b, "</p>\n");
 }
+
+void fk_dt_dd(buf_t *b, const char *label, const char *value)
+{
+    buf_lit(b, "<dt>");
+    buf_htmlz(b, label);
+    buf_lit(b, "</dt><dd>");
+    buf_htmlz(b, value);
+    buf_lit(b, "</dd>");
+}

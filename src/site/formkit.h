@@ -15,6 +15,8 @@ void fk_checkbox(buf_t *b, const char *label, const char *name, int checked);
 /* A <select> of "code" options, each shown as its label; labels[i] for codes[i]. */
 void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
                const char *const *labels, const char *selected);
+/* <dt>label</dt><dd>value</dd>, both plain text. */
+void fk_dt_dd(buf_t *b, const char *label, const char *value);
 /* An alert paragraph (nothing when msg is NULL). */
 void fk_alert(buf_t *b, const char *msg);
 /* A status paragraph (nothing when msg is NULL). */

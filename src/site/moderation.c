@@ -46,7 +46,7 @@ static int blank(const char *s)
     return n == 0;
 }
 
-static int text_ok(const char *s)
+int mod_text_ok(const char *s)
 {
     return !blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
 }
@@ -58,26 +58,18 @@ static void sha256_hex(const char *s, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-static int64_t path_id(hreq_t *r)
+int64_t mod_path_id(hreq_t *r)
 {
     char *end;
     long long v = strtoll(rq_param(r, 0), &end, 10);
     return (*end || v <= 0) ? 0 : v;
 }
 
-static void actor_of(hreq_t *r, char out[64])
+void mod_actor(hreq_t *r, char out[64])
 {
     snprintf(out, 64, "user:%s", r->user.handle);
 }
 
-static void dt_dd(buf_t *b, const char *label, const char *value)
-{
-    buf_lit(b, "<dt>");
-    buf_htmlz(b, label);
-    buf_lit(b, "</dt><dd>");
-    buf_htmlz(b, value);
-    buf_lit(b, "</dd>");
-}
 
 /* ---- reports ---- */
 
@@ -110,7 +102,7 @@ static int report_submit(hreq_t *r, const char *work_id, const char *ground, con
         return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
     if (!ground_severity(ground))
         return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
-    if (!text_ok(expl))
+    if (!mod_text_ok(expl))
         return rep_fail(e, 422, blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
     work_t w;
     int rc = work_get(r->db, work_id, &w);
@@ -273,7 +265,7 @@ void report_api_post(hreq_t *r)
 void report_status(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = path_id(r);
+    int64_t id = mod_path_id(r);
     const char *token = rq_query(r, "token");
     char hash[65];
     db_stmt_t *st = NULL;
@@ -305,13 +297,13 @@ void report_status(hreq_t *r)
     char k[48];
     buf_t v = BUF_INIT;
     buf_printf(&v, "/a/%s", db_col_text(st, 1));
-    dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
+    fk_dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 2));
-    dt_dd(&b, T(L, "report.ground"), T(L, k));
+    fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
     snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
-    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
     if (*db_col_text(st, 4))
-        dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 4));
+        fk_dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 4));
     buf_free(&v);
     buf_lit(&b, "</dl></section>\n");
     db_done(st);
@@ -323,7 +315,7 @@ void report_status(hreq_t *r)
 
 /* ---- the moderator queue ---- */
 
-static void age(hreq_t *r, buf_t *b, int64_t t)
+void mod_age(hreq_t *r, buf_t *b, int64_t t)
 {
     int64_t d = clock_now() - t;
     if (d < 3600)
@@ -361,7 +353,7 @@ void mod_queue(hreq_t *r)
         work_excerpt(db_col_text(st, 1), 60, &t);
         buf_htmlz(&b, buf_cstr(&t));
         buf_reset(&t);
-        age(r, &t, db_col_int(st, 2));
+        mod_age(r, &t, db_col_int(st, 2));
         buf_lit(&b, " · ");
         buf_htmlz(&b, buf_cstr(&t));
         buf_free(&t);
@@ -383,7 +375,7 @@ void mod_queue(hreq_t *r)
         buf_lit(&b, " · ");
         buf_htmlz(&b, db_col_text(st, 3));
         buf_t t = BUF_INIT;
-        age(r, &t, db_col_int(st, 2));
+        mod_age(r, &t, db_col_int(st, 2));
         buf_lit(&b, " · ");
         buf_htmlz(&b, buf_cstr(&t));
         buf_free(&t);
@@ -400,7 +392,7 @@ void mod_queue(hreq_t *r)
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</a> · ");
         buf_t t = BUF_INIT;
-        age(r, &t, db_col_int(st, 2));
+        mod_age(r, &t, db_col_int(st, 2));
         buf_htmlz(&b, buf_cstr(&t));
         buf_free(&t);
         buf_lit(&b, "</li>");
@@ -426,7 +418,7 @@ void mod_queue(hreq_t *r)
 }
 
 /* The work in one view: title, link, excerpt, removals and earlier reports. */
-static void work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
 {
     lang_t L = r->lang;
     work_t w;
@@ -488,7 +480,7 @@ static void work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_
     buf_lit(b, "</ul>\n");
 }
 
-static void decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
+void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
 {
     lang_t L = r->lang;
     buf_lit(b, "<form method=\"post\" action=\"");
@@ -504,7 +496,7 @@ static void decision_form(hreq_t *r, buf_t *b, const char *action, const char *y
 }
 
 /* Read decision and reason; answers 422 and returns -1 when unusable. */
-static int read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
+int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
 {
     rq_form(r, f);
     const char *d = form_get(f, "decision");
@@ -513,7 +505,7 @@ static int read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
         rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
         return -1;
     }
-    if (!text_ok(*reason)) {
+    if (!mod_text_ok(*reason)) {
         rs_error(r, 422, "invalid", T(r->lang, "mod.err.reason"));
         return -1;
     }
@@ -525,7 +517,7 @@ static int read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
 void mod_notice(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = path_id(r);
+    int64_t id = mod_path_id(r);
     db_stmt_t *st = db_prepare(r->db, "SELECT name, contact, address, right_claimed, original, proof, signature, "
                                       "status, reason FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
@@ -544,11 +536,21 @@ void mod_notice(hreq_t *r)
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
     for (int i = 0; i < 7; i++)
-        dt_dd(&b, T(L, labels[i]), db_col_text(st, i));
+        fk_dt_dd(&b, T(L, labels[i]), db_col_text(st, i));
     char k[48];
     snprintf(k, sizeof k, "notice.status.%s", db_col_text(st, 7));
-    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
     int pending = strcmp(db_col_text(st, 7), "pending") == 0;
+    db_done(st);
+    st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) == DB_ROW) {
+        buf_lit(&b, "<dt>");
+        buf_htmlz(&b, T(L, "notice.proof_file"));
+        buf_printf(&b, "</dt><dd><a class=\"proof-file\" href=\"/mod/notices/%lld/proof\">", (long long)id);
+        buf_htmlz(&b, db_col_text(st, 0));
+        buf_printf(&b, "</a> (%lld bytes)</dd>", (long long)db_col_int(st, 1));
+    }
     db_done(st);
     buf_lit(&b, "</dl>\n");
     st = db_prepare(r->db, "SELECT work_id FROM notice_works WHERE notice_id = :id ORDER BY work_id");
@@ -559,11 +561,11 @@ void mod_notice(hreq_t *r)
         snprintf(ids[n++], WORK_ID_LEN + 1, "%s", db_col_text(st, 0));
     db_done(st);
     for (int i = 0; i < n; i++)
-        work_panel(r, &b, ids[i], 0);
+        mod_work_panel(r, &b, ids[i], 0);
     if (pending) {
         char action[64];
         snprintf(action, sizeof action, "/mod/notices/%lld", (long long)id);
-        decision_form(r, &b, action, "mod.takedown", "mod.reject");
+        mod_decision_form(r, &b, action, "mod.takedown", "mod.reject");
     }
     buf_lit(&b, "</section>\n");
     page_end(r, &b);
@@ -578,13 +580,13 @@ void mod_notice_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (read_decision(r, &f, &uphold, &reason) < 0)
+    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
         return;
     char actor[64];
-    actor_of(r, actor);
+    mod_actor(r, actor);
     const char *key;
     int status;
-    if (notice_decide(r->db, path_id(r), uphold, reason, actor, &key, &status) < 0) {
+    if (notice_decide(r->db, mod_path_id(r), uphold, reason, actor, &key, &status) < 0) {
         rs_error(r, status, status == 409 ? "already_decided" : "error", T(r->lang, key));
         return;
     }
@@ -596,7 +598,7 @@ void mod_notice_post(hreq_t *r)
 void mod_report(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = path_id(r);
+    int64_t id = mod_path_id(r);
     db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
                                       "WHERE id = :id");
     db_bind_int(st, ":id", id);
@@ -616,18 +618,18 @@ void mod_report(hreq_t *r)
     buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
-    dt_dd(&b, T(L, "report.ground"), T(L, k));
-    dt_dd(&b, T(L, "report.explanation"), db_col_text(st, 2));
+    fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
+    fk_dt_dd(&b, T(L, "report.explanation"), db_col_text(st, 2));
     snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
-    dt_dd(&b, T(L, "notice.state"), T(L, k));
+    fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
     int open = strcmp(db_col_text(st, 3), "open") == 0;
     db_done(st);
     buf_lit(&b, "</dl>\n");
-    work_panel(r, &b, work_id, id);
+    mod_work_panel(r, &b, work_id, id);
     if (open) {
         char action[64];
         snprintf(action, sizeof action, "/mod/reports/%lld", (long long)id);
-        decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
+        mod_decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
     }
     buf_lit(&b, "</section>\n");
     page_end(r, &b);
@@ -643,11 +645,11 @@ void mod_report_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (read_decision(r, &f, &uphold, &reason) < 0)
+    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
         return;
-    int64_t id = path_id(r);
+    int64_t id = mod_path_id(r);
     char actor[64];
-    actor_of(r, actor);
+    mod_actor(r, actor);
     if (db_begin(r->db) < 0) {
         rs_error(r, 503, "busy", T(r->lang, "err.internal"));
         return;
@@ -691,334 +693,3 @@ void mod_report_post(hreq_t *r)
     rs_redirect(r, 303, "/mod?done=1");
 }
 
-/* ---- internal complaints ---- */
-
-/* The active takedown in the path when it removed the user's work. */
-static int64_t own_active_takedown(hreq_t *r)
-{
-    int64_t td = path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.status FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                      "WHERE t.id = :id");
-    db_bind_int(st, ":id", td);
-    int rc = db_step(st);
-    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    int active = rc == DB_ROW && strcmp(db_col_text(st, 1), "active") == 0;
-    db_done(st);
-    if (rc != DB_ROW) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    if (author != r->user.id) {
-        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
-        return 0;
-    }
-    if (!active) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return 0;
-    }
-    return td;
-}
-
-static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, const char *msg)
-{
-    lang_t L = r->lang;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "complaint.title"), &m);
-    buf_lit(&b, "<section class=\"complaint-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "complaint.title"));
-    buf_lit(&b, "</h1><p>");
-    buf_htmlz(&b, T(L, "complaint.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
-    fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "complaint.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
-}
-
-/* GET /studio/notices/:td/complaint */
-void complaint_form(hreq_t *r)
-{
-    int64_t td = own_active_takedown(r);
-    if (td)
-        complaint_page(r, td, 200, NULL, NULL);
-}
-
-/* POST /studio/notices/:td/complaint — field text. Once per removal. */
-void complaint_post(hreq_t *r)
-{
-    int64_t td = own_active_takedown(r);
-    if (!td)
-        return;
-    form_t f;
-    rq_form(r, &f);
-    const char *text = form_get(&f, "text");
-    if (!text_ok(text)) {
-        complaint_page(r, td, 422, text, T(r->lang, "complaint.err.text"));
-        return;
-    }
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db, "INSERT INTO complaints(takedown_id, user_id, text, status, created_at) "
-                                      "VALUES (:td, :u, :x, 'open', :t) RETURNING id");
-    db_bind_int(st, ":td", td);
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":x", text);
-    db_bind_int(st, ":t", clock_now());
-    int rc = db_step(st);
-    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    char subj[48], actor[64];
-    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
-    actor_of(r, actor);
-    if (!id || audit_appendf(r->db, actor, "complaint.receive", subj, "takedown %lld", (long long)td) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        if (rc == DB_CONSTRAINT)
-            rs_error(r, 409, "duplicate", T(r->lang, "complaint.err.once"));
-        else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    rs_redirect(r, 303, "/studio/notices?complained=1");
-}
-
-/* GET /mod/complaints/:id */
-void mod_complaint(hreq_t *r)
-{
-    lang_t L = r->lang;
-    int64_t id = path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
-                                      "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
-        return;
-    }
-    char work_id[WORK_ID_LEN + 1];
-    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-complaint\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 1));
-    dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
-    dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
-    dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
-    int open = strcmp(db_col_text(st, 1), "open") == 0;
-    db_done(st);
-    buf_lit(&b, "</dl>\n");
-    work_panel(r, &b, work_id, 0);
-    if (open) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/complaints/%lld", (long long)id);
-        decision_form(r, &b, action, "complaint.restore", "complaint.keep");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
-}
-
-/* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
- * removal), reason. The moderator who made the decision may not judge it. */
-void mod_complaint_post(hreq_t *r)
-{
-    form_t f;
-    int uphold;
-    const char *reason;
-    if (read_decision(r, &f, &uphold, &reason) < 0)
-        return;
-    int64_t id = path_id(r);
-    char actor[64];
-    actor_of(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
-                                      "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
-    db_bind_int(st, ":id", id);
-    int64_t td = 0;
-    int same = 0;
-    if (db_step(st) == DB_ROW) {
-        td = db_col_int(st, 0);
-        same = strcmp(db_col_text(st, 1), actor) == 0;
-    }
-    db_done(st);
-    if (!td || same) {
-        db_rollback(r->db);
-        if (same)
-            rs_error(r, 403, "same_moderator", T(r->lang, "complaint.err.same"));
-        else
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        return;
-    }
-    st = db_prepare(r->db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                           "WHERE id = :id");
-    db_bind_text(st, ":s", uphold ? "upheld" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_DONE;
-    db_done(st);
-    char subj[48];
-    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
-    ok = ok && audit_appendf(r->db, actor, uphold ? "complaint.uphold" : "complaint.reject", subj, "%s", reason) == 0;
-    if (ok && uphold) {
-        char why[64];
-        snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
-        ok = takedown_restore(r->db, td, actor, why) >= 0;
-    }
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (uphold)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
-}
-
-/* ---- review before publish ---- */
-
-int moderation_review_hold(hreq_t *r, const char *work_id)
-{
-    if (r->user.role >= ROLE_MODERATOR || !settings_is(r->db, "review_before_publish", "on"))
-        return 0;
-    work_t w;
-    int rc = work_get(r->db, work_id, &w);
-    if (rc <= 0)
-        return rc; /* unknown: work_publish answers it */
-    int published = strcmp(w.status, "published") == 0, draft = strcmp(w.status, "draft") == 0;
-    int rev = w.rev;
-    const char *body = w.body;
-    size_t bl = strlen(body);
-    text_trim(&body, &bl);
-    work_free(&w);
-    if (published || !draft || bl == 0)
-        return 0; /* (an empty body is work_publish's 422 to give) */
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
-    db_bind_text(st, ":w", work_id);
-    char status[16] = "";
-    int64_t reviewed = -1;
-    if (db_step(st) == DB_ROW) {
-        snprintf(status, sizeof status, "%s", db_col_text(st, 0));
-        reviewed = db_col_int(st, 1);
-    }
-    db_done(st);
-    if (strcmp(status, "approved") == 0 && reviewed == rev)
-        return 0;
-    if (strcmp(status, "pending") == 0 && reviewed == rev)
-        return 1;
-    if (db_begin(r->db) < 0)
-        return -1;
-    st = db_prepare(r->db, "INSERT INTO reviews(work_id, rev, status, requested_at) VALUES (:w, :rev, 'pending', :t) "
-                           "ON CONFLICT(work_id) DO UPDATE SET rev = excluded.rev, status = 'pending', reason = '', "
-                           "requested_at = excluded.requested_at, decided_at = NULL, decided_by = NULL");
-    db_bind_text(st, ":w", work_id);
-    db_bind_int(st, ":rev", rev);
-    db_bind_int(st, ":t", clock_now());
-    int ok = db_step(st) == DB_DONE;
-    db_done(st);
-    char subj[48], actor[64];
-    snprintf(subj, sizeof subj, "work:%s", work_id);
-    actor_of(r, actor);
-    if (!ok || audit_appendf(r->db, actor, "review.request", subj, "revision %d", rev) < 0 || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    return 1;
-}
-
-/* GET /mod/reviews/:id — a work waiting for review before publication. */
-void mod_review(hreq_t *r)
-{
-    lang_t L = r->lang;
-    const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
-    db_bind_text(st, ":w", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
-        return;
-    }
-    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "review.title"), &m);
-    buf_printf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
-    db_done(st);
-    buf_htmlz(&b, T(L, "review.title"));
-    buf_lit(&b, "</h1>\n");
-    work_panel(r, &b, id, 0);
-    if (pending) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/reviews/%s", id);
-        decision_form(r, &b, action, "review.approve", "review.reject");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-}
-
-/* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
-void mod_review_post(hreq_t *r)
-{
-    form_t f;
-    int approve;
-    const char *reason;
-    if (read_decision(r, &f, &approve, &reason) < 0)
-        return;
-    const char *id = rq_param(r, 0);
-    char actor[64];
-    actor_of(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                                      "WHERE work_id = :w AND status = 'pending'");
-    db_bind_text(st, ":s", approve ? "approved" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":w", id);
-    int rc = db_step(st);
-    db_done(st);
-    if (rc != DB_DONE || db_changes(r->db) != 1) {
-        db_rollback(r->db);
-        rs_error(r, rc == DB_DONE ? 409 : 500, "already_decided", T(r->lang, "mod.err.decided"));
-        return;
-    }
-    char subj[48];
-    snprintf(subj, sizeof subj, "work:%s", id);
-    if (audit_appendf(r->db, actor, approve ? "review.approve" : "review.reject", subj, "%s", reason) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (approve) {
-        work_err_t e;
-        if (work_publish(r->db, id, &e) < 0) {
-            rs_error(r, e.status, "not_published", T(r->lang, e.key));
-            return;
-        }
-    }
-    rs_redirect(r, 303, "/mod?done=1");
-}

@@ -1,7 +1,7 @@
 /*
- * moderation.h — reader reports (举报), the moderator queue and decisions,
- * and creators' internal complaints against a decision. Owns the reports
- * and complaints tables.
+ * moderation.h — reader reports (举报), the moderator queue and decisions;
+ * creators' internal complaints (complaint.c) and review before publish
+ * (review.c) share its helpers. Owns the reports table.
  *
  * A report names a published work, a ground (illegal, privacy, harassment,
  * spam, fraud) and an explanation; the reporter gets a receipt page that
@@ -15,6 +15,19 @@
 #define HAO_MODERATION_H
 
 #include "http/http.h"
+
+/* Shared by moderation.c, complaint.c and review.c. */
+int mod_text_ok(const char *s);                 /* 1-5000 characters of text */
+int64_t mod_path_id(hreq_t *r);                 /* path parameter 0 as an id, 0 if not */
+void mod_actor(hreq_t *r, char out[64]);        /* "user:HANDLE" for the audit log */
+void mod_age(hreq_t *r, buf_t *b, int64_t t);   /* "3 h" since t */
+/* The work in one view: title, author, state, excerpt, its removals and
+ * the reports on it (but except_report). */
+void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report);
+/* A decision form posting decision=uphold|reject and reason to action. */
+void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key);
+/* Read decision and reason; answers 422 and returns -1 when unusable. */
+int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason);
 
 /* Review before publish: when the setting review_before_publish is on and
  * the user is not a moderator, a draft's publication is held for review

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "core/formdata.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "site/audit.h"
 #include "site/formkit.h"
@@ -20,8 +23,8 @@
 #include "site/work.h"
 
 #define NOTICE_URLS_MAX 20
-#define LINE_MAX_CHARS 300
-#define TEXT_MAX_CHARS 5000
+#define LINE_MAX_CHARS NOTICE_LINE_MAX
+#define TEXT_MAX_CHARS NOTICE_TEXT_MAX
 
 /* The rights a notice may claim (the first is the default). */
 static const char *const notice_grounds[] = {"copyright", "trademark", "portrait", "reputation", "privacy", "other"};
@@ -30,6 +33,8 @@ static const char *const notice_grounds[] = {"copyright", "trademark", "portrait
 typedef struct {
     const char *name, *contact, *address, *right, *original, *proof, *signature;
     const char *ground; /* NULL or "": copyright */
+    const char *file_name, *file_type, *file_data; /* an attached proof file, or NULL */
+    size_t file_len;
     int good_faith;
     int nurls;
     const char *urls[NOTICE_URLS_MAX + 1];
@@ -297,6 +302,24 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
         db_done(st);
         buf_printf(&list, "%s%s", i ? "," : "", ids[i]);
     }
+    if (ok && in->file_data) {
+        size_t b64len = sodium_base64_encoded_len(in->file_len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(b64len);
+        if (!b64)
+            abort();
+        sodium_bin2base64(b64, b64len, (const unsigned char *)in->file_data, in->file_len,
+                          sodium_base64_VARIANT_ORIGINAL);
+        st = db_prepare(db, "INSERT INTO notice_files(notice_id, name, mime, bytes, data) VALUES (:n, :name, :mime, "
+                            ":bytes, :data)");
+        db_bind_int(st, ":n", id);
+        db_bind_text(st, ":name", in->file_name);
+        db_bind_text(st, ":mime", in->file_type);
+        db_bind_int(st, ":bytes", (int64_t)in->file_len);
+        db_bind_text(st, ":data", b64);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+        free(b64);
+    }
     ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
                              buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
     buf_free(&list);
@@ -405,6 +428,17 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     buf_lit(&b, "</h1>\n<p>");
     buf_htmlz(&b, T(L, "notice.intro"));
     buf_lit(&b, "</p>\n");
+    char *agent = db_setting(r->db, "notice_contact", "");
+    if (*agent) {
+        buf_lit(&b, "<p class=\"agent\">");
+        buf_htmlz(&b, T(L, "about.notice_contact"));
+        buf_lit(&b, ": ");
+        buf_htmlz(&b, agent);
+        buf_lit(&b, " · <a href=\"/about\">");
+        buf_htmlz(&b, T(L, "site.about"));
+        buf_lit(&b, "</a></p>\n");
+    }
+    free(agent);
     if (msg) {
         buf_t full = BUF_INIT;
         buf_rawz(&full, msg);
@@ -416,7 +450,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
         buf_free(&full);
     }
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
-    buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\">");
+    buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
     page_csrf_field(r, &b);
     fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
     fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
@@ -432,6 +466,9 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     fk_textarea(&b, T(L, "notice.right"), "right", f ? form_get(f, "right") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.original"), "original", f ? form_get(f, "original") : NULL, 3, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof_media", f ? form_get(f, "proof_media") : NULL, 3, 0);
+    buf_lit(&b, "<p><label for=\"f-proof_file\">");
+    buf_htmlz(&b, T(L, "notice.proof_file"));
+    buf_lit(&b, "</label><br><input type=\"file\" id=\"f-proof_file\" name=\"proof_file\"></p>\n");
     fk_checkbox(&b, T(L, "notice.good_faith"), "good_faith", f && form_get(f, "good_faith"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
     buf_lit(&b, "<p><button type=\"submit\">");
@@ -450,11 +487,77 @@ void notice_form(hreq_t *r)
 
 /* POST /notice — fields name, contact, address, urls (one per line), right,
  * original, proof_media, good_faith, signature. Success: 303 to the receipt. */
+/* The form's fields from a multipart body: text parts become a form_t
+ * (valid UTF-8 only), the part "proof_file" the attachment. Answers and
+ * returns -1 on a malformed body; returns 1 (nothing answered) when the
+ * file is over the limit, 0 otherwise. */
+static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *in)
+{
+    size_t len;
+    const char *body = rq_body(r, &len);
+    formdata_part_t *parts = rq_alloc(r, sizeof(formdata_part_t) * 32);
+    int n = formdata_parse(ct, body, len, parts, 32);
+    if (n < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return -1;
+    }
+    int too_big = 0;
+    f->n = 0;
+    f->names = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
+    f->values = rq_alloc(r, sizeof(char *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        formdata_part_t *p = &parts[i];
+        if (strcmp(p->name, "proof_file") == 0 && p->is_file) {
+            if (p->len == 0)
+                continue; /* the file input left empty */
+            if (p->len > NOTICE_FILE_MAX) {
+                too_big = 1; /* the caller re-renders the form (all fields kept) with the limit */
+                continue;
+            }
+            size_t nl = strlen(p->filename);
+            in->file_name = text_valid_line(p->filename, nl) && nl ? rq_strdup(r, p->filename) : "proof";
+            int type_ok = p->type[0] != 0;
+            for (const char *c = p->type; *c; c++)
+                type_ok &= *c > 0x20 && *c < 0x7f && *c != '"';
+            in->file_type = type_ok ? rq_strdup(r, p->type) : "application/octet-stream";
+            in->file_data = p->data;
+            in->file_len = p->len;
+            continue;
+        }
+        if (p->is_file || !text_valid(p->data, p->len)) {
+            rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+            return -1;
+        }
+        f->names[f->n] = rq_strdup(r, p->name);
+        f->values[f->n] = rq_strndup(r, p->data, p->len);
+        f->n++;
+    }
+    return too_big;
+}
+
 void notice_form_post(hreq_t *r)
 {
     form_t f;
-    rq_form(r, &f);
     notice_in_t in = {0};
+    const char *ct = rq_header(r, "content-type");
+    int too_big = 0;
+    if (ct && strncasecmp(ct, "multipart/", 10) == 0) {
+        int rc = multipart_fields(r, ct, &f, &in);
+        if (rc < 0)
+            return;
+        too_big = rc > 0;
+    } else if (rq_form(r, &f) < 0) {
+        rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
+        return;
+    }
+    if (!router_csrf_ok(r, form_get(&f, "csrf"))) {
+        rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
+        return;
+    }
+    if (too_big) {
+        notice_page(r, 413, &f, T(r->lang, "notice.err.file_large"), NULL);
+        return;
+    }
     in.name = form_get(&f, "name");
     in.contact = form_get(&f, "contact");
     in.address = form_get(&f, "address");
@@ -634,14 +737,6 @@ static int64_t notice_by_token(hreq_t *r, const char *token)
     return ok ? id : 0;
 }
 
-static void dt_dd(buf_t *b, const char *label, const char *value)
-{
-    buf_lit(b, "<dt>");
-    buf_htmlz(b, label);
-    buf_lit(b, "</dt><dd>");
-    buf_htmlz(b, value);
-    buf_lit(b, "</dd>");
-}
 
 /* GET /notice/:id?token=T — the receipt and what happened since: the state
  * of each named work, any counter-notice (forwarded here in full) and the
@@ -679,21 +774,30 @@ void notice_status(hreq_t *r)
                db_col_text(st, 0));
     buf_t num = BUF_INIT;
     buf_printf(&num, "%lld", (long long)id);
-    dt_dd(&b, T(L, "notice.number"), buf_cstr(&num));
+    fk_dt_dd(&b, T(L, "notice.number"), buf_cstr(&num));
     buf_free(&num);
-    dt_dd(&b, T(L, "notice.state"), T(L, status_key));
+    fk_dt_dd(&b, T(L, "notice.state"), T(L, status_key));
     buf_t when = BUF_INIT;
     page_time(&when, db_col_int(st, 1));
-    dt_dd(&b, T(L, "notice.received_at"), buf_cstr(&when));
+    fk_dt_dd(&b, T(L, "notice.received_at"), buf_cstr(&when));
     buf_free(&when);
     char gk[48];
     snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 4));
-    dt_dd(&b, T(L, "notice.ground"), T(L, gk));
-    dt_dd(&b, T(L, "notice.right"), db_col_text(st, 2));
+    fk_dt_dd(&b, T(L, "notice.ground"), T(L, gk));
+    fk_dt_dd(&b, T(L, "notice.right"), db_col_text(st, 2));
     if (*db_col_text(st, 3))
-        dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 3));
-    buf_lit(&b, "</dl>\n");
+        fk_dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 3));
     db_done(st);
+    st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) == DB_ROW) {
+        buf_t fv = BUF_INIT;
+        buf_printf(&fv, "%s (%lld bytes)", db_col_text(st, 0), (long long)db_col_int(st, 1));
+        fk_dt_dd(&b, T(L, "notice.proof_file"), buf_cstr(&fv));
+        buf_free(&fv);
+    }
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
 
     buf_lit(&b, "<h2>");
     buf_htmlz(&b, T(L, "notice.works"));
@@ -725,18 +829,18 @@ void notice_status(hreq_t *r)
                    (long long)db_col_int(st, 0), db_col_text(st, 5));
         buf_htmlz(&b, T(L, "counter.title"));
         buf_printf(&b, " (/a/%s)</h2><dl>", db_col_text(st, 7));
-        dt_dd(&b, T(L, "notice.name"), db_col_text(st, 1));
-        dt_dd(&b, T(L, "notice.contact"), db_col_text(st, 2));
-        dt_dd(&b, T(L, "notice.address"), db_col_text(st, 3));
-        dt_dd(&b, T(L, "counter.statement"), db_col_text(st, 4));
+        fk_dt_dd(&b, T(L, "notice.name"), db_col_text(st, 1));
+        fk_dt_dd(&b, T(L, "notice.contact"), db_col_text(st, 2));
+        fk_dt_dd(&b, T(L, "notice.address"), db_col_text(st, 3));
+        fk_dt_dd(&b, T(L, "counter.statement"), db_col_text(st, 4));
         char k[48];
         snprintf(k, sizeof k, "counter.status.%s", db_col_text(st, 5));
-        dt_dd(&b, T(L, "notice.state"), T(L, k));
+        fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
         int waiting = strcmp(db_col_text(st, 5), "waiting") == 0;
         if (waiting) {
             buf_t t = BUF_INIT;
             page_time(&t, db_col_int(st, 6));
-            dt_dd(&b, T(L, "counter.restore_at"), buf_cstr(&t));
+            fk_dt_dd(&b, T(L, "counter.restore_at"), buf_cstr(&t));
             buf_free(&t);
         }
         buf_lit(&b, "</dl>");
@@ -853,327 +957,33 @@ void notice_court_post(hreq_t *r)
     rs_redirect(r, 303, loc);
 }
 
-/* ---- the creator's side ---- */
-
-/* GET /studio/notices — every removal of the creator's works with its
- * statement of reasons and what they can do about it. */
-void notice_studio(hreq_t *r)
-{
-    lang_t L = r->lang;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "studio.notices"), &m);
-    buf_lit(&b, "<section class=\"studio-notices\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "studio.notices"));
-    buf_lit(&b, "</h1>\n");
-    if (rq_query(r, "sent"))
-        fk_ok(&b, T(L, "counter.sent"));
-    if (rq_query(r, "complained"))
-        fk_ok(&b, T(L, "complaint.sent"));
-    if (rq_query(r, "review"))
-        fk_ok(&b, T(L, "review.held"));
-    /* Works waiting for (or refused) publication under review-before-publish. */
-    db_stmt_t *rv = db_prepare(r->db, "SELECT v.work_id, w.title, v.status, v.reason FROM reviews v "
-                                      "JOIN works w ON w.id = v.work_id WHERE w.author_id = :u AND v.status <> 'approved' "
-                                      "AND w.status = 'draft' ORDER BY v.requested_at DESC LIMIT 100");
-    db_bind_int(rv, ":u", r->user.id);
-    int nrv = 0;
-    while (db_step(rv) == DB_ROW) {
-        if (!nrv++) {
-            buf_lit(&b, "<h2>");
-            buf_htmlz(&b, T(L, "review.title"));
-            buf_lit(&b, "</h2><ul class=\"reviews\">");
-        }
-        char k[48];
-        snprintf(k, sizeof k, "review.status.%s", db_col_text(rv, 2));
-        buf_printf(&b, "<li data-review=\"%s\" data-status=\"%s\"><a href=\"/studio/%s\">", db_col_text(rv, 0),
-                   db_col_text(rv, 2), db_col_text(rv, 0));
-        buf_htmlz(&b, db_col_text(rv, 1));
-        buf_lit(&b, "</a> · ");
-        buf_htmlz(&b, T(L, k));
-        if (*db_col_text(rv, 3)) {
-            buf_lit(&b, ": ");
-            buf_htmlz(&b, db_col_text(rv, 3));
-        }
-        buf_lit(&b, "</li>");
-    }
-    db_done(rv);
-    if (nrv)
-        buf_lit(&b, "</ul>\n");
-    db_stmt_t *st = db_prepare(r->db,
-        "SELECT t.id, t.work_id, w.title, t.notice_id, t.report_id, t.ground, t.reason, t.automated, t.status, "
-        "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason, "
-        "coalesce(n.original, '') "
-        "FROM takedowns t JOIN works w ON w.id = t.work_id LEFT JOIN notices n ON n.id = t.notice_id "
-        "LEFT JOIN counter_notices c ON c.takedown_id = t.id LEFT JOIN complaints k ON k.takedown_id = t.id "
-        "WHERE w.author_id = :u ORDER BY t.id DESC LIMIT 200");
-    db_bind_int(st, ":u", r->user.id);
-    int any = 0;
-    while (db_step(st) == DB_ROW) {
-        any = 1;
-        int64_t td = db_col_int(st, 0);
-        int active = strcmp(db_col_text(st, 8), "active") == 0;
-        buf_printf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"><h2>",
-                   (long long)td, db_col_text(st, 1), db_col_text(st, 8));
-        buf_htmlz(&b, db_col_text(st, 2));
-        buf_lit(&b, "</h2><dl>");
-        buf_t v = BUF_INIT;
-        if (db_col_int(st, 3))
-            buf_printf(&v, "%s %lld", T(L, "notice.number"), (long long)db_col_int(st, 3));
-        else
-            buf_printf(&v, "%s %lld", T(L, "report.number"), (long long)db_col_int(st, 4));
-        dt_dd(&b, T(L, "sor.basis"), buf_cstr(&v));
-        buf_reset(&v);
-        char gk[48];
-        snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 5));
-        buf_rawz(&v, T(L, gk));
-        if (*db_col_text(st, 10)) {
-            buf_lit(&v, ": ");
-            buf_rawz(&v, db_col_text(st, 10));
-        }
-        dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
-        if (*db_col_text(st, 15))
-            dt_dd(&b, T(L, "notice.original"), db_col_text(st, 15));
-        dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 6));
-        dt_dd(&b, T(L, "sor.automated"), T(L, db_col_int(st, 7) ? "sor.automated_yes" : "sor.automated_no"));
-        buf_reset(&v);
-        page_time(&v, db_col_int(st, 9));
-        dt_dd(&b, T(L, "sor.when"), buf_cstr(&v));
-        char sk[48];
-        snprintf(sk, sizeof sk, "takedown.status.%s", db_col_text(st, 8));
-        dt_dd(&b, T(L, "notice.state"), T(L, sk));
-        if (!db_col_is_null(st, 11)) {
-            char ck[48];
-            snprintf(ck, sizeof ck, "counter.status.%s", db_col_text(st, 11));
-            buf_reset(&v);
-            buf_rawz(&v, T(L, ck));
-            if (strcmp(db_col_text(st, 11), "waiting") == 0) {
-                buf_lit(&v, " · ");
-                buf_rawz(&v, T(L, "counter.restore_at"));
-                buf_lit(&v, " ");
-                page_time(&v, db_col_int(st, 12));
-            }
-            dt_dd(&b, T(L, "counter.title"), buf_cstr(&v));
-        }
-        if (!db_col_is_null(st, 13)) {
-            char ck[48];
-            snprintf(ck, sizeof ck, "complaint.status.%s", db_col_text(st, 13));
-            buf_reset(&v);
-            buf_rawz(&v, T(L, ck));
-            if (*db_col_text(st, 14)) {
-                buf_lit(&v, ": ");
-                buf_rawz(&v, db_col_text(st, 14));
-            }
-            dt_dd(&b, T(L, "complaint.title"), buf_cstr(&v));
-        }
-        buf_free(&v);
-        buf_lit(&b, "</dl>");
-        if (active) {
-            buf_lit(&b, "<p class=\"what-now\">");
-            buf_htmlz(&b, T(L, "sor.options"));
-            buf_lit(&b, "</p><p class=\"actions\">");
-            if (db_col_int(st, 3) && db_col_is_null(st, 11)) {
-                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/counter\">", (long long)td);
-                buf_htmlz(&b, T(L, "counter.file"));
-                buf_lit(&b, "</a> ");
-            }
-            if (db_col_is_null(st, 13)) {
-                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/complaint\">", (long long)td);
-                buf_htmlz(&b, T(L, "complaint.file"));
-                buf_lit(&b, "</a>");
-            }
-            buf_lit(&b, "</p>");
-        }
-        buf_lit(&b, "</article>\n");
-    }
-    db_done(st);
-    if (!any) {
-        buf_lit(&b, "<p class=\"empty\">");
-        buf_htmlz(&b, T(L, "studio.notices_none"));
-        buf_lit(&b, "</p>\n");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-}
-
-/* The takedown named in the path, when it removed one of this user's works.
- * Answers (404/403) and returns 0 otherwise. Fills notice id and status. */
-static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
+/* GET /mod/notices/:id/proof — the attached proof file, as a download (never
+ * rendered inline: it is whatever the complainant sent). */
+void notice_proof_file(hreq_t *r)
 {
     char *end;
-    long long td = strtoll(rq_param(r, 0), &end, 10);
-    if (*end || td <= 0) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
-                                      "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
-    db_bind_int(st, ":id", td);
-    int rc = db_step(st);
-    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    if (rc == DB_ROW) {
-        *notice_id = db_col_int(st, 1);
-        snprintf(status, 16, "%s", db_col_text(st, 2));
-    }
-    db_done(st);
-    if (rc != DB_ROW) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    if (author != r->user.id) {
-        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
-        return 0;
-    }
-    return td;
-}
-
-static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, const char *msg)
-{
-    lang_t L = r->lang;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "counter.title"), &m);
-    buf_lit(&b, "<section class=\"counter-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "counter.title"));
-    buf_lit(&b, "</h1>\n<p>");
-    buf_htmlz(&b, T(L, "counter.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/counter\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
-    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
-    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
-    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
-    fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
-    fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);
-    fk_checkbox(&b, T(L, "counter.good_faith"), "good_faith", f && form_get(f, "good_faith"));
-    if (settings_is(r->db, "dmca", "on"))
-        fk_checkbox(&b, T(L, "counter.consent"), "consent", f && form_get(f, "consent"));
-    fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "counter.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
-}
-
-/* GET /studio/notices/:td/counter — the counter-notice form. */
-void counter_form(hreq_t *r)
-{
-    int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
-    if (!td)
-        return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return;
-    }
-    counter_page(r, td, 200, NULL, NULL);
-}
-
-/* POST /studio/notices/:td/counter — fields name, contact, address,
- * statement, proof, good_faith, consent (required when dmca is on),
- * signature. Only the work's author, only for an active notice takedown,
- * once. Restores at once or schedules the restore (restore_mode). */
-void counter_post(hreq_t *r)
-{
-    lang_t L = r->lang;
-    int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
-    if (!td)
-        return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(L, "counter.err.not_active"));
-        return;
-    }
-    form_t f;
-    rq_form(r, &f);
-    static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
-    for (size_t i = 0; i < 5; i++) {
-        const char *v = form_get(&f, req[i]);
-        if (blank(v)) {
-            counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
-            return;
-        }
-        int line = strcmp(req[i], "statement") != 0;
-        if (!(line ? text_valid_line(v, strlen(v)) : text_valid(v, strlen(v))) ||
-            text_chars(v, strlen(v)) > (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
-            counter_page(r, td, 422, &f, T(L, line ? "notice.err.line" : "notice.err.text"));
-            return;
-        }
-    }
-    const char *proof = form_get(&f, "proof");
-    if (proof && (!text_valid(proof, strlen(proof)) || text_chars(proof, strlen(proof)) > TEXT_MAX_CHARS)) {
-        counter_page(r, td, 422, &f, T(L, "notice.err.text"));
-        return;
-    }
-    int dmca = settings_is(r->db, "dmca", "on");
-    if (!form_get(&f, "good_faith") || (dmca && !form_get(&f, "consent"))) {
-        counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
-        return;
-    }
-    int now_restore = settings_is(r->db, "restore_mode", "immediate");
-    int64_t now = clock_now();
-    int64_t restore_at = now_restore ? now : clock_add_business_days(now, settings_int(r->db, "restore_days"));
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(L, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db,
-        "INSERT INTO counter_notices(takedown_id, user_id, name, contact, address, statement, proof, signature, "
-        "consent, status, restore_at, created_at) VALUES (:td, :u, :name, :contact, :address, :statement, :proof, "
-        ":sig, :consent, 'waiting', :ra, :t) RETURNING id");
-    db_bind_int(st, ":td", td);
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":name", form_get(&f, "name"));
-    db_bind_text(st, ":contact", form_get(&f, "contact"));
-    db_bind_text(st, ":address", form_get(&f, "address"));
-    db_bind_text(st, ":statement", form_get(&f, "statement"));
-    db_bind_text(st, ":proof", proof ? proof : "");
-    db_bind_text(st, ":sig", form_get(&f, "signature"));
-    db_bind_int(st, ":consent", form_get(&f, "consent") != NULL);
-    db_bind_int(st, ":ra", restore_at);
-    db_bind_int(st, ":t", now);
-    int rc = db_step(st);
-    int64_t cid = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    if (!cid) {
-        db_rollback(r->db);
-        if (rc == DB_CONSTRAINT)
-            rs_error(r, 409, "duplicate", T(L, "counter.err.once"));
-        else
-            rs_error(r, 500, "internal", T(L, "err.internal"));
-        return;
-    }
-    char subj[48], actor[64];
-    snprintf(subj, sizeof subj, "counter:%lld", (long long)cid);
-    snprintf(actor, sizeof actor, "user:%s", r->user.handle);
-    int ok = audit_appendf(r->db, actor, "counter.receive", subj, "takedown %lld, notice %lld; restore %s",
-                           (long long)td, (long long)nid, now_restore ? "at once" : "delayed") == 0 &&
-             audit_appendf(r->db, "system", "counter.forward", subj, "shown to the complainant of notice %lld on its "
-                           "status page", (long long)nid) == 0;
-    if (ok && now_restore) {
-        char why[80];
-        snprintf(why, sizeof why, "counter-notice %lld", (long long)cid);
-        ok = takedown_restore(r->db, td, "system", why) >= 0;
-        st = db_prepare(r->db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
-        db_bind_int(st, ":id", cid);
-        ok = ok && db_step(st) == DB_DONE;
+    long long id = strtoll(rq_param(r, 0), &end, 10);
+    db_stmt_t *st = db_prepare(r->db, "SELECT name, data FROM notice_files WHERE notice_id = :id");
+    db_bind_int(st, ":id", *end ? 0 : id);
+    if (db_step(st) != DB_ROW) {
         db_done(st);
-    } else if (ok) {
-        ok = jobs_schedule(r->db, "restore", cid, restore_at) == 0;
-    }
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(L, "err.internal"));
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    if (now_restore)
-        server_content_changed();
-    rs_redirect(r, 303, "/studio/notices?sent=1");
+    const char *b64 = db_col_text(st, 1);
+    size_t b64len = db_col_len(st, 1);
+    unsigned char *bin = rq_alloc(r, b64len);
+    size_t binlen = 0;
+    if (sodium_base642bin(bin, b64len, b64, b64len, NULL, &binlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        db_done(st);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    buf_t cd = BUF_INIT;
+    buf_lit(&cd, "attachment; filename=\"proof\"; filename*=UTF-8''");
+    buf_url(&cd, db_col_text(st, 0), strlen(db_col_text(st, 0)));
+    db_done(st);
+    rs_header(r, "content-disposition", buf_cstr(&cd));
+    buf_free(&cd);
+    rs_send(r, 200, "application/octet-stream", (const char *)bin, binlen);
 }

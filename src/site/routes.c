@@ -13,6 +13,7 @@
 #include "site/api.h"
 #include "site/feed.h"
 #include "site/audit.h"
+#include "site/counter.h"
 #include "site/layout.h"
 #include "site/moderation.h"
 #include "site/notice.h"
@@ -60,13 +61,15 @@ const route_t routes[] = {
 
     /* notices, reports, moderation, settings (information-storage duties) */
     {"GET", "/notice", notice_form, ROLE_NONE, 0, 0},
-    {"POST", "/notice", notice_form_post, ROLE_NONE, RT_CSRF, 64 * KB},
+    /* (multipart with a proof file: the handler checks the CSRF token) */
+    {"POST", "/notice", notice_form_post, ROLE_NONE, 0, NOTICE_FORM_MAX},
     {"GET", "/notice/:id", notice_status, ROLE_NONE, 0, 0},
     {"POST", "/notice/:id/court", notice_court_post, ROLE_NONE, RT_CSRF, 64 * KB},
     {"GET", "/report", report_form, ROLE_NONE, 0, 0},
     {"POST", "/report", report_post, ROLE_NONE, RT_CSRF, 64 * KB},
     {"GET", "/report/:id", report_status, ROLE_NONE, 0, 0},
     {"GET", "/transparency", transparency_page, ROLE_NONE, 0, 0},
+    {"GET", "/transparency.json", transparency_json, ROLE_NONE, RT_API, 0},
     {"GET", "/studio/notices", notice_studio, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/notices/:td/counter", counter_form, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/notices/:td/counter", counter_post, ROLE_CREATOR, RT_CSRF, 64 * KB},
@@ -74,6 +77,7 @@ const route_t routes[] = {
     {"POST", "/studio/notices/:td/complaint", complaint_post, ROLE_CREATOR, RT_CSRF, 64 * KB},
     {"GET", "/mod", mod_queue, ROLE_MODERATOR, 0, 0},
     {"GET", "/mod/notices/:id", mod_notice, ROLE_MODERATOR, 0, 0},
+    {"GET", "/mod/notices/:id/proof", notice_proof_file, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/notices/:id", mod_notice_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},
     {"GET", "/mod/reports/:id", mod_report, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/reports/:id", mod_report_post, ROLE_MODERATOR, RT_CSRF, 64 * KB},

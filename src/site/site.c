@@ -89,7 +89,10 @@ void site_reload(db_t *db)
         abort();
     char *name = db_setting(db, "site_name", "hao");
     snprintf(s->name, sizeof s->name, "%s", name);
-    snprintf(server_state.site_name, sizeof server_state.site_name, "%s", name);
+    /* server_state's copy is the start-up value (written before the loops
+     * run); pages read the snapshot. */
+    if (!atomic_load(&current))
+        snprintf(server_state.site_name, sizeof server_state.site_name, "%s", name);
     free(name);
     char *zh = db_setting(db, "statement_zh", default_statement_zh);
     char *en = db_setting(db, "statement_en", default_statement_en);

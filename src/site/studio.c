@@ -530,6 +530,19 @@ void studio_list(hreq_t *r)
     buf_lit(&b, "</a> <a href=\"/studio/notices\">");
     buf_htmlz(&b, T(L, "studio.notices"));
     buf_lit(&b, "</a></p>\n");
+    /* Removed works are announced where the creator looks first. */
+    db_stmt_t *td = db_prepare(r->db, "SELECT count(*) FROM takedowns t JOIN works w ON w.id = t.work_id "
+                                      "WHERE w.author_id = :u AND t.status = 'active'");
+    db_bind_int(td, ":u", r->user.id);
+    int64_t removed = db_step(td) == DB_ROW ? db_col_int(td, 0) : 0;
+    db_done(td);
+    if (removed) {
+        buf_lit(&b, "<p class=\"error removed-banner\" role=\"alert\">");
+        buf_printf(&b, T(L, "studio.removed_banner"), (long long)removed);
+        buf_lit(&b, " <a href=\"/studio/notices\">");
+        buf_htmlz(&b, T(L, "studio.notices"));
+        buf_lit(&b, "</a></p>\n");
+    }
     const char *deleted = rq_query(r, "deleted");
     if (deleted && strcmp(deleted, "1") == 0) {
         buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
@@ -567,6 +580,11 @@ void studio_list(hreq_t *r)
             if (strcmp(w->status, "taken_down") != 0) {
                 buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
                 buf_htmlz(&b, T(L, strcmp(w->status, "published") == 0 ? "studio.view" : "studio.view_draft"));
+                buf_lit(&b, "</a>");
+            } else {
+                /* Why it was removed and what the creator can do. */
+                buf_lit(&b, " · <a href=\"/studio/notices\">");
+                buf_htmlz(&b, T(L, "studio.notices"));
                 buf_lit(&b, "</a>");
             }
             buf_lit(&b, "</td></tr>\n");

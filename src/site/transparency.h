@@ -10,6 +10,7 @@
 
 #include "http/http.h"
 
-void transparency_page(hreq_t *r); /* GET /transparency?period=2026|2026-Q4 */
+void transparency_page(hreq_t *r); /* GET /transparency?period=2026|2026-Q4      */
+void transparency_json(hreq_t *r); /* GET /transparency.json?period=2026|2026-Q4 */
 
 #endif

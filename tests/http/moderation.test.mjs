@@ -240,6 +240,7 @@ test('operator settings: admin only, validated, audited, shown on /about and in 
   const about = await (await fetch(`${srv.base}/about`)).text();
   for (const s of ['好运营有限公司', 'legal@example.cn', '杭州市西湖区', 'notices@example.cn']) assert.ok(about.includes(s), s);
   assert.match(about, /<title>[^<]*好号<\/title>/, 'site name changes without a restart');
+  assert.ok((await (await fetch(`${srv.base}/notice`)).text()).includes('notices@example.cn'), 'the notice form names the designated contact');
   const audit = await boss.get('/admin/audit');
   assert.equal(audit.status, 200);
   const at = await audit.text();

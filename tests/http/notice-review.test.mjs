@@ -120,6 +120,57 @@ test('review mode: a complete notice waits for a moderator; the work stays up', 
   assert.match(sor, /由审核员决定|a moderator decided/);
 });
 
+test('the notice form takes a proof file (at most 2 MiB) that moderators can download', async () => {
+  const w4 = await publish('第四篇');
+  const c = new Client(srv.base);
+  const csrf = await c.csrf('/notice');
+  const fields = { csrf, name: '孙七', contact: 'sun@example.cn', address: '深圳', urls: `/a/${w4}`, ground: 'portrait',
+    right: '肖像权', original: '我的照片', signature: '孙七', good_faith: '1' };
+  const send = (file, extra = {}) => {
+    const fd = new FormData();
+    // The file in the middle, as the form orders it.
+    const all = Object.entries({ ...fields, ...extra });
+    for (const [k, v] of all.slice(0, 5)) fd.append(k, v);
+    if (file) fd.append('proof_file', new Blob([file], { type: 'image/png' }), '证据.png');
+    for (const [k, v] of all.slice(5)) fd.append(k, v);
+    return fetch(srv.base + '/notice', { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: c.cookieHeader(), origin: srv.base } });
+  };
+  // Too large: refused in place, nothing stored.
+  let res = await send(new Uint8Array(2 * 1024 * 1024 + 1));
+  assert.equal(res.status, 413);
+  const big = await res.text();
+  assert.match(big, /2 MiB/);
+  assert.equal(big.match(/value="孙七"/g).length, 2, 'name and signature (after the file) are kept');
+  // A forged token is refused for multipart too.
+  res = await send(new Uint8Array(10), { csrf: 'd'.repeat(32) });
+  assert.equal(res.status, 403);
+  // Malformed multipart.
+  res = await fetch(srv.base + '/notice', { method: 'POST', body: '--x\r\nnonsense', redirect: 'manual',
+    headers: { cookie: c.cookieHeader(), origin: srv.base, 'content-type': 'multipart/form-data; boundary=x' } });
+  assert.equal(res.status, 400);
+  const bytes = new Uint8Array(300 * 1024).map((_, i) => (i * 7) & 255);
+  res = await send(bytes);
+  assert.equal(res.status, 303);
+  const loc = res.headers.get('location');
+  const id = loc.match(/\/notice\/(\d+)/)[1];
+  const receipt = await (await c.get(loc)).text();
+  assert.ok(receipt.includes('证据.png'), 'the receipt lists the file');
+  assert.ok(receipt.includes('肖像权'), 'and the kind of right');
+  const judge = new Client(srv.base);
+  await judge.login('judge', 'judge-password-1');
+  const view = await (await judge.get(`/mod/notices/${id}`)).text();
+  assert.ok(view.includes(`/mod/notices/${id}/proof`));
+  const dl = await judge.get(`/mod/notices/${id}/proof`);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'application/octet-stream');
+  assert.match(dl.headers.get('content-disposition'), /^attachment;/);
+  assert.deepEqual(new Uint8Array(await dl.arrayBuffer()), bytes);
+  assert.equal((await fetch(`${srv.base}/mod/notices/${id}/proof`, { redirect: 'manual' })).status, 303, 'moderators only');
+  const rej = await decide(judge, `/mod/notices/${id}`, { decision: 'reject', reason: '照片不是本人。' });
+  assert.equal(rej.status, 303);
+  assert.equal(await status(w4), 200);
+});
+
 test('delayed restore: waits 10 business days across a restart, then restores', async () => {
   await counter(w1);
   assert.equal(await status(w1), 451, 'not restored at once');

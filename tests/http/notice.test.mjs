@@ -194,6 +194,8 @@ let takedownId;
 test('the creator gets the statement of reasons in the studio', async () => {
   const c = new Client(srv.base);
   assert.equal((await c.login('writer', 'writer-password-1')).status, 303);
+  const studio = await (await c.get('/studio')).text();
+  assert.match(studio, /removed-banner[^>]*>你有 1 篇作品已被移除。 <a href="\/studio\/notices">/);
   const res = await c.get('/studio/notices');
   assert.equal(res.status, 200);
   const html = await res.text();
@@ -259,7 +261,9 @@ test('a counter-notice restores at once (restore_mode immediate), forwarded to t
 test('the seed work can be taken down again by a new notice, and the transparency report counts it all', async () => {
   const res = await postNotice({ ...complete(), contact: 'second@example.cn', ground: 'reputation' });
   assert.equal(res.status, 201);
-  assert.equal((await fetch(`${srv.base}/a/${seedId}`)).status, 451);
+  const en = await fetch(`${srv.base}/a/${seedId}`, { headers: { 'accept-language': 'en' } });
+  assert.equal(en.status, 451);
+  assert.match(await en.text(), /removed after rights-holder notice 2\. Right claimed: /);
   const html = await (await fetch(`${srv.base}/transparency`)).text();
   const val = (k) => Number(html.match(new RegExp(`data-key="${k}"><th[^>]*>[^<]*</th><td class="num">(\\d+)`))[1]);
   assert.equal(val('notices'), 2);
@@ -270,6 +274,12 @@ test('the seed work can be taken down again by a new notice, and the transparenc
   assert.equal(val('counter_notices'), 1);
   assert.equal(val('restorations'), 1);
   assert.equal((await fetch(`${srv.base}/transparency?period=2026-Q5`)).status, 400);
+  const j = await (await fetch(`${srv.base}/transparency.json`)).json();
+  assert.equal(j.counts.notices, 2);
+  assert.equal(j.counts.notices_reputation, 1);
+  assert.equal(j.counts.restorations, 1);
+  assert.ok(j.median_seconds >= 0);
+  assert.equal((await fetch(`${srv.base}/transparency.json?period=1999`)).status, 400);
 });
 
 test('hao check verifies the audit chain and names the first edited entry', async () => {

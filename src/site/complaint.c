@@ -1,0 +1,220 @@
+/*
+ * complaint.c — internal complaints: a creator contests a removal once
+ * (/studio/notices/:td/complaint); a moderator other than the one who
+ * decided it settles it in /mod. Owns the complaints table. See moderation.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/formkit.h"
+#include "site/layout.h"
+#include "site/moderation.h"
+#include "site/settings.h"
+#include "site/takedown.h"
+#include "site/work.h"
+
+/* The active takedown in the path when it removed the user's work. */
+static int64_t own_active_takedown(hreq_t *r)
+{
+    int64_t td = mod_path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.status FROM takedowns t JOIN works w ON w.id = t.work_id "
+                                      "WHERE t.id = :id");
+    db_bind_int(st, ":id", td);
+    int rc = db_step(st);
+    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    int active = rc == DB_ROW && strcmp(db_col_text(st, 1), "active") == 0;
+    db_done(st);
+    if (rc != DB_ROW) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return 0;
+    }
+    if (author != r->user.id) {
+        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
+        return 0;
+    }
+    if (!active) {
+        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
+        return 0;
+    }
+    return td;
+}
+
+static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, const char *msg)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "complaint.title"), &m);
+    buf_lit(&b, "<section class=\"complaint-form\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, T(L, "complaint.title"));
+    buf_lit(&b, "</h1><p>");
+    buf_htmlz(&b, T(L, "complaint.intro"));
+    buf_lit(&b, "</p>\n");
+    fk_alert(&b, msg);
+    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
+    page_csrf_field(r, &b);
+    fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
+    buf_lit(&b, "<p><button type=\"submit\">");
+    buf_htmlz(&b, T(L, "complaint.send"));
+    buf_lit(&b, "</button></p></form></section>\n");
+    page_end(r, &b);
+    rs_html(r, status, &b);
+    buf_free(&b);
+}
+
+/* GET /studio/notices/:td/complaint */
+void complaint_form(hreq_t *r)
+{
+    int64_t td = own_active_takedown(r);
+    if (td)
+        complaint_page(r, td, 200, NULL, NULL);
+}
+
+/* POST /studio/notices/:td/complaint — field text. Once per removal. */
+void complaint_post(hreq_t *r)
+{
+    int64_t td = own_active_takedown(r);
+    if (!td)
+        return;
+    form_t f;
+    rq_form(r, &f);
+    const char *text = form_get(&f, "text");
+    if (!mod_text_ok(text)) {
+        complaint_page(r, td, 422, text, T(r->lang, "complaint.err.text"));
+        return;
+    }
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "INSERT INTO complaints(takedown_id, user_id, text, status, created_at) "
+                                      "VALUES (:td, :u, :x, 'open', :t) RETURNING id");
+    db_bind_int(st, ":td", td);
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_text(st, ":x", text);
+    db_bind_int(st, ":t", clock_now());
+    int rc = db_step(st);
+    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    char subj[48], actor[64];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    mod_actor(r, actor);
+    if (!id || audit_appendf(r->db, actor, "complaint.receive", subj, "takedown %lld", (long long)td) < 0 ||
+        db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        if (rc == DB_CONSTRAINT)
+            rs_error(r, 409, "duplicate", T(r->lang, "complaint.err.once"));
+        else
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    rs_redirect(r, 303, "/studio/notices?complained=1");
+}
+
+/* GET /mod/complaints/:id */
+void mod_complaint(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = mod_path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
+                                      "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id");
+    db_bind_int(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    char work_id[WORK_ID_LEN + 1];
+    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
+    buf_t b = BUF_INIT, title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, buf_cstr(&title), &m);
+    buf_lit(&b, "<section class=\"mod-complaint\"><h1 class=\"page-title\">");
+    buf_htmlz(&b, buf_cstr(&title));
+    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 1));
+    fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
+    fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
+    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
+    int open = strcmp(db_col_text(st, 1), "open") == 0;
+    db_done(st);
+    buf_lit(&b, "</dl>\n");
+    mod_work_panel(r, &b, work_id, 0);
+    if (open) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/complaints/%lld", (long long)id);
+        mod_decision_form(r, &b, action, "complaint.restore", "complaint.keep");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+    buf_free(&title);
+}
+
+/* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
+ * removal), reason. The moderator who made the decision may not judge it. */
+void mod_complaint_post(hreq_t *r)
+{
+    form_t f;
+    int uphold;
+    const char *reason;
+    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
+        return;
+    int64_t id = mod_path_id(r);
+    char actor[64];
+    mod_actor(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
+                                      "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
+    db_bind_int(st, ":id", id);
+    int64_t td = 0;
+    int same = 0;
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        same = strcmp(db_col_text(st, 1), actor) == 0;
+    }
+    db_done(st);
+    if (!td || same) {
+        db_rollback(r->db);
+        if (same)
+            rs_error(r, 403, "same_moderator", T(r->lang, "complaint.err.same"));
+        else
+            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
+        return;
+    }
+    st = db_prepare(r->db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                           "WHERE id = :id");
+    db_bind_text(st, ":s", uphold ? "upheld" : "rejected");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_int(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    ok = ok && audit_appendf(r->db, actor, uphold ? "complaint.uphold" : "complaint.reject", subj, "%s", reason) == 0;
+    if (ok && uphold) {
+        char why[64];
+        snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
+        ok = takedown_restore(r->db, td, actor, why) >= 0;
+    }
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (uphold)
+        server_content_changed();
+    rs_redirect(r, 303, "/mod?done=1");
+}
+

@@ -1,0 +1,147 @@
+/*
+ * review.c — review before publish (先审后发): with the setting on, a
+ * creator's draft waits in /mod when published, and a moderator publishes or
+ * refuses it with a reason. Owns the reviews table. See moderation.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "site/audit.h"
+#include "site/formkit.h"
+#include "site/layout.h"
+#include "site/moderation.h"
+#include "site/settings.h"
+#include "site/takedown.h"
+#include "site/work.h"
+
+int moderation_review_hold(hreq_t *r, const char *work_id)
+{
+    if (r->user.role >= ROLE_MODERATOR || !settings_is(r->db, "review_before_publish", "on"))
+        return 0;
+    work_t w;
+    int rc = work_get(r->db, work_id, &w);
+    if (rc <= 0)
+        return rc; /* unknown: work_publish answers it */
+    int published = strcmp(w.status, "published") == 0, draft = strcmp(w.status, "draft") == 0;
+    int rev = w.rev;
+    const char *body = w.body;
+    size_t bl = strlen(body);
+    text_trim(&body, &bl);
+    work_free(&w);
+    if (published || !draft || bl == 0)
+        return 0; /* (an empty body is work_publish's 422 to give) */
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
+    db_bind_text(st, ":w", work_id);
+    char status[16] = "";
+    int64_t reviewed = -1;
+    if (db_step(st) == DB_ROW) {
+        snprintf(status, sizeof status, "%s", db_col_text(st, 0));
+        reviewed = db_col_int(st, 1);
+    }
+    db_done(st);
+    if (strcmp(status, "approved") == 0 && reviewed == rev)
+        return 0;
+    if (strcmp(status, "pending") == 0 && reviewed == rev)
+        return 1;
+    if (db_begin(r->db) < 0)
+        return -1;
+    st = db_prepare(r->db, "INSERT INTO reviews(work_id, rev, status, requested_at) VALUES (:w, :rev, 'pending', :t) "
+                           "ON CONFLICT(work_id) DO UPDATE SET rev = excluded.rev, status = 'pending', reason = '', "
+                           "requested_at = excluded.requested_at, decided_at = NULL, decided_by = NULL");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":rev", rev);
+    db_bind_int(st, ":t", clock_now());
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48], actor[64];
+    snprintf(subj, sizeof subj, "work:%s", work_id);
+    mod_actor(r, actor);
+    if (!ok || audit_appendf(r->db, actor, "review.request", subj, "revision %d", rev) < 0 || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        return -1;
+    }
+    return 1;
+}
+
+/* GET /mod/reviews/:id — a work waiting for review before publication. */
+void mod_review(hreq_t *r)
+{
+    lang_t L = r->lang;
+    const char *id = rq_param(r, 0);
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
+    db_bind_text(st, ":w", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "review.title"), &m);
+    buf_printf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
+    db_done(st);
+    buf_htmlz(&b, T(L, "review.title"));
+    buf_lit(&b, "</h1>\n");
+    mod_work_panel(r, &b, id, 0);
+    if (pending) {
+        char action[64];
+        snprintf(action, sizeof action, "/mod/reviews/%s", id);
+        mod_decision_form(r, &b, action, "review.approve", "review.reject");
+    }
+    buf_lit(&b, "</section>\n");
+    page_end(r, &b);
+    rs_html(r, 200, &b);
+    buf_free(&b);
+}
+
+/* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
+void mod_review_post(hreq_t *r)
+{
+    form_t f;
+    int approve;
+    const char *reason;
+    if (mod_read_decision(r, &f, &approve, &reason) < 0)
+        return;
+    const char *id = rq_param(r, 0);
+    char actor[64];
+    mod_actor(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return;
+    }
+    db_stmt_t *st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                                      "WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":s", approve ? "approved" : "rejected");
+    db_bind_text(st, ":r", reason);
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":u", r->user.id);
+    db_bind_text(st, ":w", id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(r->db) != 1) {
+        db_rollback(r->db);
+        rs_error(r, rc == DB_DONE ? 409 : 500, "already_decided", T(r->lang, "mod.err.decided"));
+        return;
+    }
+    char subj[48];
+    snprintf(subj, sizeof subj, "work:%s", id);
+    if (audit_appendf(r->db, actor, approve ? "review.approve" : "review.reject", subj, "%s", reason) < 0 ||
+        db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (approve) {
+        work_err_t e;
+        if (work_publish(r->db, id, &e) < 0) {
+            rs_error(r, e.status, "not_published", T(r->lang, e.key));
+            return;
+        }
+    }
+    rs_redirect(r, 303, "/mod?done=1");
+}
