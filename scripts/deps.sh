@@ -6,8 +6,9 @@
 set -eu
 want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev
-       libsodium-dev libjansson-dev"
-test="$build clang libclang-rt-14-dev libcmocka-dev chromium curl libxml2-utils sqlite3"
+       libsodium-dev libjansson-dev libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
+       libswscale-dev"
+test="$build clang libclang-rt-14-dev libcmocka-dev chromium curl libxml2-utils sqlite3 libvips-tools ffmpeg"
 bench="$test wrk nginx"
 case "$want" in
   build) pkgs=$build ;;

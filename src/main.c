@@ -11,7 +11,7 @@
 
 static const char usage[] =
     "usage:\n"
-    "  hao serve  [--data DIR] [--listen HOST:PORT] [--threads N]\n"
+    "  hao serve  [--data DIR] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR]\n"
     "                                   (password on standard input)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR]\n"
@@ -20,7 +20,7 @@ static const char usage[] =
     "defaults: --data ./data  --listen 127.0.0.1:8080\n";
 
 typedef struct {
-    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads;
+    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *upload_max;
     int force;
     int npos;
     char **pos;
@@ -61,6 +61,7 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "title") == 0       ? &a->title
                            : strcmp(name, "declaration") == 0 ? &a->declaration
                            : strcmp(name, "threads") == 0     ? &a->threads
+                           : strcmp(name, "upload-max") == 0  ? &a->upload_max
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -83,11 +84,21 @@ int main(int argc, char **argv)
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
-        if (parse(argc - 2, argv + 2, " data listen threads ", &a) < 0 || a.npos) {
+        if (parse(argc - 2, argv + 2, " data listen threads upload-max ", &a) < 0 || a.npos) {
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
-            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0, 0};
+            if (a.upload_max) {
+                char *end;
+                long m = strtol(a.upload_max, &end, 10);
+                if (*end || m < 1 || m > 4096) {
+                    fprintf(stderr, "hao: --upload-max must be 1-4096 (MiB)\n");
+                    free(a.pos);
+                    return 2;
+                }
+                o.upload_max = (size_t)m << 20;
+            }
             if (a.threads) {
                 char *end;
                 long t = strtol(a.threads, &end, 10);

@@ -13,6 +13,7 @@
 #include "site/api.h"
 #include "site/feed.h"
 #include "site/layout.h"
+#include "site/media.h"
 #include "site/pages.h"
 #include "site/studio.h"
 
@@ -40,7 +41,11 @@ const route_t routes[] = {
     {"GET", "/lang", pages_lang, ROLE_NONE, 0, 0},
     {"GET", "/healthz", pages_healthz, ROLE_NONE, 0, 0},
     {"GET", "/static/hao.1.css", asset_css, ROLE_NONE, 0, 0},
-    {"GET", "/static/studio.1.js", asset_studio_js, ROLE_NONE, 0, 0},
+    {"GET", "/static/studio.2.js", asset_studio_js, ROLE_NONE, 0, 0},
+
+    /* media: immutable files, served by h2o from the store (not page-cached) */
+    {"GET", "/m/:id", media_serve, ROLE_NONE, 0, 0},
+    {"GET", "/m/:id/:variant", media_serve, ROLE_NONE, 0, 0},
 
     /* accounts */
     {"GET", "/login", account_login_page, ROLE_NONE, 0, 0},
@@ -56,6 +61,7 @@ const route_t routes[] = {
     {"GET", "/studio/new", studio_new, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/new", studio_create, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/preview", studio_preview, ROLE_CREATOR, RT_CSRF, FORM_MAX},
+    {"POST", "/studio/media", media_upload_studio, ROLE_CREATOR, RT_CSRF | RT_UPLOAD, 0},
     {"GET", "/studio/:id", studio_edit, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/:id", studio_save, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/:id/delete", studio_delete, ROLE_CREATOR, RT_CSRF, 8 * KB},
@@ -72,6 +78,7 @@ const route_t routes[] = {
     {"PUT", "/api/v1/articles/:id", api_articles_update, ROLE_CREATOR, RT_API, JSON_MAX},
     {"DELETE", "/api/v1/articles/:id", api_articles_delete, ROLE_CREATOR, RT_API, 0},
     {"POST", "/api/v1/articles/:id/publish", api_articles_publish, ROLE_CREATOR, RT_API, 8 * KB},
+    {"POST", "/api/v1/media", media_upload_api, ROLE_CREATOR, RT_API | RT_UPLOAD, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

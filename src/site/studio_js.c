@@ -1,6 +1,6 @@
 /*
  * studio_js.c — the studio editor's script, embedded in the binary and
- * served at /static/studio.1.js (bump the version in layout.c and routes.c
+ * served at /static/studio.2.js (bump the version in layout.c and routes.c
  * when it changes: the URL is cached as immutable).
  *
  * What it adds to the editor, which works without it:
@@ -13,6 +13,9 @@
  *    is offered for restore; a successful save drops the copy.
  *  - a saved / unsaved / autosaved indicator (#save-state).
  *  - the Preview button previews in place; Ctrl/Cmd+S saves.
+ *  - pictures and videos dropped, pasted or picked are uploaded to
+ *    /studio/media (XHR, a progress bar per file), after asking for a
+ *    description; the answer's ![description](/m/ID) goes in at the cursor.
  * Its strings come from the form's data-msg-* attributes (i18n on the server),
  * and the CSP (default-src 'self') is why it lives in a file at all.
  */
@@ -222,12 +225,89 @@ static const char studio_js[] =
     "    }\n"
     "  });\n"
     "\n"
+    "  /* ---- pictures and videos: drop, paste or pick; upload with progress ---- */\n"
+    "  var picker = document.getElementById('media-file');\n"
+    "  var uploads = document.getElementById('uploads');\n"
+    "  var csrf = f.csrf ? f.csrf.value : '';\n"
+    "  if (picker) picker.parentNode.hidden = false;\n"
+    "  function insertAtCursor(text) {\n"
+    "    var s = body.selectionStart, e = body.selectionEnd, v = body.value;\n"
+    "    var before = v.slice(0, s), after = v.slice(e);\n"
+    "    if (before && !/\\n\\n$/.test(before)) before += /\\n$/.test(before) ? '\\n' : '\\n\\n';\n"
+    "    body.value = before + text + '\\n\\n' + after;\n"
+    "    body.selectionStart = body.selectionEnd = before.length + text.length + 2;\n"
+    "    body.dispatchEvent(new Event('input', { bubbles: true }));\n"
+    "  }\n"
+    "  function upload(file) {\n"
+    "    var alt = window.prompt(d.msgAltPrompt, '');\n"
+    "    alt = (alt || '').replace(/[\\r\\n\\[\\]]+/g, ' ').trim().slice(0, 200);\n"
+    "    var row = document.createElement('li');\n"
+    "    var name = document.createElement('span');\n"
+    "    name.textContent = d.msgUploading + ' ' + file.name;\n"
+    "    var bar = document.createElement('progress');\n"
+    "    bar.max = 100;\n"
+    "    bar.value = 0;\n"
+    "    row.appendChild(name);\n"
+    "    row.appendChild(bar);\n"
+    "    uploads.appendChild(row);\n"
+    "    var fd = new FormData();\n"
+    "    fd.append('alt', alt);\n"
+    "    fd.append('file', file);\n"
+    "    var xhr = new XMLHttpRequest();\n"
+    "    xhr.open('POST', '/studio/media');\n"
+    "    xhr.setRequestHeader('X-CSRF-Token', csrf);\n"
+    "    xhr.upload.onprogress = function (ev) {\n"
+    "      if (ev.lengthComputable) bar.value = Math.round(ev.loaded * 100 / ev.total);\n"
+    "    };\n"
+    "    function failed(msg) {\n"
+    "      row.className = 'upload-failed';\n"
+    "      name.textContent = d.msgUploadFailed + ' ' + file.name + ': ' + msg;\n"
+    "    }\n"
+    "    xhr.onload = function () {\n"
+    "      var j = null;\n"
+    "      try { j = JSON.parse(xhr.responseText); } catch (e) { /* an HTML error page */ }\n"
+    "      if ((xhr.status === 201 || xhr.status === 200) && j && j.url) {\n"
+    "        bar.value = 100;\n"
+    "        row.className = 'upload-done';\n"
+    "        name.textContent = file.name;\n"
+    "        insertAtCursor('![' + alt + '](' + j.url + ')');\n"
+    "      } else {\n"
+    "        failed(j && j.error ? j.error.message : String(xhr.status));\n"
+    "      }\n"
+    "    };\n"
+    "    xhr.onerror = function () { failed(d.msgOffline); };\n"
+    "    xhr.send(fd);\n"
+    "  }\n"
+    "  function uploadAll(files) {\n"
+    "    for (var i = 0; i < files.length; i++) upload(files[i]);\n"
+    "  }\n"
+    "  body.addEventListener('dragover', function (ev) {\n"
+    "    if (ev.dataTransfer && Array.prototype.indexOf.call(ev.dataTransfer.types, 'Files') >= 0) ev.preventDefault();\n"
+    "  });\n"
+    "  body.addEventListener('drop', function (ev) {\n"
+    "    if (ev.dataTransfer && ev.dataTransfer.files && ev.dataTransfer.files.length) {\n"
+    "      ev.preventDefault();\n"
+    "      uploadAll(ev.dataTransfer.files);\n"
+    "    }\n"
+    "  });\n"
+    "  body.addEventListener('paste', function (ev) {\n"
+    "    var files = ev.clipboardData && ev.clipboardData.files;\n"
+    "    if (files && files.length) {\n"
+    "      ev.preventDefault();\n"
+    "      uploadAll(files);\n"
+    "    }\n"
+    "  });\n"
+    "  if (picker) picker.addEventListener('change', function () {\n"
+    "    uploadAll(picker.files);\n"
+    "    picker.value = '';\n"
+    "  });\n"
+    "\n"
     "  /* A page rendered without a preview (a new work) or with a stale one. */\n"
     "  if (body.value.trim() !== '' && !preview.querySelector('*:not(.empty)')) runPreview();\n"
     "  else lastSent = body.value;\n"
     "})();\n";
 
-/* GET /static/studio.1.js */
+/* GET /static/studio.2.js */
 void asset_studio_js(hreq_t *r)
 {
     rs_header(r, "cache-control", "public, max-age=31536000, immutable");
