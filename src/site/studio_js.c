@@ -229,7 +229,7 @@ static const char studio_js[] =
     "  var picker = document.getElementById('media-file');\n"
     "  var uploads = document.getElementById('uploads');\n"
     "  var csrf = f.csrf ? f.csrf.value : '';\n"
-    "  if (picker) picker.parentNode.hidden = false;\n"
+    "  if (picker) picker.closest('p').hidden = false;\n"
     "  function insertAtCursor(text) {\n"
     "    var s = body.selectionStart, e = body.selectionEnd, v = body.value;\n"
     "    var before = v.slice(0, s), after = v.slice(e);\n"
