@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -690,18 +691,26 @@ static int same_origin(hreq_t *r)
     return hl == host.len && memcmp(p, host.base, hl) == 0;
 }
 
+/* A url-encoded form body (what HTML forms send; also assumed when the
+ * content type is missing). */
+static int is_form(const char *ct)
+{
+    return !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
 static int csrf_ok(hreq_t *r)
 {
     if (!same_origin(r))
         return 0;
-    /* Uploads (multipart) carry the token in a header: their body is not a
-     * form the router parses. A cross-site page cannot set that header. */
+    /* Bodies that are not url-encoded forms (uploads: multipart, raw
+     * chunks, JSON) carry the token in a header: a cross-site page cannot
+     * set one without a CORS preflight, which hao never grants. */
     const char *ct = rq_header(r, "content-type");
-    int multipart = ct && strncmp(ct, "multipart/", 10) == 0;
+    int form = is_form(ct);
     form_t f = {0, NULL, NULL};
-    if (!multipart && rq_form(r, &f) < 0)
+    if (form && rq_form(r, &f) < 0)
         return 0;
-    const char *got = multipart ? rq_header(r, "x-csrf-token") : form_get(&f, "csrf");
+    const char *got = form ? form_get(&f, "csrf") : rq_header(r, "x-csrf-token");
     const char *want = csrf_token(r);
     return got && strlen(got) == strlen(want) && sodium_memcmp(got, want, strlen(want)) == 0;
 }
@@ -884,9 +893,9 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     if ((found->flags & RT_CSRF) && method_is(h, "POST")) {
         form_t f;
         const char *ct = rq_header(r, "content-type");
-        /* A malformed form is a 400 whatever its token; multipart bodies
-         * (uploads) carry the token in a field their handler checks. */
-        if ((!ct || strncmp(ct, "multipart/", 10) != 0) && rq_form(r, &f) < 0) {
+        /* A malformed form is a 400 whatever its token; other bodies
+         * (uploads) carry the token in a header (csrf_ok). */
+        if (is_form(ct) && rq_form(r, &f) < 0) {
             rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
             return;
         }

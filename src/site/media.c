@@ -15,10 +15,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +57,10 @@ int media_init(const char *data_dir, db_t *db, size_t max, const char *argv0, bu
         return -1;
     }
     upload_max = max;
+    /* Pixel buffers are large and short-lived: a fixed mmap threshold makes
+     * malloc hand them back to the system when freed (the default threshold
+     * grows after the first such free, and then they stay in the arena). */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     /* h2o (2.2.5) reads a request body whole before the handler runs. A
      * body beyond this threshold is kept in an unlinked temp file mapped
      * into memory instead of heap: put that file on the data disk (not a
@@ -121,6 +128,7 @@ typedef struct {
     size_t len;
     char *content_type;
     int64_t owner;
+    char staged[4200]; /* finishing a chunked upload: its file ("" otherwise) */
     /* results */
     int status;
     const char *key;  /* i18n key of the error */
@@ -171,9 +179,56 @@ static int stage_upload(const char *data, size_t len, char *path, size_t pathlen
     return 0;
 }
 
+/* Hash a staged file (a finished chunked upload) a block at a time. */
+static int hash_file(const char *path, char sha[65], int64_t *bytes)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    crypto_hash_sha256_state hs;
+    crypto_hash_sha256_init(&hs);
+    static _Thread_local unsigned char block[1 << 16];
+    ssize_t n;
+    *bytes = 0;
+    while ((n = read(fd, block, sizeof block)) > 0) {
+        crypto_hash_sha256_update(&hs, block, (size_t)n);
+        *bytes += n;
+    }
+    close(fd);
+    if (n < 0)
+        return -1;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&hs, h);
+    sodium_bin2hex(sha, 65, h, sizeof h);
+    return 0;
+}
+
+static void finish_work(upload_job_t *j)
+{
+    if (hash_file(j->staged, j->sha, &j->bytes) < 0) {
+        job_fail(j, 404, "media.err.no_upload", NULL);
+        return;
+    }
+    if (j->bytes == 0) {
+        job_fail(j, 422, "media.err.empty", NULL);
+    } else {
+        media_err_t e;
+        if (media_process(j->staged, j->sha, store, &j->meta, &e) < 0)
+            job_fail(j, e.status, e.key, e.detail);
+        else
+            j->status = 201;
+    }
+    unlink(j->staged);
+    malloc_trim(0);
+}
+
 static void upload_work(pool_job_t *pj)
 {
     upload_job_t *j = (upload_job_t *)pj;
+    if (j->staged[0]) {
+        finish_work(j);
+        return;
+    }
     mp_part_t parts[8];
     int n = multipart_parse(j->content_type, j->body, j->len, parts, 8);
     const mp_part_t *file = n > 0 ? multipart_get(parts, n, "file") : NULL;
@@ -207,6 +262,9 @@ static void upload_work(pool_job_t *pj)
     else
         j->status = 201;
     unlink(path);
+    /* A picture's pixels are tens of MB, freed now but kept by this pool
+     * thread's malloc arena: give them back so an idle server stays small. */
+    malloc_trim(0);
 }
 
 static void media_json(buf_t *b, db_stmt_t *st);
@@ -349,6 +407,24 @@ static void media_json(buf_t *b, db_stmt_t *st)
     buf_lit(b, "}");
 }
 
+/* 1 when n more bytes fit in r's user's quota; otherwise answers 413. The
+ * quota counts what this creator's uploads take as received. */
+static int quota_ok(hreq_t *r, long long n)
+{
+    char *quota_s = db_setting(r->db, "media_quota_bytes", MEDIA_QUOTA_DEFAULT);
+    long long quota = atoll(quota_s);
+    free(quota_s);
+    db_stmt_t *st = db_prepare(r->db, "SELECT coalesce(sum(bytes), 0) FROM media WHERE owner_id = :o");
+    db_bind_int(st, ":o", r->user.id);
+    long long used = db_step(st) == DB_ROW ? (long long)db_col_int(st, 0) : 0;
+    db_done(st);
+    if (used + n > quota) {
+        rs_error(r, 413, "quota", T(r->lang, "media.err.quota"));
+        return 0;
+    }
+    return 1;
+}
+
 static void upload(hreq_t *r)
 {
     size_t n;
@@ -358,18 +434,8 @@ static void upload(hreq_t *r)
         rs_error(r, 415, "unsupported_media_type", T(r->lang, "media.err.multipart"));
         return;
     }
-    /* The quota counts what this creator's uploads take as received. */
-    char *quota_s = db_setting(r->db, "media_quota_bytes", MEDIA_QUOTA_DEFAULT);
-    long long quota = atoll(quota_s);
-    free(quota_s);
-    db_stmt_t *st = db_prepare(r->db, "SELECT coalesce(sum(bytes), 0) FROM media WHERE owner_id = :o");
-    db_bind_int(st, ":o", r->user.id);
-    long long used = db_step(st) == DB_ROW ? (long long)db_col_int(st, 0) : 0;
-    db_done(st);
-    if (used + (long long)n > quota) {
-        rs_error(r, 413, "quota", T(r->lang, "media.err.quota"));
+    if (!quota_ok(r, (long long)n))
         return;
-    }
     upload_job_t *j = calloc(1, sizeof *j);
     if (!j)
         abort();
@@ -392,6 +458,205 @@ void media_upload_api(hreq_t *r)
 void media_upload_studio(hreq_t *r)
 {
     upload(r);
+}
+
+/* ---- chunked (resumable) uploads ----
+ *
+ * h2o 2.2.5 holds a request body whole before the handler runs, so one big
+ * POST costs its size in (file-backed) memory. The studio therefore sends
+ * files over MEDIA_CHUNK_MAX in chunks: create an upload, append chunks at
+ * the offset the server reports, finish. The state is the staged file
+ * itself, tmp/c.<owner>.<id>: its size is the offset, its name binds it to
+ * its creator. Appends run on the worker pool (file I/O), under flock so two
+ * chunks at once cannot interleave. A restart drops unfinished uploads (the
+ * start-up sweep). */
+
+static int upload_path(hreq_t *r, const char *id, char *out, size_t outlen)
+{
+    if (strlen(id) != MEDIA_ID_LEN || strspn(id, "0123456789abcdef") != MEDIA_ID_LEN)
+        return -1;
+    snprintf(out, outlen, "%s/c.%lld.%s", store_tmp_dir(store), (long long)r->user.id, id);
+    return 0;
+}
+
+static void json_offset(hreq_t *r, int status, const char *id, long long off)
+{
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "{\"id\":\"%s\",\"offset\":%lld,\"chunk_max\":%d,\"size_max\":%zu}", id, off,
+               MEDIA_CHUNK_MAX, upload_max);
+    rs_json(r, status, &b);
+    buf_free(&b);
+}
+
+static void chunked_create(hreq_t *r)
+{
+    char id[MEDIA_ID_LEN + 1], path[4400];
+    unsigned char rnd[MEDIA_ID_LEN / 2];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
+    upload_path(r, id, path, sizeof path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    close(fd);
+    json_offset(r, 201, id, 0);
+}
+
+typedef struct {
+    pool_job_t job;
+    char path[4400];
+    char id[MEDIA_ID_LEN + 1];
+    const char *body;
+    size_t len;
+    long long offset; /* where the client says this chunk goes */
+    long long now;    /* the file's size after */
+    int status;
+} chunk_job_t;
+
+static void chunk_work(pool_job_t *pj)
+{
+    chunk_job_t *c = (chunk_job_t *)pj;
+    int fd = open(c->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0) {
+        c->status = 404;
+        return;
+    }
+    flock(fd, LOCK_EX);
+    if (fstat(fd, &sb) < 0) {
+        c->status = 500;
+    } else if (sb.st_size != c->offset) {
+        c->status = 409;
+        c->now = sb.st_size;
+    } else if ((size_t)sb.st_size + c->len > upload_max) {
+        c->status = 413;
+        c->now = sb.st_size;
+    } else {
+        size_t off = 0;
+        while (off < c->len) {
+            ssize_t w = write(fd, c->body + off, c->len - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        if (off < c->len) { /* disk full: take the partial chunk back */
+            if (ftruncate(fd, sb.st_size) < 0)
+                fprintf(stderr, "hao: media: cannot truncate %s: %s\n", c->path, strerror(errno));
+            c->status = 500;
+        } else {
+            c->status = 200;
+        }
+        c->now = sb.st_size + (off == c->len ? (long long)c->len : 0);
+    }
+    close(fd);
+}
+
+static void chunk_done(pool_job_t *pj, hreq_t *r)
+{
+    chunk_job_t *c = (chunk_job_t *)pj;
+    if (!r)
+        return;
+    if (c->status == 200) {
+        json_offset(r, 200, c->id, c->now);
+    } else if (c->status == 409) {
+        char extra[64];
+        snprintf(extra, sizeof extra, "\"offset\":%lld", c->now);
+        rs_error_extra(r, 409, "offset", T(r->lang, "media.err.offset"), extra);
+    } else if (c->status == 413) {
+        rs_error(r, 413, "too_large", T(r->lang, "err.too_large"));
+    } else if (c->status == 404) {
+        rs_error(r, 404, "not_found", T(r->lang, "media.err.no_upload"));
+    } else {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+    }
+}
+
+static void chunked_append(hreq_t *r)
+{
+    chunk_job_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    const char *off = rq_query(r, "offset");
+    char *end = NULL;
+    c->offset = off ? strtoll(off, &end, 10) : -1;
+    if (upload_path(r, rq_param(r, 0), c->path, sizeof c->path) < 0 || !off || *end || c->offset < 0) {
+        free(c);
+        rs_error(r, 400, "bad_request", T(r->lang, "media.err.offset"));
+        return;
+    }
+    snprintf(c->id, sizeof c->id, "%s", rq_param(r, 0));
+    c->body = rq_body(r, &c->len);
+    if (c->len == 0) {
+        free(c);
+        rs_error(r, 400, "bad_request", T(r->lang, "media.err.empty"));
+        return;
+    }
+    c->job.work = chunk_work;
+    c->job.done = chunk_done;
+    pool_submit(r, &c->job);
+}
+
+static void chunked_finish(hreq_t *r)
+{
+    upload_job_t *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    struct stat sb;
+    if (upload_path(r, rq_param(r, 0), j->staged, sizeof j->staged) < 0 || stat(j->staged, &sb) < 0) {
+        free(j);
+        rs_error(r, 404, "not_found", T(r->lang, "media.err.no_upload"));
+        return;
+    }
+    /* The description comes as the body: {"alt":"..."} or nothing. */
+    size_t n;
+    const char *body = rq_body(r, &n);
+    if (n > 0) {
+        json_error_t je;
+        json_t *doc = json_loadb(body, n, JSON_REJECT_DUPLICATES, &je);
+        json_t *alt = doc && json_is_object(doc) ? json_object_get(doc, "alt") : NULL;
+        const char *a = alt && json_is_string(alt) ? json_string_value(alt) : NULL;
+        size_t al = a ? json_string_length(alt) : 0;
+        if (!doc || !json_is_object(doc) || (alt && !a) || al > MEDIA_ALT_MAX || (a && !text_valid_line(a, al))) {
+            json_decref(doc);
+            free(j);
+            rs_error(r, 422, "invalid", T(r->lang, "media.err.alt"));
+            return;
+        }
+        if (a) {
+            j->alt = strndup(a, al);
+            if (!j->alt)
+                abort();
+        }
+        json_decref(doc);
+    }
+    if (!quota_ok(r, (long long)sb.st_size)) {
+        free(j->alt);
+        free(j);
+        return;
+    }
+    j->owner = r->user.id;
+    j->job.work = upload_work;
+    j->job.done = upload_done;
+    pool_submit(r, &j->job);
+}
+
+void media_chunked_create(hreq_t *r)
+{
+    chunked_create(r);
+}
+
+void media_chunked_append(hreq_t *r)
+{
+    chunked_append(r);
+}
+
+void media_chunked_finish(hreq_t *r)
+{
+    chunked_finish(r);
 }
 
 /* ---- serving ---- */

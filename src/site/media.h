@@ -23,6 +23,7 @@
 #define MEDIA_ALT_MAX 500                           /* bytes of alt text */
 #define MEDIA_UPLOAD_MAX_DEFAULT ((size_t)512 << 20) /* bytes per upload */
 #define MEDIA_QUOTA_DEFAULT "1073741824"            /* settings key media_quota_bytes */
+#define MEDIA_CHUNK_MAX (8 << 20)                   /* bytes per chunk of a chunked upload */
 
 /* Open the store under data_dir, remove crash leftovers (staged files and
  * stored files no row refers to), start libvips, and route h2o's spill files
@@ -37,6 +38,13 @@ size_t media_upload_max(void);
 void media_upload_api(hreq_t *r);
 void media_upload_studio(hreq_t *r);
 void media_serve(hreq_t *r);
+/* Chunked uploads: POST .../uploads -> 201 {"id","offset":0,"chunk_max"};
+ * POST .../uploads/:id?offset=N with up to chunk_max raw bytes -> 200
+ * {"offset"} (409 with the current "offset" when N is not it);
+ * POST .../uploads/:id/finish {"alt"?} -> as an upload (201 media). */
+void media_chunked_create(hreq_t *r);
+void media_chunked_append(hreq_t *r);
+void media_chunked_finish(hreq_t *r);
 
 /* Render a work's Markdown with /m/ID embeds resolved against the media
  * table: known pictures become responsive <picture>/<img> with width and

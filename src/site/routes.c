@@ -62,6 +62,9 @@ const route_t routes[] = {
     {"POST", "/studio/new", studio_create, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/preview", studio_preview, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/media", media_upload_studio, ROLE_CREATOR, RT_CSRF | RT_UPLOAD, 0},
+    {"POST", "/studio/media/uploads", media_chunked_create, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/media/uploads/:id", media_chunked_append, ROLE_CREATOR, RT_CSRF, MEDIA_CHUNK_MAX},
+    {"POST", "/studio/media/uploads/:id/finish", media_chunked_finish, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"GET", "/studio/:id", studio_edit, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/:id", studio_save, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/:id/delete", studio_delete, ROLE_CREATOR, RT_CSRF, 8 * KB},
@@ -79,6 +82,9 @@ const route_t routes[] = {
     {"DELETE", "/api/v1/articles/:id", api_articles_delete, ROLE_CREATOR, RT_API, 0},
     {"POST", "/api/v1/articles/:id/publish", api_articles_publish, ROLE_CREATOR, RT_API, 8 * KB},
     {"POST", "/api/v1/media", media_upload_api, ROLE_CREATOR, RT_API | RT_UPLOAD, 0},
+    {"POST", "/api/v1/media/uploads", media_chunked_create, ROLE_CREATOR, RT_API, 8 * KB},
+    {"POST", "/api/v1/media/uploads/:id", media_chunked_append, ROLE_CREATOR, RT_API, MEDIA_CHUNK_MAX},
+    {"POST", "/api/v1/media/uploads/:id/finish", media_chunked_finish, ROLE_CREATOR, RT_API, 8 * KB},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -20,6 +20,10 @@ before(async () => {
   execFileSync('vips', ['black', path.join(dir, 'b.png'), '1000', '600', '--bands', '3']);
   execFileSync('vips', ['linear', path.join(dir, 'b.png'), path.join(dir, 'paste.png'), '1', '120']);
   execFileSync('vips', ['copy', path.join(dir, 'paste.png'), path.join(dir, 'drop.jpg')]);
+  // Noise does not compress: a PNG over one 8 MiB chunk, so the studio sends it in chunks.
+  execFileSync('vips', ['gaussnoise', path.join(dir, 'n.v'), '2000', '1600', '--sigma', '60']);
+  execFileSync('vips', ['bandjoin', `${path.join(dir, 'n.v')} ${path.join(dir, 'n.v')} ${path.join(dir, 'n.v')}`, path.join(dir, 'n3.v')]);
+  execFileSync('vips', ['cast', path.join(dir, 'n3.v'), path.join(dir, 'big.png[compression=0]'), 'uchar']);
   srv = await startServer();
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
@@ -53,7 +57,7 @@ test('paste and drop pictures into the editor, publish, see them on the work pag
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   // (the favicon 404 shows up as a console error without a response event)
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`); });
-  const alts = ['粘贴的一张灰图', '拖进来的图'];
+  const alts = ['粘贴的一张灰图', '拖进来的图', '选出来的大图'];
   page.on('dialog', (d) => d.accept(alts.shift() || ''));
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
 
@@ -73,11 +77,20 @@ test('paste and drop pictures into the editor, publish, see them on the work pag
   await page.locator('#uploads li.upload-done').first().waitFor({ timeout: 15000 });
   await deliver(page, 'drop', 'drop.jpg', 'image/jpeg');
   await page.locator('#uploads li.upload-done').nth(1).waitFor({ timeout: 15000 });
-  assert.deepEqual(await page.locator('#uploads progress').evaluateAll((ps) => ps.map((p) => p.value)), [100, 100]);
+  // A big one from the file picker goes up in chunks.
+  assert.ok(fs.statSync(path.join(dir, 'big.png')).size > 8 * 1024 * 1024);
+  const chunks = [];
+  page.on('request', (q) => { if (/\/studio\/media\/uploads\/[0-9a-f]{16}\?offset=/.test(q.url())) chunks.push(q.url()); });
+  await page.locator('#media-file').setInputFiles(path.join(dir, 'big.png'));
+  await page.locator('#uploads li.upload-done').nth(2).waitFor({ timeout: 30000 });
+  assert.equal(chunks.length, 2, 'two chunks');
+  assert.deepEqual(await page.locator('#uploads progress').evaluateAll((ps) => ps.map((p) => p.value)), [100, 100, 100]);
 
   const body = await page.locator('#f-body').inputValue();
-  const ids = [...body.matchAll(/!\[([^\]]*)\]\(\/m\/([0-9a-f]{16})\)/g)];
-  assert.equal(ids.length, 2, body);
+  const all = [...body.matchAll(/!\[([^\]]*)\]\(\/m\/([0-9a-f]{16})\)/g)];
+  assert.equal(all.length, 3, body);
+  assert.equal(all[2][1], '选出来的大图');
+  const ids = all.slice(0, 2);
   assert.equal(ids[0][1], '粘贴的一张灰图');
   assert.equal(ids[1][1], '拖进来的图');
   assert.ok(body.startsWith('开头一段。\n\n![粘贴的一张灰图]'), body);

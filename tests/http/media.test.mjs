@@ -392,6 +392,76 @@ test('the studio uploads with the session and a CSRF header', async () => {
   assert.equal(bad.headers.get('content-type'), 'application/json; charset=utf-8', 'the script reads JSON errors');
 });
 
+test('chunked uploads: create, append at the reported offset, finish', async () => {
+  const before = stored();
+  const call = (p, body, token = bob, type = 'application/octet-stream') => fetch(srv.base + p, {
+    method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': type },
+  });
+  const video = read('v.mp4');
+  let r = await call('/api/v1/media/uploads');
+  assert.equal(r.status, 201);
+  const u = await r.json();
+  assert.match(u.id, /^[0-9a-f]{16}$/);
+  assert.equal(u.offset, 0);
+  assert.equal(u.chunk_max, 8 * 1024 * 1024);
+  const half = Math.floor(video.length / 2);
+  r = await call(`/api/v1/media/uploads/${u.id}?offset=0`, video.subarray(0, half));
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).offset, half);
+  // A repeated or skipped chunk: 409 with where to continue.
+  r = await call(`/api/v1/media/uploads/${u.id}?offset=0`, video.subarray(0, half));
+  assert.equal(r.status, 409);
+  assert.equal((await r.json()).error.offset, half);
+  r = await call(`/api/v1/media/uploads/${u.id}?offset=${half + 10}`, video.subarray(half));
+  assert.equal(r.status, 409);
+  await r.arrayBuffer();
+  for (const bad of ['', '?offset=-1', '?offset=x', `?offset=${half}&x`]) {
+    r = await call(`/api/v1/media/uploads/${u.id}${bad}`, video.subarray(half));
+    assert.equal(r.status, bad.endsWith('&x') ? 200 : 400, bad);
+    await r.arrayBuffer();
+    if (r.status === 200) break;
+  }
+  // Someone else (alice) cannot touch bob's upload.
+  r = await call(`/api/v1/media/uploads/${u.id}?offset=${video.length}`, Buffer.from('x'), alice);
+  assert.equal(r.status, 404);
+  r = await call(`/api/v1/media/uploads/${u.id}/finish`, '', alice, 'application/json');
+  assert.equal(r.status, 404);
+  // A bad description changes nothing; a good one finishes.
+  r = await call(`/api/v1/media/uploads/${u.id}/finish`, JSON.stringify({ alt: 7 }), bob, 'application/json');
+  assert.equal(r.status, 422);
+  r = await call(`/api/v1/media/uploads/${u.id}/finish`, JSON.stringify({ alt: '分块上传' }), bob, 'application/json');
+  assert.ok(r.status === 201 || r.status === 200, String(r.status));
+  const m = await r.json();
+  assert.equal(m.kind, 'video');
+  assert.equal(m.alt, '分块上传');
+  assert.equal(m.bytes, video.length);
+  assert.ok(Buffer.from(await (await fetch(srv.base + m.url)).arrayBuffer()).equals(video));
+  r = await call(`/api/v1/media/uploads/${u.id}/finish`, '', bob, 'application/json');
+  assert.equal(r.status, 404, 'finished uploads are gone');
+  r = await call('/api/v1/media/uploads/zzzz/finish', '', bob, 'application/json');
+  assert.equal(r.status, 404);
+
+  // Past the upload limit: 413, and the upload keeps what it had.
+  r = await call('/api/v1/media/uploads');
+  const big = await r.json();
+  const mib = Buffer.alloc(1024 * 1024, 3);
+  let off = 0;
+  for (let i = 0; i < UPLOAD_MAX_MIB; i++) {
+    r = await call(`/api/v1/media/uploads/${big.id}?offset=${off}`, mib);
+    assert.equal(r.status, 200);
+    off = (await r.json()).offset;
+  }
+  r = await call(`/api/v1/media/uploads/${big.id}?offset=${off}`, Buffer.from('one byte too many'));
+  assert.equal(r.status, 413);
+  await r.arrayBuffer();
+  // Junk finishes as a refusal and leaves nothing behind.
+  r = await call(`/api/v1/media/uploads/${big.id}/finish`, '', bob, 'application/json');
+  assert.equal(r.status, 415);
+  await r.arrayBuffer();
+  const after = stored().filter((f) => !before.includes(f));
+  assert.ok(after.every((f) => !f.startsWith('tmp')), `staging empty: ${after}`);
+});
+
 let shared; // a work with a picture and a video, for the backup test
 
 test('works embed media responsively; unknown embeds render nothing and the studio warns', async () => {
