@@ -261,6 +261,8 @@ int cli_check(const char *data_dir)
         bad = 1;
     }
     db_done(st);
+    if (media_check(db, data_dir, &report) < 0)
+        bad = 1;
     if (bad)
         fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));
     else

@@ -816,6 +816,51 @@ int media_link_work(db_t *db, const char *work_id)
     return 0;
 }
 
+/* ---- check ---- */
+
+int media_check(db_t *db, const char *data_dir, buf_t *report)
+{
+    store_t *st;
+    buf_t err = BUF_INIT;
+    if (store_open_local(data_dir, &st, &err) < 0) {
+        buf_printf(report, "media store: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        return -1;
+    }
+    int bad = 0;
+    db_stmt_t *q = db_prepare(db, "SELECT id, sha256, kind, mime, variants, poster FROM media ORDER BY id");
+    while (db_step(q) == DB_ROW) {
+        const char *id = db_col_text(q, 0), *sha = db_col_text(q, 1), *mime = db_col_text(q, 3);
+        const char *ext = ext_of(mime);
+        char keys[8][STORE_KEY_MAX + 1];
+        int n = 0;
+        snprintf(keys[n++], sizeof keys[0], "%s", sha);
+        if (!strcmp(db_col_text(q, 2), "image"))
+            snprintf(keys[n++], sizeof keys[0], "%s.full.%s", sha, ext ? ext : "?");
+        if (db_col_int(q, 5))
+            snprintf(keys[n++], sizeof keys[0], "%s.poster.jpg", sha);
+        for (const char *v = db_col_text(q, 4); *v && n < 7;) {
+            int w = atoi(v);
+            snprintf(keys[n++], sizeof keys[0], "%s.w%d.webp", sha, w);
+            if (ext && strcmp(ext, "webp") != 0 && n < 8)
+                snprintf(keys[n++], sizeof keys[0], "%s.w%d.%s", sha, w, ext);
+            v += strcspn(v, ",");
+            if (*v == ',')
+                v++;
+        }
+        for (int i = 0; i < n; i++) {
+            char path[4200];
+            if (st->ops->path(st, keys[i], path, sizeof path) < 0) {
+                buf_printf(report, "media %s: file %s is missing\n", id, keys[i]);
+                bad = 1;
+            }
+        }
+    }
+    db_done(q);
+    free(st);
+    return bad ? -1 : 0;
+}
+
 /* ---- backup ---- */
 
 static int copy_file(const char *from, const char *to)

@@ -55,6 +55,11 @@ int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *
  * transaction). 0 or -1. */
 int media_link_work(db_t *db, const char *work_id);
 
+/* `hao check`: every media row's files are in the store (the upload, what
+ * /m/ID serves, each variant, the poster). Appends problems to report;
+ * returns 0 when all are present, -1 otherwise. */
+int media_check(db_t *db, const char *data_dir, buf_t *report);
+
 /* Copy the media store into out_dir/media for `hao backup` (hard links
  * where possible: stored files are immutable). 0 or -1 with err. */
 int media_backup(const char *data_dir, const char *out_dir, buf_t *err);

@@ -524,4 +524,12 @@ test('hao backup includes the media; serving the backup restores everything, and
       assert.ok(a.length > 0 && a.equals(c), `${u} restored`);
     }
   } finally { await restored.stop(); }
+  // hao check sees a lost file.
+  let c = spawnSync(BIN, ['check', '--data', out], { encoding: 'utf8' });
+  assert.equal(c.status, 0, c.stderr);
+  const victim = stored(out).find((f) => f.endsWith('.w480.webp'));
+  fs.unlinkSync(path.join(out, 'media', victim));
+  c = spawnSync(BIN, ['check', '--data', out], { encoding: 'utf8' });
+  assert.notEqual(c.status, 0);
+  assert.match(c.stderr, new RegExp(`file ${path.basename(victim).replace(/\./g, '\\.')} is missing`));
 });
