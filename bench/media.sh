@@ -41,13 +41,15 @@ tok=$(curl -sf -H 'content-type: application/json' -d '{"handle":"bench","passwo
   "http://127.0.0.1:$PORT_HAO/api/v1/tokens" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
 up() { curl -s -H "authorization: Bearer $tok" -F "file=@$1" "http://127.0.0.1:$PORT_HAO/api/v1/media"; }
 
-echo "== 1. 50 MB video ($v50 bytes), random 1 MiB ranges, wrk -t2 -c16 -d$DUR"
+echo "== 1. 50 MB video ($v50 bytes uploaded), random 1 MiB ranges, wrk -t2 -c16 -d$DUR"
 vid=$(up "$work/v50.mp4" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
-mkdir -p "$work/static"; cp "$work/v50.mp4" "$work/static/v50.mp4"
+# nginx serves the very bytes hao serves (hao re-muxes uploads without metadata)
+mkdir -p "$work/static"; curl -sf "http://127.0.0.1:$PORT_HAO/m/$vid" -o "$work/static/v50.mp4"
+served=$(stat -c %s "$work/static/v50.mp4")
 nginx_pid=$(bash "$SHARED/bench/nginx-static.sh" "$work/static" $PORT_NGINX); pids+=("$nginx_pid")
 cat > "$work/range.lua" <<LUA
 math.randomseed(42)
-local size, chunk = $v50, 1048576
+local size, chunk = $served, 1048576
 request = function()
   local off = math.random(0, size - chunk)
   return wrk.format("GET", nil, { ["Range"] = "bytes=" .. off .. "-" .. (off + chunk - 1) })

@@ -11,8 +11,8 @@
  * recorded on the media row, so stripping does not lose it.
  *
  * Videos cannot be re-encoded in the request's time; they are probed with
- * libavformat and served as uploaded when their container and codecs are
- * ones browsers play. Their container metadata is therefore served as is.
+ * libavformat, refused unless their container and codecs are ones browsers
+ * play, and re-muxed (packets copied) without the container's metadata.
  */
 #include "media/process.h"
 
@@ -500,6 +500,90 @@ out:
     return rc;
 }
 
+/* Copy the audio and video streams of src into a new file of the same
+ * container without any metadata (titles, GPS location, device and
+ * software names live in the container), MP4 with its index first
+ * (faststart: playback starts before the whole file is fetched), and put it
+ * as sha.full.<ext>. Packets are copied, not re-encoded. */
+static int video_remux(const char *src, int webm, puts_t *p)
+{
+    AVFormatContext *in = NULL, *out = NULL;
+    AVPacket *pkt = NULL;
+    AVDictionary *opts = NULL;
+    int *map = NULL, rc = -1, opened = 0;
+    char tmp[4200];
+    if (stage_path(p->st, tmp, sizeof tmp) < 0)
+        return -1;
+    if (avformat_open_input(&in, src, NULL, NULL) < 0 || avformat_find_stream_info(in, NULL) < 0 ||
+        avformat_alloc_output_context2(&out, NULL, webm ? "webm" : "mp4", tmp) < 0)
+        goto out;
+    map = calloc(in->nb_streams, sizeof *map);
+    if (!map)
+        abort();
+    int n = 0;
+    for (unsigned i = 0; i < in->nb_streams; i++) {
+        AVStream *is = in->streams[i];
+        if (is->codecpar->codec_type != AVMEDIA_TYPE_VIDEO && is->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) {
+            map[i] = -1; /* subtitles, data and timecode tracks are not served */
+            continue;
+        }
+        AVStream *os = avformat_new_stream(out, NULL);
+        if (!os || avcodec_parameters_copy(os->codecpar, is->codecpar) < 0)
+            goto out;
+        os->codecpar->codec_tag = 0;
+        os->time_base = is->time_base;
+        /* Keep the rotation of phone videos (display matrix), nothing else. */
+        size_t dsz;
+        uint8_t *dm = av_stream_get_side_data(is, AV_PKT_DATA_DISPLAYMATRIX, &dsz);
+        if (dm) {
+            uint8_t *c = av_stream_new_side_data(os, AV_PKT_DATA_DISPLAYMATRIX, dsz);
+            if (c)
+                memcpy(c, dm, dsz);
+        }
+        map[i] = n++;
+    }
+    if (avio_open(&out->pb, tmp, AVIO_FLAG_WRITE) < 0)
+        goto out;
+    opened = 1;
+    if (!webm)
+        av_dict_set(&opts, "movflags", "+faststart", 0);
+    /* No encoder name either: the muxer writes one unless told not to. */
+    out->flags |= AVFMT_FLAG_BITEXACT;
+    if (avformat_write_header(out, &opts) < 0)
+        goto out;
+    pkt = av_packet_alloc();
+    if (!pkt)
+        abort();
+    while (av_read_frame(in, pkt) >= 0) {
+        int si = pkt->stream_index;
+        if (si < 0 || (unsigned)si >= in->nb_streams || map[si] < 0) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        AVStream *is = in->streams[si], *os = out->streams[map[si]];
+        pkt->stream_index = map[si];
+        av_packet_rescale_ts(pkt, is->time_base, os->time_base);
+        pkt->pos = -1;
+        if (av_interleaved_write_frame(out, pkt) < 0)
+            goto out;
+    }
+    if (av_write_trailer(out) < 0)
+        goto out;
+    rc = 0;
+out:
+    av_packet_free(&pkt);
+    av_dict_free(&opts);
+    if (out && opened)
+        avio_closep(&out->pb);
+    avformat_free_context(out);
+    avformat_close_input(&in);
+    free(map);
+    if (rc == 0)
+        return put_staged(p, tmp, webm ? ".full.webm" : ".full.mp4");
+    unlink(tmp);
+    return -1;
+}
+
 static int video_process(const char *src, const char *mime, puts_t *p, media_meta_t *m, media_err_t *e)
 {
     int webm = !strcmp(mime, "video/webm");
@@ -553,6 +637,10 @@ static int video_process(const char *src, const char *mime, puts_t *p, media_met
     m->duration_ms = fc->duration > 0 ? fc->duration / (AV_TIME_BASE / 1000) : 0;
     snprintf(m->mime, sizeof m->mime, "%s", webm ? "video/webm" : "video/mp4");
     snprintf(m->ext, sizeof m->ext, "%s", webm ? "webm" : "mp4");
+    if (video_remux(src, webm, p) < 0) {
+        fail(e, 422, "media.err.video", NULL);
+        goto out;
+    }
     /* A poster is a nicety: a video whose first frame won't decode is still served. */
     m->poster = dec && video_poster(fc, vi, dec, p) == 0;
     rc = 0;

@@ -672,18 +672,14 @@ void media_serve(hreq_t *r)
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    char sha[65], kind[8], mime[24];
+    char sha[65], mime[24];
     snprintf(sha, sizeof sha, "%s", db_col_text(st, 0));
-    snprintf(kind, sizeof kind, "%s", db_col_text(st, 1));
     snprintf(mime, sizeof mime, "%s", db_col_text(st, 2));
     db_done(st);
     char key[STORE_KEY_MAX + 1];
     const char *type = mime;
     if (!variant) {
-        if (!strcmp(kind, "video"))
-            snprintf(key, sizeof key, "%s", sha);
-        else
-            snprintf(key, sizeof key, "%s.full.%s", sha, ext_of(mime) ? ext_of(mime) : "bin");
+        snprintf(key, sizeof key, "%s.full.%s", sha, ext_of(mime) ? ext_of(mime) : "bin");
     } else {
         /* w480.webp, w960.jpg, poster.jpg: the store says whether it exists. */
         const char *dot = strrchr(variant, '.');
@@ -835,8 +831,7 @@ int media_check(db_t *db, const char *data_dir, buf_t *report)
         char keys[8][STORE_KEY_MAX + 1];
         int n = 0;
         snprintf(keys[n++], sizeof keys[0], "%s", sha);
-        if (!strcmp(db_col_text(q, 2), "image"))
-            snprintf(keys[n++], sizeof keys[0], "%s.full.%s", sha, ext ? ext : "?");
+        snprintf(keys[n++], sizeof keys[0], "%s.full.%s", sha, ext ? ext : "?");
         if (db_col_int(q, 5))
             snprintf(keys[n++], sizeof keys[0], "%s.poster.jpg", sha);
         for (const char *v = db_col_text(q, 4); *v && n < 7;) {

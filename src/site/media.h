@@ -9,9 +9,9 @@
  * on the worker pool (media/process.h); the row is written back on the loop
  * thread once every file is durable in the store.
  *
- * Served at /m/ID (the picture re-encoded without metadata, or the video as
- * uploaded) and /m/ID/VARIANT (w480.webp, w960.jpg, poster.jpg, ...), from
- * the file by h2o (Range, ETag), immutable and cached for a year.
+ * Served at /m/ID (the picture re-encoded, the video re-muxed, both without
+ * metadata) and /m/ID/VARIANT (w480.webp, w960.jpg, poster.jpg, ...),
+ * streamed from the file (rs_file: Range, ETag), immutable, cached a year.
  */
 #ifndef HAO_SITE_MEDIA_H
 #define HAO_SITE_MEDIA_H
