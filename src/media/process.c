@@ -31,18 +31,21 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
-/* ---- keys put so far (removed again on failure) ---- */
+/* ---- files staged for the store, and keys placed (removed on failure) ---- */
 
 #define MAX_PUT 12
 
 typedef struct {
     store_t *st;
     const char *sha;
+    int npending;
+    char pending_key[MAX_PUT][STORE_KEY_MAX + 1];
+    char pending_tmp[MAX_PUT][4200];
     int n;
-    char keys[MAX_PUT][STORE_KEY_MAX + 1];
+    char keys[MAX_PUT][STORE_KEY_MAX + 1]; /* created by this upload */
 } puts_t;
 
-/* A fresh staging file path in the store's tmp dir; "" on failure. */
+/* A fresh staging file path in the store's tmp dir. */
 static int stage_path(store_t *st, char *out, size_t outlen)
 {
     int n = snprintf(out, outlen, "%s/d.XXXXXX", store_tmp_dir(st));
@@ -55,25 +58,45 @@ static int stage_path(store_t *st, char *out, size_t outlen)
     return 0;
 }
 
-/* Move the staged file into the store as sha + suffix. */
+/* Queue the staged file for the store as sha + suffix (puts_flush moves
+ * them all at once). */
 static int put_staged(puts_t *p, const char *tmp, const char *suffix)
 {
-    char key[STORE_KEY_MAX + 1];
-    snprintf(key, sizeof key, "%s%s", p->sha, suffix);
-    char existing[4200];
-    int had = p->st->ops->path(p->st, key, existing, sizeof existing) == 0;
+    if (p->npending == MAX_PUT) {
+        unlink(tmp);
+        return -1;
+    }
+    snprintf(p->pending_key[p->npending], sizeof p->pending_key[0], "%s%s", p->sha, suffix);
+    snprintf(p->pending_tmp[p->npending], sizeof p->pending_tmp[0], "%s", tmp);
+    p->npending++;
+    return 0;
+}
+
+/* Move every queued file into the store, durably. */
+static int puts_flush(puts_t *p)
+{
+    const char *keys[MAX_PUT], *tmps[MAX_PUT];
+    int placed[MAX_PUT];
+    for (int i = 0; i < p->npending; i++)
+        keys[i] = p->pending_key[i], tmps[i] = p->pending_tmp[i];
     buf_t err = BUF_INIT;
-    int rc = p->st->ops->put(p->st, key, tmp, &err);
+    int rc = p->st->ops->put_many(p->st, keys, tmps, p->npending, placed, &err);
     if (rc < 0)
         fprintf(stderr, "hao: media: %s\n", buf_cstr(&err));
     buf_free(&err);
-    if (rc == 0 && !had && p->n < MAX_PUT)
-        snprintf(p->keys[p->n++], sizeof p->keys[0], "%s", key);
+    for (int i = 0; i < p->npending; i++)
+        if (placed[i] && p->n < MAX_PUT)
+            snprintf(p->keys[p->n++], sizeof p->keys[0], "%s", keys[i]);
+    p->npending = 0;
     return rc;
 }
 
+/* Failure: drop what is still staged and what this upload placed. */
 static void puts_undo(puts_t *p)
 {
+    for (int i = 0; i < p->npending; i++)
+        unlink(p->pending_tmp[i]);
+    p->npending = 0;
     for (int i = 0; i < p->n; i++)
         p->st->ops->remove(p->st, p->keys[i]);
     p->n = 0;
@@ -676,7 +699,10 @@ int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m
 {
     memset(m, 0, sizeof *m);
     memset(e, 0, sizeof *e);
-    puts_t p = {st, sha, 0, {{0}}};
+    static _Thread_local puts_t p; /* ~60 KB: not on the pool thread's stack */
+    memset(&p, 0, sizeof p);
+    p.st = st;
+    p.sha = sha;
     const char *mime = sniff(src);
     if (!mime) {
         fail(e, 500, "err.internal", NULL);
@@ -716,6 +742,8 @@ done:
                 rc = -1;
             }
         }
+        if (rc == 0 && puts_flush(&p) < 0)
+            rc = -1;
         if (rc < 0)
             fail(e, 500, "err.internal", NULL);
     }

@@ -9,9 +9,10 @@
  * key whoever uploads them, and are stored once.
  *
  * Durability contract of put(): the object is either complete at its key or
- * absent. The local store writes a temp file (staged by the caller in
- * store_tmp_dir()), fsyncs it, renames it into place and fsyncs the
- * directory; only then does the caller record the database row. A crash in
+ * absent. The local store takes a temp file (staged by the caller in
+ * store_tmp_dir()), makes its data durable (fsync, or one syncfs for a
+ * batch), renames it into place and fsyncs the directory; only then does
+ * the caller record the database row. A crash in
  * between leaves a file without a row, which store_sweep() removes at start.
  *
  * Threads: a store_t is created once at start and is read-only afterwards;
@@ -34,6 +35,13 @@ typedef struct {
      * with a sentence in err (tmp_path is then removed). Putting a key that
      * exists keeps the existing object (same key, same bytes). */
     int (*put)(store_t *s, const char *key, const char *tmp_path, buf_t *err);
+    /* put() for n files at once, which the local store makes durable with
+     * one file-system flush instead of two per file. placed[i] is set to 1
+     * for each key this call created (0: it existed, the same bytes). On
+     * failure returns -1 with err; keys placed stay placed (see placed) and
+     * the remaining staged files are removed. */
+    int (*put_many)(store_t *s, const char *const *keys, const char *const *tmp_paths, int n, int *placed,
+                    buf_t *err);
     /* A local path from which key can be read (the local store's own file;
      * a remote store would return a cached copy). 0, or -1 if absent. */
     int (*path)(store_t *s, const char *key, char *out, size_t outlen);

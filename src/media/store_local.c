@@ -92,6 +92,65 @@ static int local_put(store_t *s, const char *key, const char *tmp_path, buf_t *e
     return 0;
 }
 
+static int local_put_many(store_t *s, const char *const *keys, const char *const *tmps, int n, int *placed, buf_t *err)
+{
+    char path[4200], dir[4200];
+    int rc = 0, i;
+    for (i = 0; i < n; i++)
+        placed[i] = 0;
+    /* Data first, for all files at once: one journal commit (syncfs)
+     * rather than one per fsync. */
+    int fd = open(s->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int synced = fd >= 0 && syncfs(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    for (i = 0; i < n; i++) {
+        struct stat st;
+        if (!synced) {
+            int f = open(tmps[i], O_RDONLY | O_CLOEXEC);
+            if (f < 0 || fsync(f) < 0) {
+                buf_printf(err, "cannot sync %s: %s", tmps[i], strerror(errno));
+                rc = -1;
+            }
+            if (f >= 0)
+                close(f);
+        }
+        snprintf(dir, sizeof dir, "%s/%.2s", s->root, keys[i]);
+        if (rc < 0) {
+            /* reported above */
+        } else if (key_path(s, keys[i], path, sizeof path) < 0) {
+            buf_printf(err, "bad store key");
+            rc = -1;
+        } else if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+            buf_printf(err, "cannot create %s: %s", dir, strerror(errno));
+            rc = -1;
+        } else if (stat(path, &st) == 0) {
+            unlink(tmps[i]); /* same key, same bytes: keep the one we have */
+        } else if (rename(tmps[i], path) < 0) {
+            buf_printf(err, "cannot rename into %s: %s", path, strerror(errno));
+            rc = -1;
+        } else {
+            placed[i] = 1;
+        }
+        if (rc < 0)
+            break;
+    }
+    for (int j = i; j < n; j++) /* the failed one and those never reached */
+        unlink(tmps[j]);
+    /* The renames are durable once their directory entries are (keys of one
+     * upload share their first two hex digits, so this is one directory). */
+    char last[4200] = "";
+    for (int j = 0; j < n; j++) {
+        if (!placed[j])
+            continue;
+        snprintf(dir, sizeof dir, "%s/%.2s", s->root, keys[j]);
+        if (strcmp(dir, last) != 0)
+            fsync_dir(dir);
+        snprintf(last, sizeof last, "%s", dir);
+    }
+    return rc;
+}
+
 static int local_path(store_t *s, const char *key, char *out, size_t outlen)
 {
     struct stat st;
@@ -130,7 +189,7 @@ static void local_each(store_t *s, void (*fn)(void *ctx, const char *key), void 
     closedir(top);
 }
 
-static const store_ops_t local_ops = {local_put, local_path, local_remove, local_each};
+static const store_ops_t local_ops = {local_put, local_put_many, local_path, local_remove, local_each};
 
 int store_open_local(const char *data_dir, store_t **out, buf_t *err)
 {
