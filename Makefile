@@ -70,3 +70,9 @@ fuzz-markdown:
 	@mkdir -p build
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
 	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
+
+# make fuzz-multipart FUZZ_SECONDS=60: the upload body parser
+fuzz-multipart:
+	@mkdir -p build
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/multipart_fuzz.c src/media/multipart.c -o build/fuzz-multipart
+	build/fuzz-multipart -max_total_time=$(FUZZ_SECONDS)
