@@ -40,6 +40,7 @@ static const entry_t table[] = {
     {"media.err.codec", "浏览器无法播放这个视频的编码:请使用 MP4(H.264 视频、AAC 音频)或 WebM(VP8/VP9/AV1 视频、Opus/Vorbis 音频)。", "Browsers cannot play this video's encoding: use MP4 (H.264 video, AAC audio) or WebM (VP8/VP9/AV1 video, Opus/Vorbis audio)."},
     {"media.err.offset", "分块上传的位置不对:请从服务器给出的 offset 继续。", "The chunk is not at the upload's current offset: continue from the offset the server reports."},
     {"media.err.no_upload", "没有这个上传,或它已完成或已过期。", "There is no such upload, or it was finished or has expired."},
+    {"media.err.unfinished", "未完成的分块上传太多:请先完成或等待它们过期(一天)。", "Too many unfinished chunked uploads: finish them first, or wait a day for them to expire."},
     {"media.err.quota", "你的媒体存储空间已用完。", "Your media storage quota is used up."},
 
     /* layout */

@@ -13,6 +13,7 @@
  */
 #include "site/media.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -467,7 +468,8 @@ void media_upload_studio(hreq_t *r)
  * files over MEDIA_CHUNK_MAX in chunks: create an upload, append chunks at
  * the offset the server reports, finish. The state is the staged file
  * itself, tmp/c.<owner>.<id>: its size is the offset, its name binds it to
- * its creator. Appends run on the worker pool (file I/O), under flock so two
+ * its creator. A creator has at most MEDIA_UNFINISHED_MAX of them; one
+ * untouched for a day is dropped. Appends run on the worker pool (file I/O), under flock so two
  * chunks at once cannot interleave. A restart drops unfinished uploads (the
  * start-up sweep). */
 
@@ -488,9 +490,40 @@ static void json_offset(hreq_t *r, int status, const char *id, long long off)
     buf_free(&b);
 }
 
+/* This creator's unfinished chunked uploads, after dropping those
+ * untouched for a day (a client that gave up). */
+static int unfinished_uploads(hreq_t *r)
+{
+    char prefix[48];
+    int pl = snprintf(prefix, sizeof prefix, "c.%lld.", (long long)r->user.id);
+    DIR *d = opendir(store_tmp_dir(store));
+    int n = 0;
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, (size_t)pl) != 0)
+            continue;
+        char p[4400];
+        struct stat sb;
+        snprintf(p, sizeof p, "%s/%s", store_tmp_dir(store), e->d_name);
+        if (stat(p, &sb) == 0 && sb.st_mtime < now_s() - 86400)
+            unlink(p);
+        else
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 static void chunked_create(hreq_t *r)
 {
     char id[MEDIA_ID_LEN + 1], path[4400];
+    /* Unfinished uploads are outside the quota until finished: bound them. */
+    if (unfinished_uploads(r) >= MEDIA_UNFINISHED_MAX) {
+        rs_error(r, 429, "too_many_uploads", T(r->lang, "media.err.unfinished"));
+        return;
+    }
     unsigned char rnd[MEDIA_ID_LEN / 2];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);

@@ -24,6 +24,7 @@
 #define MEDIA_UPLOAD_MAX_DEFAULT ((size_t)512 << 20) /* bytes per upload */
 #define MEDIA_QUOTA_DEFAULT "1073741824"            /* settings key media_quota_bytes */
 #define MEDIA_CHUNK_MAX (8 << 20)                   /* bytes per chunk of a chunked upload */
+#define MEDIA_UNFINISHED_MAX 4                      /* unfinished chunked uploads per creator */
 
 /* Open the store under data_dir, remove crash leftovers (staged files and
  * stored files no row refers to), start libvips, and route h2o's spill files

@@ -284,6 +284,24 @@ function labelled(jpg) {
   return Buffer.concat([jpg.subarray(0, 2), app1exif, app1xmp, app11, jpg.subarray(2)]);
 }
 
+test('orientation is applied: an EXIF-rotated photo is served upright', async () => {
+  const jpg = read('pic.jpg'); // 1200x800
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  tiff.write('II', 0); tiff.writeUInt16LE(42, 2); tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(1, 8);
+  tiff.writeUInt16LE(0x0112, 10); tiff.writeUInt16LE(3, 12); tiff.writeUInt32LE(1, 14); tiff.writeUInt16LE(6, 18); // rotate 90 CW
+  tiff.writeUInt32LE(0, 22);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.alloc(2), Buffer.from('Exif\0\0'), tiff]);
+  app1.writeUInt16BE(app1.length - 2, 2);
+  const m = await uploadOk(Buffer.concat([jpg.subarray(0, 2), app1, jpg.subarray(2)]));
+  assert.equal(m.width, 800);
+  assert.equal(m.height, 1200);
+  const served = Buffer.from(await (await fetch(srv.base + m.url)).arrayBuffer());
+  fs.writeFileSync(file('upright.jpg'), served);
+  assert.equal(execFileSync('vipsheader', ['-f', 'width', file('upright.jpg')]).toString().trim(), '800');
+  assert.ok(!served.includes('Exif'), 'no orientation tag left to rotate it twice');
+});
+
 test('AI-generation labels are recorded, and metadata is stripped from what is served', async () => {
   const m = await uploadOk(labelled(read('pic.jpg')));
   assert.deepEqual(m.aigc, { Label: '1', ContentProducer: '001191110108MA01KP2T5U00000', ProduceID: 'abc' });
@@ -469,6 +487,20 @@ test('chunked uploads: create, append at the reported offset, finish', async () 
   await r.arrayBuffer();
   const after = stored().filter((f) => !before.includes(f));
   assert.ok(after.every((f) => !f.startsWith('tmp')), `staging empty: ${after}`);
+
+  // Unfinished uploads are bounded per creator.
+  const ids = [];
+  for (let i = 0; i < 4; i++) {
+    r = await call('/api/v1/media/uploads');
+    assert.equal(r.status, 201);
+    ids.push((await r.json()).id);
+  }
+  r = await call('/api/v1/media/uploads');
+  assert.equal(r.status, 429);
+  assert.equal((await r.json()).error.code, 'too_many_uploads');
+  r = await call('/api/v1/media/uploads', undefined, alice);
+  assert.equal(r.status, 201, 'another creator is not affected');
+  await r.arrayBuffer();
 });
 
 let shared; // a work with a picture and a video, for the backup test
