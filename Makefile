@@ -4,7 +4,7 @@
 #   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
 
 CC      ?= cc
-PKGS    := libh2o-evloop md4c sqlite3 libpq libsodium jansson openssl icu-uc icu-i18n opencc
+PKGS    := libh2o-evloop md4c sqlite3 libpq libsodium jansson openssl icu-uc icu-i18n opencc vips libmagic libavformat libavcodec libavutil libswscale
 CSTD    := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -80,3 +80,9 @@ fuzz-markdown:
 # The search benchmark program (bench/search.sh builds and runs it).
 build/search_bench: bench/search_bench.c $(OBJ)
 	$(CC) $(ALL_CFLAGS) bench/search_bench.c $(OBJ) $(LIBS) -o $@
+
+# make fuzz-multipart FUZZ_SECONDS=60: the upload body parser
+fuzz-multipart:
+	@mkdir -p build
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/multipart_fuzz.c src/media/multipart.c -o build/fuzz-multipart
+	build/fuzz-multipart -max_total_time=$(FUZZ_SECONDS)

@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage:\n"
-    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N]\n"
+    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
@@ -28,7 +28,7 @@ static const char usage[] =
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
 typedef struct {
-    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to;
+    const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
     int force;
     int npos;
     char **pos;
@@ -72,6 +72,7 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "pg") == 0          ? &a->pg
                            : strcmp(name, "to") == 0          ? &a->to
                            : strcmp(name, "from") == 0        ? &a->data
+                           : strcmp(name, "upload-max") == 0  ? &a->upload_max
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -109,11 +110,21 @@ int main(int argc, char **argv)
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
-        if (parse(argc - 2, argv + 2, " data pg listen threads ", &a) < 0 || a.npos) {
+        if (parse(argc - 2, argv + 2, " data pg listen threads upload-max ", &a) < 0 || a.npos) {
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
-            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0, 0};
+            if (a.upload_max) {
+                char *end;
+                long m = strtol(a.upload_max, &end, 10);
+                if (*end || m < 1 || m > 4096) {
+                    fprintf(stderr, "hao: --upload-max must be 1-4096 (MiB)\n");
+                    free(a.pos);
+                    return 2;
+                }
+                o.upload_max = (size_t)m << 20;
+            }
             if (a.threads) {
                 char *end;
                 long t = strtol(a.threads, &end, 10);

@@ -363,6 +363,8 @@ typedef struct {
     uint64_t calls, budget; /* callbacks so far, and allowed (see CALL_BUDGET_BASE) */
     int img_depth;          /* > 0 inside an image's description (its alt text) */
     int img_drop;           /* the outermost open image is not rendered */
+    const md_media_t *media; /* HTML: resolver of /m/ID embeds, or NULL */
+    const char *img_close;  /* HTML: what closes the open resolved media element */
     buf_t spans;            /* HTML: spans open in this block, innermost last (SPAN_SHOWN) */
     int a_shown;            /* HTML: an <a> we wrote is open */
     size_t p_open;          /* HTML: out->len before the open "<p>" */
@@ -498,7 +500,42 @@ static void html_img_close(render_t *r, const MD_SPAN_IMG_DETAIL *d)
         buf_html(out, buf_cstr(&r->tmp), r->tmp.len);
         buf_ch(out, '"');
     }
+    if (r->img_close) {
+        buf_rawz(out, r->img_close); /* the resolver's literal */
+        r->img_close = NULL;
+        return;
+    }
     buf_lit(out, " loading=\"lazy\">");
+}
+
+/* The id of a site media URL "/m/ID" (ID: 1-32 of [a-z0-9]), or NULL. */
+static const char *media_id(const char *url, size_t n)
+{
+    if (n < 4 || n > 35 || memcmp(url, "/m/", 3) != 0)
+        return NULL;
+    for (size_t i = 3; i < n; i++)
+        if (!((url[i] >= 'a' && url[i] <= 'z') || (url[i] >= '0' && url[i] <= '9')))
+            return NULL;
+    return url + 3;
+}
+
+/* An image entered and shown whose URL (in r->tmp) is site media: let the
+ * resolver open the element, or drop the image when the id is unknown.
+ * Returns 1 when the resolver handled it (opened or dropped). */
+static int html_media_open(render_t *r)
+{
+    const char *id = r->media ? media_id(buf_cstr(&r->tmp), r->tmp.len) : NULL;
+    if (!id)
+        return 0;
+    const char *close = NULL;
+    if (r->media->media(r->media->ctx, id, r->out, &close) && close) {
+        r->img_close = close;
+        return 1;
+    }
+    r->img_drop = 1;
+    r->info.images--;
+    r->info.missing_media++;
+    return 1;
 }
 
 /* Entries of r->spans: the MD_SPANTYPE, with SPAN_SHOWN set when we wrote
@@ -730,7 +767,9 @@ static int html_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         html_span_push(r, type, html_link_open(r, detail));
         break;
     case MD_SPAN_IMG: /* not on the stack: img_depth tracks it */
-        if (img_enter(r, detail)) {
+        if (img_enter(r, detail) && html_media_open(r)) {
+            break;
+        } else if (!r->img_drop) {
             buf_lit(out, "<img src=\"");
             put_url(out, buf_cstr(&r->tmp), r->tmp.len);
             buf_lit(out, "\" alt=\"");
@@ -980,7 +1019,8 @@ static int text_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userda
  * beyond the end. Over a NUL it stops, as the fixed version does. */
 #define SRC_PAD 16
 
-static int run(const MD_PARSER *parser, const char *src, size_t len, buf_t *out, md_info_t *info)
+static int run(const MD_PARSER *parser, const char *src, size_t len, buf_t *out, md_info_t *info,
+               const md_media_t *media)
 {
     static const char zeros[SRC_PAD];
     render_t r;
@@ -988,6 +1028,7 @@ static int run(const MD_PARSER *parser, const char *src, size_t len, buf_t *out,
     r.out = out;
     r.start = out->len;
     r.at_start = 1;
+    r.media = media;
     buf_init(&r.tmp, 0);
     buf_init(&r.spans, 0);
     buf_t copy;
@@ -1016,6 +1057,11 @@ static int run(const MD_PARSER *parser, const char *src, size_t len, buf_t *out,
 
 int md_to_html(const char *src, size_t len, buf_t *out, md_info_t *info)
 {
+    return md_to_html_media(src, len, out, info, NULL);
+}
+
+int md_to_html_media(const char *src, size_t len, buf_t *out, md_info_t *info, const md_media_t *media)
+{
     static const MD_PARSER parser = {
         .abi_version = 0,
         .flags = MD_FLAGS,
@@ -1025,7 +1071,7 @@ int md_to_html(const char *src, size_t len, buf_t *out, md_info_t *info)
         .leave_span = html_leave_span,
         .text = html_text,
     };
-    return run(&parser, src, len, out, info);
+    return run(&parser, src, len, out, info, media);
 }
 
 int md_to_text(const char *src, size_t len, buf_t *out)
@@ -1039,5 +1085,5 @@ int md_to_text(const char *src, size_t len, buf_t *out)
         .leave_span = text_leave_span,
         .text = text_text,
     };
-    return run(&parser, src, len, out, NULL);
+    return run(&parser, src, len, out, NULL, NULL);
 }

@@ -22,7 +22,20 @@ typedef struct {
     int images;        /* images rendered */
     int empty_images;  /* ![]() or images whose URL was dropped: rendered as nothing */
     int dropped_links; /* links whose URL was unsafe: rendered as their text only */
+    int missing_media; /* /m/ID embeds the media resolver did not know: rendered as nothing */
 } md_info_t;
+
+/* Resolves embeds of site media (an image whose URL is exactly "/m/ID", ID
+ * of 1-32 [a-z0-9]). For a known ID, media() appends the opening of the
+ * element up to and including the opening quote of its text attribute
+ * (`<img ... alt="`), sets *close to the literal that follows that
+ * attribute's closing quote (` loading="lazy">`), and returns 1; the alt
+ * text is written escaped in between. It returns 0 for an unknown ID: the
+ * embed then renders as nothing. */
+typedef struct {
+    int (*media)(void *ctx, const char *id, buf_t *out, const char **close);
+    void *ctx;
+} md_media_t;
 
 /* Render untrusted Markdown src[0..len) as safe HTML appended to out.
  * src may contain any bytes (NUL included); it need not be NUL-terminated and
@@ -39,6 +52,8 @@ typedef struct {
  * entry (out->err stays set if the cap was hit).
  * info may be NULL; otherwise it is zeroed and then filled, also on failure. */
 int md_to_html(const char *src, size_t len, buf_t *out, md_info_t *info);
+/* md_to_html with site media resolved by media (may be NULL). */
+int md_to_html_media(const char *src, size_t len, buf_t *out, md_info_t *info, const md_media_t *media);
 
 /* Append the plain text of the Markdown (no markup; paragraphs/blocks separated
  * by "\n\n", line breaks as "\n"), for search indexing, feed summaries and

@@ -196,6 +196,37 @@ const char *const schema_migrations[] = {
     "  requested_at INTEGER NOT NULL,"
     "  decided_at INTEGER);"
     "CREATE INDEX reviews_queue ON reviews(status, requested_at);",
+
+    /* 4: media (pictures and videos) and which works embed them. The bytes
+     * live in the media store (media/store.h) under the sha256; a row is
+     * written only after its files are durable. One row per owner and
+     * content: the same bytes uploaded twice by one creator are one media. */
+    "CREATE TABLE media ("
+    "  id TEXT PRIMARY KEY,"
+    "  owner_id INTEGER NOT NULL REFERENCES users(id),"
+    "  sha256 TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('image','video')),"
+    "  mime TEXT NOT NULL,"                  /* of what is served at /m/ID */
+    "  bytes INTEGER NOT NULL,"              /* of the upload as received */
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  duration_ms INTEGER,"                 /* videos */
+    "  codecs TEXT,"                         /* videos: "h264,aac" */
+    "  alt TEXT NOT NULL DEFAULT '',"
+    "  aigc TEXT,"                           /* AIGC label JSON found in XMP/EXIF (GB 45438-2025) */
+    "  c2pa INTEGER NOT NULL DEFAULT 0,"     /* a C2PA manifest is present */
+    "  variants TEXT NOT NULL DEFAULT '',"   /* widths with variants, e.g. "480,960" */
+    "  animated INTEGER NOT NULL DEFAULT 0,"
+    "  poster INTEGER NOT NULL DEFAULT 0,"   /* videos: a poster frame was made */
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (owner_id, sha256));"
+    "CREATE INDEX media_sha ON media(sha256);"
+
+    "CREATE TABLE work_media ("
+    "  work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
+    "  media_id TEXT NOT NULL REFERENCES media(id),"
+    "  PRIMARY KEY (work_id, media_id));"
+    "CREATE INDEX work_media_media ON work_media(media_id);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -35,6 +35,9 @@ enum {
     RT_CSRF = 1 << 1,     /* form POST: CSRF token and same origin required */
     RT_CACHE = 1 << 2,    /* anonymous GET responses may be cached (see cache.h) */
     RT_PREFIX = 1 << 3,   /* pattern matches as a prefix (static files) */
+    RT_UPLOAD = 1 << 4,   /* body limit is the site's upload limit (media_upload_max()), not body_max */
+    RT_CSRF_BODY = 1 << 5, /* form POST whose body only the handler parses (multipart with a file):
+                              the handler checks its "csrf" field with router_csrf_ok() first */
 };
 
 typedef struct {
@@ -112,6 +115,12 @@ void rs_html(hreq_t *r, int status, buf_t *body);
 void rs_json(hreq_t *r, int status, buf_t *body);
 void rs_redirect(hreq_t *r, int status, const char *location);
 void rs_no_content(hreq_t *r);
+/* Serve the file at path, streamed from the file a chunk at a time, with
+ * this Content-Type, Cache-Control and (strong, quoted) ETag: HEAD,
+ * If-None-Match (304), Range (206; several ranges coalesced into one span;
+ * 416 when none is satisfiable; a malformed Range is ignored, RFC 9110
+ * 14.2) and If-Range. A file that cannot be opened answers 404. */
+void rs_file(hreq_t *r, const char *path, const char *content_type, const char *cache_control, const char *etag);
 /* An error in the route's style: JSON {"error":{"code","message"}} for API
  * routes, an HTML page with the message otherwise. code is a short
  * machine-readable word ("not_found"); message is shown to the user. */

@@ -4,9 +4,13 @@
  */
 #include "http/router.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +21,7 @@
 #include "http/server.h"
 #include "site/account.h"
 #include "site/layout.h"
+#include "site/media.h"
 
 /* Extra per-request state the router keeps beside hreq_t. */
 typedef struct {
@@ -37,11 +42,17 @@ int router_inflight(loop_ctx_t *lc)
     return inflight_count[lc->index] + pool_pending(lc);
 }
 
+/* A route's body limit. */
+static size_t body_max(const route_t *rt)
+{
+    return (rt->flags & RT_UPLOAD) ? media_upload_max() : rt->body_max;
+}
+
 size_t router_max_body(void)
 {
     size_t m = 0;
     for (size_t i = 0; i < routes_count; i++)
-        if (routes[i].body_max > m)
+        if (!(routes[i].flags & RT_UPLOAD) && routes[i].body_max > m)
             m = routes[i].body_max;
     return m ? m : 1;
 }
@@ -390,6 +401,206 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
     h2o_send_inline(h, len ? body : "", len);
 }
 
+/* ---- files (media) ---- */
+
+#define FILE_CHUNK (256 * 1024)
+
+/* Streams [off, end) of an open file, one pread per h2o proceed: the loop
+ * never holds more than one chunk of a file in memory. */
+typedef struct {
+    h2o_generator_t super;
+    int fd;
+    off_t off, end;
+    char *buf;
+} file_gen_t;
+
+static void file_close(file_gen_t *g)
+{
+    if (g->fd >= 0)
+        close(g->fd);
+    g->fd = -1;
+}
+
+static void file_dispose(void *p)
+{
+    file_close(p);
+}
+
+static void file_proceed(h2o_generator_t *gen, h2o_req_t *req)
+{
+    file_gen_t *g = (file_gen_t *)gen;
+    size_t want = (size_t)(g->end - g->off) < FILE_CHUNK ? (size_t)(g->end - g->off) : FILE_CHUNK;
+    ssize_t n;
+    do
+        n = g->fd >= 0 ? pread(g->fd, g->buf, want, g->off) : -1;
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        file_close(g);
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+        return;
+    }
+    g->off += n;
+    h2o_iovec_t v = h2o_iovec_init(g->buf, (size_t)n);
+    int final = g->off >= g->end;
+    if (final)
+        file_close(g); /* buf lives in the request pool until the send completes */
+    h2o_send(req, &v, 1, final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void file_stop(h2o_generator_t *gen, h2o_req_t *req)
+{
+    (void)req;
+    file_close((file_gen_t *)gen);
+}
+
+/* Parse a Range header value against a file of size bytes. Returns 1 with
+ * [*first, *last] for a satisfiable range set (several ranges are coalesced
+ * into the one span that covers them, which RFC 9110 14.2 permits), 0 when
+ * the header is malformed or not in bytes (then it is ignored), -1 when it is
+ * well-formed but nothing in it is satisfiable (416). */
+static int parse_range(const char *v, off_t size, off_t *first, off_t *last)
+{
+    if (strncmp(v, "bytes=", 6) != 0)
+        return 0;
+    const char *p = v + 6;
+    off_t lo = -1, hi = -1;
+    int any = 0, specs = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        off_t a = -1, b = -1;
+        char *e;
+        if (*p == '-') { /* suffix: the last N bytes */
+            if (p[1] < '0' || p[1] > '9')
+                return 0;
+            long long n = strtoll(p + 1, &e, 10);
+            if (n < 0)
+                return 0;
+            p = e;
+            if (n > 0 && size > 0) {
+                a = n >= size ? 0 : size - n;
+                b = size - 1;
+            }
+        } else if (*p >= '0' && *p <= '9') {
+            long long x = strtoll(p, &e, 10);
+            if (*e != '-')
+                return 0;
+            p = e + 1;
+            long long y = -1;
+            if (*p >= '0' && *p <= '9') {
+                y = strtoll(p, &e, 10);
+                p = e;
+                if (y < x)
+                    return 0;
+            }
+            if (x < size) {
+                a = x;
+                b = (y < 0 || y >= size) ? size - 1 : y;
+            }
+        } else {
+            return 0;
+        }
+        if (++specs > 100)
+            return 0; /* a range set this long is an attack, not a player */
+        if (a >= 0) {
+            any = 1;
+            lo = lo < 0 || a < lo ? a : lo;
+            hi = b > hi ? b : hi;
+        }
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == 0)
+            break;
+        if (*p != ',')
+            return 0;
+        p++;
+    }
+    if (!any)
+        return -1;
+    *first = lo;
+    *last = hi;
+    return 1;
+}
+
+void rs_file(hreq_t *r, const char *path, const char *content_type, const char *cache_control, const char *etag)
+{
+    h2o_req_t *h = r->h;
+    if (r->answered) {
+        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        if (fd >= 0)
+            close(fd);
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    r->answered = 1;
+    inflight_count[r->loop->index]--;
+    file_gen_t *g = h2o_mem_alloc_shared(&h->pool, sizeof *g, file_dispose);
+    memset(g, 0, sizeof *g);
+    g->fd = fd;
+    g->super.proceed = file_proceed;
+    g->super.stop = file_stop;
+    off_t size = sb.st_size, first = 0, last = size - 1;
+    rs_header(r, "cache-control", cache_control);
+    rs_header(r, "etag", etag);
+    rs_header(r, "accept-ranges", "bytes");
+    security_headers(r);
+    int status = 200;
+    const char *inm = rq_header(r, "if-none-match");
+    const char *range = rq_header(r, "range");
+    const char *if_range = rq_header(r, "if-range");
+    if (inm && strstr(inm, etag)) {
+        status = 304;
+    } else if (range && (!if_range || strcmp(if_range, etag) == 0)) {
+        int pr = parse_range(range, size, &first, &last);
+        if (pr < 0) {
+            status = 416;
+        } else if (pr > 0) {
+            status = 206;
+        } else {
+            first = 0, last = size - 1;
+        }
+    }
+    h->res.status = status;
+    h->res.reason = reason(status);
+    if (status == 304 || status == 416) {
+        if (status == 416) {
+            char cr[64];
+            snprintf(cr, sizeof cr, "bytes */%lld", (long long)size);
+            rs_header(r, "content-range", cr);
+        }
+        file_close(g);
+        log_line(r, status, 0);
+        h->res.content_length = 0;
+        h2o_send_inline(h, "", 0);
+        return;
+    }
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, rq_strdup(r, content_type),
+                   strlen(content_type));
+    if (status == 206) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %lld-%lld/%lld", (long long)first, (long long)last, (long long)size);
+        rs_header(r, "content-range", cr);
+    }
+    size_t len = (size_t)(last - first + 1);
+    h->res.content_length = len;
+    log_line(r, status, len);
+    if (rq_is_head(r) || len == 0) {
+        file_close(g);
+        h2o_send_inline(h, "", 0);
+        return;
+    }
+    g->off = first;
+    g->end = last + 1;
+    g->buf = h2o_mem_alloc_pool(&h->pool, len < FILE_CHUNK ? len : FILE_CHUNK);
+    h2o_start_response(h, &g->super);
+    file_proceed(&g->super, h);
+}
+
 void rs_html(hreq_t *r, int status, buf_t *body)
 {
     rs_send(r, status, "text/html; charset=utf-8", buf_cstr(body), body->len);
@@ -482,14 +693,26 @@ static int same_origin(hreq_t *r)
     return hl == host.len && memcmp(p, host.base, hl) == 0;
 }
 
+/* A url-encoded form body (what HTML forms send; also assumed when the
+ * content type is missing). */
+static int is_form(const char *ct)
+{
+    return !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
 static int csrf_ok(hreq_t *r)
 {
     if (!same_origin(r))
         return 0;
-    form_t f;
-    if (rq_form(r, &f) < 0)
+    /* Bodies that are not url-encoded forms (uploads: multipart, raw
+     * chunks, JSON) carry the token in a header: a cross-site page cannot
+     * set one without a CORS preflight, which hao never grants. */
+    const char *ct = rq_header(r, "content-type");
+    int form = is_form(ct);
+    form_t f = {0, NULL, NULL};
+    if (form && rq_form(r, &f) < 0)
         return 0;
-    const char *got = form_get(&f, "csrf");
+    const char *got = form ? form_get(&f, "csrf") : rq_header(r, "x-csrf-token");
     const char *want = csrf_token(r);
     return got && strlen(got) == strlen(want) && sodium_memcmp(got, want, strlen(want)) == 0;
 }
@@ -662,7 +885,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         buf_free(&key);
     }
 
-    if (h->entity.base && h->entity.len > found->body_max) {
+    if (h->entity.base && h->entity.len > body_max(found)) {
         rs_error(r, 413, "too_large", T(r->lang, "err.too_large"));
         return;
     }
@@ -689,9 +912,9 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     if ((found->flags & RT_CSRF) && method_is(h, "POST")) {
         form_t f;
         const char *ct = rq_header(r, "content-type");
-        /* A malformed form is a 400 whatever its token; multipart bodies
-         * (uploads) carry the token in a field their handler checks. */
-        if ((!ct || strncmp(ct, "multipart/", 10) != 0) && rq_form(r, &f) < 0) {
+        /* A malformed form is a 400 whatever its token; other bodies
+         * (uploads) carry the token in a header (csrf_ok). */
+        if (is_form(ct) && rq_form(r, &f) < 0) {
             rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
             return;
         }

@@ -32,6 +32,7 @@
 #include "http/router.h"
 #include "core/clock.h"
 #include "site/settings.h"
+#include "site/media.h"
 #include "site/site.h"
 #include "site/takedown.h"
 
@@ -251,7 +252,8 @@ int server_run(const server_opts_t *opts)
         free(fds);
         return 1;
     }
-    if (site_init(db, &err) < 0) {
+    if (site_init(db, &err) < 0 ||
+        media_init(opts->data_dir, db, opts->upload_max ? opts->upload_max : MEDIA_UPLOAD_MAX_DEFAULT, "hao", &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         db_close(db);
         buf_free(&err);
@@ -269,6 +271,16 @@ int server_run(const server_opts_t *opts)
      * is still sending) gets a clean 413 rather than a reset connection; a
      * body far over it is cut off by h2o, so memory stays bounded. */
     globalconf.max_request_entity_size = 2 * router_max_body();
+    /* Uploads have their own, larger limit; past it plus an eighth (room
+     * for the multipart framing and a clean 413 from the route) h2o refuses
+     * the body itself. Large bodies spill to a file (media_init). */
+    size_t up = media_upload_max() + media_upload_max() / 8;
+    if (up > globalconf.max_request_entity_size)
+        globalconf.max_request_entity_size = up;
+    /* No HTTP/2 over cleartext: handlers on the worker pool (uploads) read
+     * the request body, which h2o keeps alive for an HTTP/1 request until it
+     * is answered, but frees when an HTTP/2 stream is reset. */
+    globalconf.http1.upgrade_to_http2 = 0;
     globalconf.http1.req_timeout = 15000; /* slow clients: 15 s to send a request */
     h2o_hostconf_t *hc = h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pc = h2o_config_register_path(hc, "/", 0);

@@ -42,6 +42,7 @@ typedef struct {
     const char *data_dir;
     const char *listen;  /* HOST:PORT */
     int threads;
+    size_t upload_max;   /* bytes; 0 = the default (media.h) */
 } server_opts_t;
 
 /* Shared, read-mostly state; set before the loops start. */

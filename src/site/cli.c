@@ -2,6 +2,7 @@
  * cli.c — see cli.h.
  */
 #include "site/cli.h"
+#include "site/media.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -226,6 +227,11 @@ int cli_backup(const char *data_dir, const char *out)
         fprintf(stderr, "hao: backup: %s\n", buf_cstr(&err));
         unlink(dbtmp);
         rmdir(tmp);
+    } else if (media_backup(data_dir, tmp, &err) < 0) {
+        /* After the database: every row in the snapshot had its files
+         * before it was written, so they are all there (files newer than
+         * the snapshot are swept as orphans when the backup is served). */
+        fprintf(stderr, "hao: backup: %s (the incomplete copy is left in %s)\n", buf_cstr(&err), tmp);
     } else if (rename(tmp, out) < 0) {
         fprintf(stderr, "hao: backup: cannot rename %s to %s: %s\n", tmp, out, strerror(errno));
     } else {
@@ -288,6 +294,8 @@ int cli_check(const char *data_dir)
         bad = 1;
     }
     db_done(st);
+    if (media_check(db, data_dir, &report) < 0)
+        bad = 1;
     if (bad)
         fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));
     else

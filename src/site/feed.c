@@ -12,6 +12,7 @@
  * configured origin yet); behind a proxy, X-Forwarded-Proto selects https.
  */
 #include "site/feed.h"
+#include "site/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,7 +240,7 @@ static void atom(hreq_t *r, scope_t s)
             buf_htmlz(&html, w->declaration->en);
             buf_lit(&html, "</p>");
         }
-        md_to_html(w->body, strlen(w->body), &html, NULL);
+        media_render(r->db, w->body, strlen(w->body), &html, NULL);
         buf_lit(&html, "<p class=\"statement\">");
         buf_html(&html, stmt.p, stmt.len);
         buf_lit(&html, "</p>");
@@ -301,7 +302,7 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_lit(&b, ",\"title\":");
         buf_json_strz(&b, w->title);
         buf_t html = BUF_INIT, summary = BUF_INIT;
-        md_to_html(w->body, strlen(w->body), &html, NULL);
+        media_render(r->db, w->body, strlen(w->body), &html, NULL);
         buf_lit(&b, ",\"content_html\":");
         buf_json_str(&b, html.p, html.len);
         work_excerpt(w->body, 200, &summary);

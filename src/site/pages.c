@@ -2,6 +2,7 @@
  * pages.c — see pages.h.
  */
 #include "site/pages.h"
+#include "site/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,7 +270,7 @@ void pages_work(hreq_t *r)
     buf_lit(&b, "</header>\n");
     page_declaration(r, &b, w.declaration);
     buf_lit(&b, "<div class=\"body\">\n");
-    if (md_to_html(w.body, strlen(w.body), &b, NULL) < 0) {
+    if (media_render(r->db, w.body, strlen(w.body), &b, NULL) < 0) {
         buf_free(&b);
         buf_free(&desc);
         buf_free(&canon);

@@ -19,6 +19,7 @@
 #include "site/notice.h"
 #include "site/settings.h"
 #include "site/transparency.h"
+#include "site/media.h"
 #include "site/pages.h"
 #include "site/search_ui.h"
 #include "site/studio.h"
@@ -47,8 +48,12 @@ const route_t routes[] = {
     {"GET", "/about", pages_about, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/lang", pages_lang, ROLE_NONE, 0, 0},
     {"GET", "/healthz", pages_healthz, ROLE_NONE, 0, 0},
-    {"GET", "/static/hao.1.css", asset_css, ROLE_NONE, 0, 0},
-    {"GET", "/static/studio.1.js", asset_studio_js, ROLE_NONE, 0, 0},
+    {"GET", "/static/hao.2.css", asset_css, ROLE_NONE, 0, 0},
+    {"GET", "/static/studio.2.js", asset_studio_js, ROLE_NONE, 0, 0},
+
+    /* media: immutable files, served by h2o from the store (not page-cached) */
+    {"GET", "/m/:id", media_serve, ROLE_NONE, 0, 0},
+    {"GET", "/m/:id/:variant", media_serve, ROLE_NONE, 0, 0},
 
     /* accounts */
     {"GET", "/login", account_login_page, ROLE_NONE, 0, 0},
@@ -62,7 +67,7 @@ const route_t routes[] = {
     /* notices, reports, moderation, settings (information-storage duties) */
     {"GET", "/notice", notice_form, ROLE_NONE, 0, 0},
     /* (multipart with a proof file: the handler checks the CSRF token) */
-    {"POST", "/notice", notice_form_post, ROLE_NONE, 0, NOTICE_FORM_MAX},
+    {"POST", "/notice", notice_form_post, ROLE_NONE, RT_CSRF_BODY, NOTICE_FORM_MAX},
     {"GET", "/notice/:id", notice_status, ROLE_NONE, 0, 0},
     {"POST", "/notice/:id/court", notice_court_post, ROLE_NONE, RT_CSRF, 64 * KB},
     {"GET", "/report", report_form, ROLE_NONE, 0, 0},
@@ -94,6 +99,10 @@ const route_t routes[] = {
     {"GET", "/studio/new", studio_new, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/new", studio_create, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/preview", studio_preview, ROLE_CREATOR, RT_CSRF, FORM_MAX},
+    {"POST", "/studio/media", media_upload_studio, ROLE_CREATOR, RT_CSRF | RT_UPLOAD, 0},
+    {"POST", "/studio/media/uploads", media_chunked_create, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/media/uploads/:id", media_chunked_append, ROLE_CREATOR, RT_CSRF, MEDIA_CHUNK_MAX},
+    {"POST", "/studio/media/uploads/:id/finish", media_chunked_finish, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"GET", "/studio/:id", studio_edit, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/:id", studio_save, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/:id/delete", studio_delete, ROLE_CREATOR, RT_CSRF, 8 * KB},
@@ -114,6 +123,10 @@ const route_t routes[] = {
     {"POST", "/api/v1/notices", notice_api_post, ROLE_NONE, RT_API, 64 * KB},
     {"GET", "/api/v1/notices/:id", notice_api_status, ROLE_NONE, RT_API, 0},
     {"POST", "/api/v1/reports", report_api_post, ROLE_NONE, RT_API, 64 * KB},
+    {"POST", "/api/v1/media", media_upload_api, ROLE_CREATOR, RT_API | RT_UPLOAD, 0},
+    {"POST", "/api/v1/media/uploads", media_chunked_create, ROLE_CREATOR, RT_API, 8 * KB},
+    {"POST", "/api/v1/media/uploads/:id", media_chunked_append, ROLE_CREATOR, RT_API, MEDIA_CHUNK_MAX},
+    {"POST", "/api/v1/media/uploads/:id/finish", media_chunked_finish, ROLE_CREATOR, RT_API, 8 * KB},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -10,6 +10,7 @@
  * message next to the field work_validate() named, with the status it chose.
  */
 #include "site/studio.h"
+#include "site/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@
 
 #define STUDIO_PAGE 20   /* works per studio list page */
 #define REV_PAGE 50      /* revisions per history page */
-#define STUDIO_SCRIPT "/static/studio.1.js"
+#define STUDIO_SCRIPT "/static/studio.2.js"
 
 /* ---- small helpers ---- */
 
@@ -144,7 +145,7 @@ static int render_preview(hreq_t *r, buf_t *out, const char *body)
     md_info_t info;
     memset(&info, 0, sizeof info);
     buf_t html = BUF_INIT;
-    if (md_to_html(body, n, &html, &info) < 0) {
+    if (media_render(r->db, body, n, &html, &info) < 0) {
         buf_free(&html);
         return -1;
     }
@@ -157,6 +158,12 @@ static int render_preview(hreq_t *r, buf_t *out, const char *body)
         buf_lit(out, "<p class=\"preview-warning\">");
         buf_htmlz(out, T(r->lang, "studio.empty_images"));
         buf_printf(out, " (%d)", (int)info.empty_images);
+        buf_lit(out, "</p>\n");
+    }
+    if (info.missing_media > 0) {
+        buf_lit(out, "<p class=\"preview-warning\">");
+        buf_htmlz(out, T(r->lang, "studio.missing_media"));
+        buf_printf(out, " (%d)", (int)info.missing_media);
         buf_lit(out, "</p>\n");
     }
     buf_raw(out, html.p, html.len); /* md4c output: sanitised by markdown.c */
@@ -216,6 +223,9 @@ static void script_messages(hreq_t *r, buf_t *b)
         {"local", "studio.autosaved_local"},
         {"offline", "studio.offline"},
         {"failed", "studio.preview_failed"},
+        {"alt-prompt", "studio.alt_prompt"},
+        {"uploading", "studio.uploading"},
+        {"upload-failed", "studio.upload_failed"},
         {"restore-offer", "studio.restore_offer"},
         {"restore", "studio.restore"},
         {"discard", "studio.discard"},
@@ -237,6 +247,7 @@ static void help_block(hreq_t *r, buf_t *b)
         {"studio.help.emphasis", "studio.help.emphasis_code"},
         {"studio.help.link", "studio.help.link_code"},
         {"studio.help.picture", "studio.help.picture_code"},
+        {"studio.help.video", "studio.help.video_code"},
         {"studio.help.list", "studio.help.list_code"},
         {"studio.help.quote", "studio.help.quote_code"},
         {"studio.help.table", "studio.help.table_code"},
@@ -254,6 +265,8 @@ static void help_block(hreq_t *r, buf_t *b)
         buf_lit(b, "</code></pre></dd>\n");
     }
     buf_lit(b, "</dl>\n<p>");
+    buf_htmlz(b, T(L, "studio.help.upload"));
+    buf_lit(b, "</p>\n<p>");
     buf_htmlz(b, T(L, "studio.help.html"));
     buf_lit(b, "</p></details>\n");
 }
@@ -402,6 +415,12 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, ">\n");
     buf_htmlz(&b, e->body ? e->body : "");
     buf_lit(&b, "</textarea>\n");
+    /* Uploads need the script (XHR with progress): hidden until it runs. */
+    buf_lit(&b, "<p class=\"upload\" hidden><label>");
+    buf_htmlz(&b, T(L, "studio.upload"));
+    buf_lit(&b, " <input type=\"file\" id=\"media-file\" multiple "
+                "accept=\"image/jpeg,image/png,image/webp,image/gif,image/avif,video/mp4,video/webm\"></label></p>\n"
+                "<ul id=\"uploads\" class=\"uploads\" aria-live=\"polite\"></ul>\n");
     field_error(r, &b, e, "body");
     buf_lit(&b, "</div>\n");
 
@@ -1024,7 +1043,7 @@ void studio_revision(hreq_t *r)
     if (!load_own_revision(r, &w, &v, &rev))
         return;
     buf_t html = BUF_INIT;
-    if (md_to_html(v.body, strlen(v.body), &html, NULL) < 0) {
+    if (media_render(r->db, v.body, strlen(v.body), &html, NULL) < 0) {
         buf_free(&html);
         revision_free(&v);
         work_free(&w);

@@ -5,7 +5,7 @@
  *
  * Every page works without JavaScript (plain form posts, a confirm page for
  * delete, a server-rendered preview); the editor script (studio_js.c, served
- * at /static/studio.1.js) adds the debounced live preview, local autosave
+ * at /static/studio.2.js) adds the debounced live preview, local autosave
  * and the saved/unsaved indicator on top.
  *
  * All writes go through work.h, so validation, revisions, the search index
@@ -30,7 +30,7 @@ void studio_revisions(hreq_t *r);  /* GET  /studio/:id/revisions         */
 void studio_revision(hreq_t *r);   /* GET  /studio/:id/revisions/:rev    */
 void studio_restore(hreq_t *r);    /* POST /studio/:id/revisions/:rev/restore */
 
-/* GET /static/studio.1.js is asset_studio_js(), declared in layout.h and
+/* GET /static/studio.2.js is asset_studio_js(), declared in layout.h and
  * defined in studio_js.c. */
 
 #endif

@@ -2,6 +2,7 @@
  * work.c — see work.h.
  */
 #include "site/work.h"
+#include "site/media.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -291,7 +292,9 @@ static int finish(db_t *db, const char *id, work_err_t *e)
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }
-    if (db_commit(db) < 0) {
+    /* Which media the body embeds: kept with the work, so media still used
+     * by another work is known when one is deleted. */
+    if (media_link_work(db, id) < 0 || db_commit(db) < 0) {
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }

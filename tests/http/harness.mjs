@@ -72,7 +72,13 @@ export async function startServer(opts = {}) {
     for (let i = 0; i < 100 && proc.exitCode === null; i++) {
       try {
         const r = await fetch(base + '/healthz');
-        if (r.status === 200) { up = true; break; }
+        // The start-up lines are written before the loops answer, but the
+        // pipe's data event may come after the response under load.
+        if (r.status === 200) {
+          for (let j = 0; j < 40 && !/hao: serving/.test(stdout); j++) await new Promise((res) => setTimeout(res, 25));
+          up = true;
+          break;
+        }
       } catch { /* not yet */ }
       await new Promise((r) => setTimeout(r, 50));
     }

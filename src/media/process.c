@@ -1,0 +1,761 @@
+/*
+ * process.c — see process.h.
+ *
+ * Pictures are never served as uploaded. The upload is kept in the store as
+ * received (the evidence, and the source for variants made later), and what
+ * readers get is re-encoded by libvips from a full decode: that decode is the
+ * validation (a truncated or damaged file fails it), the re-encode drops
+ * whatever rode along after the image data (a JPEG with HTML appended is
+ * served as a plain JPEG) and "strip" drops EXIF (GPS, maker notes), XMP and
+ * comments. The AI-generation label is read from the metadata first and
+ * recorded on the media row, so stripping does not lose it.
+ *
+ * Videos cannot be re-encoded in the request's time; they are probed with
+ * libavformat, refused unless their container and codecs are ones browsers
+ * play, and re-muxed (packets copied) without the container's metadata.
+ */
+#include "media/process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libswscale/swscale.h>
+#include <magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+/* ---- files staged for the store, and keys placed (removed on failure) ---- */
+
+#define MAX_PUT 12
+
+typedef struct {
+    store_t *st;
+    const char *sha;
+    int npending;
+    char pending_key[MAX_PUT][STORE_KEY_MAX + 1];
+    char pending_tmp[MAX_PUT][4200];
+    int n;
+    char keys[MAX_PUT][STORE_KEY_MAX + 1]; /* created by this upload */
+} puts_t;
+
+/* A fresh staging file path in the store's tmp dir. */
+static int stage_path(store_t *st, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "%s/d.XXXXXX", store_tmp_dir(st));
+    if (n < 0 || (size_t)n >= outlen)
+        return -1;
+    int fd = mkstemp(out);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+/* Queue the staged file for the store as sha + suffix (puts_flush moves
+ * them all at once). */
+static int put_staged(puts_t *p, const char *tmp, const char *suffix)
+{
+    if (p->npending == MAX_PUT) {
+        unlink(tmp);
+        return -1;
+    }
+    snprintf(p->pending_key[p->npending], sizeof p->pending_key[0], "%s%s", p->sha, suffix);
+    snprintf(p->pending_tmp[p->npending], sizeof p->pending_tmp[0], "%s", tmp);
+    p->npending++;
+    return 0;
+}
+
+/* Move every queued file into the store, durably. */
+static int puts_flush(puts_t *p)
+{
+    const char *keys[MAX_PUT], *tmps[MAX_PUT];
+    int placed[MAX_PUT];
+    for (int i = 0; i < p->npending; i++)
+        keys[i] = p->pending_key[i], tmps[i] = p->pending_tmp[i];
+    buf_t err = BUF_INIT;
+    int rc = p->st->ops->put_many(p->st, keys, tmps, p->npending, placed, &err);
+    if (rc < 0)
+        fprintf(stderr, "hao: media: %s\n", buf_cstr(&err));
+    buf_free(&err);
+    for (int i = 0; i < p->npending; i++)
+        if (placed[i] && p->n < MAX_PUT)
+            snprintf(p->keys[p->n++], sizeof p->keys[0], "%s", keys[i]);
+    p->npending = 0;
+    return rc;
+}
+
+/* Failure: drop what is still staged and what this upload placed. */
+static void puts_undo(puts_t *p)
+{
+    for (int i = 0; i < p->npending; i++)
+        unlink(p->pending_tmp[i]);
+    p->npending = 0;
+    for (int i = 0; i < p->n; i++)
+        p->st->ops->remove(p->st, p->keys[i]);
+    p->n = 0;
+}
+
+static void fail(media_err_t *e, int status, const char *key, const char *detail)
+{
+    e->status = status;
+    e->key = key;
+    snprintf(e->detail, sizeof e->detail, "%s", detail ? detail : "");
+}
+
+/* ---- libmagic ---- */
+
+/* libmagic handles are not thread-safe and loading the database costs a few
+ * milliseconds: one handle per pool thread, made on first use. */
+static _Thread_local magic_t tl_magic;
+
+static const char *sniff(const char *path)
+{
+    if (!tl_magic) {
+        tl_magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+        if (!tl_magic || magic_load(tl_magic, NULL) != 0)
+            return NULL;
+    }
+    return magic_file(tl_magic, path);
+}
+
+/* ---- AI-generation labels ---- */
+
+static const char TC260_NS[] = "http://www.tc260.org.cn/ns/AIGC/1.0/";
+
+/* Decode XML entities of s[0..n) into a malloc'ed string. */
+static char *xml_unescape(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    size_t o = 0;
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n;) {
+        if (s[i] != '&') {
+            out[o++] = s[i++];
+            continue;
+        }
+        const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
+        if (!semi) {
+            out[o++] = s[i++];
+            continue;
+        }
+        size_t el = (size_t)(semi - (s + i)) + 1;
+        unsigned long cp = 0;
+        if (el == 6 && !memcmp(s + i, "&quot;", 6)) cp = '"';
+        else if (el == 5 && !memcmp(s + i, "&amp;", 5)) cp = '&';
+        else if (el == 4 && !memcmp(s + i, "&lt;", 4)) cp = '<';
+        else if (el == 4 && !memcmp(s + i, "&gt;", 4)) cp = '>';
+        else if (el == 6 && !memcmp(s + i, "&apos;", 6)) cp = '\'';
+        else if (el > 3 && s[i + 1] == '#') {
+            char tmp[12] = {0};
+            memcpy(tmp, s + i + 2, el - 3);
+            cp = (tmp[0] == 'x' || tmp[0] == 'X') ? strtoul(tmp + 1, NULL, 16) : strtoul(tmp, NULL, 10);
+        }
+        if (cp == 0 || cp > 0x10FFFF) {
+            out[o++] = s[i++];
+            continue;
+        }
+        /* UTF-8 encode; the worst case (4 bytes) is shorter than any entity that yields it. */
+        if (cp < 0x80) out[o++] = (char)cp;
+        else if (cp < 0x800) { out[o++] = (char)(0xC0 | (cp >> 6)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
+        else if (cp < 0x10000) { out[o++] = (char)(0xE0 | (cp >> 12)); out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
+        else { out[o++] = (char)(0xF0 | (cp >> 18)); out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F)); out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
+        i += el;
+    }
+    out[o] = 0;
+    return out;
+}
+
+char *media_xmp_aigc(const char *xmp, size_t len)
+{
+    /* Find the prefix bound to the TC260 namespace: xmlns:PREFIX="URI". */
+    const char *ns = memmem(xmp, len, TC260_NS, sizeof TC260_NS - 1);
+    if (!ns || ns - xmp < 9 || (ns[-1] != '"' && ns[-1] != '\''))
+        return NULL;
+    const char *eq = ns - 2;
+    if (*eq != '=')
+        return NULL;
+    const char *pe = eq, *pb = eq;
+    while (pb > xmp && pb[-1] != ':' && pb[-1] != ' ' && pb - xmp > 0 && pe - pb < 32)
+        pb--;
+    if (pb <= xmp || pb[-1] != ':' || pe == pb)
+        return NULL;
+    char tag[48];
+    int tl = snprintf(tag, sizeof tag, "%.*s:AIGC", (int)(pe - pb), pb);
+    if (tl <= 0 || (size_t)tl >= sizeof tag)
+        return NULL;
+    /* Element form <P:AIGC>value</P:AIGC> or attribute form P:AIGC="value". */
+    for (const char *p = xmp, *end = xmp + len; (p = memmem(p, (size_t)(end - p), tag, (size_t)tl)) != NULL; p += tl) {
+        const char *after = p + tl;
+        if (p > xmp && p[-1] == '<' && after < end && *after == '>') {
+            const char *v = after + 1;
+            char close[52];
+            int cl = snprintf(close, sizeof close, "</%s>", tag);
+            const char *ve = memmem(v, (size_t)(end - v), close, (size_t)cl);
+            if (ve)
+                return xml_unescape(v, (size_t)(ve - v));
+        } else if (after + 1 < end && after[0] == '=' && (after[1] == '"' || after[1] == '\'')) {
+            const char *v = after + 2;
+            const char *ve = memchr(v, after[1], (size_t)(end - v));
+            if (ve)
+                return xml_unescape(v, (size_t)(ve - v));
+        }
+    }
+    return NULL;
+}
+
+/* The label as compact JSON (or a JSON string when it is not JSON), at most
+ * 4 KB; takes ownership of raw. */
+static char *label_json(char *raw)
+{
+    if (!raw)
+        return NULL;
+    json_error_t je;
+    json_t *j = json_loads(raw, JSON_DECODE_ANY, &je);
+    if (!j)
+        j = json_string(raw);
+    free(raw);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (s && strlen(s) > 4096) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+/* EXIF: some tools put {"AIGC":{...}} in UserComment or another text tag;
+ * take the JSON object that follows "AIGC". */
+static char *exif_aigc(const char *ex, size_t len)
+{
+    const char *p = memmem(ex, len, "AIGC", 4);
+    if (!p)
+        return NULL;
+    const char *end = ex + len, *b = memchr(p, '{', (size_t)(end - p) < 16 ? (size_t)(end - p) : 16);
+    if (!b)
+        return NULL;
+    int depth = 0;
+    for (const char *q = b; q < end; q++) {
+        if (*q == '{')
+            depth++;
+        else if (*q == '}' && --depth == 0) {
+            char *s = malloc((size_t)(q - b) + 2);
+            if (!s)
+                abort();
+            memcpy(s, b, (size_t)(q - b) + 1);
+            s[q - b + 1] = 0;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* A C2PA manifest store is a JUMBF box labelled "c2pa" (JPEG APP11, PNG
+ * caBX chunk, WebP/RIFF C2PA chunk, ISO BMFF uuid box): look for the label
+ * right after a "jumd" description box header in the first 16 MB. */
+static int has_c2pa(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    int found = 0;
+    if (fstat(fd, &sb) == 0 && sb.st_size > 0) {
+        size_t n = sb.st_size > (16 << 20) ? (16 << 20) : (size_t)sb.st_size;
+        const char *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            for (const char *p = m, *e = m + n; !found && (p = memmem(p, (size_t)(e - p), "jumd", 4)) != NULL; p += 4)
+                found = memmem(p, (size_t)(e - p) < 40 ? (size_t)(e - p) : 40, "c2pa", 4) != NULL;
+            munmap((void *)m, n);
+        }
+    }
+    close(fd);
+    return found;
+}
+
+/* ---- pictures ---- */
+
+typedef struct {
+    const char *mime;    /* libmagic's name */
+    const char *loader;  /* vips loader class name prefix */
+    const char *ext;     /* served full variant */
+    const char *out_mime;
+    int multi;           /* may be animated */
+} image_type_t;
+
+static const image_type_t image_types[] = {
+    {"image/jpeg", "VipsForeignLoadJpeg", "jpg", "image/jpeg", 0},
+    {"image/png", "VipsForeignLoadPng", "png", "image/png", 0},
+    {"image/webp", "VipsForeignLoadWebp", "webp", "image/webp", 1},
+    {"image/gif", "VipsForeignLoadNsgif", "gif", "image/gif", 1},
+    /* AVIF is decoded (libheif) but served as WebP: encoding AVIF takes
+     * seconds per picture. */
+    {"image/avif", "VipsForeignLoadHeif", "webp", "image/webp", 0},
+};
+
+static int save_as(VipsImage *im, const char *ext, const char *path)
+{
+    if (!strcmp(ext, "jpg"))
+        return vips_jpegsave(im, path, "Q", 82, "strip", TRUE, NULL);
+    if (!strcmp(ext, "png"))
+        return vips_pngsave(im, path, "strip", TRUE, "compression", 6, NULL);
+    if (!strcmp(ext, "webp"))
+        /* effort 0: a quarter of the default's time, and no bigger on
+         * photographs at this quality */
+        return vips_webpsave(im, path, "Q", 80, "strip", TRUE, "effort", 0, NULL);
+    if (!strcmp(ext, "gif"))
+        return vips_gifsave(im, path, "strip", TRUE, NULL);
+    return -1;
+}
+
+/* Metadata fields dropped from what is served (strip alone leaves XMP in
+ * WebP on libvips 8.14). */
+static void *drop_field(VipsImage *im, const char *name, GValue *value, void *list)
+{
+    (void)im;
+    (void)value;
+    static const char *const prefixes[] = {"exif-", "xmp-", "iptc-", "jpeg-comment", "png-comment", "gif-comment",
+                                           "heif-", "orientation"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) {
+            GSList **l = list;
+            *l = g_slist_prepend(*l, g_strdup(name));
+        }
+    return NULL;
+}
+
+static void strip_metadata(VipsImage *im)
+{
+    GSList *names = NULL;
+    vips_image_map(im, drop_field, &names);
+    for (GSList *n = names; n; n = n->next)
+        vips_image_remove(im, n->data);
+    g_slist_free_full(names, g_free);
+}
+
+/* Save im as ext into the store under sha + suffix. */
+static int save_put(puts_t *p, VipsImage *im, const char *ext, const char *suffix)
+{
+    char tmp[4200];
+    if (stage_path(p->st, tmp, sizeof tmp) < 0)
+        return -1;
+    if (save_as(im, ext, tmp) != 0) {
+        fprintf(stderr, "hao: media: save %s: %s\n", ext, vips_error_buffer());
+        vips_error_clear();
+        unlink(tmp);
+        return -1;
+    }
+    return put_staged(p, tmp, suffix);
+}
+
+static int image_process(const char *src, const image_type_t *t, puts_t *p, media_meta_t *m, media_err_t *e)
+{
+    const char *ldr = vips_foreign_find_load(src);
+    if (!ldr || strncmp(ldr, t->loader, strlen(t->loader)) != 0) {
+        vips_error_clear();
+        fail(e, 415, "media.err.type", t->mime);
+        return -1;
+    }
+    /* Header only: the dimensions are checked before any pixel is decoded
+     * (a few KB of PNG can declare gigapixels). */
+    VipsImage *hdr = t->multi ? vips_image_new_from_file(src, "n", -1, NULL) : vips_image_new_from_file(src, NULL);
+    if (!hdr) {
+        vips_error_clear();
+        fail(e, 422, "media.err.corrupt", NULL);
+        return -1;
+    }
+    int pages = t->multi ? vips_image_get_n_pages(hdr) : 1;
+    int page_h = t->multi ? vips_image_get_page_height(hdr) : hdr->Ysize;
+    int64_t pixels = (int64_t)hdr->Xsize * hdr->Ysize;
+    if (pixels > MEDIA_MAX_PIXELS || hdr->Xsize > 30000 || page_h > 30000) {
+        g_object_unref(hdr);
+        fail(e, 422, "media.err.pixels", NULL);
+        return -1;
+    }
+    m->animated = pages > 1;
+    const void *blob;
+    size_t blen;
+    if (vips_image_get_typeof(hdr, VIPS_META_XMP_NAME) && vips_image_get_blob(hdr, VIPS_META_XMP_NAME, &blob, &blen) == 0)
+        m->aigc = label_json(media_xmp_aigc(blob, blen));
+    if (!m->aigc && vips_image_get_typeof(hdr, VIPS_META_EXIF_NAME) &&
+        vips_image_get_blob(hdr, VIPS_META_EXIF_NAME, &blob, &blen) == 0)
+        m->aigc = label_json(exif_aigc(blob, blen));
+    g_object_unref(hdr);
+    m->c2pa = has_c2pa(src);
+
+    /* The full decode: fails on truncation and decoder errors. */
+    VipsImage *in = t->multi ? vips_image_new_from_file(src, "n", -1, "fail_on", VIPS_FAIL_ON_ERROR, NULL)
+                             : vips_image_new_from_file(src, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+    VipsImage *mem = in ? vips_image_copy_memory(in) : NULL;
+    if (in)
+        g_object_unref(in);
+    if (!mem) {
+        vips_error_clear();
+        fail(e, 422, "media.err.corrupt", NULL);
+        return -1;
+    }
+    VipsImage *im = NULL;
+    if (m->animated) {
+        im = mem;
+    } else {
+        if (vips_autorot(mem, &im, NULL) != 0) {
+            g_object_unref(mem);
+            vips_error_clear();
+            fail(e, 422, "media.err.corrupt", NULL);
+            return -1;
+        }
+        g_object_unref(mem);
+    }
+    strip_metadata(im);
+    m->width = im->Xsize;
+    m->height = m->animated ? vips_image_get_page_height(im) : im->Ysize;
+    snprintf(m->ext, sizeof m->ext, "%s", t->ext);
+    snprintf(m->mime, sizeof m->mime, "%s", t->out_mime);
+    int rc = 0;
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, ".full.%s", t->ext);
+    if (save_put(p, im, t->ext, suffix) < 0)
+        rc = -1;
+    /* Responsive variants (not for animations: resizing every frame of a
+     * GIF costs more than it saves). WebP for browsers that take it, the
+     * original format for the rest (AVIF and WebP sources: WebP only). */
+    /* Largest first, each made from the one before: a 2:1 step is far
+     * cheaper than shrinking the full picture three times. */
+    static const int widths[] = MEDIA_VARIANT_WIDTHS;
+    int first = MEDIA_NVARIANT_WIDTHS;
+    while (first > 0 && widths[first - 1] >= m->width)
+        first--;
+    VipsImage *from = im;
+    g_object_ref(from);
+    char made[32] = "";
+    for (int i = first - 1; rc == 0 && !m->animated && i >= 0; i--) {
+        VipsImage *small;
+        if (vips_resize(from, &small, (double)widths[i] / from->Xsize, NULL) != 0) {
+            vips_error_clear();
+            rc = -1;
+            break;
+        }
+        /* Keep the pixels: the next, smaller variant is made from these. */
+        VipsImage *mem_small = vips_image_copy_memory(small);
+        g_object_unref(small);
+        if (!mem_small) {
+            vips_error_clear();
+            rc = -1;
+            break;
+        }
+        snprintf(suffix, sizeof suffix, ".w%d.webp", widths[i]);
+        if (save_put(p, mem_small, "webp", suffix) < 0)
+            rc = -1;
+        if (rc == 0 && strcmp(t->ext, "webp") != 0) {
+            snprintf(suffix, sizeof suffix, ".w%d.%s", widths[i], t->ext);
+            if (save_put(p, mem_small, t->ext, suffix) < 0)
+                rc = -1;
+        }
+        g_object_unref(from);
+        from = mem_small;
+        /* Prepend this width: the list reads smallest first. */
+        char w[16];
+        size_t wl = (size_t)snprintf(w, sizeof w, "%d", widths[i]), ml = strlen(made);
+        if (wl + ml + 2 <= sizeof made) {
+            memmove(made + wl + (ml ? 1 : 0), made, ml + 1);
+            memcpy(made, w, wl);
+            if (ml)
+                made[wl] = ',';
+        }
+    }
+    g_object_unref(from);
+    if (m->animated)
+        made[0] = 0;
+    snprintf(m->variants, sizeof m->variants, "%s", made);
+    g_object_unref(im);
+    if (rc < 0)
+        fail(e, 500, "err.internal", NULL);
+    return rc;
+}
+
+/* ---- videos ---- */
+
+/* Decode the first video frame and store it as sha.poster.jpg. */
+static int video_poster(AVFormatContext *fc, int vi, const AVCodec *dec, puts_t *p)
+{
+    AVCodecContext *cc = avcodec_alloc_context3(dec);
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *fr = av_frame_alloc();
+    int rc = -1, got = 0;
+    if (!cc || !pkt || !fr || avcodec_parameters_to_context(cc, fc->streams[vi]->codecpar) < 0)
+        goto out;
+    cc->thread_count = 1;
+    if (avcodec_open2(cc, dec, NULL) < 0)
+        goto out;
+    for (int n = 0; !got && n < 500 && av_read_frame(fc, pkt) >= 0; n++) {
+        if (pkt->stream_index == vi && avcodec_send_packet(cc, pkt) >= 0)
+            got = avcodec_receive_frame(cc, fr) == 0;
+        av_packet_unref(pkt);
+    }
+    if (!got && avcodec_send_packet(cc, NULL) >= 0) /* flush: decoders with delay */
+        got = avcodec_receive_frame(cc, fr) == 0;
+    if (!got || fr->width <= 0 || fr->height <= 0)
+        goto out;
+    int w = fr->width, h = fr->height;
+    struct SwsContext *sws =
+        sws_getContext(w, h, fr->format, w, h, AV_PIX_FMT_RGB24, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!sws)
+        goto out;
+    size_t stride = (size_t)w * 3;
+    uint8_t *rgb = malloc(stride * (size_t)h);
+    if (!rgb)
+        abort();
+    uint8_t *dst[1] = {rgb};
+    int dst_stride[1] = {(int)stride};
+    sws_scale(sws, (const uint8_t *const *)fr->data, fr->linesize, 0, h, dst, dst_stride);
+    sws_freeContext(sws);
+    VipsImage *im = vips_image_new_from_memory(rgb, stride * (size_t)h, w, h, 3, VIPS_FORMAT_UCHAR);
+    if (im) {
+        rc = save_put(p, im, "jpg", ".poster.jpg");
+        g_object_unref(im);
+    }
+    free(rgb);
+out:
+    av_frame_free(&fr);
+    av_packet_free(&pkt);
+    avcodec_free_context(&cc);
+    return rc;
+}
+
+/* Copy the audio and video streams of src into a new file of the same
+ * container without any metadata (titles, GPS location, device and
+ * software names live in the container), MP4 with its index first
+ * (faststart: playback starts before the whole file is fetched), and put it
+ * as sha.full.<ext>. Packets are copied, not re-encoded. */
+static int video_remux(const char *src, int webm, puts_t *p)
+{
+    AVFormatContext *in = NULL, *out = NULL;
+    AVPacket *pkt = NULL;
+    AVDictionary *opts = NULL;
+    int *map = NULL, rc = -1, opened = 0;
+    char tmp[4200];
+    if (stage_path(p->st, tmp, sizeof tmp) < 0)
+        return -1;
+    if (avformat_open_input(&in, src, NULL, NULL) < 0 || avformat_find_stream_info(in, NULL) < 0 ||
+        avformat_alloc_output_context2(&out, NULL, webm ? "webm" : "mp4", tmp) < 0)
+        goto out;
+    map = calloc(in->nb_streams, sizeof *map);
+    if (!map)
+        abort();
+    int n = 0;
+    for (unsigned i = 0; i < in->nb_streams; i++) {
+        AVStream *is = in->streams[i];
+        if (is->codecpar->codec_type != AVMEDIA_TYPE_VIDEO && is->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) {
+            map[i] = -1; /* subtitles, data and timecode tracks are not served */
+            continue;
+        }
+        AVStream *os = avformat_new_stream(out, NULL);
+        if (!os || avcodec_parameters_copy(os->codecpar, is->codecpar) < 0)
+            goto out;
+        os->codecpar->codec_tag = 0;
+        os->time_base = is->time_base;
+        /* Keep the rotation of phone videos (display matrix), nothing else. */
+        size_t dsz;
+        uint8_t *dm = av_stream_get_side_data(is, AV_PKT_DATA_DISPLAYMATRIX, &dsz);
+        if (dm) {
+            uint8_t *c = av_stream_new_side_data(os, AV_PKT_DATA_DISPLAYMATRIX, dsz);
+            if (c)
+                memcpy(c, dm, dsz);
+        }
+        map[i] = n++;
+    }
+    if (avio_open(&out->pb, tmp, AVIO_FLAG_WRITE) < 0)
+        goto out;
+    opened = 1;
+    if (!webm)
+        av_dict_set(&opts, "movflags", "+faststart", 0);
+    /* No encoder name either: the muxer writes one unless told not to. */
+    out->flags |= AVFMT_FLAG_BITEXACT;
+    if (avformat_write_header(out, &opts) < 0)
+        goto out;
+    pkt = av_packet_alloc();
+    if (!pkt)
+        abort();
+    while (av_read_frame(in, pkt) >= 0) {
+        int si = pkt->stream_index;
+        if (si < 0 || (unsigned)si >= in->nb_streams || map[si] < 0) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        AVStream *is = in->streams[si], *os = out->streams[map[si]];
+        pkt->stream_index = map[si];
+        av_packet_rescale_ts(pkt, is->time_base, os->time_base);
+        pkt->pos = -1;
+        if (av_interleaved_write_frame(out, pkt) < 0)
+            goto out;
+    }
+    if (av_write_trailer(out) < 0)
+        goto out;
+    rc = 0;
+out:
+    av_packet_free(&pkt);
+    av_dict_free(&opts);
+    if (out && opened)
+        avio_closep(&out->pb);
+    avformat_free_context(out);
+    avformat_close_input(&in);
+    free(map);
+    if (rc == 0)
+        return put_staged(p, tmp, webm ? ".full.webm" : ".full.mp4");
+    unlink(tmp);
+    return -1;
+}
+
+static int video_process(const char *src, const char *mime, puts_t *p, media_meta_t *m, media_err_t *e)
+{
+    int webm = !strcmp(mime, "video/webm");
+    AVFormatContext *fc = NULL;
+    if (avformat_open_input(&fc, src, NULL, NULL) < 0) {
+        fail(e, 422, "media.err.video", NULL);
+        return -1;
+    }
+    int rc = -1;
+    if (avformat_find_stream_info(fc, NULL) < 0) {
+        fail(e, 422, "media.err.video", NULL);
+        goto out;
+    }
+    /* The demuxer must agree with libmagic about the container. */
+    if (!strstr(fc->iformat->name, webm ? "webm" : "mp4")) {
+        fail(e, 415, "media.err.codec", fc->iformat->name);
+        goto out;
+    }
+    const AVCodec *dec = NULL;
+    int vi = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);
+    if (vi < 0) {
+        fail(e, 415, "media.err.codec", "no video stream");
+        goto out;
+    }
+    AVCodecParameters *vp = fc->streams[vi]->codecpar;
+    int vok = webm ? (vp->codec_id == AV_CODEC_ID_VP8 || vp->codec_id == AV_CODEC_ID_VP9 || vp->codec_id == AV_CODEC_ID_AV1)
+                   : vp->codec_id == AV_CODEC_ID_H264;
+    const char *aname = "";
+    int aok = 1;
+    for (unsigned i = 0; i < fc->nb_streams; i++) {
+        AVCodecParameters *cp = fc->streams[i]->codecpar;
+        if (cp->codec_type != AVMEDIA_TYPE_AUDIO)
+            continue;
+        aname = avcodec_get_name(cp->codec_id);
+        aok = webm ? (cp->codec_id == AV_CODEC_ID_OPUS || cp->codec_id == AV_CODEC_ID_VORBIS)
+                   : (cp->codec_id == AV_CODEC_ID_AAC || cp->codec_id == AV_CODEC_ID_MP3);
+        if (!aok)
+            break;
+    }
+    snprintf(m->codecs, sizeof m->codecs, "%s%s%s", avcodec_get_name(vp->codec_id), *aname ? "," : "", aname);
+    if (!vok || !aok) {
+        fail(e, 415, "media.err.codec", m->codecs);
+        goto out;
+    }
+    if (vp->width <= 0 || vp->height <= 0 || vp->width > 8192 || vp->height > 8192) {
+        fail(e, 422, "media.err.video", NULL);
+        goto out;
+    }
+    m->width = vp->width;
+    m->height = vp->height;
+    m->duration_ms = fc->duration > 0 ? fc->duration / (AV_TIME_BASE / 1000) : 0;
+    snprintf(m->mime, sizeof m->mime, "%s", webm ? "video/webm" : "video/mp4");
+    snprintf(m->ext, sizeof m->ext, "%s", webm ? "webm" : "mp4");
+    if (video_remux(src, webm, p) < 0) {
+        fail(e, 422, "media.err.video", NULL);
+        goto out;
+    }
+    /* A poster is a nicety: a video whose first frame won't decode is still served. */
+    m->poster = dec && video_poster(fc, vi, dec, p) == 0;
+    rc = 0;
+out:
+    avformat_close_input(&fc);
+    return rc;
+}
+
+/* ---- entry points ---- */
+
+int media_process_init(const char *argv0)
+{
+    if (VIPS_INIT(argv0 ? argv0 : "hao") != 0)
+        return -1;
+    /* Only the loaders we name are used, but block the ones libvips marks
+     * untrusted anyway (defence in depth), keep no operation cache (each
+     * upload is seen once) and one thread per operation: the worker pool is
+     * the unit of parallelism. */
+    vips_block_untrusted_set(TRUE);
+    vips_cache_set_max(0);
+    vips_concurrency_set(1);
+    av_log_set_level(AV_LOG_QUIET);
+    return 0;
+}
+
+void media_meta_free(media_meta_t *m)
+{
+    free(m->aigc);
+    m->aigc = NULL;
+}
+
+int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e)
+{
+    memset(m, 0, sizeof *m);
+    memset(e, 0, sizeof *e);
+    static _Thread_local puts_t p; /* ~60 KB: not on the pool thread's stack */
+    memset(&p, 0, sizeof p);
+    p.st = st;
+    p.sha = sha;
+    const char *mime = sniff(src);
+    if (!mime) {
+        fail(e, 500, "err.internal", NULL);
+        return -1;
+    }
+    snprintf(m->in_mime, sizeof m->in_mime, "%s", mime);
+    int rc = -1;
+    if (!strcmp(mime, "image/svg+xml")) {
+        fail(e, 415, "media.err.svg", NULL);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof image_types / sizeof image_types[0]; i++) {
+        if (!strcmp(mime, image_types[i].mime)) {
+            snprintf(m->kind, sizeof m->kind, "image");
+            rc = image_process(src, &image_types[i], &p, m, e);
+            goto done;
+        }
+    }
+    if (!strcmp(mime, "video/mp4") || !strcmp(mime, "video/webm")) {
+        snprintf(m->kind, sizeof m->kind, "video");
+        rc = video_process(src, mime, &p, m, e);
+        goto done;
+    }
+    fail(e, 415, "media.err.type", mime);
+    return -1;
+done:
+    if (rc == 0) {
+        /* The upload itself last: its presence marks a complete set. */
+        char copy[4200];
+        if (stage_path(st, copy, sizeof copy) < 0) {
+            rc = -1;
+        } else {
+            /* A second name for the upload: the caller still owns src. */
+            unlink(copy);
+            if (link(src, copy) < 0 || put_staged(&p, copy, "") < 0) {
+                unlink(copy);
+                rc = -1;
+            }
+        }
+        if (rc == 0 && puts_flush(&p) < 0)
+            rc = -1;
+        if (rc < 0)
+            fail(e, 500, "err.internal", NULL);
+    }
+    if (rc < 0) {
+        puts_undo(&p);
+        media_meta_free(m);
+    }
+    return rc;
+}

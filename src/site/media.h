@@ -1,0 +1,68 @@
+/*
+ * media.h — pictures and videos: upload, serving, and their place in works.
+ *
+ * Owns the media and work_media tables and the media store (media/store.h).
+ * Uploads arrive as multipart/form-data (field "file", optional "alt") at
+ * POST /api/v1/media (bearer token) and POST /studio/media (session, CSRF
+ * token in the X-CSRF-Token header). The loop thread only checks the quota
+ * and queues the job; parsing, hashing, writing, decoding and encoding run
+ * on the worker pool (media/process.h); the row is written back on the loop
+ * thread once every file is durable in the store.
+ *
+ * Served at /m/ID (the picture re-encoded, the video re-muxed, both without
+ * metadata) and /m/ID/VARIANT (w480.webp, w960.jpg, poster.jpg, ...),
+ * streamed from the file (rs_file: Range, ETag), immutable, cached a year.
+ */
+#ifndef HAO_SITE_MEDIA_H
+#define HAO_SITE_MEDIA_H
+
+#include "core/markdown.h"
+#include "http/http.h"
+
+#define MEDIA_ID_LEN 16
+#define MEDIA_ALT_MAX 500                           /* bytes of alt text */
+#define MEDIA_UPLOAD_MAX_DEFAULT ((size_t)512 << 20) /* bytes per upload */
+#define MEDIA_QUOTA_DEFAULT "1073741824"            /* settings key media_quota_bytes */
+#define MEDIA_CHUNK_MAX (8 << 20)                   /* bytes per chunk of a chunked upload */
+#define MEDIA_UNFINISHED_MAX 4                      /* unfinished chunked uploads per creator */
+
+/* Open the store under data_dir, remove crash leftovers (staged files and
+ * stored files no row refers to), start libvips, and route h2o's spill files
+ * for large request bodies into the store's staging directory. upload_max is
+ * the largest upload accepted. Main thread, before the loops start. 0 or -1
+ * with err. */
+int media_init(const char *data_dir, db_t *db, size_t upload_max, const char *argv0, buf_t *err);
+/* The largest upload accepted (bytes). */
+size_t media_upload_max(void);
+
+/* Handlers (routes.c). */
+void media_upload_api(hreq_t *r);
+void media_upload_studio(hreq_t *r);
+void media_serve(hreq_t *r);
+/* Chunked uploads: POST .../uploads -> 201 {"id","offset":0,"chunk_max"};
+ * POST .../uploads/:id?offset=N with up to chunk_max raw bytes -> 200
+ * {"offset"} (409 with the current "offset" when N is not it);
+ * POST .../uploads/:id/finish {"alt"?} -> as an upload (201 media). */
+void media_chunked_create(hreq_t *r);
+void media_chunked_append(hreq_t *r);
+void media_chunked_finish(hreq_t *r);
+
+/* Render a work's Markdown with /m/ID embeds resolved against the media
+ * table: known pictures become responsive <picture>/<img> with width and
+ * height, videos <video controls>, unknown ids nothing (counted in
+ * info->missing_media). Same contract as md_to_html otherwise. */
+int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *info);
+/* Record which media work_id's current body embeds (inside the caller's
+ * transaction). 0 or -1. */
+int media_link_work(db_t *db, const char *work_id);
+
+/* `hao check`: every media row's files are in the store (the upload, what
+ * /m/ID serves, each variant, the poster). Appends problems to report;
+ * returns 0 when all are present, -1 otherwise. */
+int media_check(db_t *db, const char *data_dir, buf_t *report);
+
+/* Copy the media store into out_dir/media for `hao backup` (hard links
+ * where possible: stored files are immutable). 0 or -1 with err. */
+int media_backup(const char *data_dir, const char *out_dir, buf_t *err);
+
+#endif

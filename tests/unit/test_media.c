@@ -1,0 +1,187 @@
+/*
+ * test_media.c — unit tests for the media parsers that see untrusted bytes:
+ * the multipart/form-data parser (src/media/multipart.c), store keys
+ * (src/media/store_local.c), the AIGC label reader for XMP
+ * (src/media/process.c), and the /m/ID embed resolver hook in
+ * src/core/markdown.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/markdown.h"
+#include "media/multipart.h"
+#include "media/process.h"
+#include "media/store.h"
+
+#define CT "multipart/form-data; boundary=XyZ"
+
+static int parse(const char *ct, const char *body, mp_part_t *parts)
+{
+    return multipart_parse(ct, body, strlen(body), parts, 8);
+}
+
+static void test_multipart_ok(void **state)
+{
+    (void)state;
+    mp_part_t p[8];
+    const char *body = "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\na cat\r\n"
+                       "--XyZ\r\ncontent-disposition: form-data; name=\"file\"; filename=\"c.jpg\"\r\n"
+                       "Content-Type: image/jpeg\r\n\r\n\xff\xd8--Xy\r\n-not-a-boundary\r\n--XyZ--\r\n";
+    int n = parse(CT, body, p);
+    assert_int_equal(n, 2);
+    const mp_part_t *alt = multipart_get(p, n, "alt");
+    assert_non_null(alt);
+    assert_int_equal(alt->len, 5);
+    assert_memory_equal(alt->data, "a cat", 5);
+    assert_int_equal(alt->has_filename, 0);
+    const mp_part_t *f = multipart_get(p, n, "file");
+    assert_non_null(f);
+    assert_int_equal(f->has_filename, 1);
+    assert_int_equal(f->len, strlen("\xff\xd8--Xy\r\n-not-a-boundary"));
+    assert_null(multipart_get(p, n, "other"));
+    /* quoted boundary, body starting with the delimiter, empty part */
+    n = parse("multipart/form-data; charset=utf-8; boundary=\"a b\"",
+              "--a b\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n--a b--", p);
+    assert_int_equal(n, 1);
+    assert_string_equal(p[0].name, "file");
+    assert_int_equal(p[0].len, 0);
+}
+
+static void test_multipart_bad(void **state)
+{
+    (void)state;
+    mp_part_t p[8];
+    const char *ok = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ--\r\n";
+    assert_int_equal(parse(CT, ok, p), 1);
+    assert_int_equal(parse("multipart/form-data", ok, p), -1);                 /* no boundary */
+    assert_int_equal(parse("multipart/form-data; boundary=", ok, p), -1);      /* empty boundary */
+    assert_int_equal(parse("application/json; boundary=XyZ", ok, p), -1);     /* not multipart */
+    assert_int_equal(parse(NULL, ok, p), -1);
+    assert_int_equal(parse("multipart/form-data; boundary=Other", ok, p), -1); /* wrong boundary */
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx", p), -1);
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ", p), -1);
+    assert_int_equal(parse(CT, "--XyZ\r\nno colon\r\n\r\nx\r\n--XyZ--", p), -1);
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--", p), -1); /* no disposition */
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--XyZ--", p), -1);
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"f\r\n\r\nx\r\n--XyZ--", p), -1);
+    assert_int_equal(parse(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n", p), -1);
+    assert_int_equal(parse(CT, "", p), -1);
+    char big[200];
+    snprintf(big, sizeof big, "multipart/form-data; boundary=%071d", 0); /* 71 > 70 */
+    assert_int_equal(parse(big, ok, p), -1);
+    /* more parts than room: refused, not truncated */
+    mp_part_t one[1];
+    const char *two = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+                      "--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--XyZ--";
+    assert_int_equal(multipart_parse(CT, two, strlen(two), one, 1), -1);
+}
+
+static void test_store_keys(void **state)
+{
+    (void)state;
+    const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char k[128];
+    assert_true(store_key_ok(sha));
+    snprintf(k, sizeof k, "%s.w480.webp", sha);
+    assert_true(store_key_ok(k));
+    snprintf(k, sizeof k, "%s.poster.jpg", sha);
+    assert_true(store_key_ok(k));
+    snprintf(k, sizeof k, "%s..", sha);
+    assert_false(store_key_ok(k));
+    snprintf(k, sizeof k, "%s./x", sha);
+    assert_false(store_key_ok(k));
+    snprintf(k, sizeof k, "%s.", sha);
+    assert_false(store_key_ok(k));
+    snprintf(k, sizeof k, "%sx", sha);
+    assert_false(store_key_ok(k));
+    assert_false(store_key_ok("../hao.db"));
+    assert_false(store_key_ok(""));
+    snprintf(k, sizeof k, "%s", sha);
+    k[3] = 'A';
+    assert_false(store_key_ok(k));
+}
+
+static void test_xmp_aigc(void **state)
+{
+    (void)state;
+    const char *el = "<x:xmpmeta><rdf:Description xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\">"
+                     "<TC260:AIGC>{&quot;Label&quot;:&quot;1&quot;,&quot;P&quot;:&quot;a&amp;b &#x4E2D;&#25991;&quot;}"
+                     "</TC260:AIGC></rdf:Description></x:xmpmeta>";
+    char *v = media_xmp_aigc(el, strlen(el));
+    assert_non_null(v);
+    assert_string_equal(v, "{\"Label\":\"1\",\"P\":\"a&b \xe4\xb8\xad\xe6\x96\x87\"}");
+    free(v);
+    /* attribute form, another prefix */
+    const char *attr = "<rdf:Description xmlns:aigc='http://www.tc260.org.cn/ns/AIGC/1.0/' "
+                       "aigc:AIGC='{&quot;Label&quot;:&quot;2&quot;}'/>";
+    v = media_xmp_aigc(attr, strlen(attr));
+    assert_non_null(v);
+    assert_string_equal(v, "{\"Label\":\"2\"}");
+    free(v);
+    /* the element name without the namespace binding is not the label */
+    const char *other = "<rdf:Description xmlns:TC260=\"http://example.com/\"><TC260:AIGC>x</TC260:AIGC>";
+    assert_null(media_xmp_aigc(other, strlen(other)));
+    const char *unclosed = "xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\"><TC260:AIGC>{never closed";
+    assert_null(media_xmp_aigc(unclosed, strlen(unclosed)));
+    assert_null(media_xmp_aigc("", 0));
+    const char *edge = "\"http://www.tc260.org.cn/ns/AIGC/1.0/\"";
+    assert_null(media_xmp_aigc(edge, strlen(edge)));
+}
+
+/* A resolver that knows one id. */
+static int fake_media(void *ctx, const char *id, buf_t *out, const char **close)
+{
+    (void)ctx;
+    if (strcmp(id, "abc123") != 0)
+        return 0;
+    buf_lit(out, "<img src=\"/m/abc123\" width=\"10\" height=\"5\" alt=\"");
+    *close = " loading=\"lazy\">";
+    return 1;
+}
+
+static void test_markdown_resolver(void **state)
+{
+    (void)state;
+    md_media_t m = {fake_media, NULL};
+    const char *src = "a ![x <y>](/m/abc123) b ![gone](/m/ffff) c ![ext](https://e.com/p.png)";
+    buf_t b = BUF_INIT;
+    md_info_t info;
+    assert_int_equal(md_to_html_media(src, strlen(src), &b, &info, &m), 0);
+    assert_string_equal(buf_cstr(&b), "<p>a <img src=\"/m/abc123\" width=\"10\" height=\"5\" alt=\"x &lt;y&gt;\" "
+                                      "loading=\"lazy\"> b  c <img src=\"https://e.com/p.png\" alt=\"ext\" "
+                                      "loading=\"lazy\"></p>\n");
+    assert_int_equal(info.images, 2);
+    assert_int_equal(info.missing_media, 1);
+    buf_free(&b);
+    /* Without a resolver, /m/ URLs are plain images; ids that are not
+     * [a-z0-9] never reach a resolver. */
+    const char *odd = "![a](/m/ABC) ![b](/m/abc123/w480.webp)";
+    assert_int_equal(md_to_html_media(odd, strlen(odd), &b, &info, &m), 0);
+    assert_int_equal(info.missing_media, 0);
+    assert_int_equal(info.images, 2);
+    buf_free(&b);
+    /* a line of nothing but an unknown embed leaves no empty paragraph */
+    const char *alone = "![x](/m/nope)\n\ntext";
+    assert_int_equal(md_to_html_media(alone, strlen(alone), &b, &info, &m), 0);
+    assert_string_equal(buf_cstr(&b), "<p>text</p>\n");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_multipart_ok),
+        cmocka_unit_test(test_multipart_bad),
+        cmocka_unit_test(test_store_keys),
+        cmocka_unit_test(test_xmp_aigc),
+        cmocka_unit_test(test_markdown_resolver),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
