@@ -28,12 +28,25 @@ done
 if ls tests/http/*.test.mjs >/dev/null 2>&1; then
   run "http (release build)" env HAO_BIN=build/hao node --test --test-concurrency=2 tests/http/
   run "http (ASan+UBSan build)" env HAO_BIN=build/hao-asan node --test --test-concurrency=2 tests/http/
-  # The same suite on PostgreSQL: a private server on its own port, stopped at the end.
+  # The same suite as a multi-node site would run it: the site in a private
+  # PostgreSQL and the media in an S3-compatible server (s3rver from npm),
+  # each on its own loopback port, both stopped at the end.
   pgdir=$(mktemp -d /tmp/hao-pg-XXXXXX)
-  pgport=$((20000 + RANDOM % 20000))
-  if pgurl=$(scripts/pg-test-server.sh start "$pgdir" "$pgport"); then
-    trap 'scripts/pg-test-server.sh stop "$pgdir"' EXIT
-    run "http on PostgreSQL (release build)" env HAO_BIN=build/hao HAO_TEST_PG="$pgurl" node --test --test-concurrency=2 tests/http/
+  s3dir=$(mktemp -d /tmp/hao-s3-XXXXXX)
+  pgport=$((20000 + RANDOM % 20000)) s3port=$((40000 + RANDOM % 20000))
+  s3pid=""
+  trap 'scripts/pg-test-server.sh stop "$pgdir"; [ -n "$s3pid" ] && kill "$s3pid" 2>/dev/null; rm -rf "$s3dir"' EXIT
+  if [ ! -x tests/s3/node_modules/.bin/s3rver ]; then
+    (cd tests/s3 && npm install --no-audit --no-fund --silent) || true
+  fi
+  tests/s3/node_modules/.bin/s3rver -d "$s3dir" -a 127.0.0.1 -p "$s3port" -s --configure-bucket hao >"$s3dir.log" 2>&1 &
+  s3pid=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.2; done
+  if ! curl -s -o /dev/null "http://127.0.0.1:$s3port/"; then
+    failed=$((failed+1)); failures+=("S3 test server (s3rver) did not start: $(tail -3 "$s3dir.log")")
+  elif pgurl=$(scripts/pg-test-server.sh start "$pgdir" "$pgport"); then
+    run "http on PostgreSQL + S3 media (release build)" env HAO_BIN=build/hao HAO_TEST_PG="$pgurl" \
+      HAO_TEST_S3="http://127.0.0.1:$s3port" node --test --test-concurrency=2 tests/http/
   else
     failed=$((failed+1)); failures+=("PostgreSQL test server did not start")
   fi

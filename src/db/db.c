@@ -8,9 +8,8 @@
  */
 #include "db/db.h"
 #include "db/db_backend.h"
+#include "core/conf.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,52 +30,12 @@ int db_use_postgres(const char *conninfo)
 
 int db_configure(const char *data_dir, const char *pg_flag, buf_t *err)
 {
+    if (conf_load(data_dir, err) < 0)
+        return -1;
     if (pg_flag)
         return db_use_postgres(pg_flag) < 0 ? (buf_lit(err, "--pg needs a PostgreSQL URL"), -1) : 0;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/hao.conf", data_dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0; /* no file: SQLite in the data directory */
-        buf_printf(err, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char line[2048];
-    int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t n = strlen(line);
-        if (n == sizeof line - 1 && line[n - 1] != '\n') {
-            buf_printf(err, "%s:%d: line too long", path, lineno);
-            rc = -1;
-            break;
-        }
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
-            line[--n] = 0;
-        char *k = line + strspn(line, " \t");
-        if (!*k || *k == '#')
-            continue;
-        char *eq = strchr(k, '=');
-        if (!eq) {
-            buf_printf(err, "%s:%d: expected \"key = value\"", path, lineno);
-            rc = -1;
-            break;
-        }
-        char *ke = eq;
-        while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-            ke--;
-        *ke = 0;
-        char *v = eq + 1 + strspn(eq + 1, " \t");
-        if (strcmp(k, "database") == 0 && *v) {
-            rc = db_use_postgres(v);
-        } else {
-            buf_printf(err, "%s:%d: unknown setting \"%s\" (known: database = postgresql://...)", path, lineno, k);
-            rc = -1;
-        }
-    }
-    fclose(f);
-    return rc;
+    const char *url = conf_get("database");
+    return url ? db_use_postgres(url) : 0;
 }
 
 const char *db_postgres_conninfo(void)

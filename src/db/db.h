@@ -41,8 +41,9 @@ enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
  * conninfo. db_postgres_conninfo() is NULL on SQLite. */
 int db_use_postgres(const char *conninfo);
 /* Choose the backend for a command: pg_flag (--pg) when given, else a
- * "database = URL" line in DATA_DIR/hao.conf, else SQLite in DATA_DIR.
- * Returns 0, or -1 with a sentence in err (a malformed hao.conf). */
+ * "database = URL" line in DATA_DIR/hao.conf (conf.h, loaded here), else
+ * SQLite in DATA_DIR. Returns 0, or -1 with a sentence in err (a malformed
+ * hao.conf). */
 int db_configure(const char *data_dir, const char *pg_flag, buf_t *err);
 const char *db_postgres_conninfo(void);
 const char *db_backend_name(void); /* "sqlite" or "postgresql" */

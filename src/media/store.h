@@ -57,9 +57,15 @@ struct store {
     char tmp[4096];     /* staging directory for uploads: DATA/media/tmp */
 };
 
+/* Open the store hao.conf names (conf.h: "media = s3" for an S3-compatible
+ * store, else the local directory). 0 or -1 with err; lives until exit. */
+int store_open(const char *data_dir, store_t **out, buf_t *err);
 /* Open the local-directory store under data_dir/media, creating it. 0 or -1
  * with err. The result lives until exit. */
 int store_open_local(const char *data_dir, store_t **out, buf_t *err);
+/* Open the S3-compatible store hao.conf describes, with a local cache under
+ * data_dir/media (store_s3.c). 0 or -1 with err. */
+int store_open_s3(const char *data_dir, store_t **out, buf_t *err);
 /* The staging directory: upload temp files are created here (same file
  * system as the store, so put() is a rename). */
 const char *store_tmp_dir(store_t *s);

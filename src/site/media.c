@@ -48,7 +48,7 @@ static int has_row(void *ctx, const char *sha)
 
 int media_init(const char *data_dir, db_t *db, size_t max, const char *argv0, buf_t *err)
 {
-    if (store_open_local(data_dir, &store, err) < 0)
+    if (store_open(data_dir, &store, err) < 0)
         return -1;
     int n = store_sweep(store, has_row, db);
     if (n > 0)
@@ -851,7 +851,7 @@ int media_check(db_t *db, const char *data_dir, buf_t *report)
 {
     store_t *st;
     buf_t err = BUF_INIT;
-    if (store_open_local(data_dir, &st, &err) < 0) {
+    if (store_open(data_dir, &st, &err) < 0) { /* on S3: each object is fetched once into the cache */
         buf_printf(report, "media store: %s\n", buf_cstr(&err));
         buf_free(&err);
         return -1;

@@ -38,7 +38,11 @@ export function usePostgres(dataDir) {
   const r = spawnSync('psql', [`${PG}/postgres`, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`createdb ${name}: ${r.stderr}`);
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(path.join(dataDir, 'hao.conf'), `# made by the test harness\ndatabase = ${PG}/${name}\n`);
+  // With HAO_TEST_S3 (an S3-compatible endpoint with a bucket "hao") the
+  // media live there too, as on a multi-node site.
+  const S3 = process.env.HAO_TEST_S3;
+  const media = S3 ? `media = s3\ns3_endpoint = ${S3}\ns3_bucket = hao\ns3_access_key = S3RVER\ns3_secret_key = S3RVER\n` : '';
+  fs.writeFileSync(path.join(dataDir, 'hao.conf'), `# made by the test harness\ndatabase = ${PG}/${name}\n${media}`);
 }
 
 // Run one SQL statement on the site in dataDir, whichever store it uses

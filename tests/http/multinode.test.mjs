@@ -119,3 +119,31 @@ test('a delayed restore due while two nodes start runs once', opts, async () => 
   const jobs = siteSql(dirA, "SELECT count(*) FROM jobs WHERE done_at IS NOT NULL AND result <> ''");
   assert.equal(jobs.stdout.trim(), '1');
 });
+
+test('a picture uploaded on one node is served by the other (media = s3)', { skip: (!PG || !process.env.HAO_TEST_S3) && 'needs PostgreSQL and S3' }, async () => {
+  const token = await apiToken(a.base, 'nodewriter', 'nodewriter-password-1');
+  // A 2x2 PNG made here, byte by byte (zlib-compressed RGB rows).
+  const zlib = await import('node:zlib');
+  const crc = (buf) => { let c = ~0; for (const b of buf) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1)); } return ~c >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
+  const raw = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255]);
+  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  const form = new FormData();
+  form.append('file', new Blob([png], { type: 'image/png' }), 'dot.png');
+  const up = await fetch(a.base + '/api/v1/media', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  assert.equal(up.status, 201, await up.clone().text());
+  const m = await up.json();
+  const fromA = Buffer.from(await (await fetch(a.base + m.url)).arrayBuffer());
+  const resB = await fetch(b.base + m.url);
+  assert.equal(resB.status, 200, 'node B fetched it from the bucket');
+  assert.equal(resB.headers.get('content-type'), 'image/png');
+  assert.ok(Buffer.from(await resB.arrayBuffer()).equals(fromA));
+  const cached = fs.readdirSync(path.join(dirB, 'media'), { recursive: true }).filter((f) => /full\.png$/.test(f));
+  assert.equal(cached.length, 1, 'and keeps it in its local cache');
+});

@@ -89,3 +89,29 @@ test('keep-alive, malformed and oversized requests', async () => {
     await srv.stop();
   }
 });
+
+test('hao.conf: a typo or an unusable store is refused at start with the reason', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { tmpDir, BIN } = await import('./harness.mjs');
+  const cases = [
+    ['colour = blue\n', /unknown setting "colour"/],
+    ['database\n', /expected "key = value"/],
+    ['media = ftp\n', /media must be local or s3/],
+    ['media = s3\ns3_bucket = hao\n', /media = s3 needs s3_endpoint/],
+    ['media = s3\ns3_endpoint = http://127.0.0.1:9\ns3_bucket = hao\ns3_access_key = k\ns3_secret_key = s\n', /does not answer/],
+    ['media = s3\ns3_endpoint = ftp://x\ns3_bucket = hao\ns3_access_key = k\ns3_secret_key = s\n', /http:\/\/ or https:\/\//],
+  ];
+  for (const [conf, why] of cases) {
+    const data = path.join(tmpDir(), 'data');
+    fs.mkdirSync(data);
+    fs.writeFileSync(path.join(data, 'hao.conf'), conf);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const r = spawnSync(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 20000 });
+    assert.notEqual(r.status, 0, conf);
+    assert.match(r.stderr, why, conf);
+    // A malformed file stops hao before it touches anything.
+    if (!/s3_endpoint = /.test(conf)) assert.ok(!fs.existsSync(path.join(data, 'hao.db')), `nothing created: ${conf}`);
+  }
+});
