@@ -23,12 +23,14 @@ static const char usage[] =
     "  hao check  [--data DIR] [--pg URL]\n"
     "  hao search rebuild|normalize|query TEXT [--data DIR] [--pg URL]\n"
     "  hao set KEY VALUE [--data DIR] [--pg URL]   (site settings: operator identity, notice_mode, ...)\n"
-    "  hao migrate-store --to URL [--from DIR]   (move a SQLite site to PostgreSQL, verified)\n"
+    "  hao migrate-store --to URL [--from DIR] [--s3-endpoint URL --s3-bucket B --s3-access-key K\n"
+    "                    --s3-secret-key S [--s3-region R]]   (move a SQLite site to PostgreSQL and S3, verified)\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
+    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key;
     int force;
     int npos;
     char **pos;
@@ -72,6 +74,11 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "pg") == 0          ? &a->pg
                            : strcmp(name, "to") == 0          ? &a->to
                            : strcmp(name, "from") == 0        ? &a->data
+                           : strcmp(name, "s3-endpoint") == 0 ? &a->s3_endpoint
+                           : strcmp(name, "s3-bucket") == 0   ? &a->s3_bucket
+                           : strcmp(name, "s3-region") == 0   ? &a->s3_region
+                           : strcmp(name, "s3-access-key") == 0 ? &a->s3_access_key
+                           : strcmp(name, "s3-secret-key") == 0 ? &a->s3_secret_key
                            : strcmp(name, "upload-max") == 0  ? &a->upload_max
                                                               : NULL;
         if (!dst) {
@@ -177,11 +184,18 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "migrate-store") == 0) {
         /* Not through parse()'s store choice: the source is DIR's SQLite
          * file whatever hao.conf says, the target is --to. */
-        if (parse_flags(argc - 2, argv + 2, " data from to ", &a) == 0) {
+        if (parse_flags(argc - 2, argv + 2, " data from to s3-endpoint s3-bucket s3-region s3-access-key s3-secret-key ",
+                        &a) == 0) {
+            int s3 = a.s3_endpoint || a.s3_bucket || a.s3_access_key || a.s3_secret_key || a.s3_region;
             if (a.npos || !a.to)
                 fprintf(stderr, "hao: migrate-store needs --to URL\n%s", usage);
-            else
-                rc = cli_migrate_store(a.data, a.to);
+            else if (s3 && !(a.s3_endpoint && a.s3_bucket && a.s3_access_key && a.s3_secret_key))
+                fprintf(stderr, "hao: migrate-store: media to S3 needs --s3-endpoint, --s3-bucket, --s3-access-key "
+                                "and --s3-secret-key\n");
+            else {
+                migrate_media_t m = {a.s3_endpoint, a.s3_bucket, a.s3_region, a.s3_access_key, a.s3_secret_key};
+                rc = cli_migrate_store(a.data, a.to, &m);
+            }
         }
     } else if (strcmp(cmd, "set") == 0) {
         if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {

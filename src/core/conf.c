@@ -21,6 +21,19 @@ const char *conf_get(const char *key)
     return NULL;
 }
 
+int conf_set(const char *key, const char *value)
+{
+    for (size_t i = 0; i < NKNOWN; i++)
+        if (strcmp(known[i], key) == 0) {
+            free(values[i]);
+            values[i] = value ? strdup(value) : NULL;
+            if (value && !values[i])
+                abort();
+            return 0;
+        }
+    return -1;
+}
+
 int conf_load(const char *data_dir, buf_t *err)
 {
     char path[4096];

@@ -21,5 +21,8 @@
 int conf_load(const char *data_dir, buf_t *err);
 /* The value of key, or NULL when unset. */
 const char *conf_get(const char *key);
+/* Set a known key (start-up only: `hao migrate-store` names its target
+ * store on the command line). -1 for an unknown key. */
+int conf_set(const char *key, const char *value);
 
 #endif

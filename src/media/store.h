@@ -66,6 +66,9 @@ int store_open_local(const char *data_dir, store_t **out, buf_t *err);
 /* Open the S3-compatible store hao.conf describes, with a local cache under
  * data_dir/media (store_s3.c). 0 or -1 with err. */
 int store_open_s3(const char *data_dir, store_t **out, buf_t *err);
+/* The size of key in the S3 store's bucket (not its cache): 0 and *size, or
+ * -1 when absent or unreachable. */
+int store_s3_size(store_t *s, const char *key, long long *size);
 /* The staging directory: upload temp files are created here (same file
  * system as the store, so put() is a rename). */
 const char *store_tmp_dir(store_t *s);

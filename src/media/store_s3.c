@@ -286,6 +286,28 @@ int store_open_s3(const char *data_dir, store_t **out, buf_t *err)
     return 0;
 }
 
+int store_s3_size(store_t *base, const char *key, long long *size)
+{
+    s3_t *s = (s3_t *)base;
+    char url[1024];
+    url_of(s, key, url, sizeof url);
+    CURL *c = easy(s, url);
+    if (!c)
+        return -1;
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    long code = 0;
+    curl_off_t len = -1;
+    if (curl_easy_perform(c) == CURLE_OK) {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+    }
+    curl_easy_cleanup(c);
+    if (code != 200 || len < 0)
+        return -1;
+    *size = (long long)len;
+    return 0;
+}
+
 int store_open(const char *data_dir, store_t **out, buf_t *err)
 {
     const char *media = conf_get("media");

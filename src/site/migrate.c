@@ -13,6 +13,10 @@
  * it; rows written after the snapshot are picked up by the next run, which
  * is why the final run should be made with the server stopped).
  *
+ * With --s3-* flags the media go to an S3-compatible bucket too: every
+ * object of the local store is uploaded (skipped when the bucket already has
+ * it at the same size) and checked there by size.
+ *
  * After the copy: identity sequences are moved past the copied ids, the
  * search index is rebuilt in PostgreSQL's form, and every table is verified
  * by row count and an order-independent checksum of its rows (the sum of a
@@ -29,9 +33,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/conf.h"
 #include "db/db.h"
 #include "db/db_backend.h"
 #include "db/schema.h"
+#include "media/store.h"
 #include "search/search.h"
 
 #define BATCH 1000
@@ -231,7 +237,7 @@ static int summarise(const db_ops_t *o, struct db *db, const table_t *t, int64_t
     return rc == DB_ERROR ? -1 : 0;
 }
 
-static int write_conf(const char *data_dir, const char *url)
+static int write_conf(const char *data_dir, const char *url, const migrate_media_t *m)
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/hao.conf", data_dir);
@@ -243,6 +249,12 @@ static int write_conf(const char *data_dir, const char *url)
                         "# The SQLite file hao.db beside it is the copy it was moved from.\n"
                         "database = %s\n",
                      url) > 0;
+    if (m && m->endpoint)
+        ok = fprintf(f, "media = s3\ns3_endpoint = %s\ns3_bucket = %s\ns3_region = %s\ns3_access_key = %s\n"
+                        "s3_secret_key = %s\n",
+                     m->endpoint, m->bucket, m->region ? m->region : "us-east-1", m->access_key,
+                     m->secret_key) > 0 &&
+             ok;
     ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, path) < 0) {
@@ -252,7 +264,77 @@ static int write_conf(const char *data_dir, const char *url)
     return 0;
 }
 
-int cli_migrate_store(const char *data_dir, const char *url)
+/* ---- media to S3 ---- */
+
+typedef struct {
+    store_t *local, *s3;
+    long copied, failed;
+} media_copy_t;
+
+/* Upload one local object through a staged copy (the S3 store's put moves
+ * the file it is given; the source must stay as it is), then check the
+ * bucket holds it at the right size. */
+static void copy_one(void *ctx, const char *key)
+{
+    media_copy_t *mc = ctx;
+    char src[4200], tmp[4200];
+    struct stat sb;
+    if (mc->local->ops->path(mc->local, key, src, sizeof src) < 0 || stat(src, &sb) < 0) {
+        mc->failed++;
+        return;
+    }
+    long long have;
+    if (store_s3_size(mc->s3, key, &have) == 0 && have == (long long)sb.st_size) {
+        mc->copied++; /* already there (an earlier run) */
+        return;
+    }
+    snprintf(tmp, sizeof tmp, "%s/migrate-XXXXXX", store_tmp_dir(mc->local));
+    int out = mkstemp(tmp);
+    FILE *in = fopen(src, "rb");
+    int ok = out >= 0 && in;
+    char buf[65536];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = write(out, buf, n) == (ssize_t)n;
+    ok = ok && !ferror(in);
+    if (in)
+        fclose(in);
+    if (out >= 0)
+        close(out);
+    buf_t err = BUF_INIT;
+    if (ok && mc->s3->ops->put(mc->s3, key, tmp, &err) == 0 && store_s3_size(mc->s3, key, &have) == 0 &&
+        have == (long long)sb.st_size) {
+        mc->copied++;
+    } else {
+        fprintf(stderr, "hao: migrate-store: media %s: %s\n", key, err.len ? buf_cstr(&err) : "not copied");
+        mc->failed++;
+    }
+    unlink(tmp); /* normally already moved */
+    buf_free(&err);
+}
+
+static int copy_media(const char *data_dir, const migrate_media_t *m)
+{
+    conf_set("s3_endpoint", m->endpoint);
+    conf_set("s3_bucket", m->bucket);
+    conf_set("s3_region", m->region);
+    conf_set("s3_access_key", m->access_key);
+    conf_set("s3_secret_key", m->secret_key);
+    buf_t err = BUF_INIT;
+    media_copy_t mc = {0};
+    if (store_open_local(data_dir, &mc.local, &err) < 0 || store_open_s3(data_dir, &mc.s3, &err) < 0) {
+        fprintf(stderr, "hao: migrate-store: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        return -1;
+    }
+    buf_free(&err);
+    mc.local->ops->each(mc.local, copy_one, &mc);
+    fprintf(stderr, "hao: migrate-store: media: %ld objects in the bucket and verified, %ld failed\n", mc.copied,
+            mc.failed);
+    return mc.failed ? -1 : 0;
+}
+
+int cli_migrate_store(const char *data_dir, const char *url, const migrate_media_t *media)
 {
     if (sodium_init() < 0)
         return 1;
@@ -341,13 +423,18 @@ int cli_migrate_store(const char *data_dir, const char *url)
         fprintf(stderr, "hao: migrate-store: rebuilding the search index failed; run again\n");
         goto out;
     }
-    if (write_conf(data_dir, url) < 0) {
+    if (media && media->endpoint && copy_media(data_dir, media) < 0) {
+        fprintf(stderr, "hao: migrate-store: the media did not all reach the bucket; the site stays on SQLite and "
+                        "local media (run again to resume)\n");
+        goto out;
+    }
+    if (write_conf(data_dir, url, media) < 0) {
         fprintf(stderr, "hao: migrate-store: cannot write %s/hao.conf: %s\n", data_dir, strerror(errno));
         goto out;
     }
     fprintf(stderr,
             "hao: migrate-store: %d tables copied and verified, %ld works indexed; %s/hao.conf now names the "
-            "PostgreSQL database (restart hao serve)\n",
+            "new store (restart hao serve)\n",
             ntables, indexed, data_dir);
     rc = 0;
     goto out;

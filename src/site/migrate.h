@@ -10,6 +10,11 @@
  * the search index there, and only then write DIR/hao.conf so the site uses
  * PostgreSQL from its next start. The SQLite file is never changed beyond
  * applying this hao's migrations. Returns an exit code; reports on stderr. */
-int cli_migrate_store(const char *data_dir, const char *url);
+typedef struct {
+    const char *endpoint, *bucket, *region, *access_key, *secret_key; /* endpoint NULL: media stay local */
+} migrate_media_t;
+/* With media->endpoint set, the media move to that S3-compatible bucket too
+ * (each object verified there) before hao.conf is switched. */
+int cli_migrate_store(const char *data_dir, const char *url, const migrate_media_t *media);
 
 #endif

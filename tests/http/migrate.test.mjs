@@ -45,6 +45,14 @@ test('a SQLite site moves to PostgreSQL whole, verified, and keeps working', opt
   assert.equal(notice.status, 422, 'a draft is not a served work: refused, nothing written');
   const c = new Client(srv.base);
   assert.equal((await c.login('mover', 'mover-password-1')).status, 303);
+  // A picture in the local media store (a 1x1 PNG made here).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
+  const form = new FormData();
+  form.append('file', new Blob([png], { type: 'image/png' }), 'dot.png');
+  const up = await fetch(srv.base + '/api/v1/media', { method: 'POST', headers: h, body: form });
+  assert.equal(up.status, 201, await up.clone().text());
+  const media = await up.json();
+  const pictureBytes = Buffer.from(await (await fetch(srv.base + media.url)).arrayBuffer());
   await srv.stop();
 
   // A URL that is not a database: nothing is switched.
@@ -55,13 +63,22 @@ test('a SQLite site moves to PostgreSQL whole, verified, and keeps working', opt
   assert.equal(hao(['migrate-store', '--from', data]).code, 2, '--to is required');
 
   const url = newDatabase();
-  r = hao(['migrate-store', '--from', data, '--to', url]);
+  // With an S3 store at hand (make test has one), the media move there too.
+  const S3 = process.env.HAO_TEST_S3;
+  const s3 = S3 ? ['--s3-endpoint', S3, '--s3-bucket', 'hao', '--s3-access-key', 'S3RVER', '--s3-secret-key', 'S3RVER'] : [];
+  if (S3) {
+    r = hao(['migrate-store', '--from', data, '--to', url, '--s3-endpoint', S3]);
+    assert.equal(r.code, 2, 'incomplete S3 flags are a usage error');
+  }
+  r = hao(['migrate-store', '--from', data, '--to', url, ...s3]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /verified/);
-  assert.match(fs.readFileSync(path.join(data, 'hao.conf'), 'utf8'), new RegExp(`database = ${url}`));
+  const conf = fs.readFileSync(path.join(data, 'hao.conf'), 'utf8');
+  assert.match(conf, new RegExp(`database = ${url}`));
+  if (S3) assert.match(conf, /media = s3/);
   // Resuming (or running twice) copies nothing twice.
   fs.rmSync(path.join(data, 'hao.conf'));
-  r = hao(['migrate-store', '--from', data, '--to', url]);
+  r = hao(['migrate-store', '--from', data, '--to', url, ...s3]);
   assert.equal(r.code, 0, r.err);
 
   srv = await startServer({ dataDir: data });
@@ -80,6 +97,19 @@ test('a SQLite site moves to PostgreSQL whole, verified, and keeps working', opt
     const t2 = await apiToken(srv.base, 'mover', 'mover-password-1');
     const d = await fetch(`${srv.base}/api/v1/articles/${draft}`, { headers: { authorization: `Bearer ${t2}` } });
     assert.equal((await d.json()).status, 'draft');
+    // The picture is served, and (on S3) a node with an empty data dir gets it from the bucket.
+    assert.ok(Buffer.from(await (await fetch(srv.base + media.url)).arrayBuffer()).equals(pictureBytes));
+    if (S3) {
+      const other = path.join(tmpDir(), 'data');
+      fs.mkdirSync(other);
+      fs.copyFileSync(path.join(data, 'hao.conf'), path.join(other, 'hao.conf'));
+      const node2 = await startServer({ dataDir: other });
+      try {
+        const got = await fetch(node2.base + media.url);
+        assert.equal(got.status, 200);
+        assert.ok(Buffer.from(await got.arrayBuffer()).equals(pictureBytes), 'the same bytes from the bucket');
+      } finally { await node2.stop(); }
+    }
     // New rows get fresh ids: a new user after the copied ones.
     assert.equal(hao(['user', 'add', 'newcomer', '--role', 'creator', '--data', data], 'newcomer-password-1\n').code, 0);
     assert.equal(siteSql(data, 'SELECT count(*) FROM users').stdout.trim(), '3');
