@@ -20,6 +20,7 @@
 #include "http/pool.h"
 #include "http/server.h"
 #include "site/account.h"
+#include "site/site.h"
 #include "site/layout.h"
 #include "site/media.h"
 
@@ -839,6 +840,15 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     r->start_ns = now_ns();
     inflight_count[lc->index]++;
 
+    /* Several nodes: another node may have changed the site's name or
+     * statement; its change notice bumped the generation. */
+    if (db_postgres_conninfo()) {
+        uint64_t g = atomic_load(&server_state.generation);
+        if (g != lc->site_gen) {
+            lc->site_gen = g;
+            site_refresh(lc->db);
+        }
+    }
     size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
     const char *path = h->path.base;
     const char *lc_cookie = rq_cookie(r, "hao_lang");

@@ -35,6 +35,7 @@ struct loop_ctx {
     h2o_timeout_t tick_timeout;
     h2o_timeout_entry_t tick;
     buf_t log;      /* access-log lines, flushed on each tick or when large */
+    uint64_t site_gen; /* content generation at this loop's last site_refresh() (PostgreSQL) */
     unsigned ticks; /* ticks since start (minute jobs on loop 0) */
 };
 

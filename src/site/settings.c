@@ -156,6 +156,15 @@ int settings_apply(db_t *db, const char *actor, int n, const char *const *keys, 
         }
         changed++;
     }
+    /* A new version tells the other nodes of a PostgreSQL site to reload
+     * the site name and statement (site_refresh). */
+    char version[32];
+    snprintf(version, sizeof version, "%llx", (unsigned long long)now_ns());
+    if (db_set_setting(db, "site_version", version) < 0) {
+        db_rollback(db);
+        buf_lit(err, "the database refused the change");
+        return -1;
+    }
     if (db_commit(db) < 0) {
         db_rollback(db);
         buf_lit(err, "cannot write the settings");

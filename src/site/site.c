@@ -25,6 +25,7 @@ static const char *const default_statement_en =
  * replaced snapshots are kept (a few hundred bytes per settings change) until
  * exit, so a page being rendered never reads freed memory. */
 typedef struct snap {
+    char version[32]; /* the "site_version" setting it was loaded at */
     char name[128];
     char zh[2048], en[2048];
     struct snap *older;
@@ -87,6 +88,9 @@ void site_reload(db_t *db)
     snap_t *s = calloc(1, sizeof *s);
     if (!s)
         abort();
+    char *version = db_setting(db, "site_version", "");
+    snprintf(s->version, sizeof s->version, "%s", version);
+    free(version);
     char *name = db_setting(db, "site_name", "hao");
     snprintf(s->name, sizeof s->name, "%s", name);
     /* server_state's copy is the start-up value (written before the loops
@@ -101,6 +105,16 @@ void site_reload(db_t *db)
     free(zh);
     free(en);
     s->older = atomic_exchange(&current, s);
+}
+
+void site_refresh(db_t *db)
+{
+    snap_t *s = atomic_load(&current);
+    char *version = db_setting(db, "site_version", "");
+    int stale = !s || strcmp(s->version, version) != 0;
+    free(version);
+    if (stale)
+        site_reload(db);
 }
 
 void site_free(void)

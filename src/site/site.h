@@ -25,6 +25,10 @@ const char *site_name(void);
 /* Re-read the site name and statements after a settings change (any thread;
  * pages rendered from then on show the new text). */
 void site_reload(db_t *db);
+/* site_reload() only if the settings changed since the snapshot was taken
+ * (their "site_version"): how nodes of a PostgreSQL site pick up a change
+ * made on another node. One settings read. */
+void site_refresh(db_t *db);
 /* The built-in statement template ("{site}" stands for the site name). */
 const char *site_default_statement(lang_t lang);
 /* Release the snapshots at exit. */

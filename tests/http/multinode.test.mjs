@@ -23,6 +23,7 @@ before(async () => {
   a = await startServer({ dataDir: dirA });
   b = await startServer({ dataDir: dirB });
   addUser(dirA, 'nodewriter', 'creator', 'nodewriter-password-1');
+  addUser(dirA, 'nodeboss', 'admin', 'nodeboss-password-1');
 });
 after(async () => { await a?.stop(); await b?.stop(); });
 
@@ -146,4 +147,17 @@ test('a picture uploaded on one node is served by the other (media = s3)', { ski
   assert.ok(Buffer.from(await resB.arrayBuffer()).equals(fromA));
   const cached = fs.readdirSync(path.join(dirB, 'media'), { recursive: true }).filter((f) => /full\.png$/.test(f));
   assert.equal(cached.length, 1, 'and keeps it in its local cache');
+});
+
+test('a settings change on one node shows on the other (site name and statement)', opts, async () => {
+  const before = await (await fetch(b.base + '/about')).text();
+  assert.ok(!before.includes('双节点号'));
+  const c = new Client(a.base);
+  assert.equal((await c.login('nodeboss', 'nodeboss-password-1')).status, 303);
+  const csrf = await c.csrf('/admin/settings');
+  const res = await c.post('/admin/settings', { csrf, site_name: '双节点号', operator_name: '运营方', operator_contact: 'ops@example.cn',
+    operator_address: '杭州', notice_contact: 'legal@example.cn' });
+  assert.equal(res.status, 303);
+  const took = await eventually(async () => /<title>[^<]*双节点号<\/title>/.test(await (await fetch(b.base + '/about')).text()));
+  assert.ok(took >= 0, 'node B still shows the old site name');
 });
