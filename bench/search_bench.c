@@ -433,6 +433,7 @@ int main(int argc, char **argv)
     gen(db, nworks);
     double tgen = now_ms() - t0;
     load_docs(db);
+    setvbuf(stdout, NULL, _IOLBF, 0);
     printf("corpus: %ld works, %.1f MB of text (title, body, tags, author), %zu source lines; generated in %.1f s\n",
            ndocs, text_bytes / 1e6, nlines, tgen / 1e3);
 
@@ -475,6 +476,7 @@ int main(int argc, char **argv)
         const char *name;
         int k;
     } classes[] = {{"1 CJK char", 1}, {"2 CJK chars", 2}, {"3 CJK chars", 3}, {"5 CJK chars", 5}, {"English word", 0}};
+    fflush(stdout);
     printf("\n| query | n | hao p50 ms | hao p99 ms | hao recall | trigram p50 | trigram p99 | trigram recall "
            "| scan p50 | scan p99 | scan recall |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     double worst_p99 = 0;
