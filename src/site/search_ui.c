@@ -118,7 +118,7 @@ static int read_params(hreq_t *r, params_t *p, int default_limit)
 /* ---- running a search on the worker pool ----
  *
  * A search takes from well under a millisecond to tens of milliseconds on a
- * large site (a one-character query ranks 2,000 matches), so it runs on the
+ * large site (a one-character query ranks 1,000 matches), so it runs on the
  * worker pool, not on the loop thread, with the pool thread's own read-only
  * database connection. The job owns copies of the parameters: the request's
  * memory may go away if the client hangs up while the search runs. */
