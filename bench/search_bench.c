@@ -262,8 +262,9 @@ static int is_word_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); /* the corpus's words are ASCII */
 }
 
-/* Truth for one normalised query: a bitmap over docs. English: a word that
- * starts with it; CJK: the substring. */
+/* Truth for one normalised query: a bitmap over docs. English: that word,
+ * or from QUERY_PREFIX_MIN letters on a word that starts with it (query.h);
+ * CJK: the substring. */
 static long truth(const char *nq, int english, unsigned char *hit)
 {
     size_t ql = strlen(nq);
@@ -272,7 +273,8 @@ static long truth(const char *nq, int english, unsigned char *hit)
         const char *s = docs[i].norm, *p = s;
         hit[i] = 0;
         while ((p = strstr(p, nq))) {
-            if (!english || p == s || !is_word_byte((unsigned char)p[-1])) {
+            if (!english || ((p == s || !is_word_byte((unsigned char)p[-1])) &&
+                             (ql >= QUERY_PREFIX_MIN || !is_word_byte((unsigned char)p[ql])))) {
                 hit[i] = 1;
                 break;
             }

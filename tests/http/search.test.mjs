@@ -74,6 +74,9 @@ test('Latin words: case, width, prefixes, author names, tags', async () => {
   assert.deepEqual(await ids('ＡＢＣ'), new Set([W.wide]));
   assert.deepEqual(await ids('jump'), new Set([W.cat]), 'a word matches as a prefix');
   assert.deepEqual(await ids('ump'), new Set(), 'not in the middle of a word');
+  assert.deepEqual(await ids('jum'), new Set(), 'under 4 letters a word must be whole');
+  assert.deepEqual(await ids('qui'), new Set());
+  assert.deepEqual(await ids('quick'), new Set([W.cat]));
   assert.deepEqual(await ids('smith'), new Set([W.wide, W.poem]), 'author display name');
   assert.deepEqual(await ids('李白'), new Set([W.drone, W.cat]), 'Chinese author name');
   assert.deepEqual(await ids('唐诗'), new Set([W.poem]), 'tag');
@@ -90,7 +93,7 @@ test('several words AND, "phrases", -exclusions', async () => {
 });
 
 test('filters: author, tag, date range', async () => {
-  assert.deepEqual(await ids('a', { author: 'bob' }), new Set([W.wide]));
+  assert.deepEqual(await ids('abc', { author: 'bob' }), new Set([W.wide]));
   assert.deepEqual(await ids('李白', { tag: '动物' }), new Set([W.cat]));
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   assert.deepEqual(await ids('明月', { from: today, to: today }), new Set([W.poem]));
