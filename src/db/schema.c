@@ -76,7 +76,11 @@ const char *const schema_migrations[] = {
     "  rev INTEGER NOT NULL,"                  /* the revision whose body is indexed */
     "  title TEXT NOT NULL,"
     "  tags TEXT NOT NULL,"
-    "  author TEXT NOT NULL);"
+    "  author TEXT NOT NULL,"
+    /* copies of the work's, so ranking and filters never read the wide
+     * works rows (their bodies sit between a row's start and its status) */
+    "  author_id INTEGER NOT NULL,"
+    "  published_at INTEGER NOT NULL);"
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, author, content='', tokenize='hao');",
 
     /* 3: information-storage duties: audit log, notices, takedowns,

@@ -22,9 +22,12 @@
 #include <time.h>
 
 #include "core/markdown.h"
+#include "core/text.h"
 #include "search/index_pg.h"
 #include "search/query.h"
 #include "search/snippet.h"
+
+#define SNIPPET_SCAN 20000 /* characters */
 
 static char *xdup(const char *s)
 {
@@ -106,12 +109,15 @@ static int remove_entry(db_t *db, const char *work_id, int64_t rev, const char *
 }
 
 static int insert_entry(db_t *db, const char *work_id, int64_t rev, const char *title, const char *body_md,
-                        const char *tags, const char *author)
+                        const char *tags, const char *author, int64_t author_id, int64_t published_at)
 {
-    db_stmt_t *st = db_prepare(db, "INSERT INTO search_docs(work_id, rev, title, tags, author) "
-                                   "VALUES (:id, :rev, :title, :tags, :author) RETURNING docid");
+    db_stmt_t *st = db_prepare(db, "INSERT INTO search_docs(work_id, rev, title, tags, author, author_id, "
+                                   "published_at) VALUES (:id, :rev, :title, :tags, :author, :aid, :pub) "
+                                   "RETURNING docid");
     db_bind_text(st, ":id", work_id);
     db_bind_int(st, ":rev", rev);
+    db_bind_int(st, ":aid", author_id);
+    db_bind_int(st, ":pub", published_at);
     db_bind_text(st, ":title", title);
     db_bind_text(st, ":tags", tags);
     db_bind_text(st, ":author", author);
@@ -153,8 +159,8 @@ int search_sync(db_t *db, const char *work_id)
 {
     if (db_postgres_conninfo())
         return search_pg_sync(db, work_id);
-    db_stmt_t *st = db_prepare(db, "SELECT w.status, w.rev, w.title, w.body, u.display_name FROM works w "
-                                   "JOIN users u ON u.id = w.author_id WHERE w.id = :id");
+    db_stmt_t *st = db_prepare(db, "SELECT w.status, w.rev, w.title, w.body, u.display_name, w.author_id, "
+                                   "w.published_at FROM works w JOIN users u ON u.id = w.author_id WHERE w.id = :id");
     db_bind_text(st, ":id", work_id);
     int rc = db_step(st);
     if (rc == DB_ERROR) {
@@ -166,6 +172,7 @@ int search_sync(db_t *db, const char *work_id)
     char *title = published ? xdup(db_col_text(st, 2)) : NULL;
     char *body = published ? xdup(db_col_text(st, 3)) : NULL;
     char *author = published ? xdup(db_col_text(st, 4)) : NULL;
+    int64_t author_id = published ? db_col_int(st, 5) : 0, published_at = published ? db_col_int(st, 6) : 0;
     db_done(st);
     buf_t tags = BUF_INIT;
     if (published)
@@ -173,7 +180,7 @@ int search_sync(db_t *db, const char *work_id)
     int same = 0;
     int out = remove_entry(db, work_id, rev, title, buf_cstr(&tags), author ? author : "", &same);
     if (out == 0 && published && !same)
-        out = insert_entry(db, work_id, rev, title, body, buf_cstr(&tags), author);
+        out = insert_entry(db, work_id, rev, title, body, buf_cstr(&tags), author, author_id, published_at);
     free(title), free(body), free(author);
     buf_free(&tags);
     return out;
@@ -189,8 +196,9 @@ long search_rebuild(db_t *db)
         db_rollback(db);
         return -1;
     }
-    db_stmt_t *st = db_prepare(db, "SELECT w.id, w.rev, w.title, w.body, u.display_name FROM works w "
-                                   "JOIN users u ON u.id = w.author_id WHERE w.status = 'published' ORDER BY w.published_at, w.id");
+    db_stmt_t *st = db_prepare(db, "SELECT w.id, w.rev, w.title, w.body, u.display_name, w.author_id, w.published_at "
+                                   "FROM works w JOIN users u ON u.id = w.author_id WHERE w.status = 'published' "
+                                   "ORDER BY w.published_at, w.id");
     long n = 0;
     int rc;
     buf_t tags = BUF_INIT;
@@ -198,7 +206,7 @@ long search_rebuild(db_t *db)
         buf_reset(&tags);
         load_tags(db, db_col_text(st, 0), &tags);
         if (insert_entry(db, db_col_text(st, 0), db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-                         buf_cstr(&tags), db_col_text(st, 4)) < 0) {
+                         buf_cstr(&tags), db_col_text(st, 4), db_col_int(st, 5), db_col_int(st, 6)) < 0) {
             rc = DB_ERROR;
             break;
         }
@@ -225,15 +233,15 @@ void search_result_free(search_result_t *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* The FTS5 table must drive these joins: SQLite's planner would otherwise
- * walk every published work and probe the index once per row. CROSS JOIN
- * fixes the join order in SQLite (in PostgreSQL it would be a plain JOIN). */
-#define MATCH_FILTERS                                                                                    \
-    "FROM search_fts f CROSS JOIN search_docs d ON d.docid = f.rowid CROSS JOIN works w ON w.id = d.work_id " \
-    "CROSS JOIN users u ON u.id = w.author_id "                                                          \
-    "WHERE search_fts MATCH :q AND w.status = 'published' AND (:author IS NULL OR u.handle = :author) "    \
-    "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.work_id = w.id AND t.tag = :tag)) "      \
-    "AND (:from = 0 OR w.published_at >= :from) AND (:to = 0 OR w.published_at < :to) "
+/* The FTS5 table drives the join: SQLite's planner would otherwise walk
+ * every published work and probe the index once per row (CROSS JOIN fixes
+ * the order in SQLite; in PostgreSQL it would be a plain JOIN). Filters and
+ * ranking read only search_docs' narrow rows. */
+#define MATCH_FILTERS                                                                                  \
+    "FROM search_fts f CROSS JOIN search_docs d ON d.docid = f.rowid WHERE search_fts MATCH :q "      \
+    "AND (:author IS NULL OR d.author_id = (SELECT id FROM users WHERE handle = :author)) "            \
+    "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.work_id = d.work_id AND t.tag = :tag)) " \
+    "AND (:from = 0 OR d.published_at >= :from) AND (:to = 0 OR d.published_at < :to) "
 
 static void bind_filters(db_stmt_t *st, const char *match, const search_req_t *req)
 {
@@ -277,11 +285,17 @@ int search_run(db_t *db, const search_req_t *req, search_result_t *out, const ch
          * publish or edit), not all of them: a one-character query can match
          * most of the site, and scoring every match would cost far more than
          * the reader gains from relevance among 50,000 hits. */
-        st = db_prepare(db, "SELECT * FROM (SELECT w.id, bm25(search_fts, 5.0, 1.0, 3.0, 3.0) * "
-                            "(1.0 + 0.25 / (1.0 + (:now - w.published_at) / 2592000.0)) AS score, "
-                            "w.title, w.body, u.handle, u.display_name, w.published_at, d.tags " MATCH_FILTERS
+        /* Innermost: the window, scored; then the page of it; only then the
+         * works rows (wide: they hold the bodies), checked again for status
+         * so that nothing unpublished is ever shown. */
+        st = db_prepare(db, "SELECT w.id, m.score, w.title, w.body, u.handle, u.display_name, w.published_at, "
+                            "m.tags FROM (SELECT * FROM (SELECT d.work_id, d.tags, d.published_at, "
+                            "bm25(search_fts, 5.0, 1.0, 3.0, 3.0) * "
+                            "(1.0 + 0.25 / (1.0 + (:now - d.published_at) / 2592000.0)) AS score " MATCH_FILTERS
                             "ORDER BY f.rowid DESC LIMIT :window) "
-                            "ORDER BY score, published_at DESC, id LIMIT :lim OFFSET :off");
+                            "ORDER BY score, published_at DESC, work_id LIMIT :lim OFFSET :off) m "
+                            "CROSS JOIN works w ON w.id = m.work_id CROSS JOIN users u ON u.id = w.author_id "
+                            "WHERE w.status = 'published' ORDER BY m.score, m.published_at DESC, m.work_id");
         bind_filters(st, buf_cstr(&match), req);
         db_bind_int(st, ":now", (int64_t)time(NULL));
         db_bind_int(st, ":window", SEARCH_RANK_WINDOW);
@@ -304,7 +318,11 @@ int search_run(db_t *db, const search_req_t *req, search_result_t *out, const ch
                 snippet_html(h->title, strlen(h->title), &q, 0, &b);
                 h->title_html = buf_steal(&b, NULL);
                 plain(db_col_text(st, 3), &text);
-                snippet_html(text.p ? text.p : "", text.len, &q, 120, &b);
+                /* Look for the match in the first SNIPPET_SCAN characters
+                 * only: a 200 KB body would otherwise cost milliseconds per
+                 * hit; a match further in shows the beginning unmarked. */
+                const char *tp = text.p ? text.p : "";
+                snippet_html(tp, text_prefix(tp, text.len, SNIPPET_SCAN), &q, 120, &b);
                 h->snippet_html = buf_steal(&b, NULL);
                 buf_free(&text);
             }

@@ -83,6 +83,7 @@ static void make_units(qterm_t *t, const ntext_t *nt)
         qunit_t *u = &t->units[t->nunits++];
         u->n = j - i;
         u->word = word;
+        u->prefix = 0;
         u->cp = malloc(u->n * sizeof(uint32_t));
         if (!u->cp)
             abort();
@@ -90,7 +91,11 @@ static void make_units(qterm_t *t, const ntext_t *nt)
             u->cp[k - i] = nt->v[k].cp;
         i = j;
     }
-    t->prefix = t->nunits > 0 && t->units[t->nunits - 1].word;
+    if (t->nunits > 0) {
+        qunit_t *last = &t->units[t->nunits - 1];
+        last->prefix = last->word && last->n >= QUERY_PREFIX_MIN;
+        t->prefix = last->prefix;
+    }
 }
 
 static void term_free(qterm_t *t)

@@ -11,8 +11,10 @@
  * made only of them is an error. Each term is normalised (normalize.h).
  *
  * A term matches text whose normalised form contains it: CJK characters as
- * an exact substring, Latin/other words as words that start with the typed
- * word (the last word of a term is a prefix: "publ" finds "publishing").
+ * an exact substring, Latin/other words as whole words, except that the last
+ * word of a term, when it has at least QUERY_PREFIX_MIN characters, also
+ * matches as a prefix ("publ" finds "publishing"; "the" finds only "the":
+ * a short prefix would expand to thousands of words and cost a scan).
  */
 #ifndef HAO_SEARCH_QUERY_H
 #define HAO_SEARCH_QUERY_H
@@ -24,18 +26,20 @@
 
 #define QUERY_MAX_CHARS 200
 #define QUERY_MAX_TERMS 16
+#define QUERY_PREFIX_MIN 4
 
 /* A highlightable piece of a term: a CJK run or one word, normalised. */
 typedef struct {
     uint32_t *cp;
     size_t n;
-    int word; /* a word: matches at a word start, as a prefix */
+    int word;   /* a word: matches at a word start */
+    int prefix; /* a word that may continue (else it must end there too) */
 } qunit_t;
 
 typedef struct {
     int negative;
     char *norm;   /* normalised text of the term (UTF-8) */
-    int prefix;   /* the last unit is a word: prefix match */
+    int prefix;   /* the last unit is a prefix word (see above) */
     int nunits;
     qunit_t *units;
 } qterm_t;

@@ -29,7 +29,7 @@
 #define SEARCH_OFFSET_MAX 10000
 /* Hits are ranked among the newest this many matches (see index.c); a
  * deeper page is reached by narrowing the query or filtering. */
-#define SEARCH_RANK_WINDOW 2000
+#define SEARCH_RANK_WINDOW 1000
 
 /* Bring work_id's index entry in line with the work as it is now (indexed
  * when published, absent otherwise). Call inside the writing transaction,

@@ -18,6 +18,9 @@ static int unit_at(const ntext_t *t, size_t i, const qunit_t *u)
     for (size_t k = 0; k < u->n; k++)
         if (t->v[i + k].cp != u->cp[k])
             return 0;
+    size_t e = i + u->n;
+    if (u->word && !u->prefix && e < t->n && seg_is_word(t->v[e].cp) && !seg_is_cjk(t->v[e].cp))
+        return 0; /* a whole word must end here */
     return 1;
 }
 

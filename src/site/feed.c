@@ -29,8 +29,7 @@
 #define FEED_ENTRIES 20
 #define SITEMAP_MAX 50000
 
-/* "http://host" for absolute links, from the request. */
-static void origin(hreq_t *r, buf_t *b)
+void feed_origin(hreq_t *r, buf_t *b)
 {
     const char *xf = rq_header(r, "x-forwarded-proto");
     int https = (xf && strcmp(xf, "https") == 0) || r->h->scheme == &H2O_URL_SCHEME_HTTPS;
@@ -172,7 +171,7 @@ static void atom(hreq_t *r, scope_t s)
         return;
     }
     buf_t b = BUF_INIT, o = BUF_INIT, path = BUF_INIT, title = BUF_INIT, stmt = BUF_INIT;
-    origin(r, &o);
+    feed_origin(r, &o);
     scope_page(&fs, &path, &title);
     buf_lit(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
     buf_xml(&b, title.p, title.len);
@@ -276,7 +275,7 @@ static void json_feed(hreq_t *r, scope_t s)
         return;
     }
     buf_t b = BUF_INIT, o = BUF_INIT, path = BUF_INIT, title = BUF_INIT, tmp = BUF_INIT;
-    origin(r, &o);
+    feed_origin(r, &o);
     scope_page(&fs, &path, &title);
     buf_lit(&b, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":");
     buf_json_str(&b, title.p, title.len);
@@ -301,8 +300,24 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_json_str(&b, tmp.p, tmp.len);
         buf_lit(&b, ",\"title\":");
         buf_json_strz(&b, w->title);
-        buf_t html = BUF_INIT, summary = BUF_INIT;
+        buf_t html = BUF_INIT, summary = BUF_INIT, stmt = BUF_INIT;
+        /* As in Atom: the declaration above the body, the statement below,
+         * so a feed reader shows them too. */
+        if (strcmp(w->declaration->code, "none") != 0) {
+            buf_lit(&html, "<p class=\"declaration\">");
+            buf_htmlz(&html, w->declaration->zh);
+            buf_lit(&html, " / ");
+            buf_htmlz(&html, w->declaration->en);
+            buf_lit(&html, "</p>");
+        }
         media_render(r->db, w->body, strlen(w->body), &html, NULL);
+        site_statement_text(&stmt, LANG_ZH);
+        buf_ch(&stmt, '\n');
+        site_statement_text(&stmt, LANG_EN);
+        buf_lit(&html, "<p class=\"statement\">");
+        buf_html(&html, stmt.p, stmt.len);
+        buf_lit(&html, "</p>");
+        buf_free(&stmt);
         buf_lit(&b, ",\"content_html\":");
         buf_json_str(&b, html.p, html.len);
         work_excerpt(w->body, 200, &summary);
@@ -367,11 +382,13 @@ void feed_json_tag(hreq_t *r) { json_feed(r, SCOPE_TAG); }
 static void sitemap_page(hreq_t *r, int64_t page)
 {
     buf_t b = BUF_INIT, o = BUF_INIT;
-    origin(r, &o);
+    feed_origin(r, &o);
     db_stmt_t *st = db_prepare(r->db, "SELECT count(*) FROM works WHERE status = 'published'");
     int64_t total = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
-    int64_t pages = (total + SITEMAP_MAX - 1) / SITEMAP_MAX;
+    /* URL 0 is the home page, then the works: every file holds at most
+     * SITEMAP_MAX URLs, the home page included. */
+    int64_t pages = (total + 1 + SITEMAP_MAX - 1) / SITEMAP_MAX;
     buf_lit(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     if (page == 0 && pages > 1) {
         buf_lit(&b, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -388,16 +405,17 @@ static void sitemap_page(hreq_t *r, int64_t page)
             rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
             return;
         }
-        int64_t offset = page > 0 ? (page - 1) * SITEMAP_MAX : 0;
+        int64_t first = page > 0 ? (page - 1) * SITEMAP_MAX : 0; /* index of the first URL */
+        int64_t offset = first > 0 ? first - 1 : 0;              /* of the first work */
         buf_lit(&b, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        if (offset == 0) {
+        if (first == 0) {
             buf_lit(&b, "<url><loc>");
             buf_xml(&b, o.p, o.len);
             buf_lit(&b, "/</loc></url>\n");
         }
         st = db_prepare(r->db, "SELECT id, updated_at FROM works WHERE status = 'published' "
                                "ORDER BY published_at, id LIMIT :lim OFFSET :off");
-        db_bind_int(st, ":lim", SITEMAP_MAX);
+        db_bind_int(st, ":lim", first == 0 ? SITEMAP_MAX - 1 : SITEMAP_MAX);
         db_bind_int(st, ":off", offset);
         while (db_step(st) == DB_ROW) {
             buf_lit(&b, "<url><loc>");

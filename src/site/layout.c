@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "http/router.h"
+#include "site/feed.h"
 #include "site/site.h"
 
 /* Bump when the embedded CSS or JS changes: asset URLs are immutable. */
@@ -50,9 +51,12 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     }
     if (meta->noindex)
         buf_lit(b, "<meta name=\"robots\" content=\"noindex\">\n");
+    buf_t abs = BUF_INIT; /* the canonical URL, absolute (search engines, link previews) */
     if (meta->canonical) {
+        feed_origin(r, &abs);
+        buf_rawz(&abs, meta->canonical);
         buf_lit(b, "<link rel=\"canonical\" href=\"");
-        buf_htmlz(b, meta->canonical);
+        buf_html(b, abs.p, abs.len);
         buf_lit(b, "\">\n");
     }
     buf_lit(b, "<meta property=\"og:site_name\" content=\"");
@@ -62,10 +66,41 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_lit(b, "\">\n<meta property=\"og:type\" content=\"");
     buf_rawz(b, meta->og_type ? meta->og_type : "website");
     buf_lit(b, "\">\n");
+    if (abs.len) {
+        buf_lit(b, "<meta property=\"og:url\" content=\"");
+        buf_html(b, abs.p, abs.len);
+        buf_lit(b, "\">\n");
+    }
+    buf_free(&abs);
     if (meta->description) {
         buf_lit(b, "<meta property=\"og:description\" content=\"");
         buf_htmlz(b, meta->description);
-        buf_lit(b, "\">\n<meta name=\"twitter:card\" content=\"summary\">\n");
+        buf_lit(b, "\">\n");
+    }
+    if (meta->published_time) {
+        char ts[32];
+        time_t tt = (time_t)meta->published_time;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        buf_lit(b, "<meta property=\"article:published_time\" content=\"");
+        buf_rawz(b, ts);
+        buf_lit(b, "\">\n");
+    }
+    if (meta->author) {
+        buf_lit(b, "<meta property=\"article:author\" content=\"");
+        buf_htmlz(b, meta->author);
+        buf_lit(b, "\">\n");
+    }
+    if (meta->og_type || meta->description) {
+        buf_lit(b, "<meta name=\"twitter:card\" content=\"summary\">\n<meta name=\"twitter:title\" content=\"");
+        buf_htmlz(b, title);
+        buf_lit(b, "\">\n");
+        if (meta->description) {
+            buf_lit(b, "<meta name=\"twitter:description\" content=\"");
+            buf_htmlz(b, meta->description);
+            buf_lit(b, "\">\n");
+        }
     }
     if (meta->feed_atom) {
         buf_lit(b, "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"");

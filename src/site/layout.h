@@ -18,6 +18,8 @@ typedef struct {
     const char *feed_atom;   /* path of an Atom feed to advertise, or NULL */
     const char *feed_json;   /* path of a JSON feed to advertise, or NULL */
     const char *og_type;     /* "article" on work pages, else NULL ("website") */
+    int64_t published_time;  /* article:published_time (unix), 0 = none */
+    const char *author;      /* article:author (display name), or NULL */
     const char *script;      /* path of a script to load (studio), or NULL */
     int noindex;             /* studio, login: keep out of search engines */
 } page_meta_t;

@@ -172,7 +172,7 @@ void pages_author(hreq_t *r)
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    buf_t h = BUF_INIT, path = BUF_INIT, feed = BUF_INIT, title = BUF_INIT;
+    buf_t h = BUF_INIT, path = BUF_INIT, feed = BUF_INIT, jfeed = BUF_INIT, title = BUF_INIT;
     buf_lit(&h, "<header class=\"author-head\"><h1 class=\"page-title\">");
     buf_htmlz(&h, u.display_name);
     buf_lit(&h, "</h1><p class=\"handle\">@");
@@ -181,13 +181,15 @@ void pages_author(hreq_t *r)
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));
+    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path));
     buf_printf(&title, "%s%s", u.display_name, r->lang == LANG_EN ? "" : T(r->lang, "pages.works_by"));
-    page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed)};
+    page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.author = u.handle};
     list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
     buf_free(&h);
     buf_free(&path);
     buf_free(&feed);
+    buf_free(&jfeed);
     buf_free(&title);
 }
 
@@ -200,18 +202,22 @@ void pages_tag(hreq_t *r)
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    buf_t h = BUF_INIT, path = BUF_INIT, title = BUF_INIT;
+    buf_t h = BUF_INIT, path = BUF_INIT, title = BUF_INIT, feed = BUF_INIT, jfeed = BUF_INIT;
     buf_lit(&h, "<h1 class=\"page-title\">#");
     buf_htmlz(&h, tag);
     buf_lit(&h, "</h1>\n");
     pages_tag_href(&path, tag);
     buf_printf(&title, "#%s", tag);
-    page_meta_t m = {.canonical = buf_cstr(&path)};
+    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));
+    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path));
+    page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.tag = tag};
     list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
     buf_free(&h);
     buf_free(&path);
     buf_free(&title);
+    buf_free(&feed);
+    buf_free(&jfeed);
 }
 
 /* GET /a/:id — one work. Drafts are visible to their author only; a deleted
@@ -248,10 +254,14 @@ void pages_work(hreq_t *r)
     if (published)
         rq_mark_view(r, w.id);
 
-    buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT;
+    buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT, afeed = BUF_INIT;
     work_excerpt(w.body, 100, &desc);
     buf_printf(&canon, "/a/%s", w.id);
-    page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article"};
+    buf_lit(&afeed, "/u/");
+    buf_url(&afeed, w.author_handle, strlen(w.author_handle));
+    buf_lit(&afeed, "/feed.atom");
+    page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article",
+                     .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed)};
     page_begin(r, &b, w.title, &m);
     buf_lit(&b, "<article class=\"work\">\n<header>\n");
     if (!published) {
@@ -274,6 +284,7 @@ void pages_work(hreq_t *r)
         buf_free(&b);
         buf_free(&desc);
         buf_free(&canon);
+        buf_free(&afeed);
         work_free(&w);
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
@@ -293,6 +304,7 @@ void pages_work(hreq_t *r)
     buf_free(&b);
     buf_free(&desc);
     buf_free(&canon);
+    buf_free(&afeed);
     work_free(&w);
 }
 

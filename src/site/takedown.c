@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "http/server.h"
+#include "search/search.h"
 #include "site/audit.h"
 #include "site/settings.h"
 
@@ -24,6 +25,9 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
         return -1;
     if (db_changes(db) != 1)
         return 0;
+    /* Out of the search index in the same transaction (search.h). */
+    if (search_sync(db, work_id) < 0)
+        return -1;
     st = db_prepare(db, "INSERT INTO takedowns(work_id, notice_id, report_id, ground, reason, automated, actor, "
                         "status, created_at) VALUES (:w, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
     db_bind_text(st, ":w", work_id);
@@ -83,7 +87,7 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
     db_bind_text(st, ":w", work_id);
     rc = db_step(st);
     db_done(st);
-    if (rc != DB_DONE)
+    if (rc != DB_DONE || search_sync(db, work_id) < 0) /* back in the index when published again */
         return -1;
     char subj[64];
     snprintf(subj, sizeof subj, "work:%s", work_id);

@@ -4,7 +4,9 @@
 // same transaction, snippets, pagination, and every kind of bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUser, apiToken, siteSql } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startServer, addUser, apiToken, siteSql, BIN } from './harness.mjs';
 
 let srv, alice, bob;
 const W = {};
@@ -72,6 +74,9 @@ test('Latin words: case, width, prefixes, author names, tags', async () => {
   assert.deepEqual(await ids('ＡＢＣ'), new Set([W.wide]));
   assert.deepEqual(await ids('jump'), new Set([W.cat]), 'a word matches as a prefix');
   assert.deepEqual(await ids('ump'), new Set(), 'not in the middle of a word');
+  assert.deepEqual(await ids('jum'), new Set(), 'under 4 letters a word must be whole');
+  assert.deepEqual(await ids('qui'), new Set());
+  assert.deepEqual(await ids('quick'), new Set([W.cat]));
   assert.deepEqual(await ids('smith'), new Set([W.wide, W.poem]), 'author display name');
   assert.deepEqual(await ids('李白'), new Set([W.drone, W.cat]), 'Chinese author name');
   assert.deepEqual(await ids('唐诗'), new Set([W.poem]), 'tag');
@@ -88,7 +93,7 @@ test('several words AND, "phrases", -exclusions', async () => {
 });
 
 test('filters: author, tag, date range', async () => {
-  assert.deepEqual(await ids('a', { author: 'bob' }), new Set([W.wide]));
+  assert.deepEqual(await ids('abc', { author: 'bob' }), new Set([W.wide]));
   assert.deepEqual(await ids('李白', { tag: '动物' }), new Set([W.cat]));
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   assert.deepEqual(await ids('明月', { from: today, to: today }), new Set([W.poem]));
@@ -252,4 +257,32 @@ test('the /search page works without JavaScript, in Chinese and English', async 
   const home = await (await fetch(`${srv.base}/`)).text();
   assert.match(home, /<form class="search" action="\/search" method="get" role="search"><input type="search" name="q"/);
   assert.match(home, /<button type="submit" class="sr">搜索<\/button><\/form>/);
+});
+
+test('Japanese and Korean text: substrings, half-width kana', async () => {
+  const id = await publish(bob, { title: 'アジアの文字', body: 'カタカナとひらがな。한국어 문장입니다.' });
+  assert.deepEqual(await ids('タカ'), new Set([id]));
+  assert.deepEqual(await ids('ﾀｶ'), new Set([id]), 'half-width katakana');
+  assert.deepEqual(await ids('국어'), new Set([id]));
+  assert.deepEqual(await ids('어 문'), new Set([id]));
+  assert.deepEqual(await ids('ジア'), new Set([id]));
+});
+
+test('hao search rebuild and query on the command line', async () => {
+  const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
+  const before = await ids('无人机');
+  let r = spawnSync(BIN, ['search', 'rebuild', '--data', srv.dataDir], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /indexed \d+ published works/);
+  assert.deepEqual(await ids('无人机'), before, 'same results after a rebuild, with the server running');
+  r = spawnSync(BIN, ['search', 'query', '無人機', '--data', srv.dataDir], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `${W.drone}\t無人機航拍指南\n`);
+  r = spawnSync(BIN, ['search', 'query', '!!!', '--data', srv.dataDir], { encoding: 'utf8', env });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /nothing searchable/);
+  r = spawnSync(BIN, ['search', 'frobnicate', '--data', srv.dataDir], { encoding: 'utf8', env });
+  assert.equal(r.status, 2);
+  r = spawnSync(BIN, ['search', 'normalize'], { encoding: 'utf8', env, input: '無人機 ＡＢＣ\n' });
+  assert.equal(r.stdout, '无人机 abc\n');
 });

@@ -149,12 +149,13 @@ static void test_query(void **state)
     expect_fts("Drone", "(\"drone\" *)");
     expect_fts("\"hello world\" 猫", "(\"hello world\" * AND \"猫\")");
     expect_fts("“春风 十里”", "(\"春风 十里\")");
-    expect_fts("猫 -狗 -\"big dog\"", "(\"猫\") NOT (\"狗\" OR \"big dog\" *)");
-    expect_fts("a\"b", "(\"a\" * AND \"b\" *)");
+    expect_fts("猫 -狗 -\"big dogs\"", "(\"猫\") NOT (\"狗\" OR \"big dogs\" *)");
+    expect_fts("a\"b", "(\"a\" AND \"b\")");
+    expect_fts("the publ", "(\"the\" AND \"publ\" *)"); /* prefixes from 4 characters on */
     /* FTS5 syntax characters are only ever text inside a quoted string */
-    expect_fts("NEAR(a b) c:d ^e f*", "(\"near(a\" * AND \"b)\" * AND \"c:d\" * AND \"^e\" * AND \"f*\" *)");
+    expect_fts("NEAR(a b) c:d ^e f*", "(\"near(a\" AND \"b)\" AND \"c:d\" AND \"^e\" AND \"f*\")");
     expect_fts("猫 ... !!!", "(\"猫\")"); /* punctuation-only terms are dropped */
-    expect_fts("x - y", "(\"x\" * AND \"y\" *)"); /* a lone minus is not an exclusion */
+    expect_fts("x - y", "(\"x\" AND \"y\")"); /* a lone minus is not an exclusion */
 
     expect_bad("", 0, QERR_EMPTY);
     expect_bad("   \xe3\x80\x80 ", 7, QERR_EMPTY);
@@ -191,6 +192,9 @@ static void test_snippet(void **state)
     free(s);
     s = snip("The Publisher publishes; republish.", "publ", 0);
     assert_string_equal(s, "The <mark>Publ</mark>isher <mark>publ</mark>ishes; republish.");
+    free(s);
+    s = snip("the then theory", "the", 0);
+    assert_string_equal(s, "<mark>the</mark> then theory");
     free(s);
     s = snip("猫和狗", "-狗 猫", 0);
     assert_string_equal(s, "<mark>猫</mark>和狗");
