@@ -6,8 +6,8 @@
 set -eu
 want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev
-       libsodium-dev libjansson-dev"
-test="$build clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3"
+       libsodium-dev libjansson-dev libicu-dev"
+test="$build clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3 fortunes-zh"
 bench="$test wrk nginx"
 case "$want" in
   build) pkgs=$build ;;

@@ -60,7 +60,11 @@ void api_work_json(buf_t *b, const work_t *w, int with_body)
             buf_ch(b, ',');
         buf_json_strz(b, w->tags[i]);
     }
-    buf_lit(b, "],\"rev\":");
+    buf_lit(b, "],\"original\":");
+    buf_rawz(b, w->original ? "true" : "false");
+    buf_lit(b, ",\"provenance\":");
+    provenance_json(b, &w->prov);
+    buf_lit(b, ",\"rev\":");
     buf_int(b, w->rev);
     buf_lit(b, ",\"views\":");
     buf_int(b, w->views);
@@ -121,7 +125,12 @@ void api_declarations(hreq_t *r)
 
 static void work_error(hreq_t *r, const work_err_t *e)
 {
-    if (e->field) {
+    if (e->other_id[0]) {
+        /* A 原创 claim on a copy: name the earlier work it copies. */
+        char extra[128];
+        snprintf(extra, sizeof extra, "\"field\":\"original\",\"source_id\":\"%s\"", e->other_id);
+        rs_error_extra(r, e->status, "not_original", T(r->lang, e->key), extra);
+    } else if (e->field) {
         char extra[96];
         snprintf(extra, sizeof extra, "\"field\":\"%s\"", e->field);
         rs_error_extra(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), extra);
@@ -166,6 +175,16 @@ static int input_from_json(hreq_t *r, json_t *j, work_input_t *in, const char **
             return -1;
         }
         *dst[i] = json_string_value(v);
+    }
+    json_t *o = json_object_get(j, "original");
+    if (o && !json_is_null(o)) {
+        if (!json_is_boolean(o)) {
+            rs_error_extra(r, 422, "invalid", r->lang == LANG_EN ? "original must be true or false." : "original 必须是 true 或 false。",
+                           "\"field\":\"original\"");
+            return -1;
+        }
+        in->set_original = 1;
+        in->original = json_is_true(o);
     }
     json_t *t = json_object_get(j, "tags");
     if (t && json_is_string(t)) {
@@ -214,7 +233,9 @@ static void answer_work(hreq_t *r, int status, const char *id)
     work_free(&w);
 }
 
-/* POST /api/v1/articles {"title","body","declaration","tags"?} -> 201 draft */
+/* POST /api/v1/articles {"title","body","declaration","tags"?,"original"?} -> 201 draft;
+ * "original": true on a text that copies an earlier work by another creator
+ * -> 422 not_original with "source_id". */
 void api_articles_create(hreq_t *r)
 {
     json_t *j = body_object(r);

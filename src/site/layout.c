@@ -10,7 +10,7 @@
 #include "site/site.h"
 
 /* Bump when the embedded CSS or JS changes: asset URLs are immutable. */
-#define ASSET_VERSION "1"
+#define ASSET_VERSION "2"
 
 void page_time(buf_t *b, int64_t t)
 {

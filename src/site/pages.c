@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "site/account.h"
 #include "site/layout.h"
+#include "site/provenance_view.h"
 #include "site/site.h"
 
 #define PAGE_SIZE 20
@@ -69,6 +70,7 @@ static void tag_list(hreq_t *r, buf_t *b, const work_t *w)
 void pages_card(hreq_t *r, buf_t *b, const work_t *w)
 {
     buf_lit(b, "<article class=\"card\">\n");
+    prov_label(r, b, w);
     page_declaration(r, b, w->declaration);
     buf_lit(b, "<h2><a href=\"/a/");
     buf_htmlz(b, w->id);
@@ -255,10 +257,12 @@ void pages_work(hreq_t *r)
         buf_htmlz(&b, T(r->lang, "work.edit"));
         buf_lit(&b, "</a></p>\n");
     }
+    prov_label(r, &b, &w); /* the explicit AI label goes above the title */
     buf_lit(&b, "<h1>");
     buf_htmlz(&b, w.title);
     buf_lit(&b, "</h1>\n");
     byline(r, &b, &w);
+    prov_source(r, &b, &w);
     buf_lit(&b, "</header>\n");
     page_declaration(r, &b, w.declaration);
     buf_lit(&b, "<div class=\"body\">\n");

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
+#include "site/provenance_view.h"
 #include "site/work.h"
 
 #define STUDIO_PAGE 20   /* works per studio list page */
@@ -171,6 +172,7 @@ typedef struct {
     const char *body;
     const char *declaration;
     const char *tags;
+    int original;           /* the 原创 box */
     const work_err_t *err;  /* a failure to show, or NULL */
     int preview;            /* render the body into the preview pane */
     int dirty;              /* fields differ from what is stored */
@@ -202,7 +204,7 @@ static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
 static int known_field(const char *f)
 {
     return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
-                 strcmp(f, "tags") == 0);
+                 strcmp(f, "tags") == 0 || strcmp(f, "original") == 0);
 }
 
 /* Strings the script shows, handed over as data attributes so the script
@@ -321,6 +323,8 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_htmlz(&b, T(L, "studio.taken_down_hint"));
         buf_lit(&b, "</p>\n");
     }
+    if (w && !e->err)
+        prov_studio_warning(r, &b, w); /* overlap with earlier works, before publishing */
     if (e->err && !known_field(e->err->field)) {
         buf_lit(&b, "<p class=\"alert form-error\" role=\"alert\">");
         buf_htmlz(&b, T(L, e->err->key));
@@ -375,6 +379,29 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     }
     buf_lit(&b, "</select>\n");
     field_error(r, &b, e, "declaration");
+    buf_lit(&b, "</div>\n");
+
+    /* the 原创 claim: checked against earlier works on save and publish */
+    buf_lit(&b, "<div class=\"field field-original\"><label><input type=\"checkbox\" id=\"f-original\" "
+                "name=\"original\" value=\"1\"");
+    if (e->original)
+        buf_lit(&b, " checked");
+    invalid_attrs(&b, e, "original");
+    buf_lit(&b, "> ");
+    buf_htmlz(&b, T(L, "work.original"));
+    buf_lit(&b, "</label>\n");
+    field_error(r, &b, e, "original");
+    if (e->err && e->err->field && strcmp(e->err->field, "original") == 0 && e->err->other_id[0]) {
+        buf_lit(&b, "<p class=\"hint\">");
+        buf_htmlz(&b, T(L, "prov.source"));
+        buf_printf(&b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
+        if (w) {
+            buf_printf(&b, " · <a href=\"/studio/%s/originality\">", w->id);
+            buf_htmlz(&b, T(L, "prov.compare"));
+            buf_lit(&b, "</a>");
+        }
+        buf_lit(&b, "</p>\n");
+    }
     buf_lit(&b, "</div>\n");
 
     /* tags */
@@ -464,6 +491,7 @@ static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t 
                   .body = w->body,
                   .declaration = w->declaration ? w->declaration->code : "none",
                   .tags = buf_cstr(&tags),
+                  .original = w->original,
                   .err = err,
                   .preview = 1,
                   .saved = saved};
@@ -480,6 +508,7 @@ static int err_status(const work_err_t *e)
 /* The editor fields of a submitted form. */
 typedef struct {
     const char *action, *title, *body, *declaration, *tags;
+    int original; /* the 原创 box was ticked */
 } submitted_t;
 
 static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
@@ -491,6 +520,8 @@ static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
     s->body = lf_only(r, form_get(f, "body"));
     s->declaration = form_get(f, "declaration");
     s->tags = form_get(f, "tags");
+    const char *o = form_get(f, "original");
+    s->original = o && strcmp(o, "1") == 0;
 }
 
 /* ---- handlers ---- */
@@ -602,7 +633,8 @@ void studio_create(hreq_t *r)
         return;
     submitted_t s;
     read_fields(r, &f, &s);
-    editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1};
+    editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1,
+                  .original = s.original};
     if (strcmp(s.action, "preview") == 0) {
         e.preview = 1;
         render_editor(r, 200, &e);
@@ -616,7 +648,9 @@ void studio_create(hreq_t *r)
     work_input_t in = {.title = s.title ? s.title : "",
                        .body = s.body ? s.body : "",
                        .declaration = s.declaration && *s.declaration ? s.declaration : "none",
-                       .tags = s.tags ? s.tags : ""};
+                       .tags = s.tags ? s.tags : "",
+                       .set_original = 1,
+                       .original = s.original};
     char id[WORK_ID_LEN + 1];
     work_err_t err = {0};
     if (work_create(r->db, r->user.id, &in, id, &err) < 0) {
@@ -665,7 +699,7 @@ static int changed(const work_t *w, const submitted_t *s)
     tags_joined(w, &tags);
     int c = (s->title && strcmp(s->title, w->title) != 0) || (s->body && strcmp(s->body, w->body) != 0) ||
             (s->declaration && strcmp(s->declaration, w->declaration ? w->declaration->code : "none") != 0) ||
-            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0);
+            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0) || s->original != w->original;
     buf_free(&tags);
     return c;
 }
@@ -692,6 +726,7 @@ void studio_save(hreq_t *r)
                   .body = s.body,
                   .declaration = s.declaration,
                   .tags = s.tags,
+                  .original = s.original,
                   .dirty = 1,
                   .preview = 1};
     const char *a = s.action;
@@ -708,7 +743,12 @@ void studio_save(hreq_t *r)
     }
     work_err_t err = {0};
     if (save || changed(&w, &s)) {
-        work_input_t in = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags};
+        work_input_t in = {.title = s.title,
+                           .body = s.body,
+                           .declaration = s.declaration,
+                           .tags = s.tags,
+                           .set_original = 1,
+                           .original = s.original};
         if (in.declaration && !*in.declaration)
             in.declaration = "none";
         if (work_update(r->db, w.id, &in, &err) < 0) {
