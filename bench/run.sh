@@ -78,7 +78,7 @@ echo "hao vs nginx: $(ratio "$hao_rps" "$ngx_rps")x   (target >= 0.8x)"
 echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_t1 ms   (target < 5 ms)"
 [ -n "$wp_rps" ] && echo "hao vs WordPress: $(ratio "$hao_rps" "$wp_rps")x"
 
-for extra in bench/search.sh bench/media.sh; do
+for extra in bench/search.sh bench/media.sh bench/provenance.sh; do
   [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
 done
 exit 0
