@@ -161,7 +161,7 @@ static int is_statement_line(const char *s, size_t n)
     }
     if ((n >= 12 && (memcmp(s, "作品声明", 12) == 0 || memcmp(s, "创作声明", 12) == 0)))
         return 1;
-    return has_ci(s, n, "信息存储") || has_ci(s, n, "information storage");
+    return has_ci(s, n, "信息存储服务") || has_ci(s, n, "信息存储空间") || has_ci(s, n, "information storage service");
 }
 
 static uint64_t line_hash(const orig_token_t *t, size_t n)
@@ -380,6 +380,46 @@ void orig_overlap(const orig_doc_t *a, const orig_doc_t *b, size_t *shared, int 
     size_t mn = a->nsh < b->nsh ? a->nsh : b->nsh;
     *shared = s;
     *score = mn ? (int)((s * 1000 + mn / 2) / mn) : 0;
+}
+
+typedef struct {
+    orig_common_fn common;
+    void *ctx;
+    const uint64_t *extra;
+    int nextra;
+} edge_ctx_t;
+
+static int common_or_shared_edge(void *vctx, uint64_t h)
+{
+    edge_ctx_t *c = vctx;
+    for (int i = 0; i < c->nextra; i++)
+        if (c->extra[i] == h)
+            return 1;
+    return c->common && c->common(c->ctx, h);
+}
+
+void orig_verify(const orig_doc_t *a, const char *asrc, const orig_doc_t *b, const char *bsrc, orig_common_fn common,
+                 void *ctx, size_t *shared, int *score)
+{
+    orig_overlap(a, b, shared, score);
+    uint64_t both[2 * ORIG_EDGE_LINES];
+    int n = 0;
+    for (int i = 0; i < a->nedge; i++)
+        for (int j = 0; j < b->nedge; j++)
+            if (a->edge[i] == b->edge[j] && n < 2 * ORIG_EDGE_LINES) {
+                both[n++] = a->edge[i];
+                break;
+            }
+    if (n == 0 || !orig_is_copy(*shared, *score))
+        return;
+    edge_ctx_t c = {common, ctx, both, n};
+    orig_doc_t a2, b2;
+    orig_doc_build(&a2, asrc, strlen(asrc), common_or_shared_edge, &c);
+    orig_doc_build(&b2, bsrc, strlen(bsrc), common_or_shared_edge, &c);
+    if (a2.nsh >= ORIG_MIN_SHARED && b2.nsh >= ORIG_MIN_SHARED)
+        orig_overlap(&a2, &b2, shared, score);
+    orig_doc_free(&a2);
+    orig_doc_free(&b2);
 }
 
 int orig_is_copy(size_t shared, int score)
@@ -631,7 +671,7 @@ int orig_check(db_t *db, const char *self_id, int64_t author_id, int64_t before_
         if (orig_doc_build(&o, other, strlen(other), common_line, db) == 0) {
             size_t shared;
             int score;
-            orig_overlap(&d, &o, &shared, &score);
+            orig_verify(&d, body, &o, other, common_line, db, &shared, &score);
             char src[ORIG_ID_LEN + 1];
             if (orig_is_copy(shared, score) && res->n < ORIG_MAX_MATCHES && source_of(db, c[k].id, src) != author_id) {
                 snprintf(res->m[res->n].id, sizeof res->m[res->n].id, "%s", c[k].id);

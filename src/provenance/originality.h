@@ -92,6 +92,14 @@ void orig_signature(const orig_doc_t *d, uint64_t sig[ORIG_PERM]);
 void orig_bands(const uint64_t sig[ORIG_PERM], int64_t keys[ORIG_BANDS]);
 /* Shared shingles and the score (permille of the smaller set). */
 void orig_overlap(const orig_doc_t *a, const orig_doc_t *b, size_t *shared, int *score);
+/* The verification step. Head/tail lines that a and b (built from asrc and
+ * bsrc with common) share identically may be a header or footer both carry:
+ * when both works have enough text besides them, that text decides; when
+ * one of them is little more than those lines, the whole overlap decides
+ * (a short text copied whole must still be found). Fills the shared
+ * shingles and score that decided. */
+void orig_verify(const orig_doc_t *a, const char *asrc, const orig_doc_t *b, const char *bsrc, orig_common_fn common,
+                 void *ctx, size_t *shared, int *score);
 /* 1 when an overlap is a copy verdict. */
 int orig_is_copy(size_t shared, int score);
 

@@ -4,7 +4,13 @@
 // a copy, and boilerplate or degenerate text never judged a copy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUser, apiToken, Client } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, addUser, apiToken, Client, tmpDir } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 let srv, alice, bob, carol, dave;
 
@@ -157,6 +163,21 @@ test('boilerplate only: the platform statement and a common header are not copyi
   assert.deepEqual(px.provenance.similar_to, []);
   assert.deepEqual(py.provenance.similar_to, []);
   assert.equal(py.original, true);
+  // A long footer both carry after articles of their own: no copy.
+  const FOOTER = '本文由某某文化传媒整理发布,图片来源于网络,如有侵权请联系删除。欢迎关注我们的账号,每天为你带来最新最全的娱乐资讯、生活百科与情感故事,喜欢的话请点赞、收藏、转发给更多的朋友吧!';
+  const u = await create(dave, { title: '老街', body: `${ORIGINAL}\n\n${FOOTER}\n\n${STATEMENT}` .replace(ORIGINAL, '秋天的公园里,银杏叶落了一地,金黄金黄的,像铺了一层地毯。孩子们在树下追逐打闹,把落叶抛向空中。几位老人坐在长椅上下棋,旁边围了一圈看热闹的人。湖面上有几只野鸭游来游去,时不时扎进水里捉鱼。傍晚起风了,人们裹紧外套,三三两两地往家走。') });
+  const v = await create(carol, { title: '做饭', body: `周末在家学做红烧肉。先把五花肉切块焯水,再用冰糖炒出糖色,下肉翻炒上色。加入生抽、老抽、料酒和八角桂皮,倒开水没过肉块,小火炖一个小时。最后大火收汁,肉色红亮,肥而不腻。家里人都说比饭店做的还好吃,下次还要再做。\n\n${FOOTER}\n\n${STATEMENT}`, original: true });
+  assert.deepEqual((await publish(dave, u.id)).provenance.similar_to, []);
+  const pv = await publish(carol, v.id);
+  assert.deepEqual(pv.provenance.similar_to, []);
+  assert.equal(pv.provenance.source_id, null);
+  // Once three creators carry the footer it is known as boilerplate, and a
+  // fourth work with one sentence of its own is no copy either.
+  const w3 = await create(alice, { title: '短', body: `秋天到了。\n\n${FOOTER}` });
+  await publish(alice, w3.id);
+  const w4 = await create(bob, { title: '短2', body: `冬天要来了,多穿衣服。\n\n${FOOTER}`, original: true });
+  const p4 = await publish(bob, w4.id);
+  assert.deepEqual(p4.provenance.similar_to, []);
 });
 
 test('degenerate text: punctuation only, one sentence, one repeated character: published, never a copy', async () => {
@@ -201,6 +222,11 @@ test('AI labels: declared from the declaration, above the title, on cards, in fe
   const atom = await (await fetch(`${srv.base}/feed.atom`)).text();
   assert.match(atom, /<category scheme="urn:hao:ai-label" term="declared" label="AI生成"\/>/);
   assert.match(atom, new RegExp(`<link rel="related" type="text/html" title="source" href="http://127\\.0\\.0\\.1:\\d+/a/${aliceId}"/>`));
+  // Still valid Atom (RFC 4287) with the label categories and source links.
+  const f = path.join(tmpDir(), 'feed.atom');
+  fs.writeFileSync(f, atom);
+  const v = spawnSync('xmllint', ['--noout', '--relaxng', path.join(here, 'schemas/atom.rng'), f], { encoding: 'utf8' });
+  assert.equal(v.status, 0, `xmllint: ${v.stderr}`);
   const feed = await (await fetch(`${srv.base}/feed.json`)).json();
   const item = feed.items.find((i) => i.id.endsWith(`/a/${g.id}`));
   assert.equal(item._hao.provenance.ai_label, 'declared');
