@@ -20,7 +20,9 @@
 
 #include <cmocka.h>
 
+#include "db/db.h"
 #include "provenance/originality.h"
+#include "provenance/provenance.h"
 
 static void build(orig_doc_t *d, const char *s)
 {
@@ -321,6 +323,96 @@ static void test_boilerplate(void **state)
     orig_doc_free(&b);
     buf_free(&x);
     buf_free(&y);
+}
+
+/* ---- the index in SQL, and the media hook ---- */
+
+static void add_work(db_t *db, const char *id, int author, const char *status, const char *body)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO works(id, author_id, title, body, status, content_hash, created_at, "
+                                   "updated_at, published_at) VALUES (:id, :a, 't', :b, :s, :id, 1, 1, 1)");
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":a", author);
+    db_bind_text(st, ":b", body);
+    db_bind_text(st, ":s", status);
+    assert_int_equal(db_step(st), DB_DONE);
+    db_done(st);
+}
+
+static void test_db(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hao-orig-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    db_t *db;
+    buf_t err = BUF_INIT;
+    assert_int_equal(db_open(dir, 1, &db, &err), 0);
+    for (int u = 1; u <= 2; u++) {
+        db_stmt_t *st = db_prepare(db, "INSERT INTO users(id, handle, display_name, role, pass_hash, created_at) "
+                                       "VALUES (:id, :h, :h, 'creator', 'x', 0)");
+        db_bind_int(st, ":id", u);
+        db_bind_text(st, ":h", u == 1 ? "alice" : "bob");
+        assert_int_equal(db_step(st), DB_DONE);
+        db_done(st);
+    }
+    const char *a = "aaaaaaaaaaaaaaaa", *b = "bbbbbbbbbbbbbbbb";
+    buf_t copy = BUF_INIT;
+    buf_printf(&copy, "%s\n\n我觉得写得很好。", LONG_A);
+    add_work(db, a, 1, "published", LONG_A);
+    add_work(db, b, 2, "draft", buf_cstr(&copy));
+    orig_result_t r;
+    assert_int_equal(orig_check(db, a, 1, 0, LONG_A, &r), 0);
+    assert_int_equal(r.n, 0);
+    assert_false(r.too_short);
+    assert_int_equal(orig_record(db, a, 1, NULL, &r), 0);
+    /* bob's text copies alice's: found, alice's work is the source. */
+    assert_int_equal(orig_check(db, b, 2, 0, buf_cstr(&copy), &r), 0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.m[0].id, a);
+    assert_string_equal(r.source_id, a);
+    assert_true(r.m[0].score >= ORIG_THRESHOLD);
+    /* alice's own earlier text is no copy for her. */
+    assert_int_equal(orig_check(db, NULL, 1, 0, buf_cstr(&copy), &r), 0);
+    assert_int_equal(r.n, 0);
+    /* Too short: no verdict, nothing indexed. */
+    assert_int_equal(orig_check(db, NULL, 2, 0, "短。", &r), 0);
+    assert_true(r.too_short);
+    assert_int_equal(r.n, 0);
+
+    /* The media hook (issue 3 feeds it) and the label rule. */
+    provenance_t p;
+    assert_int_equal(provenance_load(db, a, "none", &p), 0);
+    assert_string_equal(p.ai_label, "none");
+    assert_true(p.seq > 0);
+    assert_int_equal(provenance_set_media_label(db, a, "detected"), 0);
+    assert_int_equal(provenance_load(db, a, "none", &p), 0);
+    assert_string_equal(p.ai_label, "detected");
+    assert_int_equal(provenance_set_media_label(db, a, "possible"), 0);
+    assert_int_equal(provenance_load(db, a, "opinion", &p), 0);
+    assert_string_equal(p.ai_label, "possible");
+    assert_int_equal(provenance_load(db, a, "ai-assisted", &p), 0);
+    assert_string_equal(p.ai_label, "declared"); /* the creator's declaration comes first */
+    assert_int_equal(provenance_set_media_label(db, a, "maybe"), -1);
+    assert_int_equal(provenance_set_media_label(db, b, "detected"), 0); /* a draft without a record yet */
+    assert_int_equal(provenance_load(db, b, "none", &p), 0);
+    assert_string_equal(p.ai_label, "detected");
+    assert_int_equal(p.seq, 0);
+    buf_t j = BUF_INIT;
+    provenance_json(&j, &p);
+    assert_string_equal(buf_cstr(&j), "{\"ai_label\":\"detected\",\"similar_to\":[],\"source_id\":null}");
+    buf_free(&j);
+
+    /* Unpublished works leave the index: nothing to match any more. */
+    assert_int_equal(orig_forget(db, a, LONG_A), 0);
+    assert_int_equal(orig_check(db, b, 2, 0, buf_cstr(&copy), &r), 0);
+    assert_int_equal(r.n, 0);
+
+    db_close(db);
+    buf_free(&copy);
+    buf_free(&err);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* ---- evaluation on fortunes-zh ---- */
@@ -765,7 +857,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise),   cmocka_unit_test(test_shingles),    cmocka_unit_test(test_signature),
         cmocka_unit_test(test_verify),      cmocka_unit_test(test_bad_input),   cmocka_unit_test(test_boilerplate),
-        cmocka_unit_test(test_evaluation),
+        cmocka_unit_test(test_db),          cmocka_unit_test(test_evaluation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
