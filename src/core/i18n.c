@@ -76,6 +76,8 @@ static const entry_t table[] = {
     {"prov.hint", "标记部分是两篇作品共有的文字。平台声明、作品声明和许多作者共用的开头结尾不计入。", "Marked passages are shared by both works. The platform statement, declarations and headers or footers that many creators use are not counted."},
     {"prov.hint_declare", "如内容取自他处,请选择作品声明“内容取材于网络”,来源会自动注明。", "If the content comes from elsewhere, choose the declaration “Content sourced from the internet”; the source is named automatically."},
     {"prov.mod_title", "重合作品", "Overlapping works"},
+    {"prov.overlap_badge", "与他人作品重合", "Overlaps others' work"},
+    {"prov.view_source", "查看首发作品", "View the first publication"},
     {"prov.mod_empty", "没有被判定为大量重合的作品。", "No works were found to overlap substantially."},
 
     /* accounts */

@@ -808,3 +808,60 @@ int orig_record(db_t *db, const char *work_id, int64_t author_id, const char *ol
     db_done(st);
     return rc == DB_DONE ? 0 : -1;
 }
+
+long orig_backfill(db_t *db)
+{
+    /* The ids first: the loop below writes the tables the query reads. */
+    db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w LEFT JOIN provenance p ON p.work_id = w.id "
+                                   "WHERE w.status = 'published' AND p.pub_seq IS NULL "
+                                   "ORDER BY w.published_at, w.id");
+    char (*ids)[ORIG_ID_LEN + 1] = NULL;
+    size_t n = 0, cap = 0;
+    int s;
+    while ((s = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            ids = realloc(ids, cap * sizeof *ids);
+            if (!ids)
+                abort();
+        }
+        snprintf(ids[n++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
+    }
+    db_done(st);
+    if (s == DB_ERROR) {
+        free(ids);
+        return -1;
+    }
+    long done = 0;
+    for (size_t i = 0; i < n; i += 256) {
+        if (db_begin(db) < 0)
+            break;
+        int rc = 0;
+        for (size_t k = i; k < n && k < i + 256 && rc == 0; k++) {
+            st = db_prepare(db, "SELECT author_id, body FROM works WHERE id = :id");
+            db_bind_text(st, ":id", ids[k]);
+            if (db_step(st) != DB_ROW) {
+                db_done(st);
+                continue;
+            }
+            int64_t author = db_col_int(st, 0);
+            char *body = strdup(db_col_text(st, 1));
+            db_done(st);
+            if (!body)
+                abort();
+            orig_result_t res;
+            rc = orig_check(db, ids[k], author, 0, body, &res);
+            if (rc == 0)
+                rc = orig_record(db, ids[k], author, NULL, &res);
+            free(body);
+            done += rc == 0;
+        }
+        if (rc < 0 || db_commit(db) < 0) {
+            db_rollback(db);
+            free(ids);
+            return -1;
+        }
+    }
+    free(ids);
+    return done;
+}

@@ -147,6 +147,12 @@ int orig_check(db_t *db, const char *self_id, int64_t author_id, int64_t before_
  * removed). Returns 0 or -1. */
 int orig_record(db_t *db, const char *work_id, int64_t author_id, const char *old_body, const orig_result_t *res);
 
+/* Index published works that have no record yet (a site upgraded from
+ * before provenance), oldest first, so each is checked against those
+ * published before it. Runs at `hao serve` start, before any request.
+ * Returns the number indexed, or -1 on a storage error. */
+long orig_backfill(db_t *db);
+
 /* Remove a work from the candidate index (unpublish, delete), given the body
  * it was indexed with. Its own match rows stay for moderators. 0 or -1. */
 int orig_forget(db_t *db, const char *work_id, const char *body);

@@ -78,6 +78,15 @@ void pages_card(hreq_t *r, buf_t *b, const work_t *w)
     buf_htmlz(b, w->title);
     buf_lit(b, "</a></h2>\n");
     byline(r, b, w);
+    if (w->prov.source_id[0]) { /* a copy: where it was first published */
+        buf_lit(b, "<p class=\"source\">");
+        buf_htmlz(b, T(r->lang, "prov.source"));
+        buf_lit(b, ": <a href=\"/a/");
+        buf_htmlz(b, w->prov.source_id);
+        buf_lit(b, "\">");
+        buf_htmlz(b, T(r->lang, "prov.view_source"));
+        buf_lit(b, "</a></p>\n");
+    }
     buf_lit(b, "<p class=\"excerpt\">");
     buf_t ex = BUF_INIT;
     work_excerpt(w->body, 120, &ex);

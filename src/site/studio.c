@@ -586,6 +586,11 @@ void studio_list(hreq_t *r)
             buf_htmlz(&b, w->title);
             buf_lit(&b, "</a></td><td>");
             status_badge(r, &b, w->status);
+            if (w->prov.nsimilar) {
+                buf_printf(&b, " <a class=\"overlap\" href=\"/studio/%s/originality\">", w->id);
+                buf_htmlz(&b, T(L, "prov.overlap_badge"));
+                buf_lit(&b, "</a>");
+            }
             buf_lit(&b, "</td><td>");
             time_el(&b, w->updated_at);
             buf_printf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",

@@ -102,6 +102,9 @@ test('the copy\'s page links to the source; the source\'s page does not', async 
   assert.match(html, /首发\/来源/);
   const en = await (await fetch(`${srv.base}/a/${bobId}`, { headers: { 'accept-language': 'en' } })).text();
   assert.match(en, /First published \/ source/);
+  // On bob's author page, the card links to the source too.
+  const cards = await (await fetch(`${srv.base}/u/bob`, { headers: { 'accept-language': 'zh' } })).text();
+  assert.match(cards, new RegExp(`<p class="source">首发/来源: <a href="/a/${aliceId}">查看首发作品</a></p>`));
   const orig = await (await fetch(`${srv.base}/a/${aliceId}`)).text();
   assert.doesNotMatch(orig, /class="source"/);
   assert.match(orig, /class="original-badge"/);
@@ -247,6 +250,8 @@ test('studio: the creator sees the overlap and the side-by-side comparison; othe
   assert.match(edit, /class="alert originality-warning"/);
   assert.match(edit, new RegExp(`href="/a/${aliceId}">老街的早点铺</a>`));
   assert.match(edit, new RegExp(`href="/studio/${bobId}/originality"`));
+  const mine = await (await c.get('/studio')).text();
+  assert.match(mine, new RegExp(`<a class="overlap" href="/studio/${bobId}/originality">`));
   const cmp = await c.get(`/studio/${bobId}/originality`);
   assert.equal(cmp.status, 200);
   const html = await cmp.text();
@@ -293,4 +298,33 @@ test('unpublishing the source: the copy no longer links to it', async () => {
   const again = await (await api('GET', `/api/v1/articles/${e.id}`)).json();
   assert.ok(!again.provenance.similar_to.some((x) => x.id === w.id));
   assert.equal(again.provenance.source_id, aliceId);
+});
+
+test('works published before the index existed are indexed at start', async () => {
+  const s2 = await startServer();
+  try {
+    addUser(s2.dataDir, 'erin', 'creator', 'erin-password-1');
+    addUser(s2.dataDir, 'fay', 'creator', 'fay-password-1');
+    const erin = await apiToken(s2.base, 'erin', 'erin-password-1');
+    const call = (m, p, t, b) => fetch(s2.base + p, { method: m, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: b && JSON.stringify(b) });
+    const w = await (await call('POST', '/api/v1/articles', erin, { title: '旧作', body: ORIGINAL })).json();
+    assert.equal((await call('POST', `/api/v1/articles/${w.id}/publish`, erin)).status, 200);
+    await s2.stop();
+    // As if published by a hao without provenance: no records, no index.
+    const db = path.join(s2.dataDir, 'hao.db');
+    const r = spawnSync('sqlite3', [db, 'DELETE FROM originality_band; DELETE FROM originality_line; DELETE FROM provenance;'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const s3 = await startServer({ dataDir: s2.dataDir });
+    try {
+      assert.match(s3.stdout, /indexed 1 published works for the originality check/);
+      const fay = await apiToken(s3.base, 'fay', 'fay-password-1');
+      const c = await (await fetch(s3.base + '/api/v1/articles', { method: 'POST', headers: { authorization: `Bearer ${fay}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: '新抄', body: REWRITE }) })).json();
+      const p = await (await fetch(`${s3.base}/api/v1/articles/${c.id}/publish`, { method: 'POST', headers: { authorization: `Bearer ${fay}` } })).json();
+      assert.equal(p.provenance.source_id, w.id);
+    } finally {
+      await s3.stop();
+    }
+  } finally {
+    if (s2.proc.exitCode === null) await s2.stop();
+  }
 });
