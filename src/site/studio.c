@@ -325,6 +325,14 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     }
     if (w && !e->err)
         prov_studio_warning(r, &b, w); /* overlap with earlier works, before publishing */
+    if (w && (strcmp(w->prov.ai_label, "detected") == 0 || strcmp(w->prov.ai_label, "possible") == 0)) {
+        /* Labelled without the creator declaring it: say why. */
+        buf_lit(&b, "<p class=\"notice-ok ai-why\" role=\"status\">");
+        buf_htmlz(&b, provenance_label_text(&w->prov, w->declaration->code, L));
+        buf_lit(&b, ": ");
+        buf_htmlz(&b, T(L, "prov.ai_why"));
+        buf_lit(&b, "</p>\n");
+    }
     if (e->err && !known_field(e->err->field)) {
         buf_lit(&b, "<p class=\"alert form-error\" role=\"alert\">");
         buf_htmlz(&b, T(L, e->err->key));

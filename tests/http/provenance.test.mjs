@@ -328,3 +328,20 @@ test('works published before the index existed are indexed at start', async () =
     if (s2.proc.exitCode === null) await s2.stop();
   }
 });
+
+test('a label from media (the hook the media upload feeds): detected, shown and explained to the creator', async () => {
+  const w = await create(dave, { title: '带图的作品', body: '这篇作品里有一张由模型生成的图片,创作者没有声明。' });
+  await publish(dave, w.id);
+  // What provenance_set_media_label() stores, written here as the media branch would.
+  const db = path.join(srv.dataDir, 'hao.db');
+  const r = spawnSync('sqlite3', [db, `.timeout 5000`, `UPDATE provenance SET media_label = 'detected' WHERE work_id = '${w.id}'`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const j = await (await api('GET', `/api/v1/articles/${w.id}`)).json();
+  assert.equal(j.provenance.ai_label, 'detected');
+  const page = await (await fetch(`${srv.base}/a/${w.id}`, { headers: { 'accept-language': 'en' } })).text();
+  assert.match(page, /<p class="ai-label" data-label="detected" title="[^"]+">AI-generated<\/p>/);
+  const c = new Client(srv.base);
+  await c.login('dave', 'dave-password-1');
+  const edit = await (await c.get(`/studio/${w.id}`, { 'accept-language': 'en' })).text();
+  assert.match(edit, /class="notice-ok ai-why"[^>]*>AI-generated: Pictures or videos in this work carry an AI-generated label/);
+});
