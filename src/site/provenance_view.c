@@ -119,6 +119,12 @@ static void compare_page(hreq_t *r, int own)
         rs_error(r, 403, "forbidden", T(L, "work.err.not_yours"));
         return;
     }
+    if (!own && strcmp(w.status, "draft") == 0) {
+        /* Moderators judge what was published; drafts stay their author's. */
+        work_free(&w);
+        rs_error(r, 404, "not_found", T(L, "work.err.not_found"));
+        return;
+    }
     orig_result_t res;
     if (live_check(r, &w, &res) < 0) {
         work_free(&w);

@@ -283,6 +283,9 @@ test('moderators see the queue of copies and the comparison', async () => {
   assert.equal(cmp.status, 200);
   assert.match(await cmp.text(), /<mark>/);
   assert.equal((await m.get('/mod/originality/0000000000000000')).status, 404);
+  // A draft stays its author's, even for moderators.
+  const d = await create(carol, { title: '私人草稿', body: REWRITE });
+  assert.equal((await m.get(`/mod/originality/${d.id}`)).status, 404);
 });
 
 test('unpublishing the source: the copy no longer links to it', async () => {
