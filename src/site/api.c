@@ -16,6 +16,7 @@
 
 #include "core/declaration.h"
 #include "core/markdown.h"
+#include "site/publish.h"
 #include "site/site.h"
 #include "site/work.h"
 
@@ -351,19 +352,23 @@ void api_articles_update(hreq_t *r)
     json_decref(j);
 }
 
-/* POST /api/v1/articles/{id}/publish -> {"status":"published","url"} */
+static void publish_answer(hreq_t *r, const char *id, int rc, const work_err_t *e)
+{
+    if (rc < 0)
+        work_error(r, e);
+    else
+        answer_work(r, 200, id);
+}
+
+/* POST /api/v1/articles/{id}/publish -> {"status":"published","url"}; the
+ * originality check runs on the worker pool (publish.h). */
 void api_articles_publish(hreq_t *r)
 {
     work_t w;
     if (!own_work(r, &w))
         return;
     work_free(&w);
-    work_err_t e;
-    if (work_publish(r->db, rq_param(r, 0), &e) < 0) {
-        work_error(r, &e);
-        return;
-    }
-    answer_work(r, 200, rq_param(r, 0));
+    publish_async(r, rq_param(r, 0), publish_answer);
 }
 
 /* DELETE /api/v1/articles/{id} -> 204 */

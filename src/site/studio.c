@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
+#include "site/publish.h"
 #include "site/provenance_view.h"
 #include "site/work.h"
 
@@ -532,6 +533,27 @@ static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
     s->original = o && strcmp(o, "1") == 0;
 }
 
+/* A publish from the editor finished (publish.h): to the editor with the
+ * "saved" notice, or the stored work's editor with the reason it could not
+ * be published (an empty body, a taken-down work, a 原创 claim on a copy);
+ * any edit was saved before. */
+static void studio_publish_done(hreq_t *r, const char *id, int rc, const work_err_t *err)
+{
+    if (rc == 0) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/studio/%s?saved=1", id);
+        rs_redirect(r, 303, loc);
+        return;
+    }
+    work_t w;
+    if (err->status >= 500 || work_get(r->db, id, &w) != 1) {
+        rs_error(r, err->status >= 500 ? err->status : 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    editor_for(r, err_status(err), &w, err, 0);
+    work_free(&w);
+}
+
 /* ---- handlers ---- */
 
 /* GET /studio — the creator's own works, newest change first, every status
@@ -676,16 +698,10 @@ void studio_create(hreq_t *r)
         render_editor(r, err_status(&err), &e);
         return;
     }
-    if (publish && work_publish(r->db, id, &err) < 0) {
-        /* The draft exists now: show its editor with the reason it could not
-         * be published (e.g. an empty body). */
-        work_t w;
-        if (err.status >= 500 || work_get(r->db, id, &w) != 1) {
-            rs_error(r, err.status >= 500 ? err.status : 500, "internal", T(r->lang, "err.internal"));
-            return;
-        }
-        editor_for(r, err_status(&err), &w, &err, 0);
-        work_free(&w);
+    if (publish) {
+        /* The draft exists now; the check runs on the worker pool and the
+         * answer comes from studio_publish_done. */
+        publish_async(r, id, studio_publish_done);
         return;
     }
     char loc[64];
@@ -775,10 +791,13 @@ void studio_save(hreq_t *r)
             return;
         }
     }
+    if (publish) {
+        publish_async(r, w.id, studio_publish_done);
+        work_free(&w);
+        return;
+    }
     int rc = 0;
-    if (publish)
-        rc = work_publish(r->db, w.id, &err);
-    else if (unpublish && strcmp(w.status, "published") == 0)
+    if (unpublish && strcmp(w.status, "published") == 0)
         rc = work_unpublish(r->db, w.id, &err);
     if (rc < 0) {
         /* Any edit is saved; show the stored work with the reason (451 for a

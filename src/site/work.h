@@ -87,6 +87,11 @@ int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
  * result with the state change; an edit of a published work rechecks. A work
  * claiming 原创 that copies an earlier one is refused (422, not published). */
 int work_publish(db_t *db, const char *id, work_err_t *e);
+/* work_publish with the originality check already made elsewhere (on a pool
+ * thread's connection): pre is its result for the text whose content hash
+ * is pre_hash. Used when the text is still that one; otherwise (or with pre
+ * NULL) the check runs here. */
+int work_publish_checked(db_t *db, const char *id, const orig_result_t *pre, const char *pre_hash, work_err_t *e);
 int work_unpublish(db_t *db, const char *id, work_err_t *e);
 int work_delete(db_t *db, const char *id, work_err_t *e);
 
