@@ -102,12 +102,6 @@ static void tokenize(const char *plain, size_t s, size_t e, toks_t *v)
             word_close(v, &w);
             continue;
         }
-        if (c < 0x80) {
-            if ((c >= 'A' && c <= 'Z'))
-                c += 'a' - 'A';
-            feed(v, &w, (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : ' ', (uint32_t)at, (uint32_t)i);
-            continue;
-        }
         if (c >= 0xff01 && c <= 0xff5e) /* full-width ASCII: NFKC is the ASCII character */
             c -= 0xfee0;
         if (c < 0x80) {
@@ -660,8 +654,12 @@ int orig_check(db_t *db, const char *self_id, int64_t author_id, int64_t before_
         abort();
     int nc = 0, rc = 0;
     for (int b = 0; b < ORIG_BANDS && rc == 0; b++) {
-        db_stmt_t *st = db_prepare(db, "SELECT work_id FROM originality_band WHERE band_key = :k");
+        /* A text copied by thousands of accounts puts thousands of works
+         * under the same keys; a sample of them is enough (each copy records
+         * the cluster's source), and keeps the check bounded. */
+        db_stmt_t *st = db_prepare(db, "SELECT work_id FROM originality_band WHERE band_key = :k LIMIT :lim");
         db_bind_int(st, ":k", res->bands[b]);
+        db_bind_int(st, ":lim", ORIG_BAND_ROWS_MAX);
         int s;
         while ((s = db_step(st)) == DB_ROW) {
             const char *id = db_col_text(st, 0);

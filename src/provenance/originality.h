@@ -47,6 +47,7 @@
 #define ORIG_PERM (ORIG_BANDS * ORIG_ROWS)
 #define ORIG_MIN_BAND_HITS 2     /* band keys a candidate must share */
 #define ORIG_MAX_CANDIDATES 8    /* verified per check, most band hits first (bounds the time) */
+#define ORIG_BAND_ROWS_MAX 64    /* works read per band key */
 #define ORIG_THRESHOLD 450       /* permille of the smaller shingle set */
 #define ORIG_MIN_SHARED 40       /* shared shingles for a copy verdict (~40 characters) */
 #define ORIG_MAX_MATCHES 8       /* similar_to entries kept */
