@@ -297,6 +297,24 @@ loaded:;
                 hit |= strcmp(res.m[k].id, want) == 0;
             found += hit;
             false_flags += res.n - hit;
+            if (!hit && getenv("PROV_SLOW")) {
+                /* Why a copy was missed: never a candidate, or below the threshold. */
+                db_stmt_t *st = db_prepare(db, "SELECT body FROM works WHERE id = :id");
+                db_bind_text(st, ":id", want);
+                if (db_step(st) == DB_ROW) {
+                    orig_doc_t x, y;
+                    orig_doc_build(&x, buf_cstr(&c), c.len, NULL, NULL);
+                    orig_doc_build(&y, db_col_text(st, 0), db_col_len(st, 0), NULL, NULL);
+                    size_t sh;
+                    int sc;
+                    orig_overlap(&x, &y, &sh, &sc);
+                    fprintf(stderr, "missed copy: %zu shared shingles, score %d, %d candidates verified\n", sh, sc,
+                            res.ncandidates);
+                    orig_doc_free(&x);
+                    orig_doc_free(&y);
+                }
+                db_done(st);
+            }
             for (int k = 0; k < res.n && getenv("PROV_SLOW"); k++) {
                 if (strcmp(res.m[k].id, want) == 0)
                     continue;
