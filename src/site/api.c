@@ -234,6 +234,33 @@ static void answer_work(hreq_t *r, int status, const char *id)
     work_free(&w);
 }
 
+/* A create or PUT whose originality check runs on the worker pool: the
+ * parsed body (and the strings `in` points into) live here until the answer. */
+typedef struct {
+    json_t *j;
+    work_input_t in;
+    const char *taglist[64];
+    char id[WORK_ID_LEN + 1];
+} put_ctx_t;
+
+static void put_ctx_free(void *p)
+{
+    put_ctx_t *c = p;
+    json_decref(c->j);
+    free(c);
+}
+
+static void create_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    put_ctx_t *c = ctx;
+    char id[WORK_ID_LEN + 1];
+    work_err_t e;
+    if (work_create_checked(r->db, r->user.id, &c->in, rc == 0 ? res : NULL, hash, id, &e) < 0)
+        work_error(r, &e);
+    else
+        answer_work(r, 201, id);
+}
+
 /* POST /api/v1/articles {"title","body","declaration","tags"?,"original"?} -> 201 draft;
  * "original": true on a text that copies an earlier work by another creator
  * -> 422 not_original with "source_id". */
@@ -269,8 +296,22 @@ void api_articles_create(hreq_t *r)
         return;
     }
     buf_free(&missing);
-    char id[WORK_ID_LEN + 1];
     work_err_t e;
+    if (in.set_original && in.original && work_validate(&in, 1, &e) == 0) {
+        /* A 原创 claim: the originality check runs on the worker pool. */
+        put_ctx_t *c = calloc(1, sizeof *c);
+        if (!c)
+            abort();
+        c->j = j;
+        c->in = in;
+        if (in.tags_list) {
+            memcpy(c->taglist, taglist, sizeof taglist);
+            c->in.tags_list = c->taglist;
+        }
+        check_async(r, NULL, r->user.id, 0, in.body, create_checked, c, put_ctx_free);
+        return;
+    }
+    char id[WORK_ID_LEN + 1];
     if (work_create(r->db, r->user.id, &in, id, &e) < 0)
         work_error(r, &e);
     else
@@ -329,27 +370,47 @@ void api_articles_get(hreq_t *r)
     work_free(&w);
 }
 
-/* PUT /api/v1/articles/{id}: partial update, a new revision. */
+static void put_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    put_ctx_t *c = ctx;
+    work_err_t e;
+    if (work_update_checked(r->db, c->id, &c->in, rc == 0 ? res : NULL, hash, &e) < 0)
+        work_error(r, &e);
+    else
+        answer_work(r, 200, c->id);
+}
+
+/* PUT /api/v1/articles/{id}: partial update, a new revision. When the edit
+ * needs the originality check (a published work's text changed, or a 原创
+ * claim), the check runs on the worker pool first. */
 void api_articles_update(hreq_t *r)
 {
     work_t w;
     if (!own_work(r, &w))
         return;
-    work_free(&w);
     json_t *j = body_object(r);
-    if (!j)
+    if (!j) {
+        work_free(&w);
         return;
-    work_input_t in;
-    const char *taglist[64];
-    int ntags = 0;
-    if (input_from_json(r, j, &in, taglist, &ntags) == 0) {
-        work_err_t e;
-        if (work_update(r->db, rq_param(r, 0), &in, &e) < 0)
-            work_error(r, &e);
-        else
-            answer_work(r, 200, rq_param(r, 0));
     }
-    json_decref(j);
+    put_ctx_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->j = j;
+    snprintf(c->id, sizeof c->id, "%s", w.id);
+    int ntags = 0;
+    const char *check_body;
+    int64_t before_seq;
+    if (input_from_json(r, j, &c->in, c->taglist, &ntags) < 0) {
+        put_ctx_free(c);
+    } else if (work_validate(&c->in, 0, &(work_err_t){0}) == 0 &&
+               work_update_needs_check(&w, &c->in, &check_body, &before_seq)) {
+        check_async(r, w.id, w.author_id, before_seq, check_body, put_checked, c, put_ctx_free);
+    } else {
+        put_checked(r, -1, NULL, NULL, c); /* nothing to check (or invalid: work_update says why) */
+        put_ctx_free(c);
+    }
+    work_free(&w);
 }
 
 static void publish_answer(hreq_t *r, const char *id, int rc, const work_err_t *e)

@@ -64,3 +64,54 @@ void publish_async(hreq_t *r, const char *id, publish_cb cb)
     work_free(&w);
     pool_submit(r, &p->job);
 }
+
+typedef struct {
+    pool_job_t job; /* first: the pool frees the job with free() */
+    char self[WORK_ID_LEN + 1];
+    int64_t author, seq;
+    char *body;
+    char hash[65];
+    int rc;
+    orig_result_t res;
+    check_cb done;
+    void *ctx;
+    void (*ctx_free)(void *);
+} check_job_t;
+
+static void any_check_work(pool_job_t *j)
+{
+    check_job_t *c = (check_job_t *)j;
+    db_t *db = pool_db();
+    c->rc = db ? orig_check(db, c->self[0] ? c->self : NULL, c->author, c->seq, c->body, &c->res) : -1;
+}
+
+static void any_check_done(pool_job_t *j, hreq_t *r)
+{
+    check_job_t *c = (check_job_t *)j;
+    free(c->body);
+    if (r)
+        c->done(r, c->rc, &c->res, c->hash, c->ctx);
+    if (c->ctx_free)
+        c->ctx_free(c->ctx);
+}
+
+void check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
+                 void *ctx, void (*ctx_free)(void *ctx))
+{
+    check_job_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->job.work = any_check_work;
+    c->job.done = any_check_done;
+    snprintf(c->self, sizeof c->self, "%s", self_id ? self_id : "");
+    c->author = author;
+    c->seq = before_seq;
+    c->body = strdup(body);
+    if (!c->body)
+        abort();
+    work_hash(body, c->hash);
+    c->done = done;
+    c->ctx = ctx;
+    c->ctx_free = ctx_free;
+    pool_submit(r, &c->job);
+}

@@ -308,12 +308,23 @@ static int refuse_copy(const orig_result_t *res, work_err_t *e)
 
 int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out[WORK_ID_LEN + 1], work_err_t *e)
 {
+    return work_create_checked(db, author_id, in, NULL, NULL, id_out, e);
+}
+
+int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, char id_out[WORK_ID_LEN + 1], work_err_t *e)
+{
     if (work_validate(in, 1, e) < 0)
         return -1;
     int original = in->set_original && in->original;
     if (original) {
         orig_result_t res;
-        if (orig_check(db, NULL, author_id, 0, in->body ? in->body : "", &res) < 0)
+        const char *text = in->body ? in->body : "";
+        char h[65];
+        work_hash(text, h);
+        if (pre && pre_hash && strcmp(pre_hash, h) == 0)
+            res = *pre;
+        else if (orig_check(db, NULL, author_id, 0, text, &res) < 0)
             return fail(e, NULL, "err.internal", 500);
         if (res.n)
             return refuse_copy(&res, e);
@@ -364,7 +375,23 @@ int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out
     return finish(db, id_out, e);
 }
 
+int work_update_needs_check(const work_t *w, const work_input_t *in, const char **body, int64_t *before_seq)
+{
+    int original = in->set_original ? in->original : w->original;
+    int published = strcmp(w->status, "published") == 0;
+    int body_changed = in->body && strcmp(in->body, w->body) != 0;
+    *body = in->body ? in->body : w->body;
+    *before_seq = published ? w->prov.seq : 0;
+    return (published && body_changed) || (original && (body_changed || !w->original));
+}
+
 int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
+{
+    return work_update_checked(db, id, in, NULL, NULL, e);
+}
+
+int work_update_checked(db_t *db, const char *id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, work_err_t *e)
 {
     if (work_validate(in, 0, e) < 0)
         return -1;
@@ -376,13 +403,16 @@ int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
     if (grc <= 0)
         return fail(e, NULL, grc == 0 ? "work.err.not_found" : "err.internal", grc == 0 ? 404 : 500);
     int original = in->set_original ? in->original : cur.original;
-    int published = strcmp(cur.status, "published") == 0;
-    int body_changed = in->body && strcmp(in->body, cur.body) != 0;
-    int recheck = published && body_changed;
+    int recheck = strcmp(cur.status, "published") == 0 && in->body && strcmp(in->body, cur.body) != 0;
     orig_result_t res;
-    if (recheck || (original && (body_changed || !cur.original))) {
-        if (orig_check(db, id, cur.author_id, published ? cur.prov.seq : 0, in->body ? in->body : cur.body,
-                       &res) < 0) {
+    const char *check_body;
+    int64_t before_seq;
+    if (work_update_needs_check(&cur, in, &check_body, &before_seq)) {
+        char hash[65];
+        work_hash(check_body, hash);
+        if (pre && pre_hash && strcmp(pre_hash, hash) == 0) {
+            res = *pre;
+        } else if (orig_check(db, id, cur.author_id, before_seq, check_body, &res) < 0) {
             work_free(&cur);
             return fail(e, NULL, "err.internal", 500);
         }

@@ -80,8 +80,21 @@ int work_validate(const work_input_t *in, int creating, work_err_t *e);
 /* Create a draft by author; id_out gets the new id. 0, or -1 with e
  * (e->status 500 for a storage failure). */
 int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out[WORK_ID_LEN + 1], work_err_t *e);
+/* work_create with the originality check of a 原创 claim already made
+ * elsewhere: pre for the text whose content hash is pre_hash (see
+ * work_update_checked). */
+int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, char id_out[WORK_ID_LEN + 1], work_err_t *e);
 /* Apply a partial update as a new revision. */
 int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e);
+/* work_update with an originality check already made elsewhere (a pool
+ * thread): pre is its result for the text whose content hash is pre_hash,
+ * used when that is the text to check; otherwise the check runs here. */
+int work_update_checked(db_t *db, const char *id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, work_err_t *e);
+/* Whether work_update(in) on w would run the originality check, and on
+ * which text and publication order (for running it elsewhere first). */
+int work_update_needs_check(const work_t *w, const work_input_t *in, const char **body, int64_t *before_seq);
 /* Publish (sets published_at the first time), unpublish, delete.
  * Publishing runs the originality check (originality.h) and records its
  * result with the state change; an edit of a published work rechecks. A work
