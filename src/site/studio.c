@@ -733,54 +733,46 @@ static int changed(const work_t *w, const submitted_t *s)
     return c;
 }
 
-/* POST /studio/:id — save (always a new revision), publish or unpublish
- * (each saving first when the fields changed), or preview (saves nothing).
- * Form: csrf, title, declaration, tags, body,
- *       action=save|publish|unpublish|preview.
- * Success: 303 to /studio/ID?saved=1. */
-void studio_save(hreq_t *r)
+/* A save in progress: what the form asked for (the strings live in the
+ * request's memory), carried across the originality check when one runs. */
+typedef struct {
+    submitted_t s;
+    int update, publish, unpublish;
+} save_ctx_t;
+
+static work_input_t save_input(const submitted_t *s)
+{
+    work_input_t in = {.title = s->title,
+                       .body = s->body,
+                       .declaration = s->declaration,
+                       .tags = s->tags,
+                       .set_original = 1,
+                       .original = s->original};
+    if (in.declaration && !*in.declaration)
+        in.declaration = "none";
+    return in;
+}
+
+/* The rest of a save once any originality check is done (pre: its result
+ * for the text with content hash pre_hash, or NULL). */
+static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre, const char *pre_hash)
 {
     work_t w;
     if (!load_own(r, &w))
         return;
-    form_t f;
-    if (get_form(r, &f) < 0) {
-        work_free(&w);
-        return;
-    }
-    submitted_t s;
-    read_fields(r, &f, &s);
+    const submitted_t *s = &c->s;
     editor_t e = {.w = &w,
-                  .title = s.title,
-                  .body = s.body,
-                  .declaration = s.declaration,
-                  .tags = s.tags,
-                  .original = s.original,
+                  .title = s->title,
+                  .body = s->body,
+                  .declaration = s->declaration,
+                  .tags = s->tags,
+                  .original = s->original,
                   .dirty = 1,
                   .preview = 1};
-    const char *a = s.action;
-    if (strcmp(a, "preview") == 0) {
-        render_editor(r, 200, &e);
-        work_free(&w);
-        return;
-    }
-    int save = strcmp(a, "save") == 0, publish = strcmp(a, "publish") == 0, unpublish = strcmp(a, "unpublish") == 0;
-    if (!save && !publish && !unpublish) {
-        work_free(&w);
-        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
-        return;
-    }
     work_err_t err = {0};
-    if (save || changed(&w, &s)) {
-        work_input_t in = {.title = s.title,
-                           .body = s.body,
-                           .declaration = s.declaration,
-                           .tags = s.tags,
-                           .set_original = 1,
-                           .original = s.original};
-        if (in.declaration && !*in.declaration)
-            in.declaration = "none";
-        if (work_update(r->db, w.id, &in, &err) < 0) {
+    if (c->update) {
+        work_input_t in = save_input(s);
+        if (work_update_checked(r->db, w.id, &in, pre, pre_hash, &err) < 0) {
             if (err.status >= 500 || err.status == 404)
                 rs_error(r, err.status, err.status == 404 ? "not_found" : "internal", T(r->lang, err.key));
             else {
@@ -791,13 +783,13 @@ void studio_save(hreq_t *r)
             return;
         }
     }
-    if (publish) {
+    if (c->publish) {
         publish_async(r, w.id, studio_publish_done);
         work_free(&w);
         return;
     }
     int rc = 0;
-    if (unpublish && strcmp(w.status, "published") == 0)
+    if (c->unpublish && strcmp(w.status, "published") == 0)
         rc = work_unpublish(r->db, w.id, &err);
     if (rc < 0) {
         /* Any edit is saved; show the stored work with the reason (451 for a
@@ -817,6 +809,69 @@ void studio_save(hreq_t *r)
     snprintf(loc, sizeof loc, "/studio/%s?saved=1", w.id);
     work_free(&w);
     rs_redirect(r, 303, loc);
+}
+
+static void save_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    save_finish(r, ctx, rc == 0 ? res : NULL, hash);
+}
+
+/* POST /studio/:id — save (always a new revision), publish or unpublish
+ * (each saving first when the fields changed), or preview (saves nothing).
+ * Form: csrf, title, declaration, tags, original, body,
+ *       action=save|publish|unpublish|preview.
+ * Success: 303 to /studio/ID?saved=1. When the save needs the originality
+ * check (a published work's text changed, a 原创 claim), it runs on the
+ * worker pool first; publishing checks there too (publish.h). */
+void studio_save(hreq_t *r)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    form_t f;
+    if (get_form(r, &f) < 0) {
+        work_free(&w);
+        return;
+    }
+    save_ctx_t *c = rq_alloc(r, sizeof *c); /* lives as long as the request */
+    memset(c, 0, sizeof *c);
+    read_fields(r, &f, &c->s);
+    const char *a = c->s.action;
+    if (strcmp(a, "preview") == 0) {
+        editor_t e = {.w = &w,
+                      .title = c->s.title,
+                      .body = c->s.body,
+                      .declaration = c->s.declaration,
+                      .tags = c->s.tags,
+                      .original = c->s.original,
+                      .dirty = 1,
+                      .preview = 1};
+        render_editor(r, 200, &e);
+        work_free(&w);
+        return;
+    }
+    int save = strcmp(a, "save") == 0;
+    c->publish = strcmp(a, "publish") == 0;
+    c->unpublish = strcmp(a, "unpublish") == 0;
+    if (!save && !c->publish && !c->unpublish) {
+        work_free(&w);
+        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
+        return;
+    }
+    c->update = save || changed(&w, &c->s);
+    if (c->update) {
+        work_input_t in = save_input(&c->s);
+        work_err_t verr;
+        const char *check_body;
+        int64_t before_seq;
+        if (work_validate(&in, 0, &verr) == 0 && work_update_needs_check(&w, &in, &check_body, &before_seq)) {
+            check_async(r, w.id, w.author_id, before_seq, check_body, save_checked, c, NULL);
+            work_free(&w);
+            return;
+        }
+    }
+    work_free(&w);
+    save_finish(r, c, NULL, NULL);
 }
 
 /* POST /studio/:id/delete — without confirm=1, a page asking to confirm

@@ -265,6 +265,25 @@ test('studio: the creator sees the overlap and the side-by-side comparison; othe
   // A creator cannot use the moderation view.
   assert.equal((await c.get(`/mod/originality/${bobId}`)).status, 403);
 
+  // Saving the published copy with the 原创 box ticked: refused in place, nothing saved.
+  let csrf0 = await c.csrf(`/studio/${bobId}`);
+  const before = await (await api('GET', `/api/v1/articles/${bobId}`)).json();
+  const claim = await c.post(`/studio/${bobId}`, { csrf: csrf0, title: '一家老店', body: REWRITE + '\n\n补一句。', declaration: 'web-sourced', tags: '', original: '1', action: 'save' });
+  assert.equal(claim.status, 422);
+  assert.match(await claim.text(), /id="err-original"/);
+  assert.equal((await (await api('GET', `/api/v1/articles/${bobId}`)).json()).rev, before.rev);
+  // Editing the published copy into text of bob's own: rechecked, no longer a copy.
+  csrf0 = await c.csrf(`/studio/${bobId}`);
+  const own = '我家楼下新开了一家面馆,老板是山西人,刀削面做得特别地道。面条薄厚均匀,浇头是番茄鸡蛋和肉臊子,再加一勺老陈醋,酸香开胃。店面不大,只有六张桌子,中午总要排队。老板说等攒够了钱,想把隔壁的铺子也盘下来,多摆几张桌子。';
+  const edited = await c.post(`/studio/${bobId}`, { csrf: csrf0, title: '一家老店', body: own, declaration: 'none', tags: '', action: 'save' });
+  assert.equal(edited.status, 303);
+  const after = await (await api('GET', `/api/v1/articles/${bobId}`)).json();
+  assert.deepEqual(after.provenance.similar_to, []);
+  // And back to the copied text, so the tests below still see bob's copy.
+  csrf0 = await c.csrf(`/studio/${bobId}`);
+  assert.equal((await c.post(`/studio/${bobId}`, { csrf: csrf0, title: '一家老店', body: REWRITE, declaration: 'web-sourced', tags: '', action: 'save' })).status, 303);
+  assert.equal((await (await api('GET', `/api/v1/articles/${bobId}`)).json()).provenance.source_id, aliceId);
+
   // Publishing a copy with the 原创 box ticked from the studio: refused in place.
   const csrf = await c.csrf('/studio/new');
   const res = await c.post('/studio/new', { csrf, title: '再抄一次', body: REWRITE, declaration: 'none', tags: '', original: '1', action: 'publish' });
