@@ -203,7 +203,8 @@ int main(int argc, char **argv)
         db_step(st);
         db_done(st);
         if (i < nfake) {
-            st = db_prepare(db, "INSERT INTO provenance(work_id, shingles, checked_at, pub_seq) VALUES (:id, 500, 0, :s)");
+            st = db_prepare(db,
+                            "INSERT INTO provenance(work_id, shingles, checked_at, pub_seq) VALUES (:id, 500, 0, :s)");
             db_bind_text(st, ":id", id);
             db_bind_int(st, ":s", i + 1);
             db_step(st);

@@ -218,8 +218,8 @@ static uint64_t shingle_at(const orig_token_t *t)
 }
 
 typedef struct {
-    size_t s, e;     /* bytes of the line */
-    size_t t0, t1;   /* its tokens in the scratch vector */
+    size_t s, e;   /* bytes of the line */
+    size_t t0, t1; /* its tokens in the scratch vector */
 } line_t;
 
 int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn common, void *ctx)
@@ -763,7 +763,8 @@ int orig_record(db_t *db, const char *work_id, int64_t author_id, const char *ol
         return -1;
     if (!res->too_short)
         for (int b = 0; b < ORIG_BANDS; b++)
-            if (exec_id_key(db, "INSERT INTO originality_band(band_key, work_id) VALUES (:k, :id) ON CONFLICT DO NOTHING",
+            if (exec_id_key(db,
+                            "INSERT INTO originality_band(band_key, work_id) VALUES (:k, :id) ON CONFLICT DO NOTHING",
                             work_id, res->bands[b]) < 0)
                 return -1;
     for (int i = 0; i < res->nedge; i++) {
@@ -813,7 +814,7 @@ long orig_backfill(db_t *db)
     db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w LEFT JOIN provenance p ON p.work_id = w.id "
                                    "WHERE w.status = 'published' AND p.pub_seq IS NULL "
                                    "ORDER BY w.published_at, w.id");
-    char (*ids)[ORIG_ID_LEN + 1] = NULL;
+    char(*ids)[ORIG_ID_LEN + 1] = NULL;
     size_t n = 0, cap = 0;
     int s;
     while ((s = db_step(st)) == DB_ROW) {

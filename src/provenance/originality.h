@@ -35,6 +35,8 @@
 #include "core/buf.h"
 #include "db/db.h"
 
+/* The three shape parameters can be overridden at compile time (-DORIG_K=5)
+ * to rerun the evaluation with other settings, as README's table did. */
 #ifndef ORIG_K
 #define ORIG_K 4 /* tokens per shingle */
 #endif
@@ -45,15 +47,15 @@
 #define ORIG_ROWS 2 /* signature values per band */
 #endif
 #define ORIG_PERM (ORIG_BANDS * ORIG_ROWS)
-#define ORIG_MIN_BAND_HITS 2     /* band keys a candidate must share */
-#define ORIG_MAX_CANDIDATES 8    /* verified per check, most band hits first (bounds the time) */
-#define ORIG_BAND_ROWS_MAX 64    /* works read per band key */
-#define ORIG_THRESHOLD 450       /* permille of the smaller shingle set */
-#define ORIG_MIN_SHARED 40       /* shared shingles for a copy verdict (~40 characters) */
-#define ORIG_MAX_MATCHES 8       /* similar_to entries kept */
-#define ORIG_COMMON_AUTHORS 3    /* a head/tail line by this many creators is boilerplate */
-#define ORIG_EDGE_LINES 3        /* head and tail lines tracked for that */
-#define ORIG_LINE_MAX 120        /* only lines this short (characters) can be boilerplate */
+#define ORIG_MIN_BAND_HITS 2  /* band keys a candidate must share */
+#define ORIG_MAX_CANDIDATES 8 /* verified per check, most band hits first (bounds the time) */
+#define ORIG_BAND_ROWS_MAX 64 /* works read per band key */
+#define ORIG_THRESHOLD 450    /* permille of the smaller shingle set */
+#define ORIG_MIN_SHARED 40    /* shared shingles for a copy verdict (~40 characters) */
+#define ORIG_MAX_MATCHES 8    /* similar_to entries kept */
+#define ORIG_COMMON_AUTHORS 3 /* a head/tail line by this many creators is boilerplate */
+#define ORIG_EDGE_LINES 3     /* head and tail lines tracked for that */
+#define ORIG_LINE_MAX 120     /* only lines this short (characters) can be boilerplate */
 #define ORIG_ID_LEN 16
 
 /* One token: its hash and the bytes of the plain text it came from. */
@@ -66,15 +68,15 @@ typedef struct {
 typedef int (*orig_common_fn)(void *ctx, uint64_t line_hash);
 
 typedef struct {
-    char *plain;          /* md_to_text output (owned) */
+    char *plain; /* md_to_text output (owned) */
     size_t plain_len;
-    orig_token_t *tok;    /* tokens that count (boilerplate removed) */
+    orig_token_t *tok; /* tokens that count (boilerplate removed) */
     size_t ntok;
-    uint64_t *sh;         /* distinct shingle hashes, sorted */
+    uint64_t *sh; /* distinct shingle hashes, sorted */
     size_t nsh;
     uint64_t edge[2 * ORIG_EDGE_LINES]; /* hashes of head/tail short lines */
     int nedge;
-    int dropped_lines;    /* boilerplate lines removed */
+    int dropped_lines; /* boilerplate lines removed */
 } orig_doc_t;
 
 /* Build d from Markdown src[0..n). common may be NULL. Returns 0, or -1 when
@@ -120,10 +122,10 @@ typedef struct {
 } orig_match_t;
 
 typedef struct {
-    int too_short;            /* fewer shingles than a verdict needs: no check made */
+    int too_short; /* fewer shingles than a verdict needs: no check made */
     size_t nshingles;
-    int ncandidates;          /* verified */
-    int n;                    /* matches (copy verdicts), best first */
+    int ncandidates; /* verified */
+    int n;           /* matches (copy verdicts), best first */
     orig_match_t m[ORIG_MAX_MATCHES];
     char source_id[ORIG_ID_LEN + 1]; /* earliest of the cluster, "" when n == 0 */
     int64_t bands[ORIG_BANDS];

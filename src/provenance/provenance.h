@@ -23,8 +23,8 @@
 #include "provenance/originality.h"
 
 typedef struct {
-    const char *ai_label;                   /* static: "none", "declared", "detected", "possible" */
-    char source_id[ORIG_ID_LEN + 1];        /* "" when the work is no copy */
+    const char *ai_label;            /* static: "none", "declared", "detected", "possible" */
+    char source_id[ORIG_ID_LEN + 1]; /* "" when the work is no copy */
     int nsimilar;
     orig_match_t similar[ORIG_MAX_MATCHES]; /* live published works, best score first */
     int64_t seq;                            /* publication order (0: never published) */

@@ -222,9 +222,10 @@ static int common_header(void *ctx, uint64_t h)
 static void test_boilerplate(void **state)
 {
     (void)state;
-    const char *stmt = "特别声明:以上内容(如有图片或视频亦包括在内)为「hao」用户上传并发布,本平台仅提供信息存储服务。\n\n"
-                       "Notice: The content above (including the pictures and videos if any) is uploaded and posted "
-                       "by a user of hao, which only provides information storage services.";
+    const char *stmt =
+        "特别声明:以上内容(如有图片或视频亦包括在内)为「hao」用户上传并发布,本平台仅提供信息存储服务。\n\n"
+        "Notice: The content above (including the pictures and videos if any) is uploaded and posted "
+        "by a user of hao, which only provides information storage services.";
     const char *header = "欢迎关注本号,每天为你分享生活中的小知识,点赞收藏不迷路,我们下期再见!";
     buf_t x = BUF_INIT, y = BUF_INIT;
     buf_printf(&x, "作品声明:内容取材于网络\n\n%s\n\n今天下雨了。\n\n%s", header, stmt);
@@ -256,8 +257,9 @@ static void test_boilerplate(void **state)
      * copied text with one line added, and is judged a copy.) */
     orig_doc_free(&a);
     orig_doc_free(&b);
-    const char *footer = "本文由某某文化传媒整理发布,图片来源于网络,如有侵权请联系删除。欢迎关注我们的账号,每天为你带来最新最全的"
-                         "娱乐资讯、生活百科与情感故事,喜欢的话请点赞、收藏、转发给更多的朋友吧!";
+    const char *footer =
+        "本文由某某文化传媒整理发布,图片来源于网络,如有侵权请联系删除。欢迎关注我们的账号,每天为你带来最新最全的"
+        "娱乐资讯、生活百科与情感故事,喜欢的话请点赞、收藏、转发给更多的朋友吧!";
     buf_reset(&x);
     buf_reset(&y);
     buf_printf(&x, "今天下雨了,出门记得带伞。\n\n%s", footer);
@@ -289,7 +291,8 @@ static void test_boilerplate(void **state)
     orig_doc_free(&b);
     buf_reset(&x);
     buf_reset(&y);
-    buf_printf(&x, "%s\n\n%s", "床前明月光,疑是地上霜。举头望明月,低头思故乡。", "白日依山尽,黄河入海流。欲穷千里目,更上一层楼。");
+    buf_printf(&x, "%s\n\n%s", "床前明月光,疑是地上霜。举头望明月,低头思故乡。",
+               "白日依山尽,黄河入海流。欲穷千里目,更上一层楼。");
     buf_printf(&y, "%s\n\n%s\n\n今天读了两首诗。", "床前明月光,疑是地上霜。举头望明月,低头思故乡。",
                "白日依山尽,黄河入海流。欲穷千里目,更上一层楼。");
     build(&a, buf_cstr(&x));
@@ -546,7 +549,7 @@ static void repunctuate(buf_t *b, const char *s)
 }
 
 enum { V_REORDER, V_SWAP5, V_SWAP10, V_DELETE, V_INSERT, V_PUNCT, V_MIXED, V_COUNT };
-static const char *const vname[] = {"sentence reordering", "5% character swaps", "10% character swaps",
+static const char *const vname[] = {"sentence reordering",      "5% character swaps",         "10% character swaps",
                                     "paragraph deletion (30%)", "paragraph insertion (+50%)", "punctuation changes",
                                     "all of the above, lighter"};
 
@@ -830,8 +833,8 @@ static void test_evaluation(void **state)
             "  copies %d, non-copy checks %d: TP %d FN %d FP %d; LSH candidate recall %.1f%%\n"
             "  highest score of a quoting non-copy: %d permille; SimHash of unrelated works: >= %d bits apart\n"
             "  precision %.2f%%  recall %.2f%%  (%d checks in %.2f s CPU, ASan build)\n",
-            copies, noncopies, tp, fn, fp, 100.0 * cand_hits / copies, max_noncopy, sim_unrelated_min, 100 * precision, 100 * recall,
-            nchecks, secs);
+            copies, noncopies, tp, fn, fp, 100.0 * cand_hits / copies, max_noncopy, sim_unrelated_min, 100 * precision,
+            100 * recall, nchecks, secs);
     fprintf(stderr, "  unrelated indexed pairs: mean score %.1f permille, highest %d\n",
             (double)unrelated_sum / (double)npairs, unrelated_max);
     /* Recall at other thresholds (non-copies here score at most the figure
@@ -865,9 +868,9 @@ static void test_evaluation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalise),   cmocka_unit_test(test_shingles),    cmocka_unit_test(test_signature),
-        cmocka_unit_test(test_verify),      cmocka_unit_test(test_bad_input),   cmocka_unit_test(test_boilerplate),
-        cmocka_unit_test(test_db),          cmocka_unit_test(test_evaluation),
+        cmocka_unit_test(test_normalise), cmocka_unit_test(test_shingles),   cmocka_unit_test(test_signature),
+        cmocka_unit_test(test_verify),    cmocka_unit_test(test_bad_input),  cmocka_unit_test(test_boilerplate),
+        cmocka_unit_test(test_db),        cmocka_unit_test(test_evaluation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
