@@ -4,8 +4,10 @@
 #include "site/provenance_view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "http/pool.h"
 #include "provenance/originality.h"
 #include "site/layout.h"
 
@@ -74,30 +76,133 @@ void prov_source(hreq_t *r, buf_t *b, const work_t *w)
     buf_lit(b, "</p>\n");
 }
 
-/* Check w's current text as it would be checked on publish. */
-static int live_check(hreq_t *r, const work_t *w, orig_result_t *res)
+void prov_studio_warning(hreq_t *r, buf_t *b, const work_t *w, const orig_result_t *res)
 {
-    return orig_check(r->db, w->id, w->author_id, w->prov.seq, w->body, res);
-}
-
-void prov_studio_warning(hreq_t *r, buf_t *b, const work_t *w)
-{
-    orig_result_t res;
-    if (live_check(r, w, &res) < 0 || res.n == 0)
+    if (!res || res->n == 0)
         return;
     buf_lit(b, "<div class=\"alert originality-warning\" role=\"alert\"><p>");
     buf_htmlz(b, T(r->lang, "prov.warning"));
     buf_lit(b, "</p><ul>");
-    for (int i = 0; i < res.n; i++) {
+    for (int i = 0; i < res->n; i++) {
         buf_lit(b, "<li>");
-        work_link(r, b, res.m[i].id);
-        buf_printf(b, " · %s %d%%</li>", T(r->lang, "prov.score"), (res.m[i].score + 5) / 10);
+        work_link(r, b, res->m[i].id);
+        buf_printf(b, " · %s %d%%</li>", T(r->lang, "prov.score"), (res->m[i].score + 5) / 10);
     }
     buf_printf(b, "</ul><p><a href=\"/studio/%s/originality\">", w->id);
     buf_htmlz(b, T(r->lang, "prov.compare"));
     buf_lit(b, "</a> · ");
     buf_htmlz(b, T(r->lang, w->original ? "work.err.not_original" : "prov.hint_declare"));
     buf_lit(b, "</p></div>\n");
+}
+
+/* The comparison, computed on the worker pool: the check of the work's
+ * current text (as publishing would run it) and, for each earlier work it
+ * overlaps, both texts with the shared passages marked. */
+typedef struct {
+    pool_job_t job; /* first: the pool frees the job with free() */
+    char id[WORK_ID_LEN + 1];
+    int64_t author, seq;
+    char *body;
+    int own, rc;
+    orig_result_t res;
+    buf_t mine[ORIG_MAX_MATCHES], theirs[ORIG_MAX_MATCHES];
+} compare_job_t;
+
+static void compare_work(pool_job_t *j)
+{
+    compare_job_t *c = (compare_job_t *)j;
+    db_t *db = pool_db();
+    c->rc = db ? orig_check(db, c->id, c->author, c->seq, c->body, &c->res) : -1;
+    if (c->rc < 0 || c->res.n == 0)
+        return;
+    orig_doc_t self;
+    orig_doc_build_db(&self, db, c->body);
+    for (int i = 0; i < c->res.n; i++) {
+        db_stmt_t *st = db_prepare(db, "SELECT body FROM works WHERE id = :id");
+        db_bind_text(st, ":id", c->res.m[i].id);
+        if (db_step(st) == DB_ROW) {
+            char *other_body = strdup(db_col_text(st, 0));
+            db_done(st);
+            if (!other_body)
+                abort();
+            orig_doc_t other;
+            orig_doc_build_db(&other, db, other_body);
+            orig_highlight(&self, &other, &c->mine[i]);
+            orig_highlight(&other, &self, &c->theirs[i]);
+            orig_doc_free(&other);
+            free(other_body);
+        } else {
+            db_done(st);
+        }
+    }
+    orig_doc_free(&self);
+}
+
+static void compare_done(pool_job_t *j, hreq_t *r)
+{
+    compare_job_t *c = (compare_job_t *)j;
+    free(c->body);
+    if (r) {
+        lang_t L = r->lang;
+        work_t w;
+        if (c->rc < 0 || work_get(r->db, c->id, &w) != 1) {
+            rs_error(r, 500, "internal", T(L, "err.internal"));
+        } else {
+            buf_t b = BUF_INIT, title = BUF_INIT;
+            buf_printf(&title, "%s · %s", T(L, "prov.title"), w.title);
+            page_meta_t m = {.noindex = 1};
+            page_begin(r, &b, buf_cstr(&title), &m);
+            buf_lit(&b, "<section class=\"originality\">\n<p class=\"crumbs\">");
+            if (c->own)
+                buf_printf(&b, "<a href=\"/studio/%s\">", w.id);
+            else
+                buf_lit(&b, "<a href=\"/mod/originality\">");
+            buf_htmlz(&b, c->own ? T(L, "work.edit") : T(L, "prov.mod_title"));
+            buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+            buf_htmlz(&b, T(L, "prov.title"));
+            buf_lit(&b, ": ");
+            buf_htmlz(&b, w.title);
+            buf_lit(&b, "</h1>\n");
+            const char *note = c->res.too_short ? "prov.too_short" : c->res.n == 0 ? "prov.none" : NULL;
+            if (note) {
+                buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
+                buf_htmlz(&b, T(L, note));
+                buf_lit(&b, "</p>\n");
+            } else {
+                buf_lit(&b, "<p class=\"hint\">");
+                buf_htmlz(&b, T(L, "prov.hint"));
+                buf_lit(&b, "</p>\n");
+            }
+            for (int i = 0; i < c->res.n; i++) {
+                if (!c->mine[i].len)
+                    continue;
+                buf_lit(&b, "<section class=\"compare\">\n<h2>");
+                buf_htmlz(&b, T(L, "prov.earlier"));
+                buf_lit(&b, ": ");
+                work_link(r, &b, c->res.m[i].id);
+                buf_printf(&b, " · %s <strong>%d%%</strong></h2>\n<div class=\"side-by-side\">\n<div class=\"side\"><h3>",
+                           T(L, "prov.score"), (c->res.m[i].score + 5) / 10);
+                buf_htmlz(&b, T(L, "prov.this_work"));
+                buf_lit(&b, "</h3>\n");
+                buf_raw(&b, c->mine[i].p, c->mine[i].len); /* orig_highlight: escaped text and <mark> */
+                buf_lit(&b, "</div>\n<div class=\"side\"><h3>");
+                buf_htmlz(&b, T(L, "prov.earlier"));
+                buf_lit(&b, "</h3>\n");
+                buf_raw(&b, c->theirs[i].p, c->theirs[i].len);
+                buf_lit(&b, "</div>\n</div>\n</section>\n");
+            }
+            buf_lit(&b, "</section>\n");
+            page_end(r, &b);
+            rs_html(r, 200, &b);
+            buf_free(&b);
+            buf_free(&title);
+            work_free(&w);
+        }
+    }
+    for (int i = 0; i < ORIG_MAX_MATCHES; i++) {
+        buf_free(&c->mine[i]);
+        buf_free(&c->theirs[i]);
+    }
 }
 
 /* The comparison page for work id: every earlier work it overlaps, side by
@@ -125,72 +230,19 @@ static void compare_page(hreq_t *r, int own)
         rs_error(r, 404, "not_found", T(L, "work.err.not_found"));
         return;
     }
-    orig_result_t res;
-    if (live_check(r, &w, &res) < 0) {
-        work_free(&w);
-        rs_error(r, 500, "internal", T(L, "err.internal"));
-        return;
-    }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s · %s", T(L, "prov.title"), w.title);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"originality\">\n<p class=\"crumbs\">");
-    if (own)
-        buf_printf(&b, "<a href=\"/studio/%s\">", w.id);
-    else
-        buf_lit(&b, "<a href=\"/mod/originality\">");
-    buf_htmlz(&b, own ? T(L, "work.edit") : T(L, "prov.mod_title"));
-    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "prov.title"));
-    buf_lit(&b, ": ");
-    buf_htmlz(&b, w.title);
-    buf_lit(&b, "</h1>\n");
-    if (res.too_short) {
-        buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
-        buf_htmlz(&b, T(L, "prov.too_short"));
-        buf_lit(&b, "</p>\n");
-    } else if (res.n == 0) {
-        buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
-        buf_htmlz(&b, T(L, "prov.none"));
-        buf_lit(&b, "</p>\n");
-    } else {
-        buf_lit(&b, "<p class=\"hint\">");
-        buf_htmlz(&b, T(L, "prov.hint"));
-        buf_lit(&b, "</p>\n");
-    }
-    orig_doc_t self;
-    orig_doc_build_db(&self, r->db, w.body);
-    for (int i = 0; i < res.n; i++) {
-        work_t o;
-        if (work_get(r->db, res.m[i].id, &o) != 1)
-            continue;
-        orig_doc_t other;
-        orig_doc_build_db(&other, r->db, o.body);
-        buf_lit(&b, "<section class=\"compare\">\n<h2>");
-        buf_htmlz(&b, T(L, "prov.earlier"));
-        buf_lit(&b, ": ");
-        work_link(r, &b, o.id);
-        buf_printf(&b, " · %s <strong>%d%%</strong></h2>\n<div class=\"side-by-side\">\n<div class=\"side\"><h3>",
-                   T(L, "prov.score"), (res.m[i].score + 5) / 10);
-        buf_htmlz(&b, T(L, "prov.this_work"));
-        buf_lit(&b, "</h3>\n");
-        orig_highlight(&self, &other, &b);
-        buf_lit(&b, "</div>\n<div class=\"side\"><h3>");
-        buf_htmlz(&b, T(L, "prov.earlier"));
-        buf_lit(&b, "</h3>\n");
-        orig_highlight(&other, &self, &b);
-        buf_lit(&b, "</div>\n</div>\n</section>\n");
-        orig_doc_free(&other);
-        work_free(&o);
-    }
-    orig_doc_free(&self);
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    compare_job_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->job.work = compare_work;
+    c->job.done = compare_done;
+    snprintf(c->id, sizeof c->id, "%s", w.id);
+    c->author = w.author_id;
+    c->seq = w.prov.seq;
+    c->own = own;
+    c->body = w.body; /* the job owns it now */
+    w.body = NULL;
     work_free(&w);
+    pool_submit(r, &c->job);
 }
 
 /* GET /studio/:id/originality — the creator's own work against the earlier

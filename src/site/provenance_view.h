@@ -11,15 +11,17 @@
 #define HAO_PROVENANCE_VIEW_H
 
 #include "http/http.h"
+#include "provenance/originality.h"
 #include "site/work.h"
 
 /* The AI label paragraph (nothing when the label is "none"). */
 void prov_label(hreq_t *r, buf_t *b, const work_t *w);
 /* The 原创 badge and, for a copy, the link to the source work. */
 void prov_source(hreq_t *r, buf_t *b, const work_t *w);
-/* In the editor: run the check on w's current text and warn, with links to
- * the earlier works and to the comparison page, when it overlaps. */
-void prov_studio_warning(hreq_t *r, buf_t *b, const work_t *w);
+/* In the editor: warn, with links to the earlier works and to the
+ * comparison page, when res (a check of w's current text, run on the worker
+ * pool; may be NULL) found overlaps. */
+void prov_studio_warning(hreq_t *r, buf_t *b, const work_t *w, const orig_result_t *res);
 
 /* Handlers (routes.c). */
 void prov_studio_page(hreq_t *r); /* GET /studio/:id/originality  (own work)   */

@@ -174,6 +174,7 @@ typedef struct {
     const char *declaration;
     const char *tags;
     int original;           /* the 原创 box */
+    const orig_result_t *check; /* the originality check of the stored text, or NULL */
     const work_err_t *err;  /* a failure to show, or NULL */
     int preview;            /* render the body into the preview pane */
     int dirty;              /* fields differ from what is stored */
@@ -325,7 +326,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_lit(&b, "</p>\n");
     }
     if (w && !e->err)
-        prov_studio_warning(r, &b, w); /* overlap with earlier works, before publishing */
+        prov_studio_warning(r, &b, w, e->check); /* overlap with earlier works, before publishing */
     if (w && (strcmp(w->prov.ai_label, "detected") == 0 || strcmp(w->prov.ai_label, "possible") == 0)) {
         /* Labelled without the creator declaring it: say why. */
         buf_lit(&b, "<p class=\"notice-ok ai-why\" role=\"status\">");
@@ -490,8 +491,10 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_free(&prev);
 }
 
-/* An editor showing the stored work w. */
-static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved)
+/* An editor showing the stored work w, with the overlap warning when check
+ * (a check of w's text) found earlier works. */
+static void editor_checked(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved,
+                           const orig_result_t *check)
 {
     buf_t tags = BUF_INIT;
     tags_joined(w, &tags);
@@ -501,11 +504,18 @@ static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t 
                   .declaration = w->declaration ? w->declaration->code : "none",
                   .tags = buf_cstr(&tags),
                   .original = w->original,
+                  .check = check,
                   .err = err,
                   .preview = 1,
                   .saved = saved};
     render_editor(r, status, &e);
     buf_free(&tags);
+}
+
+/* An editor showing the stored work w. */
+static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved)
+{
+    editor_checked(r, status, w, err, saved, NULL);
 }
 
 /* The status a failed write answers with: the domain's, never below 400. */
@@ -709,15 +719,28 @@ void studio_create(hreq_t *r)
     rs_redirect(r, 303, loc);
 }
 
-/* GET /studio/:id — the editor for one of the creator's works.
+static void edit_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    const char *saved = rq_query(r, "saved");
+    /* The text may have changed meanwhile: then the result is not its. */
+    int current = rc == 0 && strcmp(hash, w.content_hash) == 0;
+    editor_checked(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0, current ? res : NULL);
+    work_free(&w);
+}
+
+/* GET /studio/:id — the editor for one of the creator's works, with a
+ * warning when its text overlaps earlier works by others (the check runs
+ * on the worker pool first, as publishing would run it).
  * Query: saved=1  show the "saved" notice */
 void studio_edit(hreq_t *r)
 {
     work_t w;
     if (!load_own(r, &w))
         return;
-    const char *saved = rq_query(r, "saved");
-    editor_for(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0);
+    check_async(r, w.id, w.author_id, w.prov.seq, w.body, edit_checked, NULL, NULL);
     work_free(&w);
 }
 
