@@ -43,6 +43,10 @@ build/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p build/tests
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) $(LIBS) -lcmocka -o $@
 
+# The originality benchmark's driver (bench/provenance.sh), on hao's own code.
+build/bench-provenance: bench/provenance_gen.c $(OBJ)
+	$(CC) $(ALL_CFLAGS) $< $(OBJ) $(LIBS) -o $@
+
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory build/hao

@@ -231,6 +231,35 @@ const char *const schema_migrations[] = {
     "  media_id TEXT NOT NULL REFERENCES media(id),"
     "  PRIMARY KEY (work_id, media_id));"
     "CREATE INDEX work_media_media ON work_media(media_id);",
+
+    /* 5: provenance — the "original" claim, AI labels from media, and the
+     * originality index (src/provenance/). originality_band holds each
+     * published work's LSH band keys (ORIG_BANDS rows per work);
+     * originality_line the head/tail lines per creator, to tell a common
+     * header from copied text; originality_match the copy verdicts. */
+    "ALTER TABLE works ADD COLUMN original INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE provenance ("
+    "  work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE,"
+    "  media_label TEXT NOT NULL DEFAULT 'none' CHECK (media_label IN ('none','detected','possible')),"
+    "  source_id TEXT,"                        /* earliest work of the duplicate cluster */
+    "  shingles INTEGER NOT NULL DEFAULT 0,"
+    "  checked_at INTEGER NOT NULL DEFAULT 0,"
+    "  pub_seq INTEGER);"                      /* order of first publication: \"earlier\" without same-second ties */
+    "CREATE UNIQUE INDEX provenance_seq ON provenance(pub_seq);"
+    "CREATE TABLE originality_band ("
+    "  band_key INTEGER NOT NULL,"
+    "  work_id TEXT NOT NULL,"
+    "  PRIMARY KEY (band_key, work_id)) WITHOUT ROWID;"
+    "CREATE TABLE originality_line ("
+    "  line_hash INTEGER NOT NULL,"
+    "  author_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (line_hash, author_id)) WITHOUT ROWID;"
+    "CREATE TABLE originality_match ("
+    "  work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
+    "  other_id TEXT NOT NULL,"
+    "  score INTEGER NOT NULL,"                /* permille of the smaller shingle set */
+    "  PRIMARY KEY (work_id, other_id));"
+    "CREATE INDEX originality_match_other ON originality_match(other_id);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

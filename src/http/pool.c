@@ -11,6 +11,7 @@
 #include "http/pool.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "http/server.h"
@@ -31,6 +32,22 @@ static struct {
 /* Per loop, indexed by loop_ctx_t.index; each slot touched only by its loop. */
 static int pending_count[64];
 
+/* Each pool thread's own connection (pool_db), owned by that thread. */
+static _Thread_local db_t *thread_db;
+
+db_t *pool_db(void)
+{
+    if (!thread_db) {
+        buf_t err = BUF_INIT;
+        if (db_open(server_state.data_dir, 0, &thread_db, &err) < 0) {
+            fprintf(stderr, "hao: pool: %s\n", buf_cstr(&err));
+            thread_db = NULL;
+        }
+        buf_free(&err);
+    }
+    return thread_db;
+}
+
 static void *worker_main(void *arg)
 {
     (void)arg;
@@ -40,6 +57,9 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&P.cv, &P.mu);
         if (h2o_linklist_is_empty(&P.queue)) { /* stopping and drained */
             pthread_mutex_unlock(&P.mu);
+            if (thread_db)
+                db_close(thread_db);
+            thread_db = NULL;
             return NULL;
         }
         pool_job_t *job = H2O_STRUCT_FROM_MEMBER(pool_job_t, msg.link, P.queue.next);

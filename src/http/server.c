@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "site/settings.h"
 #include "site/media.h"
+#include "provenance/originality.h"
 #include "site/site.h"
 #include "site/takedown.h"
 
@@ -262,6 +263,13 @@ int server_run(const server_opts_t *opts)
         free(fds);
         return 1;
     }
+    /* Works published before the originality index existed join it now,
+     * before the first publish is checked against it. */
+    long indexed = orig_backfill(db);
+    if (indexed > 0)
+        printf("hao: indexed %ld published works for the originality check\n", indexed);
+    else if (indexed < 0)
+        fprintf(stderr, "hao: the originality index could not be filled; copies of older works may go unnoticed\n");
 
     h2o_config_init(&globalconf);
     globalconf.server_name = h2o_iovec_init(H2O_STRLIT("hao"));

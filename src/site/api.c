@@ -17,6 +17,7 @@
 #include "core/declaration.h"
 #include "core/markdown.h"
 #include "site/moderation.h"
+#include "site/publish.h"
 #include "site/site.h"
 #include "site/takedown.h"
 #include "site/work.h"
@@ -62,7 +63,11 @@ void api_work_json(buf_t *b, const work_t *w, int with_body)
             buf_ch(b, ',');
         buf_json_strz(b, w->tags[i]);
     }
-    buf_lit(b, "],\"rev\":");
+    buf_lit(b, "],\"original\":");
+    buf_rawz(b, w->original ? "true" : "false");
+    buf_lit(b, ",\"provenance\":");
+    provenance_json(b, &w->prov);
+    buf_lit(b, ",\"rev\":");
     buf_int(b, w->rev);
     buf_lit(b, ",\"views\":");
     buf_int(b, w->views);
@@ -123,7 +128,12 @@ void api_declarations(hreq_t *r)
 
 static void work_error(hreq_t *r, const work_err_t *e)
 {
-    if (e->field) {
+    if (e->other_id[0]) {
+        /* A 原创 claim on a copy: name the earlier work it copies. */
+        char extra[128];
+        snprintf(extra, sizeof extra, "\"field\":\"original\",\"source_id\":\"%s\"", e->other_id);
+        rs_error_extra(r, e->status, "not_original", T(r->lang, e->key), extra);
+    } else if (e->field) {
         char extra[96];
         snprintf(extra, sizeof extra, "\"field\":\"%s\"", e->field);
         rs_error_extra(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), extra);
@@ -168,6 +178,16 @@ static int input_from_json(hreq_t *r, json_t *j, work_input_t *in, const char **
             return -1;
         }
         *dst[i] = json_string_value(v);
+    }
+    json_t *o = json_object_get(j, "original");
+    if (o && !json_is_null(o)) {
+        if (!json_is_boolean(o)) {
+            rs_error_extra(r, 422, "invalid", r->lang == LANG_EN ? "original must be true or false." : "original 必须是 true 或 false。",
+                           "\"field\":\"original\"");
+            return -1;
+        }
+        in->set_original = 1;
+        in->original = json_is_true(o);
     }
     json_t *t = json_object_get(j, "tags");
     if (t && json_is_string(t)) {
@@ -216,7 +236,36 @@ static void answer_work(hreq_t *r, int status, const char *id)
     work_free(&w);
 }
 
-/* POST /api/v1/articles {"title","body","declaration","tags"?} -> 201 draft */
+/* A create or PUT whose originality check runs on the worker pool: the
+ * parsed body (and the strings `in` points into) live here until the answer. */
+typedef struct {
+    json_t *j;
+    work_input_t in;
+    const char *taglist[64];
+    char id[WORK_ID_LEN + 1];
+} put_ctx_t;
+
+static void put_ctx_free(void *p)
+{
+    put_ctx_t *c = p;
+    json_decref(c->j);
+    free(c);
+}
+
+static void create_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    put_ctx_t *c = ctx;
+    char id[WORK_ID_LEN + 1];
+    work_err_t e;
+    if (work_create_checked(r->db, r->user.id, &c->in, rc == 0 ? res : NULL, hash, id, &e) < 0)
+        work_error(r, &e);
+    else
+        answer_work(r, 201, id);
+}
+
+/* POST /api/v1/articles {"title","body","declaration","tags"?,"original"?} -> 201 draft;
+ * "original": true on a text that copies an earlier work by another creator
+ * -> 422 not_original with "source_id". */
 void api_articles_create(hreq_t *r)
 {
     json_t *j = body_object(r);
@@ -249,8 +298,22 @@ void api_articles_create(hreq_t *r)
         return;
     }
     buf_free(&missing);
-    char id[WORK_ID_LEN + 1];
     work_err_t e;
+    if (in.set_original && in.original && work_validate(&in, 1, &e) == 0) {
+        /* A 原创 claim: the originality check runs on the worker pool. */
+        put_ctx_t *c = calloc(1, sizeof *c);
+        if (!c)
+            abort();
+        c->j = j;
+        c->in = in;
+        if (in.tags_list) {
+            memcpy(c->taglist, taglist, sizeof taglist);
+            c->in.tags_list = c->taglist;
+        }
+        check_async(r, NULL, r->user.id, 0, in.body, create_checked, c, put_ctx_free);
+        return;
+    }
+    char id[WORK_ID_LEN + 1];
     if (work_create(r->db, r->user.id, &in, id, &e) < 0)
         work_error(r, &e);
     else
@@ -317,30 +380,59 @@ void api_articles_get(hreq_t *r)
     work_free(&w);
 }
 
-/* PUT /api/v1/articles/{id}: partial update, a new revision. */
+static void put_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    put_ctx_t *c = ctx;
+    work_err_t e;
+    if (work_update_checked(r->db, c->id, &c->in, rc == 0 ? res : NULL, hash, &e) < 0)
+        work_error(r, &e);
+    else
+        answer_work(r, 200, c->id);
+}
+
+/* PUT /api/v1/articles/{id}: partial update, a new revision. When the edit
+ * needs the originality check (a published work's text changed, or a 原创
+ * claim), the check runs on the worker pool first. */
 void api_articles_update(hreq_t *r)
 {
     work_t w;
     if (!own_work(r, &w))
         return;
-    work_free(&w);
     json_t *j = body_object(r);
-    if (!j)
+    if (!j) {
+        work_free(&w);
         return;
-    work_input_t in;
-    const char *taglist[64];
-    int ntags = 0;
-    if (input_from_json(r, j, &in, taglist, &ntags) == 0) {
-        work_err_t e;
-        if (work_update(r->db, rq_param(r, 0), &in, &e) < 0)
-            work_error(r, &e);
-        else
-            answer_work(r, 200, rq_param(r, 0));
     }
-    json_decref(j);
+    put_ctx_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->j = j;
+    snprintf(c->id, sizeof c->id, "%s", w.id);
+    int ntags = 0;
+    const char *check_body;
+    int64_t before_seq;
+    if (input_from_json(r, j, &c->in, c->taglist, &ntags) < 0) {
+        put_ctx_free(c);
+    } else if (work_validate(&c->in, 0, &(work_err_t){0}) == 0 &&
+               work_update_needs_check(&w, &c->in, &check_body, &before_seq)) {
+        check_async(r, w.id, w.author_id, before_seq, check_body, put_checked, c, put_ctx_free);
+    } else {
+        put_checked(r, -1, NULL, NULL, c); /* nothing to check (or invalid: work_update says why) */
+        put_ctx_free(c);
+    }
+    work_free(&w);
 }
 
-/* POST /api/v1/articles/{id}/publish -> {"status":"published","url"} */
+static void publish_answer(hreq_t *r, const char *id, int rc, const work_err_t *e)
+{
+    if (rc < 0)
+        work_error(r, e);
+    else
+        answer_work(r, 200, id);
+}
+
+/* POST /api/v1/articles/{id}/publish -> {"status":"published","url"}; the
+ * originality check runs on the worker pool (publish.h). */
 void api_articles_publish(hreq_t *r)
 {
     work_t w;
@@ -356,12 +448,7 @@ void api_articles_publish(hreq_t *r)
             answer_work(r, 202, rq_param(r, 0));
         return;
     }
-    work_err_t e;
-    if (work_publish(r->db, rq_param(r, 0), &e) < 0) {
-        work_error(r, &e);
-        return;
-    }
-    answer_work(r, 200, rq_param(r, 0));
+    publish_async(r, rq_param(r, 0), publish_answer);
 }
 
 /* DELETE /api/v1/articles/{id} -> 204 */

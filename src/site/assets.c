@@ -97,7 +97,21 @@ static const char css[] =
     ".preview{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;min-height:10rem;overflow:auto}"
     ".actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}"
     ".save-state{font-size:.8rem;color:var(--muted)}"
-    "details.help{font-size:.85rem;color:var(--muted)}";
+    "details.help{font-size:.85rem;color:var(--muted)}"
+    /* provenance */
+    ".ai-label{display:inline-block;font-size:.8rem;font-weight:600;color:#fff;background:#5b4bc4;"
+    "padding:.05rem .6rem;border-radius:4px;margin:.2rem 0}"
+    ".ai-label[data-label=possible]{background:transparent;color:#5b4bc4;border:1px solid #5b4bc4}"
+    ".original-badge{display:inline-block;font-size:.8rem;color:#1e6b32;border:1px solid #1e6b32;"
+    "padding:0 .5rem;border-radius:4px;margin:.2rem 0}"
+    ".source{font-size:.9rem;background:var(--soft);border-left:3px solid #b07d00;padding:.3rem .7rem;margin:.4rem 0}"
+    ".source .label{font-weight:600}"
+    ".side-by-side{display:grid;gap:1rem}@media (min-width:50rem){main:has(.side-by-side){max-width:80rem}"
+    ".side-by-side{grid-template-columns:1fr 1fr}}"
+    ".side{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;font-size:.95rem}"
+    ".side h3{margin:.2rem 0;font-size:.9rem;color:var(--muted)}"
+    "mark{background:#ffe08a;color:#1d1d1f}"
+    ".field-original label{flex-direction:row;align-items:center;gap:.4rem}";
 
 void asset_css(hreq_t *r)
 {

@@ -97,6 +97,9 @@ static int not_modified(hreq_t *r, int64_t last)
 /* The statement and declaration as the summary lines of an entry. */
 static void entry_notes(buf_t *t, const work_t *w)
 {
+    const char *ai = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
+    if (ai)
+        buf_printf(t, "[%s / %s]\n", ai, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
     if (strcmp(w->declaration->code, "none") != 0)
         buf_printf(t, "作品声明 / Declaration: %s / %s\n", w->declaration->zh, w->declaration->en);
 }
@@ -226,12 +229,35 @@ static void atom(hreq_t *r, scope_t s)
             buf_xml(&b, w->declaration->zh, strlen(w->declaration->zh));
             buf_lit(&b, "\"/>\n");
         }
+        /* The explicit AI label, and for a copy the source it overlaps. */
+        const char *ai_zh = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
+        if (ai_zh) {
+            buf_lit(&b, "<category scheme=\"urn:hao:ai-label\" term=\"");
+            buf_xml(&b, w->prov.ai_label, strlen(w->prov.ai_label));
+            buf_lit(&b, "\" label=\"");
+            buf_xml(&b, ai_zh, strlen(ai_zh));
+            buf_lit(&b, "\"/>\n");
+        }
+        if (w->prov.source_id[0]) {
+            buf_lit(&b, "<link rel=\"related\" type=\"text/html\" title=\"source\" href=\"");
+            buf_xml(&b, o.p, o.len);
+            buf_lit(&b, "/a/");
+            buf_xml(&b, w->prov.source_id, strlen(w->prov.source_id));
+            buf_lit(&b, "\"/>\n");
+        }
         entry_notes(&summary, w);
         work_excerpt(w->body, 200, &summary);
         buf_lit(&b, "<summary>");
         buf_xml(&b, summary.p, summary.len);
         buf_lit(&b, "</summary>\n<content type=\"html\">");
         /* The content is HTML carried as escaped text (type="html"). */
+        if (ai_zh) {
+            buf_lit(&html, "<p class=\"ai-label\">");
+            buf_htmlz(&html, ai_zh);
+            buf_lit(&html, " / ");
+            buf_htmlz(&html, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
+            buf_lit(&html, "</p>");
+        }
         if (strcmp(w->declaration->code, "none") != 0) {
             buf_lit(&html, "<p class=\"declaration\">");
             buf_htmlz(&html, w->declaration->zh);
@@ -301,6 +327,14 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_lit(&b, ",\"title\":");
         buf_json_strz(&b, w->title);
         buf_t html = BUF_INIT, summary = BUF_INIT, stmt = BUF_INIT;
+        const char *ai_zh = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
+        if (ai_zh) { /* the explicit label, where feed readers show it */
+            buf_lit(&html, "<p class=\"ai-label\">");
+            buf_htmlz(&html, ai_zh);
+            buf_lit(&html, " / ");
+            buf_htmlz(&html, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
+            buf_lit(&html, "</p>");
+        }
         /* As in Atom: the declaration above the body, the statement below,
          * so a feed reader shows them too. */
         if (strcmp(w->declaration->code, "none") != 0) {
@@ -349,7 +383,9 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_json_strz(&b, w->declaration->zh);
         buf_lit(&b, ",\"en\":");
         buf_json_strz(&b, w->declaration->en);
-        buf_lit(&b, "},\"statement\":{\"zh\":");
+        buf_lit(&b, "},\"provenance\":");
+        provenance_json(&b, &w->prov);
+        buf_lit(&b, ",\"statement\":{\"zh\":");
         buf_t st = BUF_INIT;
         site_statement_text(&st, LANG_ZH);
         buf_json_str(&b, st.p, st.len);

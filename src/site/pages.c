@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "site/account.h"
 #include "site/layout.h"
+#include "site/provenance_view.h"
 #include "site/site.h"
 #include "site/takedown.h"
 
@@ -71,6 +72,7 @@ static void tag_list(hreq_t *r, buf_t *b, const work_t *w)
 void pages_card(hreq_t *r, buf_t *b, const work_t *w)
 {
     buf_lit(b, "<article class=\"card\">\n");
+    prov_label(r, b, w);
     page_declaration(r, b, w->declaration);
     buf_lit(b, "<h2><a href=\"/a/");
     buf_htmlz(b, w->id);
@@ -78,6 +80,15 @@ void pages_card(hreq_t *r, buf_t *b, const work_t *w)
     buf_htmlz(b, w->title);
     buf_lit(b, "</a></h2>\n");
     byline(r, b, w);
+    if (w->prov.source_id[0]) { /* a copy: where it was first published */
+        buf_lit(b, "<p class=\"source\">");
+        buf_htmlz(b, T(r->lang, "prov.source"));
+        buf_lit(b, ": <a href=\"/a/");
+        buf_htmlz(b, w->prov.source_id);
+        buf_lit(b, "\">");
+        buf_htmlz(b, T(r->lang, "prov.view_source"));
+        buf_lit(b, "</a></p>\n");
+    }
     buf_lit(b, "<p class=\"excerpt\">");
     buf_t ex = BUF_INIT;
     work_excerpt(w->body, 120, &ex);
@@ -273,10 +284,12 @@ void pages_work(hreq_t *r)
         buf_htmlz(&b, T(r->lang, "work.edit"));
         buf_lit(&b, "</a></p>\n");
     }
+    prov_label(r, &b, &w); /* the explicit AI label goes above the title */
     buf_lit(&b, "<h1>");
     buf_htmlz(&b, w.title);
     buf_lit(&b, "</h1>\n");
     byline(r, &b, &w);
+    prov_source(r, &b, &w);
     buf_lit(&b, "</header>\n");
     page_declaration(r, &b, w.declaration);
     buf_lit(&b, "<div class=\"body\">\n");

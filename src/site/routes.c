@@ -22,6 +22,7 @@
 #include "site/media.h"
 #include "site/pages.h"
 #include "site/search_ui.h"
+#include "site/provenance_view.h"
 #include "site/studio.h"
 
 #define KB 1024
@@ -107,8 +108,13 @@ const route_t routes[] = {
     {"POST", "/studio/:id", studio_save, ROLE_CREATOR, RT_CSRF, FORM_MAX},
     {"POST", "/studio/:id/delete", studio_delete, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"GET", "/studio/:id/revisions", studio_revisions, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/:id/originality", prov_studio_page, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/:id/revisions/:rev", studio_revision, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/:id/revisions/:rev/restore", studio_restore, ROLE_CREATOR, RT_CSRF, 8 * KB},
+
+    /* moderation */
+    {"GET", "/mod/originality", prov_mod_list, ROLE_MODERATOR, 0, 0},
+    {"GET", "/mod/originality/:id", prov_mod_page, ROLE_MODERATOR, 0, 0},
 
     /* JSON API */
     {"POST", "/api/v1/tokens", api_tokens_post, ROLE_NONE, RT_API, 8 * KB},

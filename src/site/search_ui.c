@@ -132,27 +132,16 @@ typedef struct {
     int rc;
 } search_job_t;
 
-/* One connection per pool thread, opened on first use, kept for the
- * process's life (pool threads live as long as the server). */
-static _Thread_local db_t *pool_db;
-
 static void search_work(pool_job_t *j)
 {
     search_job_t *sj = (search_job_t *)j;
-    if (!pool_db) {
-        buf_t err = BUF_INIT;
-        if (db_open(server_state.data_dir, 0, &pool_db, &err) < 0) {
-            fprintf(stderr, "hao: search: %s\n", buf_cstr(&err));
-            pool_db = NULL;
-        }
-        buf_free(&err);
-    }
-    if (!pool_db) {
+    db_t *db = pool_db(); /* this pool thread's own connection */
+    if (!db) {
         sj->rc = -2;
         return;
     }
     const char *code = NULL;
-    sj->rc = search_run(pool_db, &sj->p.req, &sj->res, &code);
+    sj->rc = search_run(db, &sj->p.req, &sj->res, &code);
     if (sj->rc == -1)
         bad(&sj->p, code);
 }

@@ -22,6 +22,8 @@
 #include "http/router.h"
 #include "site/layout.h"
 #include "site/moderation.h"
+#include "site/publish.h"
+#include "site/provenance_view.h"
 #include "site/work.h"
 
 #define STUDIO_PAGE 20   /* works per studio list page */
@@ -179,6 +181,8 @@ typedef struct {
     const char *body;
     const char *declaration;
     const char *tags;
+    int original;           /* the 原创 box */
+    const orig_result_t *check; /* the originality check of the stored text, or NULL */
     const work_err_t *err;  /* a failure to show, or NULL */
     int preview;            /* render the body into the preview pane */
     int dirty;              /* fields differ from what is stored */
@@ -210,7 +214,7 @@ static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
 static int known_field(const char *f)
 {
     return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
-                 strcmp(f, "tags") == 0);
+                 strcmp(f, "tags") == 0 || strcmp(f, "original") == 0);
 }
 
 /* Strings the script shows, handed over as data attributes so the script
@@ -335,6 +339,16 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_htmlz(&b, T(L, "studio.taken_down_hint"));
         buf_lit(&b, "</p>\n");
     }
+    if (w && !e->err)
+        prov_studio_warning(r, &b, w, e->check); /* overlap with earlier works, before publishing */
+    if (w && (strcmp(w->prov.ai_label, "detected") == 0 || strcmp(w->prov.ai_label, "possible") == 0)) {
+        /* Labelled without the creator declaring it: say why. */
+        buf_lit(&b, "<p class=\"notice-ok ai-why\" role=\"status\">");
+        buf_htmlz(&b, provenance_label_text(&w->prov, w->declaration->code, L));
+        buf_lit(&b, ": ");
+        buf_htmlz(&b, T(L, "prov.ai_why"));
+        buf_lit(&b, "</p>\n");
+    }
     if (e->err && !known_field(e->err->field)) {
         buf_lit(&b, "<p class=\"alert form-error\" role=\"alert\">");
         buf_htmlz(&b, T(L, e->err->key));
@@ -389,6 +403,29 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     }
     buf_lit(&b, "</select>\n");
     field_error(r, &b, e, "declaration");
+    buf_lit(&b, "</div>\n");
+
+    /* the 原创 claim: checked against earlier works on save and publish */
+    buf_lit(&b, "<div class=\"field field-original\"><label><input type=\"checkbox\" id=\"f-original\" "
+                "name=\"original\" value=\"1\"");
+    if (e->original)
+        buf_lit(&b, " checked");
+    invalid_attrs(&b, e, "original");
+    buf_lit(&b, "> ");
+    buf_htmlz(&b, T(L, "work.original"));
+    buf_lit(&b, "</label>\n");
+    field_error(r, &b, e, "original");
+    if (e->err && e->err->field && strcmp(e->err->field, "original") == 0 && e->err->other_id[0]) {
+        buf_lit(&b, "<p class=\"hint\">");
+        buf_htmlz(&b, T(L, "prov.source"));
+        buf_printf(&b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
+        if (w) {
+            buf_printf(&b, " · <a href=\"/studio/%s/originality\">", w->id);
+            buf_htmlz(&b, T(L, "prov.compare"));
+            buf_lit(&b, "</a>");
+        }
+        buf_lit(&b, "</p>\n");
+    }
     buf_lit(&b, "</div>\n");
 
     /* tags */
@@ -474,8 +511,10 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_free(&prev);
 }
 
-/* An editor showing the stored work w. */
-static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved)
+/* An editor showing the stored work w, with the overlap warning when check
+ * (a check of w's text) found earlier works. */
+static void editor_checked(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved,
+                           const orig_result_t *check)
 {
     buf_t tags = BUF_INIT;
     tags_joined(w, &tags);
@@ -484,11 +523,19 @@ static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t 
                   .body = w->body,
                   .declaration = w->declaration ? w->declaration->code : "none",
                   .tags = buf_cstr(&tags),
+                  .original = w->original,
+                  .check = check,
                   .err = err,
                   .preview = 1,
                   .saved = saved};
     render_editor(r, status, &e);
     buf_free(&tags);
+}
+
+/* An editor showing the stored work w. */
+static void editor_for(hreq_t *r, int status, const work_t *w, const work_err_t *err, int saved)
+{
+    editor_checked(r, status, w, err, saved, NULL);
 }
 
 /* The status a failed write answers with: the domain's, never below 400. */
@@ -500,6 +547,7 @@ static int err_status(const work_err_t *e)
 /* The editor fields of a submitted form. */
 typedef struct {
     const char *action, *title, *body, *declaration, *tags;
+    int original; /* the 原创 box was ticked */
 } submitted_t;
 
 static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
@@ -511,6 +559,29 @@ static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
     s->body = lf_only(r, form_get(f, "body"));
     s->declaration = form_get(f, "declaration");
     s->tags = form_get(f, "tags");
+    const char *o = form_get(f, "original");
+    s->original = o && strcmp(o, "1") == 0;
+}
+
+/* A publish from the editor finished (publish.h): to the editor with the
+ * "saved" notice, or the stored work's editor with the reason it could not
+ * be published (an empty body, a taken-down work, a 原创 claim on a copy);
+ * any edit was saved before. */
+static void studio_publish_done(hreq_t *r, const char *id, int rc, const work_err_t *err)
+{
+    if (rc == 0) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/studio/%s?saved=1", id);
+        rs_redirect(r, 303, loc);
+        return;
+    }
+    work_t w;
+    if (err->status >= 500 || work_get(r->db, id, &w) != 1) {
+        rs_error(r, err->status >= 500 ? err->status : 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    editor_for(r, err_status(err), &w, err, 0);
+    work_free(&w);
 }
 
 /* ---- handlers ---- */
@@ -590,6 +661,11 @@ void studio_list(hreq_t *r)
             buf_htmlz(&b, w->title);
             buf_lit(&b, "</a></td><td>");
             status_badge(r, &b, w->status);
+            if (w->prov.nsimilar) {
+                buf_printf(&b, " <a class=\"overlap\" href=\"/studio/%s/originality\">", w->id);
+                buf_htmlz(&b, T(L, "prov.overlap_badge"));
+                buf_lit(&b, "</a>");
+            }
             buf_lit(&b, "</td><td>");
             time_el(&b, w->updated_at);
             buf_printf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",
@@ -642,7 +718,8 @@ void studio_create(hreq_t *r)
         return;
     submitted_t s;
     read_fields(r, &f, &s);
-    editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1};
+    editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1,
+                  .original = s.original};
     if (strcmp(s.action, "preview") == 0) {
         e.preview = 1;
         render_editor(r, 200, &e);
@@ -656,7 +733,9 @@ void studio_create(hreq_t *r)
     work_input_t in = {.title = s.title ? s.title : "",
                        .body = s.body ? s.body : "",
                        .declaration = s.declaration && *s.declaration ? s.declaration : "none",
-                       .tags = s.tags ? s.tags : ""};
+                       .tags = s.tags ? s.tags : "",
+                       .set_original = 1,
+                       .original = s.original};
     char id[WORK_ID_LEN + 1];
     work_err_t err = {0};
     if (work_create(r->db, r->user.id, &in, id, &err) < 0) {
@@ -673,16 +752,10 @@ void studio_create(hreq_t *r)
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;
     }
-    if (publish && work_publish(r->db, id, &err) < 0) {
-        /* The draft exists now: show its editor with the reason it could not
-         * be published (e.g. an empty body). */
-        work_t w;
-        if (err.status >= 500 || work_get(r->db, id, &w) != 1) {
-            rs_error(r, err.status >= 500 ? err.status : 500, "internal", T(r->lang, "err.internal"));
-            return;
-        }
-        editor_for(r, err_status(&err), &w, &err, 0);
-        work_free(&w);
+    if (publish) {
+        /* The draft exists now; the check runs on the worker pool and the
+         * answer comes from studio_publish_done. */
+        publish_async(r, id, studio_publish_done);
         return;
     }
     char loc[64];
@@ -690,15 +763,28 @@ void studio_create(hreq_t *r)
     rs_redirect(r, 303, loc);
 }
 
-/* GET /studio/:id — the editor for one of the creator's works.
+static void edit_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    const char *saved = rq_query(r, "saved");
+    /* The text may have changed meanwhile: then the result is not its. */
+    int current = rc == 0 && strcmp(hash, w.content_hash) == 0;
+    editor_checked(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0, current ? res : NULL);
+    work_free(&w);
+}
+
+/* GET /studio/:id — the editor for one of the creator's works, with a
+ * warning when its text overlaps earlier works by others (the check runs
+ * on the worker pool first, as publishing would run it).
  * Query: saved=1  show the "saved" notice */
 void studio_edit(hreq_t *r)
 {
     work_t w;
     if (!load_own(r, &w))
         return;
-    const char *saved = rq_query(r, "saved");
-    editor_for(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0);
+    check_async(r, w.id, w.author_id, w.prov.seq, w.body, edit_checked, NULL, NULL);
     work_free(&w);
 }
 
@@ -709,53 +795,51 @@ static int changed(const work_t *w, const submitted_t *s)
     tags_joined(w, &tags);
     int c = (s->title && strcmp(s->title, w->title) != 0) || (s->body && strcmp(s->body, w->body) != 0) ||
             (s->declaration && strcmp(s->declaration, w->declaration ? w->declaration->code : "none") != 0) ||
-            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0);
+            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0) || s->original != w->original;
     buf_free(&tags);
     return c;
 }
 
-/* POST /studio/:id — save (always a new revision), publish or unpublish
- * (each saving first when the fields changed), or preview (saves nothing).
- * Form: csrf, title, declaration, tags, body,
- *       action=save|publish|unpublish|preview.
- * Success: 303 to /studio/ID?saved=1. */
-void studio_save(hreq_t *r)
+/* A save in progress: what the form asked for (the strings live in the
+ * request's memory), carried across the originality check when one runs. */
+typedef struct {
+    submitted_t s;
+    int update, publish, unpublish;
+} save_ctx_t;
+
+static work_input_t save_input(const submitted_t *s)
+{
+    work_input_t in = {.title = s->title,
+                       .body = s->body,
+                       .declaration = s->declaration,
+                       .tags = s->tags,
+                       .set_original = 1,
+                       .original = s->original};
+    if (in.declaration && !*in.declaration)
+        in.declaration = "none";
+    return in;
+}
+
+/* The rest of a save once any originality check is done (pre: its result
+ * for the text with content hash pre_hash, or NULL). */
+static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre, const char *pre_hash)
 {
     work_t w;
     if (!load_own(r, &w))
         return;
-    form_t f;
-    if (get_form(r, &f) < 0) {
-        work_free(&w);
-        return;
-    }
-    submitted_t s;
-    read_fields(r, &f, &s);
+    const submitted_t *s = &c->s;
     editor_t e = {.w = &w,
-                  .title = s.title,
-                  .body = s.body,
-                  .declaration = s.declaration,
-                  .tags = s.tags,
+                  .title = s->title,
+                  .body = s->body,
+                  .declaration = s->declaration,
+                  .tags = s->tags,
+                  .original = s->original,
                   .dirty = 1,
                   .preview = 1};
-    const char *a = s.action;
-    if (strcmp(a, "preview") == 0) {
-        render_editor(r, 200, &e);
-        work_free(&w);
-        return;
-    }
-    int save = strcmp(a, "save") == 0, publish = strcmp(a, "publish") == 0, unpublish = strcmp(a, "unpublish") == 0;
-    if (!save && !publish && !unpublish) {
-        work_free(&w);
-        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
-        return;
-    }
     work_err_t err = {0};
-    if (save || changed(&w, &s)) {
-        work_input_t in = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags};
-        if (in.declaration && !*in.declaration)
-            in.declaration = "none";
-        if (work_update(r->db, w.id, &in, &err) < 0) {
+    if (c->update) {
+        work_input_t in = save_input(s);
+        if (work_update_checked(r->db, w.id, &in, pre, pre_hash, &err) < 0) {
             if (err.status >= 500 || err.status == 404)
                 rs_error(r, err.status, err.status == 404 ? "not_found" : "internal", T(r->lang, err.key));
             else {
@@ -766,15 +850,18 @@ void studio_save(hreq_t *r)
             return;
         }
     }
-    int rc = 0;
-    if (publish && moderation_review_hold(r, w.id) == 1) {
+    if (c->publish && moderation_review_hold(r, w.id) == 1) {
         work_free(&w);
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;
     }
-    if (publish)
-        rc = work_publish(r->db, w.id, &err);
-    else if (unpublish && strcmp(w.status, "published") == 0)
+    if (c->publish) {
+        publish_async(r, w.id, studio_publish_done);
+        work_free(&w);
+        return;
+    }
+    int rc = 0;
+    if (c->unpublish && strcmp(w.status, "published") == 0)
         rc = work_unpublish(r->db, w.id, &err);
     if (rc < 0) {
         /* Any edit is saved; show the stored work with the reason (451 for a
@@ -794,6 +881,69 @@ void studio_save(hreq_t *r)
     snprintf(loc, sizeof loc, "/studio/%s?saved=1", w.id);
     work_free(&w);
     rs_redirect(r, 303, loc);
+}
+
+static void save_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
+{
+    save_finish(r, ctx, rc == 0 ? res : NULL, hash);
+}
+
+/* POST /studio/:id — save (always a new revision), publish or unpublish
+ * (each saving first when the fields changed), or preview (saves nothing).
+ * Form: csrf, title, declaration, tags, original, body,
+ *       action=save|publish|unpublish|preview.
+ * Success: 303 to /studio/ID?saved=1. When the save needs the originality
+ * check (a published work's text changed, a 原创 claim), it runs on the
+ * worker pool first; publishing checks there too (publish.h). */
+void studio_save(hreq_t *r)
+{
+    work_t w;
+    if (!load_own(r, &w))
+        return;
+    form_t f;
+    if (get_form(r, &f) < 0) {
+        work_free(&w);
+        return;
+    }
+    save_ctx_t *c = rq_alloc(r, sizeof *c); /* lives as long as the request */
+    memset(c, 0, sizeof *c);
+    read_fields(r, &f, &c->s);
+    const char *a = c->s.action;
+    if (strcmp(a, "preview") == 0) {
+        editor_t e = {.w = &w,
+                      .title = c->s.title,
+                      .body = c->s.body,
+                      .declaration = c->s.declaration,
+                      .tags = c->s.tags,
+                      .original = c->s.original,
+                      .dirty = 1,
+                      .preview = 1};
+        render_editor(r, 200, &e);
+        work_free(&w);
+        return;
+    }
+    int save = strcmp(a, "save") == 0;
+    c->publish = strcmp(a, "publish") == 0;
+    c->unpublish = strcmp(a, "unpublish") == 0;
+    if (!save && !c->publish && !c->unpublish) {
+        work_free(&w);
+        rs_error(r, 400, "bad_action", T(r->lang, "studio.bad_action"));
+        return;
+    }
+    c->update = save || changed(&w, &c->s);
+    if (c->update) {
+        work_input_t in = save_input(&c->s);
+        work_err_t verr;
+        const char *check_body;
+        int64_t before_seq;
+        if (work_validate(&in, 0, &verr) == 0 && work_update_needs_check(&w, &in, &check_body, &before_seq)) {
+            check_async(r, w.id, w.author_id, before_seq, check_body, save_checked, c, NULL);
+            work_free(&w);
+            return;
+        }
+    }
+    work_free(&w);
+    save_finish(r, c, NULL, NULL);
 }
 
 /* POST /studio/:id/delete — without confirm=1, a page asking to confirm

@@ -52,7 +52,7 @@ void work_hash(const char *body, char out[65])
 
 #define WORK_COLS                                                                                                   \
     "w.id, w.author_id, u.handle, u.display_name, w.title, w.body, w.declaration, w.status, w.rev, w.created_at, " \
-    "w.updated_at, w.published_at, w.views, w.content_hash"
+    "w.updated_at, w.published_at, w.views, w.content_hash, w.original"
 
 static void load_tags(db_t *db, work_t *w)
 {
@@ -84,6 +84,7 @@ static void fill(db_stmt_t *st, work_t *w)
     w->published_at = db_col_int(st, 11);
     w->views = db_col_int(st, 12);
     w->content_hash = xdup(db_col_text(st, 13));
+    w->original = (int)db_col_int(st, 14);
 }
 
 int work_get(db_t *db, const char *id, work_t *w)
@@ -101,6 +102,7 @@ int work_get(db_t *db, const char *id, work_t *w)
     if (rc != DB_ROW)
         return rc == DB_DONE ? 0 : -1;
     load_tags(db, w);
+    provenance_load(db, w->id, w->declaration->code, &w->prov);
     return 1;
 }
 
@@ -111,6 +113,7 @@ static int fail(work_err_t *e, const char *field, const char *key, int status)
     e->field = field;
     e->key = key;
     e->status = status;
+    e->other_id[0] = 0;
     return -1;
 }
 
@@ -302,10 +305,39 @@ static int finish(db_t *db, const char *id, work_err_t *e)
     return 0;
 }
 
+/* ---- originality (provenance/originality.h) ---- */
+
+/* Refuse a 原创 claim for a text that copies: 422 naming the earlier work. */
+static int refuse_copy(const orig_result_t *res, work_err_t *e)
+{
+    fail(e, "original", "work.err.not_original", 422);
+    snprintf(e->other_id, sizeof e->other_id, "%s", res->source_id[0] ? res->source_id : res->m[0].id);
+    return -1;
+}
+
 int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out[WORK_ID_LEN + 1], work_err_t *e)
+{
+    return work_create_checked(db, author_id, in, NULL, NULL, id_out, e);
+}
+
+int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, char id_out[WORK_ID_LEN + 1], work_err_t *e)
 {
     if (work_validate(in, 1, e) < 0)
         return -1;
+    int original = in->set_original && in->original;
+    if (original) {
+        orig_result_t res;
+        const char *text = in->body ? in->body : "";
+        char h[65];
+        work_hash(text, h);
+        if (pre && pre_hash && strcmp(pre_hash, h) == 0)
+            res = *pre;
+        else if (orig_check(db, NULL, author_id, 0, text, &res) < 0)
+            return fail(e, NULL, "err.internal", 500);
+        if (res.n)
+            return refuse_copy(&res, e);
+    }
     const char *decl = in->declaration ? in->declaration : "none";
     char *title = trimmed(in->title);
     const char *body = in->body ? in->body : "";
@@ -322,8 +354,9 @@ int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out
         randombytes_buf(rnd, sizeof rnd);
         sodium_bin2hex(id_out, WORK_ID_LEN + 1, rnd, sizeof rnd);
         db_stmt_t *st = db_prepare(db, "INSERT INTO works(id, author_id, title, body, declaration, status, rev, "
-                                       "content_hash, created_at, updated_at) VALUES (:id, :author, :title, :body, "
-                                       ":decl, 'draft', 1, :hash, :t, :t)");
+                                       "content_hash, created_at, updated_at, original) VALUES (:id, :author, "
+                                       ":title, :body, :decl, 'draft', 1, :hash, :t, :t, :orig)");
+        db_bind_int(st, ":orig", original);
         db_bind_text(st, ":id", id_out);
         db_bind_int(st, ":author", author_id);
         db_bind_text(st, ":title", title);
@@ -351,16 +384,65 @@ int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out
     return finish(db, id_out, e);
 }
 
+int work_update_needs_check(const work_t *w, const work_input_t *in, const char **body, int64_t *before_seq)
+{
+    int original = in->set_original ? in->original : w->original;
+    int published = strcmp(w->status, "published") == 0;
+    int body_changed = in->body && strcmp(in->body, w->body) != 0;
+    *body = in->body ? in->body : w->body;
+    *before_seq = published ? w->prov.seq : 0;
+    return (published && body_changed) || (original && (body_changed || !w->original));
+}
+
 int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
+{
+    return work_update_checked(db, id, in, NULL, NULL, e);
+}
+
+int work_update_checked(db_t *db, const char *id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, work_err_t *e)
 {
     if (work_validate(in, 0, e) < 0)
         return -1;
-    if (db_begin(db) < 0)
+    /* The originality check reads other works, so it runs before the write
+     * lock is taken: a 原创 claim on a copy is refused, and a published
+     * work's edited text is rechecked against works published before it. */
+    work_t cur;
+    int grc = work_get(db, id, &cur);
+    if (grc <= 0)
+        return fail(e, NULL, grc == 0 ? "work.err.not_found" : "err.internal", grc == 0 ? 404 : 500);
+    int original = in->set_original ? in->original : cur.original;
+    int recheck = strcmp(cur.status, "published") == 0 && in->body && strcmp(in->body, cur.body) != 0;
+    orig_result_t res;
+    const char *check_body;
+    int64_t before_seq;
+    if (work_update_needs_check(&cur, in, &check_body, &before_seq)) {
+        char hash[65];
+        work_hash(check_body, hash);
+        if (pre && pre_hash && strcmp(pre_hash, hash) == 0) {
+            res = *pre;
+        } else if (orig_check(db, id, cur.author_id, before_seq, check_body, &res) < 0) {
+            work_free(&cur);
+            return fail(e, NULL, "err.internal", 500);
+        }
+        if (original && res.n) {
+            work_free(&cur);
+            return refuse_copy(&res, e);
+        }
+    }
+    if (db_begin(db) < 0) {
+        work_free(&cur);
         return fail(e, NULL, "err.internal", 503);
+    }
     db_stmt_t *st = db_prepare(db, "UPDATE works SET title = coalesce(:title, title), body = coalesce(:body, body), "
                                    "declaration = coalesce(:decl, declaration), "
-                                   "content_hash = coalesce(:hash, content_hash), rev = rev + 1, updated_at = :t "
+                                   "content_hash = coalesce(:hash, content_hash), rev = rev + 1, updated_at = :t, "
+                                   "original = coalesce(:orig, original) "
                                    "WHERE id = :id AND status <> 'deleted'");
+    if (in->set_original)
+        db_bind_int(st, ":orig", in->original ? 1 : 0);
+    else
+        db_bind_null(st, ":orig");
     char *title = in->title ? trimmed(in->title) : NULL;
     char hash[65];
     if (in->body)
@@ -376,8 +458,15 @@ int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
     free(title);
     if (rc != DB_DONE || db_changes(db) != 1) {
         db_rollback(db);
+        work_free(&cur);
         return fail(e, NULL, rc == DB_DONE ? "work.err.not_found" : "err.internal", rc == DB_DONE ? 404 : 500);
     }
+    if (recheck && orig_record(db, id, cur.author_id, cur.body, &res) < 0) {
+        db_rollback(db);
+        work_free(&cur);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    work_free(&cur);
     buf_t tags = BUF_INIT;
     int ok;
     if (in->tags || in->tags_list) {
@@ -404,7 +493,7 @@ int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e)
 
 /* Move a work between states in one statement. from_sql restricts the
  * current state. */
-static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
+static int transition_indexed(db_t *db, const char *id, const char *sql, const char *forget_body, work_err_t *e)
 {
     if (db_begin(db) < 0)
         return fail(e, NULL, "err.internal", 503);
@@ -421,10 +510,36 @@ static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
         db_rollback(db);
         return fail(e, NULL, "work.err.not_found", 404);
     }
+    if (forget_body && orig_forget(db, id, forget_body) < 0) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
     return finish(db, id, e);
 }
 
+static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
+{
+    /* A work that leaves the published state leaves the originality index
+     * (it can no longer be anyone's source); its body is read first. */
+    work_t w;
+    int grc = work_get(db, id, &w);
+    if (grc < 0)
+        return fail(e, NULL, "err.internal", 500);
+    char *indexed = grc == 1 && strcmp(w.status, "published") == 0 ? w.body : NULL;
+    if (grc == 1)
+        w.body = NULL;
+    work_free(&w);
+    int rc = transition_indexed(db, id, sql, indexed, e);
+    free(indexed);
+    return rc;
+}
+
 int work_publish(db_t *db, const char *id, work_err_t *e)
+{
+    return work_publish_checked(db, id, NULL, NULL, e);
+}
+
+int work_publish_checked(db_t *db, const char *id, const orig_result_t *pre, const char *pre_hash, work_err_t *e)
 {
     work_t w;
     int rc = work_get(db, id, &w);
@@ -434,15 +549,42 @@ int work_publish(db_t *db, const char *id, work_err_t *e)
     const char *b = w.body;
     size_t bl = strlen(b);
     text_trim(&b, &bl);
+    if (taken || bl == 0) {
+        work_free(&w);
+        return taken ? fail(e, NULL, "work.err.gone", 451) : fail(e, "body", "work.err.empty", 422);
+    }
+    /* Check against works published earlier (before this work's first
+     * publication when it is republished), outside the write lock. */
+    orig_result_t res;
+    if (pre && pre_hash && strcmp(pre_hash, w.content_hash) == 0) {
+        res = *pre;
+    } else if (orig_check(db, id, w.author_id, w.prov.seq, w.body, &res) < 0) {
+        work_free(&w);
+        return fail(e, NULL, "err.internal", 500);
+    }
+    if (w.original && res.n) {
+        work_free(&w);
+        return refuse_copy(&res, e);
+    }
+    if (db_begin(db) < 0) {
+        work_free(&w);
+        return fail(e, NULL, "err.internal", 503);
+    }
+    db_stmt_t *st = db_prepare(db, "UPDATE works SET status = 'published', published_at = coalesce(published_at, :t), "
+                                   "updated_at = :t WHERE id = :id AND status IN ('draft','published')");
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":t", now());
+    rc = db_step(st);
+    db_done(st);
+    int ok = rc == DB_DONE && db_changes(db) == 1;
+    if (ok && orig_record(db, id, w.author_id, strcmp(w.status, "published") == 0 ? w.body : NULL, &res) < 0)
+        rc = DB_ERROR, ok = 0;
     work_free(&w);
-    if (taken)
-        return fail(e, NULL, "work.err.gone", 451);
-    if (bl == 0)
-        return fail(e, "body", "work.err.empty", 422);
-    return transition(db, id,
-                      "UPDATE works SET status = 'published', published_at = coalesce(published_at, :t), "
-                      "updated_at = :t WHERE id = :id AND status IN ('draft','published')",
-                      e);
+    if (!ok) {
+        db_rollback(db);
+        return rc == DB_DONE ? fail(e, NULL, "work.err.not_found", 404) : fail(e, NULL, "err.internal", 500);
+    }
+    return finish(db, id, e);
 }
 
 int work_unpublish(db_t *db, const char *id, work_err_t *e)
@@ -517,8 +659,10 @@ int work_list(db_t *db, const work_query_t *q, work_list_t *out)
         work_list_free(out);
         return -1;
     }
-    for (int i = 0; i < out->n; i++)
+    for (int i = 0; i < out->n; i++) {
         load_tags(db, &out->items[i]);
+        provenance_load(db, out->items[i].id, out->items[i].declaration->code, &out->items[i].prov);
+    }
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/declaration.h"
 #include "db/db.h"
+#include "provenance/provenance.h"
 
 #define WORK_ID_LEN 16
 #define WORK_TITLE_MAX 100      /* characters */
@@ -42,6 +43,8 @@ typedef struct {
     int ntags;
     char **tags;
     char *content_hash;
+    int original;      /* the creator claims 原创 (checked: see work_input_t.original) */
+    provenance_t prov; /* AI label, similar earlier works, source (provenance.h) */
 } work_t;
 
 /* Fields to set; NULL means "leave as is" on update ("" on create). */
@@ -52,6 +55,10 @@ typedef struct {
     const char *tags;        /* comma-separated (ASCII or full-width commas) */
     int ntags_list;          /* alternatively a list (API): used when tags_list != NULL */
     const char *const *tags_list;
+    int set_original;        /* set the 原创 claim to original (else leave it) */
+    int original;            /* refused (422, key work.err.not_original) when the
+                                text substantially copies an earlier work by
+                                another creator */
 } work_input_t;
 
 /* A validation failure: which field, the i18n key of the message, the status. */
@@ -59,6 +66,7 @@ typedef struct {
     const char *field;
     const char *key;
     int status;
+    char other_id[WORK_ID_LEN + 1]; /* not_original: the earlier work it copies */
 } work_err_t;
 
 /* 1 and *w filled (free with work_free), 0 not found (or deleted), -1 error. */
@@ -72,10 +80,31 @@ int work_validate(const work_input_t *in, int creating, work_err_t *e);
 /* Create a draft by author; id_out gets the new id. 0, or -1 with e
  * (e->status 500 for a storage failure). */
 int work_create(db_t *db, int64_t author_id, const work_input_t *in, char id_out[WORK_ID_LEN + 1], work_err_t *e);
+/* work_create with the originality check of a 原创 claim already made
+ * elsewhere: pre for the text whose content hash is pre_hash (see
+ * work_update_checked). */
+int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, char id_out[WORK_ID_LEN + 1], work_err_t *e);
 /* Apply a partial update as a new revision. */
 int work_update(db_t *db, const char *id, const work_input_t *in, work_err_t *e);
-/* Publish (sets published_at the first time), unpublish, delete. */
+/* work_update with an originality check already made elsewhere (a pool
+ * thread): pre is its result for the text whose content hash is pre_hash,
+ * used when that is the text to check; otherwise the check runs here. */
+int work_update_checked(db_t *db, const char *id, const work_input_t *in, const orig_result_t *pre,
+                        const char *pre_hash, work_err_t *e);
+/* Whether work_update(in) on w would run the originality check, and on
+ * which text and publication order (for running it elsewhere first). */
+int work_update_needs_check(const work_t *w, const work_input_t *in, const char **body, int64_t *before_seq);
+/* Publish (sets published_at the first time), unpublish, delete.
+ * Publishing runs the originality check (originality.h) and records its
+ * result with the state change; an edit of a published work rechecks. A work
+ * claiming 原创 that copies an earlier one is refused (422, not published). */
 int work_publish(db_t *db, const char *id, work_err_t *e);
+/* work_publish with the originality check already made elsewhere (on a pool
+ * thread's connection): pre is its result for the text whose content hash
+ * is pre_hash. Used when the text is still that one; otherwise (or with pre
+ * NULL) the check runs here. */
+int work_publish_checked(db_t *db, const char *id, const orig_result_t *pre, const char *pre_hash, work_err_t *e);
 int work_unpublish(db_t *db, const char *id, work_err_t *e);
 int work_delete(db_t *db, const char *id, work_err_t *e);
 
