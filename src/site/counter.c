@@ -22,15 +22,6 @@
 #define LINE_MAX_CHARS NOTICE_LINE_MAX
 #define TEXT_MAX_CHARS NOTICE_TEXT_MAX
 
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
-
 /* GET /studio/notices — every removal of the creator's works with its
  * statement of reasons and what they can do about it. */
 void notice_studio(hreq_t *r)
@@ -272,7 +263,7 @@ void counter_post(hreq_t *r)
     static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
     for (size_t i = 0; i < 5; i++) {
         const char *v = form_get(&f, req[i]);
-        if (blank(v)) {
+        if (text_blank(v)) {
             counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
             return;
         }

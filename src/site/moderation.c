@@ -37,18 +37,9 @@ static int ground_severity(const char *g)
     return 0;
 }
 
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
-
 int mod_text_ok(const char *s)
 {
-    return !blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
+    return !text_blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
 }
 
 static void sha256_hex(const char *s, char out[65])
@@ -98,12 +89,12 @@ static int report_submit(hreq_t *r, const char *work_id, const char *ground, con
         rs_header(r, "retry-after", "3600");
         return rep_fail(e, 429, "rate_limited", "notice.err.rate", NULL);
     }
-    if (blank(work_id))
+    if (text_blank(work_id))
         return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
     if (!ground_severity(ground))
         return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
     if (!mod_text_ok(expl))
-        return rep_fail(e, 422, blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
+        return rep_fail(e, 422, text_blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
     work_t w;
     int rc = work_get(r->db, work_id, &w);
     if (rc < 0)

@@ -64,15 +64,6 @@ static void new_token(char token[33], char hash[65])
     sha256_hex(token, hash);
 }
 
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
-
 /* The work id a URL names, when it is a work URL of this site: "/a/ID" or
  * "http(s)://HOST/a/ID" with this request's host, optionally with a trailing
  * slash, query or fragment. Writes the id; 1 on success. */
@@ -154,13 +145,13 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"right", in->right},   {"original", in->original}, {"signature", in->signature}};
     int nmissing = 0;
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
-        if (blank(req[i].v)) {
+        if (text_blank(req[i].v)) {
             buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name);
         }
     }
     int nurls = 0;
     for (int i = 0; i < in->nurls; i++)
-        nurls += !blank(in->urls[i]);
+        nurls += !text_blank(in->urls[i]);
     if (nurls == 0)
         buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":[");
     if (!in->good_faith)
@@ -205,7 +196,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     int nids = 0;
     const char *taken_url = NULL;
     for (int i = 0; i < in->nurls; i++) {
-        if (blank(in->urls[i]))
+        if (text_blank(in->urls[i]))
             continue;
         char id[WORK_ID_LEN + 1];
         work_t w;
@@ -351,7 +342,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
 int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
                   const char **err_key, int *status)
 {
-    if (blank(reason) || !text_valid(reason, strlen(reason)) || text_chars(reason, strlen(reason)) > TEXT_MAX_CHARS) {
+    if (text_blank(reason) || !text_valid(reason, strlen(reason)) || text_chars(reason, strlen(reason)) > TEXT_MAX_CHARS) {
         *err_key = "mod.err.reason";
         *status = 422;
         return -1;
@@ -919,7 +910,7 @@ void notice_court_post(hreq_t *r)
         rs_error(r, 400, "bad_request", T(r->lang, "err.bad_form"));
         return;
     }
-    if (blank(text) || !text_valid(text, strlen(text)) || text_chars(text, strlen(text)) > TEXT_MAX_CHARS) {
+    if (text_blank(text) || !text_valid(text, strlen(text)) || text_chars(text, strlen(text)) > TEXT_MAX_CHARS) {
         rs_error(r, 422, "invalid", T(r->lang, "notice.err.court_text"));
         return;
     }
