@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "core/token.h"
 #include "http/pool.h"
 #include "http/router.h"
 #include "site/layout.h"
@@ -96,22 +97,6 @@ static int password_ok(const char *p)
     return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
 }
 
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-/* A fresh random token (hex) and its stored hash. */
-static void new_token(char token[65], char hash[65])
-{
-    unsigned char rnd[32];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 65, rnd, sizeof rnd);
-    sha256_hex(token, hash);
-}
-
 static int load_user(db_stmt_t *st, user_t *u)
 {
     memset(u, 0, sizeof(*u));
@@ -142,7 +127,7 @@ int account_by_handle(db_t *db, const char *handle, user_t *out)
 static int by_token(hreq_t *r, const char *token, const char *kind)
 {
     char hash[65];
-    sha256_hex(token, hash);
+    token_sha256_hex(token, hash);
     db_stmt_t *st = db_prepare(r->db, "SELECT u.id, u.handle, u.display_name, u.role FROM sessions s "
                                       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h AND s.kind = :k "
                                       "AND s.expires_at > :now AND u.status = 'active'");
@@ -335,7 +320,7 @@ void account_register_page(hreq_t *r)
 static int start_session(hreq_t *r, int64_t uid)
 {
     char token[65], hash[65];
-    new_token(token, hash);
+    token_new(token, sizeof token, hash);
     db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
                                       "VALUES (:h, :u, 'web', :now, :exp)");
     db_bind_text(st, ":h", hash);
@@ -422,7 +407,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
     }
     if (v->purpose == VERIFY_TOKEN) {
         char token[65], hash[65];
-        new_token(token, hash);
+        token_new(token, sizeof token, hash);
         int64_t exp = now_s() + TOKEN_TTL;
         db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
                                           "VALUES (:h, :u, 'api', :now, :exp)");
@@ -582,7 +567,7 @@ static int setup_token_ok(hreq_t *r)
     if (strlen(t) != 48)
         return 0;
     char hash[65];
-    sha256_hex(t, hash);
+    token_sha256_hex(t, hash);
     char *want = db_setting(r->db, "setup_token_hash", NULL);
     char *exp = db_setting(r->db, "setup_token_expires", "0");
     int ok = want && strlen(want) == 64 && sodium_memcmp(want, hash, 64) == 0 && atoll(exp) > now_s();

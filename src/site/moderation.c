@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "core/token.h"
 #include "http/server.h"
 #include "site/audit.h"
 #include "site/formkit.h"
@@ -40,13 +41,6 @@ static int ground_severity(const char *g)
 int mod_text_ok(const char *s)
 {
     return !text_blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
-}
-
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
 }
 
 int64_t mod_path_id(hreq_t *r)
@@ -107,11 +101,8 @@ static int report_submit(hreq_t *r, const char *work_id, const char *ground, con
         return rep_fail(e, 409, "already_taken_down", "notice.err.already", "work");
     if (!published)
         return rep_fail(e, 422, "not_a_work", "notice.err.not_a_work", "work");
-    unsigned char rnd[16];
     char hash[65];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 33, rnd, sizeof rnd);
-    sha256_hex(token, hash);
+    token_new(token, 33, hash);
     if (db_begin(r->db) < 0)
         return rep_fail(e, 503, "busy", "err.internal", NULL);
     st = db_prepare(r->db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, status, "
@@ -262,7 +253,7 @@ void report_status(hreq_t *r)
     db_stmt_t *st = NULL;
     int ok = 0;
     if (id && token && strlen(token) == 32) {
-        sha256_hex(token, hash);
+        token_sha256_hex(token, hash);
         st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
                                "WHERE id = :id");
         db_bind_int(st, ":id", id);

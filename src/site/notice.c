@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/formdata.h"
+#include "core/token.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "site/audit.h"
@@ -48,21 +49,6 @@ typedef struct {
     buf_t extra;      /* extra JSON members ("missing":[...], "field":...) */
     buf_t detail;     /* a value to show after the message (the URL, the notice number) */
 } notice_err_t;
-
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-static void new_token(char token[33], char hash[65])
-{
-    unsigned char rnd[16];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 33, rnd, sizeof rnd);
-    sha256_hex(token, hash);
-}
 
 /* The work id a URL names, when it is a work URL of this site: "/a/ID" or
  * "http(s)://HOST/a/ID" with this request's host, optionally with a trailing
@@ -233,7 +219,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     for (int i = 0; i < nids; i++)
         buf_printf(&key, "|%s", ids[i]);
     char dedupe[65];
-    sha256_hex(buf_cstr(&key), dedupe);
+    token_sha256_hex(buf_cstr(&key), dedupe);
     buf_free(&key);
     st = db_prepare(db, "SELECT id FROM notices WHERE dedupe = :d AND status <> 'rejected' ORDER BY id LIMIT 1");
     db_bind_text(st, ":d", dedupe);
@@ -254,7 +240,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
 
     int immediate = settings_is(db, "notice_mode", "immediate");
     char hash[65];
-    new_token(token, hash);
+    token_new(token, 33, hash);
     if (db_begin(db) < 0)
         return err(e, 503, "busy", "err.internal");
     st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
@@ -720,7 +706,7 @@ static int64_t notice_by_token(hreq_t *r, const char *token)
     if (*end || id <= 0 || !token || strlen(token) != 32)
         return 0;
     char hash[65];
-    sha256_hex(token, hash);
+    token_sha256_hex(token, hash);
     db_stmt_t *st = db_prepare(r->db, "SELECT token_hash FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     int ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
