@@ -248,11 +248,7 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
                              : kind == FORM_REGISTER ? "account.register_title"
                                                      : "account.setup_title";
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(r->lang, title_key), &m);
-    buf_lit(&b, "<section class=\"account\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(r->lang, title_key));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "account", T(r->lang, title_key));
     if (fs && fs->error) {
         buf_lit(&b, "<p class=\"alert\" role=\"alert\">");
         buf_htmlz(&b, fs->error);
@@ -298,9 +294,7 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_lit(&b, "</a></p>");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /login  — query: next (a local path to return to). */

@@ -48,11 +48,8 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "complaint.title"), &m);
-    buf_lit(&b, "<section class=\"complaint-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "complaint.title"));
-    buf_lit(&b, "</h1><p>");
+    page_section_begin(r, &b, "complaint-form", T(L, "complaint.title"));
+    buf_lit(&b, "<p>");
     buf_htmlz(&b, T(L, "complaint.intro"));
     buf_lit(&b, "</p>\n");
     fk_alert(&b, msg);
@@ -62,9 +59,7 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
     buf_lit(&b, "<p><button type=\"submit\">");
     buf_htmlz(&b, T(L, "complaint.send"));
     buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /studio/notices/:td/complaint */
@@ -133,11 +128,8 @@ void mod_complaint(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     buf_t b = BUF_INIT, title = BUF_INIT;
     buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-complaint\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 1));
+    page_section_begin(r, &b, "mod-complaint", buf_cstr(&title));
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
     fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
@@ -151,9 +143,7 @@ void mod_complaint(hreq_t *r)
         mod_decision_form(r, &b, action, "complaint.restore", "complaint.keep");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 

@@ -28,11 +28,7 @@ void notice_studio(hreq_t *r)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "studio.notices"), &m);
-    buf_lit(&b, "<section class=\"studio-notices\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "studio.notices"));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "studio-notices", T(L, "studio.notices"));
     if (rq_query(r, "sent"))
         fk_ok(&b, T(L, "counter.sent"));
     if (rq_query(r, "complained"))
@@ -160,9 +156,7 @@ void notice_studio(hreq_t *r)
         buf_lit(&b, "</p>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }
 
 /* The takedown named in the path, when it removed one of this user's works.
@@ -200,11 +194,8 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "counter.title"), &m);
-    buf_lit(&b, "<section class=\"counter-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "counter.title"));
-    buf_lit(&b, "</h1>\n<p>");
+    page_section_begin(r, &b, "counter-form", T(L, "counter.title"));
+    buf_lit(&b, "<p>");
     buf_htmlz(&b, T(L, "counter.intro"));
     buf_lit(&b, "</p>\n");
     fk_alert(&b, msg);
@@ -222,9 +213,7 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
     buf_lit(&b, "<p><button type=\"submit\">");
     buf_htmlz(&b, T(L, "counter.send"));
     buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /studio/notices/:td/counter — the counter-notice form. */

@@ -132,11 +132,8 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "report.title"), &m);
-    buf_lit(&b, "<section class=\"report-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "report.title"));
-    buf_lit(&b, "</h1>\n<p>");
+    page_section_begin(r, &b, "report-form", T(L, "report.title"));
+    buf_lit(&b, "<p>");
     buf_htmlz(&b, T(L, "report.intro"));
     buf_lit(&b, "</p>\n");
     fk_alert(&b, msg);
@@ -170,9 +167,7 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
     buf_lit(&b, " <a href=\"/notice\">");
     buf_htmlz(&b, T(L, "site.notice"));
     buf_lit(&b, "</a></p></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /report?work=ID — the report form for one work. */
@@ -267,11 +262,7 @@ void report_status(hreq_t *r)
     }
     buf_t b = BUF_INIT, title = BUF_INIT;
     buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"report-status\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "report-status", buf_cstr(&title));
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "report.received"));
     buf_printf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
@@ -289,9 +280,7 @@ void report_status(hreq_t *r)
     buf_free(&v);
     buf_lit(&b, "</dl></section>\n");
     db_done(st);
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 
@@ -314,11 +303,7 @@ void mod_queue(hreq_t *r)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "mod.title"), &m);
-    buf_lit(&b, "<section class=\"mod\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "mod.title"));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "mod", T(L, "mod.title"));
     if (rq_query(r, "done"))
         fk_ok(&b, T(L, "mod.decided"));
 
@@ -394,9 +379,7 @@ void mod_queue(hreq_t *r)
     }
     db_done(st);
     buf_lit(&b, "</ol></section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }
 
 /* The work in one view: title, link, excerpt, removals and earlier reports. */
@@ -510,11 +493,8 @@ void mod_notice(hreq_t *r)
     }
     buf_t b = BUF_INIT, title = BUF_INIT;
     buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-notice\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 7));
+    page_section_begin(r, &b, "mod-notice", buf_cstr(&title));
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
     for (int i = 0; i < 7; i++)
@@ -550,9 +530,7 @@ void mod_notice(hreq_t *r)
         mod_decision_form(r, &b, action, "mod.takedown", "mod.reject");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 
@@ -593,11 +571,8 @@ void mod_report(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
     buf_t b = BUF_INIT, title = BUF_INIT;
     buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-report\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 3));
+    page_section_begin(r, &b, "mod-report", buf_cstr(&title));
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
@@ -614,9 +589,7 @@ void mod_report(hreq_t *r)
         mod_decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 

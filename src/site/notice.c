@@ -398,11 +398,8 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "notice.title"), &m);
-    buf_lit(&b, "<section class=\"notice-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "notice.title"));
-    buf_lit(&b, "</h1>\n<p>");
+    page_section_begin(r, &b, "notice-form", T(L, "notice.title"));
+    buf_lit(&b, "<p>");
     buf_htmlz(&b, T(L, "notice.intro"));
     buf_lit(&b, "</p>\n");
     char *agent = db_setting(r->db, "notice_contact", "");
@@ -451,9 +448,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     buf_lit(&b, "<p><button type=\"submit\">");
     buf_htmlz(&b, T(L, "notice.send"));
     buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /notice — the rights-holder notice form. Query: url (prefills the work). */
@@ -736,11 +731,7 @@ void notice_status(hreq_t *r)
     }
     buf_t b = BUF_INIT, title = BUF_INIT;
     buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"notice-status\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "notice-status", buf_cstr(&title));
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "notice.received"));
     if (rq_query(r, "court"))
@@ -836,9 +827,7 @@ void notice_status(hreq_t *r)
     }
     db_done(st);
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 

@@ -144,9 +144,7 @@ static void list_page(hreq_t *r, const char *title, const char *heading_html, co
         buf_htmlz(&b, T(r->lang, "pages.older"));
         buf_lit(&b, " →</a></nav>\n");
     }
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     work_list_free(&l);
 }
 
@@ -288,9 +286,7 @@ void pages_work(hreq_t *r)
     buf_lit(&b, "</footer>\n");
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&desc);
     buf_free(&canon);
     work_free(&w);
@@ -364,7 +360,5 @@ void pages_about(hreq_t *r)
     buf_lit(&b, "</a></p>\n");
     page_statement(r, &b);
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }

@@ -94,9 +94,7 @@ void mod_review(hreq_t *r)
         mod_decision_form(r, &b, action, "review.approve", "review.reject");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }
 
 /* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */

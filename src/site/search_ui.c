@@ -351,9 +351,7 @@ void search_page(hreq_t *r)
         buf_lit(&b, "</nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
     buf_free(&title);
     search_result_free(&res);
 }

@@ -191,11 +191,8 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "settings.title"), &m);
-    buf_lit(&b, "<section class=\"settings\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "settings.title"));
-    buf_lit(&b, "</h1>\n<p><a href=\"/admin/audit\">");
+    page_section_begin(r, &b, "settings", T(L, "settings.title"));
+    buf_lit(&b, "<p><a href=\"/admin/audit\">");
     buf_htmlz(&b, T(L, "audit.title"));
     buf_lit(&b, "</a></p>\n");
     if (msg) {
@@ -242,9 +239,7 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
     buf_lit(&b, "<p><button type=\"submit\">");
     buf_htmlz(&b, T(L, "settings.save"));
     buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /admin/settings — every setting with its current value. Query: saved=1. */

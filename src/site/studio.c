@@ -467,9 +467,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_lit(&b, "</button></form>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
     buf_free(&title);
     buf_free(&prev);
 }
@@ -618,9 +616,7 @@ void studio_list(hreq_t *r)
         buf_lit(&b, " →</a></nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     work_list_free(&l);
 }
 
@@ -830,9 +826,7 @@ void studio_delete(hreq_t *r)
         buf_printf(&b, "</button> <a class=\"button secondary\" href=\"/studio/%s\">", w.id);
         buf_htmlz(&b, T(L, "studio.cancel"));
         buf_lit(&b, "</a></form>\n</section>\n");
-        page_end(r, &b);
-        rs_html(r, 200, &b);
-        buf_free(&b);
+        page_send(r, &b, 200);
         work_free(&w);
         return;
     }
@@ -1006,9 +1000,7 @@ void studio_revisions(hreq_t *r)
         buf_lit(&b, " →</a></nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
     work_free(&w);
 }
@@ -1098,9 +1090,7 @@ void studio_revision(hreq_t *r)
     buf_lit(&b, "<div class=\"body\">\n");
     buf_raw(&b, html.p, html.len); /* md_to_html output: sanitised */
     buf_lit(&b, "</div>\n</article>\n</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
     buf_free(&html);
     revision_free(&v);
