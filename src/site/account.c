@@ -19,6 +19,7 @@
 #include "core/token.h"
 #include "http/pool.h"
 #include "http/router.h"
+#include "site/api.h"
 #include "site/layout.h"
 #include "site/takedown.h"
 
@@ -486,15 +487,9 @@ void account_login_post(hreq_t *r)
 /* POST /api/v1/tokens {"handle","password"} -> 201 {"token","expires_at"} */
 void api_tokens_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     json_t *h = json_object_get(j, "handle"), *p = json_object_get(j, "password");
     buf_t missing = BUF_INIT;
     if (!json_is_string(h) || !*json_string_value(h))

@@ -124,17 +124,14 @@ void api_declarations(hreq_t *r)
 static void work_error(hreq_t *r, const work_err_t *e)
 {
     if (e->field) {
-        char extra[96];
-        snprintf(extra, sizeof extra, "\"field\":\"%s\"", e->field);
-        rs_error_extra(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), extra);
+        api_field_error(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), e->field);
     } else {
         const char *code = e->status == 404 ? "not_found" : e->status == 451 ? "taken_down" : "internal";
         rs_error(r, e->status, code, T(r->lang, e->key));
     }
 }
 
-/* Parse the body as a JSON object; answers 400 and returns NULL on failure. */
-static json_t *body_object(hreq_t *r)
+json_t *api_body_object(hreq_t *r)
 {
     size_t n;
     const char *b = rq_body(r, &n);
@@ -148,6 +145,26 @@ static json_t *body_object(hreq_t *r)
     return j;
 }
 
+int api_json_string(json_t *j, const char *key, const char **out)
+{
+    json_t *v = json_object_get(j, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return -1;
+    *out = json_string_value(v);
+    return 0;
+}
+
+void api_field_error(hreq_t *r, int status, const char *code, const char *message, const char *field)
+{
+    char extra[96];
+    if (field)
+        snprintf(extra, sizeof extra, "\"field\":\"%s\"", field);
+    rs_error_extra(r, status, code, message, field ? extra : NULL);
+}
+
 /* Fill in from the JSON object. Returns 0, or -1 after answering 422 for a
  * member of the wrong type. tags may be an array of strings or one
  * comma-separated string. Strings with NUL bytes are refused. */
@@ -157,17 +174,11 @@ static int input_from_json(hreq_t *r, json_t *j, work_input_t *in, const char **
     const char **dst[] = {&in->title, &in->body, &in->declaration};
     memset(in, 0, sizeof(*in));
     for (size_t i = 0; i < 3; i++) {
-        json_t *v = json_object_get(j, fields[i]);
-        if (!v || json_is_null(v))
-            continue;
-        if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-            char extra[64];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", fields[i]);
-            rs_error_extra(r, 422, "invalid", r->lang == LANG_EN ? "This field must be a string." : "该字段必须是字符串。",
-                           extra);
+        if (api_json_string(j, fields[i], dst[i]) < 0) {
+            api_field_error(r, 422, "invalid",
+                            r->lang == LANG_EN ? "This field must be a string." : "该字段必须是字符串。", fields[i]);
             return -1;
         }
-        *dst[i] = json_string_value(v);
     }
     json_t *t = json_object_get(j, "tags");
     if (t && json_is_string(t)) {
@@ -219,7 +230,7 @@ static void answer_work(hreq_t *r, int status, const char *id)
 /* POST /api/v1/articles {"title","body","declaration","tags"?} -> 201 draft */
 void api_articles_create(hreq_t *r)
 {
-    json_t *j = body_object(r);
+    json_t *j = api_body_object(r);
     if (!j)
         return;
     work_input_t in;
@@ -324,7 +335,7 @@ void api_articles_update(hreq_t *r)
     if (!own_work(r, &w))
         return;
     work_free(&w);
-    json_t *j = body_object(r);
+    json_t *j = api_body_object(r);
     if (!j)
         return;
     work_input_t in;

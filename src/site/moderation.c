@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/token.h"
 #include "http/server.h"
+#include "site/api.h"
 #include "site/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -197,25 +198,14 @@ void report_post(hreq_t *r)
 /* POST /api/v1/reports {"work","ground","explanation"} -> 201 {"id","status","token","receipt"} */
 void report_api_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     const char *v[3] = {NULL, NULL, NULL};
     static const char *const keys[] = {"work", "ground", "explanation"};
     for (int i = 0; i < 3; i++) {
-        json_t *x = json_object_get(j, keys[i]);
-        if (x && json_is_string(x) && strlen(json_string_value(x)) == json_string_length(x))
-            v[i] = json_string_value(x);
-        else if (x && !json_is_null(x)) {
-            char extra[48];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
-            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+        if (api_json_string(j, keys[i], &v[i]) < 0) {
+            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
             json_decref(j);
             return;
         }
@@ -224,10 +214,7 @@ void report_api_post(hreq_t *r)
     int64_t id;
     char token[33];
     if (report_submit(r, v[0], v[1], v[2], &id, token, &e) < 0) {
-        char extra[64];
-        if (e.field)
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", e.field);
-        rs_error_extra(r, e.status, e.code, T(r->lang, e.key), e.field ? extra : NULL);
+        api_field_error(r, e.status, e.code, T(r->lang, e.key), e.field);
     } else {
         buf_t b = BUF_INIT;
         buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",

@@ -16,6 +16,7 @@
 #include "core/token.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "site/api.h"
 #include "site/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -585,43 +586,21 @@ void notice_form_post(hreq_t *r)
     buf_free(&e.detail);
 }
 
-/* A JSON string member, or NULL (absent/null). -1 when present but not a
- * string without NULs. */
-static int json_str(json_t *j, const char *k, const char **out)
-{
-    json_t *v = json_object_get(j, k);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-        return -1;
-    *out = json_string_value(v);
-    return 0;
-}
-
 /* POST /api/v1/notices {"name","contact","address","urls":[...],"right",
  * "original","proof_media"?,"good_faith":true,"signature"} -> 201
  * {"id","status","token","receipt"}. No authentication: anyone may notify. */
 void notice_api_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     notice_in_t in = {0};
     static const char *const keys[] = {"name",     "contact",     "address",   "right",
                                        "original", "proof_media", "signature", "ground"};
     const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature, &in.ground};
     for (size_t i = 0; i < 8; i++) {
-        if (json_str(j, keys[i], dst[i]) < 0) {
-            char extra[64];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
-            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+        if (api_json_string(j, keys[i], dst[i]) < 0) {
+            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
             json_decref(j);
             return;
         }
