@@ -126,9 +126,8 @@ void mod_complaint(hreq_t *r)
     }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
-    page_section_begin(r, &b, "mod-complaint", buf_cstr(&title));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
     buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
@@ -137,14 +136,7 @@ void mod_complaint(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, 0);
-    if (open) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/complaints/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "complaint.restore", "complaint.keep");
-    }
-    buf_lit(&b, "</section>\n");
-    page_send(r, &b, 200);
-    buf_free(&title);
+    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
 }
 
 /* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
@@ -154,15 +146,10 @@ void mod_complaint_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
+    char actor[64];
+    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
         return;
     int64_t id = mod_path_id(r);
-    char actor[64];
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
     db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
                                       "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
     db_bind_int(st, ":id", id);
@@ -198,13 +185,6 @@ void mod_complaint_post(hreq_t *r)
         snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
         ok = takedown_restore(r->db, td, actor, why) >= 0;
     }
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (uphold)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
+    mod_decision_end(r, ok, uphold);
 }
 

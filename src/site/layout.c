@@ -181,6 +181,14 @@ void page_section_begin(hreq_t *r, buf_t *b, const char *cls, const char *title)
     buf_lit(b, "</h1>\n");
 }
 
+void page_section_numbered(hreq_t *r, buf_t *b, const char *cls, const char *title_key, int64_t id)
+{
+    buf_t title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(r->lang, title_key), (long long)id);
+    page_section_begin(r, b, cls, buf_cstr(&title));
+    buf_free(&title);
+}
+
 void page_send(hreq_t *r, buf_t *b, int status)
 {
     page_end(r, b);

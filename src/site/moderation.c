@@ -4,6 +4,7 @@
 #include "site/moderation.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,9 +248,8 @@ void report_status(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
         return;
     }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_section_begin(r, &b, "report-status", buf_cstr(&title));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "report-status", "report.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "report.received"));
     buf_printf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
@@ -268,7 +268,6 @@ void report_status(hreq_t *r)
     buf_lit(&b, "</dl></section>\n");
     db_done(st);
     page_send(r, &b, 200);
-    buf_free(&title);
 }
 
 /* ---- the moderator queue ---- */
@@ -432,7 +431,9 @@ void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_rep
     buf_lit(b, "</ul>\n");
 }
 
-void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
+/* The decision form: a required written reason, then decision=uphold
+ * (yes_key) or decision=reject (no_key), posted to action. */
+static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
 {
     lang_t L = r->lang;
     buf_lit(b, "<form method=\"post\" action=\"");
@@ -448,7 +449,7 @@ void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_
 }
 
 /* Read decision and reason; answers 422 and returns -1 when unusable. */
-int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
+static int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
 {
     rq_form(r, f);
     const char *d = form_get(f, "decision");
@@ -465,6 +466,45 @@ int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
     return 0;
 }
 
+void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char *no_key, const char *action_fmt,
+                  ...)
+{
+    if (open) {
+        char action[96];
+        va_list ap;
+        va_start(ap, action_fmt);
+        vsnprintf(action, sizeof action, action_fmt, ap);
+        va_end(ap);
+        mod_decision_form(r, b, action, yes_key, no_key);
+    }
+    buf_lit(b, "</section>\n");
+    page_send(r, b, 200);
+}
+
+int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, char actor[64])
+{
+    if (mod_read_decision(r, f, uphold, reason) < 0)
+        return -1;
+    mod_actor(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return -1;
+    }
+    return 0;
+}
+
+void mod_decision_end(hreq_t *r, int ok, int content_changed)
+{
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (content_changed)
+        server_content_changed();
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
 /* GET /mod/notices/:id — a notice in full with the works it names. */
 void mod_notice(hreq_t *r)
 {
@@ -478,9 +518,8 @@ void mod_notice(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "err.not_found"));
         return;
     }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_section_begin(r, &b, "mod-notice", buf_cstr(&title));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-notice", "notice.number", id);
     buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
@@ -511,14 +550,7 @@ void mod_notice(hreq_t *r)
     db_done(st);
     for (int i = 0; i < n; i++)
         mod_work_panel(r, &b, ids[i], 0);
-    if (pending) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/notices/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "mod.takedown", "mod.reject");
-    }
-    buf_lit(&b, "</section>\n");
-    page_send(r, &b, 200);
-    buf_free(&title);
+    mod_view_end(r, &b, pending, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 
 /* POST /mod/notices/:id — decision=uphold|reject, reason. */
@@ -556,9 +588,8 @@ void mod_report(hreq_t *r)
     }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_section_begin(r, &b, "mod-report", buf_cstr(&title));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-report", "report.number", id);
     buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
@@ -570,14 +601,7 @@ void mod_report(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, id);
-    if (open) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/reports/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
-    }
-    buf_lit(&b, "</section>\n");
-    page_send(r, &b, 200);
-    buf_free(&title);
+    mod_view_end(r, &b, open, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
 }
 
 /* POST /mod/reports/:id — decision=uphold (take the work down) | reject
@@ -587,15 +611,10 @@ void mod_report_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
+    char actor[64];
+    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
         return;
     int64_t id = mod_path_id(r);
-    char actor[64];
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
     db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
     db_bind_int(st, ":id", id);
     char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
@@ -625,13 +644,6 @@ void mod_report_post(hreq_t *r)
     if (ok)
         ok = audit_appendf(r->db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
                            "page") == 0;
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (uphold)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
+    mod_decision_end(r, ok, uphold);
 }
 

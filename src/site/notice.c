@@ -708,9 +708,8 @@ void notice_status(hreq_t *r)
         rs_error(r, 500, "internal", T(L, "err.internal"));
         return;
     }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_section_begin(r, &b, "notice-status", buf_cstr(&title));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "notice-status", "notice.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "notice.received"));
     if (rq_query(r, "court"))
@@ -807,7 +806,6 @@ void notice_status(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</section>\n");
     page_send(r, &b, 200);
-    buf_free(&title);
 }
 
 /* GET /api/v1/notices/:id?token=T -> {"id","status","works":[{"id","status"}],
