@@ -115,15 +115,11 @@ void complaint_post(hreq_t *r)
 void mod_complaint(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
-                                      "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
+                                 "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id", &id);
+    if (!st)
         return;
-    }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     buf_t b = BUF_INIT;

@@ -52,6 +52,19 @@ int64_t mod_path_id(hreq_t *r)
     return (*end || v <= 0) ? 0 : v;
 }
 
+db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
+{
+    *id = mod_path_id(r);
+    db_stmt_t *st = db_prepare(r->db, sql);
+    db_bind_int(st, ":id", *id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return NULL;
+    }
+    return st;
+}
+
 void mod_actor(hreq_t *r, char out[64])
 {
     snprintf(out, 64, "user:%s", r->user.handle);
@@ -509,15 +522,11 @@ void mod_decision_end(hreq_t *r, int ok, int content_changed)
 void mod_notice(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT name, contact, address, right_claimed, original, proof, signature, "
-                                      "status, reason FROM notices WHERE id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT name, contact, address, right_claimed, original, proof, signature, "
+                                 "status, reason FROM notices WHERE id = :id", &id);
+    if (!st)
         return;
-    }
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-notice", "notice.number", id);
     buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
@@ -577,15 +586,11 @@ void mod_notice_post(hreq_t *r)
 void mod_report(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
-                                      "WHERE id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
+                                 "WHERE id = :id", &id);
+    if (!st)
         return;
-    }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
     buf_t b = BUF_INIT;

@@ -20,6 +20,11 @@
 int mod_text_ok(const char *s);                 /* 1-5000 characters of text */
 int64_t mod_path_id(hreq_t *r);                 /* path parameter 0 as an id, 0 if not */
 void mod_actor(hreq_t *r, char out[64]);        /* "user:HANDLE" for the audit log */
+/* The case in the path for a moderator view: runs sql (one :id parameter,
+ * bound to the path id, also stored in *id) and returns it on its row; the
+ * caller reads it and calls db_done. NULL after answering 404 when there is
+ * no such case. */
+db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id);
 void mod_age(hreq_t *r, buf_t *b, int64_t t);   /* "3 h" since t */
 /* The work in one view: title, author, state, excerpt, its removals and
  * the reports on it (but except_report). */
