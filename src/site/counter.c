@@ -19,8 +19,6 @@
 #include "site/settings.h"
 #include "site/takedown.h"
 
-#define LINE_MAX_CHARS NOTICE_LINE_MAX
-#define TEXT_MAX_CHARS NOTICE_TEXT_MAX
 
 /* GET /studio/notices — every removal of the creator's works with its
  * statement of reasons and what they can do about it. */
@@ -201,9 +199,7 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
     fk_alert(&b, msg);
     buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/counter\" class=\"stack\">", (long long)td);
     page_csrf_field(r, &b);
-    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
-    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
-    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    notice_contact_fields(r, &b, f);
     fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);
     fk_checkbox(&b, T(L, "counter.good_faith"), "good_faith", f && form_get(f, "good_faith"));
@@ -257,14 +253,13 @@ void counter_post(hreq_t *r)
             return;
         }
         int line = strcmp(req[i], "statement") != 0;
-        if (!(line ? text_valid_line(v, strlen(v)) : text_valid(v, strlen(v))) ||
-            text_chars(v, strlen(v)) > (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+        if (!notice_field_ok(v, line)) {
             counter_page(r, td, 422, &f, T(L, line ? "notice.err.line" : "notice.err.text"));
             return;
         }
     }
     const char *proof = form_get(&f, "proof");
-    if (proof && (!text_valid(proof, strlen(proof)) || text_chars(proof, strlen(proof)) > TEXT_MAX_CHARS)) {
+    if (proof && !notice_field_ok(proof, 0)) {
         counter_page(r, td, 422, &f, T(L, "notice.err.text"));
         return;
     }

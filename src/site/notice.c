@@ -92,6 +92,23 @@ static int url_work_id(hreq_t *r, const char *url, char id[WORK_ID_LEN + 1])
     return 1;
 }
 
+int notice_field_ok(const char *v, int line)
+{
+    if (!v)
+        v = "";
+    size_t n = strlen(v);
+    return (line ? text_valid_line(v, n) : text_valid(v, n)) &&
+           text_chars(v, n) <= (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS);
+}
+
+void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f)
+{
+    lang_t L = r->lang;
+    fk_input(b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
+    fk_input(b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
+    fk_input(b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+}
+
 static int ids_cmp(const void *a, const void *b)
 {
     return strcmp((const char *)a, (const char *)b);
@@ -156,10 +173,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"signature", in->signature, 1}, {"right", in->right, 0},         {"original", in->original, 0},
                {"proof_media", in->proof, 0}};
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
-        const char *v = chk[i].v ? chk[i].v : "";
-        size_t n = strlen(v);
-        if (!(chk[i].line ? text_valid_line(v, n) : text_valid(v, n)) ||
-            text_chars(v, n) > (chk[i].line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+        if (!notice_field_ok(chk[i].v, chk[i].line)) {
             buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name);
             buf_rawz(&e->detail, chk[i].name);
             return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
@@ -329,7 +343,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
 int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
                   const char **err_key, int *status)
 {
-    if (text_blank(reason) || !text_valid(reason, strlen(reason)) || text_chars(reason, strlen(reason)) > TEXT_MAX_CHARS) {
+    if (text_blank(reason) || !notice_field_ok(reason, 0)) {
         *err_key = "mod.err.reason";
         *status = 422;
         return -1;
@@ -427,9 +441,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
     buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
     page_csrf_field(r, &b);
-    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
-    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
-    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    notice_contact_fields(r, &b, f);
     fk_textarea(&b, T(L, "notice.urls"), "urls", url, 3, 1);
     const char *labels[NGROUNDS];
     for (size_t i = 0; i < NGROUNDS; i++) {
@@ -862,7 +874,7 @@ void notice_court_post(hreq_t *r)
         rs_error(r, 400, "bad_request", T(r->lang, "err.bad_form"));
         return;
     }
-    if (text_blank(text) || !text_valid(text, strlen(text)) || text_chars(text, strlen(text)) > TEXT_MAX_CHARS) {
+    if (text_blank(text) || !notice_field_ok(text, 0)) {
         rs_error(r, 422, "invalid", T(r->lang, "notice.err.court_text"));
         return;
     }
