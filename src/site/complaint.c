@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "site/audit.h"
+#include "site/counter.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/moderation.h"
@@ -18,26 +19,15 @@
 #include "site/takedown.h"
 #include "site/work.h"
 
-/* The active takedown in the path when it removed the user's work. */
+/* The active takedown in the path when it removed the user's work (any
+ * removal: notice, report or moderator); answers 404/403/409 and returns 0
+ * otherwise. */
 static int64_t own_active_takedown(hreq_t *r)
 {
-    int64_t td = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.status FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                      "WHERE t.id = :id");
-    db_bind_int(st, ":id", td);
-    int rc = db_step(st);
-    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    int active = rc == DB_ROW && strcmp(db_col_text(st, 1), "active") == 0;
-    db_done(st);
-    if (rc != DB_ROW) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    if (author != r->user.id) {
-        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
-        return 0;
-    }
-    if (!active) {
+    int64_t nid;
+    char status[16];
+    int64_t td = counter_own_takedown(r, &nid, status);
+    if (td && strcmp(status, "active") != 0) {
         rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
         return 0;
     }

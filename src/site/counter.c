@@ -157,9 +157,7 @@ void notice_studio(hreq_t *r)
     page_send(r, &b, 200);
 }
 
-/* The takedown named in the path, when it removed one of this user's works.
- * Answers (404/403) and returns 0 otherwise. Fills notice id and status. */
-static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
+int64_t counter_own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
 {
     char *end;
     long long td = strtoll(rq_param(r, 0), &end, 10);
@@ -183,6 +181,19 @@ static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
     }
     if (author != r->user.id) {
         rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
+        return 0;
+    }
+    return td;
+}
+
+/* counter_own_takedown, and only while a notice's removal is active (what
+ * a counter-notice answers); 409 otherwise. Fills the notice id. */
+static int64_t own_notice_takedown(hreq_t *r, int64_t *notice_id)
+{
+    char status[16];
+    int64_t td = counter_own_takedown(r, notice_id, status);
+    if (td && (!*notice_id || strcmp(status, "active") != 0)) {
+        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
         return 0;
     }
     return td;
@@ -216,14 +227,9 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
 void counter_form(hreq_t *r)
 {
     int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
+    int64_t td = own_notice_takedown(r, &nid);
     if (!td)
         return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return;
-    }
     counter_page(r, td, 200, NULL, NULL);
 }
 
@@ -235,14 +241,9 @@ void counter_post(hreq_t *r)
 {
     lang_t L = r->lang;
     int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
+    int64_t td = own_notice_takedown(r, &nid);
     if (!td)
         return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(L, "counter.err.not_active"));
-        return;
-    }
     form_t f;
     rq_form(r, &f);
     static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
