@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/declaration.h"
 #include "core/markdown.h"
 #include "site/moderation.h"
@@ -27,12 +27,11 @@ static void json_time(buf_t *b, int64_t t)
         buf_lit(b, "null");
         return;
     }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    clock_rfc3339(t, s);
+    buf_ch(b, '"');
     buf_rawz(b, s);
+    buf_ch(b, '"');
 }
 
 /* The whole JSON record of a work; with_body adds body and html. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/account.h"
@@ -49,11 +50,8 @@ static void origin(hreq_t *r, buf_t *b)
 
 static void rfc3339(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/account.h"
@@ -26,11 +26,8 @@ void pages_tag_href(buf_t *b, const char *tag)
 
 static void iso_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 

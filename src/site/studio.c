@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/router.h"
@@ -32,11 +32,8 @@
 
 static void iso_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 
