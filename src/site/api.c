@@ -18,6 +18,7 @@
 #include "core/markdown.h"
 #include "site/moderation.h"
 #include "site/site.h"
+#include "site/studio.h"
 #include "site/takedown.h"
 #include "site/work.h"
 
@@ -268,27 +269,6 @@ void api_articles_create(hreq_t *r)
     json_decref(j);
 }
 
-/* Load the work named in the path for its author. Answers and returns 0 when
- * the caller may not continue: 404 unknown, 403 someone else's. */
-static int own_work(hreq_t *r, work_t *w)
-{
-    int rc = work_get(r->db, rq_param(r, 0), w);
-    if (rc < 0) {
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return 0;
-    }
-    if (rc == 0) {
-        rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
-        return 0;
-    }
-    if (w->author_id != r->user.id) {
-        work_free(w);
-        rs_error(r, 403, "forbidden", T(r->lang, "work.err.not_yours"));
-        return 0;
-    }
-    return 1;
-}
-
 /* GET /api/v1/articles/{id}: published works to anyone; drafts only to their
  * author (403 for other signed-in users, 404 for anonymous); taken down: 451. */
 void api_articles_get(hreq_t *r)
@@ -331,7 +311,7 @@ void api_articles_get(hreq_t *r)
 void api_articles_update(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     work_free(&w);
     json_t *j = api_body_object(r);
@@ -354,7 +334,7 @@ void api_articles_update(hreq_t *r)
 void api_articles_publish(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     work_free(&w);
     /* Review before publish: 202, still a draft, queued for a moderator. */
@@ -378,7 +358,7 @@ void api_articles_publish(hreq_t *r)
 void api_articles_delete(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     work_free(&w);
     work_err_t e;

@@ -91,11 +91,7 @@ static void tags_joined(const work_t *w, buf_t *b)
     }
 }
 
-/* Load path parameter 0 as a work the current user may edit. Returns 1 with
- * *w filled (caller frees), or 0 after answering: 404 unknown or deleted,
- * 403 another author's (nothing of the work is shown), 500 storage error.
- * Moderators and admins get 403 too: the studio is for one's own works. */
-static int load_own(hreq_t *r, work_t *w)
+int studio_own_work(hreq_t *r, work_t *w)
 {
     int rc = work_get(r->db, rq_param(r, 0), w);
     if (rc < 0) {
@@ -688,7 +684,7 @@ void studio_create(hreq_t *r)
 void studio_edit(hreq_t *r)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     const char *saved = rq_query(r, "saved");
     editor_for(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0);
@@ -715,7 +711,7 @@ static int changed(const work_t *w, const submitted_t *s)
 void studio_save(hreq_t *r)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     form_t f;
     if (get_form(r, &f) < 0) {
@@ -796,7 +792,7 @@ void studio_delete(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     form_t f;
     if (get_form(r, &f) < 0) {
@@ -923,7 +919,7 @@ void studio_revisions(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     long before = 0;
     const char *bq = rq_query(r, "before");
@@ -1006,7 +1002,7 @@ void studio_revisions(hreq_t *r)
  * 500) and return 0. On 1 the caller frees both. */
 static int load_own_revision(hreq_t *r, work_t *w, revision_t *v, int *rev)
 {
-    if (!load_own(r, w))
+    if (!studio_own_work(r, w))
         return 0;
     *rev = param_rev(r, 1);
     int rc = *rev ? revision_get(r->db, w->id, *rev, v) : 0;
