@@ -200,6 +200,31 @@ static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
     }
 }
 
+/* A one-line editor field (title, tags): label, input refilled with value,
+ * and its error in place when the last save failed on it. name is a
+ * literal field name; label_key an i18n key. */
+static void text_field(hreq_t *r, buf_t *b, const editor_t *e, const char *name, const char *label_key,
+                       const char *value)
+{
+    buf_lit(b, "<div class=\"field field-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\"><label for=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    buf_htmlz(b, T(r->lang, label_key));
+    buf_lit(b, "</label><input type=\"text\" id=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" name=\"");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" autocomplete=\"off\" value=\"");
+    buf_htmlz(b, value ? value : "");
+    buf_lit(b, "\"");
+    invalid_attrs(b, e, name);
+    buf_lit(b, ">\n");
+    field_error(r, b, e, name);
+    buf_lit(b, "</div>\n");
+}
+
 static int known_field(const char *f)
 {
     return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
@@ -349,15 +374,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "\n<div class=\"editor\">\n<div class=\"editor-fields\">\n");
 
     /* title */
-    buf_lit(&b, "<div class=\"field field-title\"><label for=\"f-title\">");
-    buf_htmlz(&b, T(L, "work.title"));
-    buf_lit(&b, "</label><input type=\"text\" id=\"f-title\" name=\"title\" autocomplete=\"off\" value=\"");
-    buf_htmlz(&b, e->title ? e->title : "");
-    buf_lit(&b, "\"");
-    invalid_attrs(&b, e, "title");
-    buf_lit(&b, ">\n");
-    field_error(r, &b, e, "title");
-    buf_lit(&b, "</div>\n");
+    text_field(r, &b, e, "title", "work.title", e->title);
 
     /* declaration */
     const char *cur = e->declaration && declaration_find(e->declaration) ? e->declaration : "none";
@@ -385,15 +402,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "</div>\n");
 
     /* tags */
-    buf_lit(&b, "<div class=\"field field-tags\"><label for=\"f-tags\">");
-    buf_htmlz(&b, T(L, "work.tags"));
-    buf_lit(&b, "</label><input type=\"text\" id=\"f-tags\" name=\"tags\" autocomplete=\"off\" value=\"");
-    buf_htmlz(&b, e->tags ? e->tags : "");
-    buf_lit(&b, "\"");
-    invalid_attrs(&b, e, "tags");
-    buf_lit(&b, ">\n");
-    field_error(r, &b, e, "tags");
-    buf_lit(&b, "</div>\n");
+    text_field(r, &b, e, "tags", "work.tags", e->tags);
 
     /* body: the newline after <textarea> is eaten by the HTML parser, so a
      * body that starts with a blank line keeps it. */
