@@ -23,3 +23,12 @@ void token_new(char *token, size_t size, char hash[65])
     sodium_bin2hex(token, size, rnd, n);
     token_sha256_hex(token, hash);
 }
+
+int token_matches(const char *token, size_t len, const char *stored_hash)
+{
+    if (!token || strlen(token) != len || !stored_hash || strlen(stored_hash) != 64)
+        return 0;
+    char hash[65];
+    token_sha256_hex(token, hash);
+    return sodium_memcmp(stored_hash, hash, 64) == 0;
+}

@@ -14,5 +14,9 @@ void token_sha256_hex(const char *s, char out[65]);
  * token[size] (so size 33 gives 16 bytes, 65 gives 32), and its
  * token_sha256_hex into hash. size must be odd and at most 129. */
 void token_new(char *token, size_t size, char hash[65]);
+/* 1 when token, as handed out, is exactly len characters and its hash is
+ * stored_hash (64 hex digits; NULL or another length never matches),
+ * compared in constant time; else 0. */
+int token_matches(const char *token, size_t len, const char *stored_hash);
 
 #endif

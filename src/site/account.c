@@ -555,11 +555,9 @@ static int setup_token_ok(hreq_t *r)
     const char *t = rq_param(r, 0);
     if (strlen(t) != 48)
         return 0;
-    char hash[65];
-    token_sha256_hex(t, hash);
     char *want = db_setting(r->db, "setup_token_hash", NULL);
     char *exp = db_setting(r->db, "setup_token_expires", "0");
-    int ok = want && strlen(want) == 64 && sodium_memcmp(want, hash, 64) == 0 && atoll(exp) > now_s();
+    int ok = token_matches(t, 48, want) && atoll(exp) > now_s();
     free(want);
     free(exp);
     return ok;

@@ -5,7 +5,6 @@
 
 #include <jansson.h>
 #include <stdarg.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,15 +244,13 @@ void report_status(hreq_t *r)
     lang_t L = r->lang;
     int64_t id = mod_path_id(r);
     const char *token = rq_query(r, "token");
-    char hash[65];
     db_stmt_t *st = NULL;
     int ok = 0;
     if (id && token && strlen(token) == 32) {
-        token_sha256_hex(token, hash);
         st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
                                "WHERE id = :id");
         db_bind_int(st, ":id", id);
-        ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+        ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
     }
     if (!ok) {
         if (st)

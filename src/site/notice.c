@@ -691,11 +691,9 @@ static int64_t notice_by_token(hreq_t *r, const char *token)
     long long id = strtoll(rq_param(r, 0), &end, 10);
     if (*end || id <= 0 || !token || strlen(token) != 32)
         return 0;
-    char hash[65];
-    token_sha256_hex(token, hash);
     db_stmt_t *st = db_prepare(r->db, "SELECT token_hash FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+    int ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
     db_done(st);
     return ok ? id : 0;
 }
