@@ -293,6 +293,25 @@ void mod_age(hreq_t *r, buf_t *b, int64_t t)
         buf_printf(b, r->lang == LANG_EN ? "%lld d" : "%lld 天", (long long)(d / 86400));
 }
 
+/* Open one list of the queue: its heading (title_key) and <ol id=id>. */
+static void queue_begin(hreq_t *r, buf_t *b, const char *title_key, const char *id)
+{
+    buf_lit(b, "<h2>");
+    buf_htmlz(b, T(r->lang, title_key));
+    buf_lit(b, "</h2><ol class=\"queue\" id=\"");
+    buf_htmlz(b, id);
+    buf_lit(b, "\">");
+}
+
+/* How long a queue item has waited since t, as text ("3 h"). */
+static void queue_age(hreq_t *r, buf_t *b, int64_t t)
+{
+    buf_t age = BUF_INIT;
+    mod_age(r, &age, t);
+    buf_htmlz(b, buf_cstr(&age));
+    buf_free(&age);
+}
+
 /* GET /mod — pending notices, open reports (severity, then oldest first),
  * open complaints. */
 void mod_queue(hreq_t *r)
@@ -303,9 +322,7 @@ void mod_queue(hreq_t *r)
     if (rq_query(r, "done"))
         fk_ok(&b, T(L, "mod.decided"));
 
-    buf_lit(&b, "<h2>");
-    buf_htmlz(&b, T(L, "mod.notices"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-notices\">");
+    queue_begin(r, &b, "mod.notices", "queue-notices");
     db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "
                                       "ORDER BY created_at, id LIMIT 200");
     while (db_step(st) == DB_ROW) {
@@ -315,17 +332,14 @@ void mod_queue(hreq_t *r)
         buf_t t = BUF_INIT;
         work_excerpt(db_col_text(st, 1), 60, &t);
         buf_htmlz(&b, buf_cstr(&t));
-        buf_reset(&t);
-        mod_age(r, &t, db_col_int(st, 2));
-        buf_lit(&b, " · ");
-        buf_htmlz(&b, buf_cstr(&t));
         buf_free(&t);
+        buf_lit(&b, " · ");
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.reports"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reports\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.reports", "queue-reports");
     st = db_prepare(r->db, "SELECT r.id, r.ground, r.created_at, w.title FROM reports r JOIN works w ON w.id = r.work_id "
                            "WHERE r.status = 'open' ORDER BY r.severity, r.created_at, r.id LIMIT 200");
     while (db_step(st) == DB_ROW) {
@@ -337,33 +351,25 @@ void mod_queue(hreq_t *r)
         buf_htmlz(&b, T(L, k));
         buf_lit(&b, " · ");
         buf_htmlz(&b, db_col_text(st, 3));
-        buf_t t = BUF_INIT;
-        mod_age(r, &t, db_col_int(st, 2));
         buf_lit(&b, " · ");
-        buf_htmlz(&b, buf_cstr(&t));
-        buf_free(&t);
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.reviews"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reviews\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.reviews", "queue-reviews");
     st = db_prepare(r->db, "SELECT v.work_id, w.title, v.requested_at FROM reviews v JOIN works w ON w.id = v.work_id "
                            "WHERE v.status = 'pending' ORDER BY v.requested_at, v.work_id LIMIT 200");
     while (db_step(st) == DB_ROW) {
         buf_printf(&b, "<li data-review=\"%s\"><a href=\"/mod/reviews/%s\">", db_col_text(st, 0), db_col_text(st, 0));
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</a> · ");
-        buf_t t = BUF_INIT;
-        mod_age(r, &t, db_col_int(st, 2));
-        buf_htmlz(&b, buf_cstr(&t));
-        buf_free(&t);
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.complaints"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-complaints\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.complaints", "queue-complaints");
     st = db_prepare(r->db, "SELECT k.id, w.title, k.created_at FROM complaints k JOIN takedowns t ON t.id = k.takedown_id "
                            "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id");
     while (db_step(st) == DB_ROW) {
