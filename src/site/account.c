@@ -20,6 +20,7 @@
 #include "http/pool.h"
 #include "http/router.h"
 #include "site/api.h"
+#include "site/formkit.h"
 #include "site/layout.h"
 #include "site/takedown.h"
 
@@ -282,9 +283,8 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_htmlz(&b, T(r->lang, "account.rules"));
         buf_lit(&b, "</p>\n");
     }
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(r->lang, title_key));
-    buf_lit(&b, "</button></p></form>\n");
+    fk_form_end(&b, T(r->lang, title_key));
+    buf_lit(&b, "\n");
     if (kind == FORM_LOGIN) {
         buf_lit(&b, "<p><a href=\"/register\">");
         buf_htmlz(&b, T(r->lang, "site.register"));

@@ -46,9 +46,8 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
     buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
     page_csrf_field(r, &b);
     fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "complaint.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
+    fk_form_end(&b, T(L, "complaint.send"));
+    buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
 }
 

@@ -217,9 +217,8 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
     if (settings_is(r->db, "dmca", "on"))
         fk_checkbox(&b, T(L, "counter.consent"), "consent", f && form_get(f, "consent"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "counter.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
+    fk_form_end(&b, T(L, "counter.send"));
+    buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
 }
 

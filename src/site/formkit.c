@@ -104,3 +104,10 @@ void fk_dt_dd(buf_t *b, const char *label, const char *value)
     buf_htmlz(b, value);
     buf_lit(b, "</dd>");
 }
+
+void fk_form_end(buf_t *b, const char *label)
+{
+    buf_lit(b, "<p><button type=\"submit\">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</button></p></form>");
+}

@@ -1,7 +1,7 @@
 /*
  * formkit.h — small writers for the labelled form controls the notice,
- * counter-notice, report and moderation forms share. Every value is
- * escaped; labels are plain text.
+ * counter-notice, report, complaint, moderation, settings and account forms
+ * share. Every value is escaped; labels are plain text.
  */
 #ifndef HAO_FORMKIT_H
 #define HAO_FORMKIT_H
@@ -15,6 +15,8 @@ void fk_checkbox(buf_t *b, const char *label, const char *name, int checked);
 /* A <select> of "code" options, each shown as its label; labels[i] for codes[i]. */
 void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
                const char *const *labels, const char *selected);
+/* Close a form: its submit button (label, plain text), then </form>. */
+void fk_form_end(buf_t *b, const char *label);
 /* <dt>label</dt><dd>value</dd>, both plain text. */
 void fk_dt_dd(buf_t *b, const char *label, const char *value);
 /* An alert paragraph (nothing when msg is NULL). */

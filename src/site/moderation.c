@@ -174,9 +174,8 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
     }
     fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
     fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "report.send"));
-    buf_lit(&b, "</button></p></form>\n<p>");
+    fk_form_end(&b, T(L, "report.send"));
+    buf_lit(&b, "\n<p>");
     buf_htmlz(&b, T(L, "report.copyright_hint"));
     buf_lit(&b, " <a href=\"/notice\">");
     buf_htmlz(&b, T(L, "site.notice"));

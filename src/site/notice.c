@@ -458,9 +458,8 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     buf_lit(&b, "</label><br><input type=\"file\" id=\"f-proof_file\" name=\"proof_file\"></p>\n");
     fk_checkbox(&b, T(L, "notice.good_faith"), "good_faith", f && form_get(f, "good_faith"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "notice.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
+    fk_form_end(&b, T(L, "notice.send"));
+    buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
 }
 
@@ -807,9 +806,7 @@ void notice_status(hreq_t *r)
             buf_htmlz(&b, token);
             buf_printf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
             fk_textarea(&b, T(L, "notice.court_text"), "court", NULL, 2, 1);
-            buf_lit(&b, "<p><button type=\"submit\">");
-            buf_htmlz(&b, T(L, "notice.court_send"));
-            buf_lit(&b, "</button></p></form>");
+            fk_form_end(&b, T(L, "notice.court_send"));
         }
         buf_lit(&b, "</section>\n");
     }

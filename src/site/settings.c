@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "site/audit.h"
+#include "site/formkit.h"
 #include "site/layout.h"
 #include "site/site.h"
 
@@ -236,9 +237,8 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
         buf_lit(&b, "</p>\n");
         free(cur);
     }
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "settings.save"));
-    buf_lit(&b, "</button></p></form></section>\n");
+    fk_form_end(&b, T(L, "settings.save"));
+    buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
 }
 
