@@ -38,13 +38,10 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_section_begin(r, &b, "complaint-form", T(L, "complaint.title"));
-    buf_lit(&b, "<p>");
-    buf_htmlz(&b, T(L, "complaint.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
+    fk_page_begin(r, &b, "complaint-form", "complaint.title", "complaint.intro", msg);
+    char action[64];
+    snprintf(action, sizeof action, "/studio/notices/%lld/complaint", (long long)td);
+    fk_form_begin(r, &b, action);
     fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
     fk_form_end(&b, T(L, "complaint.send"));
     buf_lit(&b, "</section>\n");

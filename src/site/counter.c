@@ -203,13 +203,10 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_section_begin(r, &b, "counter-form", T(L, "counter.title"));
-    buf_lit(&b, "<p>");
-    buf_htmlz(&b, T(L, "counter.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/counter\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
+    fk_page_begin(r, &b, "counter-form", "counter.title", "counter.intro", msg);
+    char action[64];
+    snprintf(action, sizeof action, "/studio/notices/%lld/counter", (long long)td);
+    fk_form_begin(r, &b, action);
     notice_contact_fields(r, &b, f);
     fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);

@@ -7,7 +7,14 @@
 #define HAO_FORMKIT_H
 
 #include "core/buf.h"
+#include "http/http.h"
 
+/* Open a form page (noindex): the section cls with heading T(title_key),
+ * the intro paragraph T(intro_key), then msg as an alert (NULL: none). */
+void fk_page_begin(hreq_t *r, buf_t *b, const char *cls, const char *title_key, const char *intro_key,
+                   const char *msg);
+/* <form method="post" action="action" class="stack"> and its CSRF field. */
+void fk_form_begin(hreq_t *r, buf_t *b, const char *action);
 /* <p><label>label</label><input name=... value=...></p>; value may be NULL. */
 void fk_input(buf_t *b, const char *label, const char *name, const char *value, int required);
 void fk_textarea(buf_t *b, const char *label, const char *name, const char *value, int rows, int required);

@@ -146,13 +146,8 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_section_begin(r, &b, "report-form", T(L, "report.title"));
-    buf_lit(&b, "<p>");
-    buf_htmlz(&b, T(L, "report.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_lit(&b, "<form method=\"post\" action=\"/report\" class=\"stack\">");
-    page_csrf_field(r, &b);
+    fk_page_begin(r, &b, "report-form", "report.title", "report.intro", msg);
+    fk_form_begin(r, &b, "/report");
     buf_lit(&b, "<input type=\"hidden\" name=\"work\" value=\"");
     buf_htmlz(&b, work ? work : "");
     buf_lit(&b, "\">");

@@ -413,10 +413,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_section_begin(r, &b, "notice-form", T(L, "notice.title"));
-    buf_lit(&b, "<p>");
-    buf_htmlz(&b, T(L, "notice.intro"));
-    buf_lit(&b, "</p>\n");
+    fk_page_begin(r, &b, "notice-form", "notice.title", "notice.intro", NULL);
     char *agent = db_setting(r->db, "notice_contact", "");
     if (*agent) {
         buf_lit(&b, "<p class=\"agent\">");

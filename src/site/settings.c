@@ -196,13 +196,11 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
     buf_lit(&b, "<p><a href=\"/admin/audit\">");
     buf_htmlz(&b, T(L, "audit.title"));
     buf_lit(&b, "</a></p>\n");
-    if (msg) {
-        buf_printf(&b, "<p class=\"%s\" role=\"%s\">", ok ? "notice-ok" : "error", ok ? "status" : "alert");
-        buf_htmlz(&b, msg);
-        buf_lit(&b, "</p>\n");
-    }
-    buf_lit(&b, "<form method=\"post\" action=\"/admin/settings\" class=\"stack\">");
-    page_csrf_field(r, &b);
+    if (ok)
+        fk_ok(&b, msg);
+    else
+        fk_alert(&b, msg);
+    fk_form_begin(r, &b, "/admin/settings");
     for (size_t i = 0; i < settings_count; i++) {
         const setting_def_t *d = &settings_defs[i];
         const char *shown = f ? form_get(f, d->key) : NULL;
