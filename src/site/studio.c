@@ -289,6 +289,23 @@ static void help_block(hreq_t *r, buf_t *b)
     buf_lit(b, "</p></details>\n");
 }
 
+/* Open a studio page's section cls with its breadcrumbs: "My works", then
+ * the work w (NULL: none) as a link; the caller may add crumbs and closes
+ * the </p>. */
+static void studio_crumbs(hreq_t *r, buf_t *b, const char *cls, const work_t *w)
+{
+    buf_lit(b, "<section class=\"");
+    buf_htmlz(b, cls);
+    buf_lit(b, "\">\n<p class=\"crumbs\"><a href=\"/studio\">");
+    buf_htmlz(b, T(r->lang, "work.my_works"));
+    buf_lit(b, "</a>");
+    if (w) {
+        buf_printf(b, " › <a href=\"/studio/%s\">", w->id);
+        buf_htmlz(b, w->title);
+        buf_lit(b, "</a>");
+    }
+}
+
 /* Render the whole editor page with status. */
 static void render_editor(hreq_t *r, int status, const editor_t *e)
 {
@@ -312,9 +329,8 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     int published = w && strcmp(w->status, "published") == 0;
     int taken = w && strcmp(w->status, "taken_down") == 0;
 
-    buf_lit(&b, "<section class=\"studio-editor\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    studio_crumbs(r, &b, "studio-editor", NULL);
+    buf_lit(&b, "</p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, w ? T(L, "studio.edit_title") : T(L, "work.new"));
     buf_lit(&b, "</h1>\n");
     if (w) {
@@ -947,11 +963,8 @@ void studio_revisions(hreq_t *r)
     buf_rawz(&title, w.title);
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"studio-revisions\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
-    buf_htmlz(&b, w.title);
-    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    studio_crumbs(r, &b, "studio-revisions", &w);
+    buf_lit(&b, "</p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "work.revisions"));
     buf_lit(&b, "</h1>\n<div class=\"table-scroll\"><table class=\"studio-list revision-list\">\n<thead><tr>"
                 "<th scope=\"col\">");
@@ -1050,11 +1063,8 @@ void studio_revision(hreq_t *r)
     buf_rawz(&title, v.title);
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"studio-revision\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
-    buf_htmlz(&b, w.title);
-    buf_printf(&b, "</a> › <a href=\"/studio/%s/revisions\">", w.id);
+    studio_crumbs(r, &b, "studio-revision", &w);
+    buf_printf(&b, " › <a href=\"/studio/%s/revisions\">", w.id);
     buf_htmlz(&b, T(L, "work.revisions"));
     buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "studio.rev_col"));
