@@ -220,8 +220,9 @@ static int purge_content(db_t *db, const char *work_id, int mark_deleted)
     return ok;
 }
 
-/* Removed content past retention is purged: the body and revisions go, the
- * row, the takedown record and the audit trail stay. */
+/* Removed content past retention is purged (purge_content: the body,
+ * revisions and tags go); the row, the takedown record and the audit trail
+ * stay. */
 static int purge_expired(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
