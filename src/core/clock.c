@@ -41,3 +41,11 @@ int64_t clock_add_business_days(int64_t t, int n)
     }
     return cur;
 }
+
+void clock_rfc3339(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -23,5 +23,8 @@ int64_t clock_now(void);
 /* t plus n business days (Monday-Friday, counted in China Standard Time,
  * no holiday calendar): the same time of day on the n-th working day after. */
 int64_t clock_add_business_days(int64_t t, int n);
+/* Unix seconds t as RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SSZ", into out (feeds,
+ * sitemaps, <time datetime>, the JSON API). */
+void clock_rfc3339(int64_t t, char out[32]);
 
 #endif

@@ -1,6 +1,8 @@
 /* text.c — see text.h. */
 #include "core/text.h"
 
+#include <string.h>
+
 static int valid(const char *s, size_t n, int allow_nl)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -99,4 +101,13 @@ void text_trim(const char **s, size_t *n)
         *s += k, *n -= k;
     while ((k = space_before(*s, *n)) != 0)
         *n -= k;
+}
+
+int text_blank(const char *s)
+{
+    if (!s)
+        return 1;
+    size_t n = strlen(s);
+    text_trim(&s, &n);
+    return n == 0;
 }

@@ -22,5 +22,8 @@ size_t text_prefix(const char *s, size_t n, size_t max_chars);
 uint32_t text_decode(const char *s, size_t n, size_t *clen);
 /* Trim ASCII and ideographic (U+3000) white space from both ends. */
 void text_trim(const char **s, size_t *n);
+/* 1 if the NUL-terminated s is NULL, empty or only such white space (a
+ * form field left blank). */
+int text_blank(const char *s);
 
 #endif

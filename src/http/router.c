@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/text.h"
 #include "http/cache.h"
 #include "http/views.h"
@@ -323,11 +324,8 @@ void rs_cookie(hreq_t *r, const char *name, const char *value, long max_age, int
 static void log_line(hreq_t *r, int status, size_t len)
 {
     loop_ctx_t *lc = r->loop;
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
     char ts[32];
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339((int64_t)time(NULL), ts); /* logs keep the real clock (clock.h) */
     h2o_req_t *h = r->h;
     size_t pl = h->path.len > 512 ? 512 : h->path.len;
     buf_printf(&lc->log, "%s %s %.*s ", ts, rq_peer(r), (int)h->method.len, h->method.base);

@@ -21,36 +21,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/markdown.h"
 #include "core/text.h"
 #include "search/index_pg.h"
+#include "search/indexkit.h"
 #include "search/query.h"
 #include "search/snippet.h"
 
 #define SNIPPET_SCAN 20000 /* characters */
 
-static char *xdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
-}
-
-/* Plain text of a Markdown body, as indexed. */
-static void plain(const char *md, buf_t *out)
-{
-    if (md_to_text(md, strlen(md), out) < 0) {
-        buf_reset(out);
-        buf_rawz(out, md);
-    }
-}
-
 static int fts_delete(db_t *db, int64_t docid, const char *title, const char *body_md, const char *tags,
                       const char *author)
 {
     buf_t body = BUF_INIT;
-    plain(body_md, &body);
+    ix_plain(body_md, &body);
     db_stmt_t *st = db_prepare(db, "INSERT INTO search_fts(search_fts, rowid, title, body, tags, author) "
                                    "VALUES ('delete', :docid, :title, :body, :tags, :author)");
     db_bind_int(st, ":docid", docid);
@@ -86,8 +69,8 @@ static int remove_entry(db_t *db, const char *work_id, int64_t rev, const char *
         return rc == DB_DONE ? 0 : -1;
     }
     int64_t docid = db_col_int(st, 0);
-    char *otitle = xdup(db_col_text(st, 2)), *otags = xdup(db_col_text(st, 3)),
-         *oauthor = xdup(db_col_text(st, 4)), *obody = xdup(db_col_text(st, 5));
+    char *otitle = ix_strdup(db_col_text(st, 2)), *otags = ix_strdup(db_col_text(st, 3)),
+         *oauthor = ix_strdup(db_col_text(st, 4)), *obody = ix_strdup(db_col_text(st, 5));
     int have_body = !db_col_is_null(st, 5);
     if (title && db_col_int(st, 1) == rev && strcmp(otitle, title) == 0 && strcmp(otags, tags) == 0 &&
         strcmp(oauthor, author) == 0)
@@ -99,7 +82,7 @@ static int remove_entry(db_t *db, const char *work_id, int64_t rev, const char *
             free(obody);
             st = db_prepare(db, "SELECT body FROM works WHERE id = :id");
             db_bind_text(st, ":id", work_id);
-            obody = xdup(db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
+            obody = ix_strdup(db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
             db_done(st);
         }
         out = fts_delete(db, docid, otitle, obody, otags, oauthor);
@@ -129,7 +112,7 @@ static int insert_entry(db_t *db, const char *work_id, int64_t rev, const char *
     if (rc != DB_DONE || !docid)
         return -1;
     buf_t body = BUF_INIT;
-    plain(body_md, &body);
+    ix_plain(body_md, &body);
     st = db_prepare(db, "INSERT INTO search_fts(rowid, title, body, tags, author) "
                         "VALUES (:docid, :title, :body, :tags, :author)");
     db_bind_int(st, ":docid", docid);
@@ -141,18 +124,6 @@ static int insert_entry(db_t *db, const char *work_id, int64_t rev, const char *
     db_done(st);
     buf_free(&body);
     return rc == DB_DONE ? 0 : -1;
-}
-
-static void load_tags(db_t *db, const char *work_id, buf_t *tags)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY pos");
-    db_bind_text(st, ":id", work_id);
-    while (db_step(st) == DB_ROW) {
-        if (tags->len)
-            buf_lit(tags, ", ");
-        buf_rawz(tags, db_col_text(st, 0));
-    }
-    db_done(st);
 }
 
 int search_sync(db_t *db, const char *work_id)
@@ -169,14 +140,14 @@ int search_sync(db_t *db, const char *work_id)
     }
     int published = rc == DB_ROW && strcmp(db_col_text(st, 0), "published") == 0;
     int64_t rev = published ? db_col_int(st, 1) : 0;
-    char *title = published ? xdup(db_col_text(st, 2)) : NULL;
-    char *body = published ? xdup(db_col_text(st, 3)) : NULL;
-    char *author = published ? xdup(db_col_text(st, 4)) : NULL;
+    char *title = published ? ix_strdup(db_col_text(st, 2)) : NULL;
+    char *body = published ? ix_strdup(db_col_text(st, 3)) : NULL;
+    char *author = published ? ix_strdup(db_col_text(st, 4)) : NULL;
     int64_t author_id = published ? db_col_int(st, 5) : 0, published_at = published ? db_col_int(st, 6) : 0;
     db_done(st);
     buf_t tags = BUF_INIT;
     if (published)
-        load_tags(db, work_id, &tags);
+        ix_load_tags(db, work_id, &tags);
     int same = 0;
     int out = remove_entry(db, work_id, rev, title, buf_cstr(&tags), author ? author : "", &same);
     if (out == 0 && published && !same)
@@ -204,7 +175,7 @@ long search_rebuild(db_t *db)
     buf_t tags = BUF_INIT;
     while ((rc = db_step(st)) == DB_ROW) {
         buf_reset(&tags);
-        load_tags(db, db_col_text(st, 0), &tags);
+        ix_load_tags(db, db_col_text(st, 0), &tags);
         if (insert_entry(db, db_col_text(st, 0), db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
                          buf_cstr(&tags), db_col_text(st, 4), db_col_int(st, 5), db_col_int(st, 6)) < 0) {
             rc = DB_ERROR;
@@ -308,16 +279,16 @@ int search_run(db_t *db, const search_req_t *req, search_result_t *out, const ch
             search_hit_t *h = &out->hits[out->n++];
             snprintf(h->id, sizeof h->id, "%s", db_col_text(st, 0));
             h->score = db_col_double(st, 1);
-            h->title = xdup(db_col_text(st, 2));
-            h->author_handle = xdup(db_col_text(st, 4));
-            h->author_name = xdup(db_col_text(st, 5));
+            h->title = ix_strdup(db_col_text(st, 2));
+            h->author_handle = ix_strdup(db_col_text(st, 4));
+            h->author_name = ix_strdup(db_col_text(st, 5));
             h->published_at = db_col_int(st, 6);
-            h->tags = xdup(db_col_text(st, 7));
+            h->tags = ix_strdup(db_col_text(st, 7));
             if (!req->no_snippets) {
                 buf_t b = BUF_INIT, text = BUF_INIT;
                 snippet_html(h->title, strlen(h->title), &q, 0, &b);
                 h->title_html = buf_steal(&b, NULL);
-                plain(db_col_text(st, 3), &text);
+                ix_plain(db_col_text(st, 3), &text);
                 /* Look for the match in the first SNIPPET_SCAN characters
                  * only: a 200 KB body would otherwise cost milliseconds per
                  * hit; a match further in shows the beginning unmarked. */

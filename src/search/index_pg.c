@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/markdown.h"
+#include "search/indexkit.h"
 #include "search/normalize.h"
 #include "search/query.h"
 #include "search/segment.h"
@@ -37,22 +37,6 @@
 #define SEP "\x1f" /* field and list separator: never in text hao accepts */
 enum { F_TITLE, F_BODY, F_TAGS, F_AUTHOR, F_COUNT };
 static const double field_weight[F_COUNT] = {5.0, 1.0, 3.0, 3.0};
-
-static char *xdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
-}
-
-static void plain(const char *md, buf_t *out)
-{
-    if (md_to_text(md, strlen(md), out) < 0) {
-        buf_reset(out);
-        buf_rawz(out, md);
-    }
-}
 
 /* ---- indexing ---- */
 
@@ -166,23 +150,11 @@ static int insert_terms(db_t *db, int64_t docid, int f, const char *text)
     return rc == DB_DONE ? 0 : -1;
 }
 
-static void load_tags(db_t *db, const char *work_id, buf_t *tags)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT tag FROM tags WHERE work_id = :id ORDER BY pos");
-    db_bind_text(st, ":id", work_id);
-    while (db_step(st) == DB_ROW) {
-        if (tags->len)
-            buf_lit(tags, ", ");
-        buf_rawz(tags, db_col_text(st, 0));
-    }
-    db_done(st);
-}
-
 static int insert_doc(db_t *db, const char *work_id, int64_t rev, const char *title, const char *body_md,
                       const char *tags, const char *author)
 {
     buf_t body = BUF_INIT, doc = BUF_INIT;
-    plain(body_md, &body);
+    ix_plain(body_md, &body);
     buf_rawz(&doc, title);
     buf_lit(&doc, SEP);
     buf_raw(&doc, body.p ? body.p : "", body.len);
@@ -227,10 +199,11 @@ int search_pg_sync(db_t *db, const char *work_id)
         return rc == DB_ERROR ? -1 : 0;
     }
     int64_t rev = db_col_int(st, 1);
-    char *title = xdup(db_col_text(st, 2)), *body = xdup(db_col_text(st, 3)), *author = xdup(db_col_text(st, 4));
+    char *title = ix_strdup(db_col_text(st, 2)), *body = ix_strdup(db_col_text(st, 3)),
+         *author = ix_strdup(db_col_text(st, 4));
     db_done(st);
     buf_t tags = BUF_INIT;
-    load_tags(db, work_id, &tags);
+    ix_load_tags(db, work_id, &tags);
     int out = insert_doc(db, work_id, rev, title, body, buf_cstr(&tags), author);
     free(title), free(body), free(author);
     buf_free(&tags);
@@ -265,14 +238,14 @@ long search_pg_rebuild(db_t *db)
             if (!rows)
                 abort();
         }
-        rows[nrows++] = (row_t){xdup(db_col_text(st, 0)), xdup(db_col_text(st, 2)), xdup(db_col_text(st, 3)),
-                                xdup(db_col_text(st, 4)), db_col_int(st, 1)};
+        rows[nrows++] = (row_t){ix_strdup(db_col_text(st, 0)), ix_strdup(db_col_text(st, 2)),
+                                ix_strdup(db_col_text(st, 3)), ix_strdup(db_col_text(st, 4)), db_col_int(st, 1)};
     }
     db_done(st);
     for (size_t i = 0; i < nrows; i++) {
         if (rc == DB_DONE) {
             buf_reset(&tags);
-            load_tags(db, rows[i].id, &tags);
+            ix_load_tags(db, rows[i].id, &tags);
             if (insert_doc(db, rows[i].id, rows[i].rev, rows[i].title, rows[i].body, buf_cstr(&tags),
                            rows[i].author) < 0)
                 rc = DB_ERROR;
@@ -496,11 +469,11 @@ int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const
         snprintf(h->id, sizeof h->id, "%s", db_col_text(st, 0));
         h->published_at = db_col_int(st, 6);
         h->score = score * (1.0 + 0.25 / (1.0 + (double)(now - h->published_at) / 2592000.0));
-        h->title = xdup(db_col_text(st, 2));
-        h->body_md = xdup(db_col_text(st, 3));
-        h->handle = xdup(db_col_text(st, 4));
-        h->name = xdup(db_col_text(st, 5));
-        h->tags = xdup(db_col_text(st, 7));
+        h->title = ix_strdup(db_col_text(st, 2));
+        h->body_md = ix_strdup(db_col_text(st, 3));
+        h->handle = ix_strdup(db_col_text(st, 4));
+        h->name = ix_strdup(db_col_text(st, 5));
+        h->tags = ix_strdup(db_col_text(st, 7));
     }
     db_done(st);
     if (rc == DB_ERROR) {
@@ -531,7 +504,7 @@ int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const
                 buf_t b = BUF_INIT, text = BUF_INIT;
                 snippet_html(o->title, strlen(o->title), &q, 0, &b);
                 o->title_html = buf_steal(&b, NULL);
-                plain(h->body_md, &text);
+                ix_plain(h->body_md, &text);
                 snippet_html(text.p ? text.p : "", text.len, &q, 120, &b);
                 o->snippet_html = buf_steal(&b, NULL);
                 buf_free(&text);

@@ -16,8 +16,11 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "core/token.h"
 #include "http/pool.h"
 #include "http/router.h"
+#include "site/api.h"
+#include "site/formkit.h"
 #include "site/layout.h"
 #include "site/takedown.h"
 
@@ -96,22 +99,6 @@ static int password_ok(const char *p)
     return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
 }
 
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-/* A fresh random token (hex) and its stored hash. */
-static void new_token(char token[65], char hash[65])
-{
-    unsigned char rnd[32];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 65, rnd, sizeof rnd);
-    sha256_hex(token, hash);
-}
-
 static int load_user(db_stmt_t *st, user_t *u)
 {
     memset(u, 0, sizeof(*u));
@@ -142,7 +129,7 @@ int account_by_handle(db_t *db, const char *handle, user_t *out)
 static int by_token(hreq_t *r, const char *token, const char *kind)
 {
     char hash[65];
-    sha256_hex(token, hash);
+    token_sha256_hex(token, hash);
     db_stmt_t *st = db_prepare(r->db, "SELECT u.id, u.handle, u.display_name, u.role FROM sessions s "
                                       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h AND s.kind = :k "
                                       "AND s.expires_at > :now AND u.status = 'active'");
@@ -263,11 +250,7 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
                              : kind == FORM_REGISTER ? "account.register_title"
                                                      : "account.setup_title";
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(r->lang, title_key), &m);
-    buf_lit(&b, "<section class=\"account\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(r->lang, title_key));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "account", T(r->lang, title_key));
     if (fs && fs->error) {
         buf_lit(&b, "<p class=\"alert\" role=\"alert\">");
         buf_htmlz(&b, fs->error);
@@ -300,9 +283,8 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_htmlz(&b, T(r->lang, "account.rules"));
         buf_lit(&b, "</p>\n");
     }
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(r->lang, title_key));
-    buf_lit(&b, "</button></p></form>\n");
+    fk_form_end(&b, T(r->lang, title_key));
+    buf_lit(&b, "\n");
     if (kind == FORM_LOGIN) {
         buf_lit(&b, "<p><a href=\"/register\">");
         buf_htmlz(&b, T(r->lang, "site.register"));
@@ -313,9 +295,7 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_lit(&b, "</a></p>");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /login  — query: next (a local path to return to). */
@@ -335,7 +315,7 @@ void account_register_page(hreq_t *r)
 static int start_session(hreq_t *r, int64_t uid)
 {
     char token[65], hash[65];
-    new_token(token, hash);
+    token_new(token, sizeof token, hash);
     db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
                                       "VALUES (:h, :u, 'web', :now, :exp)");
     db_bind_text(st, ":h", hash);
@@ -422,7 +402,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
     }
     if (v->purpose == VERIFY_TOKEN) {
         char token[65], hash[65];
-        new_token(token, hash);
+        token_new(token, sizeof token, hash);
         int64_t exp = now_s() + TOKEN_TTL;
         db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
                                           "VALUES (:h, :u, 'api', :now, :exp)");
@@ -507,15 +487,9 @@ void account_login_post(hreq_t *r)
 /* POST /api/v1/tokens {"handle","password"} -> 201 {"token","expires_at"} */
 void api_tokens_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     json_t *h = json_object_get(j, "handle"), *p = json_object_get(j, "password");
     buf_t missing = BUF_INIT;
     if (!json_is_string(h) || !*json_string_value(h))
@@ -581,11 +555,9 @@ static int setup_token_ok(hreq_t *r)
     const char *t = rq_param(r, 0);
     if (strlen(t) != 48)
         return 0;
-    char hash[65];
-    sha256_hex(t, hash);
     char *want = db_setting(r->db, "setup_token_hash", NULL);
     char *exp = db_setting(r->db, "setup_token_expires", "0");
-    int ok = want && strlen(want) == 64 && sodium_memcmp(want, hash, 64) == 0 && atoll(exp) > now_s();
+    int ok = token_matches(t, 48, want) && atoll(exp) > now_s();
     free(want);
     free(exp);
     return ok;

@@ -12,13 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/declaration.h"
 #include "core/markdown.h"
 #include "site/moderation.h"
 #include "site/publish.h"
 #include "site/site.h"
+#include "site/studio.h"
 #include "site/takedown.h"
 #include "site/work.h"
 
@@ -28,12 +29,11 @@ static void json_time(buf_t *b, int64_t t)
         buf_lit(b, "null");
         return;
     }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    clock_rfc3339(t, s);
+    buf_ch(b, '"');
     buf_rawz(b, s);
+    buf_ch(b, '"');
 }
 
 /* The whole JSON record of a work; with_body adds body and html. */
@@ -134,17 +134,14 @@ static void work_error(hreq_t *r, const work_err_t *e)
         snprintf(extra, sizeof extra, "\"field\":\"original\",\"source_id\":\"%s\"", e->other_id);
         rs_error_extra(r, e->status, "not_original", T(r->lang, e->key), extra);
     } else if (e->field) {
-        char extra[96];
-        snprintf(extra, sizeof extra, "\"field\":\"%s\"", e->field);
-        rs_error_extra(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), extra);
+        api_field_error(r, e->status, e->status == 413 ? "too_large" : "invalid", T(r->lang, e->key), e->field);
     } else {
         const char *code = e->status == 404 ? "not_found" : e->status == 451 ? "taken_down" : "internal";
         rs_error(r, e->status, code, T(r->lang, e->key));
     }
 }
 
-/* Parse the body as a JSON object; answers 400 and returns NULL on failure. */
-static json_t *body_object(hreq_t *r)
+json_t *api_body_object(hreq_t *r)
 {
     size_t n;
     const char *b = rq_body(r, &n);
@@ -158,6 +155,26 @@ static json_t *body_object(hreq_t *r)
     return j;
 }
 
+int api_json_string(json_t *j, const char *key, const char **out)
+{
+    json_t *v = json_object_get(j, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return -1;
+    *out = json_string_value(v);
+    return 0;
+}
+
+void api_field_error(hreq_t *r, int status, const char *code, const char *message, const char *field)
+{
+    char extra[96];
+    if (field)
+        snprintf(extra, sizeof extra, "\"field\":\"%s\"", field);
+    rs_error_extra(r, status, code, message, field ? extra : NULL);
+}
+
 /* Fill in from the JSON object. Returns 0, or -1 after answering 422 for a
  * member of the wrong type. tags may be an array of strings or one
  * comma-separated string. Strings with NUL bytes are refused. */
@@ -167,17 +184,11 @@ static int input_from_json(hreq_t *r, json_t *j, work_input_t *in, const char **
     const char **dst[] = {&in->title, &in->body, &in->declaration};
     memset(in, 0, sizeof(*in));
     for (size_t i = 0; i < 3; i++) {
-        json_t *v = json_object_get(j, fields[i]);
-        if (!v || json_is_null(v))
-            continue;
-        if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-            char extra[64];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", fields[i]);
-            rs_error_extra(r, 422, "invalid", r->lang == LANG_EN ? "This field must be a string." : "该字段必须是字符串。",
-                           extra);
+        if (api_json_string(j, fields[i], dst[i]) < 0) {
+            api_field_error(r, 422, "invalid",
+                            r->lang == LANG_EN ? "This field must be a string." : "该字段必须是字符串。", fields[i]);
             return -1;
         }
-        *dst[i] = json_string_value(v);
     }
     json_t *o = json_object_get(j, "original");
     if (o && !json_is_null(o)) {
@@ -268,7 +279,7 @@ static void create_checked(hreq_t *r, int rc, const orig_result_t *res, const ch
  * -> 422 not_original with "source_id". */
 void api_articles_create(hreq_t *r)
 {
-    json_t *j = body_object(r);
+    json_t *j = api_body_object(r);
     if (!j)
         return;
     work_input_t in;
@@ -319,27 +330,6 @@ void api_articles_create(hreq_t *r)
     else
         answer_work(r, 201, id);
     json_decref(j);
-}
-
-/* Load the work named in the path for its author. Answers and returns 0 when
- * the caller may not continue: 404 unknown, 403 someone else's. */
-static int own_work(hreq_t *r, work_t *w)
-{
-    int rc = work_get(r->db, rq_param(r, 0), w);
-    if (rc < 0) {
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return 0;
-    }
-    if (rc == 0) {
-        rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
-        return 0;
-    }
-    if (w->author_id != r->user.id) {
-        work_free(w);
-        rs_error(r, 403, "forbidden", T(r->lang, "work.err.not_yours"));
-        return 0;
-    }
-    return 1;
 }
 
 /* GET /api/v1/articles/{id}: published works to anyone; drafts only to their
@@ -396,9 +386,9 @@ static void put_checked(hreq_t *r, int rc, const orig_result_t *res, const char 
 void api_articles_update(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
-    json_t *j = body_object(r);
+    json_t *j = api_body_object(r);
     if (!j) {
         work_free(&w);
         return;
@@ -436,7 +426,7 @@ static void publish_answer(hreq_t *r, const char *id, int rc, const work_err_t *
 void api_articles_publish(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     work_free(&w);
     /* Review before publish: 202, still a draft, queued for a moderator. */
@@ -455,7 +445,7 @@ void api_articles_publish(hreq_t *r)
 void api_articles_delete(hreq_t *r)
 {
     work_t w;
-    if (!own_work(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     work_free(&w);
     work_err_t e;

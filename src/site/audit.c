@@ -141,11 +141,8 @@ void audit_page(hreq_t *r)
         }
     }
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "audit.title"), &m);
-    buf_lit(&b, "<section class=\"audit\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "audit.title"));
-    buf_lit(&b, "</h1>\n<div class=\"table-scroll\"><table><thead><tr><th>#</th><th>");
+    page_section_begin(r, &b, "audit", T(L, "audit.title"));
+    buf_lit(&b, "<div class=\"table-scroll\"><table><thead><tr><th>#</th><th>");
     buf_htmlz(&b, T(L, "sor.when"));
     buf_lit(&b, "</th><th>");
     buf_htmlz(&b, T(L, "audit.actor"));
@@ -178,7 +175,5 @@ void audit_page(hreq_t *r)
         buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/admin/audit?before=%lld\">%s →</a></nav>\n",
                    (long long)last, T(L, "pages.older"));
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }

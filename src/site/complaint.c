@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "site/audit.h"
+#include "site/counter.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/moderation.h"
@@ -18,26 +19,15 @@
 #include "site/takedown.h"
 #include "site/work.h"
 
-/* The active takedown in the path when it removed the user's work. */
+/* The active takedown in the path when it removed the user's work (any
+ * removal: notice, report or moderator); answers 404/403/409 and returns 0
+ * otherwise. */
 static int64_t own_active_takedown(hreq_t *r)
 {
-    int64_t td = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.status FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                      "WHERE t.id = :id");
-    db_bind_int(st, ":id", td);
-    int rc = db_step(st);
-    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    int active = rc == DB_ROW && strcmp(db_col_text(st, 1), "active") == 0;
-    db_done(st);
-    if (rc != DB_ROW) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    if (author != r->user.id) {
-        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
-        return 0;
-    }
-    if (!active) {
+    int64_t nid;
+    char status[16];
+    int64_t td = counter_own_takedown(r, &nid, status);
+    if (td && strcmp(status, "active") != 0) {
         rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
         return 0;
     }
@@ -48,23 +38,14 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "complaint.title"), &m);
-    buf_lit(&b, "<section class=\"complaint-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "complaint.title"));
-    buf_lit(&b, "</h1><p>");
-    buf_htmlz(&b, T(L, "complaint.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/complaint\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
+    fk_page_begin(r, &b, "complaint-form", "complaint.title", "complaint.intro", msg);
+    char action[64];
+    snprintf(action, sizeof action, "/studio/notices/%lld/complaint", (long long)td);
+    fk_form_begin(r, &b, action);
     fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "complaint.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    fk_form_end(&b, T(L, "complaint.send"));
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, status);
 }
 
 /* GET /studio/notices/:td/complaint */
@@ -120,24 +101,16 @@ void complaint_post(hreq_t *r)
 void mod_complaint(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
-                                      "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
+                                 "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id", &id);
+    if (!st)
         return;
-    }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "complaint.title"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-complaint\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 1));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
     fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
@@ -145,16 +118,7 @@ void mod_complaint(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, 0);
-    if (open) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/complaints/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "complaint.restore", "complaint.keep");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
 }
 
 /* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
@@ -164,15 +128,10 @@ void mod_complaint_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
+    char actor[64];
+    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
         return;
     int64_t id = mod_path_id(r);
-    char actor[64];
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
     db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
                                       "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
     db_bind_int(st, ":id", id);
@@ -208,13 +167,6 @@ void mod_complaint_post(hreq_t *r)
         snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
         ok = takedown_restore(r->db, td, actor, why) >= 0;
     }
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (uphold)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
+    mod_decision_end(r, ok, uphold);
 }
 

@@ -19,17 +19,6 @@
 #include "site/settings.h"
 #include "site/takedown.h"
 
-#define LINE_MAX_CHARS NOTICE_LINE_MAX
-#define TEXT_MAX_CHARS NOTICE_TEXT_MAX
-
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
 
 /* GET /studio/notices — every removal of the creator's works with its
  * statement of reasons and what they can do about it. */
@@ -37,11 +26,7 @@ void notice_studio(hreq_t *r)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "studio.notices"), &m);
-    buf_lit(&b, "<section class=\"studio-notices\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "studio.notices"));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "studio-notices", T(L, "studio.notices"));
     if (rq_query(r, "sent"))
         fk_ok(&b, T(L, "counter.sent"));
     if (rq_query(r, "complained"))
@@ -169,14 +154,10 @@ void notice_studio(hreq_t *r)
         buf_lit(&b, "</p>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }
 
-/* The takedown named in the path, when it removed one of this user's works.
- * Answers (404/403) and returns 0 otherwise. Fills notice id and status. */
-static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
+int64_t counter_own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
 {
     char *end;
     long long td = strtoll(rq_param(r, 0), &end, 10);
@@ -205,49 +186,46 @@ static int64_t own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
     return td;
 }
 
+/* counter_own_takedown, and only while a notice's removal is active (what
+ * a counter-notice answers); 409 otherwise. Fills the notice id. */
+static int64_t own_notice_takedown(hreq_t *r, int64_t *notice_id)
+{
+    char status[16];
+    int64_t td = counter_own_takedown(r, notice_id, status);
+    if (td && (!*notice_id || strcmp(status, "active") != 0)) {
+        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
+        return 0;
+    }
+    return td;
+}
+
 static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, const char *msg)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "counter.title"), &m);
-    buf_lit(&b, "<section class=\"counter-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "counter.title"));
-    buf_lit(&b, "</h1>\n<p>");
-    buf_htmlz(&b, T(L, "counter.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_printf(&b, "<form method=\"post\" action=\"/studio/notices/%lld/counter\" class=\"stack\">", (long long)td);
-    page_csrf_field(r, &b);
-    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
-    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
-    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    fk_page_begin(r, &b, "counter-form", "counter.title", "counter.intro", msg);
+    char action[64];
+    snprintf(action, sizeof action, "/studio/notices/%lld/counter", (long long)td);
+    fk_form_begin(r, &b, action);
+    notice_contact_fields(r, &b, f);
     fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);
     fk_checkbox(&b, T(L, "counter.good_faith"), "good_faith", f && form_get(f, "good_faith"));
     if (settings_is(r->db, "dmca", "on"))
         fk_checkbox(&b, T(L, "counter.consent"), "consent", f && form_get(f, "consent"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "counter.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    fk_form_end(&b, T(L, "counter.send"));
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, status);
 }
 
 /* GET /studio/notices/:td/counter — the counter-notice form. */
 void counter_form(hreq_t *r)
 {
     int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
+    int64_t td = own_notice_takedown(r, &nid);
     if (!td)
         return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return;
-    }
     counter_page(r, td, 200, NULL, NULL);
 }
 
@@ -259,32 +237,26 @@ void counter_post(hreq_t *r)
 {
     lang_t L = r->lang;
     int64_t nid;
-    char status[16];
-    int64_t td = own_takedown(r, &nid, status);
+    int64_t td = own_notice_takedown(r, &nid);
     if (!td)
         return;
-    if (!nid || strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(L, "counter.err.not_active"));
-        return;
-    }
     form_t f;
     rq_form(r, &f);
     static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
     for (size_t i = 0; i < 5; i++) {
         const char *v = form_get(&f, req[i]);
-        if (blank(v)) {
+        if (text_blank(v)) {
             counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
             return;
         }
         int line = strcmp(req[i], "statement") != 0;
-        if (!(line ? text_valid_line(v, strlen(v)) : text_valid(v, strlen(v))) ||
-            text_chars(v, strlen(v)) > (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+        if (!notice_field_ok(v, line)) {
             counter_page(r, td, 422, &f, T(L, line ? "notice.err.line" : "notice.err.text"));
             return;
         }
     }
     const char *proof = form_get(&f, "proof");
-    if (proof && (!text_valid(proof, strlen(proof)) || text_chars(proof, strlen(proof)) > TEXT_MAX_CHARS)) {
+    if (proof && !notice_field_ok(proof, 0)) {
         counter_page(r, td, 422, &f, T(L, "notice.err.text"));
         return;
     }

@@ -11,6 +11,13 @@
 
 #include "http/http.h"
 
+/* The takedown named in the path (/studio/notices/:td/...), when it removed
+ * one of the signed-in user's works: its id, with its notice id (0 when a
+ * report or a moderator removed it) and status ("active", "restored",
+ * "purged") filled in. Answers 404 (no such takedown) or 403 (someone
+ * else's work) and returns 0 otherwise. Complaints (complaint.c) use it too. */
+int64_t counter_own_takedown(hreq_t *r, int64_t *notice_id, char status[16]);
+
 void notice_studio(hreq_t *r);  /* GET  /studio/notices                        */
 void counter_form(hreq_t *r);   /* GET  /studio/notices/:td/counter            */
 void counter_post(hreq_t *r);   /* POST /studio/notices/:td/counter     (CSRF) */

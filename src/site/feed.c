@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/account.h"
@@ -48,11 +49,8 @@ void feed_origin(hreq_t *r, buf_t *b)
 
 static void rfc3339(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 
@@ -157,22 +155,33 @@ static void scope_page(const feed_scope_t *fs, buf_t *path, buf_t *title)
     }
 }
 
+/* The works a feed of scope s lists, newest first, with the newest change
+ * in *last. Returns 0 (the caller frees l), or -1 after answering: 404 for
+ * an unknown scope, 500, or 304 when the client's copy is current. */
+static int feed_works(hreq_t *r, scope_t s, feed_scope_t *fs, work_list_t *l, int64_t *last)
+{
+    work_query_t q;
+    if (scope_of(r, s, fs, &q) < 0)
+        return -1;
+    if (work_list(r->db, &q, l) < 0) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return -1;
+    }
+    *last = newest(l);
+    if (not_modified(r, *last)) {
+        work_list_free(l);
+        return -1;
+    }
+    return 0;
+}
+
 static void atom(hreq_t *r, scope_t s)
 {
     feed_scope_t fs;
-    work_query_t q;
-    if (scope_of(r, s, &fs, &q) < 0)
-        return;
     work_list_t l;
-    if (work_list(r->db, &q, &l) < 0) {
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+    int64_t last;
+    if (feed_works(r, s, &fs, &l, &last) < 0)
         return;
-    }
-    int64_t last = newest(&l);
-    if (not_modified(r, last)) {
-        work_list_free(&l);
-        return;
-    }
     buf_t b = BUF_INIT, o = BUF_INIT, path = BUF_INIT, title = BUF_INIT, stmt = BUF_INIT;
     feed_origin(r, &o);
     scope_page(&fs, &path, &title);
@@ -288,18 +297,10 @@ static void atom(hreq_t *r, scope_t s)
 static void json_feed(hreq_t *r, scope_t s)
 {
     feed_scope_t fs;
-    work_query_t q;
-    if (scope_of(r, s, &fs, &q) < 0)
-        return;
     work_list_t l;
-    if (work_list(r->db, &q, &l) < 0) {
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+    int64_t last;
+    if (feed_works(r, s, &fs, &l, &last) < 0)
         return;
-    }
-    if (not_modified(r, newest(&l))) {
-        work_list_free(&l);
-        return;
-    }
     buf_t b = BUF_INIT, o = BUF_INIT, path = BUF_INIT, title = BUF_INIT, tmp = BUF_INIT;
     feed_origin(r, &o);
     scope_page(&fs, &path, &title);

@@ -5,6 +5,26 @@
 
 #include <string.h>
 
+#include "site/layout.h"
+
+void fk_page_begin(hreq_t *r, buf_t *b, const char *cls, const char *title_key, const char *intro_key,
+                   const char *msg)
+{
+    page_section_begin(r, b, cls, T(r->lang, title_key));
+    buf_lit(b, "<p>");
+    buf_htmlz(b, T(r->lang, intro_key));
+    buf_lit(b, "</p>\n");
+    fk_alert(b, msg);
+}
+
+void fk_form_begin(hreq_t *r, buf_t *b, const char *action)
+{
+    buf_lit(b, "<form method=\"post\" action=\"");
+    buf_htmlz(b, action);
+    buf_lit(b, "\" class=\"stack\">");
+    page_csrf_field(r, b);
+}
+
 void fk_input(buf_t *b, const char *label, const char *name, const char *value, int required)
 {
     buf_lit(b, "<p><label for=\"f-");
@@ -103,4 +123,11 @@ void fk_dt_dd(buf_t *b, const char *label, const char *value)
     buf_lit(b, "</dt><dd>");
     buf_htmlz(b, value);
     buf_lit(b, "</dd>");
+}
+
+void fk_form_end(buf_t *b, const char *label)
+{
+    buf_lit(b, "<p><button type=\"submit\">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</button></p></form>");
 }

@@ -205,6 +205,32 @@ void page_error(hreq_t *r, int status, const char *message, buf_t *b)
     buf_free(&t);
 }
 
+void page_section_begin(hreq_t *r, buf_t *b, const char *cls, const char *title)
+{
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, b, title, &m);
+    buf_lit(b, "<section class=\"");
+    buf_htmlz(b, cls);
+    buf_lit(b, "\"><h1 class=\"page-title\">");
+    buf_htmlz(b, title);
+    buf_lit(b, "</h1>\n");
+}
+
+void page_section_numbered(hreq_t *r, buf_t *b, const char *cls, const char *title_key, int64_t id)
+{
+    buf_t title = BUF_INIT;
+    buf_printf(&title, "%s %lld", T(r->lang, title_key), (long long)id);
+    page_section_begin(r, b, cls, buf_cstr(&title));
+    buf_free(&title);
+}
+
+void page_send(hreq_t *r, buf_t *b, int status)
+{
+    page_end(r, b);
+    rs_html(r, status, b);
+    buf_free(b);
+}
+
 void page_declaration(hreq_t *r, buf_t *b, const declaration_t *d)
 {
     if (!d || strcmp(d->code, "none") == 0)

@@ -38,6 +38,16 @@ void page_statement(hreq_t *r, buf_t *b);
 void page_time(buf_t *b, int64_t unix_s);
 /* A hidden CSRF field for a form on this page. */
 void page_csrf_field(hreq_t *r, buf_t *b);
+/* Open a page kept out of search engines (studio, moderation, forms,
+ * receipts) with its title as heading: the shell, then
+ * <section class="cls"><h1 class="page-title">title</h1> and a newline. The caller writes
+ * the rest and closes the section. cls is a literal; title plain text. */
+void page_section_begin(hreq_t *r, buf_t *b, const char *cls, const char *title);
+/* page_section_begin titled "<T(title_key)> <id>": a numbered case (a
+ * notice, report or complaint) for its receipt or its moderator view. */
+void page_section_numbered(hreq_t *r, buf_t *b, const char *cls, const char *title_key, int64_t id);
+/* Finish the page (page_end), send it as HTML with status, free b. */
+void page_send(hreq_t *r, buf_t *b, int status);
 
 /* Static assets, embedded in the binary. */
 void asset_css(hreq_t *r);

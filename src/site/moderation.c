@@ -4,14 +4,16 @@
 #include "site/moderation.h"
 
 #include <jansson.h>
-#include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "core/token.h"
 #include "http/server.h"
+#include "site/api.h"
 #include "site/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -37,25 +39,9 @@ static int ground_severity(const char *g)
     return 0;
 }
 
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
-
 int mod_text_ok(const char *s)
 {
-    return !blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
-}
-
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
+    return !text_blank(s) && text_valid(s, strlen(s)) && text_chars(s, strlen(s)) <= TEXT_MAX_CHARS;
 }
 
 int64_t mod_path_id(hreq_t *r)
@@ -63,6 +49,19 @@ int64_t mod_path_id(hreq_t *r)
     char *end;
     long long v = strtoll(rq_param(r, 0), &end, 10);
     return (*end || v <= 0) ? 0 : v;
+}
+
+db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
+{
+    *id = mod_path_id(r);
+    db_stmt_t *st = db_prepare(r->db, sql);
+    db_bind_int(st, ":id", *id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return NULL;
+    }
+    return st;
 }
 
 void mod_actor(hreq_t *r, char out[64])
@@ -98,12 +97,12 @@ static int report_submit(hreq_t *r, const char *work_id, const char *ground, con
         rs_header(r, "retry-after", "3600");
         return rep_fail(e, 429, "rate_limited", "notice.err.rate", NULL);
     }
-    if (blank(work_id))
+    if (text_blank(work_id))
         return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
     if (!ground_severity(ground))
         return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
     if (!mod_text_ok(expl))
-        return rep_fail(e, 422, blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
+        return rep_fail(e, 422, text_blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
     work_t w;
     int rc = work_get(r->db, work_id, &w);
     if (rc < 0)
@@ -116,11 +115,8 @@ static int report_submit(hreq_t *r, const char *work_id, const char *ground, con
         return rep_fail(e, 409, "already_taken_down", "notice.err.already", "work");
     if (!published)
         return rep_fail(e, 422, "not_a_work", "notice.err.not_a_work", "work");
-    unsigned char rnd[16];
     char hash[65];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 33, rnd, sizeof rnd);
-    sha256_hex(token, hash);
+    token_new(token, 33, hash);
     if (db_begin(r->db) < 0)
         return rep_fail(e, 503, "busy", "err.internal", NULL);
     st = db_prepare(r->db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, status, "
@@ -150,16 +146,8 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "report.title"), &m);
-    buf_lit(&b, "<section class=\"report-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "report.title"));
-    buf_lit(&b, "</h1>\n<p>");
-    buf_htmlz(&b, T(L, "report.intro"));
-    buf_lit(&b, "</p>\n");
-    fk_alert(&b, msg);
-    buf_lit(&b, "<form method=\"post\" action=\"/report\" class=\"stack\">");
-    page_csrf_field(r, &b);
+    fk_page_begin(r, &b, "report-form", "report.title", "report.intro", msg);
+    fk_form_begin(r, &b, "/report");
     buf_lit(&b, "<input type=\"hidden\" name=\"work\" value=\"");
     buf_htmlz(&b, work ? work : "");
     buf_lit(&b, "\">");
@@ -181,16 +169,13 @@ static void report_page(hreq_t *r, int status, const char *work, const char *gro
     }
     fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
     fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "report.send"));
-    buf_lit(&b, "</button></p></form>\n<p>");
+    fk_form_end(&b, T(L, "report.send"));
+    buf_lit(&b, "\n<p>");
     buf_htmlz(&b, T(L, "report.copyright_hint"));
     buf_lit(&b, " <a href=\"/notice\">");
     buf_htmlz(&b, T(L, "site.notice"));
     buf_lit(&b, "</a></p></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
 }
 
 /* GET /report?work=ID — the report form for one work. */
@@ -220,25 +205,14 @@ void report_post(hreq_t *r)
 /* POST /api/v1/reports {"work","ground","explanation"} -> 201 {"id","status","token","receipt"} */
 void report_api_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     const char *v[3] = {NULL, NULL, NULL};
     static const char *const keys[] = {"work", "ground", "explanation"};
     for (int i = 0; i < 3; i++) {
-        json_t *x = json_object_get(j, keys[i]);
-        if (x && json_is_string(x) && strlen(json_string_value(x)) == json_string_length(x))
-            v[i] = json_string_value(x);
-        else if (x && !json_is_null(x)) {
-            char extra[48];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
-            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+        if (api_json_string(j, keys[i], &v[i]) < 0) {
+            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
             json_decref(j);
             return;
         }
@@ -247,10 +221,7 @@ void report_api_post(hreq_t *r)
     int64_t id;
     char token[33];
     if (report_submit(r, v[0], v[1], v[2], &id, token, &e) < 0) {
-        char extra[64];
-        if (e.field)
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", e.field);
-        rs_error_extra(r, e.status, e.code, T(r->lang, e.key), e.field ? extra : NULL);
+        api_field_error(r, e.status, e.code, T(r->lang, e.key), e.field);
     } else {
         buf_t b = BUF_INIT;
         buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
@@ -267,15 +238,13 @@ void report_status(hreq_t *r)
     lang_t L = r->lang;
     int64_t id = mod_path_id(r);
     const char *token = rq_query(r, "token");
-    char hash[65];
     db_stmt_t *st = NULL;
     int ok = 0;
     if (id && token && strlen(token) == 32) {
-        sha256_hex(token, hash);
         st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
                                "WHERE id = :id");
         db_bind_int(st, ":id", id);
-        ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+        ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
     }
     if (!ok) {
         if (st)
@@ -283,13 +252,8 @@ void report_status(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
         return;
     }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"report-status\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_lit(&b, "</h1>\n");
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "report-status", "report.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "report.received"));
     buf_printf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
@@ -307,10 +271,7 @@ void report_status(hreq_t *r)
     buf_free(&v);
     buf_lit(&b, "</dl></section>\n");
     db_done(st);
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    page_send(r, &b, 200);
 }
 
 /* ---- the moderator queue ---- */
@@ -326,23 +287,36 @@ void mod_age(hreq_t *r, buf_t *b, int64_t t)
         buf_printf(b, r->lang == LANG_EN ? "%lld d" : "%lld 天", (long long)(d / 86400));
 }
 
+/* Open one list of the queue: its heading (title_key) and <ol id=id>. */
+static void queue_begin(hreq_t *r, buf_t *b, const char *title_key, const char *id)
+{
+    buf_lit(b, "<h2>");
+    buf_htmlz(b, T(r->lang, title_key));
+    buf_lit(b, "</h2><ol class=\"queue\" id=\"");
+    buf_htmlz(b, id);
+    buf_lit(b, "\">");
+}
+
+/* How long a queue item has waited since t, as text ("3 h"). */
+static void queue_age(hreq_t *r, buf_t *b, int64_t t)
+{
+    buf_t age = BUF_INIT;
+    mod_age(r, &age, t);
+    buf_htmlz(b, buf_cstr(&age));
+    buf_free(&age);
+}
+
 /* GET /mod — pending notices, open reports (severity, then oldest first),
  * open complaints. */
 void mod_queue(hreq_t *r)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "mod.title"), &m);
-    buf_lit(&b, "<section class=\"mod\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "mod.title"));
-    buf_lit(&b, "</h1>\n");
+    page_section_begin(r, &b, "mod", T(L, "mod.title"));
     if (rq_query(r, "done"))
         fk_ok(&b, T(L, "mod.decided"));
 
-    buf_lit(&b, "<h2>");
-    buf_htmlz(&b, T(L, "mod.notices"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-notices\">");
+    queue_begin(r, &b, "mod.notices", "queue-notices");
     db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "
                                       "ORDER BY created_at, id LIMIT 200");
     while (db_step(st) == DB_ROW) {
@@ -352,17 +326,14 @@ void mod_queue(hreq_t *r)
         buf_t t = BUF_INIT;
         work_excerpt(db_col_text(st, 1), 60, &t);
         buf_htmlz(&b, buf_cstr(&t));
-        buf_reset(&t);
-        mod_age(r, &t, db_col_int(st, 2));
-        buf_lit(&b, " · ");
-        buf_htmlz(&b, buf_cstr(&t));
         buf_free(&t);
+        buf_lit(&b, " · ");
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.reports"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reports\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.reports", "queue-reports");
     st = db_prepare(r->db, "SELECT r.id, r.ground, r.created_at, w.title FROM reports r JOIN works w ON w.id = r.work_id "
                            "WHERE r.status = 'open' ORDER BY r.severity, r.created_at, r.id LIMIT 200");
     while (db_step(st) == DB_ROW) {
@@ -374,33 +345,25 @@ void mod_queue(hreq_t *r)
         buf_htmlz(&b, T(L, k));
         buf_lit(&b, " · ");
         buf_htmlz(&b, db_col_text(st, 3));
-        buf_t t = BUF_INIT;
-        mod_age(r, &t, db_col_int(st, 2));
         buf_lit(&b, " · ");
-        buf_htmlz(&b, buf_cstr(&t));
-        buf_free(&t);
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.reviews"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-reviews\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.reviews", "queue-reviews");
     st = db_prepare(r->db, "SELECT v.work_id, w.title, v.requested_at FROM reviews v JOIN works w ON w.id = v.work_id "
                            "WHERE v.status = 'pending' ORDER BY v.requested_at, v.work_id LIMIT 200");
     while (db_step(st) == DB_ROW) {
         buf_printf(&b, "<li data-review=\"%s\"><a href=\"/mod/reviews/%s\">", db_col_text(st, 0), db_col_text(st, 0));
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</a> · ");
-        buf_t t = BUF_INIT;
-        mod_age(r, &t, db_col_int(st, 2));
-        buf_htmlz(&b, buf_cstr(&t));
-        buf_free(&t);
+        queue_age(r, &b, db_col_int(st, 2));
         buf_lit(&b, "</li>");
     }
     db_done(st);
-    buf_lit(&b, "</ol>\n<h2>");
-    buf_htmlz(&b, T(L, "mod.complaints"));
-    buf_lit(&b, "</h2><ol class=\"queue\" id=\"queue-complaints\">");
+    buf_lit(&b, "</ol>\n");
+    queue_begin(r, &b, "mod.complaints", "queue-complaints");
     st = db_prepare(r->db, "SELECT k.id, w.title, k.created_at FROM complaints k JOIN takedowns t ON t.id = k.takedown_id "
                            "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id");
     while (db_step(st) == DB_ROW) {
@@ -412,9 +375,7 @@ void mod_queue(hreq_t *r)
     }
     db_done(st);
     buf_lit(&b, "</ol></section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }
 
 /* The work in one view: title, link, excerpt, removals and earlier reports. */
@@ -480,7 +441,9 @@ void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_rep
     buf_lit(b, "</ul>\n");
 }
 
-void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
+/* The decision form: a required written reason, then decision=uphold
+ * (yes_key) or decision=reject (no_key), posted to action. */
+static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
 {
     lang_t L = r->lang;
     buf_lit(b, "<form method=\"post\" action=\"");
@@ -496,7 +459,7 @@ void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_
 }
 
 /* Read decision and reason; answers 422 and returns -1 when unusable. */
-int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
+static int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
 {
     rq_form(r, f);
     const char *d = form_get(f, "decision");
@@ -513,26 +476,57 @@ int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
     return 0;
 }
 
+void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char *no_key, const char *action_fmt,
+                  ...)
+{
+    if (open) {
+        char action[96];
+        va_list ap;
+        va_start(ap, action_fmt);
+        vsnprintf(action, sizeof action, action_fmt, ap);
+        va_end(ap);
+        mod_decision_form(r, b, action, yes_key, no_key);
+    }
+    buf_lit(b, "</section>\n");
+    page_send(r, b, 200);
+}
+
+int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, char actor[64])
+{
+    if (mod_read_decision(r, f, uphold, reason) < 0)
+        return -1;
+    mod_actor(r, actor);
+    if (db_begin(r->db) < 0) {
+        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
+        return -1;
+    }
+    return 0;
+}
+
+void mod_decision_end(hreq_t *r, int ok, int content_changed)
+{
+    if (!ok || db_commit(r->db) < 0) {
+        db_rollback(r->db);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (content_changed)
+        server_content_changed();
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
 /* GET /mod/notices/:id — a notice in full with the works it names. */
 void mod_notice(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT name, contact, address, right_claimed, original, proof, signature, "
-                                      "status, reason FROM notices WHERE id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT name, contact, address, right_claimed, original, proof, signature, "
+                                 "status, reason FROM notices WHERE id = :id", &id);
+    if (!st)
         return;
-    }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-notice\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 7));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-notice", "notice.number", id);
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
     for (int i = 0; i < 7; i++)
@@ -562,16 +556,7 @@ void mod_notice(hreq_t *r)
     db_done(st);
     for (int i = 0; i < n; i++)
         mod_work_panel(r, &b, ids[i], 0);
-    if (pending) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/notices/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "mod.takedown", "mod.reject");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    mod_view_end(r, &b, pending, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 
 /* POST /mod/notices/:id — decision=uphold|reject, reason. */
@@ -598,24 +583,16 @@ void mod_notice_post(hreq_t *r)
 void mod_report(hreq_t *r)
 {
     lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
-                                      "WHERE id = :id");
-    db_bind_int(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT work_id, ground, explanation, status, reason, created_at FROM reports "
+                                 "WHERE id = :id", &id);
+    if (!st)
         return;
-    }
     char work_id[WORK_ID_LEN + 1];
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "report.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"mod-report\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_printf(&b, "</h1><dl data-status=\"%s\">", db_col_text(st, 3));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-report", "report.number", id);
+    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
@@ -626,16 +603,7 @@ void mod_report(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, id);
-    if (open) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/reports/%lld", (long long)id);
-        mod_decision_form(r, &b, action, "mod.takedown", "mod.dismiss");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    mod_view_end(r, &b, open, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
 }
 
 /* POST /mod/reports/:id — decision=uphold (take the work down) | reject
@@ -645,15 +613,10 @@ void mod_report_post(hreq_t *r)
     form_t f;
     int uphold;
     const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
+    char actor[64];
+    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
         return;
     int64_t id = mod_path_id(r);
-    char actor[64];
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
     db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
     db_bind_int(st, ":id", id);
     char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
@@ -683,13 +646,6 @@ void mod_report_post(hreq_t *r)
     if (ok)
         ok = audit_appendf(r->db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
                            "page") == 0;
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (uphold)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
+    mod_decision_end(r, ok, uphold);
 }
 

@@ -13,8 +13,10 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/formdata.h"
+#include "core/token.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "site/api.h"
 #include "site/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -48,30 +50,6 @@ typedef struct {
     buf_t extra;      /* extra JSON members ("missing":[...], "field":...) */
     buf_t detail;     /* a value to show after the message (the URL, the notice number) */
 } notice_err_t;
-
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-static void new_token(char token[33], char hash[65])
-{
-    unsigned char rnd[16];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, 33, rnd, sizeof rnd);
-    sha256_hex(token, hash);
-}
-
-static int blank(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s);
-    text_trim(&s, &n);
-    return n == 0;
-}
 
 /* The work id a URL names, when it is a work URL of this site: "/a/ID" or
  * "http(s)://HOST/a/ID" with this request's host, optionally with a trailing
@@ -114,6 +92,23 @@ static int url_work_id(hreq_t *r, const char *url, char id[WORK_ID_LEN + 1])
     return 1;
 }
 
+int notice_field_ok(const char *v, int line)
+{
+    if (!v)
+        v = "";
+    size_t n = strlen(v);
+    return (line ? text_valid_line(v, n) : text_valid(v, n)) &&
+           text_chars(v, n) <= (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS);
+}
+
+void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f)
+{
+    lang_t L = r->lang;
+    fk_input(b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
+    fk_input(b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
+    fk_input(b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+}
+
 static int ids_cmp(const void *a, const void *b)
 {
     return strcmp((const char *)a, (const char *)b);
@@ -154,13 +149,13 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"right", in->right},   {"original", in->original}, {"signature", in->signature}};
     int nmissing = 0;
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
-        if (blank(req[i].v)) {
+        if (text_blank(req[i].v)) {
             buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name);
         }
     }
     int nurls = 0;
     for (int i = 0; i < in->nurls; i++)
-        nurls += !blank(in->urls[i]);
+        nurls += !text_blank(in->urls[i]);
     if (nurls == 0)
         buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":[");
     if (!in->good_faith)
@@ -178,10 +173,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"signature", in->signature, 1}, {"right", in->right, 0},         {"original", in->original, 0},
                {"proof_media", in->proof, 0}};
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
-        const char *v = chk[i].v ? chk[i].v : "";
-        size_t n = strlen(v);
-        if (!(chk[i].line ? text_valid_line(v, n) : text_valid(v, n)) ||
-            text_chars(v, n) > (chk[i].line ? LINE_MAX_CHARS : TEXT_MAX_CHARS)) {
+        if (!notice_field_ok(chk[i].v, chk[i].line)) {
             buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name);
             buf_rawz(&e->detail, chk[i].name);
             return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
@@ -205,7 +197,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     int nids = 0;
     const char *taken_url = NULL;
     for (int i = 0; i < in->nurls; i++) {
-        if (blank(in->urls[i]))
+        if (text_blank(in->urls[i]))
             continue;
         char id[WORK_ID_LEN + 1];
         work_t w;
@@ -242,7 +234,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     for (int i = 0; i < nids; i++)
         buf_printf(&key, "|%s", ids[i]);
     char dedupe[65];
-    sha256_hex(buf_cstr(&key), dedupe);
+    token_sha256_hex(buf_cstr(&key), dedupe);
     buf_free(&key);
     st = db_prepare(db, "SELECT id FROM notices WHERE dedupe = :d AND status <> 'rejected' ORDER BY id LIMIT 1");
     db_bind_text(st, ":d", dedupe);
@@ -263,7 +255,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
 
     int immediate = settings_is(db, "notice_mode", "immediate");
     char hash[65];
-    new_token(token, hash);
+    token_new(token, 33, hash);
     if (db_begin(db) < 0)
         return err(e, 503, "busy", "err.internal");
     st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
@@ -351,7 +343,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
 int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
                   const char **err_key, int *status)
 {
-    if (blank(reason) || !text_valid(reason, strlen(reason)) || text_chars(reason, strlen(reason)) > TEXT_MAX_CHARS) {
+    if (text_blank(reason) || !notice_field_ok(reason, 0)) {
         *err_key = "mod.err.reason";
         *status = 422;
         return -1;
@@ -421,13 +413,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "notice.title"), &m);
-    buf_lit(&b, "<section class=\"notice-form\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "notice.title"));
-    buf_lit(&b, "</h1>\n<p>");
-    buf_htmlz(&b, T(L, "notice.intro"));
-    buf_lit(&b, "</p>\n");
+    fk_page_begin(r, &b, "notice-form", "notice.title", "notice.intro", NULL);
     char *agent = db_setting(r->db, "notice_contact", "");
     if (*agent) {
         buf_lit(&b, "<p class=\"agent\">");
@@ -452,9 +438,7 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
     buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
     page_csrf_field(r, &b);
-    fk_input(&b, T(L, "notice.name"), "name", f ? form_get(f, "name") : NULL, 1);
-    fk_input(&b, T(L, "notice.contact"), "contact", f ? form_get(f, "contact") : NULL, 1);
-    fk_input(&b, T(L, "notice.address"), "address", f ? form_get(f, "address") : NULL, 1);
+    notice_contact_fields(r, &b, f);
     fk_textarea(&b, T(L, "notice.urls"), "urls", url, 3, 1);
     const char *labels[NGROUNDS];
     for (size_t i = 0; i < NGROUNDS; i++) {
@@ -471,12 +455,9 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     buf_lit(&b, "</label><br><input type=\"file\" id=\"f-proof_file\" name=\"proof_file\"></p>\n");
     fk_checkbox(&b, T(L, "notice.good_faith"), "good_faith", f && form_get(f, "good_faith"));
     fk_input(&b, T(L, "notice.signature"), "signature", f ? form_get(f, "signature") : NULL, 1);
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "notice.send"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    fk_form_end(&b, T(L, "notice.send"));
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, status);
 }
 
 /* GET /notice — the rights-holder notice form. Query: url (prefills the work). */
@@ -613,43 +594,21 @@ void notice_form_post(hreq_t *r)
     buf_free(&e.detail);
 }
 
-/* A JSON string member, or NULL (absent/null). -1 when present but not a
- * string without NULs. */
-static int json_str(json_t *j, const char *k, const char **out)
-{
-    json_t *v = json_object_get(j, k);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-        return -1;
-    *out = json_string_value(v);
-    return 0;
-}
-
 /* POST /api/v1/notices {"name","contact","address","urls":[...],"right",
  * "original","proof_media"?,"good_faith":true,"signature"} -> 201
  * {"id","status","token","receipt"}. No authentication: anyone may notify. */
 void notice_api_post(hreq_t *r)
 {
-    size_t n;
-    const char *body = rq_body(r, &n);
-    json_error_t jerr;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        rs_error(r, 400, "bad_json", T(r->lang, "err.bad_json"));
+    json_t *j = api_body_object(r);
+    if (!j)
         return;
-    }
     notice_in_t in = {0};
     static const char *const keys[] = {"name",     "contact",     "address",   "right",
                                        "original", "proof_media", "signature", "ground"};
     const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature, &in.ground};
     for (size_t i = 0; i < 8; i++) {
-        if (json_str(j, keys[i], dst[i]) < 0) {
-            char extra[64];
-            snprintf(extra, sizeof extra, "\"field\":\"%s\"", keys[i]);
-            rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), extra);
+        if (api_json_string(j, keys[i], dst[i]) < 0) {
+            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
             json_decref(j);
             return;
         }
@@ -728,11 +687,9 @@ static int64_t notice_by_token(hreq_t *r, const char *token)
     long long id = strtoll(rq_param(r, 0), &end, 10);
     if (*end || id <= 0 || !token || strlen(token) != 32)
         return 0;
-    char hash[65];
-    sha256_hex(token, hash);
     db_stmt_t *st = db_prepare(r->db, "SELECT token_hash FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_ROW && sodium_memcmp(db_col_text(st, 0), hash, 64) == 0;
+    int ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
     db_done(st);
     return ok ? id : 0;
 }
@@ -757,13 +714,8 @@ void notice_status(hreq_t *r)
         rs_error(r, 500, "internal", T(L, "err.internal"));
         return;
     }
-    buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_printf(&title, "%s %lld", T(L, "notice.number"), (long long)id);
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"notice-status\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, buf_cstr(&title));
-    buf_lit(&b, "</h1>\n");
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "notice-status", "notice.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "notice.received"));
     if (rq_query(r, "court"))
@@ -851,18 +803,13 @@ void notice_status(hreq_t *r)
             buf_htmlz(&b, token);
             buf_printf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
             fk_textarea(&b, T(L, "notice.court_text"), "court", NULL, 2, 1);
-            buf_lit(&b, "<p><button type=\"submit\">");
-            buf_htmlz(&b, T(L, "notice.court_send"));
-            buf_lit(&b, "</button></p></form>");
+            fk_form_end(&b, T(L, "notice.court_send"));
         }
         buf_lit(&b, "</section>\n");
     }
     db_done(st);
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
-    buf_free(&title);
+    page_send(r, &b, 200);
 }
 
 /* GET /api/v1/notices/:id?token=T -> {"id","status","works":[{"id","status"}],
@@ -919,7 +866,7 @@ void notice_court_post(hreq_t *r)
         rs_error(r, 400, "bad_request", T(r->lang, "err.bad_form"));
         return;
     }
-    if (blank(text) || !text_valid(text, strlen(text)) || text_chars(text, strlen(text)) > TEXT_MAX_CHARS) {
+    if (text_blank(text) || !notice_field_ok(text, 0)) {
         rs_error(r, 422, "invalid", T(r->lang, "notice.err.court_text"));
         return;
     }

@@ -30,6 +30,17 @@
 int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
                   const char **err_key, int *status);
 
+/* Shared with the counter-notice (counter.c), which asks the same contact
+ * block under the same limits. */
+/* 1 if v (NULL counts as "") may stand in a notice or counter-notice field:
+ * a one-line field (line != 0: name, contact, address, signature) is valid
+ * one-line text of at most NOTICE_LINE_MAX characters, any other valid text
+ * of at most NOTICE_TEXT_MAX. Blank is the caller's question. */
+int notice_field_ok(const char *v, int line);
+/* The contact block of both forms: name, contact and address inputs
+ * (required), refilled from f after an error (NULL: empty). */
+void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f);
+
 /* Handlers (routes.c). */
 void notice_form(hreq_t *r);          /* GET  /notice                       */
 void notice_form_post(hreq_t *r);     /* POST /notice                (CSRF) */

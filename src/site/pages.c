@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/account.h"
@@ -27,11 +27,8 @@ void pages_tag_href(buf_t *b, const char *tag)
 
 static void iso_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 
@@ -155,9 +152,7 @@ static void list_page(hreq_t *r, const char *title, const char *heading_html, co
         buf_htmlz(&b, T(r->lang, "pages.older"));
         buf_lit(&b, " →</a></nav>\n");
     }
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     work_list_free(&l);
 }
 
@@ -312,9 +307,7 @@ void pages_work(hreq_t *r)
     buf_lit(&b, "</footer>\n");
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&desc);
     buf_free(&canon);
     buf_free(&afeed);
@@ -389,7 +382,5 @@ void pages_about(hreq_t *r)
     buf_lit(&b, "</a></p>\n");
     page_statement(r, &b);
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
 }

@@ -88,15 +88,7 @@ void mod_review(hreq_t *r)
     buf_htmlz(&b, T(L, "review.title"));
     buf_lit(&b, "</h1>\n");
     mod_work_panel(r, &b, id, 0);
-    if (pending) {
-        char action[64];
-        snprintf(action, sizeof action, "/mod/reviews/%s", id);
-        mod_decision_form(r, &b, action, "review.approve", "review.reject");
-    }
-    buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
 }
 
 /* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
@@ -105,15 +97,10 @@ void mod_review_post(hreq_t *r)
     form_t f;
     int approve;
     const char *reason;
-    if (mod_read_decision(r, &f, &approve, &reason) < 0)
+    char actor[64];
+    if (mod_decision_begin(r, &f, &approve, &reason, actor) < 0)
         return;
     const char *id = rq_param(r, 0);
-    char actor[64];
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
     db_stmt_t *st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
                                       "WHERE work_id = :w AND status = 'pending'");
     db_bind_text(st, ":s", approve ? "approved" : "rejected");

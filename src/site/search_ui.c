@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "http/pool.h"
 #include "http/server.h"
 #include "search/normalize.h"
@@ -198,12 +199,11 @@ static int64_t reach(const search_result_t *res)
 
 static void json_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    clock_rfc3339(t, s);
+    buf_ch(b, '"');
     buf_rawz(b, s);
+    buf_ch(b, '"');
 }
 
 /* GET /api/v1/search?q=&author=&tag=&from=&to=&limit=&offset=
@@ -434,9 +434,7 @@ static void render_page(hreq_t *r, params_t *pp, int rc, search_result_t *resp)
         buf_lit(&b, "</nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
     buf_free(&title);
 }
 

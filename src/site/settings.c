@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "site/audit.h"
+#include "site/formkit.h"
 #include "site/layout.h"
 #include "site/site.h"
 
@@ -200,20 +201,15 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "settings.title"), &m);
-    buf_lit(&b, "<section class=\"settings\"><h1 class=\"page-title\">");
-    buf_htmlz(&b, T(L, "settings.title"));
-    buf_lit(&b, "</h1>\n<p><a href=\"/admin/audit\">");
+    page_section_begin(r, &b, "settings", T(L, "settings.title"));
+    buf_lit(&b, "<p><a href=\"/admin/audit\">");
     buf_htmlz(&b, T(L, "audit.title"));
     buf_lit(&b, "</a></p>\n");
-    if (msg) {
-        buf_printf(&b, "<p class=\"%s\" role=\"%s\">", ok ? "notice-ok" : "error", ok ? "status" : "alert");
-        buf_htmlz(&b, msg);
-        buf_lit(&b, "</p>\n");
-    }
-    buf_lit(&b, "<form method=\"post\" action=\"/admin/settings\" class=\"stack\">");
-    page_csrf_field(r, &b);
+    if (ok)
+        fk_ok(&b, msg);
+    else
+        fk_alert(&b, msg);
+    fk_form_begin(r, &b, "/admin/settings");
     for (size_t i = 0; i < settings_count; i++) {
         const setting_def_t *d = &settings_defs[i];
         const char *shown = f ? form_get(f, d->key) : NULL;
@@ -248,12 +244,9 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
         buf_lit(&b, "</p>\n");
         free(cur);
     }
-    buf_lit(&b, "<p><button type=\"submit\">");
-    buf_htmlz(&b, T(L, "settings.save"));
-    buf_lit(&b, "</button></p></form></section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    fk_form_end(&b, T(L, "settings.save"));
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, status);
 }
 
 /* GET /admin/settings — every setting with its current value. Query: saved=1. */

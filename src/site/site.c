@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/token.h"
 #include "http/server.h"
 
 #define SETUP_TOKEN_TTL (24 * 3600)
@@ -148,12 +149,8 @@ void site_announce(db_t *db, const char *listen)
     db_done(st);
     if (admins > 0)
         return;
-    unsigned char rnd[24], hash[crypto_hash_sha256_BYTES];
     char token[49], hash_hex[65], exp[32];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
-    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hash_hex, sizeof hash_hex, hash, sizeof hash);
+    token_new(token, sizeof token, hash_hex);
     snprintf(exp, sizeof exp, "%lld", (long long)(now_s() + SETUP_TOKEN_TTL));
     if (db_set_setting(db, "setup_token_hash", hash_hex) < 0 || db_set_setting(db, "setup_token_expires", exp) < 0) {
         fprintf(stderr, "hao: cannot store the setup token; use `hao user add` instead\n");

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/router.h"
@@ -34,11 +34,8 @@
 
 static void iso_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
     char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(t, s);
     buf_rawz(b, s);
 }
 
@@ -96,11 +93,7 @@ static void tags_joined(const work_t *w, buf_t *b)
     }
 }
 
-/* Load path parameter 0 as a work the current user may edit. Returns 1 with
- * *w filled (caller frees), or 0 after answering: 404 unknown or deleted,
- * 403 another author's (nothing of the work is shown), 500 storage error.
- * Moderators and admins get 403 too: the studio is for one's own works. */
-static int load_own(hreq_t *r, work_t *w)
+int studio_own_work(hreq_t *r, work_t *w)
 {
     int rc = work_get(r->db, rq_param(r, 0), w);
     if (rc < 0) {
@@ -211,6 +204,31 @@ static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
     }
 }
 
+/* A one-line editor field (title, tags): label, input refilled with value,
+ * and its error in place when the last save failed on it. name is a
+ * literal field name; label_key an i18n key. */
+static void text_field(hreq_t *r, buf_t *b, const editor_t *e, const char *name, const char *label_key,
+                       const char *value)
+{
+    buf_lit(b, "<div class=\"field field-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\"><label for=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\">");
+    buf_htmlz(b, T(r->lang, label_key));
+    buf_lit(b, "</label><input type=\"text\" id=\"f-");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" name=\"");
+    buf_htmlz(b, name);
+    buf_lit(b, "\" autocomplete=\"off\" value=\"");
+    buf_htmlz(b, value ? value : "");
+    buf_lit(b, "\"");
+    invalid_attrs(b, e, name);
+    buf_lit(b, ">\n");
+    field_error(r, b, e, name);
+    buf_lit(b, "</div>\n");
+}
+
 static int known_field(const char *f)
 {
     return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
@@ -275,6 +293,23 @@ static void help_block(hreq_t *r, buf_t *b)
     buf_lit(b, "</p></details>\n");
 }
 
+/* Open a studio page's section cls with its breadcrumbs: "My works", then
+ * the work w (NULL: none) as a link; the caller may add crumbs and closes
+ * the </p>. */
+static void studio_crumbs(hreq_t *r, buf_t *b, const char *cls, const work_t *w)
+{
+    buf_lit(b, "<section class=\"");
+    buf_htmlz(b, cls);
+    buf_lit(b, "\">\n<p class=\"crumbs\"><a href=\"/studio\">");
+    buf_htmlz(b, T(r->lang, "work.my_works"));
+    buf_lit(b, "</a>");
+    if (w) {
+        buf_printf(b, " › <a href=\"/studio/%s\">", w->id);
+        buf_htmlz(b, w->title);
+        buf_lit(b, "</a>");
+    }
+}
+
 /* Render the whole editor page with status. */
 static void render_editor(hreq_t *r, int status, const editor_t *e)
 {
@@ -298,9 +333,8 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     int published = w && strcmp(w->status, "published") == 0;
     int taken = w && strcmp(w->status, "taken_down") == 0;
 
-    buf_lit(&b, "<section class=\"studio-editor\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    studio_crumbs(r, &b, "studio-editor", NULL);
+    buf_lit(&b, "</p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, w ? T(L, "studio.edit_title") : T(L, "work.new"));
     buf_lit(&b, "</h1>\n");
     if (w) {
@@ -370,15 +404,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "\n<div class=\"editor\">\n<div class=\"editor-fields\">\n");
 
     /* title */
-    buf_lit(&b, "<div class=\"field field-title\"><label for=\"f-title\">");
-    buf_htmlz(&b, T(L, "work.title"));
-    buf_lit(&b, "</label><input type=\"text\" id=\"f-title\" name=\"title\" autocomplete=\"off\" value=\"");
-    buf_htmlz(&b, e->title ? e->title : "");
-    buf_lit(&b, "\"");
-    invalid_attrs(&b, e, "title");
-    buf_lit(&b, ">\n");
-    field_error(r, &b, e, "title");
-    buf_lit(&b, "</div>\n");
+    text_field(r, &b, e, "title", "work.title", e->title);
 
     /* declaration */
     const char *cur = e->declaration && declaration_find(e->declaration) ? e->declaration : "none";
@@ -429,15 +455,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "</div>\n");
 
     /* tags */
-    buf_lit(&b, "<div class=\"field field-tags\"><label for=\"f-tags\">");
-    buf_htmlz(&b, T(L, "work.tags"));
-    buf_lit(&b, "</label><input type=\"text\" id=\"f-tags\" name=\"tags\" autocomplete=\"off\" value=\"");
-    buf_htmlz(&b, e->tags ? e->tags : "");
-    buf_lit(&b, "\"");
-    invalid_attrs(&b, e, "tags");
-    buf_lit(&b, ">\n");
-    field_error(r, &b, e, "tags");
-    buf_lit(&b, "</div>\n");
+    text_field(r, &b, e, "tags", "work.tags", e->tags);
 
     /* body: the newline after <textarea> is eaten by the HTML parser, so a
      * body that starts with a blank line keeps it. */
@@ -504,9 +522,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_lit(&b, "</button></form>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, status, &b);
-    buf_free(&b);
+    page_send(r, &b, status);
     buf_free(&title);
     buf_free(&prev);
 }
@@ -694,9 +710,7 @@ void studio_list(hreq_t *r)
         buf_lit(&b, " →</a></nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     work_list_free(&l);
 }
 
@@ -766,7 +780,7 @@ void studio_create(hreq_t *r)
 static void edit_checked(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     const char *saved = rq_query(r, "saved");
     /* The text may have changed meanwhile: then the result is not its. */
@@ -782,7 +796,7 @@ static void edit_checked(hreq_t *r, int rc, const orig_result_t *res, const char
 void studio_edit(hreq_t *r)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     check_async(r, w.id, w.author_id, w.prov.seq, w.body, edit_checked, NULL, NULL);
     work_free(&w);
@@ -825,7 +839,7 @@ static work_input_t save_input(const submitted_t *s)
 static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre, const char *pre_hash)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     const submitted_t *s = &c->s;
     editor_t e = {.w = &w,
@@ -898,7 +912,7 @@ static void save_checked(hreq_t *r, int rc, const orig_result_t *res, const char
 void studio_save(hreq_t *r)
 {
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     form_t f;
     if (get_form(r, &f) < 0) {
@@ -953,7 +967,7 @@ void studio_delete(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     form_t f;
     if (get_form(r, &f) < 0) {
@@ -980,9 +994,7 @@ void studio_delete(hreq_t *r)
         buf_printf(&b, "</button> <a class=\"button secondary\" href=\"/studio/%s\">", w.id);
         buf_htmlz(&b, T(L, "studio.cancel"));
         buf_lit(&b, "</a></form>\n</section>\n");
-        page_end(r, &b);
-        rs_html(r, 200, &b);
-        buf_free(&b);
+        page_send(r, &b, 200);
         work_free(&w);
         return;
     }
@@ -1082,7 +1094,7 @@ void studio_revisions(hreq_t *r)
 {
     lang_t L = r->lang;
     work_t w;
-    if (!load_own(r, &w))
+    if (!studio_own_work(r, &w))
         return;
     long before = 0;
     const char *bq = rq_query(r, "before");
@@ -1101,11 +1113,8 @@ void studio_revisions(hreq_t *r)
     buf_rawz(&title, w.title);
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"studio-revisions\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
-    buf_htmlz(&b, w.title);
-    buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
+    studio_crumbs(r, &b, "studio-revisions", &w);
+    buf_lit(&b, "</p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "work.revisions"));
     buf_lit(&b, "</h1>\n<div class=\"table-scroll\"><table class=\"studio-list revision-list\">\n<thead><tr>"
                 "<th scope=\"col\">");
@@ -1156,9 +1165,7 @@ void studio_revisions(hreq_t *r)
         buf_lit(&b, " →</a></nav>\n");
     }
     buf_lit(&b, "</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
     work_free(&w);
 }
@@ -1167,7 +1174,7 @@ void studio_revisions(hreq_t *r)
  * 500) and return 0. On 1 the caller frees both. */
 static int load_own_revision(hreq_t *r, work_t *w, revision_t *v, int *rev)
 {
-    if (!load_own(r, w))
+    if (!studio_own_work(r, w))
         return 0;
     *rev = param_rev(r, 1);
     int rc = *rev ? revision_get(r->db, w->id, *rev, v) : 0;
@@ -1206,11 +1213,8 @@ void studio_revision(hreq_t *r)
     buf_rawz(&title, v.title);
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
-    buf_lit(&b, "<section class=\"studio-revision\">\n<p class=\"crumbs\"><a href=\"/studio\">");
-    buf_htmlz(&b, T(L, "work.my_works"));
-    buf_printf(&b, "</a> › <a href=\"/studio/%s\">", w.id);
-    buf_htmlz(&b, w.title);
-    buf_printf(&b, "</a> › <a href=\"/studio/%s/revisions\">", w.id);
+    studio_crumbs(r, &b, "studio-revision", &w);
+    buf_printf(&b, " › <a href=\"/studio/%s/revisions\">", w.id);
     buf_htmlz(&b, T(L, "work.revisions"));
     buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "studio.rev_col"));
@@ -1248,9 +1252,7 @@ void studio_revision(hreq_t *r)
     buf_lit(&b, "<div class=\"body\">\n");
     buf_raw(&b, html.p, html.len); /* md_to_html output: sanitised */
     buf_lit(&b, "</div>\n</article>\n</section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
     buf_free(&html);
     revision_free(&v);

@@ -17,6 +17,14 @@
 #define HAO_STUDIO_H
 
 #include "http/http.h"
+#include "site/work.h"
+
+/* Load path parameter 0 as a work the current user may change, for the
+ * studio and the API (api.c) alike. Returns 1 with *w filled (the caller
+ * frees it with work_free), or 0 after answering: 404 unknown or deleted,
+ * 403 another author's (nothing of the work is shown; moderators and admins
+ * too: this is for one's own works), 500 storage error. */
+int studio_own_work(hreq_t *r, work_t *w);
 
 /* Handlers (routes.c). All need ROLE_CREATOR; the POSTs need RT_CSRF. */
 void studio_list(hreq_t *r);       /* GET  /studio                       */

@@ -202,8 +202,31 @@ static const char *run_restore(db_t *db, int64_t counter_id)
     return rc == DB_DONE ? "restored" : NULL;
 }
 
-/* Removed content past retention is purged: the body and revisions go, the
- * row, the takedown record and the audit trail stay. */
+/* Erase the content of work_id kept for the retention period: the body
+ * (with mark_deleted, the work also becomes 'deleted'), its revisions and
+ * its tags. The row stays. Runs in the caller's transaction; 1 when every
+ * statement ran, else 0. */
+static int purge_content(db_t *db, const char *work_id, int mark_deleted)
+{
+    const char *sqls[] = {
+        mark_deleted ? "UPDATE works SET body = '', status = 'deleted' WHERE id = :w"
+                     : "UPDATE works SET body = '' WHERE id = :w",
+        "DELETE FROM revisions WHERE work_id = :w",
+        "DELETE FROM tags WHERE work_id = :w",
+    };
+    int ok = 1;
+    for (size_t k = 0; k < 3 && ok; k++) {
+        db_stmt_t *q = db_prepare(db, sqls[k]);
+        db_bind_text(q, ":w", work_id);
+        ok = db_step(q) == DB_DONE;
+        db_done(q);
+    }
+    return ok;
+}
+
+/* Removed content past retention is purged (purge_content: the body,
+ * revisions and tags go); the row, the takedown record and the audit trail
+ * stay. */
 static int purge_expired(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
@@ -223,18 +246,7 @@ static int purge_expired(db_t *db)
     for (int i = 0; i < n; i++) {
         if (db_begin(db) < 0)
             return done;
-        static const char *const sqls[] = {
-            "UPDATE works SET body = '', status = 'deleted' WHERE id = :w",
-            "DELETE FROM revisions WHERE work_id = :w",
-            "DELETE FROM tags WHERE work_id = :w",
-        };
-        int ok = 1;
-        for (size_t k = 0; k < 3 && ok; k++) {
-            db_stmt_t *q = db_prepare(db, sqls[k]);
-            db_bind_text(q, ":w", works[i]);
-            ok = db_step(q) == DB_DONE;
-            db_done(q);
-        }
+        int ok = purge_content(db, works[i], 1);
         if (ok) {
             db_stmt_t *q = db_prepare(db, "UPDATE takedowns SET status = 'purged', ended_at = :t WHERE id = :id");
             db_bind_int(q, ":t", clock_now());
@@ -271,18 +283,7 @@ static int purge_deleted(db_t *db)
     for (int i = 0; i < n; i++) {
         if (db_begin(db) < 0)
             return done;
-        static const char *const sqls[] = {
-            "UPDATE works SET body = '' WHERE id = :w",
-            "DELETE FROM revisions WHERE work_id = :w",
-            "DELETE FROM tags WHERE work_id = :w",
-        };
-        int ok = 1;
-        for (size_t k = 0; k < 3 && ok; k++) {
-            db_stmt_t *q = db_prepare(db, sqls[k]);
-            db_bind_text(q, ":w", works[i]);
-            ok = db_step(q) == DB_DONE;
-            db_done(q);
-        }
+        int ok = purge_content(db, works[i], 0);
         char subj[64];
         snprintf(subj, sizeof subj, "work:%.20s", works[i]);
         if (ok && audit_appendf(db, "system", "work.purge", subj, "deleted work purged after the %d-day retention "

@@ -205,9 +205,7 @@ void transparency_page(hreq_t *r)
     else
         buf_lit(&b, "–");
     buf_lit(&b, "</td></tr>\n</tbody></table></section>\n");
-    page_end(r, &b);
-    rs_html(r, 200, &b);
-    buf_free(&b);
+    page_send(r, &b, 200);
     buf_free(&title);
 }
 
