@@ -809,6 +809,40 @@ int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *
     return md_to_html_media(body, len, out, info, &m);
 }
 
+/* 2 detected, 1 possible, 0 none for one media row's aigc JSON and c2pa. */
+static int label_strength(const char *aigc, int c2pa)
+{
+    int strength = c2pa ? 1 : 0;
+    if (!aigc || !*aigc)
+        return strength;
+    json_error_t je;
+    json_t *j = json_loads(aigc, JSON_DECODE_ANY, &je);
+    json_t *label = j && json_is_object(j) ? json_object_get(j, "Label") : NULL;
+    const char *v = json_is_string(label) ? json_string_value(label) : NULL;
+    long n = v ? strtol(v, NULL, 10) : json_is_integer(label) ? (long)json_integer_value(label) : 0;
+    json_decref(j);
+    if (n == 1)
+        return 2;
+    return 1; /* possibly (2), suspected (3), or a label we cannot read: not conclusive */
+}
+
+const char *media_work_ai_label(db_t *db, const char *work_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT m.aigc, m.c2pa FROM work_media wm JOIN media m ON m.id = wm.media_id "
+                                   "WHERE wm.work_id = :w");
+    db_bind_text(st, ":w", work_id);
+    int best = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int k = label_strength(db_col_is_null(st, 0) ? NULL : db_col_text(st, 0), (int)db_col_int(st, 1));
+        if (k > best)
+            best = k;
+    }
+    db_done(st);
+    if (rc == DB_ERROR)
+        return NULL;
+    return best == 2 ? "detected" : best == 1 ? "possible" : "none";
+}
+
 int media_link_work(db_t *db, const char *work_id)
 {
     db_stmt_t *st = db_prepare(db, "DELETE FROM work_media WHERE work_id = :w");

@@ -55,6 +55,13 @@ int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *
 /* Record which media work_id's current body embeds (inside the caller's
  * transaction). 0 or -1. */
 int media_link_work(db_t *db, const char *work_id);
+/* The AI label the media a work embeds carry (after media_link_work):
+ * "detected" when a picture or video has a GB 45438-2025 AIGC label saying
+ * it is AI-generated (Label 1), "possible" when it says possibly or
+ * suspected (Label 2 or 3), has an AIGC field without a readable Label, or
+ * carries a C2PA manifest (provenance claims, not necessarily AI), else
+ * "none". NULL on a storage error. */
+const char *media_work_ai_label(db_t *db, const char *work_id);
 
 /* `hao check`: every media row's files are in the store (the upload, what
  * /m/ID serves, each variant, the poster). Appends problems to report;

@@ -13,6 +13,7 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/server.h"
+#include "provenance/provenance.h"
 #include "search/search.h"
 
 static int64_t now(void)
@@ -296,8 +297,11 @@ static int finish(db_t *db, const char *id, work_err_t *e)
         return fail(e, NULL, "err.internal", 500);
     }
     /* Which media the body embeds: kept with the work, so media still used
-     * by another work is known when one is deleted. */
-    if (media_link_work(db, id) < 0 || db_commit(db) < 0) {
+     * by another work is known when one is deleted; and the AI label those
+     * media carry becomes the work's explicit label (provenance.h). */
+    const char *label = NULL;
+    if (media_link_work(db, id) < 0 || !(label = media_work_ai_label(db, id)) ||
+        provenance_set_media_label(db, id, label) < 0 || db_commit(db) < 0) {
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }

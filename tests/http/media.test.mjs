@@ -317,6 +317,27 @@ test('AI-generation labels are recorded, and metadata is stripped from what is s
   assert.equal(plain.c2pa, false);
 });
 
+test('a work that embeds an AI-labelled picture is labelled AI-generated, though not declared', async () => {
+  const m = await uploadOk(labelled(read('pic.jpg')));
+  const plain = await uploadOk(read('small.png'));
+  const mk = async (body) => {
+    const w = await (await api('POST', '/api/v1/articles', alice, { title: '带图的作品', body })).json();
+    assert.equal((await api('POST', `/api/v1/articles/${w.id}/publish`, alice)).status, 200);
+    return (await (await api('GET', `/api/v1/articles/${w.id}`, alice)).json());
+  };
+  const labelledWork = await mk(`看图:\n\n![图](/m/${m.id})`);
+  assert.equal(labelledWork.declaration, 'none');
+  assert.equal(labelledWork.provenance.ai_label, 'detected', 'the picture\'s AIGC Label 1 labels the work');
+  const page = await (await fetch(`${srv.base}/a/${labelledWork.id}`)).text();
+  assert.match(page, /AI/, 'the explicit label is on the page');
+  const plainWork = await mk(`![图](/m/${plain.id})`);
+  assert.equal(plainWork.provenance.ai_label, 'none');
+  // Editing the picture out removes the label.
+  assert.equal((await api('PUT', `/api/v1/articles/${labelledWork.id}`, alice, { body: '没有图了。' })).status, 200);
+  const after = await (await api('GET', `/api/v1/articles/${labelledWork.id}`, alice)).json();
+  assert.equal(after.provenance.ai_label, 'none');
+});
+
 test('malformed requests: broken boundary, no file field, not multipart, no auth, readers', async () => {
   const before = stored();
   const bad = (body, ct) => fetch(srv.base + '/api/v1/media', {
