@@ -16,7 +16,7 @@
 static const char usage[] =
     "usage:\n"
     "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
-    "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--data DIR] [--pg URL]\n"
+    "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--email ADDR] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
@@ -30,7 +30,7 @@ static const char usage[] =
 
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
-    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key;
+    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email;
     int force;
     int npos;
     char **pos;
@@ -74,6 +74,7 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "pg") == 0          ? &a->pg
                            : strcmp(name, "to") == 0          ? &a->to
                            : strcmp(name, "from") == 0        ? &a->data
+                           : strcmp(name, "email") == 0       ? &a->email
                            : strcmp(name, "s3-endpoint") == 0 ? &a->s3_endpoint
                            : strcmp(name, "s3-bucket") == 0   ? &a->s3_bucket
                            : strcmp(name, "s3-region") == 0   ? &a->s3_region
@@ -147,11 +148,11 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "user") == 0) {
         if (argc < 3 || strcmp(argv[2], "add") != 0) {
             fprintf(stderr, "hao: unknown user command\n%s", usage);
-        } else if (parse(argc - 3, argv + 3, " data pg role name ", &a) == 0) {
+        } else if (parse(argc - 3, argv + 3, " data pg role name email ", &a) == 0) {
             if (a.npos != 1 || !a.role)
                 fprintf(stderr, "hao: user add needs HANDLE and --role\n%s", usage);
             else
-                rc = cli_user_add(a.data, a.pos[0], a.role, a.name);
+                rc = cli_user_add(a.data, a.pos[0], a.role, a.name, a.email);
         }
     } else if (strcmp(cmd, "import") == 0) {
         if (parse(argc - 2, argv + 2, " data pg author title declaration force ", &a) == 0) {

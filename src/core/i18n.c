@@ -43,6 +43,15 @@ static const entry_t table[] = {
     {"media.err.unfinished", "未完成的分块上传太多:请先完成或等待它们过期(一天)。", "Too many unfinished chunked uploads: finish them first, or wait a day for them to expire."},
     {"media.err.quota", "你的媒体存储空间已用完。", "Your media storage quota is used up."},
 
+    /* mail */
+    {"mail.title", "通知邮箱", "Notification e-mail"},
+    {"mail.intro", "作品被移除、收到反通知等事项会发到这个地址(站点配置了发信服务器时)。留空则只在创作中心提示。",
+     "When the site has a mail server, removals of your works and similar news are sent here as well as shown in the studio. Leave it empty for the studio only."},
+    {"mail.address", "邮箱地址", "E-mail address"},
+    {"mail.save", "保存", "Save"},
+    {"mail.saved", "已保存。", "Saved."},
+    {"mail.err.address", "这不是一个有效的邮箱地址。", "That is not a valid e-mail address."},
+
     /* layout */
     {"site.home", "首页", "Home"},
     {"site.search", "搜索", "Search"},

@@ -260,6 +260,22 @@ const char *const schema_migrations[] = {
     "  score INTEGER NOT NULL,"                /* permille of the smaller shingle set */
     "  PRIMARY KEY (work_id, other_id));"
     "CREATE INDEX originality_match_other ON originality_match(other_id);",
+
+    /* 6: e-mail (site/mail.h): each account's notification address, and the
+     * outbox the sender thread works through. */
+    "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  to_addr TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('queued','sending','sent','failed')),"
+    "  attempts INTEGER NOT NULL,"
+    "  next_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox(status, next_at);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -28,6 +28,7 @@
 
 #include "http/cache.h"
 #include "http/views.h"
+#include "site/mail.h"
 #include "http/pool.h"
 #include "http/router.h"
 #include "core/clock.h"
@@ -308,6 +309,10 @@ int server_run(const server_opts_t *opts)
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
     }
+    if (mail_sender_start(opts->data_dir, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        return 1;
+    }
     if (views_writer_start(opts->data_dir, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
@@ -346,6 +351,7 @@ int server_run(const server_opts_t *opts)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
     views_writer_stop(); /* after the loops: their last counts are in */
+    mail_sender_stop();
     db_watch_stop();
     for (int i = 0; i < nthreads; i++)
         dispose_loop(&loops[i]);

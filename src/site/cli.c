@@ -20,6 +20,7 @@
 #include "site/audit.h"
 #include "site/settings.h"
 #include "site/import.h"
+#include "site/mail.h"
 #include "site/work.h"
 
 #define IMPORT_FILE_MAX (2u << 20)
@@ -42,8 +43,13 @@ static db_t *open_db(const char *dir, int migrate)
     return db;
 }
 
-int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name)
+int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name,
+                 const char *email)
 {
+    if (email && *email && !mail_address_ok(email)) {
+        fprintf(stderr, "hao: user add: --email \"%s\" is not one e-mail address\n", email);
+        return 2;
+    }
     char line[1100];
     if (isatty(0))
         fprintf(stderr, "Password for %s: ", handle);
@@ -64,6 +70,21 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
     buf_t err = BUF_INIT;
     int rc = account_cli_add(db, handle, display_name, role, line, &err);
     sodium_memzero(line, sizeof line);
+    if (rc == 0 && email && *email) {
+        char lh[32];
+        snprintf(lh, sizeof lh, "%s", handle);
+        for (char *p = lh; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        db_stmt_t *st = db_prepare(db, "UPDATE users SET email = :e WHERE handle = :h");
+        db_bind_text(st, ":e", email);
+        db_bind_text(st, ":h", lh);
+        if (db_step(st) != DB_DONE) {
+            buf_lit(&err, "the database refused the e-mail address");
+            rc = -1;
+        }
+        db_done(st);
+    }
     if (rc < 0)
         fprintf(stderr, "hao: user add: %s\n", buf_cstr(&err));
     else

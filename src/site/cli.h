@@ -14,7 +14,9 @@ typedef struct {
     int force;
 } import_opts_t;
 
-int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name);
+/* email may be NULL: the account's notification address (mail.h). */
+int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name,
+                 const char *email);
 int cli_import(const import_opts_t *o, int nfiles, char **files);
 int cli_backup(const char *data_dir, const char *out);
 int cli_check(const char *data_dir);

@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "site/audit.h"
+#include "site/mail.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/notice.h"
@@ -305,6 +306,25 @@ void counter_post(hreq_t *r)
                            (long long)td, (long long)nid, now_restore ? "at once" : "delayed") == 0 &&
              audit_appendf(r->db, "system", "counter.forward", subj, "shown to the complainant of notice %lld on its "
                            "status page", (long long)nid) == 0;
+    if (ok) {
+        /* The complainant gets the counter-notice by e-mail too, when the
+         * contact they gave is an address and SMTP is configured. */
+        st = db_prepare(r->db, "SELECT contact FROM notices WHERE id = :n");
+        db_bind_int(st, ":n", nid);
+        char to[256] = "";
+        if (db_step(st) == DB_ROW)
+            snprintf(to, sizeof to, "%s", db_col_text(st, 0));
+        db_done(st);
+        buf_t m = BUF_INIT;
+        buf_printf(&m, "你的通知 %lld 涉及的作品,其作者提交了反通知 %lld:\n\n%s\n\n"
+                       "详情及后续(包括报告已提起诉讼)见通知回执页面。\n\n"
+                       "The creator of a work named in your notice %lld sent counter-notice %lld:\n\n%s\n\n"
+                       "The details, and a form to report a court action, are on your notice's receipt page.\n",
+                   (long long)nid, (long long)cid, form_get(&f, "statement"), (long long)nid, (long long)cid,
+                   form_get(&f, "statement"));
+        ok = mail_queue(r->db, to, "反通知 / Counter-notice", buf_cstr(&m)) == 0;
+        buf_free(&m);
+    }
     if (ok && now_restore) {
         char why[80];
         snprintf(why, sizeof why, "counter-notice %lld", (long long)cid);

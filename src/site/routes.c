@@ -15,6 +15,7 @@
 #include "site/audit.h"
 #include "site/counter.h"
 #include "site/layout.h"
+#include "site/mail.h"
 #include "site/moderation.h"
 #include "site/notice.h"
 #include "site/settings.h"
@@ -96,6 +97,8 @@ const route_t routes[] = {
     {"POST", "/admin/settings", settings_post, ROLE_ADMIN, RT_CSRF, 64 * KB},
 
     /* studio */
+    {"GET", "/studio/email", mail_address_page, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/email", mail_address_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"GET", "/studio", studio_list, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/new", studio_new, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/new", studio_create, ROLE_CREATOR, RT_CSRF, FORM_MAX},

@@ -11,6 +11,7 @@
 #include "site/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
+#include "site/mail.h"
 #include "site/site.h"
 
 const setting_def_t settings_defs[] = {
@@ -37,6 +38,9 @@ const setting_def_t settings_defs[] = {
     {"review_before_publish", "enum", "off|on", 0, 0, "off", "先审后发", "Review before publish"},
     {"retention_days", "int", NULL, 1, 3650, "180", "被移除内容保留天数(作为证据)",
      "Days removed content is kept as evidence"},
+    {"smtp_url", "line", NULL, 0, 300, "", "发信服务器(smtp://主机:端口 或 smtps://用户:密码@主机,留空则不发邮件)",
+     "Mail server (smtp://host:port or smtps://user:password@host; empty: no e-mail)"},
+    {"smtp_from", "line", NULL, 0, 254, "", "发信地址", "Sender address"},
 };
 const size_t settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);
 
@@ -121,6 +125,14 @@ static int validate(const setting_def_t *d, const char *v, buf_t *err)
         size_t chars = text_chars(v, n);
         if (chars < (size_t)d->min || chars > (size_t)d->max) {
             buf_printf(err, "%s must be %d to %d characters", d->key, d->min, d->max);
+            return -1;
+        }
+        if (strcmp(d->key, "smtp_url") == 0 && *v && strncmp(v, "smtp://", 7) != 0 && strncmp(v, "smtps://", 8) != 0) {
+            buf_printf(err, "smtp_url must start with smtp:// or smtps://");
+            return -1;
+        }
+        if (strcmp(d->key, "smtp_from") == 0 && *v && !mail_address_ok(v)) {
+            buf_printf(err, "smtp_from must be one e-mail address");
             return -1;
         }
     }

@@ -635,6 +635,8 @@ void studio_list(hreq_t *r)
     buf_htmlz(&b, T(L, "work.new"));
     buf_lit(&b, "</a> <a href=\"/studio/notices\">");
     buf_htmlz(&b, T(L, "studio.notices"));
+    buf_lit(&b, "</a> <a href=\"/studio/email\">");
+    buf_htmlz(&b, T(L, "mail.title"));
     buf_lit(&b, "</a></p>\n");
     /* Removed works are announced where the creator looks first. */
     db_stmt_t *td = db_prepare(r->db, "SELECT count(*) FROM takedowns t JOIN works w ON w.id = t.work_id "

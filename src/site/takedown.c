@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "search/search.h"
 #include "site/audit.h"
+#include "site/mail.h"
 #include "site/settings.h"
 
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
@@ -53,6 +54,31 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
     if (audit_appendf(db, actor, "work.takedown", subj, "takedown %lld; notice %lld; report %lld; ground %s; "
                       "automated %d; reason: %s", (long long)id, (long long)notice_id, (long long)report_id, ground,
                       automated, reason) < 0)
+        return -1;
+    /* And by e-mail when the operator configured SMTP and the creator gave
+     * an address (queued in this transaction: sent only if it commits). */
+    st = db_prepare(db, "SELECT author_id, title FROM works WHERE id = :w");
+    db_bind_text(st, ":w", work_id);
+    int64_t author = 0;
+    char title[512] = "";
+    if (db_step(st) == DB_ROW) {
+        author = db_col_int(st, 0);
+        snprintf(title, sizeof title, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    buf_t mail = BUF_INIT;
+    buf_printf(&mail,
+               "你的作品《%s》(/a/%s)已被移除。\n依据:%s%lld;理由类别:%s;说明:%s;%s。\n"
+               "你可以在创作中心 /studio/notices 查看完整的处理说明,并提交反通知或申诉。\n\n"
+               "Your work \"%s\" (/a/%s) was removed.\nOn: %s %lld; ground: %s; reason: %s; %s.\n"
+               "The full statement of reasons, and the counter-notice and complaint forms, are at /studio/notices.\n",
+               title, work_id, notice_id ? "通知" : "举报", (long long)(notice_id ? notice_id : report_id), ground,
+               reason, automated ? "自动处理" : "人工处理", title, work_id, notice_id ? "notice" : "report",
+               (long long)(notice_id ? notice_id : report_id), ground, reason,
+               automated ? "decided automatically" : "decided by a person");
+    int queued = author ? mail_queue_user(db, author, "作品已被移除 / Your work was removed", buf_cstr(&mail)) : 0;
+    buf_free(&mail);
+    if (queued < 0)
         return -1;
     /* The statement of reasons reaches the creator in the studio
      * (/studio/notices); record that it was forwarded. */

@@ -1,0 +1,152 @@
+// E-mail when SMTP is configured: the creator learns of a takedown by mail,
+// the complainant gets the counter-notice by mail, bad settings and bad
+// addresses are refused, and a mail server that is down only delays mail.
+// The SMTP server is a small sink written here, on loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
+
+// A minimal SMTP server: enough of RFC 5321 for one client at a time.
+function smtpSink() {
+  const messages = [];
+  const server = net.createServer((sock) => {
+    let buf = '', inData = false, cur = null;
+    sock.write('220 sink ESMTP\r\n');
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          cur.data = buf.slice(0, end);
+          buf = buf.slice(end + 5);
+          inData = false;
+          messages.push(cur);
+          sock.write('250 queued\r\n');
+          continue;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') sock.write('250 sink\r\n');
+        else if (verb === 'MAIL') { cur = { from: line, rcpt: [] }; sock.write('250 ok\r\n'); }
+        else if (verb === 'RCPT') { cur.rcpt.push(line.replace(/^RCPT TO:\s*/i, '')); sock.write('250 ok\r\n'); }
+        else if (verb === 'DATA') { inData = true; sock.write('354 go on\r\n'); }
+        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
+        else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, messages, port: server.address().port })));
+}
+
+// Subject and body of a message as hao writes them (RFC 2047 subject, base64 body).
+function decode(m) {
+  const [head, body] = m.data.split('\r\n\r\n');
+  const subj = /^Subject: =\?UTF-8\?B\?([^?]+)\?=/m.exec(head);
+  return {
+    to: /^To: <([^>]+)>/m.exec(head)[1],
+    subject: subj ? Buffer.from(subj[1], 'base64').toString('utf8') : '',
+    body: Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8'),
+  };
+}
+
+async function waitFor(messages, n, ms = 10000) {
+  const t0 = Date.now();
+  while (messages.length < n && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 50));
+  return messages.length >= n;
+}
+
+const hao = (args) => spawnSync(BIN, args, { encoding: 'utf8' });
+let srv, sink, dataDir, host;
+
+before(async () => {
+  sink = await smtpSink();
+  dataDir = path.join(tmpDir(), 'data');
+  addUser(dataDir, 'mailer', 'creator', 'mailer-password-1');
+  srv = await startServer({ dataDir });
+  host = new URL(srv.base).host;
+});
+after(async () => { await srv?.stop(); sink?.server.close(); });
+
+test('SMTP settings and addresses are checked; nothing is written for bad ones', async () => {
+  assert.equal(hao(['set', 'smtp_url', 'http://127.0.0.1:25', '--data', dataDir]).status, 1);
+  assert.equal(hao(['set', 'smtp_from', 'not an address', '--data', dataDir]).status, 1);
+  assert.equal(hao(['set', 'smtp_url', `smtp://127.0.0.1:${sink.port}`, '--data', dataDir]).status, 0);
+  assert.equal(hao(['set', 'smtp_from', 'site@example.cn', '--data', dataDir]).status, 0);
+  const r = spawnSync(BIN, ['user', 'add', 'bademail', '--role', 'creator', '--email', 'a@b@c', '--data', dataDir],
+    { input: 'bademail-password-1\n', encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /not one e-mail address/);
+  assert.equal(siteSql(dataDir, "SELECT count(*) FROM users WHERE handle = 'bademail'").stdout.trim(), '0');
+
+  const c = new Client(srv.base);
+  await c.login('mailer', 'mailer-password-1');
+  for (const bad of ['nobody', 'a b@example.cn', 'x@y', 'a@example.cn\r\nBcc: evil@example.cn', 'a@b,c@example.cn']) {
+    const csrf = await c.csrf('/studio/email');
+    const res = await c.post('/studio/email', { csrf, email: bad });
+    assert.equal(res.status, 422, bad);
+  }
+  assert.equal(siteSql(dataDir, "SELECT email FROM users WHERE handle = 'mailer'").stdout.trim(), '');
+  const csrf = await c.csrf('/studio/email');
+  assert.equal((await c.post('/studio/email', { csrf, email: 'writer@example.cn' })).status, 303);
+  assert.match(await (await c.get('/studio/email')).text(), /value="writer@example.cn"/);
+});
+
+test('a takedown reaches the creator by mail; the counter-notice reaches the complainant', async () => {
+  const token = await apiToken(srv.base, 'mailer', 'mailer-password-1');
+  const h = { authorization: `Bearer ${token}` };
+  const w = await (await fetch(srv.base + '/api/v1/articles', { method: 'POST', headers: h, body: JSON.stringify({ title: '会被投诉的作品', body: '正文。' }) })).json();
+  assert.equal((await fetch(`${srv.base}/api/v1/articles/${w.id}/publish`, { method: 'POST', headers: h })).status, 200);
+  const n = await (await fetch(srv.base + '/api/v1/notices', {
+    method: 'POST', body: JSON.stringify({ name: '赵六', contact: 'zhao@example.cn', address: '广州', urls: [`http://${host}/a/${w.id}`],
+      right: '著作权', original: '原作', good_faith: true, signature: '赵六' }),
+  })).json();
+  assert.ok(await waitFor(sink.messages, 1), 'the creator got no mail');
+  const m1 = decode(sink.messages[0]);
+  assert.equal(m1.to, 'writer@example.cn');
+  assert.match(sink.messages[0].rcpt[0], /writer@example\.cn/);
+  assert.match(m1.subject, /Your work was removed/);
+  assert.ok(m1.body.includes(w.id) && m1.body.includes(`notice ${n.id}`) && m1.body.includes('/studio/notices'), m1.body);
+
+  const c = new Client(srv.base);
+  await c.login('mailer', 'mailer-password-1');
+  const html = await (await c.get('/studio/notices')).text();
+  const td = html.match(new RegExp(`data-takedown="(\\d+)" data-work="${w.id}" data-status="active"`))[1];
+  const csrf = await c.csrf(`/studio/notices/${td}/counter`);
+  const res = await c.post(`/studio/notices/${td}/counter`, { csrf, name: '作者', contact: 'writer@example.cn', address: '上海',
+    statement: '这是我的原创作品。', good_faith: '1', signature: '作者' });
+  assert.equal(res.status, 303);
+  assert.ok(await waitFor(sink.messages, 2), 'the complainant got no mail');
+  const m2 = decode(sink.messages[1]);
+  assert.equal(m2.to, 'zhao@example.cn');
+  assert.match(m2.body, /这是我的原创作品/);
+  assert.equal(siteSql(dataDir, "SELECT count(*) FROM outbox WHERE status = 'sent'").stdout.trim(), '2');
+});
+
+test('a mail server that is down delays the mail, nothing else', async () => {
+  assert.equal(hao(['set', 'smtp_url', 'smtp://127.0.0.1:9', '--data', dataDir]).status, 0);
+  const token = await apiToken(srv.base, 'mailer', 'mailer-password-1');
+  const h = { authorization: `Bearer ${token}` };
+  const w = await (await fetch(srv.base + '/api/v1/articles', { method: 'POST', headers: h, body: JSON.stringify({ title: '另一篇', body: '正文二。' }) })).json();
+  assert.equal((await fetch(`${srv.base}/api/v1/articles/${w.id}/publish`, { method: 'POST', headers: h })).status, 200);
+  const res = await fetch(srv.base + '/api/v1/notices', {
+    method: 'POST', body: JSON.stringify({ name: '钱七', contact: '电话 123', address: '深圳', urls: [`http://${host}/a/${w.id}`],
+      right: '著作权', original: '原作', good_faith: true, signature: '钱七' }),
+  });
+  assert.equal(res.status, 201, 'the takedown itself goes through');
+  assert.equal((await fetch(`${srv.base}/a/${w.id}`)).status, 451);
+  let row = '';
+  for (let i = 0; i < 100 && !/\|1\|/.test(row); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    row = siteSql(dataDir, "SELECT status, attempts, last_error FROM outbox WHERE status <> 'sent'").stdout.trim();
+  }
+  assert.match(row, /^queued\|1\|.+/, `retried later with the reason kept: ${row}`);
+  assert.equal((await fetch(srv.base + '/healthz')).status, 200);
+});
