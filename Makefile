@@ -4,7 +4,7 @@
 #   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
 
 CC      ?= cc
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc vips libmagic libavformat libavcodec libavutil libswscale
+PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc vips libmagic libavformat libavcodec libavutil libswscale exempi-2.0
 CSTD    := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g

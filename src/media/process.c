@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <exempi/xmp.h>
 #include <vips/vips.h>
 
 /* ---- files staged for the store, and keys placed (removed on failure) ---- */
@@ -128,87 +129,64 @@ static const char *sniff(const char *path)
 /* ---- AI-generation labels ---- */
 
 static const char TC260_NS[] = "http://www.tc260.org.cn/ns/AIGC/1.0/";
+/* This site's name in propagation fields; set at start-up, read-only afterwards. */
+static char platform_name[128] = "hao";
 
-/* Decode XML entities of s[0..n) into a malloc'ed string. */
-static char *xml_unescape(const char *s, size_t n)
+/* XMP is parsed and written with Exempi (the Adobe XMP Toolkit), never by
+ * hand: an AIGC label can be an element or an attribute, under any prefix,
+ * entity-encoded or not, and only an XMP parser sees all of those alike.
+ * The namespace is registered once (media_process_init). */
+char *media_xmp_aigc(const char *xmp, size_t len)
 {
-    char *out = malloc(n + 1);
-    size_t o = 0;
-    if (!out)
-        abort();
-    for (size_t i = 0; i < n;) {
-        if (s[i] != '&') {
-            out[o++] = s[i++];
-            continue;
-        }
-        const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
-        if (!semi) {
-            out[o++] = s[i++];
-            continue;
-        }
-        size_t el = (size_t)(semi - (s + i)) + 1;
-        unsigned long cp = 0;
-        if (el == 6 && !memcmp(s + i, "&quot;", 6)) cp = '"';
-        else if (el == 5 && !memcmp(s + i, "&amp;", 5)) cp = '&';
-        else if (el == 4 && !memcmp(s + i, "&lt;", 4)) cp = '<';
-        else if (el == 4 && !memcmp(s + i, "&gt;", 4)) cp = '>';
-        else if (el == 6 && !memcmp(s + i, "&apos;", 6)) cp = '\'';
-        else if (el > 3 && s[i + 1] == '#') {
-            char tmp[12] = {0};
-            memcpy(tmp, s + i + 2, el - 3);
-            cp = (tmp[0] == 'x' || tmp[0] == 'X') ? strtoul(tmp + 1, NULL, 16) : strtoul(tmp, NULL, 10);
-        }
-        if (cp == 0 || cp > 0x10FFFF) {
-            out[o++] = s[i++];
-            continue;
-        }
-        /* UTF-8 encode; the worst case (4 bytes) is shorter than any entity that yields it. */
-        if (cp < 0x80) out[o++] = (char)cp;
-        else if (cp < 0x800) { out[o++] = (char)(0xC0 | (cp >> 6)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
-        else if (cp < 0x10000) { out[o++] = (char)(0xE0 | (cp >> 12)); out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
-        else { out[o++] = (char)(0xF0 | (cp >> 18)); out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F)); out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[o++] = (char)(0x80 | (cp & 0x3F)); }
-        i += el;
+    if (!xmp || len == 0)
+        return NULL;
+    XmpPtr x = xmp_new(xmp, len);
+    if (!x)
+        return NULL; /* not XMP */
+    XmpStringPtr v = xmp_string_new();
+    char *out = NULL;
+    if (xmp_get_property(x, TC260_NS, "AIGC", v, NULL)) {
+        out = strdup(xmp_string_cstr(v));
+        if (!out)
+            abort();
     }
-    out[o] = 0;
+    xmp_string_free(v);
+    xmp_free(x);
     return out;
 }
 
-char *media_xmp_aigc(const char *xmp, size_t len)
+char *media_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len)
 {
-    /* Find the prefix bound to the TC260 namespace: xmlns:PREFIX="URI". */
-    const char *ns = memmem(xmp, len, TC260_NS, sizeof TC260_NS - 1);
-    if (!ns || ns - xmp < 9 || (ns[-1] != '"' && ns[-1] != '\''))
+    /* The label as found, with this platform's propagation fields (GB
+     * 45438-2025: ContentPropagator, PropagateID) added or replaced. */
+    json_error_t je;
+    json_t *j = json_loads(aigc_json, 0, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
         return NULL;
-    const char *eq = ns - 2;
-    if (*eq != '=')
-        return NULL;
-    const char *pe = eq, *pb = eq;
-    while (pb > xmp && pb[-1] != ':' && pb[-1] != ' ' && pb - xmp > 0 && pe - pb < 32)
-        pb--;
-    if (pb <= xmp || pb[-1] != ':' || pe == pb)
-        return NULL;
-    char tag[48];
-    int tl = snprintf(tag, sizeof tag, "%.*s:AIGC", (int)(pe - pb), pb);
-    if (tl <= 0 || (size_t)tl >= sizeof tag)
-        return NULL;
-    /* Element form <P:AIGC>value</P:AIGC> or attribute form P:AIGC="value". */
-    for (const char *p = xmp, *end = xmp + len; (p = memmem(p, (size_t)(end - p), tag, (size_t)tl)) != NULL; p += tl) {
-        const char *after = p + tl;
-        if (p > xmp && p[-1] == '<' && after < end && *after == '>') {
-            const char *v = after + 1;
-            char close[52];
-            int cl = snprintf(close, sizeof close, "</%s>", tag);
-            const char *ve = memmem(v, (size_t)(end - v), close, (size_t)cl);
-            if (ve)
-                return xml_unescape(v, (size_t)(ve - v));
-        } else if (after + 1 < end && after[0] == '=' && (after[1] == '"' || after[1] == '\'')) {
-            const char *v = after + 2;
-            const char *ve = memchr(v, after[1], (size_t)(end - v));
-            if (ve)
-                return xml_unescape(v, (size_t)(ve - v));
-        }
     }
-    return NULL;
+    json_object_set_new(j, "ContentPropagator", json_string(platform));
+    json_object_set_new(j, "PropagateID", json_string(content_id));
+    char *label = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!label)
+        return NULL;
+    XmpPtr x = xmp_new_empty();
+    XmpStringPtr packet = xmp_string_new();
+    char *out = NULL;
+    if (x && xmp_set_property(x, TC260_NS, "AIGC", label, 0) &&
+        xmp_serialize(x, packet, XMP_SERIAL_OMITPACKETWRAPPER | XMP_SERIAL_USECOMPACTFORMAT, 0)) {
+        *len = strlen(xmp_string_cstr(packet));
+        out = malloc(*len + 1);
+        if (!out)
+            abort();
+        memcpy(out, xmp_string_cstr(packet), *len + 1);
+    }
+    xmp_string_free(packet);
+    if (x)
+        xmp_free(x);
+    free(label);
+    return out;
 }
 
 /* The label as compact JSON (or a JSON string when it is not JSON), at most
@@ -302,14 +280,18 @@ static const image_type_t image_types[] = {
 
 static int save_as(VipsImage *im, const char *ext, const char *path)
 {
+    /* Everything personal was removed from im (strip_metadata); what is
+     * left to write is the XMP packet of a labelled picture (and the colour
+     * profile), so "strip" is off exactly then. */
+    gboolean strip = !vips_image_get_typeof(im, VIPS_META_XMP_NAME);
     if (!strcmp(ext, "jpg"))
-        return vips_jpegsave(im, path, "Q", 82, "strip", TRUE, NULL);
+        return vips_jpegsave(im, path, "Q", 82, "strip", strip, NULL);
     if (!strcmp(ext, "png"))
-        return vips_pngsave(im, path, "strip", TRUE, "compression", 6, NULL);
+        return vips_pngsave(im, path, "strip", strip, "compression", 6, NULL);
     if (!strcmp(ext, "webp"))
         /* effort 0: a quarter of the default's time, and no bigger on
          * photographs at this quality */
-        return vips_webpsave(im, path, "Q", 80, "strip", TRUE, "effort", 0, NULL);
+        return vips_webpsave(im, path, "Q", 80, "strip", strip, "effort", 0, NULL);
     if (!strcmp(ext, "gif"))
         return vips_gifsave(im, path, "strip", TRUE, NULL);
     return -1;
@@ -414,6 +396,18 @@ static int image_process(const char *src, const image_type_t *t, puts_t *p, medi
         g_object_unref(mem);
     }
     strip_metadata(im);
+    /* A labelled picture keeps its label where it is served, with this
+     * platform's propagation fields; PropagateID is the picture's content
+     * id here (one file is served for every work that embeds it). */
+    if (m->aigc && !m->animated) {
+        char id[sizeof platform_name + 24];
+        snprintf(id, sizeof id, "%s:%.16s", platform_name, p->sha);
+        size_t xl = 0;
+        char *xmp = media_xmp_propagated(m->aigc, platform_name, id, &xl);
+        if (xmp)
+            vips_image_set_blob_copy(im, VIPS_META_XMP_NAME, xmp, xl);
+        free(xmp);
+    }
     m->width = im->Xsize;
     m->height = m->animated ? vips_image_get_page_height(im) : im->Ysize;
     snprintf(m->ext, sizeof m->ext, "%s", t->ext);
@@ -680,6 +674,11 @@ out:
 
 /* ---- entry points ---- */
 
+void media_process_set_platform(const char *platform)
+{
+    snprintf(platform_name, sizeof platform_name, "%s", platform && *platform ? platform : "hao");
+}
+
 int media_process_init(const char *argv0)
 {
     if (VIPS_INIT(argv0 ? argv0 : "hao") != 0)
@@ -688,6 +687,8 @@ int media_process_init(const char *argv0)
      * untrusted anyway (defence in depth), keep no operation cache (each
      * upload is seen once) and one thread per operation: the worker pool is
      * the unit of parallelism. */
+    if (!xmp_init() || !xmp_register_namespace(TC260_NS, "TC260", NULL))
+        return -1;
     vips_block_untrusted_set(TRUE);
     vips_cache_set_max(0);
     vips_concurrency_set(1);

@@ -40,17 +40,27 @@ typedef struct {
     char detail[64];  /* appended to the message when set, e.g. the detected type */
 } media_err_t;
 
-/* Start libvips (call once, on the main thread, before the pool runs). */
+/* Start libvips and Exempi (call once, on the main thread, before the pool
+ * runs). platform names this site in the propagation fields of labelled
+ * pictures (media_xmp_propagated). */
 int media_process_init(const char *argv0);
+void media_process_set_platform(const char *platform);
 /* Examine the finished upload at src (its SHA-256 hex is sha), derive the
  * served files and put them, and the upload itself, into the store under
  * sha-based keys. 0 with m filled (free with media_meta_free), or -1 with e
  * and nothing new left in the store. */
 int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
 void media_meta_free(media_meta_t *m);
-/* The AIGC label in an XMP packet (GB 45438-2025: element or attribute AIGC
- * in namespace http://www.tc260.org.cn/ns/AIGC/1.0/), entity-decoded;
- * malloc'ed, or NULL when absent. Exposed for unit tests. */
+/* The AIGC label in an XMP packet (GB 45438-2025: the property AIGC in
+ * namespace http://www.tc260.org.cn/ns/AIGC/1.0/, read with Exempi);
+ * malloc'ed, or NULL when absent or not XMP. Exposed for unit tests. */
 char *media_xmp_aigc(const char *xmp, size_t len);
+/* A new XMP packet (no wrapper) holding only the AIGC label aigc_json with
+ * this platform's propagation fields set: ContentPropagator = platform,
+ * PropagateID = content_id. Labelled pictures are served with it, so the
+ * implicit label travels on with the picture (GB 45438-2025 asks it of a
+ * platform that spreads content). malloc'ed with its length, or NULL when
+ * aigc_json is not a JSON object. */
+char *media_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len);
 
 #endif

@@ -32,6 +32,7 @@
 #include "media/multipart.h"
 #include "media/process.h"
 #include "media/store.h"
+#include "site/site.h"
 
 /* Set once by media_init() before the loops start; read-only afterwards. */
 static store_t *store;
@@ -53,6 +54,7 @@ int media_init(const char *data_dir, db_t *db, size_t max, const char *argv0, bu
     int n = store_sweep(store, has_row, db);
     if (n > 0)
         printf("hao: media: removed %d leftover file%s\n", n, n == 1 ? "" : "s");
+    media_process_set_platform(site_name());
     if (media_process_init(argv0) < 0) {
         buf_printf(err, "cannot start libvips");
         return -1;
@@ -762,53 +764,6 @@ static void srcset(buf_t *out, const char *id, const char *variants, const char 
         buf_printf(out, "%s/m/%s %dw", first ? "" : ", ", id, full_w);
 }
 
-/* md_media_t.media: a picture as <picture> with WebP and original-format
- * srcsets, a video as <video controls>. Ids are [a-z0-9] (markdown.c checks),
- * so they need no escaping. */
-static int resolve(void *ctx, const char *id, buf_t *out, const char **close)
-{
-    db_stmt_t *st = db_prepare(ctx, "SELECT kind, mime, width, height, variants, poster FROM media WHERE id = :id");
-    db_bind_text(st, ":id", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        return 0;
-    }
-    const char *kind = db_col_text(st, 0), *mime = db_col_text(st, 1), *variants = db_col_text(st, 4);
-    int w = (int)db_col_int(st, 2), h = (int)db_col_int(st, 3);
-    if (!strcmp(kind, "video")) {
-        buf_printf(out, "<video controls preload=\"metadata\" src=\"/m/%s\" width=\"%d\" height=\"%d\"", id, w, h);
-        if (db_col_int(st, 5))
-            buf_printf(out, " poster=\"/m/%s/poster.jpg\"", id);
-        buf_lit(out, " aria-label=\"");
-        *close = "></video>";
-    } else {
-        const char *ext = ext_of(mime);
-        int webp_only = ext && !strcmp(ext, "webp");
-        if (*variants && !webp_only) {
-            buf_lit(out, "<picture><source type=\"image/webp\" srcset=\"");
-            srcset(out, id, variants, "webp", 0);
-            buf_printf(out, "\" sizes=\"%s\">", SIZES);
-        }
-        buf_printf(out, "<img src=\"/m/%s\"", id);
-        if (*variants) {
-            buf_lit(out, " srcset=\"");
-            srcset(out, id, variants, ext ? ext : "webp", w);
-            buf_printf(out, "\" sizes=\"%s\"", SIZES);
-        }
-        buf_printf(out, " width=\"%d\" height=\"%d\" alt=\"", w, h);
-        *close = (*variants && !webp_only) ? " loading=\"lazy\" decoding=\"async\"></picture>"
-                                           : " loading=\"lazy\" decoding=\"async\">";
-    }
-    db_done(st);
-    return 1;
-}
-
-int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *info)
-{
-    md_media_t m = {resolve, db};
-    return md_to_html_media(body, len, out, info, &m);
-}
-
 /* 2 detected, 1 possible, 0 none for one media row's aigc JSON and c2pa. */
 static int label_strength(const char *aigc, int c2pa)
 {
@@ -824,6 +779,62 @@ static int label_strength(const char *aigc, int c2pa)
     if (n == 1)
         return 2;
     return 1; /* possibly (2), suspected (3), or a label we cannot read: not conclusive */
+}
+
+/* md_media_t.media: a picture as <picture> with WebP and original-format
+ * srcsets, a video as <video controls>. Ids are [a-z0-9] (markdown.c checks),
+ * so they need no escaping. */
+static int resolve(void *ctx, const char *id, buf_t *out, const char **close)
+{
+    db_stmt_t *st = db_prepare(ctx, "SELECT kind, mime, width, height, variants, poster, aigc, c2pa FROM media "
+                                    "WHERE id = :id");
+    db_bind_text(st, ":id", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        return 0;
+    }
+    const char *kind = db_col_text(st, 0), *mime = db_col_text(st, 1), *variants = db_col_text(st, 4);
+    int w = (int)db_col_int(st, 2), h = (int)db_col_int(st, 3);
+    /* The explicit label on the picture or video itself, where it is
+     * labelled (both languages: the resolver renders for any page). */
+    int label = label_strength(db_col_is_null(st, 6) ? NULL : db_col_text(st, 6), (int)db_col_int(st, 7));
+    if (label)
+        buf_printf(out, "<span class=\"media-labelled\"><span class=\"ai-badge\">%s</span>",
+                   label == 2 ? "AI生成 · AI-generated" : "疑似AI生成 · Possibly AI-generated");
+    if (!strcmp(kind, "video")) {
+        buf_printf(out, "<video controls preload=\"metadata\" src=\"/m/%s\" width=\"%d\" height=\"%d\"", id, w, h);
+        if (db_col_int(st, 5))
+            buf_printf(out, " poster=\"/m/%s/poster.jpg\"", id);
+        buf_lit(out, " aria-label=\"");
+        *close = label ? "></video></span>" : "></video>";
+    } else {
+        const char *ext = ext_of(mime);
+        int webp_only = ext && !strcmp(ext, "webp");
+        if (*variants && !webp_only) {
+            buf_lit(out, "<picture><source type=\"image/webp\" srcset=\"");
+            srcset(out, id, variants, "webp", 0);
+            buf_printf(out, "\" sizes=\"%s\">", SIZES);
+        }
+        buf_printf(out, "<img src=\"/m/%s\"", id);
+        if (*variants) {
+            buf_lit(out, " srcset=\"");
+            srcset(out, id, variants, ext ? ext : "webp", w);
+            buf_printf(out, "\" sizes=\"%s\"", SIZES);
+        }
+        buf_printf(out, " width=\"%d\" height=\"%d\" alt=\"", w, h);
+        static const char *const closes[2][2] = {
+            {" loading=\"lazy\" decoding=\"async\">", " loading=\"lazy\" decoding=\"async\"></picture>"},
+            {" loading=\"lazy\" decoding=\"async\"></span>", " loading=\"lazy\" decoding=\"async\"></picture></span>"}};
+        *close = closes[label ? 1 : 0][*variants && !webp_only];
+    }
+    db_done(st);
+    return 1;
+}
+
+int media_render(db_t *db, const char *body, size_t len, buf_t *out, md_info_t *info)
+{
+    md_media_t m = {resolve, db};
+    return md_to_html_media(body, len, out, info, &m);
 }
 
 const char *media_work_ai_label(db_t *db, const char *work_id)

@@ -302,15 +302,20 @@ test('orientation is applied: an EXIF-rotated photo is served upright', async ()
   assert.ok(!served.includes('Exif'), 'no orientation tag left to rotate it twice');
 });
 
-test('AI-generation labels are recorded, and metadata is stripped from what is served', async () => {
+test('AI-generation labels are recorded and travel on with the picture; personal metadata is stripped', async () => {
   const m = await uploadOk(labelled(read('pic.jpg')));
   assert.deepEqual(m.aigc, { Label: '1', ContentProducer: '001191110108MA01KP2T5U00000', ProduceID: 'abc' });
   assert.equal(m.c2pa, true);
   for (const u of [m.url, `/m/${m.id}/w480.jpg`, `/m/${m.id}/w960.webp`]) {
     const served = Buffer.from(await (await fetch(srv.base + u)).arrayBuffer());
-    assert.ok(!served.includes('TC260'), `${u}: no XMP`);
+    // The implicit label stays, with this platform's propagation fields (GB 45438-2025).
+    const xmp = served.toString('latin1');
+    assert.ok(xmp.includes('http://www.tc260.org.cn/ns/AIGC/1.0/'), `${u}: the AIGC label is kept`);
+    assert.ok(/ContentProducer&quot;:&quot;001191110108MA01KP2T5U00000|ContentProducer":"001191110108MA01KP2T5U00000/.test(xmp), `${u}: as found`);
+    assert.ok(/ContentPropagator/.test(xmp) && /PropagateID/.test(xmp), `${u}: with the propagation fields`);
     assert.ok(!served.includes('GPS secret'), `${u}: no EXIF`);
     assert.ok(!served.includes('c2pa'), `${u}: no JUMBF`);
+    assert.ok(!served.includes('ProduceID&quot;:&quot;abc&quot;}</TC260') && !served.includes('W5M0MpCehiHzreSzNTczkc9d'), `${u}: not the uploaded packet`);
   }
   const plain = await uploadOk(read('small.png'));
   assert.equal(plain.aigc, null);
@@ -329,9 +334,11 @@ test('a work that embeds an AI-labelled picture is labelled AI-generated, though
   assert.equal(labelledWork.declaration, 'none');
   assert.equal(labelledWork.provenance.ai_label, 'detected', 'the picture\'s AIGC Label 1 labels the work');
   const page = await (await fetch(`${srv.base}/a/${labelledWork.id}`)).text();
-  assert.match(page, /AI/, 'the explicit label is on the page');
+  assert.match(page, /<span class="media-labelled"><span class="ai-badge">AI生成 · AI-generated<\/span><picture>/,
+    'the explicit label on the picture itself');
   const plainWork = await mk(`![图](/m/${plain.id})`);
   assert.equal(plainWork.provenance.ai_label, 'none');
+  assert.doesNotMatch(await (await fetch(`${srv.base}/a/${plainWork.id}`)).text(), /ai-badge/);
   // Editing the picture out removes the label.
   assert.equal((await api('PUT', `/api/v1/articles/${labelledWork.id}`, alice, { body: '没有图了。' })).status, 200);
   const after = await (await api('GET', `/api/v1/articles/${labelledWork.id}`, alice)).json();

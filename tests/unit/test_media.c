@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "core/markdown.h"
 #include "media/multipart.h"
@@ -108,31 +109,64 @@ static void test_store_keys(void **state)
     assert_false(store_key_ok(k));
 }
 
+#define XMP_HEAD "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+#define XMP_TAIL "</rdf:RDF></x:xmpmeta>"
+
 static void test_xmp_aigc(void **state)
 {
     (void)state;
-    const char *el = "<x:xmpmeta><rdf:Description xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\">"
+    media_process_init("test");
+    /* element form, entity-encoded JSON */
+    const char *el = XMP_HEAD "<rdf:Description rdf:about=\"\" xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\">"
                      "<TC260:AIGC>{&quot;Label&quot;:&quot;1&quot;,&quot;P&quot;:&quot;a&amp;b &#x4E2D;&#25991;&quot;}"
-                     "</TC260:AIGC></rdf:Description></x:xmpmeta>";
+                     "</TC260:AIGC></rdf:Description>" XMP_TAIL;
     char *v = media_xmp_aigc(el, strlen(el));
     assert_non_null(v);
     assert_string_equal(v, "{\"Label\":\"1\",\"P\":\"a&b \xe4\xb8\xad\xe6\x96\x87\"}");
     free(v);
     /* attribute form, another prefix */
-    const char *attr = "<rdf:Description xmlns:aigc='http://www.tc260.org.cn/ns/AIGC/1.0/' "
-                       "aigc:AIGC='{&quot;Label&quot;:&quot;2&quot;}'/>";
+    const char *attr = XMP_HEAD "<rdf:Description rdf:about='' xmlns:aigc='http://www.tc260.org.cn/ns/AIGC/1.0/' "
+                       "aigc:AIGC='{&quot;Label&quot;:&quot;2&quot;}'/>" XMP_TAIL;
     v = media_xmp_aigc(attr, strlen(attr));
     assert_non_null(v);
     assert_string_equal(v, "{\"Label\":\"2\"}");
     free(v);
-    /* the element name without the namespace binding is not the label */
-    const char *other = "<rdf:Description xmlns:TC260=\"http://example.com/\"><TC260:AIGC>x</TC260:AIGC>";
+    /* the element name in another namespace is not the label */
+    const char *other = XMP_HEAD "<rdf:Description rdf:about='' xmlns:TC260=\"http://example.com/\">"
+                        "<TC260:AIGC>x</TC260:AIGC></rdf:Description>" XMP_TAIL;
     assert_null(media_xmp_aigc(other, strlen(other)));
-    const char *unclosed = "xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\"><TC260:AIGC>{never closed";
+    /* not XMP at all, cut off, empty */
+    const char *unclosed = XMP_HEAD "<rdf:Description xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\"><TC260:AIGC>{never";
     assert_null(media_xmp_aigc(unclosed, strlen(unclosed)));
     assert_null(media_xmp_aigc("", 0));
     const char *edge = "\"http://www.tc260.org.cn/ns/AIGC/1.0/\"";
     assert_null(media_xmp_aigc(edge, strlen(edge)));
+}
+
+static void test_xmp_propagated(void **state)
+{
+    (void)state;
+    media_process_init("test");
+    size_t n = 0;
+    char *x = media_xmp_propagated("{\"Label\":\"1\",\"ContentProducer\":\"p\",\"PropagateID\":\"old\"}", "好号",
+                                   "好号:0123456789abcdef", &n);
+    assert_non_null(x);
+    assert_int_equal(strlen(x), n);
+    /* Read back with the same parser: the label, with this platform's fields. */
+    char *v = media_xmp_aigc(x, n);
+    assert_non_null(v);
+    json_error_t je;
+    json_t *j = json_loads(v, 0, &je);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "Label")), "1");
+    assert_string_equal(json_string_value(json_object_get(j, "ContentProducer")), "p");
+    assert_string_equal(json_string_value(json_object_get(j, "ContentPropagator")), "好号");
+    assert_string_equal(json_string_value(json_object_get(j, "PropagateID")), "好号:0123456789abcdef");
+    json_decref(j);
+    free(v);
+    free(x);
+    assert_null(media_xmp_propagated("not json", "p", "i", &n));
+    assert_null(media_xmp_propagated("[1,2]", "p", "i", &n));
 }
 
 /* A resolver that knows one id. */
@@ -181,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_multipart_bad),
         cmocka_unit_test(test_store_keys),
         cmocka_unit_test(test_xmp_aigc),
+        cmocka_unit_test(test_xmp_propagated),
         cmocka_unit_test(test_markdown_resolver),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
