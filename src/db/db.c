@@ -153,6 +153,15 @@ void db_watch_stop(void)
         pg_watch_stop();
 }
 
+int db_schema_version(db_t *db)
+{
+    db_stmt_t *st = db_prepare(db, ops == &db_pg_ops ? "SELECT coalesce(max(version), 0) FROM hao_schema"
+                                                     : "PRAGMA user_version");
+    int v = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+    db_done(st);
+    return v;
+}
+
 char *db_setting(db_t *db, const char *key, const char *def)
 {
     db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = :key");

@@ -79,6 +79,9 @@ size_t db_col_len(db_stmt_t *st, int col);
 int db_col_is_null(db_stmt_t *st, int col);
 void db_done(db_stmt_t *st);
 
+/* The last migration applied to db (schema.h), or -1 when unknown. */
+int db_schema_version(db_t *db);
+
 /* One-shot helpers: run SQL with no parameters. */
 int db_exec(db_t *db, const char *sql);
 

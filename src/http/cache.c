@@ -70,15 +70,15 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen)
     return &s->page;
 }
 
-void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
-               const char *body, size_t len, const char *view_id, const char *last_modified)
+void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t keylen, int status,
+               const char *content_type, const char *body, size_t len, const char *view_id, const char *last_modified)
 {
     if (len > CACHE_MAX_BODY)
         return;
     uint64_t h = fnv(key, keylen);
     slot_t *s = &c->slots[h % CACHE_SLOTS];
     slot_clear(s);
-    s->generation = atomic_load(&server_state.generation);
+    s->generation = generation;
     s->key = malloc(keylen + 1);
     s->page.body = malloc(len ? len : 1);
     if (!s->key || !s->page.body)

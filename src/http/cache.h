@@ -33,8 +33,11 @@ page_cache_t *cache_create(void);
 void cache_destroy(page_cache_t *c);
 /* The fresh entry for key, or NULL. Valid until the next cache_put on this loop. */
 const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
-/* Store a copy of body under key for the current generation. */
-void cache_put(page_cache_t *c, const char *key, size_t keylen, int status, const char *content_type,
-               const char *body, size_t len, const char *view_id, const char *last_modified);
+/* Store a copy of body under key, tagged with the generation read before
+ * the page was rendered: a change committed while it rendered makes it
+ * stale at once, instead of being cached as fresh under the new
+ * generation. */
+void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t keylen, int status,
+               const char *content_type, const char *body, size_t len, const char *view_id, const char *last_modified);
 
 #endif

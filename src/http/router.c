@@ -35,6 +35,7 @@ typedef struct {
     char *cache_key;
     size_t cache_keylen;
     char *view_id;
+    uint64_t gen; /* content generation when the request arrived (cache_put) */
 } rq_ext_t;
 
 static int inflight_count[64];
@@ -386,7 +387,8 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
         ssize_t li = h2o_find_header_by_str(&h->res.headers, H2O_STRLIT("last-modified"), -1);
         if (li >= 0)
             lm = rq_strndup(r, h->res.headers.entries[li].value.base, h->res.headers.entries[li].value.len);
-        cache_put(r->loop->cache, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id, lm);
+        cache_put(r->loop->cache, x->gen, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id,
+                  lm);
         const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
         if (p)
             h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
@@ -838,10 +840,12 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     r->start_ns = now_ns();
     inflight_count[lc->index]++;
 
+    /* Read before anything is rendered (see cache_put). */
+    x->gen = atomic_load(&server_state.generation);
     /* Several nodes: another node may have changed the site's name or
      * statement; its change notice bumped the generation. */
     if (db_postgres_conninfo()) {
-        uint64_t g = atomic_load(&server_state.generation);
+        uint64_t g = x->gen;
         if (g != lc->site_gen) {
             lc->site_gen = g;
             site_refresh(lc->db);

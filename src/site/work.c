@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "provenance/provenance.h"
 #include "search/search.h"
+#include "site/audit.h"
 
 static int64_t now(void)
 {
@@ -300,8 +301,20 @@ static int finish(db_t *db, const char *id, work_err_t *e)
      * by another work is known when one is deleted; and the AI label those
      * media carry becomes the work's explicit label (provenance.h). */
     const char *label = NULL;
+    char before[16] = "none";
+    db_stmt_t *st = db_prepare(db, "SELECT media_label FROM provenance WHERE work_id = :id");
+    db_bind_text(st, ":id", id);
+    if (db_step(st) == DB_ROW)
+        snprintf(before, sizeof before, "%s", db_col_text(st, 0));
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "work:%s", id);
     if (media_link_work(db, id) < 0 || !(label = media_work_ai_label(db, id)) ||
-        provenance_set_media_label(db, id, label) < 0 || db_commit(db) < 0) {
+        provenance_set_media_label(db, id, label) < 0 ||
+        (strcmp(before, label) != 0 &&
+         audit_appendf(db, "system", "work.ai_label", subj, "AI label from the work's media: %s (was %s)", label,
+                       before) < 0) ||
+        db_commit(db) < 0) {
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }
@@ -312,6 +325,18 @@ static int finish(db_t *db, const char *id, work_err_t *e)
 /* ---- originality (provenance/originality.h) ---- */
 
 /* Refuse a 原创 claim for a text that copies: 422 naming the earlier work. */
+/* A copy verdict goes into the audit log with the work's write (moderators
+ * and the transparency of the platform's own automation rely on it). */
+static int audit_copy(db_t *db, const char *id, const orig_result_t *res)
+{
+    if (res->n == 0)
+        return 0;
+    char subj[48];
+    snprintf(subj, sizeof subj, "work:%s", id);
+    return audit_appendf(db, "system", "work.copy", subj, "automated originality check: overlaps %s (%d per mille) "
+                         "and %d more; source %s", res->m[0].id, res->m[0].score, res->n - 1, res->source_id);
+}
+
 static int refuse_copy(const orig_result_t *res, work_err_t *e)
 {
     fail(e, "original", "work.err.not_original", 422);
@@ -465,7 +490,7 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
         work_free(&cur);
         return fail(e, NULL, rc == DB_DONE ? "work.err.not_found" : "err.internal", rc == DB_DONE ? 404 : 500);
     }
-    if (recheck && orig_record(db, id, cur.author_id, cur.body, &res) < 0) {
+    if (recheck && (orig_record(db, id, cur.author_id, cur.body, &res) < 0 || audit_copy(db, id, &res) < 0)) {
         db_rollback(db);
         work_free(&cur);
         return fail(e, NULL, "err.internal", 500);
@@ -581,7 +606,8 @@ int work_publish_checked(db_t *db, const char *id, const orig_result_t *pre, con
     rc = db_step(st);
     db_done(st);
     int ok = rc == DB_DONE && db_changes(db) == 1;
-    if (ok && orig_record(db, id, w.author_id, strcmp(w.status, "published") == 0 ? w.body : NULL, &res) < 0)
+    if (ok && (orig_record(db, id, w.author_id, strcmp(w.status, "published") == 0 ? w.body : NULL, &res) < 0 ||
+               audit_copy(db, id, &res) < 0))
         rc = DB_ERROR, ok = 0;
     work_free(&w);
     if (!ok) {

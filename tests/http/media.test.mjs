@@ -333,6 +333,8 @@ test('a work that embeds an AI-labelled picture is labelled AI-generated, though
   const labelledWork = await mk(`看图:\n\n![图](/m/${m.id})`);
   assert.equal(labelledWork.declaration, 'none');
   assert.equal(labelledWork.provenance.ai_label, 'detected', 'the picture\'s AIGC Label 1 labels the work');
+  assert.match(siteSql(srv.dataDir, `SELECT detail FROM audit_log WHERE action = 'work.ai_label' AND subject = 'work:${labelledWork.id}'`).stdout,
+    /detected \(was none\)/, 'and the audit log says so');
   const page = await (await fetch(`${srv.base}/a/${labelledWork.id}`)).text();
   assert.match(page, /<span class="media-labelled"><span class="ai-badge">AI生成 · AI-generated<\/span><picture>/,
     'the explicit label on the picture itself');

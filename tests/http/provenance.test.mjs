@@ -86,6 +86,8 @@ test('an original, then a rewritten copy by another creator: similar_to and sour
   assert.equal(pb.provenance.similar_to[0].id, aliceId);
   assert.ok(pb.provenance.similar_to[0].score >= 0.45 && pb.provenance.similar_to[0].score <= 1);
   assert.equal(pb.provenance.source_id, aliceId);
+  const audit = siteSql(srv.dataDir, `SELECT detail FROM audit_log WHERE action = 'work.copy' AND subject = 'work:${bobId}'`);
+  assert.match(audit.stdout, new RegExp(`overlaps ${aliceId} .*source ${aliceId}`), 'the verdict is in the audit log');
 
   // The same through GET, for anyone; the original stays clean.
   const g = await (await api('GET', `/api/v1/articles/${bobId}`)).json();
