@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -624,6 +625,17 @@ static int video_process(const char *src, const char *mime, puts_t *p, media_met
     if (!strstr(fc->iformat->name, webm ? "webm" : "mp4")) {
         fail(e, 415, "media.err.codec", fc->iformat->name);
         goto out;
+    }
+    /* Implicit AI labels in the container's metadata: an AIGC tag (JSON, as
+     * GB 45438-2025 names it) or an XMP packet holding TC260:AIGC. The
+     * served copy is re-muxed without container metadata, as for every
+     * video; the label is kept on the media row and labels the work. */
+    const AVDictionaryEntry *tag = NULL;
+    while (!m->aigc && (tag = av_dict_get(fc->metadata, "", tag, AV_DICT_IGNORE_SUFFIX)) != NULL) {
+        if (!strcasecmp(tag->key, "AIGC"))
+            m->aigc = label_json(strdup(tag->value));
+        else if (!strcasecmp(tag->key, "xmp") || !strcasecmp(tag->key, "XMP_"))
+            m->aigc = label_json(media_xmp_aigc(tag->value, strlen(tag->value)));
     }
     const AVCodec *dec = NULL;
     int vi = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);

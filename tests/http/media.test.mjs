@@ -347,6 +347,21 @@ test('a work that embeds an AI-labelled picture is labelled AI-generated, though
   assert.equal(after.provenance.ai_label, 'none');
 });
 
+test('a video\'s AIGC label (container metadata) is recorded and labels the work', async () => {
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p',
+    '-movflags', 'use_metadata_tags', '-metadata', 'AIGC={"Label":"1","ContentProducer":"maker"}', file('aigc.mp4'));
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libvpx', '-metadata', 'AIGC={"Label":"3"}',
+    file('aigc.webm'));
+  const mp4 = await uploadOk(read('aigc.mp4'));
+  assert.deepEqual(mp4.aigc, { Label: '1', ContentProducer: 'maker' });
+  const webm = await uploadOk(read('aigc.webm'));
+  assert.deepEqual(webm.aigc, { Label: '3' });
+  const w = await (await api('POST', '/api/v1/articles', alice, { title: '视频作品', body: `![视频](/m/${webm.id})` })).json();
+  assert.equal((await api('POST', `/api/v1/articles/${w.id}/publish`, alice)).status, 200);
+  const got = await (await api('GET', `/api/v1/articles/${w.id}`, alice)).json();
+  assert.equal(got.provenance.ai_label, 'possible', 'Label 3 (suspected) is "possible"');
+});
+
 test('malformed requests: broken boundary, no file field, not multipart, no auth, readers', async () => {
   const before = stored();
   const bad = (body, ct) => fetch(srv.base + '/api/v1/media', {
