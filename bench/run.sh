@@ -45,6 +45,7 @@ pids+=("$nginx_pid")
 echo "== wrk -t2 -c64 -d$DUR: the seed page ($bytes bytes)"
 read -r hao_rps hao_p99 < <(wrk_run "http://127.0.0.1:$PORT_HAO/a/$id")
 hao_rss=$(awk '/VmRSS/ {print $2}' /proc/$hao_pid/status)
+hao_anon=$(awk '/RssAnon/ {print $2}' /proc/$hao_pid/status)
 read -r ngx_rps ngx_p99 < <(wrk_run "http://127.0.0.1:$PORT_NGINX/seed.html")
 # Latency pass: one wrk thread, so the load generator leaves the servers a
 # core's worth of CPU and the tail shows the server, not the scheduler.
@@ -73,11 +74,13 @@ printf "| hao /a/{id} | %.0f | %s | %sx |\n" "$hao_rps" "$hao_p99" "$(ratio "$ha
 printf "| nginx static, same bytes | %.0f | %s | 1.00x |\n" "$ngx_rps" "$ngx_p99"
 [ -n "$wp_rps" ] && printf "| WordPress, same work | %.0f | %s | %sx |\n" "$wp_rps" "$wp_p99" "$(ratio "$wp_rps" "$ngx_rps")"
 echo
-echo "hao RSS after the run: $((hao_rss / 1024)) MB   (target < 30 MB)"
+echo "hao RSS after the run: $((hao_rss / 1024)) MB, of which anonymous $((hao_anon / 1024)) MB   (target < 30 MB)"
 echo "hao vs nginx: $(ratio "$hao_rps" "$ngx_rps")x   (target >= 0.8x)"
 echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_t1 ms   (target < 5 ms)"
 [ -n "$wp_rps" ] && echo "hao vs WordPress: $(ratio "$hao_rps" "$wp_rps")x"
 
+# BENCH_EXTRAS=none: the seed page only (the others take minutes).
+[ "${BENCH_EXTRAS:-all}" = none ] && exit 0
 for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh; do
   [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
 done
