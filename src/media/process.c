@@ -529,7 +529,7 @@ out:
  * software names live in the container), MP4 with its index first
  * (faststart: playback starts before the whole file is fetched), and put it
  * as sha.full.<ext>. Packets are copied, not re-encoded. */
-static int video_remux(const char *src, int webm, puts_t *p)
+static int video_remux(const char *src, int webm, puts_t *p, const char *aigc)
 {
     AVFormatContext *in = NULL, *out = NULL;
     AVPacket *pkt = NULL;
@@ -570,7 +570,24 @@ static int video_remux(const char *src, int webm, puts_t *p)
         goto out;
     opened = 1;
     if (!webm)
-        av_dict_set(&opts, "movflags", "+faststart", 0);
+        av_dict_set(&opts, "movflags", aigc ? "+faststart+use_metadata_tags" : "+faststart", 0);
+    /* A labelled video keeps its label, with this platform's propagation
+     * fields, as the one tag of the served file (as labelled pictures do). */
+    if (aigc) {
+        json_error_t je;
+        json_t *j = json_loads(aigc, 0, &je);
+        if (j && json_is_object(j)) {
+            char id[sizeof platform_name + 24];
+            snprintf(id, sizeof id, "%s:%.16s", platform_name, p->sha);
+            json_object_set_new(j, "ContentPropagator", json_string(platform_name));
+            json_object_set_new(j, "PropagateID", json_string(id));
+            char *v = json_dumps(j, JSON_COMPACT);
+            if (v)
+                av_dict_set(&out->metadata, "AIGC", v, 0);
+            free(v);
+        }
+        json_decref(j);
+    }
     /* No encoder name either: the muxer writes one unless told not to. */
     out->flags |= AVFMT_FLAG_BITEXACT;
     if (avformat_write_header(out, &opts) < 0)
@@ -672,7 +689,7 @@ static int video_process(const char *src, const char *mime, puts_t *p, media_met
     m->duration_ms = fc->duration > 0 ? fc->duration / (AV_TIME_BASE / 1000) : 0;
     snprintf(m->mime, sizeof m->mime, "%s", webm ? "video/webm" : "video/mp4");
     snprintf(m->ext, sizeof m->ext, "%s", webm ? "webm" : "mp4");
-    if (video_remux(src, webm, p) < 0) {
+    if (video_remux(src, webm, p, m->aigc) < 0) {
         fail(e, 422, "media.err.video", NULL);
         goto out;
     }

@@ -356,6 +356,14 @@ test('a video\'s AIGC label (container metadata) is recorded and labels the work
   assert.deepEqual(mp4.aigc, { Label: '1', ContentProducer: 'maker' });
   const webm = await uploadOk(read('aigc.webm'));
   assert.deepEqual(webm.aigc, { Label: '3' });
+  // The served files keep the label, with this platform's propagation fields, and nothing else.
+  for (const [m, ext] of [[mp4, 'mp4'], [webm, 'webm']]) {
+    fs.writeFileSync(file(`served.${ext}`), Buffer.from(await (await fetch(srv.base + m.url)).arrayBuffer()));
+    const tags = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file(`served.${ext}`)]).toString();
+    const label = JSON.parse(JSON.parse(tags).format.tags.AIGC || JSON.parse(tags).format.tags.aigc);
+    assert.equal(label.Label, m === mp4 ? '1' : '3');
+    assert.ok(label.ContentPropagator && label.PropagateID.includes(':'), tags);
+  }
   const w = await (await api('POST', '/api/v1/articles', alice, { title: '视频作品', body: `![视频](/m/${webm.id})` })).json();
   assert.equal((await api('POST', `/api/v1/articles/${w.id}/publish`, alice)).status, 200);
   const got = await (await api('GET', `/api/v1/articles/${w.id}`, alice)).json();
