@@ -365,7 +365,7 @@ void mod_queue(hreq_t *r)
     buf_lit(&b, "</ol>\n");
     queue_begin(r, &b, "mod.complaints", "queue-complaints");
     st = db_prepare(r->db, "SELECT k.id, w.title, k.created_at FROM complaints k JOIN takedowns t ON t.id = k.takedown_id "
-                           "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id");
+                           "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id LIMIT 200");
     while (db_step(st) == DB_ROW) {
         buf_printf(&b, "<li data-complaint=\"%lld\"><a href=\"/mod/complaints/%lld\">%s %lld</a> · ",
                    (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "complaint.title"),
@@ -572,7 +572,9 @@ void mod_notice_post(hreq_t *r)
     const char *key;
     int status;
     if (notice_decide(r->db, mod_path_id(r), uphold, reason, actor, &key, &status) < 0) {
-        rs_error(r, status, status == 409 ? "already_decided" : "error", T(r->lang, key));
+        rs_error(r, status,
+                 status == 409 ? "already_decided" : status == 404 ? "not_found" : status == 422 ? "invalid" : "internal",
+                 T(r->lang, key));
         return;
     }
     rs_redirect(r, 303, "/mod?done=1");

@@ -364,9 +364,17 @@ int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, c
     int rc = db_step(st);
     db_done(st);
     if (rc != DB_DONE || db_changes(db) != 1) {
+        /* No row changed: decided already (409), or no such notice (404). */
+        int exists = 0;
+        if (rc == DB_DONE) {
+            st = db_prepare(db, "SELECT 1 FROM notices WHERE id = :id");
+            db_bind_int(st, ":id", notice_id);
+            exists = db_step(st) == DB_ROW;
+            db_done(st);
+        }
         db_rollback(db);
-        *err_key = rc == DB_DONE ? "mod.err.decided" : "err.internal";
-        *status = rc == DB_DONE ? 409 : 500;
+        *err_key = rc != DB_DONE ? "err.internal" : exists ? "mod.err.decided" : "err.not_found";
+        *status = rc != DB_DONE ? 500 : exists ? 409 : 404;
         return -1;
     }
     char subj[48];

@@ -101,18 +101,48 @@ void mod_review_post(hreq_t *r)
     if (mod_decision_begin(r, &f, &approve, &reason, actor) < 0)
         return;
     const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                                      "WHERE work_id = :w AND status = 'pending'");
+    db_stmt_t *st = db_prepare(r->db, "SELECT 1 FROM reviews WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":w", id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_ROW) {
+        db_rollback(r->db);
+        if (rc == DB_DONE)
+            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
+        else
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    if (approve) {
+        /* Publish first (its own transaction): if the work cannot be
+         * published the review stays pending, rather than "approved" for a
+         * work that is still a draft. */
+        db_rollback(r->db);
+        work_err_t e;
+        if (work_publish(r->db, id, &e) < 0) {
+            rs_error(r, e.status, "not_published", T(r->lang, e.key));
+            return;
+        }
+        if (db_begin(r->db) < 0) {
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
+    }
+    st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                           "WHERE work_id = :w AND status = 'pending'");
     db_bind_text(st, ":s", approve ? "approved" : "rejected");
     db_bind_text(st, ":r", reason);
     db_bind_int(st, ":t", clock_now());
     db_bind_int(st, ":u", r->user.id);
     db_bind_text(st, ":w", id);
-    int rc = db_step(st);
+    rc = db_step(st);
     db_done(st);
     if (rc != DB_DONE || db_changes(r->db) != 1) {
         db_rollback(r->db);
-        rs_error(r, rc == DB_DONE ? 409 : 500, "already_decided", T(r->lang, "mod.err.decided"));
+        if (rc == DB_DONE)
+            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
+        else
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
     char subj[48];
@@ -122,13 +152,6 @@ void mod_review_post(hreq_t *r)
         db_rollback(r->db);
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
-    }
-    if (approve) {
-        work_err_t e;
-        if (work_publish(r->db, id, &e) < 0) {
-            rs_error(r, e.status, "not_published", T(r->lang, e.key));
-            return;
-        }
     }
     rs_redirect(r, 303, "/mod?done=1");
 }

@@ -217,6 +217,15 @@ test('review before publish: drafts wait in /mod until a moderator publishes the
   const mine = await (await newbie.get('/studio/notices')).text();
   assert.match(mine, new RegExp(`data-review="${bad}" data-status="rejected"`));
   assert.ok(mine.includes('标题党。'));
+  // Approving a work that cannot be published (its body was emptied meanwhile) publishes nothing
+  // and leaves the review pending, not "approved" for a draft.
+  const empty = await mk('后来被清空的一篇');
+  assert.equal((await fetch(`${srv.base}/api/v1/articles/${empty}/publish`, { method: 'POST', headers: h })).status, 202);
+  assert.equal((await fetch(`${srv.base}/api/v1/articles/${empty}`, { method: 'PUT', headers: h, body: JSON.stringify({ body: '' }) })).status, 200);
+  res = await decide(mod, `/mod/reviews/${empty}`, { decision: 'uphold', reason: '没有问题。' });
+  assert.equal(res.status, 422);
+  assert.equal((await fetch(`${srv.base}/a/${empty}`)).status, 404);
+  assert.ok((await (await mod.get('/mod')).text()).includes(`data-review="${empty}"`), 'still waiting');
   assert.equal((await decide(boss, '/admin/settings', { review_before_publish: 'off' })).status, 303);
 });
 

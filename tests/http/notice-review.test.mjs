@@ -115,6 +115,10 @@ test('review mode: a complete notice waits for a moderator; the work stays up', 
   // Deciding twice is refused.
   res = await decide(c, `/mod/notices/${n3.id}/`.replace(/\/$/, ''), { decision: 'uphold', reason: 'again' });
   assert.equal(res.status, 409);
+  // A notice that does not exist is 404, not "already decided".
+  const csrf = await c.csrf(`/mod/notices/${n3.id}`);
+  res = await c.post('/mod/notices/999999', { csrf, decision: 'uphold', reason: '不存在的通知。' });
+  assert.equal(res.status, 404);
   // The statement of reasons says a person decided.
   const sor = await (await writer.get('/studio/notices')).text();
   assert.match(sor, /由审核员决定|a moderator decided/);
