@@ -7,6 +7,7 @@
  * a bearer token only (account.c), so no CSRF applies here.
  */
 #include "site/api.h"
+#include "site/media.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ static void json_time(buf_t *b, int64_t t)
 }
 
 /* The whole JSON record of a work; with_body adds body and html. */
-void api_work_json(buf_t *b, const work_t *w, int with_body)
+void api_work_json(buf_t *b, db_t *db, const work_t *w, int with_body)
 {
     buf_lit(b, "{\"id\":");
     buf_json_strz(b, w->id);
@@ -81,7 +82,7 @@ void api_work_json(buf_t *b, const work_t *w, int with_body)
         buf_lit(b, ",\"body\":");
         buf_json_strz(b, w->body);
         buf_t html = BUF_INIT;
-        md_to_html(w->body, strlen(w->body), &html, NULL);
+        media_render(db, w->body, strlen(w->body), &html, NULL); /* embeds as on the work page */
         buf_lit(b, ",\"html\":");
         buf_json_str(b, buf_cstr(&html), html.len);
         buf_free(&html);
@@ -236,7 +237,7 @@ static void answer_work(hreq_t *r, int status, const char *id)
         return;
     }
     buf_t b = BUF_INIT;
-    api_work_json(&b, &w, 1);
+    api_work_json(&b, r->db, &w, 1);
     if (status == 201) {
         char loc[64];
         snprintf(loc, sizeof loc, "/api/v1/articles/%s", id);
@@ -363,7 +364,7 @@ void api_articles_get(hreq_t *r)
             rs_error(r, 404, "not_found", T(r->lang, "work.err.not_found"));
     } else {
         buf_t b = BUF_INIT;
-        api_work_json(&b, &w, 1);
+        api_work_json(&b, r->db, &w, 1);
         rs_json(r, 200, &b);
         buf_free(&b);
     }
@@ -494,7 +495,7 @@ void api_articles_list(hreq_t *r)
     for (int i = 0; i < l.n; i++) {
         if (i)
             buf_ch(&b, ',');
-        api_work_json(&b, &l.items[i], 0);
+        api_work_json(&b, r->db, &l.items[i], 0);
     }
     buf_lit(&b, "],\"next\":");
     if (l.more && l.n)

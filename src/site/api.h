@@ -32,7 +32,8 @@ int api_json_string(json_t *j, const char *key, const char **out);
  * field is a literal member name (not escaped); NULL for none. */
 void api_field_error(hreq_t *r, int status, const char *code, const char *message, const char *field);
 
-/* A work's JSON record; with_body adds "body" and "html", else "excerpt". */
-void api_work_json(buf_t *b, const work_t *w, int with_body);
+/* A work's JSON record; with_body adds "body" and "html" (media embeds
+ * resolved through db, as on the work page), else "excerpt". */
+void api_work_json(buf_t *b, db_t *db, const work_t *w, int with_body);
 
 #endif

@@ -340,6 +340,7 @@ test('a work that embeds an AI-labelled picture is labelled AI-generated, though
     'the explicit label on the picture itself');
   const plainWork = await mk(`![图](/m/${plain.id})`);
   assert.equal(plainWork.provenance.ai_label, 'none');
+  assert.match(plainWork.html, new RegExp(`<img src="/m/${plain.id}"[^>]* width="\\d+" height="\\d+"`), 'the API\'s html resolves embeds too');
   assert.doesNotMatch(await (await fetch(`${srv.base}/a/${plainWork.id}`)).text(), /ai-badge/);
   // Editing the picture out removes the label.
   assert.equal((await api('PUT', `/api/v1/articles/${labelledWork.id}`, alice, { body: '没有图了。' })).status, 200);
