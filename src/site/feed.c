@@ -92,6 +92,37 @@ static int not_modified(hreq_t *r, int64_t last)
     return 0;
 }
 
+/* An entry's content, the same in Atom and JSON Feed: the explicit AI label
+ * and the declaration above the body (media embeds resolved), this site's
+ * statement below it, so a feed reader shows all of them. */
+static void entry_html(hreq_t *r, const work_t *w, buf_t *html)
+{
+    const char *ai_zh = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
+    if (ai_zh) {
+        buf_lit(html, "<p class=\"ai-label\">");
+        buf_htmlz(html, ai_zh);
+        buf_lit(html, " / ");
+        buf_htmlz(html, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
+        buf_lit(html, "</p>");
+    }
+    if (strcmp(w->declaration->code, "none") != 0) {
+        buf_lit(html, "<p class=\"declaration\">");
+        buf_htmlz(html, w->declaration->zh);
+        buf_lit(html, " / ");
+        buf_htmlz(html, w->declaration->en);
+        buf_lit(html, "</p>");
+    }
+    media_render(r->db, w->body, strlen(w->body), html, NULL);
+    buf_t stmt = BUF_INIT;
+    site_statement_text(&stmt, LANG_ZH);
+    buf_ch(&stmt, '\n');
+    site_statement_text(&stmt, LANG_EN);
+    buf_lit(html, "<p class=\"statement\">");
+    buf_html(html, stmt.p, stmt.len);
+    buf_lit(html, "</p>");
+    buf_free(&stmt);
+}
+
 /* The statement and declaration as the summary lines of an entry. */
 static void entry_notes(buf_t *t, const work_t *w)
 {
@@ -260,24 +291,7 @@ static void atom(hreq_t *r, scope_t s)
         buf_xml(&b, summary.p, summary.len);
         buf_lit(&b, "</summary>\n<content type=\"html\">");
         /* The content is HTML carried as escaped text (type="html"). */
-        if (ai_zh) {
-            buf_lit(&html, "<p class=\"ai-label\">");
-            buf_htmlz(&html, ai_zh);
-            buf_lit(&html, " / ");
-            buf_htmlz(&html, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
-            buf_lit(&html, "</p>");
-        }
-        if (strcmp(w->declaration->code, "none") != 0) {
-            buf_lit(&html, "<p class=\"declaration\">");
-            buf_htmlz(&html, w->declaration->zh);
-            buf_lit(&html, " / ");
-            buf_htmlz(&html, w->declaration->en);
-            buf_lit(&html, "</p>");
-        }
-        media_render(r->db, w->body, strlen(w->body), &html, NULL);
-        buf_lit(&html, "<p class=\"statement\">");
-        buf_html(&html, stmt.p, stmt.len);
-        buf_lit(&html, "</p>");
+        entry_html(r, w, &html);
         buf_xml(&b, html.p, html.len);
         buf_lit(&b, "</content>\n</entry>\n");
         buf_free(&url);
@@ -327,32 +341,8 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_json_str(&b, tmp.p, tmp.len);
         buf_lit(&b, ",\"title\":");
         buf_json_strz(&b, w->title);
-        buf_t html = BUF_INIT, summary = BUF_INIT, stmt = BUF_INIT;
-        const char *ai_zh = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
-        if (ai_zh) { /* the explicit label, where feed readers show it */
-            buf_lit(&html, "<p class=\"ai-label\">");
-            buf_htmlz(&html, ai_zh);
-            buf_lit(&html, " / ");
-            buf_htmlz(&html, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
-            buf_lit(&html, "</p>");
-        }
-        /* As in Atom: the declaration above the body, the statement below,
-         * so a feed reader shows them too. */
-        if (strcmp(w->declaration->code, "none") != 0) {
-            buf_lit(&html, "<p class=\"declaration\">");
-            buf_htmlz(&html, w->declaration->zh);
-            buf_lit(&html, " / ");
-            buf_htmlz(&html, w->declaration->en);
-            buf_lit(&html, "</p>");
-        }
-        media_render(r->db, w->body, strlen(w->body), &html, NULL);
-        site_statement_text(&stmt, LANG_ZH);
-        buf_ch(&stmt, '\n');
-        site_statement_text(&stmt, LANG_EN);
-        buf_lit(&html, "<p class=\"statement\">");
-        buf_html(&html, stmt.p, stmt.len);
-        buf_lit(&html, "</p>");
-        buf_free(&stmt);
+        buf_t html = BUF_INIT, summary = BUF_INIT;
+        entry_html(r, w, &html);
         buf_lit(&b, ",\"content_html\":");
         buf_json_str(&b, html.p, html.len);
         work_excerpt(w->body, 200, &summary);

@@ -99,6 +99,7 @@ test('hao.conf: a typo or an unusable store is refused at start with the reason'
     ['colour = blue\n', /unknown setting "colour"/],
     ['database\n', /expected "key = value"/],
     ['media = ftp\n', /media must be local or s3/],
+    ['database = postgresql://postgres@127.0.0.1:9/nothing\n', /cannot connect to PostgreSQL/],
     ['media = s3\ns3_bucket = hao\n', /media = s3 needs s3_endpoint/],
     ['media = s3\ns3_endpoint = http://127.0.0.1:9\ns3_bucket = hao\ns3_access_key = k\ns3_secret_key = s\n', /does not answer/],
     ['media = s3\ns3_endpoint = ftp://x\ns3_bucket = hao\ns3_access_key = k\ns3_secret_key = s\n', /http:\/\/ or https:\/\//],
