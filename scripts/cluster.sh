@@ -22,7 +22,8 @@ nodes=${3:-2}
 base=${HAO_CLUSTER_PORT_BASE:-8090}
 pg1=15440 pg2=15441 s3=14570
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not enter the caller's (root-only) directory.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 up() {
   [ -e "$dir" ] && { echo "cluster: $dir exists; run: $0 down $dir" >&2; exit 1; }
