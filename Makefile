@@ -4,17 +4,24 @@
 #   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
 
 CC      ?= cc
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc vips libmagic libavformat libavcodec libavutil libswscale exempi-2.0
+PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc
+# The media plugin's libraries: linked into build/media-plugin.so only, which
+# is embedded in hao and loaded by its media helper process (src/media/helper.h),
+# never by the server itself.
+MEDIA_PKGS := vips libmagic libavformat libavcodec libavutil libswscale exempi-2.0 jansson
 CSTD    := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+MEDIA_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(MEDIA_PKGS) 2>/dev/null)
+MEDIA_LIBS   = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
 
-SRC     := $(sort $(wildcard src/*/*.c))
+PLUGIN_SRC := src/media/process.c
+SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c)))
 MAIN    := src/main.c
-OBJ     := $(SRC:src/%.c=build/obj/%.o)
-ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o)
+OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o
+ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -33,15 +40,38 @@ build/asan/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
+# The media plugin: a shared object of its own, with only its entry table
+# visible, embedded in the binary by plugin_blob.S (.incbin).
+build/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+	@mkdir -p build
+	$(CC) $(MEDIA_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic -Wl,-z,defs $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+
+build/asan/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+	@mkdir -p build/asan
+	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+
+build/obj/media/plugin_blob.o: src/media/plugin_blob.S build/media-plugin.so
+	@mkdir -p $(dir $@)
+	$(CC) -c -DHAO_MEDIA_PLUGIN='"build/media-plugin.so"' $< -o $@
+
+build/asan/media/plugin_blob.o: src/media/plugin_blob.S build/asan/media-plugin.so
+	@mkdir -p $(dir $@)
+	$(CC) -c -DHAO_MEDIA_PLUGIN='"build/asan/media-plugin.so"' $< -o $@
+
+build/asan/media/process.o: $(PLUGIN_SRC) src/media/process.h
+	@mkdir -p $(dir $@)
+	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -c $< -o $@
+
 build/hao: $(OBJ) $(MAIN)
 	$(CC) $(ALL_CFLAGS) $(MAIN) $(OBJ) $(LIBS) -o $@
 
 build/hao-asan: $(ASAN_OBJ) $(MAIN)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $(MAIN) $(ASAN_OBJ) $(LIBS) -o $@
 
-build/tests/%: tests/unit/%.c $(ASAN_OBJ)
+# Unit tests link the plugin's code directly (test_media calls it).
+build/tests/%: tests/unit/%.c $(ASAN_OBJ) build/asan/media/process.o
 	@mkdir -p build/tests
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) $(LIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(MEDIA_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) build/asan/media/process.o $(LIBS) $(MEDIA_LIBS) -lcmocka -o $@
 
 # The originality benchmark's driver (bench/provenance.sh), on hao's own code.
 build/bench-provenance: bench/provenance_gen.c $(OBJ)
@@ -64,8 +94,8 @@ bench:
 
 # gcc builds the binaries; clang must find nothing to warn about either.
 clang-check:
-	@for f in $(SRC) $(MAIN) $(UNIT); do \
-	  clang $(CSTD) $(WARN) -Werror -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; \
+	@for f in $(SRC) $(PLUGIN_SRC) $(MAIN) $(UNIT); do \
+	  clang $(CSTD) $(WARN) -Werror -Isrc $(shell pkg-config --cflags $(PKGS) $(MEDIA_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; \
 	done
 
 format:

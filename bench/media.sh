@@ -6,7 +6,9 @@
 #   2. time to accept and process a 12-megapixel JPEG (upload + full decode +
 #      re-encode + 4 responsive variants), median of 5 distinct pictures;
 #   3. hao's memory while a 500 MB video uploads (upload limit 512 MiB): peak
-#      VmRSS and its anonymous part (RssAnon), sampled every 20 ms.
+#      VmRSS and its anonymous part (RssAnon) of the server, sampled every
+#      20 ms, and apart from it the peak VmRSS of the media helper process
+#      that probes and re-muxes the video (src/media/helper.h).
 # Loopback only; every server started here is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,16 +85,28 @@ done
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
 
 echo "== 3. hao's memory while a 500 MB video ($v500 bytes) uploads: in 8 MiB chunks (as the studio does), then as one POST"
-# Sample the server's memory until the given PID exits: prints "peak_rss_kb peak_anon_kb".
+# The summed VmRSS (kB) of the server's media helpers.
+helpers_rss() {
+  local sum=0 p r
+  for p in $(pgrep -P "$hao_pid" 2>/dev/null); do
+    r=$(awk '/^VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || true)
+    sum=$((sum + ${r:-0}))
+  done
+  echo "$sum"
+}
+# Sample the server's memory until the given PID exits: prints
+# "peak_rss_kb peak_anon_kb peak_helper_rss_kb".
 watch_mem() {
-  local peak=0 peak_anon=0 rss anon
+  local peak=0 peak_anon=0 peak_help=0 rss anon help
   while kill -0 "$1" 2>/dev/null; do
     read -r rss anon < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {print r, a}' /proc/$hao_pid/status)
+    help=$(helpers_rss)
     [ "$rss" -gt "$peak" ] && peak=$rss
     [ "$anon" -gt "$peak_anon" ] && peak_anon=$anon
+    [ "$help" -gt "$peak_help" ] && peak_help=$help
     sleep 0.02
   done
-  echo "$peak $peak_anon"
+  echo "$peak $peak_anon $peak_help"
 }
 chunked_upload() { # file -> the finish answer
   local f=$1 size off=0 chunk=$((8 << 20)) id
@@ -109,11 +123,11 @@ chunked_upload() { # file -> the finish answer
 }
 rss0=$(awk '/VmRSS/ {print $2}' /proc/$hao_pid/status)
 ( chunked_upload "$work/v500.mp4" > "$work/v500c.json" ) &
-read -r cpeak cpeak_anon < <(watch_mem $!)
+read -r cpeak cpeak_anon chelp < <(watch_mem $!)
 grep -q '"kind":"video"' "$work/v500c.json" || echo "   (chunked 500 MB upload answered: $(head -c 200 "$work/v500c.json"))"
 printf '\x00' | dd of="$work/v500.mp4" bs=1 seek=$((v500 / 2)) conv=notrunc status=none # one byte inside the media data: other bytes, not deduplicated
 ( up "$work/v500.mp4" > "$work/v500.json" ) &
-read -r peak peak_anon < <(watch_mem $!)
+read -r peak peak_anon phelp < <(watch_mem $!)
 grep -q '"kind":"video"' "$work/v500.json" || echo "   (500 MB upload answered: $(head -c 200 "$work/v500.json"))"
 
 echo
@@ -124,6 +138,7 @@ printf "| 50 MB MP4, random 1 MiB Range GETs, req/s | %.0f (%s MB/s) | %.0f (%s 
 echo "| 12 MP JPEG accepted and processed (median of 5) | ${median} ms | | |"
 echo "| hao RSS during a 500 MB upload in 8 MiB chunks: peak VmRSS / RssAnon (before: $((rss0 / 1024)) MB) | $((cpeak / 1024)) MB / $((cpeak_anon / 1024)) MB | | |"
 echo "| hao RSS during a 500 MB upload as one POST: peak VmRSS / RssAnon | $((peak / 1024)) MB / $((peak_anon / 1024)) MB | | |"
+echo "| the media helper process meanwhile: peak VmRSS, chunked / one POST | $((chelp / 1024)) MB / $((phelp / 1024)) MB | | |"
 echo
 echo "range serving vs nginx: $(ratio "$hao_rps" "$ngx_rps")x (target >= 0.8x); 12 MP JPEG: ${median} ms (target < 400 ms)"
 echo "12 MP JPEG times (ms): ${times[*]}"

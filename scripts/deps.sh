@@ -10,7 +10,7 @@ build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev l
        libswscale-dev libexempi-dev"
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg"
-bench="$test wrk nginx"
+bench="$test wrk nginx procps"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;

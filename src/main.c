@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "http/server.h"
+#include "media/helper.h"
 #include "site/cli.h"
 #include "site/migrate.h"
 #include "site/search_ui.h"
@@ -115,6 +116,9 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
+    /* Internal: the media helper that hao serve starts (media/helper.h). */
+    if (strcmp(cmd, "media-helper") == 0)
+        return media_helper_main();
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {

@@ -37,6 +37,7 @@ static const entry_t table[] = {
     {"media.err.corrupt", "图片无法完整解码:文件被截断或已损坏。", "The picture cannot be decoded completely: the file is truncated or damaged."},
     {"media.err.pixels", "图片像素太多(最多 5000 万像素,每边最多 30000 像素)。", "The picture has too many pixels (at most 50 megapixels, 30,000 per side)."},
     {"media.err.video", "无法读取这个视频文件。", "This video file cannot be read."},
+    {"media.err.crashed", "这个文件无法处理:处理它的程序出错退出了。文件没有保存。", "This file could not be processed: the program examining it failed. Nothing was saved."},
     {"media.err.codec", "浏览器无法播放这个视频的编码:请使用 MP4(H.264 视频、AAC 音频)或 WebM(VP8/VP9/AV1 视频、Opus/Vorbis 音频)。", "Browsers cannot play this video's encoding: use MP4 (H.264 video, AAC audio) or WebM (VP8/VP9/AV1 video, Opus/Vorbis audio)."},
     {"media.err.offset", "分块上传的位置不对:请从服务器给出的 offset 继续。", "The chunk is not at the upload's current offset: continue from the offset the server reports."},
     {"media.err.no_upload", "没有这个上传,或它已完成或已过期。", "There is no such upload, or it was finished or has expired."},

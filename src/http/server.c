@@ -33,6 +33,7 @@
 #include "http/router.h"
 #include "core/clock.h"
 #include "site/settings.h"
+#include "media/helper.h"
 #include "site/media.h"
 #include "provenance/originality.h"
 #include "site/site.h"
@@ -255,7 +256,7 @@ int server_run(const server_opts_t *opts)
         return 1;
     }
     if (site_init(db, &err) < 0 ||
-        media_init(opts->data_dir, db, opts->upload_max ? opts->upload_max : MEDIA_UPLOAD_MAX_DEFAULT, "hao", &err) < 0) {
+        media_init(opts->data_dir, db, opts->upload_max ? opts->upload_max : MEDIA_UPLOAD_MAX_DEFAULT, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         db_close(db);
         buf_free(&err);
@@ -350,6 +351,7 @@ int server_run(const server_opts_t *opts)
     for (int i = 0; i < nthreads; i++)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
+    media_helper_stop(); /* after the pool: no upload is using one */
     views_writer_stop(); /* after the loops: their last counts are in */
     mail_sender_stop();
     db_watch_stop();

@@ -33,24 +33,18 @@
 #include <exempi/xmp.h>
 #include <vips/vips.h>
 
-/* ---- files staged for the store, and keys placed (removed on failure) ---- */
-
-#define MAX_PUT 12
+/* ---- files staged for the store (the helper's caller puts them) ---- */
 
 typedef struct {
-    store_t *st;
+    const char *dir; /* staging directory */
     const char *sha;
-    int npending;
-    char pending_key[MAX_PUT][STORE_KEY_MAX + 1];
-    char pending_tmp[MAX_PUT][4200];
-    int n;
-    char keys[MAX_PUT][STORE_KEY_MAX + 1]; /* created by this upload */
+    media_staged_t *out;
 } puts_t;
 
-/* A fresh staging file path in the store's tmp dir. */
-static int stage_path(store_t *st, char *out, size_t outlen)
+/* A fresh staging file path in the staging directory. */
+static int stage_path(puts_t *p, char *out, size_t outlen)
 {
-    int n = snprintf(out, outlen, "%s/d.XXXXXX", store_tmp_dir(st));
+    int n = snprintf(out, outlen, "%s/d.XXXXXX", p->dir);
     if (n < 0 || (size_t)n >= outlen)
         return -1;
     int fd = mkstemp(out);
@@ -60,48 +54,26 @@ static int stage_path(store_t *st, char *out, size_t outlen)
     return 0;
 }
 
-/* Queue the staged file for the store as sha + suffix (puts_flush moves
- * them all at once). */
+/* List the staged file as sha + suffix (or remove it when the list is full). */
 static int put_staged(puts_t *p, const char *tmp, const char *suffix)
 {
-    if (p->npending == MAX_PUT) {
+    media_staged_t *o = p->out;
+    if (o->n == MEDIA_STAGED_MAX) {
         unlink(tmp);
         return -1;
     }
-    snprintf(p->pending_key[p->npending], sizeof p->pending_key[0], "%s%s", p->sha, suffix);
-    snprintf(p->pending_tmp[p->npending], sizeof p->pending_tmp[0], "%s", tmp);
-    p->npending++;
+    snprintf(o->suffix[o->n], sizeof o->suffix[0], "%s", suffix);
+    snprintf(o->tmp[o->n], sizeof o->tmp[0], "%s", tmp);
+    o->n++;
     return 0;
 }
 
-/* Move every queued file into the store, durably. */
-static int puts_flush(puts_t *p)
-{
-    const char *keys[MAX_PUT], *tmps[MAX_PUT];
-    int placed[MAX_PUT];
-    for (int i = 0; i < p->npending; i++)
-        keys[i] = p->pending_key[i], tmps[i] = p->pending_tmp[i];
-    buf_t err = BUF_INIT;
-    int rc = p->st->ops->put_many(p->st, keys, tmps, p->npending, placed, &err);
-    if (rc < 0)
-        fprintf(stderr, "hao: media: %s\n", buf_cstr(&err));
-    buf_free(&err);
-    for (int i = 0; i < p->npending; i++)
-        if (placed[i] && p->n < MAX_PUT)
-            snprintf(p->keys[p->n++], sizeof p->keys[0], "%s", keys[i]);
-    p->npending = 0;
-    return rc;
-}
-
-/* Failure: drop what is still staged and what this upload placed. */
+/* Failure: remove everything staged. */
 static void puts_undo(puts_t *p)
 {
-    for (int i = 0; i < p->npending; i++)
-        unlink(p->pending_tmp[i]);
-    p->npending = 0;
-    for (int i = 0; i < p->n; i++)
-        p->st->ops->remove(p->st, p->keys[i]);
-    p->n = 0;
+    for (int i = 0; i < p->out->n; i++)
+        unlink(p->out->tmp[i]);
+    p->out->n = 0;
 }
 
 static void fail(media_err_t *e, int status, const char *key, const char *detail)
@@ -130,13 +102,13 @@ static const char *sniff(const char *path)
 /* ---- AI-generation labels ---- */
 
 static const char TC260_NS[] = "http://www.tc260.org.cn/ns/AIGC/1.0/";
-/* This site's name in propagation fields; set at start-up, read-only afterwards. */
+/* This site's name in propagation fields, set by each media_derive (a helper runs one at a time). */
 static char platform_name[128] = "hao";
 
 /* XMP is parsed and written with Exempi (the Adobe XMP Toolkit), never by
  * hand: an AIGC label can be an element or an attribute, under any prefix,
  * entity-encoded or not, and only an XMP parser sees all of those alike.
- * The namespace is registered once (media_process_init). */
+ * The namespace is registered once (media_derive_init). */
 char *media_xmp_aigc(const char *xmp, size_t len)
 {
     if (!xmp || len == 0)
@@ -327,7 +299,7 @@ static void strip_metadata(VipsImage *im)
 static int save_put(puts_t *p, VipsImage *im, const char *ext, const char *suffix)
 {
     char tmp[4200];
-    if (stage_path(p->st, tmp, sizeof tmp) < 0)
+    if (stage_path(p, tmp, sizeof tmp) < 0)
         return -1;
     if (save_as(im, ext, tmp) != 0) {
         fprintf(stderr, "hao: media: save %s: %s\n", ext, vips_error_buffer());
@@ -536,7 +508,7 @@ static int video_remux(const char *src, int webm, puts_t *p, const char *aigc)
     AVDictionary *opts = NULL;
     int *map = NULL, rc = -1, opened = 0;
     char tmp[4200];
-    if (stage_path(p->st, tmp, sizeof tmp) < 0)
+    if (stage_path(p, tmp, sizeof tmp) < 0)
         return -1;
     if (avformat_open_input(&in, src, NULL, NULL) < 0 || avformat_find_stream_info(in, NULL) < 0 ||
         avformat_alloc_output_context2(&out, NULL, webm ? "webm" : "mp4", tmp) < 0)
@@ -703,19 +675,14 @@ out:
 
 /* ---- entry points ---- */
 
-void media_process_set_platform(const char *platform)
-{
-    snprintf(platform_name, sizeof platform_name, "%s", platform && *platform ? platform : "hao");
-}
-
-int media_process_init(const char *argv0)
+int media_derive_init(const char *argv0)
 {
     if (VIPS_INIT(argv0 ? argv0 : "hao") != 0)
         return -1;
     /* Only the loaders we name are used, but block the ones libvips marks
      * untrusted anyway (defence in depth), keep no operation cache (each
-     * upload is seen once) and one thread per operation: the worker pool is
-     * the unit of parallelism. */
+     * upload is seen once) and one thread per operation: a helper process
+     * is the unit of parallelism. */
     if (!xmp_init() || !xmp_register_namespace(TC260_NS, "TC260", NULL))
         return -1;
     vips_block_untrusted_set(TRUE);
@@ -725,20 +692,14 @@ int media_process_init(const char *argv0)
     return 0;
 }
 
-void media_meta_free(media_meta_t *m)
-{
-    free(m->aigc);
-    m->aigc = NULL;
-}
-
-int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e)
+int media_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
+                 media_staged_t *out, media_err_t *e)
 {
     memset(m, 0, sizeof *m);
     memset(e, 0, sizeof *e);
-    static _Thread_local puts_t p; /* ~60 KB: not on the pool thread's stack */
-    memset(&p, 0, sizeof p);
-    p.st = st;
-    p.sha = sha;
+    out->n = 0;
+    snprintf(platform_name, sizeof platform_name, "%s", platform && *platform ? platform : "hao");
+    puts_t p = {tmp_dir, sha, out};
     const char *mime = sniff(src);
     if (!mime) {
         fail(e, 500, "err.internal", NULL);
@@ -765,27 +726,17 @@ int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m
     fail(e, 415, "media.err.type", mime);
     return -1;
 done:
-    if (rc == 0) {
-        /* The upload itself last: its presence marks a complete set. */
-        char copy[4200];
-        if (stage_path(st, copy, sizeof copy) < 0) {
-            rc = -1;
-        } else {
-            /* A second name for the upload: the caller still owns src. */
-            unlink(copy);
-            if (link(src, copy) < 0 || put_staged(&p, copy, "") < 0) {
-                unlink(copy);
-                rc = -1;
-            }
-        }
-        if (rc == 0 && puts_flush(&p) < 0)
-            rc = -1;
-        if (rc < 0)
-            fail(e, 500, "err.internal", NULL);
-    }
     if (rc < 0) {
         puts_undo(&p);
-        media_meta_free(m);
+        free(m->aigc);
+        m->aigc = NULL;
     }
     return rc;
 }
+
+/* The plugin's entry table; everything else is hidden (-fvisibility=hidden). */
+__attribute__((visibility("default"))) const media_plugin_t hao_media_plugin = {
+    MEDIA_PLUGIN_ABI,
+    media_derive_init,
+    media_derive,
+};

@@ -5,15 +5,20 @@
  * variants, AI-generation labels read from the metadata, and videos probed
  * (libavformat) with a poster frame (libavcodec).
  *
- * Everything here is slow by HTTP standards and runs on the worker pool,
- * never on an event loop; it touches no request and no database.
+ * This is the media plugin: process.c is built as a shared object of its
+ * own (build/media-plugin.so), embedded in the hao binary and loaded only
+ * by the media helper process (media/helper.h). The serving process never
+ * maps libvips, FFmpeg, libmagic or Exempi (with their ~190 libraries they
+ * would triple its memory), and a decoder that crashes on a hostile file
+ * takes down a helper, not the server. It touches no request, no database
+ * and no store: it writes files into a staging directory and says which.
  */
 #ifndef HAO_MEDIA_PROCESS_H
 #define HAO_MEDIA_PROCESS_H
 
 #include <stdint.h>
 
-#include "media/store.h"
+#include <stddef.h>
 
 #define MEDIA_MAX_PIXELS (50 * 1000 * 1000) /* per picture, all frames of an animation together */
 #define MEDIA_VARIANT_WIDTHS {480, 960, 1920}
@@ -36,21 +41,30 @@ typedef struct {
 
 typedef struct {
     int status;       /* 415, 422, 500 */
-    const char *key;  /* i18n key of the message */
+    const char *key;  /* i18n key of the message (a string literal) */
     char detail[64];  /* appended to the message when set, e.g. the detected type */
 } media_err_t;
 
-/* Start libvips and Exempi (call once, on the main thread, before the pool
- * runs). platform names this site in the propagation fields of labelled
- * pictures (media_xmp_propagated). */
-int media_process_init(const char *argv0);
-void media_process_set_platform(const char *platform);
-/* Examine the finished upload at src (its SHA-256 hex is sha), derive the
- * served files and put them, and the upload itself, into the store under
- * sha-based keys. 0 with m filled (free with media_meta_free), or -1 with e
- * and nothing new left in the store. */
-int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
-void media_meta_free(media_meta_t *m);
+#define MEDIA_STAGED_MAX 12
+
+/* Files derived from one upload, staged for the store: each tmp (a file in
+ * the staging directory) is to be stored under the upload's sha + suffix
+ * (e.g. ".w480.webp"; see store.h for the keys). */
+typedef struct {
+    int n;
+    char suffix[MEDIA_STAGED_MAX][24];
+    char tmp[MEDIA_STAGED_MAX][4200];
+} media_staged_t;
+
+/* Start libvips and Exempi (once, before the first media_derive). */
+int media_derive_init(const char *argv0);
+/* Examine the upload at src (its SHA-256 hex is sha) and write what is
+ * served from it into new files in tmp_dir, listed in out. platform names
+ * this site in the propagation fields of labelled media. 0 with m filled
+ * (m->aigc malloc'ed), or -1 with e, nothing left in tmp_dir and m->aigc
+ * NULL. */
+int media_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
+                 media_staged_t *out, media_err_t *e);
 /* The AIGC label in an XMP packet (GB 45438-2025: the property AIGC in
  * namespace http://www.tc260.org.cn/ns/AIGC/1.0/, read with Exempi);
  * malloc'ed, or NULL when absent or not XMP. Exposed for unit tests. */
@@ -62,5 +76,16 @@ char *media_xmp_aigc(const char *xmp, size_t len);
  * platform that spreads content). malloc'ed with its length, or NULL when
  * aigc_json is not a JSON object. */
 char *media_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len);
+
+/* The plugin's one exported symbol: the helper (media/helper.c) finds it
+ * with dlsym and refuses a plugin whose abi differs. */
+typedef struct {
+    int abi;
+    int (*init)(const char *argv0);
+    int (*derive)(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
+                  media_staged_t *out, media_err_t *e);
+} media_plugin_t;
+#define MEDIA_PLUGIN_ABI 1
+#define MEDIA_PLUGIN_SYMBOL "hao_media_plugin"
 
 #endif

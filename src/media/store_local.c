@@ -236,6 +236,25 @@ static void sweep_one(void *p, const char *key)
     }
 }
 
+/* Empty and remove a job directory; the number of files removed. */
+static int remove_job_dir(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            char p[4700];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
+                n += unlink(p) == 0;
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+    return n;
+}
+
 int store_sweep(store_t *s, int (*has_row)(void *ctx, const char *sha), void *ctx)
 {
     sweep_t sw = {s, has_row, ctx, 0};
@@ -250,6 +269,8 @@ int store_sweep(store_t *s, int (*has_row)(void *ctx, const char *sha), void *ct
             snprintf(p, sizeof p, "%s/%s", s->tmp, e->d_name);
             if (unlink(p) == 0)
                 sw.removed++;
+            else if (errno == EISDIR && !strncmp(e->d_name, "j.", 2))
+                sw.removed += remove_job_dir(p); /* a media helper's, from a crash */
         }
         closedir(d);
     }

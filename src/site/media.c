@@ -5,8 +5,8 @@
  * limit) -> upload() on the loop thread checks the quota and queues a job ->
  * upload_work() on a pool thread parses the multipart body, streams the file
  * part to a staging file while hashing it (SHA-256 names it in the store),
- * and hands it to media_process(), which puts the derived files and the
- * upload into the store -> upload_done() on the loop thread writes the row
+ * and hands it to media_process(), which has a helper process derive the
+ * served files (media/helper.h) and puts them and the upload into the store -> upload_done() on the loop thread writes the row
  * (or finds the same bytes already uploaded by this creator) and answers.
  * Every failure before the row removes what this upload added to the store;
  * a crash leaves only files without a row, which the start-up sweep removes.
@@ -30,7 +30,7 @@
 #include "http/pool.h"
 #include "http/server.h"
 #include "media/multipart.h"
-#include "media/process.h"
+#include "media/helper.h"
 #include "media/store.h"
 #include "site/site.h"
 
@@ -47,23 +47,15 @@ static int has_row(void *ctx, const char *sha)
     return found;
 }
 
-int media_init(const char *data_dir, db_t *db, size_t max, const char *argv0, buf_t *err)
+int media_init(const char *data_dir, db_t *db, size_t max, buf_t *err)
 {
     if (store_open(data_dir, &store, err) < 0)
         return -1;
     int n = store_sweep(store, has_row, db);
     if (n > 0)
         printf("hao: media: removed %d leftover file%s\n", n, n == 1 ? "" : "s");
-    media_process_set_platform(site_name());
-    if (media_process_init(argv0) < 0) {
-        buf_printf(err, "cannot start libvips");
-        return -1;
-    }
+    media_helper_configure(site_name());
     upload_max = max;
-    /* Pixel buffers are large and short-lived: a fixed mmap threshold makes
-     * malloc hand them back to the system when freed (the default threshold
-     * grows after the first such free, and then they stay in the arena). */
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     /* h2o (2.2.5) reads a request body whole before the handler runs. A
      * body beyond this threshold is kept in an unlinked temp file mapped
      * into memory instead of heap: put that file on the data disk (not a

@@ -5,8 +5,8 @@
  * Uploads arrive as multipart/form-data (field "file", optional "alt") at
  * POST /api/v1/media (bearer token) and POST /studio/media (session, CSRF
  * token in the X-CSRF-Token header). The loop thread only checks the quota
- * and queues the job; parsing, hashing, writing, decoding and encoding run
- * on the worker pool (media/process.h); the row is written back on the loop
+ * and queues the job; parsing, hashing and writing run on the worker pool,
+ * decoding and encoding in a helper process (media/helper.h); the row is written back on the loop
  * thread once every file is durable in the store.
  *
  * Served at /m/ID (the picture re-encoded, the video re-muxed, both without
@@ -27,11 +27,12 @@
 #define MEDIA_UNFINISHED_MAX 4                      /* unfinished chunked uploads per creator */
 
 /* Open the store under data_dir, remove crash leftovers (staged files and
- * stored files no row refers to), start libvips, and route h2o's spill files
- * for large request bodies into the store's staging directory. upload_max is
- * the largest upload accepted. Main thread, before the loops start. 0 or -1
- * with err. */
-int media_init(const char *data_dir, db_t *db, size_t upload_max, const char *argv0, buf_t *err);
+ * stored files no row refers to), and route h2o's spill files for large
+ * request bodies into the store's staging directory. upload_max is the
+ * largest upload accepted. Main thread, before the loops start. 0 or -1
+ * with err. (libvips and FFmpeg start in a helper process on the first
+ * upload: media/helper.h.) */
+int media_init(const char *data_dir, db_t *db, size_t upload_max, buf_t *err);
 /* The largest upload accepted (bytes). */
 size_t media_upload_max(void);
 

@@ -2,8 +2,9 @@
  * test_media.c — unit tests for the media parsers that see untrusted bytes:
  * the multipart/form-data parser (src/media/multipart.c), store keys
  * (src/media/store_local.c), the AIGC label reader for XMP
- * (src/media/process.c), and the /m/ID embed resolver hook in
- * src/core/markdown.c.
+ * (src/media/process.c), what media_derive leaves in its staging directory
+ * (the contract the helper process relies on), and the /m/ID embed
+ * resolver hook in src/core/markdown.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <vips/vips.h>
 #include <jansson.h>
 
 #include "core/markdown.h"
@@ -115,7 +119,7 @@ static void test_store_keys(void **state)
 static void test_xmp_aigc(void **state)
 {
     (void)state;
-    media_process_init("test");
+    media_derive_init("test");
     /* element form, entity-encoded JSON */
     const char *el = XMP_HEAD "<rdf:Description rdf:about=\"\" xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\">"
                      "<TC260:AIGC>{&quot;Label&quot;:&quot;1&quot;,&quot;P&quot;:&quot;a&amp;b &#x4E2D;&#25991;&quot;}"
@@ -146,7 +150,7 @@ static void test_xmp_aigc(void **state)
 static void test_xmp_propagated(void **state)
 {
     (void)state;
-    media_process_init("test");
+    media_derive_init("test");
     size_t n = 0;
     char *x = media_xmp_propagated("{\"Label\":\"1\",\"ContentProducer\":\"p\",\"PropagateID\":\"old\"}", "好号",
                                    "好号:0123456789abcdef", &n);
@@ -208,6 +212,76 @@ static void test_markdown_resolver(void **state)
     buf_free(&b);
 }
 
+/* Files in dir (not . and ..). */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_derive_staging(void **state)
+{
+    (void)state;
+    assert_int_equal(media_derive_init("test"), 0);
+    char dir[] = "/tmp/hao-derive-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char png[64], cut[64];
+    snprintf(png, sizeof png, "%s.png", dir);
+    snprintf(cut, sizeof cut, "%s.cut.png", dir);
+    VipsImage *im;
+    assert_int_equal(vips_black(&im, 1000, 600, "bands", 3, NULL), 0);
+    assert_int_equal(vips_pngsave(im, png, NULL), 0);
+    g_object_unref(im);
+    static media_staged_t st;
+    media_meta_t m;
+    media_err_t e;
+    const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    /* A good picture: every derived file is in dir and listed, nothing else. */
+    assert_int_equal(media_derive(png, sha, dir, "好号", &m, &st, &e), 0);
+    assert_string_equal(m.kind, "image");
+    assert_int_equal(m.width, 1000);
+    assert_string_equal(m.variants, "480,960");
+    assert_int_equal(st.n, 5); /* full.png, w480 and w960 as webp and png */
+    assert_int_equal(count_files(dir), st.n);
+    for (int i = 0; i < st.n; i++) {
+        assert_memory_equal(st.tmp[i], dir, strlen(dir));
+        unlink(st.tmp[i]);
+    }
+    free(m.aigc);
+    /* The same picture cut short: refused, and nothing left in dir. */
+    FILE *in = fopen(png, "rb"), *out = fopen(cut, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char b[4096];
+    size_t n = fread(b, 1, sizeof b, in);
+    fwrite(b, 1, n / 2, out);
+    fclose(in);
+    fclose(out);
+    assert_int_equal(media_derive(cut, sha, dir, "p", &m, &st, &e), -1);
+    assert_int_equal(e.status, 422);
+    assert_int_equal(st.n, 0);
+    assert_null(m.aigc);
+    assert_int_equal(count_files(dir), 0);
+    /* Not a picture or video at all: 415 naming what it is. */
+    FILE *t = fopen(cut, "w");
+    assert_non_null(t);
+    fputs("#!/bin/sh\necho hi\n", t);
+    fclose(t);
+    assert_int_equal(media_derive(cut, sha, dir, "p", &m, &st, &e), -1);
+    assert_int_equal(e.status, 415);
+    assert_string_equal(e.key, "media.err.type");
+    assert_int_equal(count_files(dir), 0);
+    unlink(png);
+    unlink(cut);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_xmp_aigc),
         cmocka_unit_test(test_xmp_propagated),
         cmocka_unit_test(test_markdown_resolver),
+        cmocka_unit_test(test_derive_staging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,109 @@
+// The media helper process (src/media/helper.h): the server itself never
+// maps libvips, FFmpeg, libmagic or Exempi; a child does the decoding, is
+// stopped when idle and started again on the next upload; a child that dies
+// on a file costs that upload only (422, nothing stored) and never the server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, addUser, apiToken, tmpDir } from './harness.mjs';
+
+const MEDIA_LIBS = /libvips|libavcodec|libavformat|libmagic|libexempi/;
+let srv, token, dir, crashPic;
+
+const file = (name) => path.join(dir, name);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The server's children that are media helpers (pids).
+function helpers() {
+  const out = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === srv.proc.pid && fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('media-helper')) out.push(Number(e));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+// Every file under DATA/media, the staging directory included.
+function stored() {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) { out.push(path.join(d, e.name) + '/'); walk(path.join(d, e.name)); } else out.push(path.join(d, e.name));
+    }
+  };
+  walk(path.join(srv.dataDir, 'media'));
+  return out.sort();
+}
+
+async function upload(bytes) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), 'p.png');
+  return fetch(srv.base + '/api/v1/media', { method: 'POST', body: fd, headers: { authorization: `Bearer ${token}` } });
+}
+
+before(async () => {
+  dir = tmpDir('hao-helper-');
+  for (const [name, w] of [['a.png', 300], ['b.png', 310], ['c.png', 320], ['crash.png', 330]]) {
+    execFileSync('vips', ['black', file(name), String(w), '200', '--bands', '3'], { stdio: 'pipe' });
+  }
+  crashPic = fs.readFileSync(file('crash.png'));
+  const sha = crypto.createHash('sha256').update(crashPic).digest('hex');
+  srv = await startServer({ env: { HAO_MEDIA_HELPER_IDLE: '1', HAO_TEST_MEDIA_CRASH: sha.slice(0, 16) } });
+  addUser(srv.dataDir, 'alice', 'creator', 'alice-password-1');
+  token = await apiToken(srv.base, 'alice', 'alice-password-1');
+});
+after(async () => { await srv?.stop(); });
+
+test('the server maps no media library; a helper does, and is stopped when idle and started again', async () => {
+  const maps = () => fs.readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8');
+  assert.doesNotMatch(maps(), MEDIA_LIBS, 'no media library in the server at start');
+  assert.deepEqual(helpers(), [], 'no helper before the first upload');
+
+  let res = await upload(fs.readFileSync(file('a.png')));
+  assert.equal(res.status, 201, await res.text());
+  assert.doesNotMatch(maps(), MEDIA_LIBS, 'nor after an upload');
+  const first = helpers();
+  assert.equal(first.length, 1, 'one helper did the work');
+  assert.match(fs.readFileSync(`/proc/${first[0]}/maps`, 'utf8'), /libvips/);
+  assert.equal(fs.readFileSync(`/proc/${first[0]}/comm`, 'utf8').trim(), 'hao-media');
+
+  // Idle for HAO_MEDIA_HELPER_IDLE (1 s here): stopped, and reaped (no zombie).
+  for (let i = 0; i < 100 && helpers().length; i++) await sleep(100);
+  assert.deepEqual(helpers(), [], 'the idle helper was stopped');
+  assert.ok(!fs.existsSync(`/proc/${first[0]}`), 'and waited for');
+
+  res = await upload(fs.readFileSync(file('b.png')));
+  assert.equal(res.status, 201, 'the next upload starts a new helper');
+  const second = helpers();
+  assert.equal(second.length, 1);
+  assert.notEqual(second[0], first[0]);
+});
+
+test('a helper that dies on a file: 422 with a reason, nothing stored, the server and later uploads go on', async () => {
+  const before = stored();
+  const res = await upload(crashPic);
+  const j = await res.json();
+  assert.equal(res.status, 422, JSON.stringify(j));
+  assert.match(j.error.message, /could not be processed|无法处理/);
+  assert.deepEqual(stored(), before, 'no file and no staging directory left behind');
+  assert.match(srv.stderr, /helper \(pid \d+\) failed on upload/);
+
+  const ok = await upload(fs.readFileSync(file('c.png')));
+  assert.equal(ok.status, 201, 'a new helper takes the next upload');
+  assert.equal((await fetch(srv.base + '/healthz')).status, 200);
+});
+
+test('hao media-helper refuses to run by hand', () => {
+  let err;
+  try { execFileSync(process.env.HAO_BIN || 'build/hao', ['media-helper'], { stdio: 'pipe' }); } catch (e) { err = e; }
+  assert.ok(err, 'it exits non-zero');
+  assert.equal(err.status, 2);
+  assert.match(String(err.stderr), /started by hao serve/);
+});
