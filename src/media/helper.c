@@ -45,9 +45,6 @@ extern const unsigned char hao_media_plugin_so_end[];
 #define MSG_MAX 65536
 #define HELPERS_MAX 16
 #define READY_TIMEOUT_MS 60000
-/* A 4 GiB video is re-muxed in well under a minute; a decoder still busy
- * after ten is stuck on a hostile file. */
-#define JOB_TIMEOUT_MS 600000
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAO_ASAN 1
@@ -168,11 +165,14 @@ static json_t *serve_one(const media_plugin_t *pl, json_t *req)
     const char *platform = json_string_value(json_object_get(req, "platform"));
     if (!src || !sha || !dir || !platform)
         return json_pack("{s:b, s:i, s:s, s:s}", "ok", 0, "status", 500, "key", "err.internal", "detail", "");
-    /* Tests make a helper die on one upload (HAO_TEST_MEDIA_CRASH = a
-     * prefix of its SHA-256) to see the server survive it. */
-    const char *crash = getenv("HAO_TEST_MEDIA_CRASH");
+    /* Tests make a helper die or hang on one upload (HAO_TEST_MEDIA_CRASH
+     * or _HANG = a prefix of its SHA-256) to see the server survive it. */
+    const char *crash = getenv("HAO_TEST_MEDIA_CRASH"), *hang = getenv("HAO_TEST_MEDIA_HANG");
     if (crash && *crash && !strncmp(sha, crash, strlen(crash)))
         raise(SIGKILL);
+    if (hang && *hang && !strncmp(sha, hang, strlen(hang)))
+        for (;;)
+            pause();
     static media_staged_t staged; /* ~50 KB: not on the stack */
     media_meta_t m;
     media_err_t e;
@@ -520,6 +520,21 @@ static int staged_ok(const char *path, const char *dir)
 
 /* ---- one upload ---- */
 
+/* How long a helper may take over the upload at src: 30 s plus 1 s per
+ * 10 MB (a video is re-muxed at well over 100 MB/s; a picture is at most
+ * 50 megapixels). A decoder busy for longer is stuck on a hostile file,
+ * and the pool thread waiting for it is needed elsewhere.
+ * HAO_MEDIA_HELPER_TIMEOUT (seconds) overrides it, for tests. */
+static int job_timeout_ms(const char *src)
+{
+    const char *o = getenv("HAO_MEDIA_HELPER_TIMEOUT");
+    if (o && atoi(o) > 0)
+        return atoi(o) * 1000;
+    struct stat sb;
+    long long mb = stat(src, &sb) == 0 ? (long long)sb.st_size / 10000000 : 0;
+    return (int)(30000 + (mb > 2000000 ? 2000000 : mb) * 1000);
+}
+
 /* Run media_derive in a helper. 0 with m and out, or -1 with e. */
 static int derive(const char *src, const char *sha, const char *dir, media_meta_t *m, media_staged_t *out,
                   media_err_t *e)
@@ -532,7 +547,7 @@ static int derive(const char *src, const char *sha, const char *dir, media_meta_
         return -1;
     }
     json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "src", src, "sha", sha, "dir", dir, "platform", H.platform);
-    json_t *res = req && send_json(h->fd, req) == 0 ? recv_json(h->fd, JOB_TIMEOUT_MS) : NULL;
+    json_t *res = req && send_json(h->fd, req) == 0 ? recv_json(h->fd, job_timeout_ms(src)) : NULL;
     json_decref(req);
     if (!res) {
         /* Crashed, hung or unreachable: whatever the file did to it, the
@@ -588,24 +603,6 @@ static int derive(const char *src, const char *sha, const char *dir, media_meta_
     return -1;
 }
 
-/* Remove everything in dir, then dir. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char p[4700];
-            snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 /* Put the staged files, then the upload itself (its presence marks a
  * complete set), into st. 0, or -1 with nothing of this upload's left. */
 static int put_all(store_t *st, const char *src, const char *sha, const char *dir, media_staged_t *s)
@@ -656,7 +653,7 @@ int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m
         fail(e, 500, "err.internal", NULL);
         rc = -1;
     }
-    remove_dir(dir);
+    store_remove_dir(dir);
     if (rc < 0)
         media_meta_free(m);
     return rc;

@@ -72,6 +72,9 @@ int store_s3_size(store_t *s, const char *key, long long *size);
 /* The staging directory: upload temp files are created here (same file
  * system as the store, so put() is a rename). */
 const char *store_tmp_dir(store_t *s);
+/* Empty the staging subdirectory dir (a media helper's, media/helper.h)
+ * and remove it. Returns the number of files removed. */
+int store_remove_dir(const char *dir);
 /* 1 when key is well-formed ("<64 hex>" optionally "." and [a-z0-9.]). */
 int store_key_ok(const char *key);
 /* Remove every staged temp file and every object for which has_row(ctx,

@@ -236,18 +236,18 @@ static void sweep_one(void *p, const char *key)
     }
 }
 
-/* Empty and remove a job directory; the number of files removed. */
-static int remove_job_dir(const char *dir)
+int store_remove_dir(const char *dir)
 {
     int n = 0;
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
             char p[4700];
             snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
-                n += unlink(p) == 0;
+            n += unlink(p) == 0;
         }
         closedir(d);
     }
@@ -270,7 +270,7 @@ int store_sweep(store_t *s, int (*has_row)(void *ctx, const char *sha), void *ct
             if (unlink(p) == 0)
                 sw.removed++;
             else if (errno == EISDIR && !strncmp(e->d_name, "j.", 2))
-                sw.removed += remove_job_dir(p); /* a media helper's, from a crash */
+                sw.removed += store_remove_dir(p); /* a media helper's, from a crash */
         }
         closedir(d);
     }

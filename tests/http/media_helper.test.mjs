@@ -11,7 +11,7 @@ import path from 'node:path';
 import { startServer, addUser, apiToken, tmpDir } from './harness.mjs';
 
 const MEDIA_LIBS = /libvips|libavcodec|libavformat|libmagic|libexempi/;
-let srv, token, dir, crashPic;
+let srv, token, dir, crashPic, hangPic;
 
 const file = (name) => path.join(dir, name);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -50,12 +50,18 @@ async function upload(bytes) {
 
 before(async () => {
   dir = tmpDir('hao-helper-');
-  for (const [name, w] of [['a.png', 300], ['b.png', 310], ['c.png', 320], ['crash.png', 330]]) {
+  for (const [name, w] of [['a.png', 300], ['b.png', 310], ['c.png', 320], ['crash.png', 330], ['hang.png', 340]]) {
     execFileSync('vips', ['black', file(name), String(w), '200', '--bands', '3'], { stdio: 'pipe' });
   }
   crashPic = fs.readFileSync(file('crash.png'));
-  const sha = crypto.createHash('sha256').update(crashPic).digest('hex');
-  srv = await startServer({ env: { HAO_MEDIA_HELPER_IDLE: '1', HAO_TEST_MEDIA_CRASH: sha.slice(0, 16) } });
+  hangPic = fs.readFileSync(file('hang.png'));
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex').slice(0, 16);
+  srv = await startServer({
+    env: {
+      HAO_MEDIA_HELPER_IDLE: '1', HAO_MEDIA_HELPER_TIMEOUT: '5',
+      HAO_TEST_MEDIA_CRASH: sha(crashPic), HAO_TEST_MEDIA_HANG: sha(hangPic),
+    },
+  });
   addUser(srv.dataDir, 'alice', 'creator', 'alice-password-1');
   token = await apiToken(srv.base, 'alice', 'alice-password-1');
 });
@@ -98,6 +104,17 @@ test('a helper that dies on a file: 422 with a reason, nothing stored, the serve
   const ok = await upload(fs.readFileSync(file('c.png')));
   assert.equal(ok.status, 201, 'a new helper takes the next upload');
   assert.equal((await fetch(srv.base + '/healthz')).status, 200);
+});
+
+test('a helper that hangs on a file is killed at its deadline: 422, nothing stored, no helper left', async () => {
+  const before = stored();
+  const res = await upload(hangPic);
+  assert.equal(res.status, 422);
+  assert.match((await res.json()).error.message, /could not be processed|无法处理/);
+  assert.deepEqual(stored(), before);
+  for (let i = 0; i < 50 && helpers().length; i++) await sleep(100); // the idle one from before goes too
+  assert.deepEqual(helpers(), [], 'the hung helper was killed and waited for');
+  assert.equal((await upload(fs.readFileSync(file('a.png')))).status, 200, 'the same bytes again: already stored');
 });
 
 test('hao media-helper refuses to run by hand', () => {
