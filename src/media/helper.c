@@ -197,6 +197,11 @@ int media_helper_main(void)
         fprintf(stderr, "hao: media-helper is started by hao serve, not by hand\n");
         return 2;
     }
+    /* Stopping is the server's to decide: it closes the socket once the
+     * uploads in progress are done. A SIGTERM sent to every process of the
+     * service (systemd's default) must not cut a helper off mid-upload. */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
     prctl(PR_SET_NAME, "hao-media"); /* not "exe" (it was started as /proc/self/exe) in ps and top */
     /* Nothing of the server's but this socket (and stdio for messages). */
     close_range(HELPER_FD + 1, ~0U, 0);
@@ -320,16 +325,16 @@ static int spawn(helper_t *h, char *why, size_t whylen)
     posix_spawn_file_actions_adddup2(&fa, sv[1], HELPER_FD);
     posix_spawnattr_init(&at);
     /* The pool thread blocks SIGINT/SIGTERM (the server's main thread takes
-     * them); the helper gets an empty mask and default actions back. */
+     * them); the helper starts with an empty mask, in a process group of
+     * its own, so a Ctrl-C at the terminal reaches the server only. */
     sigset_t none, dflt;
     sigemptyset(&none);
     sigemptyset(&dflt);
-    sigaddset(&dflt, SIGINT);
-    sigaddset(&dflt, SIGTERM);
     sigaddset(&dflt, SIGCHLD);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &dflt);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
     char *argv[] = {"hao", "media-helper", NULL};
     pid_t pid;
     /* Our own executable, even if it was replaced on disk since start. */

@@ -17,14 +17,14 @@ const file = (name) => path.join(dir, name);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The server's children that are media helpers (pids).
-function helpers() {
+function helpers(server = srv.proc.pid) {
   const out = [];
   for (const e of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === srv.proc.pid && fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('media-helper')) out.push(Number(e));
+      if (ppid === server && fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('media-helper')) out.push(Number(e));
     } catch { /* gone meanwhile */ }
   }
   return out;
@@ -115,6 +115,27 @@ test('a helper that hangs on a file is killed at its deadline: 422, nothing stor
   for (let i = 0; i < 50 && helpers().length; i++) await sleep(100); // the idle one from before goes too
   assert.deepEqual(helpers(), [], 'the hung helper was killed and waited for');
   assert.equal((await upload(fs.readFileSync(file('a.png')))).status, 200, 'the same bytes again: already stored');
+});
+
+test('a helper ignores SIGTERM (the server stops it when its uploads are done), and a stopped server leaves none', async () => {
+  const own = await startServer({ dataDir: path.join(tmpDir('hao-helper2-'), 'data') });
+  try {
+    addUser(own.dataDir, 'bea', 'creator', 'bea-password-1');
+    const tok = await apiToken(own.base, 'bea', 'bea-password-1');
+    const fd = new FormData();
+    fd.append('file', new Blob([fs.readFileSync(file('a.png'))]), 'a.png');
+    const res = await fetch(own.base + '/api/v1/media', { method: 'POST', body: fd, headers: { authorization: `Bearer ${tok}` } });
+    assert.equal(res.status, 201);
+    const kids = helpers(own.proc.pid);
+    assert.equal(kids.length, 1);
+    process.kill(kids[0], 'SIGTERM');
+    await sleep(300);
+    assert.ok(fs.existsSync(`/proc/${kids[0]}`), 'still there after SIGTERM');
+    await own.stop();
+    assert.ok(!fs.existsSync(`/proc/${kids[0]}`), 'gone (and waited for) once the server stopped');
+  } finally {
+    if (own.proc.exitCode === null) own.proc.kill('SIGKILL');
+  }
 });
 
 test('hao media-helper refuses to run by hand', () => {
