@@ -173,8 +173,13 @@ void bodymem_sweep(bodymem_t *bm, h2o_evloop_t *loop)
         for (h2o_linklist_t *n = bm->cold.next, *next; n != &bm->cold; n = next) {
             next = n->next;
             watched_t *w = H2O_STRUCT_FROM_MEMBER(watched_t, link, n);
-            if (file_backed(w->sock->input))
+            if (file_backed(w->sock->input)) {
+                /* h2o's mkstemp() leaves the file inheritable: a program
+                 * this process starts meanwhile would keep the deleted
+                 * file's space for its whole life. */
+                fcntl(w->sock->input->_fd, F_SETFD, FD_CLOEXEC);
                 move(w, 1);
+            }
         }
     }
     for (h2o_linklist_t *n = bm->hot.next, *next; n != &bm->hot; n = next) {

@@ -18,7 +18,9 @@
  *    back on the next touch. It runs only on the loop thread that owns the
  *    socket, where h2o grows, remaps and unmaps the buffer, so the range is
  *    always the buffer's current mapping; heap buffers (_fd == -1) are never
- *    touched, because there MADV_DONTNEED would zero the data.
+ *    touched, because there MADV_DONTNEED would zero the data. It also marks
+ *    h2o's file close-on-exec (h2o does not), so no program this process
+ *    starts holds on to it.
  *
  *  - While a pool job reads the body (bodymem_take on the loop thread, then
  *    bodymem_map / bodymem_release / bodymem_close on the pool thread): the

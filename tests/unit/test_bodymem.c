@@ -104,6 +104,7 @@ static void test_sweep_keeps_bytes(void **state)
     usleep(2000);
     h2o_evloop_run(loop, 1);
     bodymem_sweep(bm, loop);
+    assert_true(fcntl(sock->input->_fd, F_GETFD) & FD_CLOEXEC); /* not inherited by programs started */
     check_pattern(sock->input->bytes, sock->input->size);
 
     /* A "request body" in the middle of it, as a pool job reads it. */
