@@ -43,7 +43,7 @@ struct bodymem {
     h2o_linklist_t cold; /* sockets whose input is not file-backed (most) */
     h2o_linklist_t hot;  /* sockets whose input is file-backed: swept each round */
     size_t ncold;
-    uint64_t last_ms, scanned_ms;
+    uint64_t scanned_ms; /* loop time of the last scan of cold */
 };
 
 /* Set by bodymem_create() on the main thread before any loop runs. */
@@ -161,13 +161,11 @@ static void release_filled(watched_t *w)
 
 void bodymem_sweep(bodymem_t *bm, h2o_evloop_t *loop)
 {
+    /* A socket turns hot when its buffer passes the mmap threshold. The
+     * scan for that runs at most once a millisecond, and less often with
+     * many connections (a thousand: every 9 ms), so its cost stays bounded;
+     * the hot ones (usually none) are released after every round. */
     uint64_t now = h2o_now(loop);
-    if (now == bm->last_ms)
-        return;
-    bm->last_ms = now;
-    /* A socket turns hot when its buffer passes the mmap threshold. With
-     * many connections the scan for that runs less often (a thousand
-     * connections: every 9 ms), so its cost stays bounded. */
     if (now - bm->scanned_ms >= 1 + bm->ncold / 128) {
         bm->scanned_ms = now;
         for (h2o_linklist_t *n = bm->cold.next, *next; n != &bm->cold; n = next) {

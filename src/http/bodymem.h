@@ -54,9 +54,9 @@ void bodymem_destroy(bodymem_t *bm);
  * before h2o_accept(). */
 void bodymem_watch(bodymem_t *bm, h2o_socket_t *sock);
 /* After each h2o_evloop_run() round on the owning loop thread: release the
- * filled pages of every file-backed input buffer (at most once per
- * millisecond of loop time; the full watch list is scanned less often the
- * longer it is). */
+ * filled pages of every file-backed input buffer. Finding which buffers
+ * are file-backed scans the watch list at most once per millisecond of loop
+ * time, less often the longer it is. */
 void bodymem_sweep(bodymem_t *bm, h2o_evloop_t *loop);
 
 /* A request body as a pool job reads it. All zero: no body. */
