@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/bodymem.h"
 #include "http/cache.h"
 #include "http/views.h"
 #include "site/mail.h"
@@ -73,8 +74,10 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     h2o_socket_t *sock;
     /* Accept a batch: the listener is level-triggered, but draining here
      * saves wakeups under load. */
-    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++)
+    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++) {
+        bodymem_watch(lc->bodymem, sock);
         h2o_accept(&lc->accept_ctx, sock);
+    }
 }
 
 static void on_tick(h2o_timeout_entry_t *entry)
@@ -162,8 +165,12 @@ static void *loop_main(void *arg)
     lc->listener = sock;
     h2o_socket_read_start(sock, on_accept);
 
-    while (!atomic_load(&server_state.stopping))
+    /* After each round: the pages of large bodies received meanwhile leave
+     * this process's memory (bodymem.h). */
+    while (!atomic_load(&server_state.stopping)) {
         h2o_evloop_run(lc->loop, 100);
+        bodymem_sweep(lc->bodymem, lc->loop);
+    }
 
     /* Graceful shutdown: no new connections, no more keep-alive, let the
      * requests already in progress finish. */
@@ -172,8 +179,10 @@ static void *loop_main(void *arg)
     lc->listener = NULL;
     h2o_context_request_shutdown(&lc->ctx);
     uint64_t deadline = now_ns() + (uint64_t)SHUTDOWN_GRACE_MS * 1000000u;
-    while (router_inflight(lc) > 0 && now_ns() < deadline)
+    while (router_inflight(lc) > 0 && now_ns() < deadline) {
         h2o_evloop_run(lc->loop, 50);
+        bodymem_sweep(lc->bodymem, lc->loop);
+    }
     views_flush(lc);
     router_log_flush(lc);
     return NULL;
@@ -193,6 +202,7 @@ static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
     pool_register_loop(lc);
     lc->cache = cache_create();
     lc->views = views_create();
+    lc->bodymem = bodymem_create();
     buf_init(&lc->log, 1 << 20);
     h2o_timeout_init(lc->loop, &lc->tick_timeout, TICK_MS);
     lc->tick.cb = on_tick;
@@ -209,6 +219,7 @@ static void dispose_loop(loop_ctx_t *lc)
      * clients), and the process is about to exit anyway. */
     cache_destroy(lc->cache);
     views_destroy(lc->views);
+    bodymem_destroy(lc->bodymem);
     buf_free(&lc->log);
     db_close(lc->db);
 }

@@ -18,6 +18,7 @@
 
 typedef struct page_cache page_cache_t;
 typedef struct view_counter view_counter_t;
+typedef struct bodymem bodymem_t;
 
 struct loop_ctx {
     int index;
@@ -32,6 +33,7 @@ struct loop_ctx {
     h2o_multithread_receiver_t pool_receiver; /* worker-pool completions */
     page_cache_t *cache;
     view_counter_t *views;
+    bodymem_t *bodymem; /* large request bodies' pages (bodymem.h) */
     h2o_timeout_t tick_timeout;
     h2o_timeout_entry_t tick;
     buf_t log;      /* access-log lines, flushed on each tick or when large */

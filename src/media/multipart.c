@@ -77,7 +77,31 @@ static int disposition(const char *h, size_t n, mp_part_t *part)
     return part->name[0] ? 0 : -1;
 }
 
+/* memmem over [p, end), one window at a time. Consecutive windows overlap
+ * by nl - 1 bytes, so a delimiter across a window's edge is found where it
+ * starts, and the first occurrence is the one returned. */
+static const char *find(const char *p, const char *end, const char *needle, size_t nl, const mp_scan_t *scan)
+{
+    while ((size_t)(end - p) >= nl) {
+        size_t room = (size_t)(end - p);
+        size_t n = room > MP_SCAN_WINDOW + nl - 1 ? MP_SCAN_WINDOW + nl - 1 : room;
+        const char *f = memmem(p, n, needle, nl);
+        if (f || n == room)
+            return f;
+        if (scan)
+            scan->scanned(scan->ctx, p, p + MP_SCAN_WINDOW);
+        p += MP_SCAN_WINDOW;
+    }
+    return NULL;
+}
+
 int multipart_parse(const char *content_type, const char *body, size_t len, mp_part_t *parts, int max)
+{
+    return multipart_parse_scan(content_type, body, len, parts, max, NULL);
+}
+
+int multipart_parse_scan(const char *content_type, const char *body, size_t len, mp_part_t *parts, int max,
+                         const mp_scan_t *scan)
 {
     char delim[80] = "\r\n--";
     int bl = boundary_of(content_type, delim + 4, sizeof delim - 4);
@@ -89,7 +113,7 @@ int multipart_parse(const char *content_type, const char *body, size_t len, mp_p
     if (len >= dl - 2 && memcmp(body, delim + 2, dl - 2) == 0) {
         p = body + dl - 2;
     } else {
-        const char *f = memmem(body, len, delim, dl);
+        const char *f = find(body, body + len, delim, dl, scan);
         if (!f)
             return -1;
         p = f + dl;
@@ -133,7 +157,7 @@ int multipart_parse(const char *content_type, const char *body, size_t len, mp_p
         if (!have_disp)
             return -1;
         const char *data = he + 4;
-        const char *next = memmem(data, (size_t)(end - data), delim, dl);
+        const char *next = find(data, end, delim, dl, scan);
         if (!next)
             return -1;
         part.data = data;

@@ -21,6 +21,17 @@ typedef struct {
  * broken, the closing delimiter is absent, or a part's headers are
  * malformed. */
 int multipart_parse(const char *content_type, const char *body, size_t len, mp_part_t *parts, int max);
+/* As multipart_parse, for a body too large to keep resident: the parser
+ * searches for delimiters SCAN_WINDOW bytes at a time and calls
+ * scanned(ctx, from, to) for each window it has searched, in order, so the
+ * caller can drop those pages (bodymem.h). The parts still point into body. */
+typedef struct {
+    void (*scanned)(void *ctx, const char *from, const char *to);
+    void *ctx;
+} mp_scan_t;
+#define MP_SCAN_WINDOW (1u << 20)
+int multipart_parse_scan(const char *content_type, const char *body, size_t len, mp_part_t *parts, int max,
+                         const mp_scan_t *scan);
 /* The first part named name, or NULL. */
 const mp_part_t *multipart_get(const mp_part_t *parts, int n, const char *name);
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "http/bodymem.h"
 #include "http/pool.h"
 #include "http/server.h"
 #include "media/multipart.h"
@@ -119,8 +120,7 @@ static void remove_files(const char *sha, const media_meta_t *m)
 
 typedef struct {
     pool_job_t job; /* first: the pool frees the whole struct */
-    const char *body;
-    size_t len;
+    bodymem_body_t body; /* a direct upload's body (zeroed: none); closed by upload_done */
     char *content_type;
     int64_t owner;
     char staged[4200]; /* finishing a chunked upload: its file ("" otherwise) */
@@ -141,8 +141,9 @@ static void job_fail(upload_job_t *j, int status, const char *key, const char *d
     snprintf(j->detail, sizeof j->detail, "%s", detail ? detail : "");
 }
 
-/* Write data to a new staging file, hashing it; path gets its name. */
-static int stage_upload(const char *data, size_t len, char *path, size_t pathlen, char sha[65])
+/* Write data (inside body) to a new staging file, hashing it; path gets its
+ * name. What has been written leaves memory as it goes (bodymem.h). */
+static int stage_upload(const char *data, size_t len, bodymem_body_t *body, char *path, size_t pathlen, char sha[65])
 {
     snprintf(path, pathlen, "%s/u.XXXXXX", store_tmp_dir(store));
     int fd = mkstemp(path);
@@ -162,6 +163,7 @@ static int stage_upload(const char *data, size_t len, char *path, size_t pathlen
             unlink(path);
             return -1;
         }
+        bodymem_release(body, data + off, data + off + (size_t)w);
         off += (size_t)w;
     }
     if (close(fd) < 0) {
@@ -217,6 +219,11 @@ static void finish_work(upload_job_t *j)
     malloc_trim(0);
 }
 
+static void scanned(void *body, const char *from, const char *to)
+{
+    bodymem_release(body, from, to);
+}
+
 static void upload_work(pool_job_t *pj)
 {
     upload_job_t *j = (upload_job_t *)pj;
@@ -224,8 +231,11 @@ static void upload_work(pool_job_t *pj)
         finish_work(j);
         return;
     }
+    /* A large body is read through the job's own mapping of h2o's buffer
+     * file, and what has been scanned leaves memory (bodymem.h). */
     mp_part_t parts[8];
-    int n = multipart_parse(j->content_type, j->body, j->len, parts, 8);
+    mp_scan_t scan = {scanned, &j->body};
+    int n = multipart_parse_scan(j->content_type, bodymem_map(&j->body), j->body.len, parts, 8, &scan);
     const mp_part_t *file = n > 0 ? multipart_get(parts, n, "file") : NULL;
     if (!file) {
         job_fail(j, 400, "media.err.multipart", NULL);
@@ -246,7 +256,7 @@ static void upload_work(pool_job_t *pj)
         return;
     }
     char path[4200];
-    if (stage_upload(file->data, file->len, path, sizeof path, j->sha) < 0) {
+    if (stage_upload(file->data, file->len, &j->body, path, sizeof path, j->sha) < 0) {
         job_fail(j, 500, "err.internal", NULL);
         return;
     }
@@ -348,6 +358,7 @@ static void upload_done(pool_job_t *pj, hreq_t *r)
         }
     }
     media_meta_free(&j->meta);
+    bodymem_close(&j->body);
     free(j->alt);
     free(j->content_type);
 }
@@ -436,8 +447,7 @@ static void upload(hreq_t *r)
         abort();
     /* The body stays valid until the answer: h2o stops reading an HTTP/1
      * connection while its request is being handled (and h2c is off). */
-    j->body = body;
-    j->len = n;
+    bodymem_take(r->loop->bodymem, body, n, &j->body);
     j->content_type = strdup(ct);
     j->owner = r->user.id;
     j->job.work = upload_work;
@@ -457,9 +467,10 @@ void media_upload_studio(hreq_t *r)
 
 /* ---- chunked (resumable) uploads ----
  *
- * h2o 2.2.5 holds a request body whole before the handler runs, so one big
- * POST costs its size in (file-backed) memory. The studio therefore sends
- * files over MEDIA_CHUNK_MAX in chunks: create an upload, append chunks at
+ * h2o 2.2.5 holds a request body whole before the handler runs (past 4 MB in
+ * a temp file, kept out of memory by bodymem.c), so one big POST is lost
+ * whole when the connection drops. The studio therefore sends files over
+ * MEDIA_CHUNK_MAX in chunks: create an upload, append chunks at
  * the offset the server reports, finish. The state is the staged file
  * itself, tmp/c.<owner>.<id>: its size is the offset, its name binds it to
  * its creator. A creator has at most MEDIA_UNFINISHED_MAX of them; one

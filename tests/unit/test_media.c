@@ -88,6 +88,86 @@ static void test_multipart_bad(void **state)
     assert_int_equal(multipart_parse(CT, two, strlen(two), one, 1), -1);
 }
 
+/* The windowed delimiter search (multipart_parse_scan) of a body larger than
+ * a window: a delimiter anywhere, also across a window's edge, is found where
+ * it starts, and every window searched is reported once, in order. */
+typedef struct {
+    const char *body, *next; /* where the next window must start */
+    int windows;
+} scan_log_t;
+
+static void on_scanned(void *ctx, const char *from, const char *to)
+{
+    scan_log_t *l = ctx;
+    assert_ptr_equal(from, l->next);
+    assert_int_equal((size_t)(to - from), MP_SCAN_WINDOW);
+    l->next = to;
+    l->windows++;
+}
+
+static void test_multipart_windows(void **state)
+{
+    (void)state;
+    const char head[] = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n";
+    const char delim[] = "\r\n--XyZ";
+    const char tail[] = "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nok\r\n--XyZ--\r\n";
+    size_t hl = strlen(head), dl = strlen(delim), W = MP_SCAN_WINDOW;
+    char *body = malloc(hl + 2 * W + sizeof tail);
+    assert_non_null(body);
+    /* The file part's data starts a window; its closing delimiter starts at
+     * W - k: wholly inside the first window (k >= dl), across its edge
+     * (0 < k < dl), or just past it (k == 0, second window). */
+    size_t ks[] = {dl + 5, dl, dl - 1, 3, 1, 0};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        size_t flen = W - ks[i];
+        memcpy(body, head, hl);
+        memset(body + hl, 'a', flen);
+        /* a near-miss of the delimiter across the same edge first */
+        if (flen > 20)
+            memcpy(body + hl + flen - 20, "\r\n--XyY", dl);
+        memcpy(body + hl + flen, tail, sizeof tail - 1);
+        size_t len = hl + flen + sizeof tail - 1;
+        mp_part_t p[8];
+        scan_log_t log = {body, body + hl, 0};
+        mp_scan_t scan = {on_scanned, &log};
+        int n = multipart_parse_scan(CT, body, len, p, 8, &scan);
+        assert_int_equal(n, 2);
+        const mp_part_t *f = multipart_get(p, n, "file");
+        assert_non_null(f);
+        assert_ptr_equal(f->data, body + hl);
+        assert_int_equal(f->len, flen);
+        const mp_part_t *alt = multipart_get(p, n, "alt");
+        assert_non_null(alt);
+        assert_int_equal(alt->len, 2);
+        assert_int_equal(log.windows, ks[i] == 0 ? 1 : 0);
+        assert_int_equal(multipart_parse(CT, body, len, p, 8), 2); /* the same without the hook */
+    }
+    /* A body over two windows without a closing delimiter: refused, after
+     * searching (and reporting) every full window. */
+    memcpy(body, head, hl);
+    memset(body + hl, 'b', 2 * W);
+    memcpy(body + hl + 2 * W - dl + 2, delim, dl - 2); /* "\r\n--Xy" at the very end */
+    scan_log_t log = {body, body + hl, 0};
+    mp_scan_t scan = {on_scanned, &log};
+    mp_part_t p[8];
+    assert_int_equal(multipart_parse_scan(CT, body, hl + 2 * W, p, 8, &scan), -1);
+    assert_int_equal(log.windows, 1);
+    /* A preamble over a window before the first delimiter, which crosses
+     * the window's edge. */
+    size_t pre = W - 3;
+    memset(body, 'c', pre);
+    memcpy(body + pre, "\r\n", 2);
+    memcpy(body + pre + 2, head, hl);
+    memcpy(body + pre + 2 + hl, "xyz", 3);
+    memcpy(body + pre + 2 + hl + 3, tail, sizeof tail - 1);
+    log = (scan_log_t){body, body, 0};
+    int n = multipart_parse_scan(CT, body, pre + 2 + hl + 3 + sizeof tail - 1, p, 8, &scan);
+    assert_int_equal(n, 2);
+    assert_int_equal(multipart_get(p, n, "file")->len, 3);
+    assert_int_equal(log.windows, 0);
+    free(body);
+}
+
 static void test_store_keys(void **state)
 {
     (void)state;
@@ -287,6 +367,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_multipart_ok),
         cmocka_unit_test(test_multipart_bad),
+        cmocka_unit_test(test_multipart_windows),
         cmocka_unit_test(test_store_keys),
         cmocka_unit_test(test_xmp_aigc),
         cmocka_unit_test(test_xmp_propagated),
