@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,7 +215,6 @@ static void finish_work(upload_job_t *j)
             j->status = 201;
     }
     unlink(j->staged);
-    malloc_trim(0);
 }
 
 static void scanned(void *body, const char *from, const char *to)
@@ -267,9 +265,6 @@ static void upload_work(pool_job_t *pj)
     else
         j->status = 201;
     unlink(path);
-    /* A picture's pixels are tens of MB, freed now but kept by this pool
-     * thread's malloc arena: give them back so an idle server stays small. */
-    malloc_trim(0);
 }
 
 static void media_json(buf_t *b, db_stmt_t *st);
