@@ -17,6 +17,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -170,6 +171,15 @@ static void *loop_main(void *arg)
     while (!atomic_load(&server_state.stopping)) {
         h2o_evloop_run(lc->loop, 100);
         bodymem_sweep(lc->bodymem, lc->loop);
+        /* A loop under load never sleeps in epoll_wait, so the scheduler
+         * would only take the CPU from it at the end of a full time slice,
+         * stalling all of its connections for milliseconds while the other
+         * threads sharing the core (pool, another loop, other processes)
+         * run. Offering the CPU after each batch of events interleaves them
+         * instead: on 2 cores shared with the load generator, p99 went from
+         * 8 ms to 1-3 ms at the same throughput. With nothing else
+         * runnable it returns at once. */
+        sched_yield();
     }
 
     /* Graceful shutdown: no new connections, no more keep-alive, let the
