@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -886,6 +887,101 @@ int media_link_work(db_t *db, const char *work_id)
     }
     free(body);
     return 0;
+}
+
+/* ---- purge ---- */
+
+struct media_gone {
+    int n, cap;
+    struct gone_file {
+        char sha[65];
+        media_meta_t m; /* mime and variants: which keys exist */
+    } *f;
+};
+
+int media_purge_work(db_t *db, const char *work_id, media_gone_t **gone)
+{
+    *gone = NULL;
+    db_stmt_t *st = db_prepare(db, "SELECT media_id FROM work_media WHERE work_id = :w");
+    db_bind_text(st, ":w", work_id);
+    buf_t ids = BUF_INIT; /* NUL-separated */
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        buf_raw(&ids, db_col_text(st, 0), strlen(db_col_text(st, 0)) + 1);
+    db_done(st);
+    if (rc != DB_DONE) {
+        buf_free(&ids);
+        return -1;
+    }
+    st = db_prepare(db, "DELETE FROM work_media WHERE work_id = :w");
+    db_bind_text(st, ":w", work_id);
+    rc = db_step(st) == DB_DONE ? 0 : -1;
+    db_done(st);
+    media_gone_t *g = NULL;
+    for (size_t off = 0; rc == 0 && off < ids.len; off += strlen(ids.p + off) + 1) {
+        const char *id = ids.p + off;
+        st = db_prepare(db, "SELECT sha256, mime, variants FROM media WHERE id = :m AND NOT EXISTS "
+                            "(SELECT 1 FROM work_media WHERE media_id = :m)");
+        db_bind_text(st, ":m", id);
+        struct gone_file f = {0};
+        int unused = db_step(st) == DB_ROW;
+        if (unused) {
+            snprintf(f.sha, sizeof f.sha, "%s", db_col_text(st, 0));
+            snprintf(f.m.mime, sizeof f.m.mime, "%s", db_col_text(st, 1));
+            snprintf(f.m.variants, sizeof f.m.variants, "%s", db_col_text(st, 2));
+        }
+        db_done(st);
+        if (!unused)
+            continue; /* another work embeds it (or it is gone already) */
+        st = db_prepare(db, "DELETE FROM media WHERE id = :m");
+        db_bind_text(st, ":m", id);
+        rc = db_step(st) == DB_DONE ? 0 : -1;
+        db_done(st);
+        if (rc < 0 || has_row(db, f.sha))
+            continue; /* the same bytes are another upload's too: the files stay */
+        if (!g && !(g = calloc(1, sizeof *g)))
+            abort();
+        if (g->n == g->cap) {
+            g->cap = g->cap ? 2 * g->cap : 8;
+            if (!(g->f = realloc(g->f, (size_t)g->cap * sizeof *g->f)))
+                abort();
+        }
+        g->f[g->n++] = f;
+    }
+    buf_free(&ids);
+    if (rc < 0) {
+        media_gone_finish(g, 0);
+        return -1;
+    }
+    *gone = g;
+    return 0;
+}
+
+static void *remove_gone(void *arg)
+{
+    media_gone_t *g = arg;
+    for (int i = 0; i < g->n; i++)
+        remove_files(g->f[i].sha, &g->f[i].m);
+    free(g->f);
+    free(g);
+    return NULL;
+}
+
+void media_gone_finish(media_gone_t *gone, int committed)
+{
+    if (!gone)
+        return;
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (!committed || !store || pthread_create(&t, &at, remove_gone, gone) != 0) {
+        /* Not committed: the rows are back and so must the files stay. A
+         * thread that cannot start: the next start-up sweep removes them. */
+        free(gone->f);
+        free(gone);
+    }
+    pthread_attr_destroy(&at);
 }
 
 /* ---- check ---- */

@@ -64,6 +64,21 @@ int media_link_work(db_t *db, const char *work_id);
  * "none". NULL on a storage error. */
 const char *media_work_ai_label(db_t *db, const char *work_id);
 
+/* Files of media rows a purge deleted, removed once the purge commits. */
+typedef struct media_gone media_gone_t;
+/* Purging work_id's content (takedown.c, inside the caller's transaction):
+ * its media links go, and so does every media row it embedded that no
+ * other work embeds (deleted and taken-down works awaiting their purge
+ * included: they are evidence). *gone collects the stored files no row
+ * refers to any more (several creators may have uploaded the same bytes),
+ * NULL when none. Media never embedded anywhere are not touched. 0 or -1. */
+int media_purge_work(db_t *db, const char *work_id, media_gone_t **gone);
+/* After that transaction: when it committed, remove gone's files from the
+ * store (on a thread of its own: the store may be remote); either way free
+ * gone. A crash before they are removed leaves files without a row, which
+ * the start-up sweep removes. */
+void media_gone_finish(media_gone_t *gone, int committed);
+
 /* `hao check`: every media row's files are in the store (the upload, what
  * /m/ID serves, each variant, the poster). Appends problems to report;
  * returns 0 when all are present, -1 otherwise. */

@@ -12,6 +12,7 @@
 #include "search/search.h"
 #include "site/audit.h"
 #include "site/mail.h"
+#include "site/media.h"
 #include "site/settings.h"
 
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
@@ -229,11 +230,13 @@ static const char *run_restore(db_t *db, int64_t counter_id)
 }
 
 /* Erase the content of work_id kept for the retention period: the body
- * (with mark_deleted, the work also becomes 'deleted'), its revisions and
- * its tags. The row stays. Runs in the caller's transaction; 1 when every
- * statement ran, else 0. */
-static int purge_content(db_t *db, const char *work_id, int mark_deleted)
+ * (with mark_deleted, the work also becomes 'deleted'), its revisions, its
+ * tags and the media only it embedded (*gone: their files, for
+ * media_gone_finish after the transaction). The row stays. Runs in the
+ * caller's transaction; 1 when every statement ran, else 0. */
+static int purge_content(db_t *db, const char *work_id, int mark_deleted, media_gone_t **gone)
 {
+    *gone = NULL;
     const char *sqls[] = {
         mark_deleted ? "UPDATE works SET body = '', status = 'deleted' WHERE id = :w"
                      : "UPDATE works SET body = '' WHERE id = :w",
@@ -247,7 +250,7 @@ static int purge_content(db_t *db, const char *work_id, int mark_deleted)
         ok = db_step(q) == DB_DONE;
         db_done(q);
     }
-    return ok;
+    return ok && media_purge_work(db, work_id, gone) == 0;
 }
 
 /* Removed content past retention is purged (purge_content: the body,
@@ -272,7 +275,8 @@ static int purge_expired(db_t *db)
     for (int i = 0; i < n; i++) {
         if (db_begin(db) < 0)
             return done;
-        int ok = purge_content(db, works[i], 1);
+        media_gone_t *gone;
+        int ok = purge_content(db, works[i], 1, &gone);
         if (ok) {
             db_stmt_t *q = db_prepare(db, "UPDATE takedowns SET status = 'purged', ended_at = :t WHERE id = :id");
             db_bind_int(q, ":t", clock_now());
@@ -286,8 +290,10 @@ static int purge_expired(db_t *db)
                                 "retention period", (long long)ids[i], settings_int(db, "retention_days")) == 0 &&
             db_commit(db) == 0) {
             done++;
+            media_gone_finish(gone, 1);
         } else {
             db_rollback(db);
+            media_gone_finish(gone, 0);
         }
     }
     return done;
@@ -309,14 +315,18 @@ static int purge_deleted(db_t *db)
     for (int i = 0; i < n; i++) {
         if (db_begin(db) < 0)
             return done;
-        int ok = purge_content(db, works[i], 0);
+        media_gone_t *gone;
+        int ok = purge_content(db, works[i], 0, &gone);
         char subj[64];
         snprintf(subj, sizeof subj, "work:%.20s", works[i]);
         if (ok && audit_appendf(db, "system", "work.purge", subj, "deleted work purged after the %d-day retention "
-                                "period", settings_int(db, "retention_days")) == 0 && db_commit(db) == 0)
+                                "period", settings_int(db, "retention_days")) == 0 && db_commit(db) == 0) {
             done++;
-        else
+            media_gone_finish(gone, 1);
+        } else {
             db_rollback(db);
+            media_gone_finish(gone, 0);
+        }
     }
     return done;
 }
