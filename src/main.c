@@ -19,6 +19,7 @@ static const char usage[] =
     "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--email ADDR] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
+    "  hao user reinstate HANDLE --reason TEXT [--data DIR] [--pg URL]   (lift a suspension, audited)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR] [--pg URL]\n"
@@ -31,7 +32,7 @@ static const char usage[] =
 
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
-    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email;
+    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason;
     int force;
     int npos;
     char **pos;
@@ -76,6 +77,7 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "to") == 0          ? &a->to
                            : strcmp(name, "from") == 0        ? &a->data
                            : strcmp(name, "email") == 0       ? &a->email
+                           : strcmp(name, "reason") == 0      ? &a->reason
                            : strcmp(name, "s3-endpoint") == 0 ? &a->s3_endpoint
                            : strcmp(name, "s3-bucket") == 0   ? &a->s3_bucket
                            : strcmp(name, "s3-region") == 0   ? &a->s3_region
@@ -150,7 +152,14 @@ int main(int argc, char **argv)
             rc = server_run(&o);
         }
     } else if (strcmp(cmd, "user") == 0) {
-        if (argc < 3 || strcmp(argv[2], "add") != 0) {
+        if (argc >= 3 && strcmp(argv[2], "reinstate") == 0) {
+            if (parse(argc - 3, argv + 3, " data pg reason ", &a) == 0) {
+                if (a.npos != 1)
+                    fprintf(stderr, "hao: user reinstate needs HANDLE\n%s", usage);
+                else
+                    rc = cli_user_reinstate(a.data, a.pos[0], a.reason);
+            }
+        } else if (argc < 3 || strcmp(argv[2], "add") != 0) {
             fprintf(stderr, "hao: unknown user command\n%s", usage);
         } else if (parse(argc - 3, argv + 3, " data pg role name email ", &a) == 0) {
             if (a.npos != 1 || !a.role)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "db/db.h"
 #include "db/schema.h"
 #include "http/http.h"
@@ -336,6 +337,55 @@ int cli_check(const char *data_dir)
     buf_free(&report);
     db_close(db);
     return bad ? 1 : 0;
+}
+
+int cli_user_reinstate(const char *data_dir, const char *handle, const char *reason)
+{
+    size_t rl = reason ? strlen(reason) : 0;
+    if (rl == 0 || rl > 500 || !text_valid_line(reason, rl)) {
+        fprintf(stderr, "hao: user reinstate needs --reason: one line of UTF-8, at most 500 bytes\n");
+        return 2;
+    }
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    int rc = 1;
+    if (db_begin(db) < 0) {
+        fprintf(stderr, "hao: user reinstate: the database is busy\n");
+        db_close(db);
+        return 1;
+    }
+    db_stmt_t *st = db_prepare(db, "SELECT id, status FROM users WHERE handle = :h");
+    db_bind_text(st, ":h", handle);
+    int64_t id = 0;
+    char status[16] = "";
+    if (db_step(st) == DB_ROW) {
+        id = db_col_int(st, 0);
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (!id) {
+        fprintf(stderr, "hao: user reinstate: no user \"%s\"\n", handle);
+    } else if (strcmp(status, "suspended") != 0) {
+        fprintf(stderr, "hao: user reinstate: %s is not suspended (%s)\n", handle, status);
+    } else {
+        st = db_prepare(db, "UPDATE users SET status = 'active' WHERE id = :id AND status = 'suspended'");
+        db_bind_int(st, ":id", id);
+        int ok = db_step(st) == DB_DONE;
+        db_done(st);
+        char subj[64];
+        snprintf(subj, sizeof subj, "user:%lld", (long long)id);
+        if (ok && audit_appendf(db, "cli", "user.reinstate", subj, "%s", reason) == 0 && db_commit(db) == 0) {
+            fprintf(stderr, "hao: %s reinstated\n", handle);
+            rc = 0;
+        } else {
+            fprintf(stderr, "hao: user reinstate: could not write to the database\n");
+        }
+    }
+    if (rc != 0)
+        db_rollback(db);
+    db_close(db);
+    return rc;
 }
 
 int cli_set(const char *data_dir, const char *key, const char *value)

@@ -17,6 +17,10 @@ typedef struct {
 /* email may be NULL: the account's notification address (mail.h). */
 int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name,
                  const char *email);
+/* `hao user reinstate HANDLE --reason TEXT`: lift a suspension (a repeat
+ * infringer's, takedown.h), audited with the reason; strikes before it no
+ * longer count towards the next one. */
+int cli_user_reinstate(const char *data_dir, const char *handle, const char *reason);
 int cli_import(const import_opts_t *o, int nfiles, char **files);
 int cli_backup(const char *data_dir, const char *out);
 int cli_check(const char *data_dir);

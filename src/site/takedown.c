@@ -154,7 +154,15 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     if (limit <= 0)
         return 0;
     int64_t since = clock_now() - (int64_t)settings_int(db, "strike_months") * 30 * 24 * 3600;
-    db_stmt_t *st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
+    /* A reinstated account (hao user reinstate) starts counting afresh. */
+    char subj[64];
+    snprintf(subj, sizeof subj, "user:%lld", (long long)author_id);
+    db_stmt_t *st = db_prepare(db, "SELECT max(at) FROM audit_log WHERE action = 'user.reinstate' AND subject = :s");
+    db_bind_text(st, ":s", subj);
+    if (db_step(st) == DB_ROW && !db_col_is_null(st, 0) && db_col_int(st, 0) >= since)
+        since = db_col_int(st, 0) + 1;
+    db_done(st);
+    st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
                                    "WHERE w.author_id = :a AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
                                    "AND t.created_at >= :since");
     db_bind_int(st, ":a", author_id);
@@ -169,8 +177,6 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     db_done(st);
     if (rc != DB_DONE || db_changes(db) != 1)
         return 0;
-    char subj[64];
-    snprintf(subj, sizeof subj, "user:%lld", (long long)author_id);
     audit_appendf(db, actor, "user.suspend", subj, "repeat infringer: %lld upheld notices in %d months (limit %d)",
                   (long long)n, settings_int(db, "strike_months"), limit);
     return 1;

@@ -29,6 +29,10 @@ async function article(token, title, body) {
   return (await res.json()).id;
 }
 
+// On the PostgreSQL + S3 run the files live in the bucket (DATA/media is a
+// cache there): the file-level checks are for the local store.
+const onS3 = () => /media = s3/.test(fs.existsSync(path.join(dataDir, 'hao.conf')) ? fs.readFileSync(path.join(dataDir, 'hao.conf'), 'utf8') : '');
+
 // The store's files for an upload's SHA-256 (all variants).
 function files(sha) {
   const d = path.join(dataDir, 'media', sha.slice(0, 2));
@@ -42,7 +46,7 @@ before(async () => {
     execFileSync('vips', ['black', file(n), String(w), '300', '--bands', '3'], { stdio: 'pipe' });
   }
   dataDir = path.join(tmpDir(), 'data');
-  srv = await startServer({ dataDir, sqlite: true });
+  srv = await startServer({ dataDir });
   addUser(dataDir, 'alice', 'creator', 'alice-password-1');
   addUser(dataDir, 'bob', 'creator', 'bob-password-1');
   alice = await apiToken(srv.base, 'alice', 'alice-password-1');
@@ -57,7 +61,8 @@ test('purging a deleted work removes the media only it embedded, and nothing els
   const d = await upload(alice, 'd.png'); // never embedded: stays
   const cBob = await upload(bob, 'c.png');
   const shaA = sha(a), shaC = sha(c);
-  assert.ok(files(shaA).length >= 3, 'upload, full and variants stored');
+  const local = !onS3();
+  if (local) assert.ok(files(shaA).length >= 3, 'upload, full and variants stored');
 
   const gone = await article(alice, '要删除的', `![a](/m/${a.id})\n\n![b](/m/${b.id})\n\n![c](/m/${c.id})`);
   await article(alice, '留下的', `![b](/m/${b.id})`);
@@ -67,19 +72,19 @@ test('purging a deleted work removes the media only it embedded, and nothing els
 
   // 200 days on (retention_days defaults to 180): the purge runs at start.
   await srv.stop();
-  srv = await startServer({ dataDir, sqlite: true, env: { HAO_FAKE_NOW: String(Math.floor(Date.now() / 1000) + 200 * 86400) } });
+  srv = await startServer({ dataDir, env: { HAO_FAKE_NOW: String(Math.floor(Date.now() / 1000) + 200 * 86400) } });
   assert.equal((await fetch(`${srv.base}/m/${a.id}`)).status, 404, 'only in the purged work: gone');
-  for (let i = 0; i < 50 && files(shaA).length; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(files(shaA), [], 'and its files with it');
+  for (let i = 0; local && i < 50 && files(shaA).length; i++) await new Promise((r) => setTimeout(r, 100));
+  if (local) assert.deepEqual(files(shaA), [], 'and its files with it');
   assert.equal((await fetch(`${srv.base}/m/${b.id}`)).status, 200, 'another work embeds it');
   assert.equal((await fetch(`${srv.base}/m/${c.id}`)).status, 404, "alice's row for c is gone");
   assert.equal((await fetch(`${srv.base}/m/${cBob.id}`)).status, 200, "bob's upload of the same bytes is not");
-  assert.ok(files(shaC).length >= 3, 'so the shared files stay');
+  if (local) assert.ok(files(shaC).length >= 3, 'so the shared files stay');
   assert.equal((await fetch(`${srv.base}/m/${d.id}`)).status, 200, 'never embedded: untouched');
   const left = siteSql(dataDir, `SELECT count(*) FROM work_media WHERE work_id = '${gone}'`).stdout.trim();
   assert.equal(left, '0');
   await srv.stop();
   const r = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  srv = await startServer({ dataDir, sqlite: true });
+  srv = await startServer({ dataDir });
 });
