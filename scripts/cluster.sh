@@ -69,6 +69,7 @@ s3_endpoint = http://127.0.0.1:$s3
 s3_bucket = hao
 s3_access_key = S3RVER
 s3_secret_key = S3RVER
+trusted_proxies = 127.0.0.1
 CONF
     build/hao serve --data "$d" --listen "127.0.0.1:$port" >"$d/log" 2>&1 &
     echo $! >"$d/pid"
@@ -88,6 +89,8 @@ defaults
     timeout client 30s
     timeout server 30s
     option http-keep-alive
+    # the client's address for the nodes' throttling and logs (trusted_proxies)
+    option forwardfor
 frontend hao
     bind 127.0.0.1:$base
     default_backend nodes

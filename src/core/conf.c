@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const known[] = {"database",  "media",         "s3_endpoint",   "s3_bucket",
-                                    "s3_region", "s3_access_key", "s3_secret_key"};
+                                    "s3_region", "s3_access_key", "s3_secret_key", "trusted_proxies"};
 #define NKNOWN (sizeof known / sizeof known[0])
 static char *values[NKNOWN];
 

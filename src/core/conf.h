@@ -8,6 +8,8 @@
  *   media           local | s3       (default: local, DATA_DIR/media)
  *   s3_endpoint     http(s)://host:port of an S3-compatible store
  *   s3_bucket, s3_region (default us-east-1), s3_access_key, s3_secret_key
+ *   trusted_proxies addresses of load balancers whose X-Forwarded-For is
+ *                   believed (http/peer.h)
  * An unknown key or a malformed line is an error, so a typo is never
  * silently ignored. Loaded once by main() before any thread starts;
  * read-only afterwards.

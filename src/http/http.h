@@ -89,7 +89,8 @@ const char *rq_header(hreq_t *r, const char *name);
 const char *rq_cookie(hreq_t *r, const char *name);
 /* The request body and its length. */
 const char *rq_body(hreq_t *r, size_t *len);
-/* The client address as text (for throttling and logs). */
+/* The client address as text (for throttling and logs): the connection's
+ * peer, or behind a trusted proxy the address it forwards for (peer.h). */
 const char *rq_peer(hreq_t *r);
 int rq_is_head(hreq_t *r);
 /* Count a view of work_id now, and on every cache hit of this response. */

@@ -232,16 +232,6 @@ const char *rq_body(hreq_t *r, size_t *len)
     return r->h->entity.base ? r->h->entity.base : "";
 }
 
-const char *rq_peer(hreq_t *r)
-{
-    struct sockaddr_storage ss;
-    socklen_t sl = r->h->conn->callbacks->get_peername(r->h->conn, (void *)&ss);
-    char *out = rq_alloc(r, NI_MAXHOST);
-    if (sl == 0 || getnameinfo((void *)&ss, sl, out, NI_MAXHOST, NULL, 0, NI_NUMERICHOST) != 0)
-        strcpy(out, "?");
-    return out;
-}
-
 int rq_is_head(hreq_t *r)
 {
     return h2o_memis(r->h->method.base, r->h->method.len, H2O_STRLIT("HEAD"));

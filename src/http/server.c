@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "http/bodymem.h"
+#include "core/conf.h"
 #include "http/cache.h"
+#include "http/peer.h"
 #include "http/views.h"
 #include "site/mail.h"
 #include "http/pool.h"
@@ -239,8 +241,14 @@ int server_run(const server_opts_t *opts)
     buf_t err = BUF_INIT;
     server_state.data_dir = opts->data_dir;
 
-    /* Bind first: a bad --listen or a busy port is reported before the
-     * data directory is touched. */
+    /* hao.conf's proxies first (it was read already), then bind: a bad
+     * --listen or a busy port is reported before the data directory is
+     * touched. */
+    if (peer_trust(conf_get("trusted_proxies"), &err) < 0) {
+        fprintf(stderr, "hao: %s/hao.conf: %s\n", opts->data_dir, buf_cstr(&err));
+        buf_free(&err);
+        return 1;
+    }
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
