@@ -122,8 +122,29 @@ static int err(notice_err_t *e, int status, const char *code, const char *key)
     return -1;
 }
 
+/* The pending or acted-on notice with this dedupe key (same complainant,
+ * same works), or 0. */
+static int64_t duplicate_of(db_t *db, const char *dedupe)
+{
+    db_stmt_t *st =
+        db_prepare(db, "SELECT id FROM notices WHERE dedupe = :d AND status <> 'rejected' ORDER BY id LIMIT 1");
+    db_bind_text(st, ":d", dedupe);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return id;
+}
+
+/* 409 naming the notice this one repeats. */
+static int duplicate(notice_err_t *e, int64_t existing)
+{
+    buf_printf(&e->extra, "\"notice\":%lld", (long long)existing);
+    buf_printf(&e->detail, "%lld", (long long)existing);
+    return err(e, 409, "duplicate", "notice.err.duplicate");
+}
+
 /* Validate and store a notice; act on it by notice_mode. On success fills
  * *id, token and *actioned. On failure fills e; nothing is written. */
+
 static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char token[33], int *actioned,
                          notice_err_t *e)
 {
@@ -236,15 +257,9 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     char dedupe[65];
     token_sha256_hex(buf_cstr(&key), dedupe);
     buf_free(&key);
-    st = db_prepare(db, "SELECT id FROM notices WHERE dedupe = :d AND status <> 'rejected' ORDER BY id LIMIT 1");
-    db_bind_text(st, ":d", dedupe);
-    int64_t existing = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    if (existing) {
-        buf_printf(&e->extra, "\"notice\":%lld", (long long)existing);
-        buf_printf(&e->detail, "%lld", (long long)existing);
-        return err(e, 409, "duplicate", "notice.err.duplicate");
-    }
+    int64_t existing = duplicate_of(db, dedupe);
+    if (existing)
+        return duplicate(e, existing);
     /* A work already removed is not removed twice: say so, store nothing. */
     if (taken_url) {
         buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
@@ -258,6 +273,12 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     token_new(token, 33, hash);
     if (db_begin(db) < 0)
         return err(e, 503, "busy", "err.internal");
+    /* Again inside the write transaction (serialised on both stores): the
+     * same notice sent twice at once is stored once. */
+    if ((existing = duplicate_of(db, dedupe)) != 0) {
+        db_rollback(db);
+        return duplicate(e, existing);
+    }
     st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
                         "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
                         ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
