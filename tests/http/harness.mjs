@@ -10,7 +10,8 @@ import path from 'node:path';
 
 export const BIN = process.env.HAO_BIN || 'build/hao';
 
-function freePort() {
+// A loopback port free right now (the kernel picks it).
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.unref();

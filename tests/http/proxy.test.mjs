@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, tmpDir, BIN } from './harness.mjs';
+import { startServer, tmpDir, BIN, freePort } from './harness.mjs';
 
 const servers = [];
 after(async () => { for (const s of servers) await s.stop(); });
@@ -65,11 +65,11 @@ test('login throttling behind the proxy counts each forwarded client on its own'
   assert.equal((await attempt('203.0.113.51')).status, 401, 'another client behind the same proxy is not');
 });
 
-test('a trusted_proxies entry that is not an address stops the server at start', () => {
+test('a trusted_proxies entry that is not an address stops the server at start', async () => {
   const dataDir = path.join(tmpDir('hao-proxy-'), 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(path.join(dataDir, 'hao.conf'), 'trusted_proxies = 127.0.0.1, lb.example\n');
-  const r = spawnSync(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`], { encoding: 'utf8', timeout: 10000 });
+  const r = spawnSync(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${await freePort()}`], { encoding: 'utf8', timeout: 10000 });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /trusted_proxies: "lb.example" is not an IP address/);
   assert.ok(!fs.existsSync(path.join(dataDir, 'hao.db')), 'nothing created');

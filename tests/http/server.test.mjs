@@ -94,7 +94,7 @@ test('hao.conf: a typo or an unusable store is refused at start with the reason'
   const { spawnSync } = await import('node:child_process');
   const fs = await import('node:fs');
   const path = await import('node:path');
-  const { tmpDir, BIN } = await import('./harness.mjs');
+  const { tmpDir, BIN, freePort } = await import('./harness.mjs');
   const cases = [
     ['colour = blue\n', /unknown setting "colour"/],
     ['database\n', /expected "key = value"/],
@@ -108,7 +108,8 @@ test('hao.conf: a typo or an unusable store is refused at start with the reason'
     const data = path.join(tmpDir(), 'data');
     fs.mkdirSync(data);
     fs.writeFileSync(path.join(data, 'hao.conf'), conf);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // A random port could be in use (test servers, clients' ephemeral ports): ask for a free one.
+    const port = await freePort();
     const r = spawnSync(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 20000 });
     assert.notEqual(r.status, 0, conf);
     assert.match(r.stderr, why, conf);
