@@ -6,7 +6,8 @@
  * upload_work() on a pool thread parses the multipart body, streams the file
  * part to a staging file while hashing it (SHA-256 names it in the store),
  * and hands it to media_process(), which has a helper process derive the
- * served files (media/helper.h) and puts them and the upload into the store -> upload_done() on the loop thread writes the row
+ * served files (media/helper.h) and puts them and the upload into the
+ * store -> upload_done() on the loop thread writes the row
  * (or finds the same bytes already uploaded by this creator) and answers.
  * Every failure before the row removes what this upload added to the store;
  * a crash leaves only files without a row, which the start-up sweep removes.
