@@ -115,12 +115,14 @@ const char *rq_peer(hreq_t *r)
         strcpy(out, "?");
         return out;
     }
-    if (canonical(host, strlen(host), out) < 0) {
-        snprintf(out, INET6_ADDRSTRLEN, "%.45s", host); /* e.g. a link-local address with its scope */
+    /* Every request's access-log line calls this: without proxies to
+     * compare with, getnameinfo's text is the answer. */
+    if (!ntrusted || canonical(host, strlen(host), out) < 0) {
+        snprintf(out, INET6_ADDRSTRLEN, "%.45s", host); /* (or not parsed: a link-local address with its scope) */
         return out;
     }
     char client[INET6_ADDRSTRLEN];
-    if (ntrusted && is_trusted(out) && forwarded_for(r, client) == 0)
+    if (is_trusted(out) && forwarded_for(r, client) == 0)
         memcpy(out, client, sizeof client);
     return out;
 }
