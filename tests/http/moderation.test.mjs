@@ -6,6 +6,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
+import { midQuarter } from './clock.mjs';
+
+// The transparency report counts the current period and rate limits count
+// a window: pin the deadline clock well inside one period.
+const clock = { HAO_FAKE_NOW: String(midQuarter()) };
 
 let srv, dataDir, token, host;
 
@@ -18,7 +23,7 @@ before(async () => {
   addUser(dataDir, 'boss', 'admin', 'boss-password-1');
   for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '4'], ['report_rate', '6']])
     assert.equal(spawnSync(BIN, ['set', k, v, '--data', dataDir]).status, 0);
-  srv = await startServer({ dataDir });
+  srv = await startServer({ dataDir, env: clock });
   host = new URL(srv.base).host;
   token = await apiToken(srv.base, 'writer', 'writer-password-1');
 });
@@ -263,6 +268,6 @@ test('operator settings: admin only, validated, audited, shown on /about and in 
   const log = siteSql(dataDir, "SELECT actor || ' ' || subject FROM audit_log WHERE action = 'setting.set'").stdout;
   assert.match(log, /user:boss operator_name/);
   assert.match(log, /cli strike_limit/);
-  srv = await startServer({ dataDir });
+  srv = await startServer({ dataDir, env: clock });
   assert.doesNotMatch(srv.stdout, /operator identity on \/about is incomplete/);
 });

@@ -3,11 +3,14 @@
 // complainant reports a court action). The delay is a scheduled job that
 // survives restarts: the server is stopped between counter-notice and
 // restore and started again with HAO_FAKE_NOW moving the deadline clock.
+// The clock is pinned from the start (tests/http/clock.mjs): business days
+// depend on the weekday a counter-notice is filed, not on the day CI runs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
+import { DAY, chinaWeekday, nextChinaWeekday, inChina } from './clock.mjs';
 
 function hao(args) {
   const r = spawnSync(BIN, args, { encoding: 'utf8' });
@@ -15,6 +18,9 @@ function hao(args) {
 }
 
 let srv, dataDir, token, host;
+// Wednesday 10:00 China time, at least a week ahead: notices are filed then.
+const WEDNESDAY = chinaWeekday(3, 10, 0);
+let clock = { HAO_FAKE_NOW: String(WEDNESDAY) };
 
 before(async () => {
   dataDir = path.join(tmpDir(), 'data');
@@ -26,7 +32,7 @@ before(async () => {
   }
   assert.equal(hao(['set', 'notice_mode', 'sometimes', '--data', dataDir]).code, 1, 'bad value refused');
   assert.equal(hao(['set', 'no_such_key', 'x', '--data', dataDir]).code, 2, 'unknown key refused');
-  srv = await startServer({ dataDir });
+  srv = await startServer({ dataDir, env: clock });
   host = new URL(srv.base).host;
   token = await apiToken(srv.base, 'writer', 'writer-password-1');
 });
@@ -69,9 +75,17 @@ async function counter(id) {
   return td;
 }
 
-async function restart(env) {
+async function restart(env = clock) {
   await srv.stop();
   srv = await startServer({ dataDir, env });
+}
+
+// A counter-notice's restore_at: on the expected China-time date at the time
+// of day it was filed (the clock ran on a little since it was pinned).
+function assertDue(due, filed, days, weekday) {
+  const late = due - (filed + days * DAY);
+  assert.ok(late >= 0 && late < 600, `restore_at ${inChina(due).date} ${inChina(due).time}, expected ${days} days after ${inChina(filed).date} ${inChina(filed).time}`);
+  assert.equal(inChina(due).weekday, weekday);
 }
 
 const status = async (id) => (await fetch(`${srv.base}/a/${id}`)).status;
@@ -182,8 +196,8 @@ test('delayed restore: waits 10 business days across a restart, then restores', 
   assert.equal(st.counter_notices.length, 1);
   assert.equal(st.counter_notices[0].status, 'waiting');
   const due = st.counter_notices[0].restore_at;
-  const days = (due - Date.now() / 1000) / 86400;
-  assert.ok(days > 13.9 && days < 14.1, `10 business days are two weeks, got ${days}`);
+  // Filed on a Wednesday: ten business days are two weeks, a Wednesday.
+  assertDue(due, WEDNESDAY, 14, 3);
 
   // A day before the deadline: still down after a restart.
   await restart({ HAO_FAKE_NOW: String(due - 86400) });
@@ -196,7 +210,9 @@ test('delayed restore: waits 10 business days across a restart, then restores', 
   assert.equal(after.counter_notices[0].status, 'restored');
   assert.equal((await fetch(`${srv.base}/api/v1/articles?author=writer`)).status, 200);
   assert.ok((await (await fetch(`${srv.base}/`)).text()).includes(w1), 'back on the home feed');
-  await restart({});
+  // The next counter-notice is filed in the small hours of a Saturday.
+  clock = { HAO_FAKE_NOW: String(nextChinaWeekday(due + 60, 6, 0, 11)) };
+  await restart();
 });
 
 test('a court action reported by the complainant stops the delayed restore', async () => {
@@ -216,9 +232,13 @@ test('a court action reported by the complainant stops the delayed restore', asy
   res = await c.post(`/notice/${n2.id}/court`, { csrf, token: n2.token, counter: cid, court: 'again' });
   assert.equal(res.status, 409, 'only while waiting');
   const st = await (await fetch(`${srv.base}/api/v1/notices/${n2.id}?token=${n2.token}`)).json();
-  await restart({ HAO_FAKE_NOW: String(st.counter_notices[0].restore_at + 3600) });
+  // Filed on a Saturday: the first business day is Monday, the tenth the
+  // Friday of the next week, 13 days on.
+  assertDue(st.counter_notices[0].restore_at, Number(clock.HAO_FAKE_NOW), 13, 5);
+  clock = { HAO_FAKE_NOW: String(st.counter_notices[0].restore_at + 3600) };
+  await restart();
   assert.equal(await status(w2), 451, 'stays down');
-  await restart({});
+  await restart();
   const r = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });
@@ -226,10 +246,11 @@ test('a court action reported by the complainant stops the delayed restore', asy
 test('retention: removed content is purged after retention_days, logged, and check stays clean', async () => {
   assert.equal(await status(w2), 451);
   // 200 days on (retention_days defaults to 180).
-  await restart({ HAO_FAKE_NOW: String(Math.floor(Date.now() / 1000) + 200 * 86400) });
+  // 200 days after the takedown (on the pinned Wednesday).
+  await restart({ HAO_FAKE_NOW: String(WEDNESDAY + 200 * DAY) });
   assert.equal(await status(w2), 404, 'purged: nothing left to serve');
   assert.equal(await status(w1), 200, 'published works are untouched');
-  await restart({});
+  await restart();
   const r = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const log = siteSql(dataDir, "SELECT subject FROM audit_log WHERE action = 'work.purge'").stdout;
