@@ -18,7 +18,8 @@ MEDIA_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(MED
 MEDIA_LIBS   = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
 
 PLUGIN_SRC := src/media/process.c
-SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c)))
+SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c src/*/*/*.c)))
+HDR     := $(wildcard src/*/*.h src/*/*/*.h)
 MAIN    := src/main.c
 OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o
 ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o
@@ -32,11 +33,11 @@ all: build/hao
 deps:
 	@scripts/deps.sh build
 
-build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+build/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/asan/%.o: src/%.c $(wildcard src/*/*.h)
+build/asan/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
@@ -99,7 +100,7 @@ clang-check:
 	done
 
 format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c
 
 clean:
 	rm -rf build

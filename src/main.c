@@ -10,9 +10,9 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "media/helper.h"
-#include "site/cli.h"
-#include "site/migrate.h"
-#include "site/search_ui.h"
+#include "site/ops/cli.h"
+#include "site/ops/migrate.h"
+#include "site/reader/search_ui.h"
 
 static const char usage[] =
     "usage:\n"

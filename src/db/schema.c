@@ -261,7 +261,7 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (work_id, other_id));"
     "CREATE INDEX originality_match_other ON originality_match(other_id);",
 
-    /* 6: e-mail (site/mail.h): each account's notification address, and the
+    /* 6: e-mail (site/ops/mail.h): each account's notification address, and the
      * outbox the sender thread works through. */
     "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE outbox ("

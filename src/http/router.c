@@ -20,10 +20,10 @@
 #include "http/views.h"
 #include "http/pool.h"
 #include "http/server.h"
-#include "site/account.h"
+#include "site/accounts/account.h"
 #include "site/site.h"
 #include "site/layout.h"
-#include "site/media.h"
+#include "site/works/media.h"
 
 /* Extra per-request state the router keeps beside hreq_t. */
 typedef struct {

@@ -32,16 +32,16 @@
 #include "http/cache.h"
 #include "http/peer.h"
 #include "http/views.h"
-#include "site/mail.h"
+#include "site/ops/mail.h"
 #include "http/pool.h"
 #include "http/router.h"
 #include "core/clock.h"
-#include "site/settings.h"
+#include "site/ops/settings.h"
 #include "media/helper.h"
-#include "site/media.h"
+#include "site/works/media.h"
 #include "provenance/originality.h"
 #include "site/site.h"
-#include "site/takedown.h"
+#include "site/trust/takedown.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 #define TICK_MS 1000

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "http/router.h"
-#include "site/feed.h"
+#include "site/reader/feed.h"
 #include "site/site.h"
 
 /* Bump when the embedded CSS or JS changes: asset URLs are immutable. */

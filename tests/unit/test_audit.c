@@ -1,5 +1,5 @@
 /*
- * test_audit.c — unit tests for src/site/audit.c (the hash chain: append,
+ * test_audit.c — unit tests for src/site/trust/audit.c (the hash chain: append,
  * verify, and detection of an edited, deleted, reordered or truncated entry)
  * and src/core/clock.c (business days).
  */
@@ -17,7 +17,7 @@
 
 #include "core/clock.h"
 #include "db/db.h"
-#include "site/audit.h"
+#include "site/trust/audit.h"
 
 static char dir[64];
 

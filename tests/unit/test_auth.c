@@ -1,5 +1,5 @@
 /*
- * test_auth.c — unit tests for the account rules in src/site/account.c on a
+ * test_auth.c — unit tests for the account rules in src/site/accounts/account.c on a
  * real SQLite database in a temp dir: handle and role validation, argon2id
  * hashes (never the password) in the users table, duplicate handles refused
  * case-insensitively, and every bad input refused with a message and no row
@@ -18,7 +18,7 @@
 #include <sodium.h>
 
 #include "db/db.h"
-#include "site/account.h"
+#include "site/accounts/account.h"
 
 typedef struct {
     char dir[64];

@@ -1,5 +1,5 @@
 /*
- * test_import.c — unit tests for src/site/import.c: the seed work from
+ * test_import.c — unit tests for src/site/works/import.c: the seed work from
  * ../shared/seed parsed the way PRODUCT.md says (declaration from the first
  * line, 45 paragraphs in order, 16 empty picture embeds dropped with a
  * warning, the foreign statement stripped, a title from the first sentence),
@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "core/text.h"
-#include "site/import.h"
+#include "site/works/import.h"
 
 #define SEED "../shared/seed/000_a4f41c7b09327d3d.txt"
 

@@ -16,10 +16,10 @@
 #include <cmocka.h>
 
 #include "http/router.h"
-#include "site/api.h"
-#include "site/feed.h"
-#include "site/pages.h"
-#include "site/studio.h"
+#include "site/api/api.h"
+#include "site/reader/feed.h"
+#include "site/reader/pages.h"
+#include "site/studio/studio.h"
 
 /* A request with only what router_find uses: a memory pool. */
 typedef struct {

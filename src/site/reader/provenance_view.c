@@ -1,7 +1,7 @@
 /*
  * provenance_view.c — see provenance_view.h.
  */
-#include "site/provenance_view.h"
+#include "site/reader/provenance_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>

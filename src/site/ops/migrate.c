@@ -23,7 +23,7 @@
  * 64-bit hash per row, each value as text). Only then is DIR/hao.conf
  * written, so the next start of `hao serve --data DIR` uses PostgreSQL.
  */
-#include "site/migrate.h"
+#include "site/ops/migrate.h"
 
 #include <errno.h>
 #include <sodium.h>

@@ -9,8 +9,8 @@
  * Failed submissions re-render the editor with the user's input kept and the
  * message next to the field work_validate() named, with the status it chose.
  */
-#include "site/studio.h"
-#include "site/media.h"
+#include "site/studio/studio.h"
+#include "site/works/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,10 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
-#include "site/moderation.h"
-#include "site/publish.h"
-#include "site/provenance_view.h"
-#include "site/work.h"
+#include "site/trust/moderation.h"
+#include "site/works/publish.h"
+#include "site/reader/provenance_view.h"
+#include "site/works/work.h"
 
 #define STUDIO_PAGE 20   /* works per studio list page */
 #define REV_PAGE 50      /* revisions per history page */

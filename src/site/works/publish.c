@@ -1,7 +1,7 @@
 /*
  * publish.c — see publish.h.
  */
-#include "site/publish.h"
+#include "site/works/publish.h"
 
 #include <stdio.h>
 #include <stdlib.h>

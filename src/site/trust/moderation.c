@@ -1,7 +1,7 @@
 /*
  * moderation.c — see moderation.h.
  */
-#include "site/moderation.h"
+#include "site/trust/moderation.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -13,14 +13,14 @@
 #include "core/text.h"
 #include "core/token.h"
 #include "http/server.h"
-#include "site/api.h"
-#include "site/audit.h"
+#include "site/api/api.h"
+#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/notice.h"
-#include "site/settings.h"
-#include "site/takedown.h"
-#include "site/work.h"
+#include "site/trust/notice.h"
+#include "site/ops/settings.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
 
 #define TEXT_MAX_CHARS 5000
 

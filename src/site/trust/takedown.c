@@ -1,7 +1,7 @@
 /*
  * takedown.c — see takedown.h.
  */
-#include "site/takedown.h"
+#include "site/trust/takedown.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 #include "core/clock.h"
 #include "http/server.h"
 #include "search/search.h"
-#include "site/audit.h"
-#include "site/mail.h"
-#include "site/media.h"
-#include "site/settings.h"
+#include "site/trust/audit.h"
+#include "site/ops/mail.h"
+#include "site/works/media.h"
+#include "site/ops/settings.h"
 
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
                       const char *reason, int automated, const char *actor)

@@ -17,7 +17,7 @@
 #define HAO_STUDIO_H
 
 #include "http/http.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 /* Load path parameter 0 as a work the current user may change, for the
  * studio and the API (api.c) alike. Returns 1 with *w filled (the caller

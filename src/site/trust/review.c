@@ -10,13 +10,13 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/server.h"
-#include "site/audit.h"
+#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/moderation.h"
-#include "site/settings.h"
-#include "site/takedown.h"
-#include "site/work.h"
+#include "site/trust/moderation.h"
+#include "site/ops/settings.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
 
 int moderation_review_hold(hreq_t *r, const char *work_id)
 {

@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "http/http.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 void api_declarations(hreq_t *r);
 void api_articles_create(hreq_t *r);

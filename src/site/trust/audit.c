@@ -1,7 +1,7 @@
 /*
  * audit.c — see audit.h.
  */
-#include "site/audit.h"
+#include "site/trust/audit.h"
 
 #include <inttypes.h>
 #include <sodium.h>

@@ -12,7 +12,7 @@
 
 #include "http/http.h"
 #include "provenance/originality.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 /* The AI label paragraph (nothing when the label is "none"). */
 void prov_label(hreq_t *r, buf_t *b, const work_t *w);

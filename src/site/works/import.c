@@ -1,13 +1,13 @@
 /*
  * import.c — see import.h.
  */
-#include "site/import.h"
+#include "site/works/import.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 void import_doc_free(import_doc_t *doc)
 {

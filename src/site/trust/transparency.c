@@ -1,7 +1,7 @@
 /*
  * transparency.c — see transparency.h.
  */
-#include "site/transparency.h"
+#include "site/trust/transparency.h"
 
 #include <stdio.h>
 #include <stdlib.h>

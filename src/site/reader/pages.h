@@ -8,7 +8,7 @@
 #define HAO_PAGES_H
 
 #include "http/http.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 void pages_home(hreq_t *r);
 void pages_work(hreq_t *r);

@@ -11,7 +11,7 @@
  * total, not an error. Pages reach the SEARCH_RANK_WINDOW best-ranked hits
  * ("next_offset" is null after them) while "total" counts every match.
  */
-#include "site/search_ui.h"
+#include "site/reader/search_ui.h"
 
 #include <sodium.h>
 #include <stdio.h>

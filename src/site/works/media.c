@@ -12,7 +12,7 @@
  * Every failure before the row removes what this upload added to the store;
  * a crash leaves only files without a row, which the start-up sweep removes.
  */
-#include "site/media.h"
+#include "site/works/media.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -11,8 +11,8 @@
  * Absolute URLs are built from the request's Host header (the site has no
  * configured origin yet); behind a proxy, X-Forwarded-Proto selects https.
  */
-#include "site/feed.h"
-#include "site/media.h"
+#include "site/reader/feed.h"
+#include "site/works/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +22,10 @@
 #include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
-#include "site/account.h"
-#include "site/pages.h"
+#include "site/accounts/account.h"
+#include "site/reader/pages.h"
 #include "site/site.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 #define FEED_ENTRIES 20
 #define SITEMAP_MAX 50000

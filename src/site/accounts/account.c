@@ -6,8 +6,8 @@
  * worker needs into a job, and finishes in the job's done() back on the loop:
  * database writes, cookies, the answer.
  */
-#include "site/account.h"
-#include "site/audit.h"
+#include "site/accounts/account.h"
+#include "site/trust/audit.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -19,10 +19,10 @@
 #include "core/token.h"
 #include "http/pool.h"
 #include "http/router.h"
-#include "site/api.h"
+#include "site/api/api.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/takedown.h"
+#include "site/trust/takedown.h"
 
 #define SESSION_TTL (30L * 24 * 3600)
 #define TOKEN_TTL (90L * 24 * 3600)

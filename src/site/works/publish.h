@@ -9,7 +9,7 @@
 #define HAO_PUBLISH_H
 
 #include "http/http.h"
-#include "site/work.h"
+#include "site/works/work.h"
 
 /* Called on r's loop when the publish finished: rc 0, or -1 with e. Not
  * called when the client went away meanwhile (nothing was published then;

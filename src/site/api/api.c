@@ -6,8 +6,8 @@
  * {"error":{"code","message"}} with the matching status (router.c). Auth is
  * a bearer token only (account.c), so no CSRF applies here.
  */
-#include "site/api.h"
-#include "site/media.h"
+#include "site/api/api.h"
+#include "site/works/media.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -17,12 +17,12 @@
 #include "core/clock.h"
 #include "core/declaration.h"
 #include "core/markdown.h"
-#include "site/moderation.h"
-#include "site/publish.h"
+#include "site/trust/moderation.h"
+#include "site/works/publish.h"
 #include "site/site.h"
-#include "site/studio.h"
-#include "site/takedown.h"
-#include "site/work.h"
+#include "site/studio/studio.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
 
 static void json_time(buf_t *b, int64_t t)
 {

@@ -1,8 +1,8 @@
 /*
  * cli.c — see cli.h.
  */
-#include "site/cli.h"
-#include "site/media.h"
+#include "site/ops/cli.h"
+#include "site/works/media.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,12 +18,12 @@
 #include "db/db.h"
 #include "db/schema.h"
 #include "http/http.h"
-#include "site/account.h"
-#include "site/audit.h"
-#include "site/settings.h"
-#include "site/import.h"
-#include "site/mail.h"
-#include "site/work.h"
+#include "site/accounts/account.h"
+#include "site/trust/audit.h"
+#include "site/ops/settings.h"
+#include "site/works/import.h"
+#include "site/ops/mail.h"
+#include "site/works/work.h"
 
 #define IMPORT_FILE_MAX (2u << 20)
 

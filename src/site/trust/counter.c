@@ -3,7 +3,7 @@
  * (/studio/notices) and the counter-notice. Owns the counter_notices table.
  * See notice.h for the whole machine.
  */
-#include "site/counter.h"
+#include "site/trust/counter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +12,13 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/server.h"
-#include "site/audit.h"
-#include "site/mail.h"
+#include "site/trust/audit.h"
+#include "site/ops/mail.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/notice.h"
-#include "site/settings.h"
-#include "site/takedown.h"
+#include "site/trust/notice.h"
+#include "site/ops/settings.h"
+#include "site/trust/takedown.h"
 
 
 /* GET /studio/notices — every removal of the creator's works with its

@@ -1,8 +1,8 @@
 /*
  * pages.c — see pages.h.
  */
-#include "site/pages.h"
-#include "site/media.h"
+#include "site/reader/pages.h"
+#include "site/works/media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +11,11 @@
 #include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
-#include "site/account.h"
+#include "site/accounts/account.h"
 #include "site/layout.h"
-#include "site/provenance_view.h"
+#include "site/reader/provenance_view.h"
 #include "site/site.h"
-#include "site/takedown.h"
+#include "site/trust/takedown.h"
 
 #define PAGE_SIZE 20
 

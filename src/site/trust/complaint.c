@@ -10,14 +10,14 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/server.h"
-#include "site/audit.h"
-#include "site/counter.h"
+#include "site/trust/audit.h"
+#include "site/trust/counter.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/moderation.h"
-#include "site/settings.h"
-#include "site/takedown.h"
-#include "site/work.h"
+#include "site/trust/moderation.h"
+#include "site/ops/settings.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
 
 /* The active takedown in the path when it removed the user's work (any
  * removal: notice, report or moderator); answers 404/403/409 and returns 0

@@ -1,8 +1,8 @@
 /*
  * work.c — see work.h.
  */
-#include "site/work.h"
-#include "site/media.h"
+#include "site/works/work.h"
+#include "site/works/media.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "http/server.h"
 #include "provenance/provenance.h"
 #include "search/search.h"
-#include "site/audit.h"
+#include "site/trust/audit.h"
 
 static int64_t now(void)
 {

@@ -1,7 +1,7 @@
 /*
  * notice.c — see notice.h.
  */
-#include "site/notice.h"
+#include "site/trust/notice.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -16,13 +16,13 @@
 #include "core/token.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "site/api.h"
-#include "site/audit.h"
+#include "site/api/api.h"
+#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/settings.h"
-#include "site/takedown.h"
-#include "site/work.h"
+#include "site/ops/settings.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
 
 #define NOTICE_URLS_MAX 20
 #define LINE_MAX_CHARS NOTICE_LINE_MAX

@@ -1,7 +1,7 @@
 /*
  * mail.c — see mail.h.
  */
-#include "site/mail.h"
+#include "site/ops/mail.h"
 
 #include <curl/curl.h>
 #include <pthread.h>

@@ -1,17 +1,17 @@
 /*
  * settings.c — see settings.h.
  */
-#include "site/settings.h"
+#include "site/ops/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
 #include "http/server.h"
-#include "site/audit.h"
+#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
-#include "site/mail.h"
+#include "site/ops/mail.h"
 #include "site/site.h"
 
 const setting_def_t settings_defs[] = {
