@@ -12,7 +12,7 @@
 #include "media/helper.h"
 #include "site/ops/cli.h"
 #include "site/ops/migrate.h"
-#include "site/reader/search_ui.h"
+#include "site/reader/searchpage.h"
 
 static const char usage[] =
     "usage:\n"
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     /* Internal: the media helper that hao serve starts (media/helper.h). */
     if (strcmp(cmd, "media-helper") == 0)
-        return media_helper_main();
+        return helper_main();
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(cmd, "search") == 0) {
         if (parse(argc - 2, argv + 2, " data pg ", &a) == 0)
-            rc = cli_search(a.data, a.npos, a.pos);
+            rc = searchpage_cli(a.data, a.npos, a.pos);
     } else if (strcmp(cmd, "check") == 0) {
         if (parse(argc - 2, argv + 2, " data pg ", &a) == 0) {
             if (a.npos)
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
                                 "and --s3-secret-key\n");
             else {
                 migrate_media_t m = {a.s3_endpoint, a.s3_bucket, a.s3_region, a.s3_access_key, a.s3_secret_key};
-                rc = cli_migrate_store(a.data, a.to, &m);
+                rc = migrate_store_cli(a.data, a.to, &m);
             }
         }
     } else if (strcmp(cmd, "set") == 0) {

@@ -380,7 +380,7 @@ int server_run(const server_opts_t *opts)
     for (int i = 0; i < nthreads; i++)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
-    media_helper_stop(); /* after the pool: no upload is using one */
+    helper_stop(); /* after the pool: no upload is using one */
     views_writer_stop(); /* after the loops: their last counts are in */
     mail_sender_stop();
     db_watch_stop();

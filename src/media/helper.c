@@ -190,7 +190,7 @@ static json_t *serve_one(const media_plugin_t *pl, json_t *req)
     return res;
 }
 
-int media_helper_main(void)
+int helper_main(void)
 {
     struct stat sb;
     if (fstat(HELPER_FD, &sb) < 0 || !S_ISSOCK(sb.st_mode)) {
@@ -259,7 +259,7 @@ static struct {
     char platform[128];
 } H = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .platform = "hao"};
 
-void media_helper_configure(const char *platform)
+void helper_configure(const char *platform)
 {
     snprintf(H.platform, sizeof H.platform, "%s", platform && *platform ? platform : "hao");
 }
@@ -420,7 +420,7 @@ static void release(helper_t *h, int healthy)
         finish(pid, fd, 1);
 }
 
-void media_helper_stop(void)
+void helper_stop(void)
 {
     pthread_mutex_lock(&H.mu);
     H.stopping = 1;
@@ -540,7 +540,7 @@ static int job_timeout_ms(const char *src)
     return (int)(30000 + (mb > 2000000 ? 2000000 : mb) * 1000);
 }
 
-/* Run media_derive in a helper. 0 with m and out, or -1 with e. */
+/* Run process_derive in a helper. 0 with m and out, or -1 with e. */
 static int derive(const char *src, const char *sha, const char *dir, media_meta_t *m, media_staged_t *out,
                   media_err_t *e)
 {
@@ -586,7 +586,7 @@ static int derive(const char *src, const char *sha, const char *dir, media_meta_
             rc = 0;
         } else {
             fprintf(stderr, "hao: media: the helper (pid %d) answered nonsense on upload %.16s\n", (int)h->pid, sha);
-            media_meta_free(m);
+            helper_meta_free(m);
             out->n = 0;
             fail(e, 500, "err.internal", NULL);
         }
@@ -642,7 +642,7 @@ static int put_all(store_t *st, const char *src, const char *sha, const char *di
     return rc;
 }
 
-int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e)
+int helper_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e)
 {
     memset(m, 0, sizeof *m);
     memset(e, 0, sizeof *e);
@@ -660,11 +660,11 @@ int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m
     }
     store_remove_dir(dir);
     if (rc < 0)
-        media_meta_free(m);
+        helper_meta_free(m);
     return rc;
 }
 
-void media_meta_free(media_meta_t *m)
+void helper_meta_free(media_meta_t *m)
 {
     free(m->aigc);
     m->aigc = NULL;

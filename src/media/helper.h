@@ -26,17 +26,17 @@
 
 /* The site's name for the propagation fields of labelled media. Main
  * thread, before the pool runs. */
-void media_helper_configure(const char *platform);
+void helper_configure(const char *platform);
 /* Examine the finished upload at src (its SHA-256 hex is sha) in a helper,
  * put the derived files and then the upload itself into st under sha-based
  * keys. Pool thread (it waits for the helper). 0 with m filled (free with
- * media_meta_free), or -1 with e and nothing new left in the store. */
-int media_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
-void media_meta_free(media_meta_t *m);
+ * helper_meta_free), or -1 with e and nothing new left in the store. */
+int helper_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
+void helper_meta_free(media_meta_t *m);
 /* Stop every helper and wait for them (after the pool has stopped). */
-void media_helper_stop(void);
+void helper_stop(void);
 /* `hao media-helper`: the child's side, on the socket at fd 3. Returns the
  * process's exit status. */
-int media_helper_main(void);
+int helper_main(void);
 
 #endif

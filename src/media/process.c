@@ -102,14 +102,14 @@ static const char *sniff(const char *path)
 /* ---- AI-generation labels ---- */
 
 static const char TC260_NS[] = "http://www.tc260.org.cn/ns/AIGC/1.0/";
-/* This site's name in propagation fields, set by each media_derive (a helper runs one at a time). */
+/* This site's name in propagation fields, set by each process_derive (a helper runs one at a time). */
 static char platform_name[128] = "hao";
 
 /* XMP is parsed and written with Exempi (the Adobe XMP Toolkit), never by
  * hand: an AIGC label can be an element or an attribute, under any prefix,
  * entity-encoded or not, and only an XMP parser sees all of those alike.
- * The namespace is registered once (media_derive_init). */
-char *media_xmp_aigc(const char *xmp, size_t len)
+ * The namespace is registered once (process_init). */
+char *process_xmp_aigc(const char *xmp, size_t len)
 {
     if (!xmp || len == 0)
         return NULL;
@@ -128,7 +128,7 @@ char *media_xmp_aigc(const char *xmp, size_t len)
     return out;
 }
 
-char *media_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len)
+char *process_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len)
 {
     /* The label as found, with this platform's propagation fields (GB
      * 45438-2025: ContentPropagator, PropagateID) added or replaced. */
@@ -338,7 +338,7 @@ static int image_process(const char *src, const image_type_t *t, puts_t *p, medi
     const void *blob;
     size_t blen;
     if (vips_image_get_typeof(hdr, VIPS_META_XMP_NAME) && vips_image_get_blob(hdr, VIPS_META_XMP_NAME, &blob, &blen) == 0)
-        m->aigc = label_json(media_xmp_aigc(blob, blen));
+        m->aigc = label_json(process_xmp_aigc(blob, blen));
     if (!m->aigc && vips_image_get_typeof(hdr, VIPS_META_EXIF_NAME) &&
         vips_image_get_blob(hdr, VIPS_META_EXIF_NAME, &blob, &blen) == 0)
         m->aigc = label_json(exif_aigc(blob, blen));
@@ -376,7 +376,7 @@ static int image_process(const char *src, const image_type_t *t, puts_t *p, medi
         char id[sizeof platform_name + 24];
         snprintf(id, sizeof id, "%s:%.16s", platform_name, p->sha);
         size_t xl = 0;
-        char *xmp = media_xmp_propagated(m->aigc, platform_name, id, &xl);
+        char *xmp = process_xmp_propagated(m->aigc, platform_name, id, &xl);
         if (xmp)
             vips_image_set_blob_copy(im, VIPS_META_XMP_NAME, xmp, xl);
         free(xmp);
@@ -624,7 +624,7 @@ static int video_process(const char *src, const char *mime, puts_t *p, media_met
         if (!strcasecmp(tag->key, "AIGC"))
             m->aigc = label_json(strdup(tag->value));
         else if (!strcasecmp(tag->key, "xmp") || !strcasecmp(tag->key, "XMP_"))
-            m->aigc = label_json(media_xmp_aigc(tag->value, strlen(tag->value)));
+            m->aigc = label_json(process_xmp_aigc(tag->value, strlen(tag->value)));
     }
     const AVCodec *dec = NULL;
     int vi = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);
@@ -675,7 +675,7 @@ out:
 
 /* ---- entry points ---- */
 
-int media_derive_init(const char *argv0)
+int process_init(const char *argv0)
 {
     if (VIPS_INIT(argv0 ? argv0 : "hao") != 0)
         return -1;
@@ -692,7 +692,7 @@ int media_derive_init(const char *argv0)
     return 0;
 }
 
-int media_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
+int process_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
                  media_staged_t *out, media_err_t *e)
 {
     memset(m, 0, sizeof *m);
@@ -737,6 +737,6 @@ done:
 /* The plugin's entry table; everything else is hidden (-fvisibility=hidden). */
 __attribute__((visibility("default"))) const media_plugin_t hao_media_plugin = {
     MEDIA_PLUGIN_ABI,
-    media_derive_init,
-    media_derive,
+    process_init,
+    process_derive,
 };

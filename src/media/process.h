@@ -56,26 +56,26 @@ typedef struct {
     char tmp[MEDIA_STAGED_MAX][4200];
 } media_staged_t;
 
-/* Start libvips and Exempi (once, before the first media_derive). */
-int media_derive_init(const char *argv0);
+/* Start libvips and Exempi (once, before the first process_derive). */
+int process_init(const char *argv0);
 /* Examine the upload at src (its SHA-256 hex is sha) and write what is
  * served from it into new files in tmp_dir, listed in out. platform names
  * this site in the propagation fields of labelled media. 0 with m filled
  * (m->aigc malloc'ed), or -1 with e, nothing left in tmp_dir and m->aigc
  * NULL. */
-int media_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
+int process_derive(const char *src, const char *sha, const char *tmp_dir, const char *platform, media_meta_t *m,
                  media_staged_t *out, media_err_t *e);
 /* The AIGC label in an XMP packet (GB 45438-2025: the property AIGC in
  * namespace http://www.tc260.org.cn/ns/AIGC/1.0/, read with Exempi);
  * malloc'ed, or NULL when absent or not XMP. Exposed for unit tests. */
-char *media_xmp_aigc(const char *xmp, size_t len);
+char *process_xmp_aigc(const char *xmp, size_t len);
 /* A new XMP packet (no wrapper) holding only the AIGC label aigc_json with
  * this platform's propagation fields set: ContentPropagator = platform,
  * PropagateID = content_id. Labelled pictures are served with it, so the
  * implicit label travels on with the picture (GB 45438-2025 asks it of a
  * platform that spreads content). malloc'ed with its length, or NULL when
  * aigc_json is not a JSON object. */
-char *media_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len);
+char *process_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len);
 
 /* The plugin's one exported symbol: the helper (media/helper.c) finds it
  * with dlsym and refuses a plugin whose abi differs. */

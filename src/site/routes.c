@@ -22,7 +22,7 @@
 #include "site/trust/transparency.h"
 #include "site/works/media.h"
 #include "site/reader/pages.h"
-#include "site/reader/search_ui.h"
+#include "site/reader/searchpage.h"
 #include "site/reader/provenance_view.h"
 #include "site/studio/studio.h"
 
@@ -36,7 +36,7 @@ const route_t routes[] = {
     {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
-    {"GET", "/search", search_page, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/search", searchpage_html, ROLE_NONE, RT_CACHE, 0},
 
     /* feeds and sitemap */
     {"GET", "/feed.atom", feed_atom_site, ROLE_NONE, RT_CACHE, 0},
@@ -77,7 +77,7 @@ const route_t routes[] = {
     {"GET", "/report/:id", report_status, ROLE_NONE, 0, 0},
     {"GET", "/transparency", transparency_page, ROLE_NONE, 0, 0},
     {"GET", "/transparency.json", transparency_json, ROLE_NONE, RT_API, 0},
-    {"GET", "/studio/notices", notice_studio, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/notices", counter_studio, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/notices/:td/counter", counter_form, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/notices/:td/counter", counter_post, ROLE_CREATOR, RT_CSRF, 64 * KB},
     {"GET", "/studio/notices/:td/complaint", complaint_form, ROLE_CREATOR, 0, 0},
@@ -120,9 +120,9 @@ const route_t routes[] = {
     {"GET", "/mod/originality/:id", prov_mod_page, ROLE_MODERATOR, 0, 0},
 
     /* JSON API */
-    {"POST", "/api/v1/tokens", api_tokens_post, ROLE_NONE, RT_API, 8 * KB},
+    {"POST", "/api/v1/tokens", account_tokens_post, ROLE_NONE, RT_API, 8 * KB},
     {"GET", "/api/v1/declarations", api_declarations, ROLE_NONE, RT_API, 0},
-    {"GET", "/api/v1/search", search_api, ROLE_NONE, RT_API, 0},
+    {"GET", "/api/v1/search", searchpage_api, ROLE_NONE, RT_API, 0},
     {"GET", "/api/v1/articles", api_articles_list, ROLE_NONE, RT_API, 0},
     {"POST", "/api/v1/articles", api_articles_create, ROLE_CREATOR, RT_API, JSON_MAX},
     {"GET", "/api/v1/articles/:id", api_articles_get, ROLE_NONE, RT_API, 0},

@@ -2,7 +2,7 @@
  * test_media.c — unit tests for the media parsers that see untrusted bytes:
  * the multipart/form-data parser (src/media/multipart.c), store keys
  * (src/media/store_local.c), the AIGC label reader for XMP
- * (src/media/process.c), what media_derive leaves in its staging directory
+ * (src/media/process.c), what process_derive leaves in its staging directory
  * (the contract the helper process relies on), and the /m/ID embed
  * resolver hook in src/core/markdown.c.
  */
@@ -199,45 +199,45 @@ static void test_store_keys(void **state)
 static void test_xmp_aigc(void **state)
 {
     (void)state;
-    media_derive_init("test");
+    process_init("test");
     /* element form, entity-encoded JSON */
     const char *el = XMP_HEAD "<rdf:Description rdf:about=\"\" xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\">"
                      "<TC260:AIGC>{&quot;Label&quot;:&quot;1&quot;,&quot;P&quot;:&quot;a&amp;b &#x4E2D;&#25991;&quot;}"
                      "</TC260:AIGC></rdf:Description>" XMP_TAIL;
-    char *v = media_xmp_aigc(el, strlen(el));
+    char *v = process_xmp_aigc(el, strlen(el));
     assert_non_null(v);
     assert_string_equal(v, "{\"Label\":\"1\",\"P\":\"a&b \xe4\xb8\xad\xe6\x96\x87\"}");
     free(v);
     /* attribute form, another prefix */
     const char *attr = XMP_HEAD "<rdf:Description rdf:about='' xmlns:aigc='http://www.tc260.org.cn/ns/AIGC/1.0/' "
                        "aigc:AIGC='{&quot;Label&quot;:&quot;2&quot;}'/>" XMP_TAIL;
-    v = media_xmp_aigc(attr, strlen(attr));
+    v = process_xmp_aigc(attr, strlen(attr));
     assert_non_null(v);
     assert_string_equal(v, "{\"Label\":\"2\"}");
     free(v);
     /* the element name in another namespace is not the label */
     const char *other = XMP_HEAD "<rdf:Description rdf:about='' xmlns:TC260=\"http://example.com/\">"
                         "<TC260:AIGC>x</TC260:AIGC></rdf:Description>" XMP_TAIL;
-    assert_null(media_xmp_aigc(other, strlen(other)));
+    assert_null(process_xmp_aigc(other, strlen(other)));
     /* not XMP at all, cut off, empty */
     const char *unclosed = XMP_HEAD "<rdf:Description xmlns:TC260=\"http://www.tc260.org.cn/ns/AIGC/1.0/\"><TC260:AIGC>{never";
-    assert_null(media_xmp_aigc(unclosed, strlen(unclosed)));
-    assert_null(media_xmp_aigc("", 0));
+    assert_null(process_xmp_aigc(unclosed, strlen(unclosed)));
+    assert_null(process_xmp_aigc("", 0));
     const char *edge = "\"http://www.tc260.org.cn/ns/AIGC/1.0/\"";
-    assert_null(media_xmp_aigc(edge, strlen(edge)));
+    assert_null(process_xmp_aigc(edge, strlen(edge)));
 }
 
 static void test_xmp_propagated(void **state)
 {
     (void)state;
-    media_derive_init("test");
+    process_init("test");
     size_t n = 0;
-    char *x = media_xmp_propagated("{\"Label\":\"1\",\"ContentProducer\":\"p\",\"PropagateID\":\"old\"}", "好号",
+    char *x = process_xmp_propagated("{\"Label\":\"1\",\"ContentProducer\":\"p\",\"PropagateID\":\"old\"}", "好号",
                                    "好号:0123456789abcdef", &n);
     assert_non_null(x);
     assert_int_equal(strlen(x), n);
     /* Read back with the same parser: the label, with this platform's fields. */
-    char *v = media_xmp_aigc(x, n);
+    char *v = process_xmp_aigc(x, n);
     assert_non_null(v);
     json_error_t je;
     json_t *j = json_loads(v, 0, &je);
@@ -249,8 +249,8 @@ static void test_xmp_propagated(void **state)
     json_decref(j);
     free(v);
     free(x);
-    assert_null(media_xmp_propagated("not json", "p", "i", &n));
-    assert_null(media_xmp_propagated("[1,2]", "p", "i", &n));
+    assert_null(process_xmp_propagated("not json", "p", "i", &n));
+    assert_null(process_xmp_propagated("[1,2]", "p", "i", &n));
 }
 
 /* A resolver that knows one id. */
@@ -308,7 +308,7 @@ static int count_files(const char *dir)
 static void test_derive_staging(void **state)
 {
     (void)state;
-    assert_int_equal(media_derive_init("test"), 0);
+    assert_int_equal(process_init("test"), 0);
     char dir[] = "/tmp/hao-derive-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char png[64], cut[64];
@@ -323,7 +323,7 @@ static void test_derive_staging(void **state)
     media_err_t e;
     const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     /* A good picture: every derived file is in dir and listed, nothing else. */
-    assert_int_equal(media_derive(png, sha, dir, "好号", &m, &st, &e), 0);
+    assert_int_equal(process_derive(png, sha, dir, "好号", &m, &st, &e), 0);
     assert_string_equal(m.kind, "image");
     assert_int_equal(m.width, 1000);
     assert_string_equal(m.variants, "480,960");
@@ -343,7 +343,7 @@ static void test_derive_staging(void **state)
     fwrite(b, 1, n / 2, out);
     fclose(in);
     fclose(out);
-    assert_int_equal(media_derive(cut, sha, dir, "p", &m, &st, &e), -1);
+    assert_int_equal(process_derive(cut, sha, dir, "p", &m, &st, &e), -1);
     assert_int_equal(e.status, 422);
     assert_int_equal(st.n, 0);
     assert_null(m.aigc);
@@ -353,7 +353,7 @@ static void test_derive_staging(void **state)
     assert_non_null(t);
     fputs("#!/bin/sh\necho hi\n", t);
     fclose(t);
-    assert_int_equal(media_derive(cut, sha, dir, "p", &m, &st, &e), -1);
+    assert_int_equal(process_derive(cut, sha, dir, "p", &m, &st, &e), -1);
     assert_int_equal(e.status, 415);
     assert_string_equal(e.key, "media.err.type");
     assert_int_equal(count_files(dir), 0);

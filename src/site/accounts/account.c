@@ -485,7 +485,7 @@ void account_login_post(hreq_t *r)
 }
 
 /* POST /api/v1/tokens {"handle","password"} -> 201 {"token","expires_at"} */
-void api_tokens_post(hreq_t *r)
+void account_tokens_post(hreq_t *r)
 {
     json_t *j = api_body_object(r);
     if (!j)

@@ -41,6 +41,6 @@ void account_register_post(hreq_t *r);
 void account_logout_post(hreq_t *r);
 void account_setup_page(hreq_t *r);
 void account_setup_post(hreq_t *r);
-void api_tokens_post(hreq_t *r);
+void account_tokens_post(hreq_t *r);
 
 #endif

@@ -322,7 +322,7 @@ void api_articles_create(hreq_t *r)
             memcpy(c->taglist, taglist, sizeof taglist);
             c->in.tags_list = c->taglist;
         }
-        check_async(r, NULL, r->user.id, 0, in.body, create_checked, c, put_ctx_free);
+        publish_check_async(r, NULL, r->user.id, 0, in.body, create_checked, c, put_ctx_free);
         return;
     }
     char id[WORK_ID_LEN + 1];
@@ -406,7 +406,7 @@ void api_articles_update(hreq_t *r)
         put_ctx_free(c);
     } else if (work_validate(&c->in, 0, &(work_err_t){0}) == 0 &&
                work_update_needs_check(&w, &c->in, &check_body, &before_seq)) {
-        check_async(r, w.id, w.author_id, before_seq, check_body, put_checked, c, put_ctx_free);
+        publish_check_async(r, w.id, w.author_id, before_seq, check_body, put_checked, c, put_ctx_free);
     } else {
         put_checked(r, -1, NULL, NULL, c); /* nothing to check (or invalid: work_update says why) */
         put_ctx_free(c);

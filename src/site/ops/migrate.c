@@ -334,7 +334,7 @@ static int copy_media(const char *data_dir, const migrate_media_t *m)
     return mc.failed ? -1 : 0;
 }
 
-int cli_migrate_store(const char *data_dir, const char *url, const migrate_media_t *media)
+int migrate_store_cli(const char *data_dir, const char *url, const migrate_media_t *media)
 {
     if (sodium_init() < 0)
         return 1;

@@ -15,6 +15,6 @@ typedef struct {
 } migrate_media_t;
 /* With media->endpoint set, the media move to that S3-compatible bucket too
  * (each object verified there) before hao.conf is switched. */
-int cli_migrate_store(const char *data_dir, const char *url, const migrate_media_t *media);
+int migrate_store_cli(const char *data_dir, const char *url, const migrate_media_t *media);
 
 #endif

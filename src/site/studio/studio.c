@@ -800,7 +800,7 @@ void studio_edit(hreq_t *r)
     work_t w;
     if (!studio_own_work(r, &w))
         return;
-    check_async(r, w.id, w.author_id, w.prov.seq, w.body, edit_checked, NULL, NULL);
+    publish_check_async(r, w.id, w.author_id, w.prov.seq, w.body, edit_checked, NULL, NULL);
     work_free(&w);
 }
 
@@ -953,7 +953,7 @@ void studio_save(hreq_t *r)
         const char *check_body;
         int64_t before_seq;
         if (work_validate(&in, 0, &verr) == 0 && work_update_needs_check(&w, &in, &check_body, &before_seq)) {
-            check_async(r, w.id, w.author_id, before_seq, check_body, save_checked, c, NULL);
+            publish_check_async(r, w.id, w.author_id, before_seq, check_body, save_checked, c, NULL);
             work_free(&w);
             return;
         }

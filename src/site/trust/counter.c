@@ -23,7 +23,7 @@
 
 /* GET /studio/notices — every removal of the creator's works with its
  * statement of reasons and what they can do about it. */
-void notice_studio(hreq_t *r)
+void counter_studio(hreq_t *r)
 {
     lang_t L = r->lang;
     buf_t b = BUF_INIT;

@@ -18,7 +18,7 @@
  * else's work) and returns 0 otherwise. Complaints (complaint.c) use it too. */
 int64_t counter_own_takedown(hreq_t *r, int64_t *notice_id, char status[16]);
 
-void notice_studio(hreq_t *r);  /* GET  /studio/notices                        */
+void counter_studio(hreq_t *r);  /* GET  /studio/notices                        */
 void counter_form(hreq_t *r);   /* GET  /studio/notices/:td/counter            */
 void counter_post(hreq_t *r);   /* POST /studio/notices/:td/counter     (CSRF) */
 

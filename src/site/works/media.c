@@ -5,7 +5,7 @@
  * limit) -> upload() on the loop thread checks the quota and queues a job ->
  * upload_work() on a pool thread parses the multipart body, streams the file
  * part to a staging file while hashing it (SHA-256 names it in the store),
- * and hands it to media_process(), which has a helper process derive the
+ * and hands it to helper_process(), which has a helper process derive the
  * served files (media/helper.h) and puts them and the upload into the
  * store -> upload_done() on the loop thread writes the row
  * (or finds the same bytes already uploaded by this creator) and answers.
@@ -56,7 +56,7 @@ int media_init(const char *data_dir, db_t *db, size_t max, buf_t *err)
     int n = store_sweep(store, has_row, db);
     if (n > 0)
         printf("hao: media: removed %d leftover file%s\n", n, n == 1 ? "" : "s");
-    media_helper_configure(site_name());
+    helper_configure(site_name());
     upload_max = max;
     /* h2o (2.2.5) reads a request body whole before the handler runs. A
      * body beyond this threshold is kept in an unlinked temp file mapped
@@ -211,7 +211,7 @@ static void finish_work(upload_job_t *j)
         job_fail(j, 422, "media.err.empty", NULL);
     } else {
         media_err_t e;
-        if (media_process(j->staged, j->sha, store, &j->meta, &e) < 0)
+        if (helper_process(j->staged, j->sha, store, &j->meta, &e) < 0)
             job_fail(j, e.status, e.key, e.detail);
         else
             j->status = 201;
@@ -262,7 +262,7 @@ static void upload_work(pool_job_t *pj)
     }
     j->bytes = (int64_t)file->len;
     media_err_t e;
-    if (media_process(path, j->sha, store, &j->meta, &e) < 0)
+    if (helper_process(path, j->sha, store, &j->meta, &e) < 0)
         job_fail(j, e.status, e.key, e.detail);
     else
         j->status = 201;
@@ -354,7 +354,7 @@ static void upload_done(pool_job_t *pj, hreq_t *r)
             buf_free(&msg);
         }
     }
-    media_meta_free(&j->meta);
+    helper_meta_free(&j->meta);
     bodymem_close(&j->body);
     free(j->alt);
     free(j->content_type);

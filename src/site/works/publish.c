@@ -95,7 +95,7 @@ static void any_check_done(pool_job_t *j, hreq_t *r)
         c->ctx_free(c->ctx);
 }
 
-void check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
+void publish_check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
                  void *ctx, void (*ctx_free)(void *ctx))
 {
     check_job_t *c = calloc(1, sizeof *c);

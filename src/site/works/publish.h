@@ -3,7 +3,7 @@
  * event loop: the originality check (reading other works, shingling long
  * texts) runs on the worker pool with that thread's own connection, then the
  * state change runs back on the request's loop (work_publish_checked).
- * check_async does the same for any text (edits, 原创 claims).
+ * publish_check_async does the same for any text (edits, 原创 claims).
  */
 #ifndef HAO_PUBLISH_H
 #define HAO_PUBLISH_H
@@ -26,7 +26,7 @@ void publish_async(hreq_t *r, const char *id, publish_cb cb);
  * done receives it, and ctx_free releases it afterwards, also when the
  * client went away (then done is not called). body is copied. */
 typedef void (*check_cb)(hreq_t *r, int rc, const orig_result_t *res, const char *hash, void *ctx);
-void check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
+void publish_check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
                  void *ctx, void (*ctx_free)(void *ctx));
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * search_ui.c — see search_ui.h.
+ * searchpage.c — see searchpage.h.
  *
  * Both doors take the same parameters, checked the same way:
  *   q        the query (search/query.h syntax), at most 200 characters
@@ -11,7 +11,7 @@
  * total, not an error. Pages reach the SEARCH_RANK_WINDOW best-ranked hits
  * ("next_offset" is null after them) while "total" counts every match.
  */
-#include "site/reader/search_ui.h"
+#include "site/reader/searchpage.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -209,7 +209,7 @@ static void json_time(buf_t *b, int64_t t)
 /* GET /api/v1/search?q=&author=&tag=&from=&to=&limit=&offset=
  *   -> {"total","offset","limit","hits":[{"id","title","title_html","snippet",
  *       "url","author","author_name","published_at","tags","score"}],"next_offset"} */
-void search_api(hreq_t *r)
+void searchpage_api(hreq_t *r)
 {
     params_t p;
     if (read_params(r, &p, 10) < 0) {
@@ -331,7 +331,7 @@ static void search_form(buf_t *b, hreq_t *r, const params_t *p)
 /* GET /search?q=&author=&tag=&from=&to=&offset= — the search page: the form,
  * then the hits with highlighted snippets, ten per page. Works without
  * JavaScript; kept out of search engines (noindex). */
-void search_page(hreq_t *r)
+void searchpage_html(hreq_t *r)
 {
     params_t p;
     int rc = read_params(r, &p, PAGE_LIMIT);
@@ -440,7 +440,7 @@ static void render_page(hreq_t *r, params_t *pp, int rc, search_result_t *resp)
 
 /* ---- hao search ---- */
 
-int cli_search(const char *data_dir, int npos, char **pos)
+int searchpage_cli(const char *data_dir, int npos, char **pos)
 {
     if (npos < 1) {
         fprintf(stderr, "hao: search needs rebuild, normalize or query TEXT\n");

@@ -1,5 +1,5 @@
 /*
- * search_ui.h — search for readers and clients: the /search page, the
+ * searchpage.h — search for readers and clients: the /search page, the
  * GET /api/v1/search endpoint and the `hao search` subcommands. The index
  * itself is search/search.h.
  */
@@ -8,10 +8,10 @@
 
 #include "http/http.h"
 
-void search_page(hreq_t *r);
-void search_api(hreq_t *r);
+void searchpage_html(hreq_t *r);
+void searchpage_api(hreq_t *r);
 
 /* hao search rebuild|normalize|query TEXT [--data DIR]; an exit code. */
-int cli_search(const char *data_dir, int npos, char **pos);
+int searchpage_cli(const char *data_dir, int npos, char **pos);
 
 #endif
