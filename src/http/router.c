@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/changed.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/cache.h"
@@ -831,7 +832,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     inflight_count[lc->index]++;
 
     /* Read before anything is rendered (see cache_put). */
-    x->gen = atomic_load(&server_state.generation);
+    x->gen = changed_generation();
     /* Several nodes: another node may have changed the site's name or
      * statement; its change notice bumped the generation. */
     if (db_postgres_conninfo()) {

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/changed.h"
 #include "http/bodymem.h"
 #include "core/conf.h"
 #include "http/cache.h"
@@ -48,17 +49,6 @@
 
 server_state_t server_state;
 static h2o_globalconf_t globalconf;
-
-static void bump_generation(void)
-{
-    atomic_fetch_add(&server_state.generation, 1);
-}
-
-void server_content_changed(void)
-{
-    bump_generation();
-    db_watch_signal(); /* other nodes on the same PostgreSQL, if any */
-}
 
 /* h2o calls this for every request on every host/path: the router takes it. */
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -240,6 +230,11 @@ int server_run(const server_opts_t *opts)
 {
     buf_t err = BUF_INIT;
     server_state.data_dir = opts->data_dir;
+    /* A change committed on this node is announced to the other nodes on
+     * the same PostgreSQL, if any (db_watch_signal does nothing until the
+     * watcher runs, and nothing on SQLite); theirs bump this node's
+     * generation (changed_elsewhere, below). Set before any thread starts. */
+    changed_set_notifier(db_watch_signal);
 
     /* hao.conf's proxies first (it was read already), then bind: a bad
      * --listen or a busy port is reported before the data directory is
@@ -335,7 +330,7 @@ int server_run(const server_opts_t *opts)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    if (db_watch_start(bump_generation, &err) < 0) {
+    if (db_watch_start(changed_elsewhere, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
     }

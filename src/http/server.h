@@ -6,7 +6,8 @@
  * connections), its own h2o context, its own database connection, its own
  * page cache and view counters, and a message queue through which worker-pool
  * jobs hand results back. Nothing in a loop_ctx_t is touched by another loop
- * thread; the only shared mutable state is the atomics in server_state.
+ * thread; the only shared mutable state is the atomics in server_state and
+ * the content generation (core/changed.h).
  */
 #ifndef HAO_SERVER_H
 #define HAO_SERVER_H
@@ -53,7 +54,6 @@ typedef struct {
     const char *data_dir;
     char site_name[128];
     unsigned char secret[32];          /* HMAC key for CSRF tokens; from the settings table */
-    atomic_uint_fast64_t generation;   /* bumped on every content change: invalidates page caches */
     atomic_int stopping;
 } server_state_t;
 
@@ -61,7 +61,5 @@ extern server_state_t server_state;
 
 /* Run the server until SIGTERM/SIGINT. Returns the process exit code. */
 int server_run(const server_opts_t *opts);
-/* Mark every cached page stale (call after any write that changes pages). */
-void server_content_changed(void);
 
 #endif
