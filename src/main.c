@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "media/helper.h"
+#include "search/search.h"
 #include "site/ops/cli.h"
 #include "site/ops/migrate.h"
 #include "site/reader/searchpage.h"
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
+    search_init(); /* before any command opens a database */
     /* Internal: the media helper that hao serve starts (media/helper.h). */
     if (strcmp(cmd, "media-helper") == 0)
         return helper_main();
