@@ -18,13 +18,9 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/cache.h"
-#include "http/views.h"
 #include "http/pool.h"
 #include "http/server.h"
-#include "site/accounts/account.h"
-#include "site/site.h"
-#include "site/layout.h"
-#include "site/works/media.h"
+#include "http/views.h"
 
 /* Extra per-request state the router keeps beside hreq_t. */
 typedef struct {
@@ -39,6 +35,15 @@ typedef struct {
     uint64_t gen; /* content generation when the request arrived (cache_put) */
 } rq_ext_t;
 
+/* The application's table and hooks (router_use), set before the loops
+ * start and only read after. */
+static const server_app_t *app;
+
+void router_use(const server_app_t *a)
+{
+    app = a;
+}
+
 static int inflight_count[64];
 
 int router_inflight(loop_ctx_t *lc)
@@ -49,15 +54,15 @@ int router_inflight(loop_ctx_t *lc)
 /* A route's body limit. */
 static size_t body_max(const route_t *rt)
 {
-    return (rt->flags & RT_UPLOAD) ? media_upload_max() : rt->body_max;
+    return (rt->flags & RT_UPLOAD) ? app->upload_max() : rt->body_max;
 }
 
 size_t router_max_body(void)
 {
     size_t m = 0;
-    for (size_t i = 0; i < routes_count; i++)
-        if (!(routes[i].flags & RT_UPLOAD) && routes[i].body_max > m)
-            m = routes[i].body_max;
+    for (size_t i = 0; i < app->nroutes; i++)
+        if (!(app->routes[i].flags & RT_UPLOAD) && app->routes[i].body_max > m)
+            m = app->routes[i].body_max;
     return m ? m : 1;
 }
 
@@ -629,7 +634,7 @@ void rs_error_extra(hreq_t *r, int status, const char *code, const char *message
         buf_lit(&b, "}}");
         rs_json(r, status, &b);
     } else {
-        page_error(r, status, message, &b);
+        app->error_page(r, status, message, &b);
         rs_html(r, status, &b);
     }
     buf_free(&b);
@@ -761,8 +766,8 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
     int path_matched = 0;
     int head = h2o_memis(method, mlen, H2O_STRLIT("HEAD"));
     *status = 404;
-    for (size_t i = 0; i < routes_count; i++) {
-        const route_t *rt = &routes[i];
+    for (size_t i = 0; i < app->nroutes; i++) {
+        const route_t *rt = &app->routes[i];
         int m = match(r, rt, path, plen);
         if (m < 0) {
             *status = 400;
@@ -835,11 +840,11 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     x->gen = changed_generation();
     /* Several nodes: another node may have changed the site's name or
      * statement; its change notice bumped the generation. */
-    if (db_postgres_conninfo()) {
+    if (app->refresh && db_postgres_conninfo()) {
         uint64_t g = x->gen;
         if (g != lc->site_gen) {
             lc->site_gen = g;
-            site_refresh(lc->db);
+            app->refresh(lc->db);
         }
     }
     size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
@@ -892,7 +897,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         rs_error(r, 413, "too_large", T(r->lang, "err.too_large"));
         return;
     }
-    if (account_identify(r) < 0) {
+    if (app->identify(r) < 0) {
         rs_error(r, 401, "unauthorized", T(r->lang, "err.bad_token"));
         return;
     }
