@@ -152,8 +152,8 @@ int main(int argc, char **argv)
             if (a.threads) {
                 char *end;
                 long t = strtol(a.threads, &end, 10);
-                if (*end || t < 1 || t > 64) {
-                    fprintf(stderr, "hao: --threads must be 1-64\n");
+                if (*end || t < 1 || t > HAO_MAX_LOOPS) {
+                    fprintf(stderr, "hao: --threads must be 1-%d\n", HAO_MAX_LOOPS);
                     free(a.pos);
                     return 2;
                 }

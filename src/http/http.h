@@ -7,7 +7,9 @@
  * (server.h: server_app_t; site/routes.c), enforces the route's method,
  * role, CSRF level and body limit, and only then calls the handler with a
  * hreq_t. A handler answers exactly once, with one of the rs_* writers, either
- * before it returns or later from a worker-pool completion (pool.h).
+ * before it returns or later from a worker-pool completion (pool.h); the
+ * router asserts both halves of that (a second answer, a handler that returns
+ * having neither answered nor submitted a job).
  *
  * Layering: http/ sits on core/ and db/ (and may use search/, media/ and
  * provenance/) and never includes site/: the application is above it and
@@ -75,7 +77,7 @@ struct hreq {
     user_t user;
     lang_t lang;
     uint64_t start_ns;
-    int answered;
+    int answered;   /* set by the first answer (router.c); a second one is a bug */
 };
 
 /* Request-scoped memory. */

@@ -1,9 +1,17 @@
 /*
  * router.c — route matching, admission checks, the page cache front, and
  * the access log. See router.h.
+ *
+ * Contracts checked with assert() (live in every build: hao is built
+ * without NDEBUG): a request is answered at most once (rs_send, rs_file and
+ * the cache front), and a handler returns having answered or handed the
+ * request to the worker pool, whose done() then answers (pool.c). A request
+ * left unanswered would hang its client and keep the loop's in-flight count
+ * up, so that shutdown waits its full grace period.
  */
 #include "http/router.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -44,11 +52,9 @@ void router_use(const server_app_t *a)
     app = a;
 }
 
-static int inflight_count[64];
-
 int router_inflight(loop_ctx_t *lc)
 {
-    return inflight_count[lc->index] + pool_pending(lc);
+    return lc->inflight + pool_pending(lc);
 }
 
 /* A route's body limit. */
@@ -64,6 +70,15 @@ size_t router_max_body(void)
         if (!(app->routes[i].flags & RT_UPLOAD) && app->routes[i].body_max > m)
             m = app->routes[i].body_max;
     return m ? m : 1;
+}
+
+/* Every answer goes through here once: the contract's bookkeeping. */
+static void answered(hreq_t *r)
+{
+    assert(!r->answered); /* a second answer to one request */
+    r->answered = 1;
+    r->loop->inflight--;
+    r->loop->answers++;
 }
 
 uint64_t now_ns(void)
@@ -367,12 +382,7 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
 {
     rq_ext_t *x = (rq_ext_t *)r;
     h2o_req_t *h = r->h;
-    if (r->answered) {
-        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
-        return;
-    }
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     h->res.status = status;
     h->res.reason = reason(status);
     if (content_type)
@@ -522,10 +532,7 @@ static int parse_range(const char *v, off_t size, off_t *first, off_t *last)
 void rs_file(hreq_t *r, const char *path, const char *content_type, const char *cache_control, const char *etag)
 {
     h2o_req_t *h = r->h;
-    if (r->answered) {
-        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
-        return;
-    }
+    assert(!r->answered); /* a second answer to one request */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) < 0) {
@@ -534,8 +541,7 @@ void rs_file(hreq_t *r, const char *path, const char *content_type, const char *
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     file_gen_t *g = h2o_mem_alloc_shared(&h->pool, sizeof *g, file_dispose);
     memset(g, 0, sizeof *g);
     g->fd = fd;
@@ -790,8 +796,7 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
 static void serve_cached(hreq_t *r, const cached_page_t *p)
 {
     h2o_req_t *h = r->h;
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     if (p->view_id)
         views_add(r->loop, p->view_id);
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
@@ -834,7 +839,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     r->loop = lc;
     r->db = lc->db;
     r->start_ns = now_ns();
-    inflight_count[lc->index]++;
+    lc->inflight++;
 
     /* Read before anything is rendered (see cache_put). */
     x->gen = changed_generation();
@@ -931,5 +936,8 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
         return;
     }
+    /* Only lc is read afterwards: r may be gone once it is answered. */
+    unsigned long before = lc->answers + lc->deferrals;
     found->handler(r);
+    assert(lc->answers + lc->deferrals != before); /* the handler neither answered nor submitted a job */
 }

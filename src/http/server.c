@@ -192,6 +192,7 @@ static void *loop_main(void *arg)
 
 static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
 {
+    assert(index >= 0 && index < HAO_MAX_LOOPS);
     lc->index = index;
     lc->listen_fd = fd;
     lc->loop = h2o_evloop_create();
@@ -250,8 +251,8 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
-    if (nthreads > 64)
-        nthreads = 64;
+    if (nthreads > HAO_MAX_LOOPS)
+        nthreads = HAO_MAX_LOOPS;
     int *fds = calloc((size_t)nthreads, sizeof(int));
     for (int i = 0; i < nthreads; i++) {
         if (bind_listener(opts->listen, i == 0, &fds[i]) < 0) {

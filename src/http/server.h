@@ -2,11 +2,11 @@
  * server.h — the event loops, what each of them owns, and what the
  * application registers with them at start.
  *
- * `hao serve` starts one loop thread per core. Each loop has its own
- * listening socket on the same address (SO_REUSEPORT: the kernel spreads
- * connections), its own h2o context, its own database connection, its own
- * page cache and view counters, and a message queue through which
- * worker-pool jobs hand results back. Nothing in a loop_ctx_t
+ * `hao serve` starts one loop thread per core (at most HAO_MAX_LOOPS). Each
+ * loop has its own listening socket on the same address (SO_REUSEPORT: the
+ * kernel spreads connections), its own h2o context, its own database
+ * connection, its own page cache and view counters, and a message queue
+ * through which worker-pool jobs hand results back. Nothing in a loop_ctx_t
  * is touched by another loop thread; the only shared mutable state is the
  * atomics in server_state and the content generation (core/changed.h).
  *
@@ -25,12 +25,15 @@
 
 #include "http/http.h"
 
+/* The most loop threads a server runs (--threads is checked against it). */
+#define HAO_MAX_LOOPS 64
+
 typedef struct page_cache page_cache_t;
 typedef struct view_counter view_counter_t;
 typedef struct bodymem bodymem_t;
 
 struct loop_ctx {
-    int index;
+    int index;      /* 0 .. HAO_MAX_LOOPS-1 */
     pthread_t thread;
     h2o_evloop_t *loop;
     h2o_context_t ctx;
@@ -48,6 +51,12 @@ struct loop_ctx {
     buf_t log;      /* access-log lines, flushed on each tick or when large */
     uint64_t site_gen; /* content generation at this loop's last refresh hook call (PostgreSQL) */
     unsigned ticks; /* ticks since start (minute hook on loop 0) */
+    int inflight;   /* requests received and not yet answered (router.c) */
+    int pool_pending; /* worker-pool jobs submitted and not yet done (pool.c) */
+    /* Answers sent and jobs submitted, ever: the router compares them
+     * around a handler to check that it answered or handed the request to
+     * the pool (http.h: a handler answers exactly once). */
+    unsigned long answers, deferrals;
 };
 
 /* What the application registers with the server (site/app.c fills it).
@@ -93,7 +102,7 @@ typedef struct {
 typedef struct {
     const char *data_dir;
     const char *listen;  /* HOST:PORT */
-    int threads;
+    int threads;         /* 1..HAO_MAX_LOOPS; 0 = one per core (capped) */
 } server_opts_t;
 
 /* Shared, read-mostly state; set before the loops start. */
