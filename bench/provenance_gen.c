@@ -23,6 +23,7 @@
 
 #include "db/db.h"
 #include "provenance/originality.h"
+#include "search/search.h"
 
 #define AUTHORS 1000
 #define REAL 600 /* real articles (6 sayings each: fortunes-zh has ~5,000) */
@@ -147,6 +148,7 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     if (argc < 3) {
         fprintf(stderr, "usage: %s DATA_DIR N_EARLIER [N_QUERIES]\n", argv[0]);
         return 2;

@@ -408,6 +408,7 @@ static void trigram_match(const char *q, buf_t *out)
 
 int main(int argc, char **argv)
 {
+    search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     if (argc < 2) {
         fprintf(stderr, "usage: search_bench DIR [WORKS]\n");
         return 2;

@@ -1,6 +1,12 @@
 /*
  * main.c — the `hao` command: parse the subcommand and its flags, hand over
  * to the module that does the work. Usage errors exit 2, failures 1.
+ *
+ * The top of the layers (core <- db <- search/media/provenance <- http <-
+ * site <- main): here the lower layers are given what the higher ones
+ * register with them, before anything runs: the search segmenter for the
+ * SQLite store (search_init), and for `hao serve` the site's hooks for the
+ * server (app_server, site/app.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +16,8 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "media/helper.h"
+#include "search/search.h"
+#include "site/app.h"
 #include "site/ops/cli.h"
 #include "site/ops/migrate.h"
 #include "site/reader/searchpage.h"
@@ -118,6 +126,7 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
+    search_init(); /* before any command opens a database */
     /* Internal: the media helper that hao serve starts (media/helper.h). */
     if (strcmp(cmd, "media-helper") == 0)
         return helper_main();
@@ -128,7 +137,8 @@ int main(int argc, char **argv)
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
-            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0, 0};
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            size_t upload_max = 0; /* the default */
             if (a.upload_max) {
                 char *end;
                 long m = strtol(a.upload_max, &end, 10);
@@ -137,19 +147,19 @@ int main(int argc, char **argv)
                     free(a.pos);
                     return 2;
                 }
-                o.upload_max = (size_t)m << 20;
+                upload_max = (size_t)m << 20;
             }
             if (a.threads) {
                 char *end;
                 long t = strtol(a.threads, &end, 10);
-                if (*end || t < 1 || t > 64) {
-                    fprintf(stderr, "hao: --threads must be 1-64\n");
+                if (*end || t < 1 || t > HAO_MAX_LOOPS) {
+                    fprintf(stderr, "hao: --threads must be 1-%d\n", HAO_MAX_LOOPS);
                     free(a.pos);
                     return 2;
                 }
                 o.threads = (int)t;
             }
-            rc = server_run(&o);
+            rc = server_run(&o, app_server(upload_max));
         }
     } else if (strcmp(cmd, "user") == 0) {
         if (argc >= 3 && strcmp(argv[2], "reinstate") == 0) {

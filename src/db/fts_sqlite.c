@@ -1,15 +1,24 @@
 /*
  * fts_sqlite.c — the "hao" FTS5 tokenizer: an adapter from FTS5's tokenizer
- * interface to search/segment.c, so that SQLite indexes and queries exactly
- * the terms the search module defines. Documents (and FTS5's auxiliary
+ * interface to the segmenter the search layer registered (search/segment.c,
+ * via fts_set_segmenter), so that SQLite indexes and queries exactly the
+ * terms the search module defines. Documents (and FTS5's auxiliary
  * functions) get document terms: CJK unigrams with colocated bigrams, words;
- * query strings get query terms: bigram phrases, words. See segment.h.
+ * query strings get query terms: bigram phrases, words. See
+ * search/segment.h.
  */
 #include "db/fts_sqlite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "search/segment.h"
+/* Set once at start-up (fts_set_segmenter), before any thread; read after. */
+static fts_segment_fn segmenter;
+
+void fts_set_segmenter(fts_segment_fn fn)
+{
+    segmenter = fn;
+}
 
 typedef struct {
     void *ctx;
@@ -42,8 +51,8 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
     if (n <= 0)
         return SQLITE_OK;
     adapter_t a = {ctx, token};
-    int mode = (flags & FTS5_TOKENIZE_QUERY) ? SEG_QUERY : SEG_DOCUMENT;
-    int rc = seg_text(text, (size_t)n, mode, emit, &a);
+    int mode = (flags & FTS5_TOKENIZE_QUERY) ? FTS_QUERY : FTS_DOCUMENT;
+    int rc = segmenter(text, (size_t)n, mode, emit, &a);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -61,6 +70,10 @@ static fts5_api *fts5_of(sqlite3 *h)
 
 int fts_register(sqlite3 *h)
 {
+    if (!segmenter) {
+        fprintf(stderr, "hao: bug: a SQLite database opened before search_init() registered the segmenter\n");
+        return SQLITE_MISUSE;
+    }
     fts5_api *api = fts5_of(h);
     if (!api || api->iVersion < 2)
         return SQLITE_ERROR;

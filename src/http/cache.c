@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/server.h"
+#include "core/changed.h"
 
 #define CACHE_SLOTS 4096
 #define CACHE_MAX_BODY (512 * 1024) /* larger pages are not worth pinning */
@@ -65,7 +65,7 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen)
     slot_t *s = &c->slots[fnv(key, keylen) % CACHE_SLOTS];
     if (!s->key || s->keylen != keylen || memcmp(s->key, key, keylen) != 0)
         return NULL;
-    if (s->generation != atomic_load(&server_state.generation))
+    if (s->generation != changed_generation())
         return NULL;
     return &s->page;
 }

@@ -3,9 +3,9 @@
  *
  * Page cache: anonymous GET responses of routes marked RT_CACHE are kept per
  * loop thread, keyed by path+query and language, tagged with the global
- * content generation (server_state.generation). Any write that changes what
- * pages show calls server_content_changed(), which makes every entry stale at
- * once; the next request renders afresh. No locks: each loop owns its cache.
+ * content generation (core/changed.h). Any write that changes what pages
+ * show calls changed_signal(), which makes every entry stale at once; the
+ * next request renders afresh. No locks: each loop owns its cache.
  * This is how a dynamic page is served as fast as a static file.
  * (View counting is views.h.)
  */

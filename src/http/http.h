@@ -3,10 +3,17 @@
  * entry, and the response writers.
  *
  * The server (server.c) owns the event loops; the router (router.c) matches
- * a request against the route table (routes.c), enforces the route's method,
+ * a request against the route table the application registered at start
+ * (server.h: server_app_t; site/routes.c), enforces the route's method,
  * role, CSRF level and body limit, and only then calls the handler with a
  * hreq_t. A handler answers exactly once, with one of the rs_* writers, either
- * before it returns or later from a worker-pool completion (pool.h).
+ * before it returns or later from a worker-pool completion (pool.h); the
+ * router asserts both halves of that (a second answer, a handler that returns
+ * having neither answered nor submitted a job).
+ *
+ * Layering: http/ sits on core/ and db/ (and may use search/, media/ and
+ * provenance/) and never includes site/: the application is above it and
+ * reaches it only through what it registers (server.h).
  *
  * Memory: everything a handler allocates with rq_alloc()/rq_strndup() lives in
  * h2o's request pool and is released when the request ends. Response bodies
@@ -70,7 +77,7 @@ struct hreq {
     user_t user;
     lang_t lang;
     uint64_t start_ns;
-    int answered;
+    int answered;   /* set by the first answer (router.c); a second one is a bug */
 };
 
 /* Request-scoped memory. */

@@ -7,9 +7,13 @@
  * guard object allocated in the request's memory pool notices the request's
  * disposal and detaches the job, so done() gets r == NULL. Guard and done()
  * both run on the loop thread, so they need no lock between them.
+ *
+ * Contract, asserted: done() with a request answers it or submits a further
+ * job for it (http.h: a request is answered exactly once).
  */
 #include "http/pool.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +32,6 @@ static struct {
     int nthreads;
     int stop;
 } P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {NULL, NULL}, NULL, 0, 0};
-
-/* Per loop, indexed by loop_ctx_t.index; each slot touched only by its loop. */
-static int pending_count[64];
 
 /* Each pool thread's own connection (pool_db), owned by that thread. */
 static _Thread_local db_t *thread_db;
@@ -110,8 +111,12 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
         h2o_linklist_unlink(&job->msg.link);
         if (job->guard)
             job->guard->job = NULL;
-        pending_count[lc->index]--;
-        job->done(job, job->r);
+        lc->pool_pending--;
+        hreq_t *r = job->r;
+        unsigned long before = lc->answers + lc->deferrals;
+        job->done(job, r);
+        /* Only lc is read afterwards: r may be gone once it is answered. */
+        assert(!r || lc->answers + lc->deferrals != before); /* done() left its request unanswered */
         free(job);
     }
 }
@@ -129,7 +134,8 @@ void pool_submit(hreq_t *r, pool_job_t *job)
     struct pool_guard *g = h2o_mem_alloc_shared(&r->h->pool, sizeof(*g), on_guard_dispose);
     g->job = job;
     job->guard = g;
-    pending_count[r->loop->index]++;
+    r->loop->pool_pending++;
+    r->loop->deferrals++;
     pthread_mutex_lock(&P.mu);
     h2o_linklist_insert(&P.queue, &job->msg.link);
     pthread_cond_signal(&P.cv);
@@ -138,5 +144,5 @@ void pool_submit(hreq_t *r, pool_job_t *job)
 
 int pool_pending(loop_ctx_t *lc)
 {
-    return pending_count[lc->index];
+    return lc->pool_pending;
 }

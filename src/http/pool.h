@@ -7,8 +7,10 @@
  * and calls pool_submit(). work() runs on a pool thread and must not touch
  * the request, the loop or its database connection. done() then runs on the
  * loop thread that submitted, with the request, or with r == NULL when the
- * client went away meanwhile (then it must only clean up). The pool frees
- * the job with free() after done() returns.
+ * client went away meanwhile (then it must only clean up). done() given a
+ * request answers it, or submits a further job for it (asserted: http.h's
+ * answer-once contract). The pool frees the job with free() after done()
+ * returns.
  */
 #ifndef HAO_POOL_H
 #define HAO_POOL_H

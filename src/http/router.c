@@ -1,9 +1,17 @@
 /*
  * router.c — route matching, admission checks, the page cache front, and
  * the access log. See router.h.
+ *
+ * Contracts checked with assert() (live in every build: hao is built
+ * without NDEBUG): a request is answered at most once (rs_send, rs_file and
+ * the cache front), and a handler returns having answered or handed the
+ * request to the worker pool, whose done() then answers (pool.c). A request
+ * left unanswered would hang its client and keep the loop's in-flight count
+ * up, so that shutdown waits its full grace period.
  */
 #include "http/router.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -14,16 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/changed.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/cache.h"
-#include "http/views.h"
 #include "http/pool.h"
 #include "http/server.h"
-#include "site/accounts/account.h"
-#include "site/site.h"
-#include "site/layout.h"
-#include "site/works/media.h"
+#include "http/views.h"
 
 /* Extra per-request state the router keeps beside hreq_t. */
 typedef struct {
@@ -38,26 +43,42 @@ typedef struct {
     uint64_t gen; /* content generation when the request arrived (cache_put) */
 } rq_ext_t;
 
-static int inflight_count[64];
+/* The application's table and hooks (router_use), set before the loops
+ * start and only read after. */
+static const server_app_t *app;
+
+void router_use(const server_app_t *a)
+{
+    app = a;
+}
 
 int router_inflight(loop_ctx_t *lc)
 {
-    return inflight_count[lc->index] + pool_pending(lc);
+    return lc->inflight + pool_pending(lc);
 }
 
 /* A route's body limit. */
 static size_t body_max(const route_t *rt)
 {
-    return (rt->flags & RT_UPLOAD) ? media_upload_max() : rt->body_max;
+    return (rt->flags & RT_UPLOAD) ? app->upload_max() : rt->body_max;
 }
 
 size_t router_max_body(void)
 {
     size_t m = 0;
-    for (size_t i = 0; i < routes_count; i++)
-        if (!(routes[i].flags & RT_UPLOAD) && routes[i].body_max > m)
-            m = routes[i].body_max;
+    for (size_t i = 0; i < app->nroutes; i++)
+        if (!(app->routes[i].flags & RT_UPLOAD) && app->routes[i].body_max > m)
+            m = app->routes[i].body_max;
     return m ? m : 1;
+}
+
+/* Every answer goes through here once: the contract's bookkeeping. */
+static void answered(hreq_t *r)
+{
+    assert(!r->answered); /* a second answer to one request */
+    r->answered = 1;
+    r->loop->inflight--;
+    r->loop->answers++;
 }
 
 uint64_t now_ns(void)
@@ -361,12 +382,7 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
 {
     rq_ext_t *x = (rq_ext_t *)r;
     h2o_req_t *h = r->h;
-    if (r->answered) {
-        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
-        return;
-    }
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     h->res.status = status;
     h->res.reason = reason(status);
     if (content_type)
@@ -516,10 +532,7 @@ static int parse_range(const char *v, off_t size, off_t *first, off_t *last)
 void rs_file(hreq_t *r, const char *path, const char *content_type, const char *cache_control, const char *etag)
 {
     h2o_req_t *h = r->h;
-    if (r->answered) {
-        fprintf(stderr, "hao: bug: second answer to %.*s\n", (int)h->path.len, h->path.base);
-        return;
-    }
+    assert(!r->answered); /* a second answer to one request */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) < 0) {
@@ -528,8 +541,7 @@ void rs_file(hreq_t *r, const char *path, const char *content_type, const char *
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     file_gen_t *g = h2o_mem_alloc_shared(&h->pool, sizeof *g, file_dispose);
     memset(g, 0, sizeof *g);
     g->fd = fd;
@@ -628,7 +640,7 @@ void rs_error_extra(hreq_t *r, int status, const char *code, const char *message
         buf_lit(&b, "}}");
         rs_json(r, status, &b);
     } else {
-        page_error(r, status, message, &b);
+        app->error_page(r, status, message, &b);
         rs_html(r, status, &b);
     }
     buf_free(&b);
@@ -760,8 +772,8 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
     int path_matched = 0;
     int head = h2o_memis(method, mlen, H2O_STRLIT("HEAD"));
     *status = 404;
-    for (size_t i = 0; i < routes_count; i++) {
-        const route_t *rt = &routes[i];
+    for (size_t i = 0; i < app->nroutes; i++) {
+        const route_t *rt = &app->routes[i];
         int m = match(r, rt, path, plen);
         if (m < 0) {
             *status = 400;
@@ -784,8 +796,7 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
 static void serve_cached(hreq_t *r, const cached_page_t *p)
 {
     h2o_req_t *h = r->h;
-    r->answered = 1;
-    inflight_count[r->loop->index]--;
+    answered(r);
     if (p->view_id)
         views_add(r->loop, p->view_id);
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
@@ -828,17 +839,17 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     r->loop = lc;
     r->db = lc->db;
     r->start_ns = now_ns();
-    inflight_count[lc->index]++;
+    lc->inflight++;
 
     /* Read before anything is rendered (see cache_put). */
-    x->gen = atomic_load(&server_state.generation);
+    x->gen = changed_generation();
     /* Several nodes: another node may have changed the site's name or
      * statement; its change notice bumped the generation. */
-    if (db_postgres_conninfo()) {
+    if (app->refresh && db_postgres_conninfo()) {
         uint64_t g = x->gen;
         if (g != lc->site_gen) {
             lc->site_gen = g;
-            site_refresh(lc->db);
+            app->refresh(lc->db);
         }
     }
     size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
@@ -891,7 +902,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         rs_error(r, 413, "too_large", T(r->lang, "err.too_large"));
         return;
     }
-    if (account_identify(r) < 0) {
+    if (app->identify(r) < 0) {
         rs_error(r, 401, "unauthorized", T(r->lang, "err.bad_token"));
         return;
     }
@@ -925,5 +936,8 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
         return;
     }
+    /* Only lc is read afterwards: r may be gone once it is answered. */
+    unsigned long before = lc->answers + lc->deferrals;
     found->handler(r);
+    assert(lc->answers + lc->deferrals != before); /* the handler neither answered nor submitted a job */
 }

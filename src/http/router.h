@@ -4,16 +4,21 @@
  * handler runs (Kore's idea: a handler never sees a request its route
  * did not admit).
  *
- * The table itself is the application's: site/routes.c defines routes[].
+ * The table itself is the application's (site/routes.c), and so is what the
+ * router asks of it per request (who the user is, the error page, the
+ * upload limit): it arrives in a server_app_t at start (router_use()), so
+ * the router never names a module of site/ (layering: server.h).
  */
 #ifndef HAO_ROUTER_H
 #define HAO_ROUTER_H
 
 #include "http/http.h"
+#include "http/server.h"
 
-extern const route_t routes[];
-extern const size_t routes_count;
-
+/* Use app's route table and request hooks from now on. Start-up only, before
+ * any loop runs (server_run calls it; unit tests of router_find pass a table
+ * alone). app must outlive the server. */
+void router_use(const server_app_t *app);
 void router_dispatch(loop_ctx_t *lc, h2o_req_t *req);
 /* The route for method + path (no query string), with r's path parameters
  * filled (decoded into r's pool). NULL when none: *status is then 404 (no

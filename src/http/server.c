@@ -3,15 +3,21 @@
  * signals and graceful shutdown.
  *
  * Start-up happens on the main thread, where failures are reported plainly:
- * the database is opened and migrated, the site secret loaded, every
- * listening socket bound. Then the loop threads start and the main thread
- * waits in sigwait(). On SIGTERM/SIGINT it sets server_state.stopping; each
- * loop closes its listener, asks h2o to stop keeping connections alive, lets
- * in-flight requests finish (at most SHUTDOWN_GRACE_MS), flushes its view
- * counters and access log, and closes its database connection.
+ * every listening socket bound, the database opened and migrated, then the
+ * application's own start-up (server_app_t.init: settings, media, indexes).
+ * Then the loop threads start and the main thread waits in sigwait(). On
+ * SIGTERM/SIGINT it sets server_state.stopping; each loop closes its
+ * listener, asks h2o to stop keeping connections alive, lets in-flight
+ * requests finish (at most SHUTDOWN_GRACE_MS), flushes its view counters and
+ * access log, and closes its database connection; then the application
+ * stops (server_app_t.stop).
+ *
+ * This file names no module of site/: what the application is, it learns
+ * from the server_app_t passed to server_run() (layering: server.h).
  */
 #include "http/server.h"
 
+#include <assert.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -27,38 +33,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/bodymem.h"
+#include "core/changed.h"
 #include "core/conf.h"
+#include "http/bodymem.h"
 #include "http/cache.h"
 #include "http/peer.h"
-#include "http/views.h"
-#include "site/ops/mail.h"
 #include "http/pool.h"
 #include "http/router.h"
-#include "core/clock.h"
-#include "site/ops/settings.h"
-#include "media/helper.h"
-#include "site/works/media.h"
-#include "provenance/originality.h"
-#include "site/site.h"
-#include "site/trust/takedown.h"
+#include "http/views.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 #define TICK_MS 1000
 
 server_state_t server_state;
 static h2o_globalconf_t globalconf;
-
-static void bump_generation(void)
-{
-    atomic_fetch_add(&server_state.generation, 1);
-}
-
-void server_content_changed(void)
-{
-    bump_generation();
-    db_watch_signal(); /* other nodes on the same PostgreSQL, if any */
-}
+/* The application's table and hooks (server_run's argument). */
+static const server_app_t *app;
 
 /* h2o calls this for every request on every host/path: the router takes it. */
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -88,10 +78,10 @@ static void on_tick(h2o_timeout_entry_t *entry)
     loop_ctx_t *lc = H2O_STRUCT_FROM_MEMBER(loop_ctx_t, tick, entry);
     views_flush(lc);
     router_log_flush(lc);
-    /* Scheduled jobs (delayed restores, retention purges): one loop checks
-     * once a minute; a due job is a small transaction. */
-    if (lc->index == 0 && ++lc->ticks % 60 == 0)
-        jobs_run(lc->db);
+    /* The application's scheduled jobs (delayed restores, retention
+     * purges): one loop, once a minute. */
+    if (lc->index == 0 && ++lc->ticks % 60 == 0 && app->minute)
+        app->minute(lc->db);
     h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
 }
 
@@ -202,6 +192,7 @@ static void *loop_main(void *arg)
 
 static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
 {
+    assert(index >= 0 && index < HAO_MAX_LOOPS);
     lc->index = index;
     lc->listen_fd = fd;
     lc->loop = h2o_evloop_create();
@@ -236,8 +227,16 @@ static void dispose_loop(loop_ctx_t *lc)
     db_close(lc->db);
 }
 
-int server_run(const server_opts_t *opts)
+int server_run(const server_opts_t *opts, const server_app_t *a)
 {
+    assert(a->routes && a->init && a->start && a->stop && a->identify && a->error_page && a->upload_max);
+    app = a;
+    router_use(a);
+    /* A change committed on this node is announced to the other nodes on
+     * the same PostgreSQL, if any (db_watch_signal does nothing until the
+     * watcher runs, and nothing on SQLite); theirs bump this node's
+     * generation (changed_elsewhere, below). Set before any thread starts. */
+    changed_set_notifier(db_watch_signal);
     buf_t err = BUF_INIT;
     server_state.data_dir = opts->data_dir;
 
@@ -252,8 +251,8 @@ int server_run(const server_opts_t *opts)
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
-    if (nthreads > 64)
-        nthreads = 64;
+    if (nthreads > HAO_MAX_LOOPS)
+        nthreads = HAO_MAX_LOOPS;
     int *fds = calloc((size_t)nthreads, sizeof(int));
     for (int i = 0; i < nthreads; i++) {
         if (bind_listener(opts->listen, i == 0, &fds[i]) < 0) {
@@ -275,17 +274,7 @@ int server_run(const server_opts_t *opts)
         free(fds);
         return 1;
     }
-    int shifted = clock_init();
-    if (shifted < 0) {
-        fprintf(stderr, "hao: HAO_FAKE_NOW must be unix seconds\n");
-        db_close(db);
-        for (int i = 0; i < nthreads; i++)
-            close(fds[i]);
-        free(fds);
-        return 1;
-    }
-    if (site_init(db, &err) < 0 ||
-        media_init(opts->data_dir, db, opts->upload_max ? opts->upload_max : MEDIA_UPLOAD_MAX_DEFAULT, &err) < 0) {
+    if (app->init(db, opts->data_dir, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         db_close(db);
         buf_free(&err);
@@ -294,13 +283,6 @@ int server_run(const server_opts_t *opts)
         free(fds);
         return 1;
     }
-    /* Works published before the originality index existed join it now,
-     * before the first publish is checked against it. */
-    long indexed = orig_backfill(db);
-    if (indexed > 0)
-        printf("hao: indexed %ld published works for the originality check\n", indexed);
-    else if (indexed < 0)
-        fprintf(stderr, "hao: the originality index could not be filled; copies of older works may go unnoticed\n");
 
     h2o_config_init(&globalconf);
     globalconf.server_name = h2o_iovec_init(H2O_STRLIT("hao"));
@@ -312,8 +294,9 @@ int server_run(const server_opts_t *opts)
     globalconf.max_request_entity_size = 2 * router_max_body();
     /* Uploads have their own, larger limit; past it plus an eighth (room
      * for the multipart framing and a clean 413 from the route) h2o refuses
-     * the body itself. Large bodies spill to a file (media_init). */
-    size_t up = media_upload_max() + media_upload_max() / 8;
+     * the body itself. Large bodies spill to a file (the application's
+     * upload handling). */
+    size_t up = app->upload_max() + app->upload_max() / 8;
     if (up > globalconf.max_request_entity_size)
         globalconf.max_request_entity_size = up;
     /* No HTTP/2 over cleartext: handlers on the worker pool (uploads) read
@@ -335,11 +318,11 @@ int server_run(const server_opts_t *opts)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    if (db_watch_start(bump_generation, &err) < 0) {
+    if (db_watch_start(changed_elsewhere, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
     }
-    if (mail_sender_start(opts->data_dir, &err) < 0) {
+    if (app->start(opts->data_dir, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
     }
@@ -362,12 +345,8 @@ int server_run(const server_opts_t *opts)
      * already been told the setup link (stdout may be a pipe, so flush). */
     printf("hao: serving http://%s/ with data in %s, database %s (%d loop threads)\n", opts->listen, opts->data_dir,
            db_path(db), nthreads);
-    site_announce(db, opts->listen);
-    if (shifted)
-        printf("hao: warning: HAO_FAKE_NOW shifts the deadline clock (for tests only)\n");
-    settings_warn_unset(db, stdout);
-    /* Jobs that fell due while the server was down run before any request. */
-    jobs_run(db);
+    if (app->ready)
+        app->ready(db, opts->listen);
     fflush(stdout);
     for (int i = 0; i < nthreads; i++)
         pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]);
@@ -380,14 +359,12 @@ int server_run(const server_opts_t *opts)
     for (int i = 0; i < nthreads; i++)
         pthread_join(loops[i].thread, NULL);
     pool_stop();
-    helper_stop(); /* after the pool: no upload is using one */
+    app->stop(); /* after the loops and the pool: no request uses the application */
     views_writer_stop(); /* after the loops: their last counts are in */
-    mail_sender_stop();
     db_watch_stop();
     for (int i = 0; i < nthreads; i++)
         dispose_loop(&loops[i]);
     db_close(db);
-    site_free();
     printf("hao: stopped cleanly\n");
     fflush(stdout);
     free(loops);

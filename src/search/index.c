@@ -22,12 +22,22 @@
 #include <time.h>
 
 #include "core/text.h"
+#include "db/fts_sqlite.h"
 #include "search/index_pg.h"
 #include "search/indexkit.h"
 #include "search/query.h"
+#include "search/segment.h"
 #include "search/snippet.h"
 
 #define SNIPPET_SCAN 20000 /* characters */
+
+/* The tokenizer's modes are the segmenter's. */
+_Static_assert((int)FTS_DOCUMENT == (int)SEG_DOCUMENT && (int)FTS_QUERY == (int)SEG_QUERY, "segment modes");
+
+void search_init(void)
+{
+    fts_set_segmenter(seg_text);
+}
 
 static int fts_delete(db_t *db, int64_t docid, const char *title, const char *body_md, const char *tags,
                       const char *author)

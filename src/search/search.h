@@ -31,6 +31,12 @@
  * deeper page is reached by narrowing the query or filtering. */
 #define SEARCH_RANK_WINDOW 1000
 
+/* Hand the search layer's segmenter (segment.h) to the SQLite store, whose
+ * FTS5 tokenizer runs it (db/fts_sqlite.h). Call once at process start,
+ * before the first db_open() and before any thread starts: main() does, and
+ * so does every test or tool that opens a database. */
+void search_init(void);
+
 /* Bring work_id's index entry in line with the work as it is now (indexed
  * when published, absent otherwise). Call inside the writing transaction,
  * after the change. 0, or -1 on a storage error (roll back). */

@@ -10,6 +10,7 @@
  */
 #include "http/router.h"
 #include "site/accounts/account.h"
+#include "site/app.h"
 #include "site/api/api.h"
 #include "site/reader/feed.h"
 #include "site/trust/audit.h"

@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "db/db.h"
+#include "search/search.h"
 #include "site/trust/audit.h"
 
 static char dir[64];
@@ -133,6 +134,7 @@ static void business_days(void **state)
 
 int main(void)
 {
+    search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(intact, setup, teardown),
         cmocka_unit_test_setup_teardown(edited_detail, setup, teardown),

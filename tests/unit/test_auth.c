@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "db/db.h"
+#include "search/search.h"
 #include "site/accounts/account.h"
 
 typedef struct {
@@ -149,6 +150,7 @@ static void test_add_bad_input_writes_nothing(void **state)
 
 int main(void)
 {
+    search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {

@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "provenance/originality.h"
 #include "provenance/provenance.h"
+#include "search/search.h"
 
 static void build(orig_doc_t *d, const char *s)
 {
@@ -867,6 +868,7 @@ static void test_evaluation(void **state)
 
 int main(void)
 {
+    search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise), cmocka_unit_test(test_shingles),   cmocka_unit_test(test_signature),
         cmocka_unit_test(test_verify),    cmocka_unit_test(test_bad_input),  cmocka_unit_test(test_boilerplate),

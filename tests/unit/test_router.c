@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "http/router.h"
+#include "site/app.h"
 #include "site/api/api.h"
 #include "site/reader/feed.h"
 #include "site/reader/pages.h"
@@ -165,6 +166,9 @@ static void test_admission_rules(void **state)
 
 int main(void)
 {
+    /* The real table, registered as `hao serve` does (site/app.h). */
+    server_app_t app = {.routes = routes, .nroutes = routes_count};
+    router_use(&app);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_literal_and_param, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chinese_tag_decoded, setup, teardown),

@@ -13,7 +13,6 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "http/server.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/site.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -307,7 +307,7 @@ void settings_post(hreq_t *r)
     buf_free(&err);
     if (rc > 0) {
         site_reload(r->db);
-        server_content_changed();
+        changed_signal();
     }
     rs_redirect(r, 303, "/admin/settings?saved=1");
 }

@@ -41,7 +41,7 @@ int settings_is(db_t *db, const char *key, const char *v);
 /* Set n keys at once: validate all, then write those that differ, each with
  * an audit entry by actor, in one transaction. Returns the number changed,
  * or -1 with a sentence in err (nothing written). In a server the caller
- * then calls site_reload() and server_content_changed(). */
+ * then calls site_reload() and changed_signal(). */
 int settings_apply(db_t *db, const char *actor, int n, const char *const *keys, const char *const *values, buf_t *err);
 
 /* Print a warning for each unset operator-identity setting; returns how many. */

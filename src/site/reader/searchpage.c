@@ -21,7 +21,6 @@
 
 #include "core/clock.h"
 #include "http/pool.h"
-#include "http/server.h"
 #include "search/normalize.h"
 #include "search/search.h"
 #include "site/layout.h"

@@ -11,7 +11,7 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/formkit.h"
@@ -342,7 +342,7 @@ void counter_post(hreq_t *r)
         return;
     }
     if (now_restore)
-        server_content_changed();
+        changed_signal();
     rs_redirect(r, 303, "/studio/notices?sent=1");
 }
 

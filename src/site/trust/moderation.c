@@ -12,7 +12,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/token.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "site/api/api.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
@@ -511,7 +511,7 @@ void mod_decision_end(hreq_t *r, int ok, int content_changed)
         return;
     }
     if (content_changed)
-        server_content_changed();
+        changed_signal();
     rs_redirect(r, 303, "/mod?done=1");
 }
 

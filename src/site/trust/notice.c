@@ -15,7 +15,7 @@
 #include "core/formdata.h"
 #include "core/token.h"
 #include "http/router.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "site/api/api.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
@@ -355,7 +355,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
         return err(e, 500, "internal", "err.internal");
     }
     if (immediate)
-        server_content_changed();
+        changed_signal();
     *id_out = id;
     *actioned = immediate;
     return 0;
@@ -432,7 +432,7 @@ int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, c
         *status = 500;
         return -1;
     }
-    server_content_changed();
+    changed_signal();
     return 0;
 }
 

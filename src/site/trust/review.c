@@ -9,7 +9,6 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "http/server.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"

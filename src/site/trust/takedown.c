@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "search/search.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
@@ -384,6 +384,6 @@ int jobs_run(db_t *db)
     }
     int purged = purge_expired(db) + purge_deleted(db);
     if (ran || purged)
-        server_content_changed();
+        changed_signal();
     return ran;
 }

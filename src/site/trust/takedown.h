@@ -12,7 +12,7 @@
  *
  * The write functions run inside the caller's transaction (so a notice and
  * the removals it causes commit together) and append their audit entries;
- * the caller commits and then calls server_content_changed().
+ * the caller commits and then calls changed_signal().
  */
 #ifndef HAO_TAKEDOWN_H
 #define HAO_TAKEDOWN_H

@@ -12,7 +12,7 @@
 
 #include "core/markdown.h"
 #include "core/text.h"
-#include "http/server.h"
+#include "core/changed.h"
 #include "provenance/provenance.h"
 #include "search/search.h"
 #include "site/trust/audit.h"
@@ -318,7 +318,7 @@ static int finish(db_t *db, const char *id, work_err_t *e)
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }
-    server_content_changed();
+    changed_signal();
     return 0;
 }
 

@@ -1,0 +1,33 @@
+/*
+ * changed.h — the content-change signal: "what pages show has changed".
+ *
+ * Domain code (publishing, takedowns, notices, settings) calls
+ * changed_signal() after it commits a write that pages show. It knows
+ * nothing of what listens: the count it bumps (changed_generation()) is what
+ * the HTTP layer's page caches compare against, and the one notifier
+ * registered at start-up (changed_set_notifier(); `hao serve` registers the
+ * database's cross-node notice, db_watch_signal) tells other nodes. A change
+ * heard from another node bumps the count without notifying again
+ * (changed_elsewhere()).
+ *
+ * Layering: core, so every layer above may call it; it includes nothing of
+ * hao's. Threads: every function may be called from any thread, except
+ * changed_set_notifier(), which is called once, before any thread starts.
+ */
+#ifndef HAO_CHANGED_H
+#define HAO_CHANGED_H
+
+#include <stdint.h>
+
+/* A committed write changed what pages show: bump the generation, then call
+ * the notifier, if one is registered. */
+void changed_signal(void);
+/* Another node changed what pages show (its notice arrived): bump only. */
+void changed_elsewhere(void);
+/* The current generation; a page rendered under an older one is stale. */
+uint64_t changed_generation(void);
+/* Register fn (or NULL) as the notifier changed_signal() calls. Start-up
+ * only: before any thread that may signal a change starts. */
+void changed_set_notifier(void (*fn)(void));
+
+#endif
