@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "http/router.h"
 #include "site/reader/feed.h"
 #include "site/site.h"
@@ -15,11 +16,8 @@
 
 void page_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)(t + 8 * 3600); /* UTC+8, no DST */
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    char s[32];
-    strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+    char s[CLOCK_TEXT_MAX];
+    clock_china_minute(t, s);
     buf_rawz(b, s);
 }
 
@@ -78,11 +76,8 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         buf_lit(b, "\">\n");
     }
     if (meta->published_time) {
-        char ts[32];
-        time_t tt = (time_t)meta->published_time;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char ts[CLOCK_TEXT_MAX];
+        clock_rfc3339(meta->published_time, ts);
         buf_lit(b, "<meta property=\"article:published_time\" content=\"");
         buf_rawz(b, ts);
         buf_lit(b, "\">\n");

@@ -97,11 +97,9 @@ static void header_word(buf_t *b, const char *s)
 /* The whole message: headers, then the body in base64 lines of 76. */
 static void compose(buf_t *m, const char *from, const char *to, const char *subject, const char *body, int64_t id)
 {
-    char date[64];
+    char date[CLOCK_TEXT_MAX];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    clock_mail_date((int64_t)t, date);
     buf_printf(m, "Date: %s\r\nFrom: ", date);
     header_word(m, site_name());
     buf_printf(m, " <%s>\r\nTo: <%s>\r\nSubject: ", from, to);

@@ -16,11 +16,7 @@
 /* Period bounds in China Standard Time, the site's display zone. */
 static int64_t cst_start(int year, int month)
 {
-    struct tm tm = {0};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = 1;
-    return (int64_t)timegm(&tm) - 8 * 3600;
+    return clock_china_midnight(year, month, 1);
 }
 
 static int64_t count(db_t *db, const char *sql, int64_t from, int64_t to)
@@ -68,9 +64,8 @@ static void add(report_t *rep, const char *key, const char *label, int of_which,
 /* Parse the period ("YYYY" or "YYYY-QN"; NULL: the current year). -1 bad. */
 static int period(const char *p, report_t *rep)
 {
-    time_t now = (time_t)(clock_now() + 8 * 3600);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    clock_china_tm(clock_now(), &tm);
     rep->year = tm.tm_year + 1900;
     rep->quarter = 0;
     if (p && *p) {
