@@ -21,8 +21,8 @@ PLUGIN_SRC := src/media/process.c
 SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c src/*/*/*.c)))
 HDR     := $(wildcard src/*/*.h src/*/*/*.h)
 MAIN    := src/main.c
-OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o
-ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o
+OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o build/obj/site/assets/assets.o
+ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o build/asan/site/assets/assets.o
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -58,6 +58,16 @@ build/obj/media/plugin_blob.o: src/media/plugin_blob.S build/media-plugin.so
 build/asan/media/plugin_blob.o: src/media/plugin_blob.S build/asan/media-plugin.so
 	@mkdir -p $(dir $@)
 	$(CC) -c -DHAO_MEDIA_PLUGIN='"build/asan/media-plugin.so"' $< -o $@
+
+# The stylesheet and the studio script, embedded by assets.S (.incbin). Their
+# URLs carry the one asset version: the first 8 hex digits of a SHA-256 of
+# both files, so editing either rebuilds this object and changes the URLs
+# (served as immutable, they must change with the bytes).
+ASSETS  := src/site/assets/hao.css src/site/assets/studio.js
+build/obj/site/assets/assets.o build/asan/site/assets/assets.o: src/site/assets/assets.S $(ASSETS)
+	@mkdir -p $(dir $@)
+	v=$$(cat $(ASSETS) | sha256sum | cut -c1-8) && test -n "$$v" && \
+	$(CC) -c -DHAO_ASSET_VERSION="\"$$v\"" $< -o $@
 
 build/asan/media/process.o: $(PLUGIN_SRC) src/media/process.h
 	@mkdir -p $(dir $@)

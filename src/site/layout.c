@@ -11,9 +11,6 @@
 #include "site/reader/feed.h"
 #include "site/site.h"
 
-/* Bump when the embedded CSS or JS changes: asset URLs are immutable. */
-#define ASSET_VERSION "2"
-
 void page_time(buf_t *b, int64_t t)
 {
     char s[CLOCK_TEXT_MAX];
@@ -41,7 +38,9 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, title);
     buf_lit(b, " · ");
     buf_htmlz(b, site_name());
-    buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/hao." ASSET_VERSION ".css\">\n");
+    buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+    buf_htmlz(b, asset_css_url);
+    buf_lit(b, "\">\n");
     if (meta->description) {
         buf_lit(b, "<meta name=\"description\" content=\"");
         buf_htmlz(b, meta->description);

@@ -28,7 +28,7 @@
 
 #define STUDIO_PAGE 20   /* works per studio list page */
 #define REV_PAGE 50      /* revisions per history page */
-#define STUDIO_SCRIPT "/static/studio.2.js"
+#define STUDIO_SCRIPT asset_studio_js_url /* layout.h */
 
 /* ---- small helpers ---- */
 
