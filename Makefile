@@ -18,6 +18,8 @@ MEDIA_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(MED
 MEDIA_LIBS   = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
 
 PLUGIN_SRC := src/media/process.c
+# hao's own code the plugin links a private copy of (hidden inside it).
+PLUGIN_CORE := src/core/alloc.c
 SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c src/*/*/*.c)))
 HDR     := $(wildcard src/*/*.h src/*/*/*.h)
 MAIN    := src/main.c
@@ -43,13 +45,13 @@ build/asan/%.o: src/%.c $(HDR)
 
 # The media plugin: a shared object of its own, with only its entry table
 # visible, embedded in the binary by plugin_blob.S (.incbin).
-build/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+build/media-plugin.so: $(PLUGIN_SRC) $(PLUGIN_CORE) src/media/process.h src/core/alloc.h
 	@mkdir -p build
-	$(CC) $(MEDIA_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic -Wl,-z,defs $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+	$(CC) $(MEDIA_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic -Wl,-z,defs $(PLUGIN_SRC) $(PLUGIN_CORE) $(MEDIA_LIBS) -o $@
 
-build/asan/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+build/asan/media-plugin.so: $(PLUGIN_SRC) $(PLUGIN_CORE) src/media/process.h src/core/alloc.h
 	@mkdir -p build/asan
-	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic $(PLUGIN_SRC) $(PLUGIN_CORE) $(MEDIA_LIBS) -o $@
 
 build/obj/media/plugin_blob.o: src/media/plugin_blob.S build/media-plugin.so
 	@mkdir -p $(dir $@)
@@ -119,7 +121,7 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz-markdown:
 	@mkdir -p build
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/alloc.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
 	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
 
 # The search benchmark program (bench/search.sh builds and runs it).

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/server.h"
@@ -86,9 +87,7 @@ static void header_word(buf_t *b, const char *s)
 {
     size_t n = strlen(s);
     size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    char *enc = malloc(cap);
-    if (!enc)
-        abort();
+    char *enc = xmalloc(cap);
     sodium_bin2base64(enc, cap, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
     buf_printf(b, "=?UTF-8?B?%s?=", enc);
     free(enc);
@@ -110,9 +109,7 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
                "Content-Transfer-Encoding: base64\r\n\r\n");
     size_t n = strlen(body);
     size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    char *enc = malloc(cap);
-    if (!enc)
-        abort();
+    char *enc = xmalloc(cap);
     sodium_bin2base64(enc, cap, (const unsigned char *)body, n, sodium_base64_VARIANT_ORIGINAL);
     size_t el = strlen(enc);
     for (size_t i = 0; i < el; i += 76) {
@@ -180,9 +177,9 @@ static int send_one(void)
     char *to = NULL, *subject = NULL, *body = NULL;
     if (db_step(st) == DB_ROW) {
         id = db_col_int(st, 0);
-        to = strdup(db_col_text(st, 1));
-        subject = strdup(db_col_text(st, 2));
-        body = strdup(db_col_text(st, 3));
+        to = xstrdup(db_col_text(st, 1));
+        subject = xstrdup(db_col_text(st, 2));
+        body = xstrdup(db_col_text(st, 3));
         attempts = db_col_int(st, 4);
     }
     db_done(st);

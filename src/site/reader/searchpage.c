@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "http/pool.h"
 #include "http/server.h"
@@ -135,9 +136,7 @@ static char *dup_or_null(const char *s)
 {
     if (!s)
         return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
+    char *d = xstrdup(s);
     return d;
 }
 
@@ -157,9 +156,7 @@ static void search_done(pool_job_t *j, hreq_t *r)
 
 static void submit(hreq_t *r, const params_t *p, int api)
 {
-    search_job_t *sj = calloc(1, sizeof(*sj));
-    if (!sj)
-        abort();
+    search_job_t *sj = xcalloc(1, sizeof(*sj));
     sj->job.work = search_work;
     sj->job.done = search_done;
     sj->api = api;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
@@ -1063,9 +1064,7 @@ static void revision_free(revision_t *v)
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s);
-    if (!p)
-        abort();
+    char *p = xstrdup(s);
     return p;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "site/layout.h"
 
@@ -138,9 +139,7 @@ static void collect(db_t *db, report_t *rep)
     while (db_step(st) == DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            if (!v)
-                abort();
+            v = xrealloc(v, cap * sizeof *v);
         }
         v[n++] = db_col_int(st, 0);
     }
