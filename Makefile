@@ -29,7 +29,7 @@ UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-http bench clean format clang-check
+.PHONY: all deps run test test-unit test-http bench clean clang-check
 all: build/hao
 
 deps:
@@ -110,9 +110,6 @@ clang-check:
 	@for f in $(SRC) $(PLUGIN_SRC) $(MAIN) $(UNIT); do \
 	  clang $(CSTD) $(WARN) -Werror -Isrc $(shell pkg-config --cflags $(PKGS) $(MEDIA_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; \
 	done
-
-format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c
 
 clean:
 	rm -rf build
