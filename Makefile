@@ -18,16 +18,18 @@ MEDIA_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(shell pkg-config --cflags $(MED
 MEDIA_LIBS   = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
 
 PLUGIN_SRC := src/media/process.c
+# hao's own code the plugin links a private copy of (hidden inside it).
+PLUGIN_CORE := src/core/alloc.c
 SRC     := $(filter-out $(PLUGIN_SRC),$(sort $(wildcard src/*/*.c src/*/*/*.c)))
 HDR     := $(wildcard src/*/*.h src/*/*/*.h)
 MAIN    := src/main.c
-OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o
-ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o
+OBJ     := $(SRC:src/%.c=build/obj/%.o) build/obj/media/plugin_blob.o build/obj/site/assets/assets.o
+ASAN_OBJ:= $(SRC:src/%.c=build/asan/%.o) build/asan/media/plugin_blob.o build/asan/site/assets/assets.o
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN:= $(UNIT:tests/unit/%.c=build/tests/%)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-http bench clean format clang-check
+.PHONY: all deps run test test-unit test-http bench clean clang-check
 all: build/hao
 
 deps:
@@ -43,13 +45,13 @@ build/asan/%.o: src/%.c $(HDR)
 
 # The media plugin: a shared object of its own, with only its entry table
 # visible, embedded in the binary by plugin_blob.S (.incbin).
-build/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+build/media-plugin.so: $(PLUGIN_SRC) $(PLUGIN_CORE) src/media/process.h src/core/alloc.h
 	@mkdir -p build
-	$(CC) $(MEDIA_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic -Wl,-z,defs $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+	$(CC) $(MEDIA_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic -Wl,-z,defs $(PLUGIN_SRC) $(PLUGIN_CORE) $(MEDIA_LIBS) -o $@
 
-build/asan/media-plugin.so: $(PLUGIN_SRC) src/media/process.h
+build/asan/media-plugin.so: $(PLUGIN_SRC) $(PLUGIN_CORE) src/media/process.h src/core/alloc.h
 	@mkdir -p build/asan
-	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic $(PLUGIN_SRC) $(MEDIA_LIBS) -o $@
+	$(CC) $(MEDIA_CFLAGS) -O1 $(SAN) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic $(PLUGIN_SRC) $(PLUGIN_CORE) $(MEDIA_LIBS) -o $@
 
 build/obj/media/plugin_blob.o: src/media/plugin_blob.S build/media-plugin.so
 	@mkdir -p $(dir $@)
@@ -58,6 +60,16 @@ build/obj/media/plugin_blob.o: src/media/plugin_blob.S build/media-plugin.so
 build/asan/media/plugin_blob.o: src/media/plugin_blob.S build/asan/media-plugin.so
 	@mkdir -p $(dir $@)
 	$(CC) -c -DHAO_MEDIA_PLUGIN='"build/asan/media-plugin.so"' $< -o $@
+
+# The stylesheet and the studio script, embedded by assets.S (.incbin). Their
+# URLs carry the one asset version: the first 8 hex digits of a SHA-256 of
+# both files, so editing either rebuilds this object and changes the URLs
+# (served as immutable, they must change with the bytes).
+ASSETS  := src/site/assets/hao.css src/site/assets/studio.js
+build/obj/site/assets/assets.o build/asan/site/assets/assets.o: src/site/assets/assets.S $(ASSETS)
+	@mkdir -p $(dir $@)
+	v=$$(cat $(ASSETS) | sha256sum | cut -c1-8) && test -n "$$v" && \
+	$(CC) -c -DHAO_ASSET_VERSION="\"$$v\"" $< -o $@
 
 build/asan/media/process.o: $(PLUGIN_SRC) src/media/process.h
 	@mkdir -p $(dir $@)
@@ -99,9 +111,6 @@ clang-check:
 	  clang $(CSTD) $(WARN) -Werror -Isrc $(shell pkg-config --cflags $(PKGS) $(MEDIA_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; \
 	done
 
-format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c
-
 clean:
 	rm -rf build
 
@@ -109,7 +118,7 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz-markdown:
 	@mkdir -p build
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/alloc.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
 	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
 
 # The search benchmark program (bench/search.sh builds and runs it).

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "db/db.h"
 #include "http/server.h"
@@ -50,7 +51,7 @@ typedef struct {
  * allowed lists the flags this subcommand takes. Returns -1 on a bad flag. */
 static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
 {
-    a->pos = calloc((size_t)argc + 1, sizeof(char *));
+    a->pos = xcalloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
         const char *f = argv[i];
         if (strncmp(f, "--", 2) != 0) {

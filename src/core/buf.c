@@ -5,11 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
-{
-    fputs("hao: out of memory\n", stderr);
-    abort();
-}
+#include "core/alloc.h"
 
 void buf_init(buf_t *b, size_t max)
 {
@@ -48,10 +44,7 @@ static int grow(buf_t *b, size_t n)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n + 1)
         cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        oom();
-    b->p = p;
+    b->p = xrealloc(b->p, cap);
     b->cap = cap;
     return 1;
 }

@@ -3,8 +3,9 @@
  */
 #include "core/clock.h"
 
+#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 
 /* Written once in clock_init() before threads start; read-only after. */
 static int64_t offset;
@@ -33,19 +34,79 @@ int64_t clock_add_business_days(int64_t t, int n)
     int64_t cur = t;
     while (n > 0) {
         cur += day;
-        time_t local = (time_t)(cur + 8 * 3600);
         struct tm tm;
-        gmtime_r(&local, &tm);
+        clock_china_tm(cur, &tm);
         if (tm.tm_wday != 0 && tm.tm_wday != 6)
             n--;
     }
     return cur;
 }
 
-void clock_rfc3339(int64_t t, char out[32])
+/* strftime of t's UTC fields; "" when they do not fit (year past 9999). */
+static void format_utc(int64_t t, const char *fmt, char out[CLOCK_TEXT_MAX])
 {
     time_t tt = (time_t)t;
-    struct tm tm;
+    struct tm tm = {0};
     gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (strftime(out, CLOCK_TEXT_MAX, fmt, &tm) == 0)
+        out[0] = 0;
+}
+
+void clock_rfc3339(int64_t t, char out[CLOCK_TEXT_MAX])
+{
+    format_utc(t, "%Y-%m-%dT%H:%M:%SZ", out);
+}
+
+void clock_http_date(int64_t t, char out[CLOCK_TEXT_MAX])
+{
+    format_utc(t, "%a, %d %b %Y %H:%M:%S GMT", out);
+}
+
+int clock_parse_http_date(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    if (!strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+void clock_mail_date(int64_t t, char out[CLOCK_TEXT_MAX])
+{
+    format_utc(t, "%a, %d %b %Y %H:%M:%S +0000", out);
+}
+
+void clock_china_tm(int64_t t, struct tm *out)
+{
+    time_t tt = (time_t)(t + CLOCK_CHINA_OFFSET);
+    memset(out, 0, sizeof(*out));
+    gmtime_r(&tt, out);
+}
+
+void clock_china_minute(int64_t t, char out[CLOCK_TEXT_MAX])
+{
+    format_utc(t + CLOCK_CHINA_OFFSET, "%Y-%m-%d %H:%M", out);
+}
+
+int64_t clock_china_midnight(int y, int m, int d)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    return (int64_t)timegm(&tm) - CLOCK_CHINA_OFFSET;
+}
+
+int clock_china_parse_date(const char *s, int64_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
+        return -1;
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    int64_t t = clock_china_midnight(y, m, d);
+    struct tm back;
+    clock_china_tm(t, &back);
+    if (back.tm_mday != d) /* 2023-02-30 */
+        return -1;
+    *out = t;
+    return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 static const char *const known[] = {"database",  "media",         "s3_endpoint",   "s3_bucket",
                                     "s3_region", "s3_access_key", "s3_secret_key", "trusted_proxies"};
 #define NKNOWN (sizeof known / sizeof known[0])
@@ -26,9 +28,7 @@ int conf_set(const char *key, const char *value)
     for (size_t i = 0; i < NKNOWN; i++)
         if (strcmp(known[i], key) == 0) {
             free(values[i]);
-            values[i] = value ? strdup(value) : NULL;
-            if (value && !values[i])
-                abort();
+            values[i] = value ? xstrdup(value) : NULL;
             return 0;
         }
     return -1;
@@ -82,9 +82,7 @@ int conf_load(const char *data_dir, buf_t *err)
             rc = -1;
         } else {
             free(values[i]);
-            values[i] = strdup(v);
-            if (!values[i])
-                abort();
+            values[i] = xstrdup(v);
         }
     }
     fclose(f);

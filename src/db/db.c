@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 static const db_ops_t *ops = &db_sqlite_ops;
 static char *pg_conninfo;
 
@@ -21,9 +23,7 @@ int db_use_postgres(const char *conninfo)
     if (!conninfo || !*conninfo)
         return -1;
     free(pg_conninfo);
-    pg_conninfo = strdup(conninfo);
-    if (!pg_conninfo)
-        abort();
+    pg_conninfo = xstrdup(conninfo);
     ops = &db_pg_ops;
     return 0;
 }
@@ -168,9 +168,9 @@ char *db_setting(db_t *db, const char *key, const char *def)
     db_bind_text(st, ":key", key);
     char *v = NULL;
     if (db_step(st) == DB_ROW)
-        v = strdup(db_col_text(st, 0));
+        v = xstrdup(db_col_text(st, 0));
     else if (def)
-        v = strdup(def);
+        v = xstrdup(def);
     db_done(st);
     return v;
 }

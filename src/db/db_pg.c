@@ -41,6 +41,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/alloc.h"
+
 #define CACHE_SLOTS 128
 #define MAX_PARAMS 32
 #define WRITE_LOCK_KEY 0x68616f01   /* "hao" 1: write transactions */
@@ -122,10 +124,8 @@ static char *translate_ddl(const char *sql)
         }
         buf_ch(&b, *p++);
     }
-    char *out = strdup(buf_cstr(&b));
+    char *out = xstrdup(buf_cstr(&b));
     buf_free(&b);
-    if (!out)
-        abort();
     return out;
 }
 
@@ -158,7 +158,7 @@ static int migrate(db_t *db, buf_t *err)
         for (size_t i = 0; i < schema_pg_overrides_count; i++)
             if (schema_pg_overrides[i].version == (int)v + 1)
                 pg_sql = schema_pg_overrides[i].sql;
-        char *sql = pg_sql ? strdup(pg_sql) : translate_ddl(schema_migrations[v]);
+        char *sql = pg_sql ? xstrdup(pg_sql) : translate_ddl(schema_migrations[v]);
         char mark[96];
         snprintf(mark, sizeof mark, "INSERT INTO hao_schema(version) VALUES (%zu)", v + 1);
         /* DDL is transactional in PostgreSQL: a migration applies whole or not at all. */
@@ -182,9 +182,7 @@ static char *make_label(PGconn *c)
 {
     const char *host = PQhost(c), *port = PQport(c), *name = PQdb(c);
     size_t n = 32 + strlen(host ? host : "") + strlen(port ? port : "") + strlen(name ? name : "");
-    char *s = malloc(n);
-    if (!s)
-        abort();
+    char *s = xmalloc(n);
     snprintf(s, n, "postgresql://%s:%s/%s", host ? host : "", port ? port : "", name ? name : "");
     return s;
 }
@@ -203,9 +201,7 @@ int db_open(const char *dir, int do_migrate, db_t **out, buf_t *err)
             return -1;
         }
     }
-    db_t *db = calloc(1, sizeof(*db));
-    if (!db)
-        abort();
+    db_t *db = xcalloc(1, sizeof(*db));
     db->c = PQconnectdb(conninfo());
     if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
         const char *m = db->c ? PQerrorMessage(db->c) : "out of memory";
@@ -304,9 +300,7 @@ static void rewrite(db_stmt_t *st, const char *sql)
                     abort();
                 }
                 k = st->nparams++;
-                st->names[k] = strndup(p, n);
-                if (!st->names[k])
-                    abort();
+                st->names[k] = xstrndup(p, n);
             }
             buf_printf(&b, "$%d", k + 1);
             p = e;
@@ -314,10 +308,8 @@ static void rewrite(db_stmt_t *st, const char *sql)
         }
         buf_ch(&b, *p++);
     }
-    st->pgsql = strdup(buf_cstr(&b));
+    st->pgsql = xstrdup(buf_cstr(&b));
     buf_free(&b);
-    if (!st->pgsql)
-        abort();
 }
 
 static void stmt_init(db_t *db, db_stmt_t *st, const char *sql, int cached)
@@ -344,9 +336,7 @@ db_stmt_t *db_prepare(db_t *db, const char *sql)
         stmt_init(db, c, sql, 1);
         return c;
     }
-    db_stmt_t *c = malloc(sizeof *c); /* uncached: freed by db_done() */
-    if (!c)
-        abort();
+    db_stmt_t *c = xmalloc(sizeof *c); /* uncached: freed by db_done() */
     stmt_init(db, c, sql, 0);
     return c;
 }
@@ -369,25 +359,19 @@ static void set_value(db_stmt_t *st, const char *name, char *v)
 
 void db_bind_text(db_stmt_t *st, const char *name, const char *v)
 {
-    char *c = NULL;
-    if (v && !(c = strdup(v)))
-        abort();
+    char *c = v ? xstrdup(v) : NULL;
     set_value(st, name, c);
 }
 
 void db_bind_textn(db_stmt_t *st, const char *name, const char *v, size_t n)
 {
-    char *c = strndup(v ? v : "", v ? n : 0);
-    if (!c)
-        abort();
+    char *c = xstrndup(v ? v : "", v ? n : 0);
     set_value(st, name, c);
 }
 
 void db_bind_int(db_stmt_t *st, const char *name, int64_t v)
 {
-    char *c = malloc(24);
-    if (!c)
-        abort();
+    char *c = xmalloc(24);
     snprintf(c, 24, "%lld", (long long)v);
     /* Declared BIGINT when first prepared: a context such as ":from = 0"
      * would otherwise make it a 32-bit integer. */

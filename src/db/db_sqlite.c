@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/alloc.h"
+
 #define CACHE_SLOTS 128
 
 struct db_stmt {
@@ -89,13 +91,9 @@ int db_open(const char *dir, int do_migrate, db_t **out, buf_t *err)
             return -1;
         }
     }
-    db_t *db = calloc(1, sizeof(*db));
-    if (!db)
-        abort();
+    db_t *db = xcalloc(1, sizeof(*db));
     size_t n = strlen(dir) + 16;
-    db->path = malloc(n);
-    if (!db->path)
-        abort();
+    db->path = xmalloc(n);
     snprintf(db->path, n, "%s/hao.db", dir);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(db->path, &db->h, flags, NULL) != SQLITE_OK) {
@@ -167,9 +165,7 @@ db_stmt_t *db_prepare(db_t *db, const char *sql)
         return c;
     }
     /* Cache full: an uncached statement, finalized by db_done(). */
-    db_stmt_t *c = calloc(1, sizeof(*c));
-    if (!c)
-        abort();
+    db_stmt_t *c = xcalloc(1, sizeof(*c));
     c->st = st;
     c->sql = NULL;
     c->db = db;

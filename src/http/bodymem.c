@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 /* Bodies smaller than this are not looked up for bodymem_take: the memory
  * is small, and the lookup may scan every connection of the loop. */
 #define TAKE_MIN (1u << 20)
@@ -64,9 +66,7 @@ bodymem_t *bodymem_create(void)
     long ps = sysconf(_SC_PAGESIZE);
     if (ps > 0)
         page = (uintptr_t)ps;
-    bodymem_t *bm = calloc(1, sizeof *bm);
-    if (!bm)
-        abort();
+    bodymem_t *bm = xcalloc(1, sizeof *bm);
     h2o_linklist_init_anchor(&bm->cold);
     h2o_linklist_init_anchor(&bm->hot);
     return bm;
@@ -107,9 +107,7 @@ static void on_close(void *p)
 
 void bodymem_watch(bodymem_t *bm, h2o_socket_t *sock)
 {
-    watched_t *w = calloc(1, sizeof *w);
-    if (!w)
-        abort();
+    watched_t *w = xcalloc(1, sizeof *w);
     w->sock = sock;
     w->bm = bm;
     w->prev_cb = sock->on_close.cb;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/changed.h"
 
 #define CACHE_SLOTS 4096
@@ -37,9 +38,7 @@ static uint64_t fnv(const char *s, size_t n)
 
 page_cache_t *cache_create(void)
 {
-    page_cache_t *c = calloc(1, sizeof(*c));
-    if (!c)
-        abort();
+    page_cache_t *c = xcalloc(1, sizeof(*c));
     return c;
 }
 
@@ -79,10 +78,8 @@ void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t key
     slot_t *s = &c->slots[h % CACHE_SLOTS];
     slot_clear(s);
     s->generation = generation;
-    s->key = malloc(keylen + 1);
-    s->page.body = malloc(len ? len : 1);
-    if (!s->key || !s->page.body)
-        abort();
+    s->key = xmalloc(keylen + 1);
+    s->page.body = xmalloc(len);
     memcpy(s->key, key, keylen);
     s->key[keylen] = 0;
     s->keylen = keylen;
@@ -90,7 +87,7 @@ void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t key
     s->page.len = len;
     s->page.status = status;
     s->page.content_type = content_type;
-    s->page.view_id = view_id ? strdup(view_id) : NULL;
+    s->page.view_id = view_id ? xstrdup(view_id) : NULL;
     snprintf(s->page.last_modified, sizeof s->page.last_modified, "%s", last_modified ? last_modified : "");
     snprintf(s->page.etag, sizeof s->page.etag, "\"%016llx\"", (unsigned long long)(fnv(body, len) ^ h));
 }

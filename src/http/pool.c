@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/alloc.h"
 #include "http/server.h"
 
 struct pool_guard {
@@ -74,7 +75,7 @@ static void *worker_main(void *arg)
 int pool_start(int threads)
 {
     h2o_linklist_init_anchor(&P.queue);
-    P.threads = calloc((size_t)threads, sizeof(pthread_t));
+    P.threads = xcalloc((size_t)threads, sizeof(pthread_t));
     P.nthreads = threads;
     for (int i = 0; i < threads; i++)
         if (pthread_create(&P.threads[i], NULL, worker_main, NULL) != 0)

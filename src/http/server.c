@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/changed.h"
 #include "core/conf.h"
 #include "http/bodymem.h"
@@ -253,7 +254,7 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
         nthreads = 1;
     if (nthreads > HAO_MAX_LOOPS)
         nthreads = HAO_MAX_LOOPS;
-    int *fds = calloc((size_t)nthreads, sizeof(int));
+    int *fds = xcalloc((size_t)nthreads, sizeof(int));
     for (int i = 0; i < nthreads; i++) {
         if (bind_listener(opts->listen, i == 0, &fds[i]) < 0) {
             for (int j = 0; j < i; j++)
@@ -334,7 +335,7 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
         fprintf(stderr, "hao: cannot start the worker pool\n");
         return 1;
     }
-    loop_ctx_t *loops = calloc((size_t)nthreads, sizeof(loop_ctx_t));
+    loop_ctx_t *loops = xcalloc((size_t)nthreads, sizeof(loop_ctx_t));
     for (int i = 0; i < nthreads; i++) {
         if (init_loop(&loops[i], i, fds[i], &err) < 0) {
             fprintf(stderr, "hao: %s\n", buf_cstr(&err));

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "db/db.h"
 #include "http/server.h"
 
@@ -65,9 +66,7 @@ static int table_add(view_slot_t *slots, int cap, int *used, const char *id, int
 
 view_counter_t *views_create(void)
 {
-    view_counter_t *v = calloc(1, sizeof(*v));
-    if (!v)
-        abort();
+    view_counter_t *v = xcalloc(1, sizeof(*v));
     return v;
 }
 
@@ -120,9 +119,7 @@ void views_flush(loop_ctx_t *lc)
     pthread_mutex_unlock(&w.mu);
     if (kept) {
         /* Re-insert what stayed so probe chains stay intact. */
-        view_slot_t *old = malloc(sizeof v->slots);
-        if (!old)
-            abort();
+        view_slot_t *old = xmalloc(sizeof v->slots);
         memcpy(old, v->slots, sizeof v->slots);
         memset(v->slots, 0, sizeof v->slots);
         v->used = 0;
@@ -163,9 +160,7 @@ static int write_batch(const view_slot_t *batch, int cap)
 static void *writer_main(void *arg)
 {
     (void)arg;
-    view_slot_t *batch = malloc(sizeof w.slots);
-    if (!batch)
-        abort();
+    view_slot_t *batch = xmalloc(sizeof w.slots);
     pthread_mutex_lock(&w.mu);
     for (;;) {
         struct timespec until;

@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 extern char **environ;
 
 /* The plugin's bytes (plugin_blob.S). */
@@ -87,9 +89,7 @@ static json_t *recv_json(int fd, int timeout_ms)
     while (pr < 0 && errno == EINTR);
     if (pr <= 0)
         return NULL;
-    char *b = malloc(MSG_MAX);
-    if (!b)
-        abort();
+    char *b = xmalloc(MSG_MAX);
     ssize_t n;
     do
         n = recv(fd, b, MSG_MAX, MSG_TRUNC);

@@ -33,6 +33,8 @@
 #include <exempi/xmp.h>
 #include <vips/vips.h>
 
+#include "core/alloc.h"
+
 /* ---- files staged for the store (the helper's caller puts them) ---- */
 
 typedef struct {
@@ -119,9 +121,7 @@ char *process_xmp_aigc(const char *xmp, size_t len)
     XmpStringPtr v = xmp_string_new();
     char *out = NULL;
     if (xmp_get_property(x, TC260_NS, "AIGC", v, NULL)) {
-        out = strdup(xmp_string_cstr(v));
-        if (!out)
-            abort();
+        out = xstrdup(xmp_string_cstr(v));
     }
     xmp_string_free(v);
     xmp_free(x);
@@ -150,9 +150,7 @@ char *process_xmp_propagated(const char *aigc_json, const char *platform, const 
     if (x && xmp_set_property(x, TC260_NS, "AIGC", label, 0) &&
         xmp_serialize(x, packet, XMP_SERIAL_OMITPACKETWRAPPER | XMP_SERIAL_USECOMPACTFORMAT, 0)) {
         *len = strlen(xmp_string_cstr(packet));
-        out = malloc(*len + 1);
-        if (!out)
-            abort();
+        out = xmalloc(*len + 1);
         memcpy(out, xmp_string_cstr(packet), *len + 1);
     }
     xmp_string_free(packet);
@@ -197,9 +195,7 @@ static char *exif_aigc(const char *ex, size_t len)
         if (*q == '{')
             depth++;
         else if (*q == '}' && --depth == 0) {
-            char *s = malloc((size_t)(q - b) + 2);
-            if (!s)
-                abort();
+            char *s = xmalloc((size_t)(q - b) + 2);
             memcpy(s, b, (size_t)(q - b) + 1);
             s[q - b + 1] = 0;
             return s;
@@ -476,9 +472,7 @@ static int video_poster(AVFormatContext *fc, int vi, const AVCodec *dec, puts_t 
     if (!sws)
         goto out;
     size_t stride = (size_t)w * 3;
-    uint8_t *rgb = malloc(stride * (size_t)h);
-    if (!rgb)
-        abort();
+    uint8_t *rgb = xmalloc(stride * (size_t)h);
     uint8_t *dst[1] = {rgb};
     int dst_stride[1] = {(int)stride};
     sws_scale(sws, (const uint8_t *const *)fr->data, fr->linesize, 0, h, dst, dst_stride);
@@ -513,9 +507,7 @@ static int video_remux(const char *src, int webm, puts_t *p, const char *aigc)
     if (avformat_open_input(&in, src, NULL, NULL) < 0 || avformat_find_stream_info(in, NULL) < 0 ||
         avformat_alloc_output_context2(&out, NULL, webm ? "webm" : "mp4", tmp) < 0)
         goto out;
-    map = calloc(in->nb_streams, sizeof *map);
-    if (!map)
-        abort();
+    map = xcalloc(in->nb_streams, sizeof *map);
     int n = 0;
     for (unsigned i = 0; i < in->nb_streams; i++) {
         AVStream *is = in->streams[i];
@@ -566,7 +558,7 @@ static int video_remux(const char *src, int webm, puts_t *p, const char *aigc)
         goto out;
     pkt = av_packet_alloc();
     if (!pkt)
-        abort();
+        xalloc_failed();
     while (av_read_frame(in, pkt) >= 0) {
         int si = pkt->stream_index;
         if (si < 0 || (unsigned)si >= in->nb_streams || map[si] < 0) {
@@ -622,7 +614,7 @@ static int video_process(const char *src, const char *mime, puts_t *p, media_met
     const AVDictionaryEntry *tag = NULL;
     while (!m->aigc && (tag = av_dict_get(fc->metadata, "", tag, AV_DICT_IGNORE_SUFFIX)) != NULL) {
         if (!strcasecmp(tag->key, "AIGC"))
-            m->aigc = label_json(strdup(tag->value));
+            m->aigc = label_json(xstrdup(tag->value));
         else if (!strcasecmp(tag->key, "xmp") || !strcasecmp(tag->key, "XMP_"))
             m->aigc = label_json(process_xmp_aigc(tag->value, strlen(tag->value)));
     }

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 int store_key_ok(const char *key)
 {
     size_t n = strlen(key);
@@ -193,9 +195,7 @@ static const store_ops_t local_ops = {local_put, local_put_many, local_path, loc
 
 int store_open_local(const char *data_dir, store_t **out, buf_t *err)
 {
-    store_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    store_t *s = xcalloc(1, sizeof *s);
     s->ops = &local_ops;
     if ((size_t)snprintf(s->root, sizeof s->root, "%s/media", data_dir) >= sizeof s->root ||
         (size_t)snprintf(s->tmp, sizeof s->tmp, "%s/media/tmp", data_dir) >= sizeof s->tmp) {

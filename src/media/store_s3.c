@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/conf.h"
 
 typedef struct {
@@ -243,9 +244,7 @@ int store_open_s3(const char *data_dir, store_t **out, buf_t *err)
         }
         curl_ready = 1;
     }
-    s3_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    s3_t *s = xcalloc(1, sizeof *s);
     if (store_open_local(data_dir, &s->cache, err) < 0) {
         free(s);
         return -1;
@@ -261,7 +260,7 @@ int store_open_s3(const char *data_dir, store_t **out, buf_t *err)
     snprintf(s->userpwd, sizeof s->userpwd, "%s:%s", key, secret);
     s->headers = curl_slist_append(NULL, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     if (!s->headers)
-        abort();
+        xalloc_failed();
     /* The bucket must answer (and exist) now, not at the first upload. */
     char url[1024];
     snprintf(url, sizeof url, "%s/%s", s->endpoint, s->bucket);

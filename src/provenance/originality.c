@@ -12,6 +12,7 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include "core/alloc.h"
 #include "core/markdown.h"
 
 /* ---- hashing ---- */
@@ -36,9 +37,7 @@ static void tok_push(toks_t *v, uint64_t h, uint32_t start, uint32_t end)
 {
     if (v->n == v->cap) {
         v->cap = v->cap ? v->cap * 2 : 256;
-        v->t = realloc(v->t, v->cap * sizeof *v->t);
-        if (!v->t)
-            abort();
+        v->t = xrealloc(v->t, v->cap * sizeof *v->t);
     }
     v->t[v->n++] = (orig_token_t){h, start, end};
 }
@@ -188,9 +187,7 @@ static void sort_u64(uint64_t *v, size_t n)
 {
     if (n < 2)
         return;
-    uint64_t *tmp = malloc(n * sizeof *tmp);
-    if (!tmp)
-        abort();
+    uint64_t *tmp = xmalloc(n * sizeof *tmp);
     uint64_t *src = v, *dst = tmp;
     for (int shift = 0; shift < 64; shift += 11) {
         size_t count[2049] = {0};
@@ -234,9 +231,7 @@ int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn comm
     buf_cstr(&plain);
     d->plain = buf_steal(&plain, &d->plain_len);
     if (!d->plain) {
-        d->plain = calloc(1, 1);
-        if (!d->plain)
-            abort();
+        d->plain = xcalloc(1, 1);
     }
     /* Tokenise line by line, remembering each line's token range. */
     toks_t all = {0};
@@ -248,9 +243,7 @@ int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn comm
             j++;
         if (nl == capl) {
             capl = capl ? capl * 2 : 64;
-            lines = realloc(lines, capl * sizeof *lines);
-            if (!lines)
-                abort();
+            lines = xrealloc(lines, capl * sizeof *lines);
         }
         line_t *l = &lines[nl++];
         l->s = i, l->e = j, l->t0 = all.n;
@@ -260,9 +253,7 @@ int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn comm
     }
     /* Decide which lines are boilerplate. Head and tail lines that are short
      * enough to be a header or footer are hashed for the common-line table. */
-    char *drop = calloc(nl ? nl : 1, 1);
-    if (!drop)
-        abort();
+    char *drop = xcalloc(nl ? nl : 1, 1);
     size_t nonempty = 0;
     for (size_t k = 0; k < nl; k++)
         nonempty += lines[k].t1 > lines[k].t0;
@@ -288,9 +279,7 @@ int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn comm
         }
     }
     /* Keep the tokens of the lines that count. */
-    d->tok = malloc((all.n ? all.n : 1) * sizeof *d->tok);
-    if (!d->tok)
-        abort();
+    d->tok = xmalloc((all.n ? all.n : 1) * sizeof *d->tok);
     for (size_t k = 0; k < nl; k++) {
         if (drop[k]) {
             d->dropped_lines++;
@@ -306,9 +295,7 @@ int orig_doc_build(orig_doc_t *d, const char *src, size_t n, orig_common_fn comm
     /* Shingles: distinct, sorted. */
     if (d->ntok >= ORIG_K) {
         size_t m = d->ntok - ORIG_K + 1;
-        d->sh = malloc(m * sizeof *d->sh);
-        if (!d->sh)
-            abort();
+        d->sh = xmalloc(m * sizeof *d->sh);
         for (size_t i = 0; i < m; i++)
             d->sh[i] = shingle_at(d->tok + i);
         sort_u64(d->sh, m);
@@ -478,10 +465,8 @@ static int has_shingle(const orig_doc_t *d, uint64_t h)
 void orig_highlight(const orig_doc_t *a, const orig_doc_t *b, buf_t *out)
 {
     size_t n = a->plain_len;
-    char *flag = calloc(n + 1, 1);
-    char *tmark = calloc(a->ntok + 1, 1);
-    if (!flag || !tmark)
-        abort();
+    char *flag = xcalloc(n + 1, 1);
+    char *tmark = xcalloc(a->ntok + 1, 1);
     for (size_t i = 0; i + ORIG_K <= a->ntok; i++)
         if (has_shingle(b, shingle_at(a->tok + i)))
             memset(tmark + i, 1, ORIG_K);
@@ -649,9 +634,7 @@ int orig_check(db_t *db, const char *self_id, int64_t author_id, int64_t before_
         return 0;
     }
     /* Candidates: works sharing band keys, counted. */
-    cand_t *c = calloc(CAND_MAX, sizeof *c);
-    if (!c)
-        abort();
+    cand_t *c = xcalloc(CAND_MAX, sizeof *c);
     int nc = 0, rc = 0;
     for (int b = 0; b < ORIG_BANDS && rc == 0; b++) {
         /* A text copied by thousands of accounts puts thousands of works
@@ -697,10 +680,8 @@ int orig_check(db_t *db, const char *self_id, int64_t author_id, int64_t before_
             db_done(st);
             continue;
         }
-        char *other = strdup(db_col_text(st, 1));
+        char *other = xstrdup(db_col_text(st, 1));
         db_done(st);
-        if (!other)
-            abort();
         res->ncandidates++;
         orig_doc_t o;
         if (orig_doc_build(&o, other, strlen(other), common_line, db) == 0) {
@@ -820,9 +801,7 @@ long orig_backfill(db_t *db)
     while ((s = db_step(st)) == DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
-            ids = realloc(ids, cap * sizeof *ids);
-            if (!ids)
-                abort();
+            ids = xrealloc(ids, cap * sizeof *ids);
         }
         snprintf(ids[n++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
     }
@@ -844,10 +823,8 @@ long orig_backfill(db_t *db)
                 continue;
             }
             int64_t author = db_col_int(st, 0);
-            char *body = strdup(db_col_text(st, 1));
+            char *body = xstrdup(db_col_text(st, 1));
             db_done(st);
-            if (!body)
-                abort();
             orig_result_t res;
             rc = orig_check(db, ids[k], author, 0, body, &res);
             if (rc == 0)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "db/fts_sqlite.h"
 #include "search/index_pg.h"
@@ -282,9 +283,7 @@ int search_run(db_t *db, const search_req_t *req, search_result_t *out, const ch
         db_bind_int(st, ":window", SEARCH_RANK_WINDOW);
         db_bind_int(st, ":lim", limit);
         db_bind_int(st, ":off", req->offset);
-        out->hits = calloc((size_t)limit, sizeof(search_hit_t));
-        if (!out->hits)
-            abort();
+        out->hits = xcalloc((size_t)limit, sizeof(search_hit_t));
         while ((rc = db_step(st)) == DB_ROW && out->n < limit) {
             search_hit_t *h = &out->hits[out->n++];
             snprintf(h->id, sizeof h->id, "%s", db_col_text(st, 0));

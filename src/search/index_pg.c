@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "search/indexkit.h"
 #include "search/normalize.h"
 #include "search/query.h"
@@ -69,9 +70,7 @@ static void tmap_add(tmap_t *m, const char *s, size_t n)
         }
         i = (i + 1) & (m->cap - 1);
     }
-    m->key[i] = strndup(s, n);
-    if (!m->key[i])
-        abort();
+    m->key[i] = xstrndup(s, n);
     m->count[i] = 1;
     m->n++;
 }
@@ -80,10 +79,8 @@ static void tmap_grow(tmap_t *m)
 {
     tmap_t g = {0};
     g.cap = m->cap ? m->cap * 2 : 256;
-    g.key = calloc(g.cap, sizeof(char *));
-    g.count = calloc(g.cap, sizeof(int));
-    if (!g.key || !g.count)
-        abort();
+    g.key = xcalloc(g.cap, sizeof(char *));
+    g.count = xcalloc(g.cap, sizeof(int));
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->key[i])
             continue;
@@ -234,9 +231,7 @@ long search_pg_rebuild(db_t *db)
     while ((rc = db_step(st)) == DB_ROW) {
         if (nrows == cap) {
             cap = cap ? cap * 2 : 64;
-            rows = realloc(rows, cap * sizeof *rows);
-            if (!rows)
-                abort();
+            rows = xrealloc(rows, cap * sizeof *rows);
         }
         rows[nrows++] = (row_t){ix_strdup(db_col_text(st, 0)), ix_strdup(db_col_text(st, 2)),
                                 ix_strdup(db_col_text(st, 3)), ix_strdup(db_col_text(st, 4)), db_col_int(st, 1)};
@@ -461,9 +456,7 @@ int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
-            c = realloc(c, cap * sizeof *c);
-            if (!c)
-                abort();
+            c = xrealloc(c, cap * sizeof *c);
         }
         cand_t *h = &c[n++];
         snprintf(h->id, sizeof h->id, "%s", db_col_text(st, 0));
@@ -486,9 +479,7 @@ int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const
     qsort(c, n, sizeof *c, by_score);
     out->total = (int64_t)n;
     int limit = req->limit < 1 ? 10 : req->limit > SEARCH_LIMIT_MAX ? SEARCH_LIMIT_MAX : req->limit;
-    out->hits = calloc((size_t)limit, sizeof(search_hit_t));
-    if (!out->hits)
-        abort();
+    out->hits = xcalloc((size_t)limit, sizeof(search_hit_t));
     for (size_t i = 0; i < n; i++) {
         cand_t *h = &c[i];
         if (i >= (size_t)req->offset && out->n < limit) {

@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/markdown.h"
 
 char *ix_strdup(const char *s)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
+    char *p = xstrdup(s ? s : "");
     return p;
 }
 

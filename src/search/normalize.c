@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unicode/unorm2.h>
 
+#include "core/alloc.h"
+
 static const UNormalizer2 *nfkc_cf;
 static uint16_t t2s_bmp[0x10000];   /* 0 = no mapping; BMP -> BMP mappings */
 static uint32_t *t2s_from, *t2s_to; /* the rest (astral), sorted by from */
@@ -107,10 +109,8 @@ static void set_map(uint32_t from, uint32_t to, size_t *cap)
     }
     if (t2s_n == *cap) {
         *cap = *cap ? *cap * 2 : 64;
-        t2s_from = realloc(t2s_from, *cap * sizeof(uint32_t));
-        t2s_to = realloc(t2s_to, *cap * sizeof(uint32_t));
-        if (!t2s_from || !t2s_to)
-            abort();
+        t2s_from = xrealloc(t2s_from, *cap * sizeof(uint32_t));
+        t2s_to = xrealloc(t2s_to, *cap * sizeof(uint32_t));
     }
     t2s_from[t2s_n] = from;
     t2s_to[t2s_n++] = to;
@@ -199,9 +199,7 @@ static void push(ntext_t *t, uint32_t cp, size_t start, size_t end)
 {
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 256;
-        t->v = realloc(t->v, t->cap * sizeof(nchar_t));
-        if (!t->v)
-            abort();
+        t->v = xrealloc(t->v, t->cap * sizeof(nchar_t));
     }
     t->v[t->n++] = (nchar_t){cp < 0x2E80 ? cp : lookup(cp), (uint32_t)start, (uint32_t)end};
 }

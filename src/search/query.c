@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "search/normalize.h"
 #include "search/segment.h"
@@ -77,16 +78,12 @@ static void make_units(qterm_t *t, const ntext_t *nt)
         size_t j = i;
         while (j < nt->n && (cjk ? seg_is_cjk(nt->v[j].cp) : seg_is_word(nt->v[j].cp) && !seg_is_cjk(nt->v[j].cp)))
             j++;
-        t->units = realloc(t->units, (size_t)(t->nunits + 1) * sizeof(qunit_t));
-        if (!t->units)
-            abort();
+        t->units = xrealloc(t->units, (size_t)(t->nunits + 1) * sizeof(qunit_t));
         qunit_t *u = &t->units[t->nunits++];
         u->n = j - i;
         u->word = word;
         u->prefix = 0;
-        u->cp = malloc(u->n * sizeof(uint32_t));
-        if (!u->cp)
-            abort();
+        u->cp = xmalloc(u->n * sizeof(uint32_t));
         for (size_t k = i; k < j; k++)
             u->cp[k - i] = nt->v[k].cp;
         i = j;
@@ -186,7 +183,7 @@ int query_parse(const char *s, size_t n, query_t *q, const char **code)
             norm_put_utf8(&b, nt.v[k].cp);
         t->norm = buf_steal(&b, NULL);
         if (!t->norm)
-            t->norm = strdup("");
+            t->norm = xstrdup("");
         make_units(t, &nt);
         ntext_free(&nt);
     }

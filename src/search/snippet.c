@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "search/normalize.h"
 #include "search/segment.h"
 
@@ -43,9 +44,7 @@ int snippet_html(const char *text, size_t n, const query_t *q, size_t max_chars,
 {
     ntext_t t = {0};
     norm_text(text, n, &t);
-    unsigned char *mark = calloc(t.n + 1, 1);
-    if (!mark)
-        abort();
+    unsigned char *mark = xcalloc(t.n + 1, 1);
     int found = 0;
     size_t first = t.n;
     for (size_t i = 0; i < t.n; i++) {

@@ -6,20 +6,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "http/router.h"
 #include "site/reader/feed.h"
 #include "site/site.h"
 
-/* Bump when the embedded CSS or JS changes: asset URLs are immutable. */
-#define ASSET_VERSION "2"
-
 void page_time(buf_t *b, int64_t t)
 {
-    time_t tt = (time_t)(t + 8 * 3600); /* UTC+8, no DST */
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    char s[32];
-    strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+    char s[CLOCK_TEXT_MAX];
+    clock_china_minute(t, s);
     buf_rawz(b, s);
 }
 
@@ -43,7 +38,9 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, title);
     buf_lit(b, " · ");
     buf_htmlz(b, site_name());
-    buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/hao." ASSET_VERSION ".css\">\n");
+    buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+    buf_htmlz(b, asset_css_url);
+    buf_lit(b, "\">\n");
     if (meta->description) {
         buf_lit(b, "<meta name=\"description\" content=\"");
         buf_htmlz(b, meta->description);
@@ -78,11 +75,8 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         buf_lit(b, "\">\n");
     }
     if (meta->published_time) {
-        char ts[32];
-        time_t tt = (time_t)meta->published_time;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char ts[CLOCK_TEXT_MAX];
+        clock_rfc3339(meta->published_time, ts);
         buf_lit(b, "<meta property=\"article:published_time\" content=\"");
         buf_rawz(b, ts);
         buf_lit(b, "\">\n");

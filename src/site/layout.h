@@ -49,7 +49,12 @@ void page_section_numbered(hreq_t *r, buf_t *b, const char *cls, const char *tit
 /* Finish the page (page_end), send it as HTML with status, free b. */
 void page_send(hreq_t *r, buf_t *b, int status);
 
-/* Static assets, embedded in the binary. */
+/* Static assets, embedded in the binary: site/assets/ holds the files and
+ * assets.S, which embeds them and defines these URLs. Each URL carries a
+ * hash of the files, computed by the build (the one asset version), so the
+ * answers are cached as immutable and an edited file gets a new URL. */
+extern const char asset_css_url[];       /* "/static/hao.<version>.css" */
+extern const char asset_studio_js_url[]; /* "/static/studio.<version>.js" */
 void asset_css(hreq_t *r);
 void asset_studio_js(hreq_t *r);
 

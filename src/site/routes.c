@@ -51,8 +51,9 @@ const route_t routes[] = {
     {"GET", "/about", pages_about, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/lang", pages_lang, ROLE_NONE, 0, 0},
     {"GET", "/healthz", pages_healthz, ROLE_NONE, 0, 0},
-    {"GET", "/static/hao.2.css", asset_css, ROLE_NONE, 0, 0},
-    {"GET", "/static/studio.2.js", asset_studio_js, ROLE_NONE, 0, 0},
+    /* /static/hao.<version>.css, /static/studio.<version>.js (layout.h) */
+    {"GET", asset_css_url, asset_css, ROLE_NONE, 0, 0},
+    {"GET", asset_studio_js_url, asset_studio_js, ROLE_NONE, 0, 0},
 
     /* media: immutable files, served by h2o from the store (not page-cached) */
     {"GET", "/m/:id", media_serve, ROLE_NONE, 0, 0},

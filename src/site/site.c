@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/token.h"
 #include "http/server.h"
 
@@ -86,9 +87,7 @@ int site_init(db_t *db, buf_t *err)
 
 void site_reload(db_t *db)
 {
-    snap_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    snap_t *s = xcalloc(1, sizeof *s);
     char *version = db_setting(db, "site_version", "");
     snprintf(s->version, sizeof s->version, "%s", version);
     free(version);

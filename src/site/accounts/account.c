@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "core/token.h"
 #include "http/pool.h"
@@ -433,9 +434,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
 static void begin_verify(hreq_t *r, enum verify_for purpose, const char *handle, const char *password,
                          const char *next)
 {
-    verify_job_t *v = calloc(1, sizeof(*v));
-    if (!v)
-        abort();
+    verify_job_t *v = xcalloc(1, sizeof(*v));
     v->job.work = verify_work;
     v->job.done = verify_done;
     v->purpose = purpose;
@@ -656,9 +655,7 @@ static void register_like(hreq_t *r, enum form_kind kind)
         render_form(r, kind, 409, &fs);
         return;
     }
-    hash_job_t *job = calloc(1, sizeof(*job));
-    if (!job)
-        abort();
+    hash_job_t *job = xcalloc(1, sizeof(*job));
     job->job.work = hash_work;
     job->job.done = hash_done;
     job->kind = kind;

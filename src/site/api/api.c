@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/declaration.h"
 #include "core/markdown.h"
@@ -313,9 +314,7 @@ void api_articles_create(hreq_t *r)
     work_err_t e;
     if (in.set_original && in.original && work_validate(&in, 1, &e) == 0) {
         /* A 原创 claim: the originality check runs on the worker pool. */
-        put_ctx_t *c = calloc(1, sizeof *c);
-        if (!c)
-            abort();
+        put_ctx_t *c = xcalloc(1, sizeof *c);
         c->j = j;
         c->in = in;
         if (in.tags_list) {
@@ -394,9 +393,7 @@ void api_articles_update(hreq_t *r)
         work_free(&w);
         return;
     }
-    put_ctx_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    put_ctx_t *c = xcalloc(1, sizeof *c);
     c->j = j;
     snprintf(c->id, sizeof c->id, "%s", w.id);
     int ntags = 0;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -122,9 +123,7 @@ static char *read_file(const char *path, size_t max, size_t *len, buf_t *err)
         close(fd);
         return NULL;
     }
-    char *data = malloc((size_t)sb.st_size + 1);
-    if (!data)
-        abort();
+    char *data = xmalloc((size_t)sb.st_size + 1);
     size_t got = 0;
     while (got < (size_t)sb.st_size) {
         ssize_t n = read(fd, data + got, (size_t)sb.st_size - got);
@@ -170,7 +169,7 @@ int cli_import(const import_opts_t *o, int nfiles, char **files)
 
     /* Parse every file before writing anything: one bad file means no work
      * is created, and the user fixes it and runs the same command again. */
-    import_doc_t *docs = calloc((size_t)nfiles, sizeof(import_doc_t));
+    import_doc_t *docs = xcalloc((size_t)nfiles, sizeof(import_doc_t));
     int bad = 0;
     for (int i = 0; i < nfiles; i++) {
         buf_t err = BUF_INIT, warn = BUF_INIT;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "site/formkit.h"
@@ -85,9 +86,7 @@ static void header_word(buf_t *b, const char *s)
 {
     size_t n = strlen(s);
     size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    char *enc = malloc(cap);
-    if (!enc)
-        abort();
+    char *enc = xmalloc(cap);
     sodium_bin2base64(enc, cap, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
     buf_printf(b, "=?UTF-8?B?%s?=", enc);
     free(enc);
@@ -96,11 +95,9 @@ static void header_word(buf_t *b, const char *s)
 /* The whole message: headers, then the body in base64 lines of 76. */
 static void compose(buf_t *m, const char *from, const char *to, const char *subject, const char *body, int64_t id)
 {
-    char date[64];
+    char date[CLOCK_TEXT_MAX];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    clock_mail_date((int64_t)t, date);
     buf_printf(m, "Date: %s\r\nFrom: ", date);
     header_word(m, site_name());
     buf_printf(m, " <%s>\r\nTo: <%s>\r\nSubject: ", from, to);
@@ -111,9 +108,7 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
                "Content-Transfer-Encoding: base64\r\n\r\n");
     size_t n = strlen(body);
     size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    char *enc = malloc(cap);
-    if (!enc)
-        abort();
+    char *enc = xmalloc(cap);
     sodium_bin2base64(enc, cap, (const unsigned char *)body, n, sodium_base64_VARIANT_ORIGINAL);
     size_t el = strlen(enc);
     for (size_t i = 0; i < el; i += 76) {
@@ -181,9 +176,9 @@ static int send_one(void)
     char *to = NULL, *subject = NULL, *body = NULL;
     if (db_step(st) == DB_ROW) {
         id = db_col_int(st, 0);
-        to = strdup(db_col_text(st, 1));
-        subject = strdup(db_col_text(st, 2));
-        body = strdup(db_col_text(st, 3));
+        to = xstrdup(db_col_text(st, 1));
+        subject = xstrdup(db_col_text(st, 2));
+        body = xstrdup(db_col_text(st, 3));
         attempts = db_col_int(st, 4);
     }
     db_done(st);

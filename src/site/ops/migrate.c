@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/conf.h"
 #include "db/db.h"
 #include "db/db_backend.h"
@@ -57,14 +58,6 @@ typedef struct {
 } table_t;
 
 static const db_ops_t *S = &db_sqlite_ops, *P = &db_pg_ops;
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
 
 /* Tables to copy: every table of the source but SQLite's own and the search
  * index (rebuilt in PostgreSQL's form instead). */

@@ -54,14 +54,6 @@ static void rfc3339(buf_t *b, int64_t t)
     buf_rawz(b, s);
 }
 
-static void http_date(char *out, size_t n, int64_t t)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* Newest update among the listed works (for Last-Modified). */
 static int64_t newest(const work_list_t *l)
 {
@@ -75,14 +67,13 @@ static int64_t newest(const work_list_t *l)
 /* If-Modified-Since handling. Returns 1 after answering 304. */
 static int not_modified(hreq_t *r, int64_t last)
 {
-    char lm[64];
-    http_date(lm, sizeof lm, last ? last : 0);
+    char lm[CLOCK_TEXT_MAX];
+    clock_http_date(last ? last : 0, lm);
     rs_header(r, "last-modified", lm);
     const char *ims = rq_header(r, "if-modified-since");
     if (ims && last) {
-        struct tm tm = {0};
-        if (strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
-            int64_t since = (int64_t)timegm(&tm);
+        int64_t since;
+        if (clock_parse_http_date(ims, &since) == 0) {
             if (last <= since) {
                 rs_send(r, 304, NULL, "", 0);
                 return 1;

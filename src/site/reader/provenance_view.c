@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "http/pool.h"
 #include "provenance/originality.h"
 #include "site/layout.h"
@@ -121,10 +122,8 @@ static void compare_work(pool_job_t *j)
         db_stmt_t *st = db_prepare(db, "SELECT body FROM works WHERE id = :id");
         db_bind_text(st, ":id", c->res.m[i].id);
         if (db_step(st) == DB_ROW) {
-            char *other_body = strdup(db_col_text(st, 0));
+            char *other_body = xstrdup(db_col_text(st, 0));
             db_done(st);
-            if (!other_body)
-                abort();
             orig_doc_t other;
             orig_doc_build_db(&other, db, other_body);
             orig_highlight(&self, &other, &c->mine[i]);
@@ -230,9 +229,7 @@ static void compare_page(hreq_t *r, int own)
         rs_error(r, 404, "not_found", T(L, "work.err.not_found"));
         return;
     }
-    compare_job_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    compare_job_t *c = xcalloc(1, sizeof *c);
     c->job.work = compare_work;
     c->job.done = compare_done;
     snprintf(c->id, sizeof c->id, "%s", w.id);

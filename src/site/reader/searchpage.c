@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "http/pool.h"
 #include "search/normalize.h"
@@ -40,25 +41,6 @@ static int bad(params_t *p, const char *code)
     p->code = code;
     snprintf(p->key, sizeof p->key, "search.err.%s", code);
     return -1;
-}
-
-/* "YYYY-MM-DD" as the unix time of that midnight in China (UTC+8). */
-static int parse_date(const char *s, int64_t *out)
-{
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
-        return -1;
-    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    time_t t = timegm(&tm);
-    struct tm back;
-    gmtime_r(&t, &back);
-    if (back.tm_mday != d) /* 2023-02-30 */
-        return -1;
-    *out = (int64_t)t - 8 * 3600;
-    return 0;
 }
 
 static int parse_int(const char *s, long lo, long hi, int *out)
@@ -101,10 +83,10 @@ static int read_params(hreq_t *r, params_t *p, int default_limit)
         p->req.author = v;
     if ((v = rq_query(r, "tag")) && *v)
         p->req.tag = v;
-    if ((p->from_s = rq_query(r, "from")) && *p->from_s && parse_date(p->from_s, &p->req.from) < 0)
+    if ((p->from_s = rq_query(r, "from")) && *p->from_s && clock_china_parse_date(p->from_s, &p->req.from) < 0)
         return bad(p, "date");
     if ((p->to_s = rq_query(r, "to")) && *p->to_s) {
-        if (parse_date(p->to_s, &p->req.to) < 0)
+        if (clock_china_parse_date(p->to_s, &p->req.to) < 0)
             return bad(p, "date");
         p->req.to += 24 * 3600; /* inclusive: up to the end of that day */
     }
@@ -153,9 +135,7 @@ static char *dup_or_null(const char *s)
 {
     if (!s)
         return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
+    char *d = xstrdup(s);
     return d;
 }
 
@@ -175,9 +155,7 @@ static void search_done(pool_job_t *j, hreq_t *r)
 
 static void submit(hreq_t *r, const params_t *p, int api)
 {
-    search_job_t *sj = calloc(1, sizeof(*sj));
-    if (!sj)
-        abort();
+    search_job_t *sj = xcalloc(1, sizeof(*sj));
     sj->job.work = search_work;
     sj->job.done = search_done;
     sj->api = api;

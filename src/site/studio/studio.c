@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
@@ -28,7 +29,7 @@
 
 #define STUDIO_PAGE 20   /* works per studio list page */
 #define REV_PAGE 50      /* revisions per history page */
-#define STUDIO_SCRIPT "/static/studio.2.js"
+#define STUDIO_SCRIPT asset_studio_js_url /* layout.h */
 
 /* ---- small helpers ---- */
 
@@ -1063,9 +1064,7 @@ static void revision_free(revision_t *v)
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s);
-    if (!p)
-        abort();
+    char *p = xstrdup(s);
     return p;
 }
 

@@ -4,9 +4,9 @@
  * revision history with restore.
  *
  * Every page works without JavaScript (plain form posts, a confirm page for
- * delete, a server-rendered preview); the editor script (studio_js.c, served
- * at /static/studio.2.js) adds the debounced live preview, local autosave
- * and the saved/unsaved indicator on top.
+ * delete, a server-rendered preview); the editor script (site/assets/studio.js,
+ * served at /static/studio.<version>.js) adds the debounced live preview,
+ * local autosave and the saved/unsaved indicator on top.
  *
  * All writes go through work.h, so validation, revisions, the search index
  * and cache invalidation are the same as for the API and import. A creator
@@ -38,7 +38,7 @@ void studio_revisions(hreq_t *r);  /* GET  /studio/:id/revisions         */
 void studio_revision(hreq_t *r);   /* GET  /studio/:id/revisions/:rev    */
 void studio_restore(hreq_t *r);    /* POST /studio/:id/revisions/:rev/restore */
 
-/* GET /static/studio.2.js is asset_studio_js(), declared in layout.h and
- * defined in studio_js.c. */
+/* GET /static/studio.<version>.js is asset_studio_js(), declared in
+ * layout.h and defined in assets.c. */
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "site/layout.h"
 
@@ -16,11 +17,7 @@
 /* Period bounds in China Standard Time, the site's display zone. */
 static int64_t cst_start(int year, int month)
 {
-    struct tm tm = {0};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = 1;
-    return (int64_t)timegm(&tm) - 8 * 3600;
+    return clock_china_midnight(year, month, 1);
 }
 
 static int64_t count(db_t *db, const char *sql, int64_t from, int64_t to)
@@ -68,9 +65,8 @@ static void add(report_t *rep, const char *key, const char *label, int of_which,
 /* Parse the period ("YYYY" or "YYYY-QN"; NULL: the current year). -1 bad. */
 static int period(const char *p, report_t *rep)
 {
-    time_t now = (time_t)(clock_now() + 8 * 3600);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    clock_china_tm(clock_now(), &tm);
     rep->year = tm.tm_year + 1900;
     rep->quarter = 0;
     if (p && *p) {
@@ -143,9 +139,7 @@ static void collect(db_t *db, report_t *rep)
     while (db_step(st) == DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            if (!v)
-                abort();
+            v = xrealloc(v, cap * sizeof *v);
         }
         v[n++] = db_col_int(st, 0);
     }

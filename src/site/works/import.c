@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "site/works/work.h"
 
@@ -117,9 +118,7 @@ static char *first_sentence(const char *p, size_t n)
     }
 found:
     cut = text_prefix(p, cut, IMPORT_TITLE_CHARS);
-    char *t = malloc(cut + 1);
-    if (!t)
-        abort();
+    char *t = xmalloc(cut + 1);
     memcpy(t, p, cut);
     t[cut] = 0;
     return t;
@@ -178,9 +177,7 @@ int import_parse(const char *data, size_t len, const char *title_override, impor
 
     /* Split into trimmed non-empty lines. */
     size_t cap = 64, nl = 0;
-    line_t *lines = malloc(cap * sizeof *lines);
-    if (!lines)
-        abort();
+    line_t *lines = xmalloc(cap * sizeof *lines);
     for (size_t i = 0; i < len;) {
         size_t j = i;
         while (j < len && data[j] != '\n')
@@ -191,9 +188,7 @@ int import_parse(const char *data, size_t len, const char *title_override, impor
         if (n) {
             if (nl == cap) {
                 cap *= 2;
-                lines = realloc(lines, cap * sizeof *lines);
-                if (!lines)
-                    abort();
+                lines = xrealloc(lines, cap * sizeof *lines);
             }
             lines[nl].s = s;
             lines[nl].n = n;
@@ -253,15 +248,13 @@ int import_parse(const char *data, size_t len, const char *title_override, impor
         const char *t = title_override;
         size_t tl = strlen(t);
         text_trim(&t, &tl);
-        doc->title = strndup(t, tl);
+        doc->title = xstrndup(t, tl);
     } else {
         doc->title = first_sentence(firstpara, firstlen);
         if (!*doc->title) {
             free(doc->title);
-            doc->title = strdup("(untitled)");
+            doc->title = xstrdup("(untitled)");
         }
     }
-    if (!doc->title || !doc->body)
-        abort();
     return 0;
 }

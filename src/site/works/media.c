@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "http/bodymem.h"
 #include "http/pool.h"
@@ -247,9 +248,7 @@ static void upload_work(pool_job_t *pj)
             job_fail(j, 422, "media.err.alt", NULL);
             return;
         }
-        j->alt = strndup(alt->data, alt->len);
-        if (!j->alt)
-            abort();
+        j->alt = xstrndup(alt->data, alt->len);
     }
     if (file->len == 0) {
         job_fail(j, 422, "media.err.empty", NULL);
@@ -439,13 +438,11 @@ static void upload(hreq_t *r)
     }
     if (!quota_ok(r, (long long)n))
         return;
-    upload_job_t *j = calloc(1, sizeof *j);
-    if (!j)
-        abort();
+    upload_job_t *j = xcalloc(1, sizeof *j);
     /* The body stays valid until the answer: h2o stops reading an HTTP/1
      * connection while its request is being handled (and h2c is off). */
     bodymem_take(r->loop->bodymem, body, n, &j->body);
-    j->content_type = strdup(ct);
+    j->content_type = xstrdup(ct);
     j->owner = r->user.id;
     j->job.work = upload_work;
     j->job.done = upload_done;
@@ -612,9 +609,7 @@ static void chunk_done(pool_job_t *pj, hreq_t *r)
 
 static void chunked_append(hreq_t *r)
 {
-    chunk_job_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    chunk_job_t *c = xcalloc(1, sizeof *c);
     const char *off = rq_query(r, "offset");
     char *end = NULL;
     c->offset = off ? strtoll(off, &end, 10) : -1;
@@ -637,9 +632,7 @@ static void chunked_append(hreq_t *r)
 
 static void chunked_finish(hreq_t *r)
 {
-    upload_job_t *j = calloc(1, sizeof *j);
-    if (!j)
-        abort();
+    upload_job_t *j = xcalloc(1, sizeof *j);
     struct stat sb;
     if (upload_path(r, rq_param(r, 0), j->staged, sizeof j->staged) < 0 || stat(j->staged, &sb) < 0) {
         free(j);
@@ -662,9 +655,7 @@ static void chunked_finish(hreq_t *r)
             return;
         }
         if (a) {
-            j->alt = strndup(a, al);
-            if (!j->alt)
-                abort();
+            j->alt = xstrndup(a, al);
         }
         json_decref(doc);
     }
@@ -864,7 +855,7 @@ int media_link_work(db_t *db, const char *work_id)
         return -1;
     st = db_prepare(db, "SELECT body FROM works WHERE id = :w");
     db_bind_text(st, ":w", work_id);
-    char *body = db_step(st) == DB_ROW ? strdup(db_col_text(st, 0)) : NULL;
+    char *body = db_step(st) == DB_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
     db_done(st);
     if (!body)
         return 0;
@@ -940,12 +931,11 @@ int media_purge_work(db_t *db, const char *work_id, media_gone_t **gone)
         db_done(st);
         if (rc < 0 || has_row(db, f.sha))
             continue; /* the same bytes are another upload's too: the files stay */
-        if (!g && !(g = calloc(1, sizeof *g)))
-            abort();
+        if (!g)
+            g = xcalloc(1, sizeof *g);
         if (g->n == g->cap) {
             g->cap = g->cap ? 2 * g->cap : 8;
-            if (!(g->f = realloc(g->f, (size_t)g->cap * sizeof *g->f)))
-                abort();
+            g->f = xrealloc(g->f, (size_t)g->cap * sizeof *g->f);
         }
         g->f[g->n++] = f;
     }

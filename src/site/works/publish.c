@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "http/pool.h"
 
 typedef struct {
@@ -49,9 +50,7 @@ void publish_async(hreq_t *r, const char *id, publish_cb cb)
         cb(r, id, -1, &e);
         return;
     }
-    publish_job_t *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
+    publish_job_t *p = xcalloc(1, sizeof *p);
     p->job.work = check_work;
     p->job.done = check_done;
     p->cb = cb;
@@ -98,17 +97,13 @@ static void any_check_done(pool_job_t *j, hreq_t *r)
 void publish_check_async(hreq_t *r, const char *self_id, int64_t author, int64_t before_seq, const char *body, check_cb done,
                  void *ctx, void (*ctx_free)(void *ctx))
 {
-    check_job_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    check_job_t *c = xcalloc(1, sizeof *c);
     c->job.work = any_check_work;
     c->job.done = any_check_done;
     snprintf(c->self, sizeof c->self, "%s", self_id ? self_id : "");
     c->author = author;
     c->seq = before_seq;
-    c->body = strdup(body);
-    if (!c->body)
-        abort();
+    c->body = xstrdup(body);
     work_hash(body, c->hash);
     c->done = done;
     c->ctx = ctx;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/markdown.h"
 #include "core/text.h"
 #include "core/changed.h"
@@ -39,9 +40,7 @@ void work_free(work_t *w)
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
+    char *p = xstrdup(s ? s : "");
     return p;
 }
 
@@ -62,7 +61,7 @@ static void load_tags(db_t *db, work_t *w)
     db_bind_text(st, ":id", w->id);
     while (db_step(st) == DB_ROW && w->ntags < WORK_TAGS_MAX) {
         if (!w->tags)
-            w->tags = calloc(WORK_TAGS_MAX, sizeof(char *));
+            w->tags = xcalloc(WORK_TAGS_MAX, sizeof(char *));
         w->tags[w->ntags++] = xdup(db_col_text(st, 0));
     }
     db_done(st);
@@ -281,9 +280,7 @@ static char *trimmed(const char *s)
 {
     size_t n = strlen(s);
     text_trim(&s, &n);
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
+    char *p = xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -675,7 +672,7 @@ int work_list(db_t *db, const work_query_t *q, work_list_t *out)
     db_bind_int(st, ":before", q->before);
     db_bind_text(st, ":bid", q->before_id ? q->before_id : "\x7f");
     db_bind_int(st, ":lim", limit + 1);
-    out->items = calloc((size_t)limit + 1, sizeof(work_t));
+    out->items = xcalloc((size_t)limit + 1, sizeof(work_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == limit) {
