@@ -8,8 +8,9 @@
 # A file "renders HTML" when it calls buf_html, buf_htmlz, buf_hprintf or
 # buf_vhprintf, or holds a string literal that starts with a tag ("<p", "</a",
 # "<!"). In such a file these calls must carry a comment "raw: <why>" on one
-# of the lines of the call (a trailing /* raw: ... */ on its first line is the
-# usual place), saying why the bytes are safe unescaped:
+# of the lines of the call (a trailing /* raw: ... */ is the usual place) or
+# on a comment line of its own just above it, saying why the bytes are safe
+# unescaped:
 #   - buf_raw, buf_rawz and buf_vprintf, always;
 #   - buf_printf whose format is not a string literal, or has a string or
 #     character conversion (%s, %.*s, %-8s, %c ...): numbers cannot carry
@@ -17,9 +18,9 @@
 #   - buf_hprintf and buf_vhprintf whose format holds no string literal and is
 #     not a T() lookup (the format is copied as markup, so it must come from
 #     the source, never from data).
-# A buffer that is not HTML at all (a plain-text error, JSON, SQL, a URL that
-# is escaped where it is written) takes the same comment: "raw: JSON", "raw:
-# plain text, escaped by page_error". `grep -rn 'raw:' src` lists them all.
+# A buffer that is not HTML at all takes the same comment, short: "raw: text"
+# (plain text, escaped where it is shown), "raw: URL" (likewise), "raw: JSON".
+# `grep -rn 'raw:' src` lists every unescaped write.
 #
 # Bash and a POSIX awk only (Debian's mawk is enough): no python.
 set -uo pipefail
@@ -90,6 +91,8 @@ check() { # files...
     }
 
     function marked(from, to,    i) {
+        if (from > 1 && raw[from - 1] ~ /^[ \t]*(\/\*|\/\/)[ \t]*raw:[ \t]*[^ \t*]/)
+            return 1 # a comment line of its own just above the call
         for (i = from; i <= to; i++)
             if (raw[i] ~ /(\/\*|\/\/)[ \t]*raw:[ \t]*[^ \t*]/)
                 return 1
@@ -166,6 +169,8 @@ static void f(buf_t *b, const char *name, int n)
     if (n) buf_printf(b, "%-4c", 'x'); buf_raw(b, name, 1);
     buf_vprintf(b, name, ap);
     buf_hprintf(b, T(L, "key"), n);
+    /* raw: the line above a call counts */
+    buf_rawz(b, name);
 }
 EOF
     sed -e '/^    buf_printf(b, "<b>/d' -e '/^    buf_rawz(b, name);$/d' -e '/^    buf_printf(b,$/,+1d' \
