@@ -24,7 +24,6 @@
 #
 # Bash and a POSIX awk only (Debian's mawk is enough): no python.
 set -uo pipefail
-cd "$(dirname "$0")/.."
 
 # Files the rule does not apply to, each with the reason it must write raw.
 ALLOW='
@@ -196,6 +195,7 @@ if [ $# -gt 0 ]; then
     check "$@"
     exit
 fi
+cd "$(dirname "$0")/.." || exit 1
 self_test || exit 1
 mapfile -t files < <(find src -name '*.c' | sort)
 if check "${files[@]}"; then
