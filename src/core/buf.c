@@ -1,9 +1,12 @@
 /* buf.c — see buf.h. */
 #include "core/buf.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "core/alloc.h"
 
@@ -115,6 +118,263 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 void buf_int(buf_t *b, long long v)
 {
     buf_printf(b, "%lld", v);
+}
+
+/* ---- buf_hprintf: printf whose strings are HTML-escaped ----
+ *
+ * Each conversion is parsed into a spec_t. Strings and characters go through
+ * buf_html; numbers are handed to snprintf with the conversion rebuilt
+ * (flags, width and precision as digits, the value widened to long long or
+ * double), which cannot produce markup. Text between conversions is the
+ * caller's markup and is copied as it is. The va_list travels by pointer
+ * (C17 7.16p3) so the helpers can take arguments from it. */
+
+enum { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_J, LEN_T };
+#define SPEC_NUM_MAX 999999 /* widths and precisions above this are refused */
+
+typedef struct {
+    char flags[8]; /* each of - + space # 0 at most once */
+    int nflags;
+    int left;      /* '-' */
+    int width;     /* -1: none */
+    int prec;      /* -1: none */
+    int len;       /* LEN_* */
+    char conv;
+} spec_t;
+
+static void spec_flag(spec_t *sp, char c)
+{
+    if (c == '-')
+        sp->left = 1;
+    if (!memchr(sp->flags, c, (size_t)sp->nflags))
+        sp->flags[sp->nflags++] = c;
+}
+
+/* Digits at *p, or -1 when there are more than SPEC_NUM_MAX allows. */
+static int spec_digits(const char **p)
+{
+    int v = 0;
+    while (**p >= '0' && **p <= '9') {
+        v = v * 10 + (*(*p)++ - '0');
+        if (v > SPEC_NUM_MAX)
+            return -1;
+    }
+    return v;
+}
+
+/* Parse the conversion after a '%' at *p (flags, width, precision, length,
+ * conversion character); * arguments are taken from ap. Returns -1 on a
+ * conversion this writer refuses. */
+static int spec_parse(const char **p, spec_t *sp, va_list *ap)
+{
+    const char *q = *p;
+    memset(sp, 0, sizeof *sp);
+    sp->width = sp->prec = -1;
+    while (*q == '-' || *q == '+' || *q == ' ' || *q == '#' || *q == '0')
+        spec_flag(sp, *q++);
+    if (*q == '*') {
+        int w = va_arg(*ap, int);
+        q++;
+        if (w < 0) { /* printf: a negative width means the '-' flag */
+            spec_flag(sp, '-');
+            w = w < -SPEC_NUM_MAX ? -SPEC_NUM_MAX - 1 : w;
+            w = -w;
+        }
+        sp->width = w;
+    } else if (*q >= '1' && *q <= '9' && (sp->width = spec_digits(&q)) < 0) {
+        return -1;
+    }
+    if (*q == '.') {
+        q++;
+        if (*q == '*') {
+            int pr = va_arg(*ap, int);
+            q++;
+            sp->prec = pr < 0 ? -1 : pr; /* negative: as if omitted */
+        } else if ((sp->prec = spec_digits(&q)) < 0) {
+            return -1;
+        }
+    }
+    if (q[0] == 'h' || q[0] == 'l') {
+        int twice = q[1] == q[0];
+        sp->len = q[0] == 'h' ? (twice ? LEN_HH : LEN_H) : (twice ? LEN_LL : LEN_L);
+        q += twice ? 2 : 1;
+    } else if (*q == 'z' || *q == 'j' || *q == 't') {
+        sp->len = *q == 'z' ? LEN_Z : *q == 'j' ? LEN_J : LEN_T;
+        q++;
+    }
+    sp->conv = *q;
+    if (!*q || sp->width > SPEC_NUM_MAX || sp->prec > SPEC_NUM_MAX)
+        return -1;
+    *p = q + 1;
+    return 0;
+}
+
+/* s (n bytes) escaped, padded with spaces to the width counted in bytes of
+ * the unescaped text, as printf counts them. */
+static void emit_text(buf_t *b, const spec_t *sp, const char *s, size_t n)
+{
+    size_t pad = sp->width > 0 && (size_t)sp->width > n ? (size_t)sp->width - n : 0;
+    for (size_t i = 0; !sp->left && i < pad; i++)
+        buf_ch(b, ' ');
+    buf_html(b, s, n);
+    for (size_t i = 0; sp->left && i < pad; i++)
+        buf_ch(b, ' ');
+}
+
+/* "%<flags><width>.<prec><length><conv>" for snprintf; length is "" or "ll". */
+static void spec_rebuild(const spec_t *sp, const char *length, char out[40])
+{
+    int k = snprintf(out, 40, "%%%.*s", sp->nflags, sp->flags);
+    if (sp->width >= 0)
+        k += snprintf(out + k, 40 - (size_t)k, "%d", sp->width);
+    if (sp->prec >= 0)
+        k += snprintf(out + k, 40 - (size_t)k, ".%d", sp->prec);
+    snprintf(out + k, 40 - (size_t)k, "%s%c", length, sp->conv);
+}
+
+/* snprintf(spec, value) appended to b; the stack buffer spares a second pass
+ * for every usual number, a huge width is written straight into b. */
+#define EMIT_NUMBER(b, spec, value)                                                                                    \
+    do {                                                                                                               \
+        char tmp_[128];                                                                                                \
+        int n_ = snprintf(tmp_, sizeof tmp_, (spec), (value));                                                         \
+        if (n_ < 0)                                                                                                    \
+            (b)->err = 1;                                                                                              \
+        else if ((size_t)n_ < sizeof tmp_)                                                                             \
+            buf_raw((b), tmp_, (size_t)n_);                                                                            \
+        else if (grow((b), (size_t)n_)) {                                                                              \
+            snprintf((b)->p + (b)->len, (size_t)n_ + 1, (spec), (value));                                              \
+            (b)->len += (size_t)n_;                                                                                    \
+        }                                                                                                              \
+    } while (0)
+
+static void emit_signed(buf_t *b, const spec_t *sp, va_list *ap)
+{
+    long long v;
+    switch (sp->len) {
+    case LEN_HH: v = (signed char)va_arg(*ap, int); break;
+    case LEN_H: v = (short)va_arg(*ap, int); break;
+    case LEN_L: v = va_arg(*ap, long); break;
+    case LEN_LL: v = va_arg(*ap, long long); break;
+    case LEN_Z: v = va_arg(*ap, ssize_t); break;
+    case LEN_J: v = (long long)va_arg(*ap, intmax_t); break;
+    case LEN_T: v = va_arg(*ap, ptrdiff_t); break;
+    default: v = va_arg(*ap, int); break;
+    }
+    char spec[40];
+    spec_rebuild(sp, "ll", spec);
+    EMIT_NUMBER(b, spec, v);
+}
+
+static void emit_unsigned(buf_t *b, const spec_t *sp, va_list *ap)
+{
+    unsigned long long v;
+    switch (sp->len) {
+    case LEN_HH: v = (unsigned char)va_arg(*ap, unsigned); break;
+    case LEN_H: v = (unsigned short)va_arg(*ap, unsigned); break;
+    case LEN_L: v = va_arg(*ap, unsigned long); break;
+    case LEN_LL: v = va_arg(*ap, unsigned long long); break;
+    case LEN_Z: v = va_arg(*ap, size_t); break;
+    case LEN_J: v = (unsigned long long)va_arg(*ap, uintmax_t); break;
+    case LEN_T: v = (size_t)va_arg(*ap, ptrdiff_t); break;
+    default: v = va_arg(*ap, unsigned); break;
+    }
+    char spec[40];
+    spec_rebuild(sp, "ll", spec);
+    EMIT_NUMBER(b, spec, v);
+}
+
+/* One conversion; -1 when it is one this writer refuses. */
+static int emit(buf_t *b, const spec_t *sp, va_list *ap)
+{
+    char spec[40];
+    switch (sp->conv) {
+    case 's': {
+        if (sp->len != LEN_NONE) /* %ls: wide strings are not ours */
+            return -1;
+        const char *s = va_arg(*ap, const char *);
+        size_t n = !s ? 0 : sp->prec >= 0 ? strnlen(s, (size_t)sp->prec) : strlen(s);
+        emit_text(b, sp, s ? s : "", n);
+        return 0;
+    }
+    case 'c': {
+        if (sp->len != LEN_NONE) /* %lc */
+            return -1;
+        char c = (char)va_arg(*ap, int);
+        emit_text(b, sp, &c, 1);
+        return 0;
+    }
+    case 'd':
+    case 'i':
+        emit_signed(b, sp, ap);
+        return 0;
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X':
+        emit_unsigned(b, sp, ap);
+        return 0;
+    case 'f':
+    case 'F':
+    case 'e':
+    case 'E':
+    case 'g':
+    case 'G':
+    case 'a':
+    case 'A': {
+        if (sp->len != LEN_NONE && sp->len != LEN_L) /* 'l' is a no-op for doubles */
+            return -1;
+        double v = va_arg(*ap, double);
+        spec_rebuild(sp, "", spec);
+        EMIT_NUMBER(b, spec, v);
+        return 0;
+    }
+    case 'p': {
+        void *v = va_arg(*ap, void *);
+        spec_rebuild(sp, "", spec);
+        EMIT_NUMBER(b, spec, v);
+        return 0;
+    }
+    default: /* %n, %m, %Lf, %C, a typo in a T() format */
+        return -1;
+    }
+}
+
+void buf_vhprintf(buf_t *b, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    const char *p = fmt, *run = fmt;
+    while (*p) {
+        if (*p != '%') {
+            p++;
+            continue;
+        }
+        buf_raw(b, run, (size_t)(p - run));
+        if (p[1] == '%') {
+            buf_ch(b, '%');
+            p += 2;
+        } else {
+            spec_t sp;
+            p++;
+            if (spec_parse(&p, &sp, &aq) < 0 || emit(b, &sp, &aq) < 0) {
+                b->err = 1; /* fail the page rather than misread the arguments */
+                va_end(aq);
+                return;
+            }
+        }
+        run = p;
+    }
+    buf_raw(b, run, (size_t)(p - run));
+    va_end(aq);
+}
+
+void buf_hprintf(buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vhprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 void buf_html(buf_t *b, const char *s, size_t n)

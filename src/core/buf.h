@@ -13,6 +13,30 @@
  * writes a JSON string literal, buf_xml() escapes for XML. Only buf_lit()
  * (string literals, checked by the macro) and buf_raw() (bytes the caller
  * vouches for, e.g. md4c output) write unescaped.
+ *
+ * THE ESCAPING RULE FOR HTML. A page is written with
+ *   buf_lit()      for fixed markup (a literal: nothing to escape),
+ *   buf_hprintf()  for markup with values in it: its %s, %.*s and %c escape
+ *                  their argument exactly as buf_html() does (& < > " '), so
+ *                  one format serves element text and quoted attributes alike;
+ *                  numbers (%d %lld %zu %x ...) are written as printf writes
+ *                  them, and cannot carry markup,
+ *   buf_html(z)()  for text on its own, buf_url() inside an href.
+ * The format string of buf_hprintf() is markup, so it is a literal (or a T()
+ * string: the UI table is part of the source). A NULL %s writes nothing (an
+ * empty string, padded if a width asks for it), never "(null)".
+ * buf_hprintf() has no conversion that inserts markup unescaped (gcc's format
+ * check, which keeps the argument types honest, knows only printf's
+ * conversions; and a separate statement is what a checker can see): markup
+ * made elsewhere and trusted (md4c's sanitised output, a snippet whose text was
+ * escaped before <mark> was added) is appended with buf_raw()/buf_rawz() as a
+ * statement of its own, with a comment "raw: <why it is safe>" on the call.
+ * buf_printf() stays the writer for everything that is not HTML (mail, logs,
+ * CLI output, SQL text, numbers in JSON); a buf_printf() that writes a string
+ * into HTML needs the same raw: comment. scripts/check-html.sh (make test)
+ * fails on a buf_printf with a string conversion or a non-literal format, a
+ * buf_vprintf, buf_raw or buf_rawz without that comment in any file that
+ * renders HTML, and on a buf_hprintf whose format is not a literal.
  */
 #ifndef HAO_BUF_H
 #define HAO_BUF_H
@@ -48,10 +72,22 @@ void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
 void buf_int(buf_t *b, long long v);
 
+/* HTML formatted writer (see THE ESCAPING RULE above). Accepts printf's
+ * conversions d i u o x X c s f F e E g G a A p %% with flags, width,
+ * precision (also as *) and the hh h l ll z j t lengths; %s, %.*s and %c are
+ * HTML-escaped, the rest is written as vsnprintf would. No allocation beyond
+ * the buffer's own growth. A conversion outside that set (%n, %ls, %Lf, ...)
+ * sets b->err and stops, so a bad format fails the page instead of
+ * misreading the arguments. */
+void buf_hprintf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vhprintf(buf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 /* Escaping writers. */
 void buf_html(buf_t *b, const char *s, size_t n);   /* & < > " ' */
 void buf_htmlz(buf_t *b, const char *s);
-void buf_xml(buf_t *b, const char *s, size_t n);    /* as html, and drops chars XML 1.0 forbids */
+/* As html, and drops the C0 controls XML 1.0 forbids (all but tab, LF, CR);
+ * U+FFFE and U+FFFF, also outside XML's Char, pass through. */
+void buf_xml(buf_t *b, const char *s, size_t n);
 void buf_url(buf_t *b, const char *s, size_t n);    /* percent-encode all but unreserved */
 void buf_json_str(buf_t *b, const char *s, size_t n); /* with the quotes */
 void buf_json_strz(buf_t *b, const char *s);

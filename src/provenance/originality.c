@@ -349,7 +349,7 @@ void orig_doc_tokens_text(const orig_doc_t *d, buf_t *out)
                 char u8[4];
                 int32_t ul = 0;
                 U8_APPEND_UNSAFE(u8, ul, x);
-                buf_raw(out, u8, (size_t)ul);
+                buf_raw(out, u8, (size_t)ul); /* raw: plain text for tests, not HTML */
             }
         }
     }

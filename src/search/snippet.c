@@ -78,7 +78,7 @@ int snippet_html(const char *text, size_t n, const query_t *q, size_t max_chars,
             we++;
     }
     if (ws > 0)
-        buf_rawz(out, "…");
+        buf_lit(out, "…");
     /* Walk the original characters of the window; each is marked when any
      * normalised character it produced is. */
     size_t i = ws;
@@ -101,7 +101,7 @@ int snippet_html(const char *text, size_t n, const query_t *q, size_t max_chars,
     if (open)
         buf_lit(out, "</mark>");
     if (we < t.n)
-        buf_rawz(out, "…");
+        buf_lit(out, "…");
     free(mark);
     ntext_free(&t);
     return found;

@@ -53,7 +53,7 @@ void fk_textarea(buf_t *b, const char *label, const char *name, const char *valu
     buf_htmlz(b, name);
     buf_lit(b, "\" name=\"");
     buf_htmlz(b, name);
-    buf_printf(b, "\" rows=\"%d\"", rows);
+    buf_hprintf(b, "\" rows=\"%d\"", rows);
     if (required)
         buf_lit(b, " required");
     buf_lit(b, ">");

@@ -15,7 +15,7 @@ void page_time(buf_t *b, int64_t t)
 {
     char s[CLOCK_TEXT_MAX];
     clock_china_minute(t, s);
-    buf_rawz(b, s);
+    buf_htmlz(b, s);
 }
 
 void page_csrf_field(hreq_t *r, buf_t *b)
@@ -32,7 +32,7 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         meta = &none;
     lang_t L = r->lang;
     buf_lit(b, "<!DOCTYPE html>\n<html lang=\"");
-    buf_rawz(b, i18n_code(L));
+    buf_htmlz(b, i18n_code(L));
     buf_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     buf_htmlz(b, title);
@@ -51,7 +51,7 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_t abs = BUF_INIT; /* the canonical URL, absolute (search engines, link previews) */
     if (meta->canonical) {
         feed_origin(r, &abs);
-        buf_rawz(&abs, meta->canonical);
+        buf_rawz(&abs, meta->canonical); /* raw: a URL, escaped where it is written below */
         buf_lit(b, "<link rel=\"canonical\" href=\"");
         buf_html(b, abs.p, abs.len);
         buf_lit(b, "\">\n");
@@ -61,7 +61,7 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_lit(b, "\">\n<meta property=\"og:title\" content=\"");
     buf_htmlz(b, title);
     buf_lit(b, "\">\n<meta property=\"og:type\" content=\"");
-    buf_rawz(b, meta->og_type ? meta->og_type : "website");
+    buf_htmlz(b, meta->og_type ? meta->og_type : "website");
     buf_lit(b, "\">\n");
     if (abs.len) {
         buf_lit(b, "<meta property=\"og:url\" content=\"");
@@ -78,7 +78,7 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         char ts[CLOCK_TEXT_MAX];
         clock_rfc3339(meta->published_time, ts);
         buf_lit(b, "<meta property=\"article:published_time\" content=\"");
-        buf_rawz(b, ts);
+        buf_htmlz(b, ts);
         buf_lit(b, "\">\n");
     }
     if (meta->author) {
@@ -156,9 +156,9 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         buf_lit(b, "</a></li>");
     }
     buf_lit(b, "<li><a href=\"/lang?to=");
-    buf_rawz(b, L == LANG_EN ? "zh" : "en");
+    buf_htmlz(b, L == LANG_EN ? "zh" : "en");
     buf_lit(b, "\" hreflang=\"");
-    buf_rawz(b, L == LANG_EN ? "zh-CN" : "en");
+    buf_htmlz(b, L == LANG_EN ? "zh-CN" : "en");
     buf_lit(b, "\">");
     buf_htmlz(b, T(L, "site.lang_switch"));
     buf_lit(b, "</a></li></ul>\n</nav></header>\n<main id=\"main\">\n");
@@ -185,7 +185,7 @@ void page_end(hreq_t *r, buf_t *b)
 void page_error(hreq_t *r, int status, const char *message, buf_t *b)
 {
     buf_t t = BUF_INIT;
-    buf_printf(&t, "%d %s", status, T(r->lang, "err.title"));
+    buf_printf(&t, "%d %s", status, T(r->lang, "err.title")); /* raw: plain text, escaped where written */
     page_meta_t m = {.noindex = 1};
     page_begin(r, b, buf_cstr(&t), &m);
     buf_lit(b, "<section class=\"error\"><h1>");
@@ -213,6 +213,7 @@ void page_section_begin(hreq_t *r, buf_t *b, const char *cls, const char *title)
 void page_section_numbered(hreq_t *r, buf_t *b, const char *cls, const char *title_key, int64_t id)
 {
     buf_t title = BUF_INIT;
+    /* raw: plain text, escaped by page_section_begin */
     buf_printf(&title, "%s %lld", T(r->lang, title_key), (long long)id);
     page_section_begin(r, b, cls, buf_cstr(&title));
     buf_free(&title);

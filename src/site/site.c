@@ -131,7 +131,7 @@ void site_statement_text(buf_t *b, lang_t lang)
 {
     snap_t *s = atomic_load(&current);
     if (s)
-        buf_rawz(b, lang == LANG_EN ? s->en : s->zh);
+        buf_rawz(b, lang == LANG_EN ? s->en : s->zh); /* raw: the plain-text twin, for feeds and JSON that escape it */
 }
 
 void site_statement_html(buf_t *b, lang_t lang)

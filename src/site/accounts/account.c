@@ -218,11 +218,11 @@ static void field(buf_t *b, hreq_t *r, const char *label_key, const char *name, 
     buf_lit(b, "<label>");
     buf_htmlz(b, T(r->lang, label_key));
     buf_lit(b, "<input type=\"");
-    buf_rawz(b, type);
+    buf_htmlz(b, type);
     buf_lit(b, "\" name=\"");
-    buf_rawz(b, name);
+    buf_htmlz(b, name);
     buf_lit(b, "\" autocomplete=\"");
-    buf_rawz(b, autocomplete);
+    buf_htmlz(b, autocomplete);
     buf_lit(b, "\" required");
     if (value) {
         buf_lit(b, " value=\"");
@@ -395,7 +395,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
     if (v->suspended) {
         /* Only someone who knows the password learns why (takedown.h). */
         buf_t why = BUF_INIT;
-        buf_rawz(&why, T(r->lang, "account.err.suspended"));
+        buf_rawz(&why, T(r->lang, "account.err.suspended")); /* raw: text */
         takedown_suspension_reason(r->db, v->uid, r->lang, &why);
         login_failed(r, v, 403, "suspended", buf_cstr(&why));
         buf_free(&why);
@@ -418,7 +418,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
             return;
         }
         buf_t b = BUF_INIT;
-        buf_printf(&b, "{\"token\":\"%s\",\"expires_at\":%lld}", token, (long long)exp);
+        buf_printf(&b, "{\"token\":\"%s\",\"expires_at\":%lld}", token, (long long)exp); /* raw: JSON, hex */
         rs_json(r, 201, &b);
         buf_free(&b);
         return;
@@ -500,7 +500,7 @@ void account_tokens_post(hreq_t *r)
     }
     if (missing.len) {
         buf_t extra = BUF_INIT;
-        buf_printf(&extra, "\"missing\":[%s]", buf_cstr(&missing));
+        buf_printf(&extra, "\"missing\":[%s]", buf_cstr(&missing)); /* raw: JSON */
         rs_error_extra(r, 422, "missing_fields", T(r->lang, "account.err.missing"), buf_cstr(&extra));
         buf_free(&extra);
     } else {
@@ -713,12 +713,13 @@ int account_cli_add(db_t *db, const char *handle, const char *display_name, cons
                     buf_t *err)
 {
     if (!account_handle_ok(handle)) {
-        buf_printf(err, "handle \"%s\" must be 3-30 letters, digits or _, starting with a letter", handle);
+        buf_printf(err, "handle \"%s\" must be 3-30 letters, digits or _, starting with a letter",
+                   handle); /* raw: text */
         return -1;
     }
     enum role ro = account_role_from(role);
     if (ro == ROLE_NONE) {
-        buf_printf(err, "role \"%s\" is not one of reader, creator, moderator, admin", role);
+        buf_printf(err, "role \"%s\" is not one of reader, creator, moderator, admin", role); /* raw: text */
         return -1;
     }
     char lh[32];
@@ -741,7 +742,7 @@ int account_cli_add(db_t *db, const char *handle, const char *display_name, cons
     int64_t uid;
     int rc = insert_user(db, lh, name, account_role_name(ro), hash, &uid);
     if (rc == 0)
-        buf_printf(err, "the handle \"%s\" is taken", lh);
+        buf_printf(err, "the handle \"%s\" is taken", lh); /* raw: text */
     else if (rc < 0)
         buf_lit(err, "the database refused the new user");
     return rc == 1 ? 0 : -1;

@@ -88,7 +88,7 @@ static void header_word(buf_t *b, const char *s)
     size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
     char *enc = xmalloc(cap);
     sodium_bin2base64(enc, cap, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
-    buf_printf(b, "=?UTF-8?B?%s?=", enc);
+    buf_printf(b, "=?UTF-8?B?%s?=", enc); /* raw: mail */
     free(enc);
 }
 
@@ -98,12 +98,13 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
     char date[CLOCK_TEXT_MAX];
     time_t t = time(NULL);
     clock_mail_date((int64_t)t, date);
-    buf_printf(m, "Date: %s\r\nFrom: ", date);
+    buf_printf(m, "Date: %s\r\nFrom: ", date); /* raw: mail */
     header_word(m, site_name());
-    buf_printf(m, " <%s>\r\nTo: <%s>\r\nSubject: ", from, to);
+    buf_printf(m, " <%s>\r\nTo: <%s>\r\nSubject: ", from, to); /* raw: mail */
     header_word(m, subject);
     const char *at = strchr(from, '@');
-    buf_printf(m, "\r\nMessage-ID: <outbox.%lld.%lld%s>\r\n", (long long)id, (long long)t, at ? at : "@hao");
+    buf_printf(m, "\r\nMessage-ID: <outbox.%lld.%lld%s>\r\n", (long long)id, (long long)t,
+               at ? at : "@hao"); /* raw: mail */
     buf_lit(m, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                "Content-Transfer-Encoding: base64\r\n\r\n");
     size_t n = strlen(body);
@@ -112,7 +113,7 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
     sodium_bin2base64(enc, cap, (const unsigned char *)body, n, sodium_base64_VARIANT_ORIGINAL);
     size_t el = strlen(enc);
     for (size_t i = 0; i < el; i += 76) {
-        buf_raw(m, enc + i, el - i < 76 ? el - i : 76);
+        buf_raw(m, enc + i, el - i < 76 ? el - i : 76); /* raw: mail */
         buf_lit(m, "\r\n");
     }
     free(enc);
@@ -147,7 +148,7 @@ static int smtp_send(const char *url, const char *from, const char *to, const ch
     curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
-        buf_printf(err, "%s", curl_easy_strerror(rc));
+        buf_printf(err, "%s", curl_easy_strerror(rc)); /* raw: text */
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(c);
     buf_free(&m);

@@ -106,25 +106,26 @@ static int validate(const setting_def_t *d, const char *v, buf_t *err)
     size_t n = strlen(v);
     if (strcmp(d->kind, "enum") == 0) {
         if (!enum_has(d->choices, v)) {
-            buf_printf(err, "%s must be one of %s", d->key, d->choices);
+            buf_printf(err, "%s must be one of %s", d->key, d->choices); /* raw: text */
             return -1;
         }
     } else if (strcmp(d->kind, "int") == 0) {
         char *end;
         long x = strtol(v, &end, 10);
         if (!*v || *end || x < d->min || x > d->max) {
-            buf_printf(err, "%s must be a whole number from %d to %d", d->key, d->min, d->max);
+            buf_printf(err, "%s must be a whole number from %d to %d", d->key, d->min, d->max); /* raw: text */
             return -1;
         }
     } else {
         int line = strcmp(d->kind, "line") == 0;
         if (!(line ? text_valid_line(v, n) : text_valid(v, n))) {
+            /* raw: text */
             buf_printf(err, "%s must be %s without control characters", d->key, line ? "one line of text" : "text");
             return -1;
         }
         size_t chars = text_chars(v, n);
         if (chars < (size_t)d->min || chars > (size_t)d->max) {
-            buf_printf(err, "%s must be %d to %d characters", d->key, d->min, d->max);
+            buf_printf(err, "%s must be %d to %d characters", d->key, d->min, d->max); /* raw: text */
             return -1;
         }
         if (strcmp(d->key, "smtp_url") == 0 && *v && strncmp(v, "smtp://", 7) != 0 && strncmp(v, "smtps://", 8) != 0) {
@@ -144,7 +145,7 @@ int settings_apply(db_t *db, const char *actor, int n, const char *const *keys, 
     for (int i = 0; i < n; i++) {
         const setting_def_t *d = settings_find(keys[i]);
         if (!d) {
-            buf_printf(err, "unknown setting \"%s\"", keys[i]);
+            buf_printf(err, "unknown setting \"%s\"", keys[i]); /* raw: text */
             return -1;
         }
         if (validate(d, values[i], err) < 0)
@@ -227,11 +228,11 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
         const char *shown = f ? form_get(f, d->key) : NULL;
         char *cur = shown ? NULL : settings_get(r->db, d->key);
         const char *v = shown ? shown : cur;
-        buf_printf(&b, "<p><label for=\"s-%s\">", d->key);
+        buf_hprintf(&b, "<p><label for=\"s-%s\">", d->key);
         buf_htmlz(&b, L == LANG_EN ? d->en : d->zh);
-        buf_printf(&b, " <code>%s</code></label><br>", d->key);
+        buf_hprintf(&b, " <code>%s</code></label><br>", d->key);
         if (strcmp(d->kind, "enum") == 0) {
-            buf_printf(&b, "<select id=\"s-%s\" name=\"%s\">", d->key, d->key);
+            buf_hprintf(&b, "<select id=\"s-%s\" name=\"%s\">", d->key, d->key);
             for (const char *p = d->choices; *p;) {
                 size_t l = strcspn(p, "|");
                 buf_lit(&b, "<option");
@@ -244,12 +245,12 @@ static void render(hreq_t *r, int status, const char *msg, int ok, const form_t 
             }
             buf_lit(&b, "</select>");
         } else if (strcmp(d->kind, "text") == 0) {
-            buf_printf(&b, "<textarea id=\"s-%s\" name=\"%s\" rows=\"3\">", d->key, d->key);
+            buf_hprintf(&b, "<textarea id=\"s-%s\" name=\"%s\" rows=\"3\">", d->key, d->key);
             buf_htmlz(&b, v);
             buf_lit(&b, "</textarea>");
         } else {
-            buf_printf(&b, "<input id=\"s-%s\" name=\"%s\" type=\"%s\" value=\"", d->key, d->key,
-                       strcmp(d->kind, "int") == 0 ? "number" : "text");
+            buf_hprintf(&b, "<input id=\"s-%s\" name=\"%s\" type=\"%s\" value=\"", d->key, d->key,
+                        strcmp(d->kind, "int") == 0 ? "number" : "text");
             buf_htmlz(&b, v);
             buf_lit(&b, "\">");
         }

@@ -34,7 +34,7 @@ void feed_origin(hreq_t *r, buf_t *b)
 {
     const char *xf = rq_header(r, "x-forwarded-proto");
     int https = (xf && strcmp(xf, "https") == 0) || r->h->scheme == &H2O_URL_SCHEME_HTTPS;
-    buf_rawz(b, https ? "https://" : "http://");
+    buf_rawz(b, https ? "https://" : "http://"); /* raw: URL */
     h2o_iovec_t host = r->h->authority;
     /* The Host header is client input: keep only characters a host:port has. */
     for (size_t i = 0; i < host.len; i++) {
@@ -51,7 +51,7 @@ static void rfc3339(buf_t *b, int64_t t)
 {
     char s[32];
     clock_rfc3339(t, s);
-    buf_rawz(b, s);
+    buf_rawz(b, s); /* raw: digits, '-', ':', 'T' and 'Z' only */
 }
 
 /* Newest update among the listed works (for Last-Modified). */
@@ -119,9 +119,10 @@ static void entry_notes(buf_t *t, const work_t *w)
 {
     const char *ai = provenance_label_text(&w->prov, w->declaration->code, LANG_ZH);
     if (ai)
-        buf_printf(t, "[%s / %s]\n", ai, provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
+        buf_printf(t, "[%s / %s]\n", ai, /* raw: text */
+                   provenance_label_text(&w->prov, w->declaration->code, LANG_EN));
     if (strcmp(w->declaration->code, "none") != 0)
-        buf_printf(t, "作品声明 / Declaration: %s / %s\n", w->declaration->zh, w->declaration->en);
+        buf_printf(t, "作品声明 / Declaration: %s / %s\n", w->declaration->zh, w->declaration->en); /* raw: text */
 }
 
 typedef enum { SCOPE_SITE, SCOPE_AUTHOR, SCOPE_TAG } scope_t;
@@ -167,13 +168,13 @@ static void scope_page(const feed_scope_t *fs, buf_t *path, buf_t *title)
     if (fs->scope == SCOPE_AUTHOR) {
         buf_lit(path, "/u/");
         buf_url(path, fs->handle, strlen(fs->handle));
-        buf_printf(title, "%s · %s", fs->display, site_name());
+        buf_printf(title, "%s · %s", fs->display, site_name()); /* raw: text */
     } else if (fs->scope == SCOPE_TAG) {
         pages_tag_href(path, fs->tag);
-        buf_printf(title, "#%s · %s", fs->tag, site_name());
+        buf_printf(title, "#%s · %s", fs->tag, site_name()); /* raw: text */
     } else {
         buf_lit(path, "/");
-        buf_rawz(title, site_name());
+        buf_rawz(title, site_name()); /* raw: text */
     }
 }
 
@@ -230,7 +231,7 @@ static void atom(hreq_t *r, scope_t s)
     for (int i = 0; i < l.n; i++) {
         const work_t *w = &l.items[i];
         buf_t url = BUF_INIT, html = BUF_INIT, summary = BUF_INIT;
-        buf_printf(&url, "%s/a/%s", buf_cstr(&o), w->id);
+        buf_printf(&url, "%s/a/%s", buf_cstr(&o), w->id); /* raw: URL */
         buf_lit(&b, "<entry>\n<title>");
         buf_xml(&b, w->title, strlen(w->title));
         buf_lit(&b, "</title>\n<id>");
@@ -311,12 +312,12 @@ static void json_feed(hreq_t *r, scope_t s)
     scope_page(&fs, &path, &title);
     buf_lit(&b, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":");
     buf_json_str(&b, title.p, title.len);
-    buf_printf(&tmp, "%s%s", buf_cstr(&o), buf_cstr(&path));
+    buf_printf(&tmp, "%s%s", buf_cstr(&o), buf_cstr(&path)); /* raw: URL */
     buf_lit(&b, ",\"home_page_url\":");
     buf_json_str(&b, tmp.p, tmp.len);
     buf_reset(&tmp);
-    buf_printf(&tmp, "%s%.*s", buf_cstr(&o), (int)(r->h->query_at == SIZE_MAX ? r->h->path.len : r->h->query_at),
-               r->h->path.base);
+    buf_printf(&tmp, "%s%.*s", buf_cstr(&o), /* raw: URL */
+               (int)(r->h->query_at == SIZE_MAX ? r->h->path.len : r->h->query_at), r->h->path.base);
     buf_lit(&b, ",\"feed_url\":");
     buf_json_str(&b, tmp.p, tmp.len);
     buf_lit(&b, ",\"language\":\"zh-CN\",\"items\":[");
@@ -325,7 +326,7 @@ static void json_feed(hreq_t *r, scope_t s)
         if (i)
             buf_ch(&b, ',');
         buf_reset(&tmp);
-        buf_printf(&tmp, "%s/a/%s", buf_cstr(&o), w->id);
+        buf_printf(&tmp, "%s/a/%s", buf_cstr(&o), w->id); /* raw: URL */
         buf_lit(&b, "{\"id\":");
         buf_json_str(&b, tmp.p, tmp.len);
         buf_lit(&b, ",\"url\":");
@@ -348,7 +349,7 @@ static void json_feed(hreq_t *r, scope_t s)
         buf_lit(&b, "\",\"authors\":[{\"name\":");
         buf_json_strz(&b, w->author_name);
         buf_reset(&tmp);
-        buf_printf(&tmp, "%s/u/", buf_cstr(&o));
+        buf_printf(&tmp, "%s/u/", buf_cstr(&o)); /* raw: URL */
         buf_url(&tmp, w->author_handle, strlen(w->author_handle));
         buf_lit(&b, ",\"url\":");
         buf_json_str(&b, tmp.p, tmp.len);

@@ -29,7 +29,7 @@ static void iso_time(buf_t *b, int64_t t)
 {
     char s[32];
     clock_rfc3339(t, s);
-    buf_rawz(b, s);
+    buf_htmlz(b, s);
 }
 
 static void byline(hreq_t *r, buf_t *b, const work_t *w)
@@ -134,7 +134,7 @@ static void list_page(hreq_t *r, const char *title, const char *heading_html, co
     }
     buf_t b = BUF_INIT;
     page_begin(r, &b, title, meta);
-    buf_rawz(&b, heading_html);
+    buf_rawz(&b, heading_html); /* raw: markup the caller built with the escaping writers */
     if (l.n == 0) {
         buf_lit(&b, "<p class=\"empty\">");
         buf_htmlz(&b, T(r->lang, "pages.empty"));
@@ -148,7 +148,7 @@ static void list_page(hreq_t *r, const char *title, const char *heading_html, co
         const work_t *last = &l.items[l.n - 1];
         buf_lit(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"");
         buf_htmlz(&b, base);
-        buf_printf(&b, "?before=%lld_%s\">", (long long)last->published_at, last->id);
+        buf_hprintf(&b, "?before=%lld_%s\">", (long long)last->published_at, last->id);
         buf_htmlz(&b, T(r->lang, "pages.older"));
         buf_lit(&b, " →</a></nav>\n");
     }
@@ -186,8 +186,9 @@ void pages_author(hreq_t *r)
     buf_lit(&h, "</p></header>\n");
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
-    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));
-    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path));
+    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
+    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path)); /* raw: URL */
+    /* raw: text, escaped by page_begin */
     buf_printf(&title, "%s%s", u.display_name, r->lang == LANG_EN ? "" : T(r->lang, "pages.works_by"));
     page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.author = u.handle};
@@ -213,9 +214,9 @@ void pages_tag(hreq_t *r)
     buf_htmlz(&h, tag);
     buf_lit(&h, "</h1>\n");
     pages_tag_href(&path, tag);
-    buf_printf(&title, "#%s", tag);
-    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));
-    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path));
+    buf_printf(&title, "#%s", tag);                      /* raw: text */
+    buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
+    buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path)); /* raw: URL */
     page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.tag = tag};
     list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
@@ -246,7 +247,7 @@ void pages_work(hreq_t *r)
         buf_t why = BUF_INIT;
         int64_t nid = 0;
         if (!takedown_describe(r->db, w.id, r->lang, &why, &nid))
-            buf_rawz(&why, T(r->lang, "work.err.gone"));
+            buf_rawz(&why, T(r->lang, "work.err.gone")); /* raw: plain text, escaped by page_error */
         rs_error(r, 451, "taken_down", buf_cstr(&why));
         buf_free(&why);
         work_free(&w);
@@ -262,7 +263,7 @@ void pages_work(hreq_t *r)
 
     buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT, afeed = BUF_INIT;
     work_excerpt(w.body, 100, &desc);
-    buf_printf(&canon, "/a/%s", w.id);
+    buf_printf(&canon, "/a/%s", w.id); /* raw: URL */
     buf_lit(&afeed, "/u/");
     buf_url(&afeed, w.author_handle, strlen(w.author_handle));
     buf_lit(&afeed, "/feed.atom");
@@ -299,9 +300,9 @@ void pages_work(hreq_t *r)
     }
     buf_lit(&b, "</div>\n<footer>\n");
     tag_list(r, &b, &w);
-    buf_printf(&b, "<p class=\"report-links\"><a rel=\"nofollow\" href=\"/report?work=%s\">", w.id);
+    buf_hprintf(&b, "<p class=\"report-links\"><a rel=\"nofollow\" href=\"/report?work=%s\">", w.id);
     buf_htmlz(&b, T(r->lang, "site.report"));
-    buf_printf(&b, "</a> · <a rel=\"nofollow\" href=\"/notice?url=/a/%s\">", w.id);
+    buf_hprintf(&b, "</a> · <a rel=\"nofollow\" href=\"/notice?url=/a/%s\">", w.id);
     buf_htmlz(&b, T(r->lang, "site.notice"));
     buf_lit(&b, "</a></p>\n");
     buf_lit(&b, "</footer>\n");
@@ -366,9 +367,9 @@ void pages_about(hreq_t *r)
     buf_lit(&b, "</h1>\n<dl class=\"operator\">");
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char *v = db_setting(r->db, keys[i][0], "");
-        buf_printf(&b, "<dt>");
+        buf_lit(&b, "<dt>");
         buf_htmlz(&b, T(L, keys[i][1]));
-        buf_printf(&b, "</dt><dd data-key=\"%s\">", keys[i][0]);
+        buf_hprintf(&b, "</dt><dd data-key=\"%s\">", keys[i][0]);
         buf_htmlz(&b, *v ? v : T(L, "about.unset"));
         buf_lit(&b, "</dd>");
         free(v);

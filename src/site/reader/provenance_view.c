@@ -87,9 +87,9 @@ void prov_studio_warning(hreq_t *r, buf_t *b, const work_t *w, const orig_result
     for (int i = 0; i < res->n; i++) {
         buf_lit(b, "<li>");
         work_link(r, b, res->m[i].id);
-        buf_printf(b, " · %s %d%%</li>", T(r->lang, "prov.score"), (res->m[i].score + 5) / 10);
+        buf_hprintf(b, " · %s %d%%</li>", T(r->lang, "prov.score"), (res->m[i].score + 5) / 10);
     }
-    buf_printf(b, "</ul><p><a href=\"/studio/%s/originality\">", w->id);
+    buf_hprintf(b, "</ul><p><a href=\"/studio/%s/originality\">", w->id);
     buf_htmlz(b, T(r->lang, "prov.compare"));
     buf_lit(b, "</a> · ");
     buf_htmlz(b, T(r->lang, w->original ? "work.err.not_original" : "prov.hint_declare"));
@@ -148,12 +148,12 @@ static void compare_done(pool_job_t *j, hreq_t *r)
             rs_error(r, 500, "internal", T(L, "err.internal"));
         } else {
             buf_t b = BUF_INIT, title = BUF_INIT;
-            buf_printf(&title, "%s · %s", T(L, "prov.title"), w.title);
+            buf_printf(&title, "%s · %s", T(L, "prov.title"), w.title); /* raw: text */
             page_meta_t m = {.noindex = 1};
             page_begin(r, &b, buf_cstr(&title), &m);
             buf_lit(&b, "<section class=\"originality\">\n<p class=\"crumbs\">");
             if (c->own)
-                buf_printf(&b, "<a href=\"/studio/%s\">", w.id);
+                buf_hprintf(&b, "<a href=\"/studio/%s\">", w.id);
             else
                 buf_lit(&b, "<a href=\"/mod/originality\">");
             buf_htmlz(&b, c->own ? T(L, "work.edit") : T(L, "prov.mod_title"));
@@ -179,15 +179,16 @@ static void compare_done(pool_job_t *j, hreq_t *r)
                 buf_htmlz(&b, T(L, "prov.earlier"));
                 buf_lit(&b, ": ");
                 work_link(r, &b, c->res.m[i].id);
-                buf_printf(&b, " · %s <strong>%d%%</strong></h2>\n<div class=\"side-by-side\">\n<div class=\"side\"><h3>",
-                           T(L, "prov.score"), (c->res.m[i].score + 5) / 10);
+                buf_hprintf(&b,
+                            " · %s <strong>%d%%</strong></h2>\n<div class=\"side-by-side\">\n<div class=\"side\"><h3>",
+                            T(L, "prov.score"), (c->res.m[i].score + 5) / 10);
                 buf_htmlz(&b, T(L, "prov.this_work"));
                 buf_lit(&b, "</h3>\n");
-                buf_raw(&b, c->mine[i].p, c->mine[i].len); /* orig_highlight: escaped text and <mark> */
+                buf_raw(&b, c->mine[i].p, c->mine[i].len); /* raw: orig_highlight: escaped text and <mark> */
                 buf_lit(&b, "</div>\n<div class=\"side\"><h3>");
                 buf_htmlz(&b, T(L, "prov.earlier"));
                 buf_lit(&b, "</h3>\n");
-                buf_raw(&b, c->theirs[i].p, c->theirs[i].len);
+                buf_raw(&b, c->theirs[i].p, c->theirs[i].len); /* raw: orig_highlight, likewise */
                 buf_lit(&b, "</div>\n</div>\n</section>\n");
             }
             buf_lit(&b, "</section>\n");
@@ -281,8 +282,8 @@ void prov_mod_list(hreq_t *r)
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</a> · @");
         buf_htmlz(&b, db_col_text(st, 2));
-        buf_printf(&b, " · %s %lld%% (%lld)</li>\n", T(L, "prov.score"), (long long)(db_col_int(st, 3) + 5) / 10,
-                   (long long)db_col_int(st, 4));
+        buf_hprintf(&b, " · %s %lld%% (%lld)</li>\n", T(L, "prov.score"), (long long)(db_col_int(st, 3) + 5) / 10,
+                    (long long)db_col_int(st, 4));
     }
     db_done(st);
     if (s == DB_ERROR) {

@@ -179,7 +179,7 @@ static void json_time(buf_t *b, int64_t t)
     char s[32];
     clock_rfc3339(t, s);
     buf_ch(b, '"');
-    buf_rawz(b, s);
+    buf_rawz(b, s); /* raw: JSON, digits and punctuation */
     buf_ch(b, '"');
 }
 
@@ -204,7 +204,7 @@ static void render_api(hreq_t *r, params_t *p, int rc, search_result_t *res)
     }
     if (rc < 0) {
         buf_t code = BUF_INIT;
-        buf_printf(&code, "bad_query_%s", p->code);
+        buf_printf(&code, "bad_query_%s", p->code); /* raw: text */
         rs_error(r, 400, buf_cstr(&code), T(r->lang, p->key));
         buf_free(&code);
         return;
@@ -224,7 +224,7 @@ static void render_api(hreq_t *r, params_t *p, int rc, search_result_t *res)
         buf_json_strz(&b, h->title_html);
         buf_lit(&b, ",\"snippet\":");
         buf_json_strz(&b, h->snippet_html);
-        buf_printf(&b, ",\"url\":\"/a/%s\",\"author\":", h->id);
+        buf_printf(&b, ",\"url\":\"/a/%s\",\"author\":", h->id); /* raw: JSON, a work id */
         buf_json_strz(&b, h->author_handle);
         buf_lit(&b, ",\"author_name\":");
         buf_json_strz(&b, h->author_name);
@@ -261,11 +261,11 @@ static void self_href(buf_t *b, const params_t *p, int offset)
     const char *vals[] = {p->req.author, p->req.tag, p->from_s, p->to_s};
     for (int i = 0; i < 4; i++)
         if (vals[i] && *vals[i]) {
-            buf_printf(b, "&amp;%s=", names[i]);
+            buf_hprintf(b, "&amp;%s=", names[i]);
             buf_url(b, vals[i], strlen(vals[i]));
         }
     if (offset)
-        buf_printf(b, "&amp;offset=%d", offset);
+        buf_hprintf(b, "&amp;offset=%d", offset);
 }
 
 static void field(buf_t *b, hreq_t *r, const char *key, const char *name, const char *type, const char *value)
@@ -273,9 +273,9 @@ static void field(buf_t *b, hreq_t *r, const char *key, const char *name, const 
     buf_lit(b, "<label>");
     buf_htmlz(b, T(r->lang, key));
     buf_lit(b, " <input type=\"");
-    buf_rawz(b, type);
+    buf_htmlz(b, type);
     buf_lit(b, "\" name=\"");
-    buf_rawz(b, name);
+    buf_htmlz(b, name);
     buf_lit(b, "\" value=\"");
     buf_htmlz(b, value ? value : "");
     buf_lit(b, "\"></label>\n");
@@ -335,9 +335,9 @@ static void render_page(hreq_t *r, params_t *pp, int rc, search_result_t *resp)
     int has_q = resp != NULL;
     buf_t b = BUF_INIT, title = BUF_INIT;
     if (has_q && rc == 0)
-        buf_printf(&title, "%s · %s", p.req.q, T(r->lang, "site.search"));
+        buf_printf(&title, "%s · %s", p.req.q, T(r->lang, "site.search")); /* raw: text */
     else
-        buf_rawz(&title, T(r->lang, "site.search"));
+        buf_rawz(&title, T(r->lang, "site.search")); /* raw: text */
     page_meta_t m = {.noindex = 1, .canonical = "/search"};
     page_begin(r, &b, buf_cstr(&title), &m);
     buf_lit(&b, "<section class=\"search-results\">\n<h1 class=\"page-title\">");
@@ -371,18 +371,17 @@ static void render_page(hreq_t *r, params_t *pp, int rc, search_result_t *resp)
     } else {
         buf_lit(&b, "<p class=\"count\">");
         if (r->lang == LANG_EN)
-            buf_printf(&b, "%lld result%s, %d-%d shown", (long long)res.total, res.total == 1 ? "" : "s",
-                       p.req.offset + 1, p.req.offset + res.n);
+            buf_hprintf(&b, "%lld result%s, %d-%d shown", (long long)res.total, res.total == 1 ? "" : "s",
+                        p.req.offset + 1, p.req.offset + res.n);
         else
-            buf_printf(&b, "共 %lld 条结果,第 %d-%d 条", (long long)res.total, p.req.offset + 1,
-                       p.req.offset + res.n);
+            buf_hprintf(&b, "共 %lld 条结果,第 %d-%d 条", (long long)res.total, p.req.offset + 1, p.req.offset + res.n);
         buf_lit(&b, "</p>\n<div class=\"cards\">\n");
         for (int i = 0; i < res.n; i++) {
             const search_hit_t *h = &res.hits[i];
             buf_lit(&b, "<article class=\"card hit\">\n<h2><a href=\"/a/");
             buf_htmlz(&b, h->id);
             buf_lit(&b, "\">");
-            buf_rawz(&b, h->title_html); /* escaped by snippet_html, <mark> only */
+            buf_rawz(&b, h->title_html); /* raw: escaped by snippet_html, <mark> only */
             buf_lit(&b, "</a></h2>\n<p class=\"meta\"><a class=\"author\" href=\"/u/");
             buf_url(&b, h->author_handle, strlen(h->author_handle));
             buf_lit(&b, "\">");
@@ -390,7 +389,7 @@ static void render_page(hreq_t *r, params_t *pp, int rc, search_result_t *resp)
             buf_lit(&b, "</a> · ");
             page_time(&b, h->published_at);
             buf_lit(&b, "</p>\n<p class=\"snippet\">");
-            buf_rawz(&b, h->snippet_html); /* escaped by snippet_html */
+            buf_rawz(&b, h->snippet_html); /* raw: escaped by snippet_html, <mark> only */
             buf_lit(&b, "</p>\n</article>\n");
         }
         buf_lit(&b, "</div>\n<nav class=\"pager\">");

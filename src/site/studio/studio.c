@@ -37,7 +37,7 @@ static void iso_time(buf_t *b, int64_t t)
 {
     char s[32];
     clock_rfc3339(t, s);
-    buf_rawz(b, s);
+    buf_htmlz(b, s);
 }
 
 /* <time datetime="ISO">YYYY-MM-DD HH:MM</time> */
@@ -90,7 +90,7 @@ static void tags_joined(const work_t *w, buf_t *b)
     for (int i = 0; i < w->ntags; i++) {
         if (i)
             buf_lit(b, ", ");
-        buf_rawz(b, w->tags[i]);
+        buf_rawz(b, w->tags[i]); /* raw: text, the field escapes it */
     }
 }
 
@@ -153,16 +153,16 @@ static int render_preview(hreq_t *r, buf_t *out, const char *body)
     if (info.empty_images > 0) {
         buf_lit(out, "<p class=\"preview-warning\">");
         buf_htmlz(out, T(r->lang, "studio.empty_images"));
-        buf_printf(out, " (%d)", (int)info.empty_images);
+        buf_hprintf(out, " (%d)", (int)info.empty_images);
         buf_lit(out, "</p>\n");
     }
     if (info.missing_media > 0) {
         buf_lit(out, "<p class=\"preview-warning\">");
         buf_htmlz(out, T(r->lang, "studio.missing_media"));
-        buf_printf(out, " (%d)", (int)info.missing_media);
+        buf_hprintf(out, " (%d)", (int)info.missing_media);
         buf_lit(out, "</p>\n");
     }
-    buf_raw(out, html.p, html.len); /* md4c output: sanitised by markdown.c */
+    buf_raw(out, html.p, html.len); /* raw: md4c output, sanitised by markdown.c */
     buf_free(&html);
     return 0;
 }
@@ -190,7 +190,7 @@ static void field_error(hreq_t *r, buf_t *b, const editor_t *e, const char *fiel
     if (!e->err || !e->err->field || strcmp(e->err->field, field) != 0)
         return;
     buf_lit(b, "<p class=\"field-error\" role=\"alert\" id=\"err-");
-    buf_rawz(b, field);
+    buf_htmlz(b, field);
     buf_lit(b, "\">");
     buf_htmlz(b, T(r->lang, e->err->key));
     buf_lit(b, "</p>\n");
@@ -200,7 +200,7 @@ static void invalid_attrs(buf_t *b, const editor_t *e, const char *field)
 {
     if (e->err && e->err->field && strcmp(e->err->field, field) == 0) {
         buf_lit(b, " aria-invalid=\"true\" aria-describedby=\"err-");
-        buf_rawz(b, field);
+        buf_htmlz(b, field);
         buf_lit(b, "\"");
     }
 }
@@ -255,7 +255,7 @@ static void script_messages(hreq_t *r, buf_t *b)
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         buf_lit(b, " data-msg-");
-        buf_rawz(b, msgs[i][0]);
+        buf_htmlz(b, msgs[i][0]);
         buf_lit(b, "=\"");
         buf_htmlz(b, T(r->lang, msgs[i][1]));
         buf_lit(b, "\"");
@@ -305,7 +305,7 @@ static void studio_crumbs(hreq_t *r, buf_t *b, const char *cls, const work_t *w)
     buf_htmlz(b, T(r->lang, "work.my_works"));
     buf_lit(b, "</a>");
     if (w) {
-        buf_printf(b, " › <a href=\"/studio/%s\">", w->id);
+        buf_hprintf(b, " › <a href=\"/studio/%s\">", w->id);
         buf_htmlz(b, w->title);
         buf_lit(b, "</a>");
     }
@@ -323,11 +323,11 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         return;
     }
     if (w) {
-        buf_rawz(&title, T(L, "work.edit"));
+        buf_rawz(&title, T(L, "work.edit")); /* raw: text */
         buf_lit(&title, " · ");
-        buf_rawz(&title, w->title);
+        buf_rawz(&title, w->title); /* raw: text */
     } else {
-        buf_rawz(&title, T(L, "work.new"));
+        buf_rawz(&title, T(L, "work.new")); /* raw: text */
     }
     page_meta_t m = {.script = STUDIO_SCRIPT, .noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
@@ -343,11 +343,11 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         status_badge(r, &b, w->status);
         buf_lit(&b, " · ");
         buf_htmlz(&b, T(L, "studio.current_rev"));
-        buf_printf(&b, " <span class=\"rev-count\">%d</span> · <a href=\"/studio/%s/revisions\">", w->rev, w->id);
+        buf_hprintf(&b, " <span class=\"rev-count\">%d</span> · <a href=\"/studio/%s/revisions\">", w->rev, w->id);
         buf_htmlz(&b, T(L, "work.revisions"));
         buf_lit(&b, "</a>");
         if (!taken) {
-            buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
+            buf_hprintf(&b, " · <a href=\"/a/%s\">", w->id);
             buf_htmlz(&b, T(L, published ? "studio.view" : "studio.view_draft"));
             buf_lit(&b, "</a>");
         }
@@ -361,7 +361,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
         buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
         buf_htmlz(&b, T(L, published ? "studio.saved_published" : "work.saved"));
         if (published) {
-            buf_printf(&b, " <a href=\"/a/%s\">", w->id);
+            buf_hprintf(&b, " <a href=\"/a/%s\">", w->id);
             buf_htmlz(&b, T(L, "studio.view"));
             buf_lit(&b, "</a>");
         }
@@ -392,13 +392,13 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
 
     buf_lit(&b, "<form id=\"editor\" class=\"editor-form\" method=\"post\" action=\"");
     if (w)
-        buf_printf(&b, "/studio/%s", w->id);
+        buf_hprintf(&b, "/studio/%s", w->id);
     else
         buf_lit(&b, "/studio/new");
     buf_lit(&b, "\" data-work-id=\"");
     buf_htmlz(&b, w ? w->id : "new");
-    buf_printf(&b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
-               e->saved && !e->err, e->dirty);
+    buf_hprintf(&b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
+                e->saved && !e->err, e->dirty);
     script_messages(r, &b);
     buf_lit(&b, ">\n");
     page_csrf_field(r, &b);
@@ -445,9 +445,9 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     if (e->err && e->err->field && strcmp(e->err->field, "original") == 0 && e->err->other_id[0]) {
         buf_lit(&b, "<p class=\"hint\">");
         buf_htmlz(&b, T(L, "prov.source"));
-        buf_printf(&b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
+        buf_hprintf(&b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
         if (w) {
-            buf_printf(&b, " · <a href=\"/studio/%s/originality\">", w->id);
+            buf_hprintf(&b, " · <a href=\"/studio/%s/originality\">", w->id);
             buf_htmlz(&b, T(L, "prov.compare"));
             buf_lit(&b, "</a>");
         }
@@ -507,7 +507,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "</h2>\n<p id=\"preview-state\" class=\"preview-state\" aria-live=\"polite\"></p>\n"
                 "<div class=\"preview work\"><div class=\"body\" id=\"preview\">\n");
     if (e->preview) {
-        buf_raw(&b, prev.p, prev.len); /* render_preview's output: escaped or sanitised */
+        buf_raw(&b, prev.p, prev.len); /* raw: render_preview's output, escaped or sanitised */
     } else {
         buf_lit(&b, "<p class=\"empty\">");
         buf_htmlz(&b, T(L, "studio.preview_empty"));
@@ -516,7 +516,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "</div></div>\n</section>\n</div>\n</form>\n");
 
     if (w) {
-        buf_printf(&b, "<form class=\"delete-form\" method=\"post\" action=\"/studio/%s/delete\">", w->id);
+        buf_hprintf(&b, "<form class=\"delete-form\" method=\"post\" action=\"/studio/%s/delete\">", w->id);
         page_csrf_field(r, &b);
         buf_lit(&b, "<button type=\"submit\" class=\"danger\">");
         buf_htmlz(&b, T(L, "work.delete"));
@@ -647,7 +647,7 @@ void studio_list(hreq_t *r)
     db_done(td);
     if (removed) {
         buf_lit(&b, "<p class=\"error removed-banner\" role=\"alert\">");
-        buf_printf(&b, T(L, "studio.removed_banner"), (long long)removed);
+        buf_hprintf(&b, T(L, "studio.removed_banner"), (long long)removed);
         buf_lit(&b, " <a href=\"/studio/notices\">");
         buf_htmlz(&b, T(L, "studio.notices"));
         buf_lit(&b, "</a></p>\n");
@@ -676,23 +676,23 @@ void studio_list(hreq_t *r)
         buf_lit(&b, "</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < l.n; i++) {
             const work_t *w = &l.items[i];
-            buf_printf(&b, "<tr data-id=\"%s\"><td class=\"title\"><a href=\"/studio/%s\">", w->id, w->id);
+            buf_hprintf(&b, "<tr data-id=\"%s\"><td class=\"title\"><a href=\"/studio/%s\">", w->id, w->id);
             buf_htmlz(&b, w->title);
             buf_lit(&b, "</a></td><td>");
             status_badge(r, &b, w->status);
             if (w->prov.nsimilar) {
-                buf_printf(&b, " <a class=\"overlap\" href=\"/studio/%s/originality\">", w->id);
+                buf_hprintf(&b, " <a class=\"overlap\" href=\"/studio/%s/originality\">", w->id);
                 buf_htmlz(&b, T(L, "prov.overlap_badge"));
                 buf_lit(&b, "</a>");
             }
             buf_lit(&b, "</td><td>");
             time_el(&b, w->updated_at);
-            buf_printf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",
-                       (long long)w->views, w->id);
+            buf_hprintf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",
+                        (long long)w->views, w->id);
             buf_htmlz(&b, T(L, "work.edit"));
             buf_lit(&b, "</a>");
             if (strcmp(w->status, "taken_down") != 0) {
-                buf_printf(&b, " · <a href=\"/a/%s\">", w->id);
+                buf_hprintf(&b, " · <a href=\"/a/%s\">", w->id);
                 buf_htmlz(&b, T(L, strcmp(w->status, "published") == 0 ? "studio.view" : "studio.view_draft"));
                 buf_lit(&b, "</a>");
             } else {
@@ -707,8 +707,8 @@ void studio_list(hreq_t *r)
     }
     if (l.more && l.n) {
         const work_t *last = &l.items[l.n - 1];
-        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio?before=%lld_%s\">",
-                   (long long)last->updated_at, last->id);
+        buf_hprintf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio?before=%lld_%s\">",
+                    (long long)last->updated_at, last->id);
         buf_htmlz(&b, T(L, "pages.older"));
         buf_lit(&b, " →</a></nav>\n");
     }
@@ -990,11 +990,11 @@ void studio_delete(hreq_t *r)
         status_badge(r, &b, w.status);
         buf_lit(&b, "</p>\n<p>");
         buf_htmlz(&b, T(L, "studio.delete_text"));
-        buf_printf(&b, "</p>\n<form class=\"actions\" method=\"post\" action=\"/studio/%s/delete\">", w.id);
+        buf_hprintf(&b, "</p>\n<form class=\"actions\" method=\"post\" action=\"/studio/%s/delete\">", w.id);
         page_csrf_field(r, &b);
         buf_lit(&b, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><button type=\"submit\" class=\"danger\">");
         buf_htmlz(&b, T(L, "studio.delete_confirm"));
-        buf_printf(&b, "</button> <a class=\"button secondary\" href=\"/studio/%s\">", w.id);
+        buf_hprintf(&b, "</button> <a class=\"button secondary\" href=\"/studio/%s\">", w.id);
         buf_htmlz(&b, T(L, "studio.cancel"));
         buf_lit(&b, "</a></form>\n</section>\n");
         page_send(r, &b, 200);
@@ -1109,9 +1109,9 @@ void studio_revisions(hreq_t *r)
         }
     }
     buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_rawz(&title, T(L, "work.revisions"));
+    buf_rawz(&title, T(L, "work.revisions")); /* raw: text */
     buf_lit(&title, " · ");
-    buf_rawz(&title, w.title);
+    buf_rawz(&title, w.title); /* raw: text */
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
     studio_crumbs(r, &b, "studio-revisions", &w);
@@ -1137,7 +1137,7 @@ void studio_revisions(hreq_t *r)
             break;
         }
         int rev = (int)db_col_int(st, 0);
-        buf_printf(&b, "<tr><td><a href=\"/studio/%s/revisions/%d\">%d</a>", w.id, rev, rev);
+        buf_hprintf(&b, "<tr><td><a href=\"/studio/%s/revisions/%d\">%d</a>", w.id, rev, rev);
         if (rev == w.rev) {
             buf_lit(&b, " <span class=\"status\">");
             buf_htmlz(&b, T(L, "studio.current"));
@@ -1161,7 +1161,7 @@ void studio_revisions(hreq_t *r)
     }
     buf_lit(&b, "</tbody></table></div>\n");
     if (more) {
-        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio/%s/revisions?before=%d\">", w.id, last);
+        buf_hprintf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio/%s/revisions?before=%d\">", w.id, last);
         buf_htmlz(&b, T(L, "studio.older_revs"));
         buf_lit(&b, " →</a></nav>\n");
     }
@@ -1209,17 +1209,17 @@ void studio_revision(hreq_t *r)
         return;
     }
     buf_t b = BUF_INIT, title = BUF_INIT;
-    buf_rawz(&title, T(L, "studio.rev_col"));
+    buf_rawz(&title, T(L, "studio.rev_col")); /* raw: text */
     buf_printf(&title, " %d · ", rev);
-    buf_rawz(&title, v.title);
+    buf_rawz(&title, v.title); /* raw: text */
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
     studio_crumbs(r, &b, "studio-revision", &w);
-    buf_printf(&b, " › <a href=\"/studio/%s/revisions\">", w.id);
+    buf_hprintf(&b, " › <a href=\"/studio/%s/revisions\">", w.id);
     buf_htmlz(&b, T(L, "work.revisions"));
     buf_lit(&b, "</a></p>\n<h1 class=\"page-title\">");
     buf_htmlz(&b, T(L, "studio.rev_col"));
-    buf_printf(&b, " %d", rev);
+    buf_hprintf(&b, " %d", rev);
     if (rev == w.rev) {
         buf_lit(&b, " <span class=\"status\">");
         buf_htmlz(&b, T(L, "studio.current"));
@@ -1237,8 +1237,8 @@ void studio_revision(hreq_t *r)
     }
     buf_lit(&b, "</p>\n");
     if (rev != w.rev) {
-        buf_printf(&b, "<form class=\"restore-form\" method=\"post\" action=\"/studio/%s/revisions/%d/restore\">",
-                   w.id, rev);
+        buf_hprintf(&b, "<form class=\"restore-form\" method=\"post\" action=\"/studio/%s/revisions/%d/restore\">",
+                    w.id, rev);
         page_csrf_field(r, &b);
         buf_lit(&b, "<button type=\"submit\">");
         buf_htmlz(&b, T(L, "studio.restore_rev"));
@@ -1251,7 +1251,7 @@ void studio_revision(hreq_t *r)
     buf_lit(&b, "</h2>\n");
     page_declaration(r, &b, declaration_find(v.declaration));
     buf_lit(&b, "<div class=\"body\">\n");
-    buf_raw(&b, html.p, html.len); /* md_to_html output: sanitised */
+    buf_raw(&b, html.p, html.len); /* raw: md_to_html output, sanitised */
     buf_lit(&b, "</div>\n</article>\n</section>\n");
     page_send(r, &b, 200);
     buf_free(&title);

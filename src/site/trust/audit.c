@@ -19,6 +19,7 @@ static void entry_hash(const char *prev, int64_t id, int64_t at, const char *act
                        const char *subject, const char *detail, char out[65])
 {
     buf_t c = BUF_INIT;
+    /* raw: the bytes hashed, not HTML */
     buf_printf(&c, "%s\n%lld\n%lld\n%zu:%s\n%zu:%s\n%zu:%s\n%zu:%s", prev, (long long)id, (long long)at,
                strlen(actor), actor, strlen(action), action, strlen(subject), subject, strlen(detail), detail);
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -69,7 +70,7 @@ int audit_appendf(db_t *db, const char *actor, const char *action, const char *s
     buf_t d = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&d, fmt, ap);
+    buf_vprintf(&d, fmt, ap); /* raw: text, escaped where it is shown */
     va_end(ap);
     int rc = audit_append(db, actor, action, subject, buf_cstr(&d));
     buf_free(&d);
@@ -118,7 +119,7 @@ int audit_verify(db_t *db, buf_t *report, int64_t *count)
     snprintf(have, sizeof have, "%lld:%s", (long long)(expect - 1), prev);
     if (expect > 1 || head) {
         if (!head || strcmp(head, have) != 0) {
-            buf_printf(report, "audit log: entries after %lld are missing (the recorded head is %s)\n",
+            buf_printf(report, "audit log: entries after %lld are missing (the recorded head is %s)\n", /* raw: text */
                        (long long)(expect - 1), head ? head : "absent");
             bad = 1;
         }
@@ -161,7 +162,7 @@ void audit_page(hreq_t *r)
     while (db_step(st) == DB_ROW) {
         last = db_col_int(st, 0);
         n++;
-        buf_printf(&b, "<tr data-id=\"%lld\"><td>%lld</td><td>", (long long)last, (long long)last);
+        buf_hprintf(&b, "<tr data-id=\"%lld\"><td>%lld</td><td>", (long long)last, (long long)last);
         page_time(&b, db_col_int(st, 1));
         for (int c = 2; c <= 5; c++) {
             buf_lit(&b, "</td><td>");
@@ -172,8 +173,8 @@ void audit_page(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</tbody></table></div>\n");
     if (n == 100 && last > 1)
-        buf_printf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/admin/audit?before=%lld\">%s →</a></nav>\n",
-                   (long long)last, T(L, "pages.older"));
+        buf_hprintf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/admin/audit?before=%lld\">%s →</a></nav>\n",
+                    (long long)last, T(L, "pages.older"));
     buf_lit(&b, "</section>\n");
     page_send(r, &b, 200);
 }

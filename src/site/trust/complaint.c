@@ -109,7 +109,7 @@ void mod_complaint(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
-    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
+    buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
     fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));

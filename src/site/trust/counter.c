@@ -48,8 +48,8 @@ void counter_studio(hreq_t *r)
         }
         char k[48];
         snprintf(k, sizeof k, "review.status.%s", db_col_text(rv, 2));
-        buf_printf(&b, "<li data-review=\"%s\" data-status=\"%s\"><a href=\"/studio/%s\">", db_col_text(rv, 0),
-                   db_col_text(rv, 2), db_col_text(rv, 0));
+        buf_hprintf(&b, "<li data-review=\"%s\" data-status=\"%s\"><a href=\"/studio/%s\">", db_col_text(rv, 0),
+                    db_col_text(rv, 2), db_col_text(rv, 0));
         buf_htmlz(&b, db_col_text(rv, 1));
         buf_lit(&b, "</a> · ");
         buf_htmlz(&b, T(L, k));
@@ -75,23 +75,23 @@ void counter_studio(hreq_t *r)
         any = 1;
         int64_t td = db_col_int(st, 0);
         int active = strcmp(db_col_text(st, 8), "active") == 0;
-        buf_printf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"><h2>",
-                   (long long)td, db_col_text(st, 1), db_col_text(st, 8));
+        buf_hprintf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"><h2>",
+                    (long long)td, db_col_text(st, 1), db_col_text(st, 8));
         buf_htmlz(&b, db_col_text(st, 2));
         buf_lit(&b, "</h2><dl>");
         buf_t v = BUF_INIT;
         if (db_col_int(st, 3))
-            buf_printf(&v, "%s %lld", T(L, "notice.number"), (long long)db_col_int(st, 3));
+            buf_printf(&v, "%s %lld", T(L, "notice.number"), (long long)db_col_int(st, 3)); /* raw: text */
         else
-            buf_printf(&v, "%s %lld", T(L, "report.number"), (long long)db_col_int(st, 4));
+            buf_printf(&v, "%s %lld", T(L, "report.number"), (long long)db_col_int(st, 4)); /* raw: text */
         fk_dt_dd(&b, T(L, "sor.basis"), buf_cstr(&v));
         buf_reset(&v);
         char gk[48];
         snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 5));
-        buf_rawz(&v, T(L, gk));
+        buf_rawz(&v, T(L, gk)); /* raw: text */
         if (*db_col_text(st, 10)) {
             buf_lit(&v, ": ");
-            buf_rawz(&v, db_col_text(st, 10));
+            buf_rawz(&v, db_col_text(st, 10)); /* raw: text */
         }
         fk_dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
         if (*db_col_text(st, 15))
@@ -108,10 +108,10 @@ void counter_studio(hreq_t *r)
             char ck[48];
             snprintf(ck, sizeof ck, "counter.status.%s", db_col_text(st, 11));
             buf_reset(&v);
-            buf_rawz(&v, T(L, ck));
+            buf_rawz(&v, T(L, ck)); /* raw: text */
             if (strcmp(db_col_text(st, 11), "waiting") == 0) {
                 buf_lit(&v, " · ");
-                buf_rawz(&v, T(L, "counter.restore_at"));
+                buf_rawz(&v, T(L, "counter.restore_at")); /* raw: text */
                 buf_lit(&v, " ");
                 page_time(&v, db_col_int(st, 12));
             }
@@ -121,10 +121,10 @@ void counter_studio(hreq_t *r)
             char ck[48];
             snprintf(ck, sizeof ck, "complaint.status.%s", db_col_text(st, 13));
             buf_reset(&v);
-            buf_rawz(&v, T(L, ck));
+            buf_rawz(&v, T(L, ck)); /* raw: text */
             if (*db_col_text(st, 14)) {
                 buf_lit(&v, ": ");
-                buf_rawz(&v, db_col_text(st, 14));
+                buf_rawz(&v, db_col_text(st, 14)); /* raw: text */
             }
             fk_dt_dd(&b, T(L, "complaint.title"), buf_cstr(&v));
         }
@@ -135,12 +135,12 @@ void counter_studio(hreq_t *r)
             buf_htmlz(&b, T(L, "sor.options"));
             buf_lit(&b, "</p><p class=\"actions\">");
             if (db_col_int(st, 3) && db_col_is_null(st, 11)) {
-                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/counter\">", (long long)td);
+                buf_hprintf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/counter\">", (long long)td);
                 buf_htmlz(&b, T(L, "counter.file"));
                 buf_lit(&b, "</a> ");
             }
             if (db_col_is_null(st, 13)) {
-                buf_printf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/complaint\">", (long long)td);
+                buf_hprintf(&b, "<a class=\"button\" href=\"/studio/notices/%lld/complaint\">", (long long)td);
                 buf_htmlz(&b, T(L, "complaint.file"));
                 buf_lit(&b, "</a>");
             }
@@ -316,6 +316,7 @@ void counter_post(hreq_t *r)
             snprintf(to, sizeof to, "%s", db_col_text(st, 0));
         db_done(st);
         buf_t m = BUF_INIT;
+        /* raw: mail */
         buf_printf(&m, "你的通知 %lld 涉及的作品,其作者提交了反通知 %lld:\n\n%s\n\n"
                        "详情及后续(包括报告已提起诉讼)见通知回执页面。\n\n"
                        "The creator of a work named in your notice %lld sent counter-notice %lld:\n\n%s\n\n"

@@ -224,6 +224,7 @@ void report_api_post(hreq_t *r)
         api_field_error(r, e.status, e.code, T(r->lang, e.key), e.field);
     } else {
         buf_t b = BUF_INIT;
+        /* raw: JSON, the token is hex */
         buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
                    (long long)id, token, (long long)id, token);
         rs_json(r, 201, &b);
@@ -256,11 +257,11 @@ void report_status(hreq_t *r)
     page_section_numbered(r, &b, "report-status", "report.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "report.received"));
-    buf_printf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
-               db_col_text(st, 3));
+    buf_hprintf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
+                db_col_text(st, 3));
     char k[48];
     buf_t v = BUF_INIT;
-    buf_printf(&v, "/a/%s", db_col_text(st, 1));
+    buf_printf(&v, "/a/%s", db_col_text(st, 1)); /* raw: text */
     fk_dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 2));
     fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
@@ -280,11 +281,11 @@ void mod_age(hreq_t *r, buf_t *b, int64_t t)
 {
     int64_t d = clock_now() - t;
     if (d < 3600)
-        buf_printf(b, r->lang == LANG_EN ? "%lld min" : "%lld 分钟", (long long)(d / 60));
+        buf_printf(b, r->lang == LANG_EN ? "%lld min" : "%lld 分钟", (long long)(d / 60)); /* raw: text */
     else if (d < 86400)
-        buf_printf(b, r->lang == LANG_EN ? "%lld h" : "%lld 小时", (long long)(d / 3600));
+        buf_printf(b, r->lang == LANG_EN ? "%lld h" : "%lld 小时", (long long)(d / 3600)); /* raw: text */
     else
-        buf_printf(b, r->lang == LANG_EN ? "%lld d" : "%lld 天", (long long)(d / 86400));
+        buf_printf(b, r->lang == LANG_EN ? "%lld d" : "%lld 天", (long long)(d / 86400)); /* raw: text */
 }
 
 /* Open one list of the queue: its heading (title_key) and <ol id=id>. */
@@ -320,9 +321,9 @@ void mod_queue(hreq_t *r)
     db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "
                                       "ORDER BY created_at, id LIMIT 200");
     while (db_step(st) == DB_ROW) {
-        buf_printf(&b, "<li data-notice=\"%lld\"><a href=\"/mod/notices/%lld\">%s %lld</a> · ",
-                   (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "notice.number"),
-                   (long long)db_col_int(st, 0));
+        buf_hprintf(&b, "<li data-notice=\"%lld\"><a href=\"/mod/notices/%lld\">%s %lld</a> · ",
+                    (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "notice.number"),
+                    (long long)db_col_int(st, 0));
         buf_t t = BUF_INIT;
         work_excerpt(db_col_text(st, 1), 60, &t);
         buf_htmlz(&b, buf_cstr(&t));
@@ -339,9 +340,9 @@ void mod_queue(hreq_t *r)
     while (db_step(st) == DB_ROW) {
         char k[48];
         snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
-        buf_printf(&b, "<li data-report=\"%lld\" data-ground=\"%s\"><a href=\"/mod/reports/%lld\">%s %lld</a> · ",
-                   (long long)db_col_int(st, 0), db_col_text(st, 1), (long long)db_col_int(st, 0),
-                   T(L, "report.number"), (long long)db_col_int(st, 0));
+        buf_hprintf(&b, "<li data-report=\"%lld\" data-ground=\"%s\"><a href=\"/mod/reports/%lld\">%s %lld</a> · ",
+                    (long long)db_col_int(st, 0), db_col_text(st, 1), (long long)db_col_int(st, 0),
+                    T(L, "report.number"), (long long)db_col_int(st, 0));
         buf_htmlz(&b, T(L, k));
         buf_lit(&b, " · ");
         buf_htmlz(&b, db_col_text(st, 3));
@@ -355,7 +356,7 @@ void mod_queue(hreq_t *r)
     st = db_prepare(r->db, "SELECT v.work_id, w.title, v.requested_at FROM reviews v JOIN works w ON w.id = v.work_id "
                            "WHERE v.status = 'pending' ORDER BY v.requested_at, v.work_id LIMIT 200");
     while (db_step(st) == DB_ROW) {
-        buf_printf(&b, "<li data-review=\"%s\"><a href=\"/mod/reviews/%s\">", db_col_text(st, 0), db_col_text(st, 0));
+        buf_hprintf(&b, "<li data-review=\"%s\"><a href=\"/mod/reviews/%s\">", db_col_text(st, 0), db_col_text(st, 0));
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</a> · ");
         queue_age(r, &b, db_col_int(st, 2));
@@ -367,9 +368,9 @@ void mod_queue(hreq_t *r)
     st = db_prepare(r->db, "SELECT k.id, w.title, k.created_at FROM complaints k JOIN takedowns t ON t.id = k.takedown_id "
                            "JOIN works w ON w.id = t.work_id WHERE k.status = 'open' ORDER BY k.created_at, k.id LIMIT 200");
     while (db_step(st) == DB_ROW) {
-        buf_printf(&b, "<li data-complaint=\"%lld\"><a href=\"/mod/complaints/%lld\">%s %lld</a> · ",
-                   (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "complaint.title"),
-                   (long long)db_col_int(st, 0));
+        buf_hprintf(&b, "<li data-complaint=\"%lld\"><a href=\"/mod/complaints/%lld\">%s %lld</a> · ",
+                    (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "complaint.title"),
+                    (long long)db_col_int(st, 0));
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, "</li>");
     }
@@ -386,7 +387,7 @@ void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_rep
     if (work_get(r->db, work_id, &w) == 1) {
         char k[48];
         snprintf(k, sizeof k, "work.status.%s", w.status);
-        buf_printf(b, "<section class=\"mod-work\" data-work=\"%s\"><h2><a href=\"/a/%s\">", w.id, w.id);
+        buf_hprintf(b, "<section class=\"mod-work\" data-work=\"%s\"><h2><a href=\"/a/%s\">", w.id, w.id);
         buf_htmlz(b, w.title);
         buf_lit(b, "</a></h2><p class=\"meta\">@");
         buf_htmlz(b, w.author_handle);
@@ -409,7 +410,7 @@ void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_rep
     while (db_step(st) == DB_ROW) {
         buf_t t = BUF_INIT;
         page_time(&t, db_col_int(st, 4));
-        buf_printf(b, "<li>#%lld · ", (long long)db_col_int(st, 0));
+        buf_hprintf(b, "<li>#%lld · ", (long long)db_col_int(st, 0));
         buf_htmlz(b, buf_cstr(&t));
         buf_lit(b, " · ");
         buf_htmlz(b, db_col_text(st, 1));
@@ -429,7 +430,7 @@ void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_rep
     db_bind_text(st, ":w", work_id);
     db_bind_int(st, ":x", except_report);
     while (db_step(st) == DB_ROW) {
-        buf_printf(b, "<li data-report=\"%lld\">#%lld · ", (long long)db_col_int(st, 0), (long long)db_col_int(st, 0));
+        buf_hprintf(b, "<li data-report=\"%lld\">#%lld · ", (long long)db_col_int(st, 0), (long long)db_col_int(st, 0));
         buf_htmlz(b, db_col_text(st, 1));
         buf_lit(b, " · ");
         buf_htmlz(b, db_col_text(st, 3));
@@ -526,7 +527,7 @@ void mod_notice(hreq_t *r)
         return;
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-notice", "notice.number", id);
-    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
+    buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
     for (int i = 0; i < 7; i++)
@@ -541,9 +542,9 @@ void mod_notice(hreq_t *r)
     if (db_step(st) == DB_ROW) {
         buf_lit(&b, "<dt>");
         buf_htmlz(&b, T(L, "notice.proof_file"));
-        buf_printf(&b, "</dt><dd><a class=\"proof-file\" href=\"/mod/notices/%lld/proof\">", (long long)id);
+        buf_hprintf(&b, "</dt><dd><a class=\"proof-file\" href=\"/mod/notices/%lld/proof\">", (long long)id);
         buf_htmlz(&b, db_col_text(st, 0));
-        buf_printf(&b, "</a> (%lld bytes)</dd>", (long long)db_col_int(st, 1));
+        buf_hprintf(&b, "</a> (%lld bytes)</dd>", (long long)db_col_int(st, 1));
     }
     db_done(st);
     buf_lit(&b, "</dl>\n");
@@ -594,7 +595,7 @@ void mod_report(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-report", "report.number", id);
-    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
+    buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "report.ground"), T(L, k));

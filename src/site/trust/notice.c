@@ -171,16 +171,16 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     int nmissing = 0;
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
         if (text_blank(req[i].v)) {
-            buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name);
+            buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name); /* raw: JSON */
         }
     }
     int nurls = 0;
     for (int i = 0; i < in->nurls; i++)
         nurls += !text_blank(in->urls[i]);
     if (nurls == 0)
-        buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":[");
+        buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":["); /* raw: JSON */
     if (!in->good_faith)
-        buf_printf(&e->extra, "%s\"good_faith\"", nmissing++ ? "," : "\"missing\":[");
+        buf_printf(&e->extra, "%s\"good_faith\"", nmissing++ ? "," : "\"missing\":["); /* raw: JSON */
     if (nmissing) {
         buf_ch(&e->extra, ']');
         return err(e, 422, "missing_fields", "notice.err.missing");
@@ -195,8 +195,8 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"proof_media", in->proof, 0}};
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
         if (!notice_field_ok(chk[i].v, chk[i].line)) {
-            buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name);
-            buf_rawz(&e->detail, chk[i].name);
+            buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name); /* raw: JSON */
+            buf_rawz(&e->detail, chk[i].name);                      /* raw: text */
             return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
         }
     }
@@ -230,7 +230,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                 work_free(&w);
             buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
             buf_json_strz(&e->extra, in->urls[i]);
-            buf_rawz(&e->detail, in->urls[i]);
+            buf_rawz(&e->detail, in->urls[i]); /* raw: text */
             return err(e, 422, "not_a_work", "notice.err.not_a_work");
         }
         if (strcmp(w.status, "taken_down") == 0 && !taken_url)
@@ -253,7 +253,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     for (size_t i = 0; i < cl; i++)
         buf_ch(&key, (c[i] >= 'A' && c[i] <= 'Z') ? (char)(c[i] + 32) : c[i]);
     for (int i = 0; i < nids; i++)
-        buf_printf(&key, "|%s", ids[i]);
+        buf_printf(&key, "|%s", ids[i]); /* raw: hashed */
     char dedupe[65];
     token_sha256_hex(buf_cstr(&key), dedupe);
     buf_free(&key);
@@ -264,7 +264,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     if (taken_url) {
         buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
         buf_json_strz(&e->extra, taken_url);
-        buf_rawz(&e->detail, taken_url);
+        buf_rawz(&e->detail, taken_url); /* raw: text */
         return err(e, 409, "already_taken_down", "notice.err.already");
     }
 
@@ -313,7 +313,7 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
         db_bind_text(st, ":w", ids[i]);
         ok = db_step(st) == DB_DONE;
         db_done(st);
-        buf_printf(&list, "%s%s", i ? "," : "", ids[i]);
+        buf_printf(&list, "%s%s", i ? "," : "", ids[i]); /* raw: text */
     }
     if (ok && in->file_data) {
         size_t b64len = sodium_base64_encoded_len(in->file_len, sodium_base64_VARIANT_ORIGINAL);
@@ -456,10 +456,10 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
     free(agent);
     if (msg) {
         buf_t full = BUF_INIT;
-        buf_rawz(&full, msg);
+        buf_rawz(&full, msg); /* raw: text, fk_alert escapes it */
         if (detail && *detail) {
             buf_lit(&full, " ");
-            buf_rawz(&full, detail);
+            buf_rawz(&full, detail); /* raw: text */
         }
         fk_alert(&b, buf_cstr(&full));
         buf_free(&full);
@@ -608,7 +608,7 @@ void notice_form_post(hreq_t *r)
                 snprintf(k, sizeof k, "notice.%.*s", (int)(l < 30 ? l : 30), p);
                 if (strcmp(k, "notice.proof_media") == 0)
                     snprintf(k, sizeof k, "notice.proof");
-                buf_printf(&e.detail, "%s%s", e.detail.len ? "; " : "", T(r->lang, k));
+                buf_printf(&e.detail, "%s%s", e.detail.len ? "; " : "", T(r->lang, k)); /* raw: text */
                 p += l;
             }
             detail = buf_cstr(&e.detail);
@@ -678,7 +678,7 @@ void notice_api_post(hreq_t *r)
     int actioned;
     if (notice_submit(r, &in, &id, token, &actioned, &e) < 0) {
         buf_t msg = BUF_INIT;
-        buf_rawz(&msg, T(r->lang, e.key));
+        buf_rawz(&msg, T(r->lang, e.key)); /* raw: text */
         if (strcmp(e.code, "missing_fields") == 0) {
             const char *p = strchr(buf_cstr(&e.extra), '[');
             buf_lit(&msg, " ");
@@ -687,12 +687,13 @@ void notice_api_post(hreq_t *r)
                     buf_ch(&msg, *p == ',' ? ' ' : *p);
         } else if (e.detail.len) {
             buf_lit(&msg, " ");
-            buf_rawz(&msg, buf_cstr(&e.detail));
+            buf_rawz(&msg, buf_cstr(&e.detail)); /* raw: text */
         }
         rs_error_extra(r, e.status, e.code, buf_cstr(&msg), e.extra.len ? buf_cstr(&e.extra) : NULL);
         buf_free(&msg);
     } else {
         buf_t b = BUF_INIT;
+        /* raw: JSON, the token is hex */
         buf_printf(&b, "{\"id\":%lld,\"status\":\"%s\",\"token\":\"%s\",\"receipt\":\"/notice/%lld?token=%s\"}",
                    (long long)id, actioned ? "actioned" : "pending", token, (long long)id, token);
         char loc[64];
@@ -751,8 +752,8 @@ void notice_status(hreq_t *r)
         fk_ok(&b, T(L, "notice.court_recorded"));
     char status_key[48];
     snprintf(status_key, sizeof status_key, "notice.status.%s", db_col_text(st, 0));
-    buf_printf(&b, "<dl class=\"receipt\" data-notice=\"%lld\" data-status=\"%s\">", (long long)id,
-               db_col_text(st, 0));
+    buf_hprintf(&b, "<dl class=\"receipt\" data-notice=\"%lld\" data-status=\"%s\">", (long long)id,
+                db_col_text(st, 0));
     buf_t num = BUF_INIT;
     buf_printf(&num, "%lld", (long long)id);
     fk_dt_dd(&b, T(L, "notice.number"), buf_cstr(&num));
@@ -773,7 +774,7 @@ void notice_status(hreq_t *r)
     db_bind_int(st, ":id", id);
     if (db_step(st) == DB_ROW) {
         buf_t fv = BUF_INIT;
-        buf_printf(&fv, "%s (%lld bytes)", db_col_text(st, 0), (long long)db_col_int(st, 1));
+        buf_printf(&fv, "%s (%lld bytes)", db_col_text(st, 0), (long long)db_col_int(st, 1)); /* raw: text */
         fk_dt_dd(&b, T(L, "notice.proof_file"), buf_cstr(&fv));
         buf_free(&fv);
     }
@@ -789,8 +790,8 @@ void notice_status(hreq_t *r)
     while (db_step(st) == DB_ROW) {
         char k[48];
         snprintf(k, sizeof k, "work.status.%s", db_col_text(st, 2));
-        buf_printf(&b, "<li data-work=\"%s\" data-status=\"%s\">/a/%s · ", db_col_text(st, 0), db_col_text(st, 2),
-                   db_col_text(st, 0));
+        buf_hprintf(&b, "<li data-work=\"%s\" data-status=\"%s\">/a/%s · ", db_col_text(st, 0), db_col_text(st, 2),
+                    db_col_text(st, 0));
         buf_htmlz(&b, db_col_text(st, 1));
         buf_lit(&b, " · ");
         buf_htmlz(&b, T(L, k));
@@ -806,10 +807,10 @@ void notice_status(hreq_t *r)
                            "WHERE t.notice_id = :id ORDER BY c.id");
     db_bind_int(st, ":id", id);
     while (db_step(st) == DB_ROW) {
-        buf_printf(&b, "<section class=\"counter\" data-counter=\"%lld\" data-status=\"%s\"><h2>",
-                   (long long)db_col_int(st, 0), db_col_text(st, 5));
+        buf_hprintf(&b, "<section class=\"counter\" data-counter=\"%lld\" data-status=\"%s\"><h2>",
+                    (long long)db_col_int(st, 0), db_col_text(st, 5));
         buf_htmlz(&b, T(L, "counter.title"));
-        buf_printf(&b, " (/a/%s)</h2><dl>", db_col_text(st, 7));
+        buf_hprintf(&b, " (/a/%s)</h2><dl>", db_col_text(st, 7));
         fk_dt_dd(&b, T(L, "notice.name"), db_col_text(st, 1));
         fk_dt_dd(&b, T(L, "notice.contact"), db_col_text(st, 2));
         fk_dt_dd(&b, T(L, "notice.address"), db_col_text(st, 3));
@@ -826,11 +827,11 @@ void notice_status(hreq_t *r)
         }
         buf_lit(&b, "</dl>");
         if (waiting) {
-            buf_printf(&b, "<form method=\"post\" action=\"/notice/%lld/court\">", (long long)id);
+            buf_hprintf(&b, "<form method=\"post\" action=\"/notice/%lld/court\">", (long long)id);
             page_csrf_field(r, &b);
             buf_lit(&b, "<input type=\"hidden\" name=\"token\" value=\"");
             buf_htmlz(&b, token);
-            buf_printf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
+            buf_hprintf(&b, "\"><input type=\"hidden\" name=\"counter\" value=\"%lld\">", (long long)db_col_int(st, 0));
             fk_textarea(&b, T(L, "notice.court_text"), "court", NULL, 2, 1);
             fk_form_end(&b, T(L, "notice.court_send"));
         }
@@ -862,6 +863,7 @@ void notice_api_status(hreq_t *r)
                            "WHERE nw.notice_id = :id ORDER BY nw.work_id");
     db_bind_int(st, ":id", id);
     for (int i = 0; db_step(st) == DB_ROW; i++)
+        /* raw: JSON, work ids and statuses */
         buf_printf(&b, "%s{\"id\":\"%s\",\"status\":\"%s\"}", i ? "," : "", db_col_text(st, 0), db_col_text(st, 1));
     db_done(st);
     buf_lit(&b, "],\"counter_notices\":[");
@@ -869,7 +871,7 @@ void notice_api_status(hreq_t *r)
                            "ON t.id = c.takedown_id WHERE t.notice_id = :id ORDER BY c.id");
     db_bind_int(st, ":id", id);
     for (int i = 0; db_step(st) == DB_ROW; i++)
-        buf_printf(&b, "%s{\"id\":%lld,\"status\":\"%s\",\"restore_at\":%lld}", i ? "," : "",
+        buf_printf(&b, "%s{\"id\":%lld,\"status\":\"%s\",\"restore_at\":%lld}", i ? "," : "", /* raw: JSON */
                    (long long)db_col_int(st, 0), db_col_text(st, 1), (long long)db_col_int(st, 2));
     db_done(st);
     buf_lit(&b, "]}");

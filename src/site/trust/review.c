@@ -82,7 +82,7 @@ void mod_review(hreq_t *r)
     buf_t b = BUF_INIT;
     page_meta_t m = {.noindex = 1};
     page_begin(r, &b, T(L, "review.title"), &m);
-    buf_printf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
+    buf_hprintf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
     db_done(st);
     buf_htmlz(&b, T(L, "review.title"));
     buf_lit(&b, "</h1>\n");

@@ -165,37 +165,37 @@ void transparency_page(hreq_t *r)
     collect(r->db, rep);
     buf_t b = BUF_INIT, title = BUF_INIT;
     if (rep->quarter)
-        buf_printf(&title, "%s %d-Q%d", T(L, "site.transparency"), rep->year, rep->quarter);
+        buf_printf(&title, "%s %d-Q%d", T(L, "site.transparency"), rep->year, rep->quarter); /* raw: text */
     else
-        buf_printf(&title, "%s %d", T(L, "site.transparency"), rep->year);
+        buf_printf(&title, "%s %d", T(L, "site.transparency"), rep->year); /* raw: text */
     page_begin(r, &b, buf_cstr(&title), NULL);
     buf_lit(&b, "<section class=\"transparency\"><h1 class=\"page-title\">");
     buf_htmlz(&b, buf_cstr(&title));
     buf_lit(&b, "</h1>\n<p class=\"periods\">");
     for (int i = 0; i <= 4; i++) {
-        buf_printf(&b, "%s<a href=\"/transparency?period=%d", i ? " · " : "", rep->year);
+        buf_hprintf(&b, "%s<a href=\"/transparency?period=%d", i ? " · " : "", rep->year);
         if (i)
-            buf_printf(&b, "-Q%d\">Q%d</a>", i, i);
+            buf_hprintf(&b, "-Q%d\">Q%d</a>", i, i);
         else
-            buf_printf(&b, "\">%d</a>", rep->year);
+            buf_hprintf(&b, "\">%d</a>", rep->year);
     }
-    buf_printf(&b, " · <a href=\"/transparency.json?period=%d", rep->year);
+    buf_hprintf(&b, " · <a href=\"/transparency.json?period=%d", rep->year);
     if (rep->quarter)
-        buf_printf(&b, "-Q%d", rep->quarter);
+        buf_hprintf(&b, "-Q%d", rep->quarter);
     buf_lit(&b, "\">JSON</a></p>\n<table class=\"report\"><tbody>\n");
     for (int i = 0; i < rep->n; i++) {
         const row_t *w = &rep->rows[i];
-        buf_printf(&b, "<tr data-key=\"%s\"><th scope=\"row\">", w->key);
+        buf_hprintf(&b, "<tr data-key=\"%s\"><th scope=\"row\">", w->key);
         if (w->of_which)
             buf_htmlz(&b, T(L, "transparency.of_which"));
         buf_htmlz(&b, T(L, w->label));
-        buf_printf(&b, "</th><td class=\"num\">%lld</td></tr>\n", (long long)w->v);
+        buf_hprintf(&b, "</th><td class=\"num\">%lld</td></tr>\n", (long long)w->v);
     }
     buf_lit(&b, "<tr data-key=\"median_seconds\"><th scope=\"row\">");
     buf_htmlz(&b, T(L, "transparency.median"));
     buf_lit(&b, "</th><td class=\"num\">");
     if (rep->median >= 0)
-        buf_printf(&b, "%lld", (long long)rep->median);
+        buf_hprintf(&b, "%lld", (long long)rep->median);
     else
         buf_lit(&b, "–");
     buf_lit(&b, "</td></tr>\n</tbody></table></section>\n");

@@ -336,9 +336,9 @@ static void upload_done(pool_job_t *pj, hreq_t *r)
         } else {
             /* JSON for both routes: the studio's script reads the message. */
             buf_t msg = BUF_INIT, b = BUF_INIT;
-            buf_rawz(&msg, T(r->lang, j->key));
+            buf_rawz(&msg, T(r->lang, j->key)); /* raw: text */
             if (j->detail[0])
-                buf_printf(&msg, " (%s)", j->detail);
+                buf_printf(&msg, " (%s)", j->detail); /* raw: text */
             const char *code = j->status == 415   ? "unsupported_media_type"
                                : j->status == 400 ? "bad_request"
                                : j->status == 500 ? "internal"
@@ -364,10 +364,10 @@ static void media_json(buf_t *b, db_stmt_t *st)
     const char *id = db_col_text(st, 0);
     buf_lit(b, "{\"id\":");
     buf_json_strz(b, id);
-    buf_printf(b, ",\"url\":\"/m/%s\"", id);
+    buf_printf(b, ",\"url\":\"/m/%s\"", id); /* raw: JSON, a media id */
     buf_lit(b, ",\"markdown\":");
     buf_t md = BUF_INIT;
-    buf_printf(&md, "![%s](/m/%s)", db_col_text(st, 8), id);
+    buf_printf(&md, "![%s](/m/%s)", db_col_text(st, 8), id); /* raw: text, JSON-escaped below */
     buf_json_str(b, md.p, md.len);
     buf_free(&md);
     buf_lit(b, ",\"kind\":");
@@ -386,8 +386,8 @@ static void media_json(buf_t *b, db_stmt_t *st)
     if (db_col_is_null(st, 9))
         buf_lit(b, "null");
     else
-        buf_rawz(b, db_col_text(st, 9)); /* stored as compact JSON by process.c */
-    buf_printf(b, ",\"c2pa\":%s,\"animated\":%s", db_col_int(st, 10) ? "true" : "false",
+        buf_rawz(b, db_col_text(st, 9)); /* raw: JSON, stored compact by process.c */
+    buf_printf(b, ",\"c2pa\":%s,\"animated\":%s", db_col_int(st, 10) ? "true" : "false", /* raw: JSON */
                db_col_int(st, 12) ? "true" : "false");
     buf_lit(b, ",\"variants\":[");
     const char *v = db_col_text(st, 11);
@@ -395,9 +395,9 @@ static void media_json(buf_t *b, db_stmt_t *st)
     int first = 1;
     while (*v) {
         int w = atoi(v);
-        buf_printf(b, "%s\"/m/%s/w%d.webp\"", first ? "" : ",", id, w);
+        buf_printf(b, "%s\"/m/%s/w%d.webp\"", first ? "" : ",", id, w); /* raw: JSON */
         if (ext && strcmp(ext, "webp") != 0)
-            buf_printf(b, ",\"/m/%s/w%d.%s\"", id, w, ext);
+            buf_printf(b, ",\"/m/%s/w%d.%s\"", id, w, ext); /* raw: JSON */
         first = 0;
         v += strcspn(v, ",");
         if (*v == ',')
@@ -405,7 +405,7 @@ static void media_json(buf_t *b, db_stmt_t *st)
     }
     buf_lit(b, "]");
     if (db_col_int(st, 13))
-        buf_printf(b, ",\"poster\":\"/m/%s/poster.jpg\"", id);
+        buf_printf(b, ",\"poster\":\"/m/%s/poster.jpg\"", id); /* raw: JSON */
     buf_lit(b, "}");
 }
 
@@ -483,7 +483,7 @@ static int upload_path(hreq_t *r, const char *id, char *out, size_t outlen)
 static void json_offset(hreq_t *r, int status, const char *id, long long off)
 {
     buf_t b = BUF_INIT;
-    buf_printf(&b, "{\"id\":\"%s\",\"offset\":%lld,\"chunk_max\":%d,\"size_max\":%zu}", id, off,
+    buf_printf(&b, "{\"id\":\"%s\",\"offset\":%lld,\"chunk_max\":%d,\"size_max\":%zu}", id, off, /* raw: JSON */
                MEDIA_CHUNK_MAX, upload_max);
     rs_json(r, status, &b);
     buf_free(&b);
@@ -745,14 +745,14 @@ static void srcset(buf_t *out, const char *id, const char *variants, const char 
     int first = 1;
     for (const char *v = variants; *v;) {
         int w = atoi(v);
-        buf_printf(out, "%s/m/%s/w%d.%s %dw", first ? "" : ", ", id, w, ext, w);
+        buf_hprintf(out, "%s/m/%s/w%d.%s %dw", first ? "" : ", ", id, w, ext, w);
         first = 0;
         v += strcspn(v, ",");
         if (*v == ',')
             v++;
     }
     if (full_w)
-        buf_printf(out, "%s/m/%s %dw", first ? "" : ", ", id, full_w);
+        buf_hprintf(out, "%s/m/%s %dw", first ? "" : ", ", id, full_w);
 }
 
 /* 2 detected, 1 possible, 0 none for one media row's aigc JSON and c2pa. */
@@ -790,12 +790,12 @@ static int resolve(void *ctx, const char *id, buf_t *out, const char **close)
      * labelled (both languages: the resolver renders for any page). */
     int label = label_strength(db_col_is_null(st, 6) ? NULL : db_col_text(st, 6), (int)db_col_int(st, 7));
     if (label)
-        buf_printf(out, "<span class=\"media-labelled\"><span class=\"ai-badge\">%s</span>",
-                   label == 2 ? "AI生成 · AI-generated" : "疑似AI生成 · Possibly AI-generated");
+        buf_hprintf(out, "<span class=\"media-labelled\"><span class=\"ai-badge\">%s</span>",
+                    label == 2 ? "AI生成 · AI-generated" : "疑似AI生成 · Possibly AI-generated");
     if (!strcmp(kind, "video")) {
-        buf_printf(out, "<video controls preload=\"metadata\" src=\"/m/%s\" width=\"%d\" height=\"%d\"", id, w, h);
+        buf_hprintf(out, "<video controls preload=\"metadata\" src=\"/m/%s\" width=\"%d\" height=\"%d\"", id, w, h);
         if (db_col_int(st, 5))
-            buf_printf(out, " poster=\"/m/%s/poster.jpg\"", id);
+            buf_hprintf(out, " poster=\"/m/%s/poster.jpg\"", id);
         buf_lit(out, " aria-label=\"");
         *close = label ? "></video></span>" : "></video>";
     } else {
@@ -804,15 +804,15 @@ static int resolve(void *ctx, const char *id, buf_t *out, const char **close)
         if (*variants && !webp_only) {
             buf_lit(out, "<picture><source type=\"image/webp\" srcset=\"");
             srcset(out, id, variants, "webp", 0);
-            buf_printf(out, "\" sizes=\"%s\">", SIZES);
+            buf_hprintf(out, "\" sizes=\"%s\">", SIZES);
         }
-        buf_printf(out, "<img src=\"/m/%s\"", id);
+        buf_hprintf(out, "<img src=\"/m/%s\"", id);
         if (*variants) {
             buf_lit(out, " srcset=\"");
             srcset(out, id, variants, ext ? ext : "webp", w);
-            buf_printf(out, "\" sizes=\"%s\"", SIZES);
+            buf_hprintf(out, "\" sizes=\"%s\"", SIZES);
         }
-        buf_printf(out, " width=\"%d\" height=\"%d\" alt=\"", w, h);
+        buf_hprintf(out, " width=\"%d\" height=\"%d\" alt=\"", w, h);
         static const char *const closes[2][2] = {
             {" loading=\"lazy\" decoding=\"async\">", " loading=\"lazy\" decoding=\"async\"></picture>"},
             {" loading=\"lazy\" decoding=\"async\"></span>", " loading=\"lazy\" decoding=\"async\"></picture></span>"}};
@@ -899,7 +899,7 @@ int media_purge_work(db_t *db, const char *work_id, media_gone_t **gone)
     buf_t ids = BUF_INIT; /* NUL-separated */
     int rc;
     while ((rc = db_step(st)) == DB_ROW)
-        buf_raw(&ids, db_col_text(st, 0), strlen(db_col_text(st, 0)) + 1);
+        buf_raw(&ids, db_col_text(st, 0), strlen(db_col_text(st, 0)) + 1); /* raw: a list of ids */
     db_done(st);
     if (rc != DB_DONE) {
         buf_free(&ids);
@@ -982,7 +982,7 @@ int media_check(db_t *db, const char *data_dir, buf_t *report)
     store_t *st;
     buf_t err = BUF_INIT;
     if (store_open(data_dir, &st, &err) < 0) { /* on S3: each object is fetched once into the cache */
-        buf_printf(report, "media store: %s\n", buf_cstr(&err));
+        buf_printf(report, "media store: %s\n", buf_cstr(&err)); /* raw: text */
         buf_free(&err);
         return -1;
     }
@@ -1009,7 +1009,7 @@ int media_check(db_t *db, const char *data_dir, buf_t *report)
         for (int i = 0; i < n; i++) {
             char path[4200];
             if (st->ops->path(st, keys[i], path, sizeof path) < 0) {
-                buf_printf(report, "media %s: file %s is missing\n", id, keys[i]);
+                buf_printf(report, "media %s: file %s is missing\n", id, keys[i]); /* raw: text */
                 bad = 1;
             }
         }
@@ -1062,14 +1062,14 @@ static void backup_one(void *p, const char *key)
         return;
     snprintf(dir, sizeof dir, "%s/%.2s", b->dst, key);
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        buf_printf(b->err, "cannot create %s: %s", dir, strerror(errno));
+        buf_printf(b->err, "cannot create %s: %s", dir, strerror(errno)); /* raw: text */
         b->failed = 1;
         return;
     }
     snprintf(to, sizeof to, "%s/%s", dir, key);
     /* Stored files never change, so a hard link is a snapshot. */
     if (link(from, to) < 0 && copy_file(from, to) < 0) {
-        buf_printf(b->err, "cannot copy %s: %s", from, strerror(errno));
+        buf_printf(b->err, "cannot copy %s: %s", from, strerror(errno)); /* raw: text */
         b->failed = 1;
     }
 }
@@ -1082,7 +1082,7 @@ int media_backup(const char *data_dir, const char *out_dir, buf_t *err)
     backup_ctx_t b = {src, "", 0, err};
     snprintf(b.dst, sizeof b.dst, "%s/media", out_dir);
     if (mkdir(b.dst, 0755) < 0 && errno != EEXIST) {
-        buf_printf(err, "cannot create %s: %s", b.dst, strerror(errno));
+        buf_printf(err, "cannot create %s: %s", b.dst, strerror(errno)); /* raw: text */
         free(src);
         return -1;
     }
