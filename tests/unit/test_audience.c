@@ -281,7 +281,6 @@ static void status_of(fx_t *f, int64_t id, char out[16])
     db_done(st);
 }
 
-
 /* ---- comments: posting ---- */
 
 static void test_post_and_counters(void **state)
@@ -469,7 +468,7 @@ static void test_repeated_text(void **state)
     post(f, f->reader, T0, f->work, "same words", 0, "published");
     aud_actor_t r = as(f->reader, T0 + 100);
     refused(f, &r, f->work, "same words", 10, 0, 409, "duplicate");
-    refused(f, &r, other, " same words\r\n", 13, 0, 409, "duplicate"); /* anywhere, after normalising */
+    refused(f, &r, other, " same words\r\n", 13, 0, 409, "duplicate");    /* anywhere, after normalising */
     post(f, f->reader2, T0 + 100, f->work, "same words", 0, "published"); /* another account may */
     post(f, f->reader, T0 + 100, f->work, "different", 0, "published");
     post(f, f->reader, T0 + 200, f->work, "same words", 0, "published"); /* not in a row */
@@ -781,8 +780,9 @@ static void test_list_new_and_paging(void **state)
 
     static const struct {
         const char *sort, *before;
-    } bad[] = {{"old", NULL}, {"hot", "12"}, {"new", "3.4"}, {"new", "abc"}, {"new", "-1"},
-               {"new", "1234567890123456789"}, {"hot", "1."}, {"hot", ".1"}};
+    } bad[] = {{"old", NULL},  {"hot", "12"}, {"new", "3.4"},
+               {"new", "abc"}, {"new", "-1"}, {"new", "1234567890123456789"},
+               {"hot", "1."},  {"hot", ".1"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         comment_query_t b = {f->work, bad[i].sort, bad[i].before, 10};
         memset(&e, 0, sizeof e);
@@ -986,9 +986,10 @@ static void test_like_work(void **state)
     } bad[] = {{1, NULL, 401}, {2, NULL, 401}, {0, "draft", 404}, {0, "gone", 451}, {0, "ffffffffffffffff", 404},
                {0, "", 404}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *w = !bad[i].work ? f->work : strcmp(bad[i].work, "draft") == 0 ? draft
-                                              : strcmp(bad[i].work, "gone") == 0    ? gone
-                                                                                    : bad[i].work;
+        const char *w = !bad[i].work                        ? f->work
+                        : strcmp(bad[i].work, "draft") == 0 ? draft
+                        : strcmp(bad[i].work, "gone") == 0  ? gone
+                                                            : bad[i].work;
         aud_actor_t *a = bad[i].who == 1 ? &anon : bad[i].who == 2 ? &ghost : &r;
         memset(&e, 0, sizeof e);
         if (like_work(f->db, a, w, 1, &likes, &e) != -1 || e.status != bad[i].status)
@@ -1203,23 +1204,25 @@ static void test_timeline_plan(void **state)
                                          "created_at) SELECT CASE WHEN i <= 200 THEN 'f' ELSE 'n' END || i, 'x', "
                                          "'creator', 'x', 1 FROM n"),
                      0);
-    assert_int_equal(db_exec(f->db, pg ? "INSERT INTO works(id, author_id, title, body, status, content_hash, "
-                                         "created_at, updated_at, published_at) SELECT lpad(to_hex(i), 16, '0'), "
-                                         "u.id, 't', 'b', CASE WHEN i % 10 = 0 THEN 'draft' ELSE 'published' END, "
-                                         "'h', 1, 1, 1700000000 + (i * 7919) % 100000 FROM generate_series(1, 100000) i "
-                                         "JOIN users u ON u.handle = CASE WHEN i % 1000 < 200 THEN 'f' ELSE 'n' END "
-                                         "|| (i % 1000 + 1)"
-                                       : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
-                                         "i < 100000) INSERT INTO works(id, author_id, title, body, status, "
-                                         "content_hash, created_at, updated_at, published_at) SELECT "
-                                         "printf('%016x', i), u.id, 't', 'b', CASE WHEN i % 10 = 0 THEN 'draft' "
-                                         "ELSE 'published' END, 'h', 1, 1, 1700000000 + (i * 7919) % 100000 "
-                                         "FROM n JOIN users u ON u.handle = CASE WHEN i % 1000 < 200 THEN 'f' "
-                                         "ELSE 'n' END || (i % 1000 + 1)"),
-                     0);
+    assert_int_equal(
+        db_exec(f->db, pg ? "INSERT INTO works(id, author_id, title, body, status, content_hash, "
+                            "created_at, updated_at, published_at) SELECT lpad(to_hex(i), 16, '0'), "
+                            "u.id, 't', 'b', CASE WHEN i % 10 = 0 THEN 'draft' ELSE 'published' END, "
+                            "'h', 1, 1, 1700000000 + (i * 7919) % 100000 FROM generate_series(1, 100000) i "
+                            "JOIN users u ON u.handle = CASE WHEN i % 1000 < 200 THEN 'f' ELSE 'n' END "
+                            "|| (i % 1000 + 1)"
+                          : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                            "i < 100000) INSERT INTO works(id, author_id, title, body, status, "
+                            "content_hash, created_at, updated_at, published_at) SELECT "
+                            "printf('%016x', i), u.id, 't', 'b', CASE WHEN i % 10 = 0 THEN 'draft' "
+                            "ELSE 'published' END, 'h', 1, 1, 1700000000 + (i * 7919) % 100000 "
+                            "FROM n JOIN users u ON u.handle = CASE WHEN i % 1000 < 200 THEN 'f' "
+                            "ELSE 'n' END || (i % 1000 + 1)"),
+        0);
     char sql[256];
-    snprintf(sql, sizeof sql, "INSERT INTO follows(follower_id, followee_id, created_at) SELECT %lld, id, 1 "
-                              "FROM users WHERE handle LIKE 'f%%'",
+    snprintf(sql, sizeof sql,
+             "INSERT INTO follows(follower_id, followee_id, created_at) SELECT %lld, id, 1 "
+             "FROM users WHERE handle LIKE 'f%%'",
              (long long)f->reader);
     assert_int_equal(db_exec(f->db, sql), 0);
     assert_int_equal(db_commit(f->db), 0);
@@ -1360,8 +1363,15 @@ static void test_subscribe_request(void **state)
     aud_err_t e = {0};
     char before[512], after[512];
     snapshot(f->db, before);
-    static const char *const bad_addr[] = {"", "a", "a@b", "a b@example.com", "a@example.com\r\nBcc: x@y.z",
-                                           "<a@example.com>", "a@@example.com", "@example.com", "a@example.com."};
+    static const char *const bad_addr[] = {"",
+                                           "a",
+                                           "a@b",
+                                           "a b@example.com",
+                                           "a@example.com\r\nBcc: x@y.z",
+                                           "<a@example.com>",
+                                           "a@@example.com",
+                                           "@example.com",
+                                           "a@example.com."};
     for (size_t i = 0; i < sizeof bad_addr / sizeof bad_addr[0]; i++) {
         memset(&e, 0, sizeof e);
         if (subscribe_request(f->db, "creator", bad_addr[i], "new", T0, &s, &e) != -1 || e.status != 422)
@@ -1403,8 +1413,7 @@ static void test_subscribe_request(void **state)
     /* Asked again at once: no new mail. Ten minutes later: a new link, the old one dead. */
     assert_int_equal(subscribe_request(f->db, "creator", "reader@example.com", "digest", T0 + 60, &s, &e), 0);
     assert_string_equal(s.token, "");
-    assert_int_equal(subscribe_request(f->db, "creator", "reader@example.com", "digest", T0 + SUB_RESEND_PAUSE, &s,
-                                       &e),
+    assert_int_equal(subscribe_request(f->db, "creator", "reader@example.com", "digest", T0 + SUB_RESEND_PAUSE, &s, &e),
                      0);
     assert_int_equal(strlen(s.token), SUB_TOKEN_LEN);
     assert_string_not_equal(s.token, first);
@@ -1549,7 +1558,7 @@ static void test_settings(void **state)
     free(v);
     assert_int_equal(settings_int(f->db, "comment_hold_first"), 0);
     buf_t err = BUF_INIT;
-    static const char *const bad[][2] = {{"registration", "maybe"}, {"comments", "closed"},
+    static const char *const bad[][2] = {{"registration", "maybe"},    {"comments", "closed"},
                                          {"comment_hold_first", "-1"}, {"comment_hold_first", "101"},
                                          {"comment_rate_minute", "0"}, {"comment_addr_rate_hour", "x"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -30,14 +30,14 @@ static void test_normalize_good(void **state)
     } cases[] = {
         {"hello", "hello"},
         {"  spaced  ", "spaced"},
-        {"\xe3\x80\x80全角空格\xe3\x80\x80", "全角空格"},                  /* U+3000 trimmed */
-        {"a\r\nb", "a\nb"},                                               /* CRLF from a textarea */
-        {"a\rb", "a\nb"},                                                 /* a lone CR */
-        {"a\n\n\n\n\nb", "a\n\nb"},                                       /* at most one blank line */
+        {"\xe3\x80\x80全角空格\xe3\x80\x80", "全角空格"}, /* U+3000 trimmed */
+        {"a\r\nb", "a\nb"},                               /* CRLF from a textarea */
+        {"a\rb", "a\nb"},                                 /* a lone CR */
+        {"a\n\n\n\n\nb", "a\n\nb"},                       /* at most one blank line */
         {"a\r\n\r\n\r\n\r\nb", "a\n\nb"},
         {"\r\n\r\n  head and tail \r\n\r\n", "head and tail"},
         {"tab\there", "tab\there"},
-        {"<script>alert(1)</script>", "<script>alert(1)</script>"},      /* stored as text */
+        {"<script>alert(1)</script>", "<script>alert(1)</script>"}, /* stored as text */
         {"emoji 😀 ok", "emoji 😀 ok"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -143,8 +143,7 @@ static void test_html_links(void **state)
     html_is("链接:https://example.com/x,不错", "<p>链接:" A("https://example.com/x") ",不错</p>");
     html_is("(https://example.com/x)", "<p>(" A("https://example.com/x") ")</p>");
     html_is("(见https://example.com/x)", "<p>(见" A("https://example.com/x") ")</p>");
-    html_is("(https://en.wikipedia.org/wiki/Foo_(bar))",
-            "<p>(" A("https://en.wikipedia.org/wiki/Foo_(bar)") ")</p>");
+    html_is("(https://en.wikipedia.org/wiki/Foo_(bar))", "<p>(" A("https://en.wikipedia.org/wiki/Foo_(bar)") ")</p>");
     html_is("[https://example.com/]", "<p>[" A("https://example.com/") "]</p>");
     html_is("Look: http://example.com/x!", "<p>Look: " A("http://example.com/x") "!</p>");
     html_is("'https://example.com' and \"https://example.org\"",
@@ -247,9 +246,10 @@ static void check_markup(const char *in, const char *html)
 static void test_html_sweep(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {"http://", "https://", "HtTpS://", "javascript:", "<", ">", "\"", "'",
-                                         "&", "(", ")", "[", "]", ".", ",", "a", "example.com", "/", "?", "#",
-                                         "@", ":", "8", "。", ",", "\n", " ", "-", "_", "%2F", "\xe5\xad\x97"};
+    static const char *const pieces[] = {
+        "http://", "https://", "HtTpS://", "javascript:", "<", ">",           "\"", "'",   "&",           "(", ")",
+        "[",       "]",        ".",        ",",           "a", "example.com", "/",  "?",   "#",           "@", ":",
+        "8",       "。",       ",",        "\n",          " ", "-",           "_",  "%2F", "\xe5\xad\x97"};
     const size_t np = sizeof pieces / sizeof pieces[0];
     uint32_t x = 2463534242u; /* xorshift: the same inputs on every run */
     for (int round = 0; round < 20000; round++) {
@@ -276,9 +276,8 @@ static void test_html_sweep(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalize_good), cmocka_unit_test(test_normalize_bad),
-        cmocka_unit_test(test_html_text),      cmocka_unit_test(test_html_links),
-        cmocka_unit_test(test_html_not_links), cmocka_unit_test(test_html_sweep),
+        cmocka_unit_test(test_normalize_good), cmocka_unit_test(test_normalize_bad),  cmocka_unit_test(test_html_text),
+        cmocka_unit_test(test_html_links),     cmocka_unit_test(test_html_not_links), cmocka_unit_test(test_html_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

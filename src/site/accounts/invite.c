@@ -24,7 +24,7 @@ int invite_create(db_t *db, const aud_actor_t *a, int64_t ttl, char token[INVITE
     char hash[65];
     token_new(token, INVITE_TOKEN_LEN + 1, hash);
     db_stmt_t *st = db_prepare(db, "INSERT INTO invites(token_hash, created_by, created_at, expires_at) "
-                        "VALUES (:h, :u, :t, :x) RETURNING id");
+                                   "VALUES (:h, :u, :t, :x) RETURNING id");
     db_bind_text(st, ":h", hash);
     db_bind_int(st, ":u", u.id);
     db_bind_int(st, ":t", a->now);

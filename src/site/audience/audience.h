@@ -38,15 +38,15 @@ typedef struct {
     int status;
     const char *code;
     const char *key;
-    const char *field;   /* the input at fault, or NULL */
-    int retry_after;     /* 429: seconds */
+    const char *field; /* the input at fault, or NULL */
+    int retry_after;   /* 429: seconds */
 } aud_err_t;
 
 /* An account as the database knows it (not as the request claims). */
 typedef struct {
     int64_t id;
     char handle[32];
-    int staff;   /* moderator or admin */
+    int staff; /* moderator or admin */
     int admin;
     int creator; /* may publish: creator, moderator or admin */
     int active;  /* not suspended */
@@ -56,8 +56,8 @@ typedef struct {
 typedef struct {
     char id[WORK_ID_LEN + 1];
     int64_t author_id;
-    int open;           /* comments_mode = 'open' */
-    int64_t pinned;     /* pinned_comment, 0 if none */
+    int open;       /* comments_mode = 'open' */
+    int64_t pinned; /* pinned_comment, 0 if none */
 } aud_work_t;
 
 /* Fill e; returns -1 so callers can `return aud_fail(...)`. */

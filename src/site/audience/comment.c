@@ -443,8 +443,7 @@ static int edit_tx(db_t *db, const aud_actor_t *a, const aud_user_t *u, int64_t 
     return 0;
 }
 
-int comment_edit(db_t *db, const aud_actor_t *a, int64_t id, const char *body, size_t len, comment_t *out,
-                 aud_err_t *e)
+int comment_edit(db_t *db, const aud_actor_t *a, int64_t id, const char *body, size_t len, comment_t *out, aud_err_t *e)
 {
     *e = (aud_err_t){0}; /* a failure below sets its own status, else 500 */
     memset(out, 0, sizeof *out);
@@ -505,8 +504,7 @@ static int work_author(db_t *db, const char *work_id, int64_t *author)
     return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
-static int remove_tx(db_t *db, const aud_actor_t *a, const aud_user_t *u, int64_t id, const char *reason,
-                     aud_err_t *e)
+static int remove_tx(db_t *db, const aud_actor_t *a, const aud_user_t *u, int64_t id, const char *reason, aud_err_t *e)
 {
     row_t r;
     if (load_for_write(db, id, &r, e) < 0)
@@ -704,17 +702,17 @@ int comment_block(db_t *db, const aud_actor_t *a, const char *handle, int on, au
 
 /* ---- reads ---- */
 
-#define COMMENT_COLS                                                                                               \
-    "c.id, c.work_id, c.author_id, u.handle, u.display_name, c.parent_id, c.reply_to, r.handle, c.status, "        \
-    "c.held, c.removed_by, c.removed_ref, c.body, c.reason, c.likes, c.replies, c.created_at, c.edited_at, "       \
+#define COMMENT_COLS                                                                                                   \
+    "c.id, c.work_id, c.author_id, u.handle, u.display_name, c.parent_id, c.reply_to, r.handle, c.status, "            \
+    "c.held, c.removed_by, c.removed_ref, c.body, c.reason, c.likes, c.replies, c.created_at, c.edited_at, "           \
     "l.user_id"
-#define COMMENT_FROM                                                                                               \
-    " FROM comments c JOIN users u ON u.id = c.author_id LEFT JOIN users r ON r.id = c.reply_to "                  \
+#define COMMENT_FROM                                                                                                   \
+    " FROM comments c JOIN users u ON u.id = c.author_id LEFT JOIN users r ON r.id = c.reply_to "                      \
     "LEFT JOIN comment_likes l ON l.comment_id = c.id AND l.user_id = :viewer "
 /* What a list shows: published and removed comments, deleted roots that
  * keep a thread together, and the viewer's own held ones. */
-#define COMMENT_SHOWN                                                                                              \
-    " (c.status IN ('published','removed') OR (c.status = 'deleted' AND c.replies > 0) "                           \
+#define COMMENT_SHOWN                                                                                                  \
+    " (c.status IN ('published','removed') OR (c.status = 'deleted' AND c.replies > 0) "                               \
     "OR (c.status = 'pending' AND c.author_id = :viewer)) "
 
 /* The text viewer may read: a published comment's, or their own pending

@@ -66,20 +66,20 @@ typedef struct comment {
     int64_t author_id;
     char author_handle[32];
     char *author_name;
-    int64_t parent_id;        /* the thread's root; 0 on a root */
-    int64_t reply_to;         /* the account a reply answers; 0 on a root */
+    int64_t parent_id; /* the thread's root; 0 on a root */
+    int64_t reply_to;  /* the account a reply answers; 0 on a root */
     char reply_to_handle[32];
-    char status[12];          /* published | pending | deleted | removed */
-    char held[16];            /* pending: review | new_account | keyword */
-    char removed_by[12];      /* removed: creator | moderator | takedown */
-    int64_t removed_ref;      /* removed_by takedown: its number */
-    char *body;               /* the text when the viewer may read it, else "" (see comment_get) */
-    char *reason;             /* removed: the statement of reasons */
-    int64_t likes, replies;   /* replies: a root's published replies */
+    char status[12];               /* published | pending | deleted | removed */
+    char held[16];                 /* pending: review | new_account | keyword */
+    char removed_by[12];           /* removed: creator | moderator | takedown */
+    int64_t removed_ref;           /* removed_by takedown: its number */
+    char *body;                    /* the text when the viewer may read it, else "" (see comment_get) */
+    char *reason;                  /* removed: the statement of reasons */
+    int64_t likes, replies;        /* replies: a root's published replies */
     int64_t created_at, edited_at; /* edited_at 0: never edited */
-    int liked;                /* the viewer likes it */
-    int pinned;               /* the work's pinned comment */
-    int nshown;               /* a root in a list: its first replies */
+    int liked;                     /* the viewer likes it */
+    int pinned;                    /* the work's pinned comment */
+    int nshown;                    /* a root in a list: its first replies */
     struct comment *shown;
 } comment_t;
 
@@ -142,8 +142,8 @@ typedef struct {
 typedef struct {
     int n;
     comment_t *items;
-    comment_t pinned;   /* the first page of a work with a pinned comment: it (id 0 otherwise) */
-    char next[48];      /* the cursor of the next page, "" when this is the last */
+    comment_t pinned; /* the first page of a work with a pinned comment: it (id 0 otherwise) */
+    char next[48];    /* the cursor of the next page, "" when this is the last */
 } comment_page_t;
 
 void comment_page_free(comment_page_t *p);

@@ -138,8 +138,7 @@ size_t comment_text_url(const char *s, size_t n, size_t i)
     /* Punctuation that ends the sentence, not the URL. */
     while (j > i + scheme) {
         char c = s[j - 1];
-        if (strchr(".,:;!?'\"*", c) ||
-            (c == ')' && count_byte(s + i, j - i, '(') < count_byte(s + i, j - i, ')')) ||
+        if (strchr(".,:;!?'\"*", c) || (c == ')' && count_byte(s + i, j - i, '(') < count_byte(s + i, j - i, ')')) ||
             (c == ']' && count_byte(s + i, j - i, '[') < count_byte(s + i, j - i, ']')))
             j--;
         else

@@ -94,8 +94,7 @@ int follow_counts(db_t *db, int64_t user, int64_t *followers, int64_t *following
 
 /* ---- lists ---- */
 
-int follow_list(db_t *db, int64_t user, int followers, const char *before, int limit, follow_page_t *out,
-                aud_err_t *e)
+int follow_list(db_t *db, int64_t user, int followers, const char *before, int limit, follow_page_t *out, aud_err_t *e)
 {
     memset(out, 0, sizeof *out);
     int64_t bt, bid;
@@ -108,15 +107,15 @@ int follow_list(db_t *db, int64_t user, int followers, const char *before, int l
         limit = 20;
     /* The other account of each follow, newest follow first, by
      * (created_at, that account's id). */
-    db_stmt_t *st = db_prepare(
-        db, followers ? "SELECT u.id, u.handle, u.display_name, f.created_at FROM follows f "
-                        "JOIN users u ON u.id = f.follower_id WHERE f.followee_id = :u "
-                        "AND (f.created_at < :bt OR (f.created_at = :bt AND f.follower_id < :bid)) "
-                        "ORDER BY f.created_at DESC, f.follower_id DESC LIMIT :lim"
-                      : "SELECT u.id, u.handle, u.display_name, f.created_at FROM follows f "
-                        "JOIN users u ON u.id = f.followee_id WHERE f.follower_id = :u "
-                        "AND (f.created_at < :bt OR (f.created_at = :bt AND f.followee_id < :bid)) "
-                        "ORDER BY f.created_at DESC, f.followee_id DESC LIMIT :lim");
+    db_stmt_t *st =
+        db_prepare(db, followers ? "SELECT u.id, u.handle, u.display_name, f.created_at FROM follows f "
+                                   "JOIN users u ON u.id = f.follower_id WHERE f.followee_id = :u "
+                                   "AND (f.created_at < :bt OR (f.created_at = :bt AND f.follower_id < :bid)) "
+                                   "ORDER BY f.created_at DESC, f.follower_id DESC LIMIT :lim"
+                                 : "SELECT u.id, u.handle, u.display_name, f.created_at FROM follows f "
+                                   "JOIN users u ON u.id = f.followee_id WHERE f.follower_id = :u "
+                                   "AND (f.created_at < :bt OR (f.created_at = :bt AND f.followee_id < :bid)) "
+                                   "ORDER BY f.created_at DESC, f.followee_id DESC LIMIT :lim");
     db_bind_int(st, ":u", user);
     db_bind_int(st, ":bt", bt);
     db_bind_int(st, ":bid", bid);

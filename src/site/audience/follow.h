@@ -33,9 +33,9 @@
 #define FOLLOW_TIMELINE_MAX 50
 
 typedef struct {
-    int following;      /* the actor follows the account now */
-    int64_t followee;   /* its id */
-    int64_t followers;  /* its followers now */
+    int following;     /* the actor follows the account now */
+    int64_t followee;  /* its id */
+    int64_t followers; /* its followers now */
 } follow_state_t;
 
 /* The actor follows (on = 1) or unfollows the account handle. 0 with *out,
@@ -63,8 +63,7 @@ typedef struct {
 /* Who follows user (followers = 1) or whom user follows (followers = 0),
  * newest follow first; before "" or a previous page's next; limit
  * 1..FOLLOW_PAGE_MAX (others: 20). 0, or -1 with e (422 bad cursor). */
-int follow_list(db_t *db, int64_t user, int followers, const char *before, int limit, follow_page_t *out,
-                aud_err_t *e);
+int follow_list(db_t *db, int64_t user, int followers, const char *before, int limit, follow_page_t *out, aud_err_t *e);
 void follow_page_free(follow_page_t *p);
 
 /* A page of reader's timeline: works published before (before, before_id)

@@ -39,8 +39,8 @@ static void bind_target(db_stmt_t *st, const char *text_id, int64_t int_id)
 
 /* Inside the transaction: add or remove the row; when it changed, move the
  * counter (and on a like, notify owner). *likes gets the count after. */
-static int toggle(db_t *db, const target_sql_t *q, const aud_actor_t *a, const char *text_id, int64_t int_id,
-                  int on, int64_t owner, const char *work_id, int64_t comment_id, int64_t *likes)
+static int toggle(db_t *db, const target_sql_t *q, const aud_actor_t *a, const char *text_id, int64_t int_id, int on,
+                  int64_t owner, const char *work_id, int64_t comment_id, int64_t *likes)
 {
     db_stmt_t *st = db_prepare(db, on ? q->insert : q->remove);
     db_bind_int(st, ":u", a->user_id);
@@ -70,8 +70,8 @@ static int toggle(db_t *db, const target_sql_t *q, const aud_actor_t *a, const c
 }
 
 /* Run toggle in its own transaction. */
-static int toggle_tx(db_t *db, const target_sql_t *q, const aud_actor_t *a, const char *text_id, int64_t int_id,
-                     int on, int64_t owner, const char *work_id, int64_t comment_id, int64_t *likes, aud_err_t *e)
+static int toggle_tx(db_t *db, const target_sql_t *q, const aud_actor_t *a, const char *text_id, int64_t int_id, int on,
+                     int64_t owner, const char *work_id, int64_t comment_id, int64_t *likes, aud_err_t *e)
 {
     if (db_begin(db) < 0)
         return aud_fail(e, 503, "busy", "err.internal", NULL);

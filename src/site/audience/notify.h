@@ -22,14 +22,14 @@
 #include "site/works/work.h"
 
 #define NOTIFY_PAGE_MAX 100
-#define NOTIFY_MARK_MAX 100   /* ids in one notify_mark_read */
+#define NOTIFY_MARK_MAX 100 /* ids in one notify_mark_read */
 #define NOTIFY_UNREAD_CAP 1000
 #define NOTIFY_DETAIL_MAX 500 /* bytes of detail kept */
 
 typedef struct {
     int64_t id;
-    char kind[12];                 /* comment | reply | like | follow | moderation */
-    int64_t actor_id;              /* 0: the platform */
+    char kind[12];    /* comment | reply | like | follow | moderation */
+    int64_t actor_id; /* 0: the platform */
     char actor_handle[32];
     char *actor_name;              /* "" for the platform */
     char work_id[WORK_ID_LEN + 1]; /* "" if none */

@@ -240,8 +240,7 @@ int64_t subscribe_count(db_t *db, int64_t creator_id)
     return n;
 }
 
-int subscribe_batch(db_t *db, int64_t creator_id, const char *mode, int64_t after, int limit,
-                    subscribe_batch_t *out)
+int subscribe_batch(db_t *db, int64_t creator_id, const char *mode, int64_t after, int limit, subscribe_batch_t *out)
 {
     memset(out, 0, sizeof *out);
     if (limit < 1 || limit > 1000)

@@ -35,20 +35,20 @@
 #include "db/db.h"
 #include "site/audience/audience.h"
 
-#define SUB_TOKEN_LEN 64                    /* hex characters of a confirmation token */
-#define SUB_CONFIRM_TTL (7 * 24 * 3600)     /* a confirmation link lasts a week */
-#define SUB_RESEND_PAUSE 600                /* seconds between confirmation mails to one address */
-#define SUB_UNSUB_TOKEN_MAX 96              /* bytes of an unsubscribe token, with its NUL */
-#define SUB_SECRET_LEN 32                   /* bytes of the signing key (the site secret) */
+#define SUB_TOKEN_LEN 64                /* hex characters of a confirmation token */
+#define SUB_CONFIRM_TTL (7 * 24 * 3600) /* a confirmation link lasts a week */
+#define SUB_RESEND_PAUSE 600            /* seconds between confirmation mails to one address */
+#define SUB_UNSUB_TOKEN_MAX 96          /* bytes of an unsubscribe token, with its NUL */
+#define SUB_SECRET_LEN 32               /* bytes of the signing key (the site secret) */
 
 typedef struct {
     int64_t id;
     int64_t creator_id;
     char creator_handle[32];
-    char address[255];                      /* as stored: trimmed, lower-case */
-    char mode[8];                           /* new | digest */
-    char status[16];                        /* pending | confirmed | unsubscribed */
-    char token[SUB_TOKEN_LEN + 1];          /* subscribe_request: the confirmation token to mail, "" if none */
+    char address[255];             /* as stored: trimmed, lower-case */
+    char mode[8];                  /* new | digest */
+    char status[16];               /* pending | confirmed | unsubscribed */
+    char token[SUB_TOKEN_LEN + 1]; /* subscribe_request: the confirmation token to mail, "" if none */
 } subscribe_t;
 
 /* address subscribes to the creator handle (creator, moderator or admin, not
@@ -83,8 +83,7 @@ typedef struct {
     int n;
     subscribe_t *items;
 } subscribe_batch_t;
-int subscribe_batch(db_t *db, int64_t creator_id, const char *mode, int64_t after, int limit,
-                    subscribe_batch_t *out);
+int subscribe_batch(db_t *db, int64_t creator_id, const char *mode, int64_t after, int limit, subscribe_batch_t *out);
 void subscribe_batch_free(subscribe_batch_t *b);
 
 #endif
