@@ -378,6 +378,7 @@ const char *const schema_migrations[] = {
     "  created_at INTEGER NOT NULL,"
     "  confirmed_at INTEGER,"
     "  unsubscribed_at INTEGER,"
+    "  last_sent_at INTEGER NOT NULL DEFAULT 0,"  /* the newest work mailed (the digest's starting point) */
     "  UNIQUE (creator_id, address));"
     "CREATE INDEX email_subscriptions_token ON email_subscriptions(token_hash);"
     "CREATE INDEX email_subscriptions_send ON email_subscriptions(creator_id, status, mode, id);"

@@ -25,7 +25,9 @@
  *
  * Each write is one transaction. Creators see only counts
  * (subscribe_count); the addresses go only to the mail sender
- * (subscribe_batch).
+ * (subscribe_batch). The column last_sent_at (the published_at of the
+ * newest work mailed to the address) is the sender's to keep, so a digest
+ * starts where the previous one ended.
  */
 #ifndef HAO_SUBSCRIBE_H
 #define HAO_SUBSCRIBE_H
