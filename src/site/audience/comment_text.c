@@ -58,7 +58,7 @@ int comment_text_normalize(const char *s, size_t n, buf_t *out, const char **why
     else if (text_chars(p, len) > COMMENT_MAX_CHARS)
         *why = "long", rc = -1;
     else
-        buf_raw(out, p, len);
+        buf_raw(out, p, len); /* raw: text (the stored form; comment_text_html escapes it) */
     buf_free(&t);
     return rc;
 }
