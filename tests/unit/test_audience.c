@@ -165,19 +165,30 @@ static int setup(void **state)
 {
     fx_t *f = calloc(1, sizeof *f);
     strcpy(f->dir, "/tmp/hao-unit-audience-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!mkdtemp(f->dir)) {
+        free(f);
         return -1;
+    }
     if (pg_url) {
         snprintf(f->pgdb, sizeof f->pgdb, "hao_ua%d_%d", (int)getpid(), ++pg_count);
         char cmd[128], url[512];
         snprintf(cmd, sizeof cmd, "CREATE DATABASE %s", f->pgdb);
         snprintf(url, sizeof url, "%s/%s", pg_url, f->pgdb);
-        if (pg_admin(cmd) < 0 || db_use_postgres(url) < 0)
+        if (pg_admin(cmd) < 0 || db_use_postgres(url) < 0) {
+            rmdir(f->dir);
+            free(f);
             return -1;
+        }
     }
     buf_t err = BUF_INIT;
     if (db_open(f->dir, 1, &f->db, &err) < 0) {
         fprintf(stderr, "%s\n", buf_cstr(&err));
+        buf_free(&err);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", f->dir);
+        free(f);
         return -1;
     }
     buf_free(&err);
