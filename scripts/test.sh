@@ -47,6 +47,7 @@ if ls tests/http/*.test.mjs >/dev/null 2>&1; then
   elif pgurl=$(scripts/pg-test-server.sh start "$pgdir" "$pgport"); then
     run "http on PostgreSQL + S3 media (release build)" env HAO_BIN=build/hao HAO_TEST_PG="$pgurl" \
       HAO_TEST_S3="http://127.0.0.1:$s3port" node --test --test-concurrency=2 tests/http/
+    run "unit test_audience on PostgreSQL" env HAO_TEST_PG="$pgurl" build/tests/test_audience
   else
     failed=$((failed+1)); failures+=("PostgreSQL test server did not start")
   fi

@@ -276,6 +276,121 @@ const char *const schema_migrations[] = {
     "  sent_at INTEGER,"
     "  last_error TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX outbox_due ON outbox(status, next_at);",
+
+    /* 7: the audience (src/site/audience/): comments, likes, follows,
+     * notifications, e-mail subscriptions, and invitations for
+     * registration = invite (site/accounts/invite.h). Counters the reader
+     * pages show are kept on the rows those pages already read (works,
+     * users, comments), changed in the transaction of the event, so a page
+     * never counts rows. */
+    "ALTER TABLE works ADD COLUMN comments_mode TEXT NOT NULL DEFAULT 'open' "
+    "  CHECK (comments_mode IN ('open','closed'));"
+    "ALTER TABLE works ADD COLUMN comments_count INTEGER NOT NULL DEFAULT 0;" /* published comments */
+    "ALTER TABLE works ADD COLUMN likes_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE works ADD COLUMN pinned_comment INTEGER;"  /* a published comment of this work, or NULL */
+    /* The timeline (works of the creators one follows): newest per author. */
+    "CREATE INDEX works_author_pub ON works(author_id, status, published_at, id);"
+    "ALTER TABLE users ADD COLUMN followers_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN following_count INTEGER NOT NULL DEFAULT 0;"
+
+    /* One level of threads: parent_id is the thread's root (NULL on a root);
+     * a reply to a reply gets the same root and names whom it answers. */
+    "CREATE TABLE comments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  author_id INTEGER NOT NULL REFERENCES users(id),"
+    "  parent_id INTEGER REFERENCES comments(id),"
+    "  reply_to INTEGER REFERENCES users(id),"  /* the account a reply answers */
+    "  body TEXT NOT NULL,"                     /* plain text, normalised; '' once purged */
+    "  status TEXT NOT NULL CHECK (status IN ('published','pending','deleted','removed')),"
+    "  held TEXT NOT NULL DEFAULT '',"          /* pending: 'review', 'new_account' or 'keyword' */
+    "  removed_by TEXT NOT NULL DEFAULT '',"    /* removed: 'creator', 'moderator' or 'takedown' */
+    "  removed_ref INTEGER,"                    /* removed_by 'takedown': the takedown's number */
+    "  reason TEXT NOT NULL DEFAULT '',"        /* removed: the statement of reasons */
+    "  likes INTEGER NOT NULL DEFAULT 0,"
+    "  replies INTEGER NOT NULL DEFAULT 0,"     /* a root's published replies */
+    "  peer TEXT NOT NULL,"                     /* posted from (per-address limits); '' after retention */
+    "  created_at INTEGER NOT NULL,"
+    "  edited_at INTEGER,"
+    "  status_at INTEGER NOT NULL);"            /* last status change (retention, reports) */
+    "CREATE INDEX comments_thread ON comments(work_id, parent_id, id);"
+    "CREATE INDEX comments_hot ON comments(work_id, parent_id, likes, id);"
+    "CREATE INDEX comments_author ON comments(author_id, created_at);"
+    "CREATE INDEX comments_peer ON comments(peer, created_at);"
+    "CREATE INDEX comments_pending ON comments(id) WHERE status = 'pending';"
+    "CREATE INDEX comments_gone ON comments(status_at) WHERE status IN ('deleted','removed') AND body <> '';"
+    "CREATE INDEX comments_peer_kept ON comments(created_at) WHERE peer <> '';"
+
+    /* A creator keeps an account from commenting on their works. */
+    "CREATE TABLE comment_blocks ("
+    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  blocked_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (creator_id, blocked_id));"
+
+    /* One like per account and target. */
+    "CREATE TABLE work_likes ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, work_id));"
+    "CREATE INDEX work_likes_work ON work_likes(work_id, created_at);"
+    "CREATE TABLE comment_likes ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  comment_id INTEGER NOT NULL REFERENCES comments(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, comment_id));"
+    "CREATE INDEX comment_likes_comment ON comment_likes(comment_id);"
+
+    "CREATE TABLE follows ("
+    "  follower_id INTEGER NOT NULL REFERENCES users(id),"
+    "  followee_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (follower_id, followee_id),"
+    "  CHECK (follower_id <> followee_id));"
+    "CREATE INDEX follows_followee ON follows(followee_id, created_at, follower_id);"
+
+    "CREATE TABLE notifications ("
+    "  id INTEGER PRIMARY KEY,"
+    "  recipient_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('comment','reply','like','follow','moderation')),"
+    "  actor_id INTEGER REFERENCES users(id),"  /* NULL: the platform (moderation) */
+    "  work_id TEXT REFERENCES works(id),"
+    "  comment_id INTEGER REFERENCES comments(id),"
+    "  detail TEXT NOT NULL DEFAULT '',"        /* moderation: the outcome in a sentence */
+    "  created_at INTEGER NOT NULL,"
+    "  read_at INTEGER);"
+    "CREATE INDEX notifications_inbox ON notifications(recipient_id, id);"
+    "CREATE INDEX notifications_unread ON notifications(recipient_id) WHERE read_at IS NULL;"
+    "CREATE INDEX notifications_actor ON notifications(actor_id, recipient_id);"
+
+    /* Newsletter: an address (of anyone, account or not) subscribed to a
+     * creator, confirmed by a link (double opt-in). Only the link token's
+     * SHA-256 is kept; unsubscribe links are signed, not stored. */
+    "CREATE TABLE email_subscriptions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  address TEXT NOT NULL,"                  /* trimmed and lower-cased */
+    "  mode TEXT NOT NULL CHECK (mode IN ('new','digest')),"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','confirmed','unsubscribed')),"
+    "  token_hash TEXT NOT NULL DEFAULT '',"   /* the confirmation link's; '' when none is live */
+    "  token_at INTEGER NOT NULL,"              /* when that link was made (expiry, resend pause) */
+    "  created_at INTEGER NOT NULL,"
+    "  confirmed_at INTEGER,"
+    "  unsubscribed_at INTEGER,"
+    "  last_sent_at INTEGER NOT NULL DEFAULT 0,"  /* the newest work mailed (the digest's starting point) */
+    "  UNIQUE (creator_id, address));"
+    "CREATE INDEX email_subscriptions_token ON email_subscriptions(token_hash);"
+    "CREATE INDEX email_subscriptions_send ON email_subscriptions(creator_id, status, mode, id);"
+
+    "CREATE TABLE invites ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  created_by INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_by INTEGER REFERENCES users(id),"
+    "  used_at INTEGER);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -41,6 +41,21 @@ const setting_def_t settings_defs[] = {
     {"smtp_url", "line", NULL, 0, 300, "", "发信服务器(smtp://主机:端口 或 smtps://用户:密码@主机,留空则不发邮件)",
      "Mail server (smtp://host:port or smtps://user:password@host; empty: no e-mail)"},
     {"smtp_from", "line", NULL, 0, 254, "", "发信地址", "Sender address"},
+    /* The audience (site/audience/): who may register, and comments. */
+    {"registration", "enum", "open|invite|closed", 0, 0, "open", "注册:开放 / 仅凭邀请链接 / 关闭",
+     "Registration: open, by invitation link only, or closed"},
+    {"comments", "enum", "open|review|off", 0, 0, "open", "评论:直接发布 / 先审后发 / 关闭",
+     "Comments: published at once (open), held for a moderator (review), or off"},
+    {"comment_hold_first", "int", NULL, 0, 100, "0", "新账号的前几条评论先审后发(0 为不限)",
+     "Hold the first N comments of an account for review (0: off)"},
+    {"comment_keywords", "text", NULL, 0, 5000, "", "含有这些词的评论先审后发(用逗号或换行分隔)",
+     "Hold comments containing these words for review (separated by commas or line breaks)"},
+    {"comment_rate_minute", "int", NULL, 1, 1000, "5", "每个账号每分钟最多评论数", "Comments per account per minute"},
+    {"comment_rate_hour", "int", NULL, 1, 10000, "60", "每个账号每小时最多评论数", "Comments per account per hour"},
+    {"comment_addr_rate_minute", "int", NULL, 1, 1000, "10", "每个地址每分钟最多评论数",
+     "Comments per address per minute"},
+    {"comment_addr_rate_hour", "int", NULL, 1, 10000, "200", "每个地址每小时最多评论数",
+     "Comments per address per hour"},
 };
 const size_t settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);
 
