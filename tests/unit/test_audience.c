@@ -26,6 +26,7 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
+#include "search/search.h"
 #include "core/token.h"
 #include "db/db.h"
 #include "site/accounts/invite.h"
@@ -1588,6 +1589,7 @@ static void test_settings(void **state)
 
 int main(void)
 {
+    search_init();
     if (sodium_init() < 0)
         return 1;
     pg_url = getenv("HAO_TEST_PG");
