@@ -41,7 +41,7 @@
 #include "site/works/media.h"
 #include "provenance/originality.h"
 #include "site/site.h"
-#include "site/trust/takedown.h"
+#include "site/ops/jobs.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 #define TICK_MS 1000

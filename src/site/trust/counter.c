@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "http/server.h"
+#include "site/ops/jobs.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/formkit.h"
@@ -346,3 +347,27 @@ void counter_post(hreq_t *r)
     rs_redirect(r, 303, "/studio/notices?sent=1");
 }
 
+const char *counter_restore_job(db_t *db, int64_t counter_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT takedown_id, status FROM counter_notices WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int64_t td = 0;
+    char status[16] = "";
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (strcmp(status, "waiting") != 0)
+        return "skipped: the counter-notice is no longer waiting";
+    char why[96];
+    snprintf(why, sizeof why, "counter-notice %lld: the waiting period ended without a court action",
+             (long long)counter_id);
+    if (takedown_restore(db, td, "system", why) < 0)
+        return NULL;
+    st = db_prepare(db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? "restored" : NULL;
+}

@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "site/api/api.h"
+#include "site/ops/jobs.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -914,16 +915,12 @@ void notice_court_post(hreq_t *r)
         rs_error(r, rc == DB_DONE ? 409 : 500, "not_waiting", T(r->lang, "notice.err.not_waiting"));
         return;
     }
-    st = db_prepare(r->db, "UPDATE jobs SET done_at = :t, result = 'cancelled: court action reported' "
-                           "WHERE kind = 'restore' AND ref = :c AND done_at IS NULL");
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":c", cid);
-    rc = db_step(st);
-    db_done(st);
+    /* The delayed restore waits for the court now. */
+    int ok = jobs_cancel(r->db, "restore", cid, "cancelled: court action reported", clock_now()) == 0;
     char subj[48], actor[48];
     snprintf(subj, sizeof subj, "counter:%lld", cid);
     snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
-    if (rc != DB_DONE || audit_appendf(r->db, actor, "counter.court", subj, "%s", text) < 0 || db_commit(r->db) < 0) {
+    if (!ok || audit_appendf(r->db, actor, "counter.court", subj, "%s", text) < 0 || db_commit(r->db) < 0) {
         db_rollback(r->db);
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
