@@ -21,7 +21,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
-#include "site/trust/moderation.h"
+#include "site/trust/review.h"
 #include "site/works/publish.h"
 #include "site/reader/provenance_view.h"
 #include "site/works/work.h"
@@ -764,7 +764,7 @@ void studio_create(hreq_t *r)
         render_editor(r, err_status(&err), &e);
         return;
     }
-    if (publish && moderation_review_hold(r, id) == 1) {
+    if (publish && review_hold(r, id) == 1) {
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;
     }
@@ -866,7 +866,7 @@ static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre
             return;
         }
     }
-    if (c->publish && moderation_review_hold(r, w.id) == 1) {
+    if (c->publish && review_hold(r, w.id) == 1) {
         work_free(&w);
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;

@@ -1,8 +1,10 @@
 /*
  * complaint.c — internal complaints: a creator contests a removal once
  * (/studio/notices/:td/complaint); a moderator other than the one who
- * decided it settles it in /mod. Owns the complaints table. See moderation.h.
+ * decided it settles it in /mod. See complaint.h.
  */
+#include "site/trust/complaint.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,30 +97,6 @@ void complaint_post(hreq_t *r)
         return;
     }
     rs_redirect(r, 303, "/studio/notices?complained=1");
-}
-
-/* GET /mod/complaints/:id */
-void mod_complaint(hreq_t *r)
-{
-    lang_t L = r->lang;
-    int64_t id;
-    db_stmt_t *st = mod_case_row(r, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
-                                 "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id", &id);
-    if (!st)
-        return;
-    char work_id[WORK_ID_LEN + 1];
-    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
-    buf_t b = BUF_INIT;
-    page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
-    buf_printf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
-    fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
-    fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
-    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
-    int open = strcmp(db_col_text(st, 1), "open") == 0;
-    db_done(st);
-    buf_lit(&b, "</dl>\n");
-    mod_work_panel(r, &b, work_id, 0);
-    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
 }
 
 /* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the

@@ -1,22 +1,22 @@
 /*
- * moderation.h — reader reports (举报), the moderator queue and decisions;
- * creators' internal complaints (complaint.c) and review before publish
- * (review.c) share its helpers. Owns the reports table.
+ * moderation.h — the moderator's desk (/mod): the queue of pending notices,
+ * open reader reports (by severity, then age), works waiting for review and
+ * open complaints; one view per case with the work concerned and its
+ * history; and the decision on it. Each case belongs to the module that
+ * owns its table (notice.h, report.h, complaint.h, review.h); this module
+ * owns no table.
  *
- * A report names a published work, a ground (illegal, privacy, harassment,
- * spam, fraud) and an explanation; the reporter gets a receipt page that
- * later shows the outcome. /mod lists pending notices (review mode), open
- * reports (by severity, then age) and open complaints. Every decision needs
- * a written reason; an upheld report takes the work down (takedown.h). A
- * creator may contest a removal once; a moderator other than the one who
- * decided it settles the complaint.
+ * Every decision needs a written reason. Upholding a notice or a report
+ * takes the work down (takedown.h); upholding a complaint restores it (a
+ * moderator other than the one who decided the removal must settle it);
+ * approving a review publishes the work.
  */
 #ifndef HAO_MODERATION_H
 #define HAO_MODERATION_H
 
 #include "http/http.h"
 
-/* Shared by moderation.c, complaint.c and review.c. */
+/* Shared by moderation.c, report.c, complaint.c and review.c. */
 int mod_text_ok(const char *s);                 /* 1-5000 characters of text */
 int64_t mod_path_id(hreq_t *r);                 /* path parameter 0 as an id, 0 if not */
 void mod_actor(hreq_t *r, char out[64]);        /* "user:HANDLE" for the audit log */
@@ -45,27 +45,13 @@ int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, c
  * content_changed (a work came down or back) and sends 303 to /mod. */
 void mod_decision_end(hreq_t *r, int ok, int content_changed);
 
-/* Review before publish: when the setting review_before_publish is on and
- * the user is not a moderator, a draft's publication is held for review
- * instead (queued in /mod, audited). Returns 1 when held (the caller answers
- * "waiting for review" and does not publish), 0 when it may publish now (the
- * setting is off, the work is already published, or this revision was
- * approved), -1 on a storage error. */
-int moderation_review_hold(hreq_t *r, const char *work_id);
-
 void mod_review(hreq_t *r);         /* GET  /mod/reviews/:id                    */
 void mod_review_post(hreq_t *r);    /* POST /mod/reviews/:id             (CSRF) */
-void report_form(hreq_t *r);        /* GET  /report?work=ID                     */
-void report_post(hreq_t *r);        /* POST /report                      (CSRF) */
-void report_api_post(hreq_t *r);    /* POST /api/v1/reports                     */
-void report_status(hreq_t *r);      /* GET  /report/:id?token=                  */
 void mod_queue(hreq_t *r);          /* GET  /mod                                */
 void mod_notice(hreq_t *r);         /* GET  /mod/notices/:id                    */
 void mod_notice_post(hreq_t *r);    /* POST /mod/notices/:id             (CSRF) */
 void mod_report(hreq_t *r);         /* GET  /mod/reports/:id                    */
 void mod_report_post(hreq_t *r);    /* POST /mod/reports/:id             (CSRF) */
-void complaint_form(hreq_t *r);     /* GET  /studio/notices/:td/complaint       */
-void complaint_post(hreq_t *r);     /* POST /studio/notices/:td/complaint (CSRF) */
 void mod_complaint(hreq_t *r);      /* GET  /mod/complaints/:id                 */
 void mod_complaint_post(hreq_t *r); /* POST /mod/complaints/:id          (CSRF) */
 

@@ -1,8 +1,10 @@
 /*
  * review.c — review before publish (先审后发): with the setting on, a
  * creator's draft waits in /mod when published, and a moderator publishes or
- * refuses it with a reason. Owns the reviews table. See moderation.h.
+ * refuses it with a reason. See review.h.
  */
+#include "site/trust/review.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 #include "site/trust/takedown.h"
 #include "site/works/work.h"
 
-int moderation_review_hold(hreq_t *r, const char *work_id)
+int review_hold(hreq_t *r, const char *work_id)
 {
     if (r->user.role >= ROLE_MODERATOR || !settings_is(r->db, "review_before_publish", "on"))
         return 0;
@@ -65,30 +67,6 @@ int moderation_review_hold(hreq_t *r, const char *work_id)
         return -1;
     }
     return 1;
-}
-
-/* GET /mod/reviews/:id — a work waiting for review before publication. */
-void mod_review(hreq_t *r)
-{
-    lang_t L = r->lang;
-    const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
-    db_bind_text(st, ":w", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
-        return;
-    }
-    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "review.title"), &m);
-    buf_printf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
-    db_done(st);
-    buf_htmlz(&b, T(L, "review.title"));
-    buf_lit(&b, "</h1>\n");
-    mod_work_panel(r, &b, id, 0);
-    mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
 }
 
 /* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
