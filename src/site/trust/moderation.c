@@ -10,12 +10,12 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "http/server.h"
-#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
+#include "site/trust/complaint.h"
 #include "site/trust/notice.h"
-#include "site/trust/takedown.h"
+#include "site/trust/report.h"
+#include "site/trust/review.h"
 #include "site/works/work.h"
 
 #define TEXT_MAX_CHARS 5000
@@ -32,7 +32,11 @@ int64_t mod_path_id(hreq_t *r)
     return (*end || v <= 0) ? 0 : v;
 }
 
-db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
+/* The case in the path for a moderator view: runs sql (one :id parameter,
+ * bound to the path id, also stored in *id) and returns it on its row; the
+ * caller reads it and calls db_done. NULL after answering 404 when there is
+ * no such case. */
+static db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
 {
     *id = mod_path_id(r);
     db_stmt_t *st = db_prepare(r->db, sql);
@@ -50,10 +54,10 @@ void mod_actor(hreq_t *r, char out[64])
     snprintf(out, 64, "user:%s", r->user.handle);
 }
 
-
 /* ---- the moderator queue ---- */
 
-void mod_age(hreq_t *r, buf_t *b, int64_t t)
+/* "3 h" since t. */
+static void mod_age(hreq_t *r, buf_t *b, int64_t t)
 {
     int64_t d = clock_now() - t;
     if (d < 3600)
@@ -155,8 +159,11 @@ void mod_queue(hreq_t *r)
     page_send(r, &b, 200);
 }
 
-/* The work in one view: title, link, excerpt, removals and earlier reports. */
-void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+/* ---- one case ---- */
+
+/* The work in one view: title, link, author, state, excerpt, its removals
+ * and the reports on it (but except_report). */
+static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
 {
     lang_t L = r->lang;
     work_t w;
@@ -235,26 +242,12 @@ static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const cha
     buf_lit(b, "</button></p></form>\n");
 }
 
-/* Read decision and reason; answers 422 and returns -1 when unusable. */
-static int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
-{
-    rq_form(r, f);
-    const char *d = form_get(f, "decision");
-    *reason = form_get(f, "reason");
-    if (!d || (strcmp(d, "uphold") != 0 && strcmp(d, "reject") != 0)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
-        return -1;
-    }
-    if (!mod_text_ok(*reason)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.reason"));
-        return -1;
-    }
-    *uphold = strcmp(d, "uphold") == 0;
-    return 0;
-}
-
-void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char *no_key, const char *action_fmt,
-                  ...)
+/* Close a moderator view opened with page_section_begin: while the case is
+ * open, the decision form (a required written reason and two buttons,
+ * yes_key posting decision=uphold, no_key decision=reject) posting to the
+ * path action_fmt formats; then the section; sends the page (200). */
+__attribute__((format(printf, 6, 7))) static void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key,
+                                                               const char *no_key, const char *action_fmt, ...)
 {
     if (open) {
         char action[96];
@@ -266,30 +259,6 @@ void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char
     }
     buf_lit(b, "</section>\n");
     page_send(r, b, 200);
-}
-
-int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, char actor[64])
-{
-    if (mod_read_decision(r, f, uphold, reason) < 0)
-        return -1;
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return -1;
-    }
-    return 0;
-}
-
-void mod_decision_end(hreq_t *r, int ok, int content_changed)
-{
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (content_changed)
-        server_content_changed();
-    rs_redirect(r, 303, "/mod?done=1");
 }
 
 /* GET /mod/notices/:id — a notice in full with the works it names. */
@@ -336,27 +305,6 @@ void mod_notice(hreq_t *r)
     mod_view_end(r, &b, pending, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 
-/* POST /mod/notices/:id — decision=uphold|reject, reason. */
-void mod_notice_post(hreq_t *r)
-{
-    form_t f;
-    int uphold;
-    const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
-        return;
-    char actor[64];
-    mod_actor(r, actor);
-    const char *key;
-    int status;
-    if (notice_decide(r->db, mod_path_id(r), uphold, reason, actor, &key, &status) < 0) {
-        rs_error(r, status,
-                 status == 409 ? "already_decided" : status == 404 ? "not_found" : status == 422 ? "invalid" : "internal",
-                 T(r->lang, key));
-        return;
-    }
-    rs_redirect(r, 303, "/mod?done=1");
-}
-
 /* GET /mod/reports/:id — the report with the work, its history and the
  * earlier reports on it. */
 void mod_report(hreq_t *r)
@@ -383,49 +331,6 @@ void mod_report(hreq_t *r)
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, id);
     mod_view_end(r, &b, open, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
-}
-
-/* POST /mod/reports/:id — decision=uphold (take the work down) | reject
- * (dismiss), reason (shown to the reporter and, on removal, the creator). */
-void mod_report_post(hreq_t *r)
-{
-    form_t f;
-    int uphold;
-    const char *reason;
-    char actor[64];
-    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
-        return;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
-    db_bind_int(st, ":id", id);
-    char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
-    if (db_step(st) == DB_ROW) {
-        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
-        snprintf(ground, sizeof ground, "%s", db_col_text(st, 1));
-    }
-    db_done(st);
-    if (!*work_id) {
-        db_rollback(r->db);
-        rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        return;
-    }
-    st = db_prepare(r->db, "UPDATE reports SET status = :s, reason = :r, decided_at = :t, decided_by = :u WHERE id = :id");
-    db_bind_text(st, ":s", uphold ? "upheld" : "dismissed");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_DONE;
-    db_done(st);
-    char subj[48];
-    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
-    ok = ok && audit_appendf(r->db, actor, uphold ? "report.uphold" : "report.dismiss", subj, "%s", reason) == 0;
-    if (ok && uphold)
-        ok = takedown_work(r->db, work_id, 0, id, ground, reason, 0, actor) >= 0;
-    if (ok)
-        ok = audit_appendf(r->db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
-                           "page") == 0;
-    mod_decision_end(r, ok, uphold);
 }
 
 /* GET /mod/complaints/:id */
@@ -474,4 +379,89 @@ void mod_review(hreq_t *r)
     buf_lit(&b, "</h1>\n");
     mod_work_panel(r, &b, id, 0);
     mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
+}
+
+/* ---- decisions ---- */
+
+int mod_refuse(mod_result_t *res, int status, const char *code, const char *key)
+{
+    res->status = status;
+    res->code = code;
+    res->key = key;
+    return -1;
+}
+
+int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (!mod_text_ok(d->reason))
+        return mod_refuse(res, 422, "invalid", "mod.err.reason");
+    switch (d->kind) {
+    case MOD_NOTICE:
+        return notice_decide(db, d, res);
+    case MOD_REPORT:
+        return report_decide(db, d, res);
+    case MOD_COMPLAINT:
+        return complaint_decide(db, d, res);
+    case MOD_REVIEW:
+        return review_decide(db, d, res);
+    }
+    return mod_refuse(res, 500, "internal", "err.internal");
+}
+
+/* A decision on the case of this kind in the path: fields decision
+ * (uphold|reject) and reason. 303 to the queue once decided. */
+static void decision_post(hreq_t *r, mod_kind_t kind)
+{
+    form_t f;
+    rq_form(r, &f);
+    const char *word = form_get(&f, "decision");
+    if (!word || (strcmp(word, "uphold") != 0 && strcmp(word, "reject") != 0)) {
+        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
+        return;
+    }
+    char actor[64];
+    mod_actor(r, actor);
+    mod_decision_t d = {.kind = kind,
+                        .uphold = strcmp(word, "uphold") == 0,
+                        .reason = form_get(&f, "reason"),
+                        .actor = actor,
+                        .actor_id = r->user.id,
+                        .now = clock_now()};
+    if (kind == MOD_REVIEW)
+        d.work_id = rq_param(r, 0);
+    else
+        d.id = mod_path_id(r);
+    mod_result_t res;
+    if (mod_decide(r->db, &d, &res) < 0) {
+        rs_error(r, res.status, res.code, T(r->lang, res.key));
+        return;
+    }
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
+/* POST /mod/notices/:id — uphold: take the works down; reject. */
+void mod_notice_post(hreq_t *r)
+{
+    decision_post(r, MOD_NOTICE);
+}
+
+/* POST /mod/reports/:id — uphold: take the work down; reject: dismiss. The
+ * reason is shown to the reporter and, on removal, the creator. */
+void mod_report_post(hreq_t *r)
+{
+    decision_post(r, MOD_REPORT);
+}
+
+/* POST /mod/complaints/:id — uphold: restore the work; reject: keep the
+ * removal. The moderator who decided the removal may not judge it. */
+void mod_complaint_post(hreq_t *r)
+{
+    decision_post(r, MOD_COMPLAINT);
+}
+
+/* POST /mod/reviews/:id — uphold: publish; reject: refuse, with the reason
+ * shown to the creator. */
+void mod_review_post(hreq_t *r)
+{
+    decision_post(r, MOD_REVIEW);
 }

@@ -10,12 +10,14 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/token.h"
+#include "http/server.h"
 #include "site/api/api.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/ops/settings.h"
 #include "site/trust/audit.h"
 #include "site/trust/moderation.h"
+#include "site/trust/takedown.h"
 #include "site/works/work.h"
 
 /* Grounds, most severe first; severity orders the queue. */
@@ -33,74 +35,128 @@ static int ground_severity(const char *g)
     return 0;
 }
 
-typedef struct {
-    int status;
-    const char *code, *key, *field;
-} rep_err_t;
+/* ---- filing a report (report_file) ---- */
 
-static int rep_fail(rep_err_t *e, int status, const char *code, const char *key, const char *field)
+static int refuse(report_result_t *res, int status, const char *code, const char *key, const char *field)
 {
-    e->status = status, e->code = code, e->key = key, e->field = field;
+    res->status = status, res->code = code, res->key = key, res->field = field;
     return -1;
 }
 
-static int report_submit(hreq_t *r, const char *work_id, const char *ground, const char *expl, int64_t *id_out,
-                         char token[33], rep_err_t *e)
+/* Abusive volume first: a flood is refused before any work is done. */
+static int check_rate(db_t *db, const report_input_t *in, report_result_t *res)
 {
-    int64_t now = clock_now();
-    const char *peer = rq_peer(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT count(*) FROM reports WHERE peer = :p AND created_at > :since");
-    db_bind_text(st, ":p", peer);
-    db_bind_int(st, ":since", now - 3600);
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM reports WHERE peer = :p AND created_at > :since");
+    db_bind_text(st, ":p", in->peer);
+    db_bind_int(st, ":since", in->now - 3600);
     int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
-    if (recent >= settings_int(r->db, "report_rate")) {
-        rs_header(r, "retry-after", "3600");
-        return rep_fail(e, 429, "rate_limited", "notice.err.rate", NULL);
-    }
-    if (text_blank(work_id))
-        return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
-    if (!ground_severity(ground))
-        return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
-    if (!mod_text_ok(expl))
-        return rep_fail(e, 422, text_blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
+    if (recent < settings_int(db, "report_rate"))
+        return 0;
+    res->retry_after = 3600;
+    return refuse(res, 429, "rate_limited", "notice.err.rate", NULL);
+}
+
+/* The fields, then the work: it must be published here. */
+static int check_report(db_t *db, const report_input_t *in, report_result_t *res)
+{
+    if (text_blank(in->work_id))
+        return refuse(res, 422, "missing_fields", "report.err.missing", "work");
+    if (!ground_severity(in->ground))
+        return refuse(res, 422, "invalid", "report.err.ground", "ground");
+    if (!mod_text_ok(in->explanation))
+        return refuse(res, 422, text_blank(in->explanation) ? "missing_fields" : "invalid", "report.err.explanation",
+                      "explanation");
     work_t w;
-    int rc = work_get(r->db, work_id, &w);
+    int rc = work_get(db, in->work_id, &w);
     if (rc < 0)
-        return rep_fail(e, 500, "internal", "err.internal", NULL);
+        return refuse(res, 500, "internal", "err.internal", NULL);
     int published = rc == 1 && strcmp(w.status, "published") == 0;
     int taken = rc == 1 && strcmp(w.status, "taken_down") == 0;
     if (rc == 1)
         work_free(&w);
     if (taken)
-        return rep_fail(e, 409, "already_taken_down", "notice.err.already", "work");
+        return refuse(res, 409, "already_taken_down", "notice.err.already", "work");
     if (!published)
-        return rep_fail(e, 422, "not_a_work", "notice.err.not_a_work", "work");
+        return refuse(res, 422, "not_a_work", "notice.err.not_a_work", "work");
+    return 0;
+}
+
+int report_file(db_t *db, const report_input_t *in, report_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    if (check_rate(db, in, res) < 0 || check_report(db, in, res) < 0)
+        return -1;
     char hash[65];
-    token_new(token, 33, hash);
-    if (db_begin(r->db) < 0)
-        return rep_fail(e, 503, "busy", "err.internal", NULL);
-    st = db_prepare(r->db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, status, "
-                           "created_at) VALUES (:h, :w, :g, :s, :x, :p, 'open', :t) RETURNING id");
+    token_new(res->token, sizeof res->token, hash);
+    if (db_begin(db) < 0)
+        return refuse(res, 503, "busy", "err.internal", NULL);
+    db_stmt_t *st = db_prepare(db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, "
+                                   "status, created_at) VALUES (:h, :w, :g, :s, :x, :p, 'open', :t) RETURNING id");
     db_bind_text(st, ":h", hash);
-    db_bind_text(st, ":w", work_id);
-    db_bind_text(st, ":g", ground);
-    db_bind_int(st, ":s", ground_severity(ground));
-    db_bind_text(st, ":x", expl);
-    db_bind_text(st, ":p", peer);
-    db_bind_int(st, ":t", now);
+    db_bind_text(st, ":w", in->work_id);
+    db_bind_text(st, ":g", in->ground);
+    db_bind_int(st, ":s", ground_severity(in->ground));
+    db_bind_text(st, ":x", in->explanation);
+    db_bind_text(st, ":p", in->peer);
+    db_bind_int(st, ":t", in->now);
     int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
     char subj[48];
     snprintf(subj, sizeof subj, "report:%lld", (long long)id);
-    if (!id || audit_appendf(r->db, "reader", "report.receive", subj, "work %s; ground %s", work_id, ground) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        return rep_fail(e, 500, "internal", "err.internal", NULL);
+    if (!id || audit_appendf(db, "reader", "report.receive", subj, "work %s; ground %s", in->work_id, in->ground) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        return refuse(res, 500, "internal", "err.internal", NULL);
     }
-    *id_out = id;
+    res->id = id;
     return 0;
 }
+
+/* ---- deciding a report (through mod_decide) ---- */
+
+int report_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
+    db_bind_int(st, ":id", d->id);
+    char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
+    if (db_step(st) == DB_ROW) {
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (!*work_id) {
+        db_rollback(db);
+        return mod_refuse(res, 409, "already_decided", "mod.err.decided");
+    }
+    st = db_prepare(db, "UPDATE reports SET status = :s, reason = :r, decided_at = :t, decided_by = :u WHERE id = :id");
+    db_bind_text(st, ":s", d->uphold ? "upheld" : "dismissed");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_int(st, ":u", d->actor_id);
+    db_bind_int(st, ":id", d->id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "report:%lld", (long long)d->id);
+    ok = ok && audit_appendf(db, d->actor, d->uphold ? "report.uphold" : "report.dismiss", subj, "%s", d->reason) == 0;
+    if (ok && d->uphold)
+        ok = takedown_work(db, work_id, 0, d->id, ground, d->reason, 0, d->actor) >= 0;
+    if (ok)
+        ok = audit_appendf(db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
+                           "page") == 0;
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return mod_refuse(res, 500, "internal", "err.internal");
+    }
+    if (d->uphold)
+        server_content_changed();
+    return 0;
+}
+
+/* ---- the form, the API, the receipt ---- */
 
 static void report_page(hreq_t *r, int status, const char *work, const char *ground, const char *expl,
                         const char *msg)
@@ -145,21 +201,40 @@ void report_form(hreq_t *r)
     report_page(r, 200, rq_query(r, "work"), NULL, NULL, NULL);
 }
 
+/* The reporter and the clock of a report sent by this request. */
+static void request_context(hreq_t *r, report_input_t *in)
+{
+    in->peer = rq_peer(r);
+    in->now = clock_now();
+}
+
+/* A refusal for volume says when to try again. */
+static void retry_after_header(hreq_t *r, const report_result_t *res)
+{
+    if (res->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", res->retry_after);
+        rs_header(r, "retry-after", v);
+    }
+}
+
 /* POST /report — fields work, ground, explanation. 303 to the receipt. */
 void report_post(hreq_t *r)
 {
     form_t f;
     rq_form(r, &f);
-    const char *work = form_get(&f, "work"), *ground = form_get(&f, "ground"), *expl = form_get(&f, "explanation");
-    rep_err_t e;
-    int64_t id;
-    char token[33];
-    if (report_submit(r, work, ground, expl, &id, token, &e) < 0) {
-        report_page(r, e.status, work, ground, expl, T(r->lang, e.key));
+    report_input_t in = {.work_id = form_get(&f, "work"),
+                         .ground = form_get(&f, "ground"),
+                         .explanation = form_get(&f, "explanation")};
+    request_context(r, &in);
+    report_result_t res;
+    if (report_file(r->db, &in, &res) < 0) {
+        retry_after_header(r, &res);
+        report_page(r, res.status, in.work_id, in.ground, in.explanation, T(r->lang, res.key));
         return;
     }
     char loc[96];
-    snprintf(loc, sizeof loc, "/report/%lld?token=%s&new=1", (long long)id, token);
+    snprintf(loc, sizeof loc, "/report/%lld?token=%s&new=1", (long long)res.id, res.token);
     rs_redirect(r, 303, loc);
 }
 
@@ -178,15 +253,16 @@ void report_api_post(hreq_t *r)
             return;
         }
     }
-    rep_err_t e;
-    int64_t id;
-    char token[33];
-    if (report_submit(r, v[0], v[1], v[2], &id, token, &e) < 0) {
-        api_field_error(r, e.status, e.code, T(r->lang, e.key), e.field);
+    report_input_t in = {.work_id = v[0], .ground = v[1], .explanation = v[2]};
+    request_context(r, &in);
+    report_result_t res;
+    if (report_file(r->db, &in, &res) < 0) {
+        retry_after_header(r, &res);
+        api_field_error(r, res.status, res.code, T(r->lang, res.key), res.field);
     } else {
         buf_t b = BUF_INIT;
         buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
-                   (long long)id, token, (long long)id, token);
+                   (long long)res.id, res.token, (long long)res.id, res.token);
         rs_json(r, 201, &b);
         buf_free(&b);
     }

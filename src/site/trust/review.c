@@ -11,13 +11,9 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "http/server.h"
 #include "site/trust/audit.h"
-#include "site/formkit.h"
-#include "site/layout.h"
 #include "site/trust/moderation.h"
 #include "site/ops/settings.h"
-#include "site/trust/takedown.h"
 #include "site/works/work.h"
 
 int review_hold(hreq_t *r, const char *work_id)
@@ -69,67 +65,53 @@ int review_hold(hreq_t *r, const char *work_id)
     return 1;
 }
 
-/* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
-void mod_review_post(hreq_t *r)
+/* The review of d->work_id is not pending: decided already (rc DB_DONE:
+ * 409) or the store failed (500). Rolls back. */
+static int not_pending(db_t *db, int rc, mod_result_t *res)
 {
-    form_t f;
-    int approve;
-    const char *reason;
-    char actor[64];
-    if (mod_decision_begin(r, &f, &approve, &reason, actor) < 0)
-        return;
-    const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "SELECT 1 FROM reviews WHERE work_id = :w AND status = 'pending'");
-    db_bind_text(st, ":w", id);
+    db_rollback(db);
+    return rc == DB_DONE ? mod_refuse(res, 409, "already_decided", "mod.err.decided")
+                         : mod_refuse(res, 500, "internal", "err.internal");
+}
+
+int review_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM reviews WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":w", d->work_id);
     int rc = db_step(st);
     db_done(st);
-    if (rc != DB_ROW) {
-        db_rollback(r->db);
-        if (rc == DB_DONE)
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (approve) {
+    if (rc != DB_ROW)
+        return not_pending(db, rc, res);
+    if (d->uphold) {
         /* Publish first (its own transaction): if the work cannot be
          * published the review stays pending, rather than "approved" for a
          * work that is still a draft. */
-        db_rollback(r->db);
+        db_rollback(db);
         work_err_t e;
-        if (work_publish(r->db, id, &e) < 0) {
-            rs_error(r, e.status, "not_published", T(r->lang, e.key));
-            return;
-        }
-        if (db_begin(r->db) < 0) {
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-            return;
-        }
+        if (work_publish(db, d->work_id, &e) < 0)
+            return mod_refuse(res, e.status, "not_published", e.key);
+        if (db_begin(db) < 0)
+            return mod_refuse(res, 500, "internal", "err.internal");
     }
-    st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                           "WHERE work_id = :w AND status = 'pending'");
-    db_bind_text(st, ":s", approve ? "approved" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":w", id);
+    st = db_prepare(db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                        "WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":s", d->uphold ? "approved" : "rejected");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_int(st, ":u", d->actor_id);
+    db_bind_text(st, ":w", d->work_id);
     rc = db_step(st);
     db_done(st);
-    if (rc != DB_DONE || db_changes(r->db) != 1) {
-        db_rollback(r->db);
-        if (rc == DB_DONE)
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
+    if (rc != DB_DONE || db_changes(db) != 1)
+        return not_pending(db, rc, res);
     char subj[48];
-    snprintf(subj, sizeof subj, "work:%s", id);
-    if (audit_appendf(r->db, actor, approve ? "review.approve" : "review.reject", subj, "%s", reason) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
+    snprintf(subj, sizeof subj, "work:%s", d->work_id);
+    if (audit_appendf(db, d->actor, d->uphold ? "review.approve" : "review.reject", subj, "%s", d->reason) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        return mod_refuse(res, 500, "internal", "err.internal");
     }
-    rs_redirect(r, 303, "/mod?done=1");
+    return 0;
 }

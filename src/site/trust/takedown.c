@@ -122,6 +122,21 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
     return 1;
 }
 
+int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16])
+{
+    db_stmt_t *st = db_prepare(db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
+                                   "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
+    db_bind_int(st, ":id", takedown_id);
+    int found = db_step(st) == DB_ROW;
+    if (found) {
+        *author_id = db_col_int(st, 0);
+        *notice_id = db_col_int(st, 1);
+        snprintf(status, 16, "%s", db_col_text(st, 2));
+    }
+    db_done(st);
+    return found;
+}
+
 int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64_t *notice_id)
 {
     db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "

@@ -33,6 +33,12 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
  * the audit log. 1 restored, 0 not active any more, -1 error. */
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why);
 
+/* Who a removal concerns: 1 with the author of the work takedown_id
+ * removed, its notice (0 when a report or a moderator removed it) and its
+ * status ("active", "restored", "purged") filled in; 0 when there is no
+ * such takedown (or it could not be read). */
+int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16]);
+
 /* The reason a taken-down work shows (its newest active takedown), as one
  * plain-text sentence in lang. *notice_id gets the notice number or 0.
  * Returns 1 when found. */
