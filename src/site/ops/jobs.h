@@ -48,7 +48,7 @@ int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at);
  * the caller's transaction. 0 (also when none was pending) or -1. */
 int jobs_cancel(db_t *db, const char *kind, int64_t ref, const char *result, int64_t now);
 /* Run every due job, each in its own transaction, then the sweeps. Called
- * at start (before any request) and once a minute by one loop (server.c).
+ * at start (before any request) and once a minute by one loop.
  * Returns the number of jobs run. */
 int jobs_run(db_t *db);
 
