@@ -19,6 +19,7 @@
 #include "site/ops/mail.h"
 #include "site/ops/settings.h"
 #include "site/site.h"
+#include "site/ops/jobs.h"
 #include "site/trust/takedown.h"
 #include "site/works/media.h"
 

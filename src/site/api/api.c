@@ -18,7 +18,7 @@
 #include "core/clock.h"
 #include "core/declaration.h"
 #include "core/markdown.h"
-#include "site/trust/moderation.h"
+#include "site/trust/review.h"
 #include "site/works/publish.h"
 #include "site/site.h"
 #include "site/studio/studio.h"
@@ -428,7 +428,7 @@ void api_articles_publish(hreq_t *r)
         return;
     work_free(&w);
     /* Review before publish: 202, still a draft, queued for a moderator. */
-    int held = moderation_review_hold(r, rq_param(r, 0));
+    int held = review_hold(r, rq_param(r, 0));
     if (held != 0) {
         if (held < 0)
             rs_error(r, 500, "internal", T(r->lang, "err.internal"));

@@ -22,7 +22,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/layout.h"
-#include "site/trust/moderation.h"
+#include "site/trust/review.h"
 #include "site/works/publish.h"
 #include "site/reader/provenance_view.h"
 #include "site/works/work.h"
@@ -311,217 +311,290 @@ static void studio_crumbs(hreq_t *r, buf_t *b, const char *cls, const work_t *w)
     }
 }
 
-/* Render the whole editor page with status. */
-static void render_editor(hreq_t *r, int status, const editor_t *e)
+/* The page's title: "Edit · TITLE" for the stored work w, else "New work". */
+static void editor_title(hreq_t *r, const work_t *w, buf_t *title)
+{
+    lang_t L = r->lang;
+    if (w) {
+        buf_rawz(title, T(L, "work.edit")); /* raw: text */
+        buf_lit(title, " · ");
+        buf_rawz(title, w->title); /* raw: text */
+    } else {
+        buf_rawz(title, T(L, "work.new")); /* raw: text */
+    }
+}
+
+/* The stored work's state line: status, revision count and link, a link
+ * to the work (unless taken down), the last update. */
+static void editor_state_line(hreq_t *r, buf_t *b, const work_t *w)
+{
+    lang_t L = r->lang;
+    int published = strcmp(w->status, "published") == 0;
+    int taken = strcmp(w->status, "taken_down") == 0;
+    buf_lit(b, "<p class=\"meta work-state\">");
+    status_badge(r, b, w->status);
+    buf_lit(b, " · ");
+    buf_htmlz(b, T(L, "studio.current_rev"));
+    buf_hprintf(b, " <span class=\"rev-count\">%d</span> · <a href=\"/studio/%s/revisions\">", w->rev, w->id);
+    buf_htmlz(b, T(L, "work.revisions"));
+    buf_lit(b, "</a>");
+    if (!taken) {
+        buf_hprintf(b, " · <a href=\"/a/%s\">", w->id);
+        buf_htmlz(b, T(L, published ? "studio.view" : "studio.view_draft"));
+        buf_lit(b, "</a>");
+    }
+    buf_lit(b, " · ");
+    buf_htmlz(b, T(L, "studio.col_updated"));
+    buf_lit(b, " ");
+    time_el(b, w->updated_at);
+    buf_lit(b, "</p>\n");
+}
+
+/* The section's crumbs and heading, with the state line of a stored work. */
+static void editor_heading(hreq_t *r, buf_t *b, const work_t *w)
+{
+    lang_t L = r->lang;
+    studio_crumbs(r, b, "studio-editor", NULL);
+    buf_lit(b, "</p>\n<h1 class=\"page-title\">");
+    buf_htmlz(b, w ? T(L, "studio.edit_title") : T(L, "work.new"));
+    buf_lit(b, "</h1>\n");
+    if (w)
+        editor_state_line(r, b, w);
+}
+
+/* The messages above the form: just saved, taken down, the overlap with
+ * earlier works, why an AI label was given, a failure no field owns. */
+static void editor_messages(hreq_t *r, buf_t *b, const editor_t *e)
 {
     lang_t L = r->lang;
     const work_t *w = e->w;
+    int published = w && strcmp(w->status, "published") == 0;
+    int taken = w && strcmp(w->status, "taken_down") == 0;
+    if (e->saved && !e->err) {
+        buf_lit(b, "<p class=\"notice-ok\" role=\"status\">");
+        buf_htmlz(b, T(L, published ? "studio.saved_published" : "work.saved"));
+        if (published) {
+            buf_hprintf(b, " <a href=\"/a/%s\">", w->id);
+            buf_htmlz(b, T(L, "studio.view"));
+            buf_lit(b, "</a>");
+        }
+        buf_lit(b, "</p>\n");
+    }
+    if (taken) {
+        buf_lit(b, "<p class=\"alert taken-down\">");
+        buf_htmlz(b, T(L, "work.err.gone"));
+        buf_lit(b, " ");
+        buf_htmlz(b, T(L, "studio.taken_down_hint"));
+        buf_lit(b, "</p>\n");
+    }
+    if (w && !e->err)
+        prov_studio_warning(r, b, w, e->check); /* overlap with earlier works, before publishing */
+    if (w && (strcmp(w->prov.ai_label, "detected") == 0 || strcmp(w->prov.ai_label, "possible") == 0)) {
+        /* Labelled without the creator declaring it: say why. */
+        buf_lit(b, "<p class=\"notice-ok ai-why\" role=\"status\">");
+        buf_htmlz(b, provenance_label_text(&w->prov, w->declaration->code, L));
+        buf_lit(b, ": ");
+        buf_htmlz(b, T(L, "prov.ai_why"));
+        buf_lit(b, "</p>\n");
+    }
+    if (e->err && !known_field(e->err->field)) {
+        buf_lit(b, "<p class=\"alert form-error\" role=\"alert\">");
+        buf_htmlz(b, T(L, e->err->key));
+        buf_lit(b, "</p>\n");
+    }
+}
+
+/* The form's opening tag, with what the script needs (the work, its last
+ * update, saved and dirty flags, its messages), and the CSRF field. */
+static void editor_form_begin(hreq_t *r, buf_t *b, const editor_t *e)
+{
+    const work_t *w = e->w;
+    buf_lit(b, "<form id=\"editor\" class=\"editor-form\" method=\"post\" action=\"");
+    if (w)
+        buf_hprintf(b, "/studio/%s", w->id);
+    else
+        buf_lit(b, "/studio/new");
+    buf_lit(b, "\" data-work-id=\"");
+    buf_htmlz(b, w ? w->id : "new");
+    buf_printf(b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
+               e->saved && !e->err, e->dirty);
+    script_messages(r, b);
+    buf_lit(b, ">\n");
+    page_csrf_field(r, b);
+}
+
+/* The declaration select, the current one (or "none") selected. */
+static void declaration_field(hreq_t *r, buf_t *b, const editor_t *e)
+{
+    lang_t L = r->lang;
+    const char *cur = e->declaration && declaration_find(e->declaration) ? e->declaration : "none";
+    buf_lit(b, "<div class=\"field field-declaration\"><label for=\"f-declaration\">");
+    buf_htmlz(b, T(L, "work.declaration"));
+    buf_lit(b, "</label><select id=\"f-declaration\" name=\"declaration\"");
+    invalid_attrs(b, e, "declaration");
+    buf_lit(b, ">\n");
+    for (size_t i = 0; i < declarations_count; i++) {
+        const declaration_t *d = &declarations[i];
+        buf_lit(b, "<option value=\"");
+        buf_htmlz(b, d->code);
+        buf_lit(b, "\"");
+        if (strcmp(d->code, cur) == 0)
+            buf_lit(b, " selected");
+        buf_lit(b, ">");
+        if (strcmp(d->code, "none") == 0)
+            buf_htmlz(b, T(L, "work.decl_none"));
+        else
+            buf_htmlz(b, L == LANG_EN ? d->en : d->zh);
+        buf_lit(b, "</option>\n");
+    }
+    buf_lit(b, "</select>\n");
+    field_error(r, b, e, "declaration");
+    buf_lit(b, "</div>\n");
+}
+
+/* The 原创 claim: checked against earlier works on save and publish; when
+ * refused, a link to the earlier work it copies (and to the comparison). */
+static void original_field(hreq_t *r, buf_t *b, const editor_t *e)
+{
+    lang_t L = r->lang;
+    const work_t *w = e->w;
+    buf_lit(b, "<div class=\"field field-original\"><label><input type=\"checkbox\" id=\"f-original\" "
+                "name=\"original\" value=\"1\"");
+    if (e->original)
+        buf_lit(b, " checked");
+    invalid_attrs(b, e, "original");
+    buf_lit(b, "> ");
+    buf_htmlz(b, T(L, "work.original"));
+    buf_lit(b, "</label>\n");
+    field_error(r, b, e, "original");
+    if (e->err && e->err->field && strcmp(e->err->field, "original") == 0 && e->err->other_id[0]) {
+        buf_lit(b, "<p class=\"hint\">");
+        buf_htmlz(b, T(L, "prov.source"));
+        buf_hprintf(b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
+        if (w) {
+            buf_hprintf(b, " · <a href=\"/studio/%s/originality\">", w->id);
+            buf_htmlz(b, T(L, "prov.compare"));
+            buf_lit(b, "</a>");
+        }
+        buf_lit(b, "</p>\n");
+    }
+    buf_lit(b, "</div>\n");
+}
+
+/* The body textarea and the media upload (shown when the script runs). */
+static void body_field(hreq_t *r, buf_t *b, const editor_t *e)
+{
+    lang_t L = r->lang;
+    /* The newline after <textarea> is eaten by the HTML parser, so a body
+     * that starts with a blank line keeps it. */
+    buf_lit(b, "<div class=\"field field-body\"><label for=\"f-body\">");
+    buf_htmlz(b, T(L, "work.body"));
+    buf_lit(b, "</label><textarea id=\"f-body\" name=\"body\" rows=\"20\" aria-describedby=\"");
+    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
+        buf_lit(b, "err-body ");
+    buf_lit(b, "markdown-help\"");
+    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
+        buf_lit(b, " aria-invalid=\"true\"");
+    buf_lit(b, ">\n");
+    buf_htmlz(b, e->body ? e->body : "");
+    buf_lit(b, "</textarea>\n");
+    /* Uploads need the script (XHR with progress): hidden until it runs. */
+    buf_lit(b, "<p class=\"upload\" hidden><label>");
+    buf_htmlz(b, T(L, "studio.upload"));
+    buf_lit(b, " <input type=\"file\" id=\"media-file\" multiple "
+                "accept=\"image/jpeg,image/png,image/webp,image/gif,image/avif,video/mp4,video/webm\"></label></p>\n"
+                "<ul id=\"uploads\" class=\"uploads\" aria-live=\"polite\"></ul>\n");
+    field_error(r, b, e, "body");
+    buf_lit(b, "</div>\n");
+}
+
+/* The buttons: save (the first: the one Enter presses), publish or
+ * unpublish as the state allows, preview; and the save state. */
+static void editor_actions(hreq_t *r, buf_t *b, const work_t *w)
+{
+    lang_t L = r->lang;
+    int published = w && strcmp(w->status, "published") == 0;
+    int taken = w && strcmp(w->status, "taken_down") == 0;
+    buf_lit(b, "<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"save\">");
+    buf_htmlz(b, T(L, published ? "studio.save_changes" : "work.save"));
+    buf_lit(b, "</button>\n");
+    if (!published && !taken) {
+        buf_lit(b, "<button type=\"submit\" name=\"action\" value=\"publish\">");
+        buf_htmlz(b, T(L, "work.publish"));
+        buf_lit(b, "</button>\n");
+    }
+    if (published) {
+        buf_lit(b, "<button type=\"submit\" name=\"action\" value=\"unpublish\" class=\"secondary\">");
+        buf_htmlz(b, T(L, "work.unpublish"));
+        buf_lit(b, "</button>\n");
+    }
+    buf_lit(b, "<button type=\"submit\" name=\"action\" value=\"preview\" class=\"secondary\">");
+    buf_htmlz(b, T(L, "work.preview"));
+    buf_lit(b, "</button>\n<span id=\"save-state\" class=\"save-state\" aria-live=\"polite\"></span>\n</div>\n");
+}
+
+/* The preview pane: prev (render_preview's output) when e asks for a
+ * preview, else a placeholder the script replaces. */
+static void preview_pane(hreq_t *r, buf_t *b, const editor_t *e, const buf_t *prev)
+{
+    lang_t L = r->lang;
+    buf_lit(b, "<section class=\"preview-pane\" aria-labelledby=\"preview-h\">\n<h2 id=\"preview-h\" "
+                "class=\"preview-title\">");
+    buf_htmlz(b, T(L, "work.preview"));
+    buf_lit(b, "</h2>\n<p id=\"preview-state\" class=\"preview-state\" aria-live=\"polite\"></p>\n"
+                "<div class=\"preview work\"><div class=\"body\" id=\"preview\">\n");
+    if (e->preview) {
+        buf_raw(b, prev->p, prev->len); /* raw: render_preview's output, escaped or sanitised */
+    } else {
+        buf_lit(b, "<p class=\"empty\">");
+        buf_htmlz(b, T(L, "studio.preview_empty"));
+        buf_lit(b, "</p>\n");
+    }
+    buf_lit(b, "</div></div>\n</section>\n");
+}
+
+/* The stored work's delete button (its own form). */
+static void delete_form(hreq_t *r, buf_t *b, const work_t *w)
+{
+    buf_hprintf(b, "<form class=\"delete-form\" method=\"post\" action=\"/studio/%s/delete\">", w->id);
+    page_csrf_field(r, b);
+    buf_lit(b, "<button type=\"submit\" class=\"danger\">");
+    buf_htmlz(b, T(r->lang, "work.delete"));
+    buf_lit(b, "</button></form>\n");
+}
+
+/* Render the whole editor page with status: the heading and messages, the
+ * form (fields, actions and help beside the preview pane), the delete
+ * button. */
+static void render_editor(hreq_t *r, int status, const editor_t *e)
+{
     buf_t b = BUF_INIT, title = BUF_INIT, prev = BUF_INIT;
     if (e->preview && render_preview(r, &prev, e->body ? e->body : "") < 0) {
         buf_free(&prev);
-        rs_error(r, 500, "internal", T(L, "err.internal"));
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
-    if (w) {
-        buf_rawz(&title, T(L, "work.edit")); /* raw: text */
-        buf_lit(&title, " · ");
-        buf_rawz(&title, w->title); /* raw: text */
-    } else {
-        buf_rawz(&title, T(L, "work.new")); /* raw: text */
-    }
+    editor_title(r, e->w, &title);
     page_meta_t m = {.script = STUDIO_SCRIPT, .noindex = 1};
     page_begin(r, &b, buf_cstr(&title), &m);
-    int published = w && strcmp(w->status, "published") == 0;
-    int taken = w && strcmp(w->status, "taken_down") == 0;
+    editor_heading(r, &b, e->w);
+    editor_messages(r, &b, e);
 
-    studio_crumbs(r, &b, "studio-editor", NULL);
-    buf_lit(&b, "</p>\n<h1 class=\"page-title\">");
-    buf_htmlz(&b, w ? T(L, "studio.edit_title") : T(L, "work.new"));
-    buf_lit(&b, "</h1>\n");
-    if (w) {
-        buf_lit(&b, "<p class=\"meta work-state\">");
-        status_badge(r, &b, w->status);
-        buf_lit(&b, " · ");
-        buf_htmlz(&b, T(L, "studio.current_rev"));
-        buf_hprintf(&b, " <span class=\"rev-count\">%d</span> · <a href=\"/studio/%s/revisions\">", w->rev, w->id);
-        buf_htmlz(&b, T(L, "work.revisions"));
-        buf_lit(&b, "</a>");
-        if (!taken) {
-            buf_hprintf(&b, " · <a href=\"/a/%s\">", w->id);
-            buf_htmlz(&b, T(L, published ? "studio.view" : "studio.view_draft"));
-            buf_lit(&b, "</a>");
-        }
-        buf_lit(&b, " · ");
-        buf_htmlz(&b, T(L, "studio.col_updated"));
-        buf_lit(&b, " ");
-        time_el(&b, w->updated_at);
-        buf_lit(&b, "</p>\n");
-    }
-    if (e->saved && !e->err) {
-        buf_lit(&b, "<p class=\"notice-ok\" role=\"status\">");
-        buf_htmlz(&b, T(L, published ? "studio.saved_published" : "work.saved"));
-        if (published) {
-            buf_hprintf(&b, " <a href=\"/a/%s\">", w->id);
-            buf_htmlz(&b, T(L, "studio.view"));
-            buf_lit(&b, "</a>");
-        }
-        buf_lit(&b, "</p>\n");
-    }
-    if (taken) {
-        buf_lit(&b, "<p class=\"alert taken-down\">");
-        buf_htmlz(&b, T(L, "work.err.gone"));
-        buf_lit(&b, " ");
-        buf_htmlz(&b, T(L, "studio.taken_down_hint"));
-        buf_lit(&b, "</p>\n");
-    }
-    if (w && !e->err)
-        prov_studio_warning(r, &b, w, e->check); /* overlap with earlier works, before publishing */
-    if (w && (strcmp(w->prov.ai_label, "detected") == 0 || strcmp(w->prov.ai_label, "possible") == 0)) {
-        /* Labelled without the creator declaring it: say why. */
-        buf_lit(&b, "<p class=\"notice-ok ai-why\" role=\"status\">");
-        buf_htmlz(&b, provenance_label_text(&w->prov, w->declaration->code, L));
-        buf_lit(&b, ": ");
-        buf_htmlz(&b, T(L, "prov.ai_why"));
-        buf_lit(&b, "</p>\n");
-    }
-    if (e->err && !known_field(e->err->field)) {
-        buf_lit(&b, "<p class=\"alert form-error\" role=\"alert\">");
-        buf_htmlz(&b, T(L, e->err->key));
-        buf_lit(&b, "</p>\n");
-    }
-
-    buf_lit(&b, "<form id=\"editor\" class=\"editor-form\" method=\"post\" action=\"");
-    if (w)
-        buf_hprintf(&b, "/studio/%s", w->id);
-    else
-        buf_lit(&b, "/studio/new");
-    buf_lit(&b, "\" data-work-id=\"");
-    buf_htmlz(&b, w ? w->id : "new");
-    buf_hprintf(&b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
-                e->saved && !e->err, e->dirty);
-    script_messages(r, &b);
-    buf_lit(&b, ">\n");
-    page_csrf_field(r, &b);
+    editor_form_begin(r, &b, e);
     buf_lit(&b, "\n<div class=\"editor\">\n<div class=\"editor-fields\">\n");
-
-    /* title */
     text_field(r, &b, e, "title", "work.title", e->title);
-
-    /* declaration */
-    const char *cur = e->declaration && declaration_find(e->declaration) ? e->declaration : "none";
-    buf_lit(&b, "<div class=\"field field-declaration\"><label for=\"f-declaration\">");
-    buf_htmlz(&b, T(L, "work.declaration"));
-    buf_lit(&b, "</label><select id=\"f-declaration\" name=\"declaration\"");
-    invalid_attrs(&b, e, "declaration");
-    buf_lit(&b, ">\n");
-    for (size_t i = 0; i < declarations_count; i++) {
-        const declaration_t *d = &declarations[i];
-        buf_lit(&b, "<option value=\"");
-        buf_htmlz(&b, d->code);
-        buf_lit(&b, "\"");
-        if (strcmp(d->code, cur) == 0)
-            buf_lit(&b, " selected");
-        buf_lit(&b, ">");
-        if (strcmp(d->code, "none") == 0)
-            buf_htmlz(&b, T(L, "work.decl_none"));
-        else
-            buf_htmlz(&b, L == LANG_EN ? d->en : d->zh);
-        buf_lit(&b, "</option>\n");
-    }
-    buf_lit(&b, "</select>\n");
-    field_error(r, &b, e, "declaration");
-    buf_lit(&b, "</div>\n");
-
-    /* the 原创 claim: checked against earlier works on save and publish */
-    buf_lit(&b, "<div class=\"field field-original\"><label><input type=\"checkbox\" id=\"f-original\" "
-                "name=\"original\" value=\"1\"");
-    if (e->original)
-        buf_lit(&b, " checked");
-    invalid_attrs(&b, e, "original");
-    buf_lit(&b, "> ");
-    buf_htmlz(&b, T(L, "work.original"));
-    buf_lit(&b, "</label>\n");
-    field_error(r, &b, e, "original");
-    if (e->err && e->err->field && strcmp(e->err->field, "original") == 0 && e->err->other_id[0]) {
-        buf_lit(&b, "<p class=\"hint\">");
-        buf_htmlz(&b, T(L, "prov.source"));
-        buf_hprintf(&b, ": <a href=\"/a/%s\">/a/%s</a>", e->err->other_id, e->err->other_id);
-        if (w) {
-            buf_hprintf(&b, " · <a href=\"/studio/%s/originality\">", w->id);
-            buf_htmlz(&b, T(L, "prov.compare"));
-            buf_lit(&b, "</a>");
-        }
-        buf_lit(&b, "</p>\n");
-    }
-    buf_lit(&b, "</div>\n");
-
-    /* tags */
+    declaration_field(r, &b, e);
+    original_field(r, &b, e);
     text_field(r, &b, e, "tags", "work.tags", e->tags);
-
-    /* body: the newline after <textarea> is eaten by the HTML parser, so a
-     * body that starts with a blank line keeps it. */
-    buf_lit(&b, "<div class=\"field field-body\"><label for=\"f-body\">");
-    buf_htmlz(&b, T(L, "work.body"));
-    buf_lit(&b, "</label><textarea id=\"f-body\" name=\"body\" rows=\"20\" aria-describedby=\"");
-    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
-        buf_lit(&b, "err-body ");
-    buf_lit(&b, "markdown-help\"");
-    if (e->err && e->err->field && strcmp(e->err->field, "body") == 0)
-        buf_lit(&b, " aria-invalid=\"true\"");
-    buf_lit(&b, ">\n");
-    buf_htmlz(&b, e->body ? e->body : "");
-    buf_lit(&b, "</textarea>\n");
-    /* Uploads need the script (XHR with progress): hidden until it runs. */
-    buf_lit(&b, "<p class=\"upload\" hidden><label>");
-    buf_htmlz(&b, T(L, "studio.upload"));
-    buf_lit(&b, " <input type=\"file\" id=\"media-file\" multiple "
-                "accept=\"image/jpeg,image/png,image/webp,image/gif,image/avif,video/mp4,video/webm\"></label></p>\n"
-                "<ul id=\"uploads\" class=\"uploads\" aria-live=\"polite\"></ul>\n");
-    field_error(r, &b, e, "body");
-    buf_lit(&b, "</div>\n");
-
-    /* actions: the first submit button is the one Enter presses (save). */
-    buf_lit(&b, "<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"save\">");
-    buf_htmlz(&b, T(L, published ? "studio.save_changes" : "work.save"));
-    buf_lit(&b, "</button>\n");
-    if (!published && !taken) {
-        buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"publish\">");
-        buf_htmlz(&b, T(L, "work.publish"));
-        buf_lit(&b, "</button>\n");
-    }
-    if (published) {
-        buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"unpublish\" class=\"secondary\">");
-        buf_htmlz(&b, T(L, "work.unpublish"));
-        buf_lit(&b, "</button>\n");
-    }
-    buf_lit(&b, "<button type=\"submit\" name=\"action\" value=\"preview\" class=\"secondary\">");
-    buf_htmlz(&b, T(L, "work.preview"));
-    buf_lit(&b, "</button>\n<span id=\"save-state\" class=\"save-state\" aria-live=\"polite\"></span>\n</div>\n");
+    body_field(r, &b, e);
+    editor_actions(r, &b, e->w);
     help_block(r, &b);
     buf_lit(&b, "</div>\n");
+    preview_pane(r, &b, e, &prev);
+    buf_lit(&b, "</div>\n</form>\n");
 
-    /* preview pane */
-    buf_lit(&b, "<section class=\"preview-pane\" aria-labelledby=\"preview-h\">\n<h2 id=\"preview-h\" "
-                "class=\"preview-title\">");
-    buf_htmlz(&b, T(L, "work.preview"));
-    buf_lit(&b, "</h2>\n<p id=\"preview-state\" class=\"preview-state\" aria-live=\"polite\"></p>\n"
-                "<div class=\"preview work\"><div class=\"body\" id=\"preview\">\n");
-    if (e->preview) {
-        buf_raw(&b, prev.p, prev.len); /* raw: render_preview's output, escaped or sanitised */
-    } else {
-        buf_lit(&b, "<p class=\"empty\">");
-        buf_htmlz(&b, T(L, "studio.preview_empty"));
-        buf_lit(&b, "</p>\n");
-    }
-    buf_lit(&b, "</div></div>\n</section>\n</div>\n</form>\n");
-
-    if (w) {
-        buf_hprintf(&b, "<form class=\"delete-form\" method=\"post\" action=\"/studio/%s/delete\">", w->id);
-        page_csrf_field(r, &b);
-        buf_lit(&b, "<button type=\"submit\" class=\"danger\">");
-        buf_htmlz(&b, T(L, "work.delete"));
-        buf_lit(&b, "</button></form>\n");
-    }
+    if (e->w)
+        delete_form(r, &b, e->w);
     buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
     buf_free(&title);
@@ -765,7 +838,7 @@ void studio_create(hreq_t *r)
         render_editor(r, err_status(&err), &e);
         return;
     }
-    if (publish && moderation_review_hold(r, id) == 1) {
+    if (publish && review_hold(r, id) == 1) {
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;
     }
@@ -867,7 +940,7 @@ static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre
             return;
         }
     }
-    if (c->publish && moderation_review_hold(r, w.id) == 1) {
+    if (c->publish && review_hold(r, w.id) == 1) {
         work_free(&w);
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;

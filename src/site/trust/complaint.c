@@ -1,37 +1,127 @@
 /*
  * complaint.c — internal complaints: a creator contests a removal once
  * (/studio/notices/:td/complaint); a moderator other than the one who
- * decided it settles it in /mod. Owns the complaints table. See moderation.h.
+ * decided it settles it in /mod. See complaint.h.
  */
+#include "site/trust/complaint.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/text.h"
+#include "core/changed.h"
 #include "site/trust/audit.h"
-#include "site/trust/counter.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/trust/moderation.h"
-#include "site/ops/settings.h"
 #include "site/trust/takedown.h"
-#include "site/works/work.h"
 
-/* The active takedown in the path when it removed the user's work (any
- * removal: notice, report or moderator); answers 404/403/409 and returns 0
- * otherwise. */
-static int64_t own_active_takedown(hreq_t *r)
+/* ---- filing a complaint (complaint_file) ---- */
+
+static int refuse(complaint_result_t *res, int status, const char *code, const char *key)
 {
-    int64_t nid;
-    char status[16];
-    int64_t td = counter_own_takedown(r, &nid, status);
-    if (td && strcmp(status, "active") != 0) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return 0;
-    }
-    return td;
+    res->status = status;
+    res->code = code;
+    res->key = key;
+    return -1;
 }
+
+/* Whether user_id may contest removal td: it removed their work (any
+ * removal: notice, report or moderator) and is still active. 0, or -1 with
+ * res (404 not_found, 403 forbidden, 409 not_taken_down). */
+static int may_complain(db_t *db, int64_t td, int64_t user_id, complaint_result_t *res)
+{
+    int64_t author, nid;
+    char status[16];
+    if (!takedown_get(db, td, &author, &nid, status))
+        return refuse(res, 404, "not_found", "err.not_found");
+    if (author != user_id)
+        return refuse(res, 403, "forbidden", "counter.err.not_yours");
+    if (strcmp(status, "active") != 0)
+        return refuse(res, 409, "not_taken_down", "counter.err.not_active");
+    return 0;
+}
+
+int complaint_file(db_t *db, const complaint_input_t *in, complaint_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    if (may_complain(db, in->takedown_id, in->user_id, res) < 0)
+        return -1;
+    if (!mod_text_ok(in->text))
+        return refuse(res, 422, "invalid", "complaint.err.text");
+    if (db_begin(db) < 0)
+        return refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "INSERT INTO complaints(takedown_id, user_id, text, status, created_at) "
+                                   "VALUES (:td, :u, :x, 'open', :t) RETURNING id");
+    db_bind_int(st, ":td", in->takedown_id);
+    db_bind_int(st, ":u", in->user_id);
+    db_bind_text(st, ":x", in->text);
+    db_bind_int(st, ":t", in->now);
+    int rc = db_step(st);
+    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    if (!id || audit_appendf(db, in->actor, "complaint.receive", subj, "takedown %lld", (long long)in->takedown_id) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        return rc == DB_CONSTRAINT ? refuse(res, 409, "duplicate", "complaint.err.once")
+                                   : refuse(res, 500, "internal", "err.internal");
+    }
+    res->id = id;
+    return 0;
+}
+
+/* ---- deciding a complaint (through mod_decide) ---- */
+
+int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
+                                   "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
+    db_bind_int(st, ":id", d->id);
+    int64_t td = 0;
+    int same = 0;
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        same = strcmp(db_col_text(st, 1), d->actor) == 0;
+    }
+    db_done(st);
+    if (!td || same) {
+        db_rollback(db);
+        return same ? mod_refuse(res, 403, "same_moderator", "complaint.err.same")
+                    : mod_refuse(res, 409, "already_decided", "mod.err.decided");
+    }
+    st = db_prepare(db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                        "WHERE id = :id");
+    db_bind_text(st, ":s", d->uphold ? "upheld" : "rejected");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_int(st, ":u", d->actor_id);
+    db_bind_int(st, ":id", d->id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "complaint:%lld", (long long)d->id);
+    ok = ok && audit_appendf(db, d->actor, d->uphold ? "complaint.uphold" : "complaint.reject", subj, "%s",
+                             d->reason) == 0;
+    if (ok && d->uphold) {
+        char why[64];
+        snprintf(why, sizeof why, "complaint %lld upheld", (long long)d->id);
+        ok = takedown_restore(db, td, d->actor, why) >= 0;
+    }
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return mod_refuse(res, 500, "internal", "err.internal");
+    }
+    if (d->uphold)
+        changed_signal();
+    return 0;
+}
+
+/* ---- the form ---- */
 
 static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, const char *msg)
 {
@@ -50,122 +140,36 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
 /* GET /studio/notices/:td/complaint */
 void complaint_form(hreq_t *r)
 {
-    int64_t td = own_active_takedown(r);
-    if (td)
-        complaint_page(r, td, 200, NULL, NULL);
+    int64_t td = mod_path_id(r);
+    complaint_result_t res;
+    if (may_complain(r->db, td, r->user.id, &res) < 0) {
+        rs_error(r, res.status, res.code, T(r->lang, res.key));
+        return;
+    }
+    complaint_page(r, td, 200, NULL, NULL);
 }
 
-/* POST /studio/notices/:td/complaint — field text. Once per removal. */
+/* POST /studio/notices/:td/complaint — field text. Once per removal. 303
+ * to /studio/notices once filed; the form again (422) when the text is at
+ * fault. */
 void complaint_post(hreq_t *r)
 {
-    int64_t td = own_active_takedown(r);
-    if (!td)
-        return;
     form_t f;
     rq_form(r, &f);
-    const char *text = form_get(&f, "text");
-    if (!mod_text_ok(text)) {
-        complaint_page(r, td, 422, text, T(r->lang, "complaint.err.text"));
-        return;
-    }
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db, "INSERT INTO complaints(takedown_id, user_id, text, status, created_at) "
-                                      "VALUES (:td, :u, :x, 'open', :t) RETURNING id");
-    db_bind_int(st, ":td", td);
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":x", text);
-    db_bind_int(st, ":t", clock_now());
-    int rc = db_step(st);
-    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    char subj[48], actor[64];
-    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
+    char actor[64];
     mod_actor(r, actor);
-    if (!id || audit_appendf(r->db, actor, "complaint.receive", subj, "takedown %lld", (long long)td) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        if (rc == DB_CONSTRAINT)
-            rs_error(r, 409, "duplicate", T(r->lang, "complaint.err.once"));
+    complaint_input_t in = {.takedown_id = mod_path_id(r),
+                            .user_id = r->user.id,
+                            .actor = actor,
+                            .text = form_get(&f, "text"),
+                            .now = clock_now()};
+    complaint_result_t res;
+    if (complaint_file(r->db, &in, &res) < 0) {
+        if (res.status == 422)
+            complaint_page(r, in.takedown_id, 422, in.text, T(r->lang, res.key));
         else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            rs_error(r, res.status, res.code, T(r->lang, res.key));
         return;
     }
     rs_redirect(r, 303, "/studio/notices?complained=1");
 }
-
-/* GET /mod/complaints/:id */
-void mod_complaint(hreq_t *r)
-{
-    lang_t L = r->lang;
-    int64_t id;
-    db_stmt_t *st = mod_case_row(r, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
-                                 "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id", &id);
-    if (!st)
-        return;
-    char work_id[WORK_ID_LEN + 1];
-    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
-    buf_t b = BUF_INIT;
-    page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
-    buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
-    fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
-    fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
-    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
-    int open = strcmp(db_col_text(st, 1), "open") == 0;
-    db_done(st);
-    buf_lit(&b, "</dl>\n");
-    mod_work_panel(r, &b, work_id, 0);
-    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
-}
-
-/* POST /mod/complaints/:id — decision=uphold (restore) | reject (keep the
- * removal), reason. The moderator who made the decision may not judge it. */
-void mod_complaint_post(hreq_t *r)
-{
-    form_t f;
-    int uphold;
-    const char *reason;
-    char actor[64];
-    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
-        return;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
-                                      "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
-    db_bind_int(st, ":id", id);
-    int64_t td = 0;
-    int same = 0;
-    if (db_step(st) == DB_ROW) {
-        td = db_col_int(st, 0);
-        same = strcmp(db_col_text(st, 1), actor) == 0;
-    }
-    db_done(st);
-    if (!td || same) {
-        db_rollback(r->db);
-        if (same)
-            rs_error(r, 403, "same_moderator", T(r->lang, "complaint.err.same"));
-        else
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        return;
-    }
-    st = db_prepare(r->db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                           "WHERE id = :id");
-    db_bind_text(st, ":s", uphold ? "upheld" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_DONE;
-    db_done(st);
-    char subj[48];
-    snprintf(subj, sizeof subj, "complaint:%lld", (long long)id);
-    ok = ok && audit_appendf(r->db, actor, uphold ? "complaint.uphold" : "complaint.reject", subj, "%s", reason) == 0;
-    if (ok && uphold) {
-        char why[64];
-        snprintf(why, sizeof why, "complaint %lld upheld", (long long)id);
-        ok = takedown_restore(r->db, td, actor, why) >= 0;
-    }
-    mod_decision_end(r, ok, uphold);
-}
-

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/changed.h"
+#include "site/ops/jobs.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/formkit.h"
@@ -158,46 +159,164 @@ void counter_studio(hreq_t *r)
     page_send(r, &b, 200);
 }
 
-int64_t counter_own_takedown(hreq_t *r, int64_t *notice_id, char status[16])
+/* ---- filing a counter-notice (counter_file) ---- */
+
+static int refuse(counter_result_t *res, int status, const char *code, const char *key)
+{
+    res->status = status;
+    res->code = code;
+    res->key = key;
+    return -1;
+}
+
+/* Whether user_id may answer removal td with a counter-notice: it removed
+ * their work, on a notice, and is still active. 0 with *notice_id, or -1
+ * with res (404 not_found, 403 forbidden, 409 not_taken_down). */
+static int may_counter(db_t *db, int64_t td, int64_t user_id, int64_t *notice_id, counter_result_t *res)
+{
+    int64_t author;
+    char status[16];
+    if (!takedown_get(db, td, &author, notice_id, status))
+        return refuse(res, 404, "not_found", "err.not_found");
+    if (author != user_id)
+        return refuse(res, 403, "forbidden", "counter.err.not_yours");
+    if (!*notice_id || strcmp(status, "active") != 0)
+        return refuse(res, 409, "not_taken_down", "counter.err.not_active");
+    return 0;
+}
+
+/* The fields (the same limits as a notice's), the good-faith box and, when
+ * the setting dmca is on, the consent: 422 otherwise. */
+static int check_fields(db_t *db, const counter_input_t *in, counter_result_t *res)
+{
+    struct {
+        const char *v;
+        int line;
+    } req[] = {{in->name, 1}, {in->contact, 1}, {in->address, 1}, {in->statement, 0}, {in->signature, 1}};
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
+        if (text_blank(req[i].v))
+            return refuse(res, 422, "missing_fields", "counter.err.missing");
+        if (!notice_field_ok(req[i].v, req[i].line))
+            return refuse(res, 422, "invalid", req[i].line ? "notice.err.line" : "notice.err.text");
+    }
+    if (in->proof && !notice_field_ok(in->proof, 0))
+        return refuse(res, 422, "invalid", "notice.err.text");
+    int dmca = settings_is(db, "dmca", "on");
+    if (!in->good_faith || (dmca && !in->consent))
+        return refuse(res, 422, "missing_fields", "counter.err.missing");
+    return 0;
+}
+
+/* Insert the counter-notice, waiting until restore_at. Its id, or 0 with
+ * *rc the failed step (DB_CONSTRAINT: the removal was answered already). */
+static int64_t insert_counter(db_t *db, const counter_input_t *in, int64_t restore_at, int *rc)
+{
+    db_stmt_t *st = db_prepare(db,
+        "INSERT INTO counter_notices(takedown_id, user_id, name, contact, address, statement, proof, signature, "
+        "consent, status, restore_at, created_at) VALUES (:td, :u, :name, :contact, :address, :statement, :proof, "
+        ":sig, :consent, 'waiting', :ra, :t) RETURNING id");
+    db_bind_int(st, ":td", in->takedown_id);
+    db_bind_int(st, ":u", in->user_id);
+    db_bind_text(st, ":name", in->name);
+    db_bind_text(st, ":contact", in->contact);
+    db_bind_text(st, ":address", in->address);
+    db_bind_text(st, ":statement", in->statement);
+    db_bind_text(st, ":proof", in->proof ? in->proof : "");
+    db_bind_text(st, ":sig", in->signature);
+    db_bind_int(st, ":consent", in->consent);
+    db_bind_int(st, ":ra", restore_at);
+    db_bind_int(st, ":t", in->now);
+    *rc = db_step(st);
+    int64_t cid = *rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return cid;
+}
+
+/* Record counter-notice cid to notice nid in the audit log and forward it
+ * to the complainant: on the notice's status page, and by e-mail when the
+ * contact they gave is an address and SMTP is configured. 1 done. */
+static int forward(db_t *db, const counter_input_t *in, int64_t cid, int64_t nid, int now_restore)
+{
+    char subj[48];
+    snprintf(subj, sizeof subj, "counter:%lld", (long long)cid);
+    int ok = audit_appendf(db, in->actor, "counter.receive", subj, "takedown %lld, notice %lld; restore %s",
+                           (long long)in->takedown_id, (long long)nid, now_restore ? "at once" : "delayed") == 0 &&
+             audit_appendf(db, "system", "counter.forward", subj, "shown to the complainant of notice %lld on its "
+                           "status page", (long long)nid) == 0;
+    if (!ok)
+        return 0;
+    db_stmt_t *st = db_prepare(db, "SELECT contact FROM notices WHERE id = :n");
+    db_bind_int(st, ":n", nid);
+    char to[256] = "";
+    if (db_step(st) == DB_ROW)
+        snprintf(to, sizeof to, "%s", db_col_text(st, 0));
+    db_done(st);
+    buf_t m = BUF_INIT;
+    /* raw: mail */
+    buf_printf(&m, "你的通知 %lld 涉及的作品,其作者提交了反通知 %lld:\n\n%s\n\n"
+                   "详情及后续(包括报告已提起诉讼)见通知回执页面。\n\n"
+                   "The creator of a work named in your notice %lld sent counter-notice %lld:\n\n%s\n\n"
+                   "The details, and a form to report a court action, are on your notice's receipt page.\n",
+               (long long)nid, (long long)cid, in->statement, (long long)nid, (long long)cid, in->statement);
+    ok = mail_queue(db, to, "反通知 / Counter-notice", buf_cstr(&m)) == 0;
+    buf_free(&m);
+    return ok;
+}
+
+/* restore_mode "immediate": the work back now, the counter-notice done. */
+static int restore_now(db_t *db, int64_t td, int64_t cid)
+{
+    char why[80];
+    snprintf(why, sizeof why, "counter-notice %lld", (long long)cid);
+    int ok = takedown_restore(db, td, "system", why) >= 0;
+    db_stmt_t *st = db_prepare(db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
+    db_bind_int(st, ":id", cid);
+    ok = ok && db_step(st) == DB_DONE;
+    db_done(st);
+    return ok;
+}
+
+int counter_file(db_t *db, const counter_input_t *in, counter_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    int64_t nid;
+    if (may_counter(db, in->takedown_id, in->user_id, &nid, res) < 0 || check_fields(db, in, res) < 0)
+        return -1;
+    int now_restore = settings_is(db, "restore_mode", "immediate");
+    int64_t restore_at = now_restore ? in->now : clock_add_business_days(in->now, settings_int(db, "restore_days"));
+    if (db_begin(db) < 0)
+        return refuse(res, 503, "busy", "err.internal");
+    int rc;
+    int64_t cid = insert_counter(db, in, restore_at, &rc);
+    if (!cid) {
+        db_rollback(db);
+        return rc == DB_CONSTRAINT ? refuse(res, 409, "duplicate", "counter.err.once")
+                                   : refuse(res, 500, "internal", "err.internal");
+    }
+    int ok = forward(db, in, cid, nid, now_restore);
+    if (ok && now_restore)
+        ok = restore_now(db, in->takedown_id, cid);
+    else if (ok)
+        ok = jobs_schedule(db, "restore", cid, restore_at) == 0;
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return refuse(res, 500, "internal", "err.internal");
+    }
+    if (now_restore)
+        changed_signal();
+    res->id = cid;
+    res->restored = now_restore;
+    return 0;
+}
+
+/* ---- the form ---- */
+
+/* The takedown named in the path (/studio/notices/:td/...), 0 if none. */
+static int64_t path_takedown(hreq_t *r)
 {
     char *end;
     long long td = strtoll(rq_param(r, 0), &end, 10);
-    if (*end || td <= 0) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
-                                      "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
-    db_bind_int(st, ":id", td);
-    int rc = db_step(st);
-    int64_t author = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    if (rc == DB_ROW) {
-        *notice_id = db_col_int(st, 1);
-        snprintf(status, 16, "%s", db_col_text(st, 2));
-    }
-    db_done(st);
-    if (rc != DB_ROW) {
-        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
-        return 0;
-    }
-    if (author != r->user.id) {
-        rs_error(r, 403, "forbidden", T(r->lang, "counter.err.not_yours"));
-        return 0;
-    }
-    return td;
-}
-
-/* counter_own_takedown, and only while a notice's removal is active (what
- * a counter-notice answers); 409 otherwise. Fills the notice id. */
-static int64_t own_notice_takedown(hreq_t *r, int64_t *notice_id)
-{
-    char status[16];
-    int64_t td = counter_own_takedown(r, notice_id, status);
-    if (td && (!*notice_id || strcmp(status, "active") != 0)) {
-        rs_error(r, 409, "not_taken_down", T(r->lang, "counter.err.not_active"));
-        return 0;
-    }
-    return td;
+    return (*end || td <= 0) ? 0 : td;
 }
 
 static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, const char *msg)
@@ -223,127 +342,69 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
 /* GET /studio/notices/:td/counter — the counter-notice form. */
 void counter_form(hreq_t *r)
 {
-    int64_t nid;
-    int64_t td = own_notice_takedown(r, &nid);
-    if (!td)
+    int64_t td = path_takedown(r), nid;
+    counter_result_t res;
+    if (may_counter(r->db, td, r->user.id, &nid, &res) < 0) {
+        rs_error(r, res.status, res.code, T(r->lang, res.key));
         return;
+    }
     counter_page(r, td, 200, NULL, NULL);
 }
 
 /* POST /studio/notices/:td/counter — fields name, contact, address,
  * statement, proof, good_faith, consent (required when dmca is on),
- * signature. Only the work's author, only for an active notice takedown,
- * once. Restores at once or schedules the restore (restore_mode). */
+ * signature. 303 to /studio/notices once filed; the form again (422) when
+ * the fields are at fault. */
 void counter_post(hreq_t *r)
 {
-    lang_t L = r->lang;
-    int64_t nid;
-    int64_t td = own_notice_takedown(r, &nid);
-    if (!td)
-        return;
     form_t f;
     rq_form(r, &f);
-    static const char *const req[] = {"name", "contact", "address", "statement", "signature"};
-    for (size_t i = 0; i < 5; i++) {
-        const char *v = form_get(&f, req[i]);
-        if (text_blank(v)) {
-            counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
-            return;
-        }
-        int line = strcmp(req[i], "statement") != 0;
-        if (!notice_field_ok(v, line)) {
-            counter_page(r, td, 422, &f, T(L, line ? "notice.err.line" : "notice.err.text"));
-            return;
-        }
-    }
-    const char *proof = form_get(&f, "proof");
-    if (proof && !notice_field_ok(proof, 0)) {
-        counter_page(r, td, 422, &f, T(L, "notice.err.text"));
-        return;
-    }
-    int dmca = settings_is(r->db, "dmca", "on");
-    if (!form_get(&f, "good_faith") || (dmca && !form_get(&f, "consent"))) {
-        counter_page(r, td, 422, &f, T(L, "counter.err.missing"));
-        return;
-    }
-    int now_restore = settings_is(r->db, "restore_mode", "immediate");
-    int64_t now = clock_now();
-    int64_t restore_at = now_restore ? now : clock_add_business_days(now, settings_int(r->db, "restore_days"));
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(L, "err.internal"));
-        return;
-    }
-    db_stmt_t *st = db_prepare(r->db,
-        "INSERT INTO counter_notices(takedown_id, user_id, name, contact, address, statement, proof, signature, "
-        "consent, status, restore_at, created_at) VALUES (:td, :u, :name, :contact, :address, :statement, :proof, "
-        ":sig, :consent, 'waiting', :ra, :t) RETURNING id");
-    db_bind_int(st, ":td", td);
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":name", form_get(&f, "name"));
-    db_bind_text(st, ":contact", form_get(&f, "contact"));
-    db_bind_text(st, ":address", form_get(&f, "address"));
-    db_bind_text(st, ":statement", form_get(&f, "statement"));
-    db_bind_text(st, ":proof", proof ? proof : "");
-    db_bind_text(st, ":sig", form_get(&f, "signature"));
-    db_bind_int(st, ":consent", form_get(&f, "consent") != NULL);
-    db_bind_int(st, ":ra", restore_at);
-    db_bind_int(st, ":t", now);
-    int rc = db_step(st);
-    int64_t cid = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    if (!cid) {
-        db_rollback(r->db);
-        if (rc == DB_CONSTRAINT)
-            rs_error(r, 409, "duplicate", T(L, "counter.err.once"));
-        else
-            rs_error(r, 500, "internal", T(L, "err.internal"));
-        return;
-    }
-    char subj[48], actor[64];
-    snprintf(subj, sizeof subj, "counter:%lld", (long long)cid);
+    char actor[64];
     snprintf(actor, sizeof actor, "user:%s", r->user.handle);
-    int ok = audit_appendf(r->db, actor, "counter.receive", subj, "takedown %lld, notice %lld; restore %s",
-                           (long long)td, (long long)nid, now_restore ? "at once" : "delayed") == 0 &&
-             audit_appendf(r->db, "system", "counter.forward", subj, "shown to the complainant of notice %lld on its "
-                           "status page", (long long)nid) == 0;
-    if (ok) {
-        /* The complainant gets the counter-notice by e-mail too, when the
-         * contact they gave is an address and SMTP is configured. */
-        st = db_prepare(r->db, "SELECT contact FROM notices WHERE id = :n");
-        db_bind_int(st, ":n", nid);
-        char to[256] = "";
-        if (db_step(st) == DB_ROW)
-            snprintf(to, sizeof to, "%s", db_col_text(st, 0));
-        db_done(st);
-        buf_t m = BUF_INIT;
-        /* raw: mail */
-        buf_printf(&m, "你的通知 %lld 涉及的作品,其作者提交了反通知 %lld:\n\n%s\n\n"
-                       "详情及后续(包括报告已提起诉讼)见通知回执页面。\n\n"
-                       "The creator of a work named in your notice %lld sent counter-notice %lld:\n\n%s\n\n"
-                       "The details, and a form to report a court action, are on your notice's receipt page.\n",
-                   (long long)nid, (long long)cid, form_get(&f, "statement"), (long long)nid, (long long)cid,
-                   form_get(&f, "statement"));
-        ok = mail_queue(r->db, to, "反通知 / Counter-notice", buf_cstr(&m)) == 0;
-        buf_free(&m);
-    }
-    if (ok && now_restore) {
-        char why[80];
-        snprintf(why, sizeof why, "counter-notice %lld", (long long)cid);
-        ok = takedown_restore(r->db, td, "system", why) >= 0;
-        st = db_prepare(r->db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
-        db_bind_int(st, ":id", cid);
-        ok = ok && db_step(st) == DB_DONE;
-        db_done(st);
-    } else if (ok) {
-        ok = jobs_schedule(r->db, "restore", cid, restore_at) == 0;
-    }
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(L, "err.internal"));
+    counter_input_t in = {.takedown_id = path_takedown(r),
+                          .user_id = r->user.id,
+                          .actor = actor,
+                          .name = form_get(&f, "name"),
+                          .contact = form_get(&f, "contact"),
+                          .address = form_get(&f, "address"),
+                          .statement = form_get(&f, "statement"),
+                          .proof = form_get(&f, "proof"),
+                          .signature = form_get(&f, "signature"),
+                          .good_faith = form_get(&f, "good_faith") != NULL,
+                          .consent = form_get(&f, "consent") != NULL,
+                          .now = clock_now()};
+    counter_result_t res;
+    if (counter_file(r->db, &in, &res) < 0) {
+        if (res.status == 422)
+            counter_page(r, in.takedown_id, 422, &f, T(r->lang, res.key));
+        else
+            rs_error(r, res.status, res.code, T(r->lang, res.key));
         return;
     }
-    if (now_restore)
-        changed_signal();
     rs_redirect(r, 303, "/studio/notices?sent=1");
 }
 
+const char *counter_restore_job(db_t *db, int64_t counter_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT takedown_id, status FROM counter_notices WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int64_t td = 0;
+    char status[16] = "";
+    if (db_step(st) == DB_ROW) {
+        td = db_col_int(st, 0);
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (strcmp(status, "waiting") != 0)
+        return "skipped: the counter-notice is no longer waiting";
+    char why[96];
+    snprintf(why, sizeof why, "counter-notice %lld: the waiting period ended without a court action",
+             (long long)counter_id);
+    if (takedown_restore(db, td, "system", why) < 0)
+        return NULL;
+    st = db_prepare(db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
+    db_bind_int(st, ":id", counter_id);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? "restored" : NULL;
+}

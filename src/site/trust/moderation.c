@@ -3,7 +3,6 @@
  */
 #include "site/trust/moderation.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,33 +10,15 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "core/token.h"
-#include "core/changed.h"
-#include "site/api/api.h"
-#include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
+#include "site/trust/complaint.h"
 #include "site/trust/notice.h"
-#include "site/ops/settings.h"
-#include "site/trust/takedown.h"
+#include "site/trust/report.h"
+#include "site/trust/review.h"
 #include "site/works/work.h"
 
 #define TEXT_MAX_CHARS 5000
-
-/* Grounds, most severe first; severity orders the queue. */
-static const struct {
-    const char *code;
-    int severity;
-} grounds[] = {{"illegal", 1}, {"fraud", 2}, {"privacy", 2}, {"harassment", 3}, {"spam", 4}};
-#define NGROUNDS (sizeof grounds / sizeof grounds[0])
-
-static int ground_severity(const char *g)
-{
-    for (size_t i = 0; g && i < NGROUNDS; i++)
-        if (strcmp(grounds[i].code, g) == 0)
-            return grounds[i].severity;
-    return 0;
-}
 
 int mod_text_ok(const char *s)
 {
@@ -51,7 +32,11 @@ int64_t mod_path_id(hreq_t *r)
     return (*end || v <= 0) ? 0 : v;
 }
 
-db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
+/* The case in the path for a moderator view: runs sql (one :id parameter,
+ * bound to the path id, also stored in *id) and returns it on its row; the
+ * caller reads it and calls db_done. NULL after answering 404 when there is
+ * no such case. */
+static db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id)
 {
     *id = mod_path_id(r);
     db_stmt_t *st = db_prepare(r->db, sql);
@@ -69,215 +54,10 @@ void mod_actor(hreq_t *r, char out[64])
     snprintf(out, 64, "user:%s", r->user.handle);
 }
 
-
-/* ---- reports ---- */
-
-typedef struct {
-    int status;
-    const char *code, *key, *field;
-} rep_err_t;
-
-static int rep_fail(rep_err_t *e, int status, const char *code, const char *key, const char *field)
-{
-    e->status = status, e->code = code, e->key = key, e->field = field;
-    return -1;
-}
-
-static int report_submit(hreq_t *r, const char *work_id, const char *ground, const char *expl, int64_t *id_out,
-                         char token[33], rep_err_t *e)
-{
-    int64_t now = clock_now();
-    const char *peer = rq_peer(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT count(*) FROM reports WHERE peer = :p AND created_at > :since");
-    db_bind_text(st, ":p", peer);
-    db_bind_int(st, ":since", now - 3600);
-    int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    if (recent >= settings_int(r->db, "report_rate")) {
-        rs_header(r, "retry-after", "3600");
-        return rep_fail(e, 429, "rate_limited", "notice.err.rate", NULL);
-    }
-    if (text_blank(work_id))
-        return rep_fail(e, 422, "missing_fields", "report.err.missing", "work");
-    if (!ground_severity(ground))
-        return rep_fail(e, 422, "invalid", "report.err.ground", "ground");
-    if (!mod_text_ok(expl))
-        return rep_fail(e, 422, text_blank(expl) ? "missing_fields" : "invalid", "report.err.explanation", "explanation");
-    work_t w;
-    int rc = work_get(r->db, work_id, &w);
-    if (rc < 0)
-        return rep_fail(e, 500, "internal", "err.internal", NULL);
-    int published = rc == 1 && strcmp(w.status, "published") == 0;
-    int taken = rc == 1 && strcmp(w.status, "taken_down") == 0;
-    if (rc == 1)
-        work_free(&w);
-    if (taken)
-        return rep_fail(e, 409, "already_taken_down", "notice.err.already", "work");
-    if (!published)
-        return rep_fail(e, 422, "not_a_work", "notice.err.not_a_work", "work");
-    char hash[65];
-    token_new(token, 33, hash);
-    if (db_begin(r->db) < 0)
-        return rep_fail(e, 503, "busy", "err.internal", NULL);
-    st = db_prepare(r->db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, status, "
-                           "created_at) VALUES (:h, :w, :g, :s, :x, :p, 'open', :t) RETURNING id");
-    db_bind_text(st, ":h", hash);
-    db_bind_text(st, ":w", work_id);
-    db_bind_text(st, ":g", ground);
-    db_bind_int(st, ":s", ground_severity(ground));
-    db_bind_text(st, ":x", expl);
-    db_bind_text(st, ":p", peer);
-    db_bind_int(st, ":t", now);
-    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-    db_done(st);
-    char subj[48];
-    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
-    if (!id || audit_appendf(r->db, "reader", "report.receive", subj, "work %s; ground %s", work_id, ground) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        return rep_fail(e, 500, "internal", "err.internal", NULL);
-    }
-    *id_out = id;
-    return 0;
-}
-
-static void report_page(hreq_t *r, int status, const char *work, const char *ground, const char *expl,
-                        const char *msg)
-{
-    lang_t L = r->lang;
-    buf_t b = BUF_INIT;
-    fk_page_begin(r, &b, "report-form", "report.title", "report.intro", msg);
-    fk_form_begin(r, &b, "/report");
-    buf_lit(&b, "<input type=\"hidden\" name=\"work\" value=\"");
-    buf_htmlz(&b, work ? work : "");
-    buf_lit(&b, "\">");
-    if (work && *work) {
-        buf_lit(&b, "<p>");
-        buf_htmlz(&b, T(L, "report.work"));
-        buf_lit(&b, " <a href=\"/a/");
-        buf_url(&b, work, strlen(work));
-        buf_lit(&b, "\">/a/");
-        buf_htmlz(&b, work);
-        buf_lit(&b, "</a></p>");
-    }
-    const char *codes[NGROUNDS], *labels[NGROUNDS];
-    for (size_t i = 0; i < NGROUNDS; i++) {
-        char k[48];
-        snprintf(k, sizeof k, "ground.%s", grounds[i].code);
-        codes[i] = grounds[i].code;
-        labels[i] = T(L, k);
-    }
-    fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
-    fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
-    fk_form_end(&b, T(L, "report.send"));
-    buf_lit(&b, "\n<p>");
-    buf_htmlz(&b, T(L, "report.copyright_hint"));
-    buf_lit(&b, " <a href=\"/notice\">");
-    buf_htmlz(&b, T(L, "site.notice"));
-    buf_lit(&b, "</a></p></section>\n");
-    page_send(r, &b, status);
-}
-
-/* GET /report?work=ID — the report form for one work. */
-void report_form(hreq_t *r)
-{
-    report_page(r, 200, rq_query(r, "work"), NULL, NULL, NULL);
-}
-
-/* POST /report — fields work, ground, explanation. 303 to the receipt. */
-void report_post(hreq_t *r)
-{
-    form_t f;
-    rq_form(r, &f);
-    const char *work = form_get(&f, "work"), *ground = form_get(&f, "ground"), *expl = form_get(&f, "explanation");
-    rep_err_t e;
-    int64_t id;
-    char token[33];
-    if (report_submit(r, work, ground, expl, &id, token, &e) < 0) {
-        report_page(r, e.status, work, ground, expl, T(r->lang, e.key));
-        return;
-    }
-    char loc[96];
-    snprintf(loc, sizeof loc, "/report/%lld?token=%s&new=1", (long long)id, token);
-    rs_redirect(r, 303, loc);
-}
-
-/* POST /api/v1/reports {"work","ground","explanation"} -> 201 {"id","status","token","receipt"} */
-void report_api_post(hreq_t *r)
-{
-    json_t *j = api_body_object(r);
-    if (!j)
-        return;
-    const char *v[3] = {NULL, NULL, NULL};
-    static const char *const keys[] = {"work", "ground", "explanation"};
-    for (int i = 0; i < 3; i++) {
-        if (api_json_string(j, keys[i], &v[i]) < 0) {
-            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
-            json_decref(j);
-            return;
-        }
-    }
-    rep_err_t e;
-    int64_t id;
-    char token[33];
-    if (report_submit(r, v[0], v[1], v[2], &id, token, &e) < 0) {
-        api_field_error(r, e.status, e.code, T(r->lang, e.key), e.field);
-    } else {
-        buf_t b = BUF_INIT;
-        /* raw: JSON, the token is hex */
-        buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
-                   (long long)id, token, (long long)id, token);
-        rs_json(r, 201, &b);
-        buf_free(&b);
-    }
-    json_decref(j);
-}
-
-/* GET /report/:id?token=T — the reporter's receipt, with the outcome. */
-void report_status(hreq_t *r)
-{
-    lang_t L = r->lang;
-    int64_t id = mod_path_id(r);
-    const char *token = rq_query(r, "token");
-    db_stmt_t *st = NULL;
-    int ok = 0;
-    if (id && token && strlen(token) == 32) {
-        st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
-                               "WHERE id = :id");
-        db_bind_int(st, ":id", id);
-        ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
-    }
-    if (!ok) {
-        if (st)
-            db_done(st);
-        rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
-        return;
-    }
-    buf_t b = BUF_INIT;
-    page_section_numbered(r, &b, "report-status", "report.number", id);
-    if (rq_query(r, "new"))
-        fk_ok(&b, T(L, "report.received"));
-    buf_hprintf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
-                db_col_text(st, 3));
-    char k[48];
-    buf_t v = BUF_INIT;
-    buf_printf(&v, "/a/%s", db_col_text(st, 1)); /* raw: text */
-    fk_dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
-    snprintf(k, sizeof k, "ground.%s", db_col_text(st, 2));
-    fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
-    snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
-    fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
-    if (*db_col_text(st, 4))
-        fk_dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 4));
-    buf_free(&v);
-    buf_lit(&b, "</dl></section>\n");
-    db_done(st);
-    page_send(r, &b, 200);
-}
-
 /* ---- the moderator queue ---- */
 
-void mod_age(hreq_t *r, buf_t *b, int64_t t)
+/* "3 h" since t. */
+static void mod_age(hreq_t *r, buf_t *b, int64_t t)
 {
     int64_t d = clock_now() - t;
     if (d < 3600)
@@ -379,8 +159,11 @@ void mod_queue(hreq_t *r)
     page_send(r, &b, 200);
 }
 
-/* The work in one view: title, link, excerpt, removals and earlier reports. */
-void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+/* ---- one case ---- */
+
+/* The work in one view: title, link, author, state, excerpt, its removals
+ * and the reports on it (but except_report). */
+static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
 {
     lang_t L = r->lang;
     work_t w;
@@ -459,26 +242,12 @@ static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const cha
     buf_lit(b, "</button></p></form>\n");
 }
 
-/* Read decision and reason; answers 422 and returns -1 when unusable. */
-static int mod_read_decision(hreq_t *r, form_t *f, int *uphold, const char **reason)
-{
-    rq_form(r, f);
-    const char *d = form_get(f, "decision");
-    *reason = form_get(f, "reason");
-    if (!d || (strcmp(d, "uphold") != 0 && strcmp(d, "reject") != 0)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
-        return -1;
-    }
-    if (!mod_text_ok(*reason)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.reason"));
-        return -1;
-    }
-    *uphold = strcmp(d, "uphold") == 0;
-    return 0;
-}
-
-void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char *no_key, const char *action_fmt,
-                  ...)
+/* Close a moderator view opened with page_section_begin: while the case is
+ * open, the decision form (a required written reason and two buttons,
+ * yes_key posting decision=uphold, no_key decision=reject) posting to the
+ * path action_fmt formats; then the section; sends the page (200). */
+__attribute__((format(printf, 6, 7))) static void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key,
+                                                               const char *no_key, const char *action_fmt, ...)
 {
     if (open) {
         char action[96];
@@ -490,30 +259,6 @@ void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char
     }
     buf_lit(b, "</section>\n");
     page_send(r, b, 200);
-}
-
-int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, char actor[64])
-{
-    if (mod_read_decision(r, f, uphold, reason) < 0)
-        return -1;
-    mod_actor(r, actor);
-    if (db_begin(r->db) < 0) {
-        rs_error(r, 503, "busy", T(r->lang, "err.internal"));
-        return -1;
-    }
-    return 0;
-}
-
-void mod_decision_end(hreq_t *r, int ok, int content_changed)
-{
-    if (!ok || db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (content_changed)
-        changed_signal();
-    rs_redirect(r, 303, "/mod?done=1");
 }
 
 /* GET /mod/notices/:id — a notice in full with the works it names. */
@@ -560,27 +305,6 @@ void mod_notice(hreq_t *r)
     mod_view_end(r, &b, pending, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 
-/* POST /mod/notices/:id — decision=uphold|reject, reason. */
-void mod_notice_post(hreq_t *r)
-{
-    form_t f;
-    int uphold;
-    const char *reason;
-    if (mod_read_decision(r, &f, &uphold, &reason) < 0)
-        return;
-    char actor[64];
-    mod_actor(r, actor);
-    const char *key;
-    int status;
-    if (notice_decide(r->db, mod_path_id(r), uphold, reason, actor, &key, &status) < 0) {
-        rs_error(r, status,
-                 status == 409 ? "already_decided" : status == 404 ? "not_found" : status == 422 ? "invalid" : "internal",
-                 T(r->lang, key));
-        return;
-    }
-    rs_redirect(r, 303, "/mod?done=1");
-}
-
 /* GET /mod/reports/:id — the report with the work, its history and the
  * earlier reports on it. */
 void mod_report(hreq_t *r)
@@ -609,46 +333,135 @@ void mod_report(hreq_t *r)
     mod_view_end(r, &b, open, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
 }
 
-/* POST /mod/reports/:id — decision=uphold (take the work down) | reject
- * (dismiss), reason (shown to the reporter and, on removal, the creator). */
-void mod_report_post(hreq_t *r)
+/* GET /mod/complaints/:id */
+void mod_complaint(hreq_t *r)
 {
-    form_t f;
-    int uphold;
-    const char *reason;
-    char actor[64];
-    if (mod_decision_begin(r, &f, &uphold, &reason, actor) < 0)
+    lang_t L = r->lang;
+    int64_t id;
+    db_stmt_t *st = mod_case_row(r, "SELECT k.text, k.status, t.work_id, t.reason, t.actor FROM complaints k "
+                                 "JOIN takedowns t ON t.id = k.takedown_id WHERE k.id = :id", &id);
+    if (!st)
         return;
-    int64_t id = mod_path_id(r);
-    db_stmt_t *st = db_prepare(r->db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
-    db_bind_int(st, ":id", id);
-    char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
-    if (db_step(st) == DB_ROW) {
-        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
-        snprintf(ground, sizeof ground, "%s", db_col_text(st, 1));
-    }
+    char work_id[WORK_ID_LEN + 1];
+    snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
+    buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
+    fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
+    fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
+    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
+    int open = strcmp(db_col_text(st, 1), "open") == 0;
     db_done(st);
-    if (!*work_id) {
-        db_rollback(r->db);
-        rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        return;
-    }
-    st = db_prepare(r->db, "UPDATE reports SET status = :s, reason = :r, decided_at = :t, decided_by = :u WHERE id = :id");
-    db_bind_text(st, ":s", uphold ? "upheld" : "dismissed");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_int(st, ":id", id);
-    int ok = db_step(st) == DB_DONE;
-    db_done(st);
-    char subj[48];
-    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
-    ok = ok && audit_appendf(r->db, actor, uphold ? "report.uphold" : "report.dismiss", subj, "%s", reason) == 0;
-    if (ok && uphold)
-        ok = takedown_work(r->db, work_id, 0, id, ground, reason, 0, actor) >= 0;
-    if (ok)
-        ok = audit_appendf(r->db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
-                           "page") == 0;
-    mod_decision_end(r, ok, uphold);
+    buf_lit(&b, "</dl>\n");
+    mod_work_panel(r, &b, work_id, 0);
+    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
 }
 
+/* GET /mod/reviews/:id — a work waiting for review before publication. */
+void mod_review(hreq_t *r)
+{
+    lang_t L = r->lang;
+    const char *id = rq_param(r, 0);
+    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
+    db_bind_text(st, ":w", id);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        rs_error(r, 404, "not_found", T(L, "err.not_found"));
+        return;
+    }
+    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
+    buf_t b = BUF_INIT;
+    page_meta_t m = {.noindex = 1};
+    page_begin(r, &b, T(L, "review.title"), &m);
+    buf_hprintf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
+    db_done(st);
+    buf_htmlz(&b, T(L, "review.title"));
+    buf_lit(&b, "</h1>\n");
+    mod_work_panel(r, &b, id, 0);
+    mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
+}
+
+/* ---- decisions ---- */
+
+int mod_refuse(mod_result_t *res, int status, const char *code, const char *key)
+{
+    res->status = status;
+    res->code = code;
+    res->key = key;
+    return -1;
+}
+
+int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (!mod_text_ok(d->reason))
+        return mod_refuse(res, 422, "invalid", "mod.err.reason");
+    switch (d->kind) {
+    case MOD_NOTICE:
+        return notice_decide(db, d, res);
+    case MOD_REPORT:
+        return report_decide(db, d, res);
+    case MOD_COMPLAINT:
+        return complaint_decide(db, d, res);
+    case MOD_REVIEW:
+        return review_decide(db, d, res);
+    }
+    return mod_refuse(res, 500, "internal", "err.internal");
+}
+
+/* A decision on the case of this kind in the path: fields decision
+ * (uphold|reject) and reason. 303 to the queue once decided. */
+static void decision_post(hreq_t *r, mod_kind_t kind)
+{
+    form_t f;
+    rq_form(r, &f);
+    const char *word = form_get(&f, "decision");
+    if (!word || (strcmp(word, "uphold") != 0 && strcmp(word, "reject") != 0)) {
+        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
+        return;
+    }
+    char actor[64];
+    mod_actor(r, actor);
+    mod_decision_t d = {.kind = kind,
+                        .uphold = strcmp(word, "uphold") == 0,
+                        .reason = form_get(&f, "reason"),
+                        .actor = actor,
+                        .actor_id = r->user.id,
+                        .now = clock_now()};
+    if (kind == MOD_REVIEW)
+        d.work_id = rq_param(r, 0);
+    else
+        d.id = mod_path_id(r);
+    mod_result_t res;
+    if (mod_decide(r->db, &d, &res) < 0) {
+        rs_error(r, res.status, res.code, T(r->lang, res.key));
+        return;
+    }
+    rs_redirect(r, 303, "/mod?done=1");
+}
+
+/* POST /mod/notices/:id — uphold: take the works down; reject. */
+void mod_notice_post(hreq_t *r)
+{
+    decision_post(r, MOD_NOTICE);
+}
+
+/* POST /mod/reports/:id — uphold: take the work down; reject: dismiss. The
+ * reason is shown to the reporter and, on removal, the creator. */
+void mod_report_post(hreq_t *r)
+{
+    decision_post(r, MOD_REPORT);
+}
+
+/* POST /mod/complaints/:id — uphold: restore the work; reject: keep the
+ * removal. The moderator who decided the removal may not judge it. */
+void mod_complaint_post(hreq_t *r)
+{
+    decision_post(r, MOD_COMPLAINT);
+}
+
+/* POST /mod/reviews/:id — uphold: publish; reject: refuse, with the reason
+ * shown to the creator. */
+void mod_review_post(hreq_t *r)
+{
+    decision_post(r, MOD_REVIEW);
+}

@@ -1,72 +1,87 @@
 /*
- * moderation.h — reader reports (举报), the moderator queue and decisions;
- * creators' internal complaints (complaint.c) and review before publish
- * (review.c) share its helpers. Owns the reports table.
+ * moderation.h — the moderator's desk (/mod): the queue of pending notices,
+ * open reader reports (by severity, then age), works waiting for review and
+ * open complaints; one view per case with the work concerned and its
+ * history; and the decision on it. Each case belongs to the module that
+ * owns its table (notice.h, report.h, complaint.h, review.h); this module
+ * owns no table.
  *
- * A report names a published work, a ground (illegal, privacy, harassment,
- * spam, fraud) and an explanation; the reporter gets a receipt page that
- * later shows the outcome. /mod lists pending notices (review mode), open
- * reports (by severity, then age) and open complaints. Every decision needs
- * a written reason; an upheld report takes the work down (takedown.h). A
- * creator may contest a removal once; a moderator other than the one who
- * decided it settles the complaint.
+ * Every decision needs a written reason. Upholding a notice or a report
+ * takes the work down (takedown.h); upholding a complaint restores it (a
+ * moderator other than the one who decided the removal must settle it);
+ * approving a review publishes the work.
  */
 #ifndef HAO_MODERATION_H
 #define HAO_MODERATION_H
 
+#include <stdint.h>
+
+#include "db/db.h"
 #include "http/http.h"
 
-/* Shared by moderation.c, complaint.c and review.c. */
-int mod_text_ok(const char *s);                 /* 1-5000 characters of text */
-int64_t mod_path_id(hreq_t *r);                 /* path parameter 0 as an id, 0 if not */
-void mod_actor(hreq_t *r, char out[64]);        /* "user:HANDLE" for the audit log */
-/* The case in the path for a moderator view: runs sql (one :id parameter,
- * bound to the path id, also stored in *id) and returns it on its row; the
- * caller reads it and calls db_done. NULL after answering 404 when there is
- * no such case. */
-db_stmt_t *mod_case_row(hreq_t *r, const char *sql, int64_t *id);
-void mod_age(hreq_t *r, buf_t *b, int64_t t);   /* "3 h" since t */
-/* The work in one view: title, author, state, excerpt, its removals and
- * the reports on it (but except_report). */
-void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report);
-/* Close a moderator view opened with page_section_begin: while the case is
- * open, the decision form (a required written reason and two buttons,
- * yes_key posting decision=uphold, no_key decision=reject) posting to the
- * path action_fmt formats; then the section; sends the page (200). */
-void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key, const char *no_key, const char *action_fmt,
-                  ...) __attribute__((format(printf, 6, 7)));
-/* Start handling a decision POST: reads decision (uphold|reject) and reason
- * (required, mod_text_ok) into f, *uphold and *reason (pointing into f),
- * fills actor and begins a transaction. Returns -1 after answering (422
- * for an unusable decision or reason, 503 when the store is busy). */
-int mod_decision_begin(hreq_t *r, form_t *f, int *uphold, const char **reason, char actor[64]);
-/* Finish a decision begun with mod_decision_begin: commits when ok, else
- * rolls back and answers 500; on success bumps the page cache when
- * content_changed (a work came down or back) and sends 303 to /mod. */
-void mod_decision_end(hreq_t *r, int ok, int content_changed);
+/* ---- decisions (the domain: no HTTP) ---- */
 
-/* Review before publish: when the setting review_before_publish is on and
- * the user is not a moderator, a draft's publication is held for review
- * instead (queued in /mod, audited). Returns 1 when held (the caller answers
- * "waiting for review" and does not publish), 0 when it may publish now (the
- * setting is off, the work is already published, or this revision was
- * approved), -1 on a storage error. */
-int moderation_review_hold(hreq_t *r, const char *work_id);
+/* The kinds of case a moderator decides. */
+typedef enum { MOD_NOTICE, MOD_REPORT, MOD_COMPLAINT, MOD_REVIEW } mod_kind_t;
 
-void mod_review(hreq_t *r);         /* GET  /mod/reviews/:id                    */
-void mod_review_post(hreq_t *r);    /* POST /mod/reviews/:id             (CSRF) */
-void report_form(hreq_t *r);        /* GET  /report?work=ID                     */
-void report_post(hreq_t *r);        /* POST /report                      (CSRF) */
-void report_api_post(hreq_t *r);    /* POST /api/v1/reports                     */
-void report_status(hreq_t *r);      /* GET  /report/:id?token=                  */
+/* One decision, as plain values. */
+typedef struct {
+    mod_kind_t kind;
+    int64_t id;           /* the notice, report or complaint number (0: no such case) */
+    const char *work_id;  /* MOD_REVIEW: the work waiting for review */
+    int uphold;           /* 1: take down (notice, report), restore (complaint), publish
+                             (review); 0: reject, dismiss, keep the removal, refuse */
+    const char *reason;   /* the written reason, required; shown to those concerned */
+    const char *actor;    /* "user:HANDLE" of the moderator: the audit log, takedown records */
+    int64_t actor_id;     /* the moderator's user id (decided_by) */
+    int64_t now;          /* when (decided_at), on the deadline clock (clock.h) */
+} mod_decision_t;
+
+/* Why a decision was refused: the HTTP status, the API's
+ * machine word and the i18n key of the message. */
+typedef struct {
+    int status;
+    const char *code;
+    const char *key;
+} mod_result_t;
+
+/* Decide one case. The module that owns the case runs it (notice_decide,
+ * report_decide, complaint_decide, review_decide): the case, the work and
+ * the audit log change in one transaction, and when a work came down or
+ * back the page cache is told after commit. (Approving a review publishes
+ * first, in work_publish's own transaction, so a work that cannot be
+ * published stays pending.) Returns 0, or -1 with res filled and nothing
+ * decided:
+ *   422 invalid          the reason is missing, not text or over 5000 characters
+ *   404 not_found        no such notice
+ *   409 already_decided  the case is not open (any more), or no such report,
+ *                        complaint or review
+ *   403 same_moderator   a complaint about a removal the actor decided
+ *   4xx not_published    the reviewed work cannot be published (work.h's status and key)
+ *   503 busy (notice: internal), 500 internal   storage */
+int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res);
+/* Fill res; returns -1 (for "return mod_refuse(...)"). */
+int mod_refuse(mod_result_t *res, int status, const char *code, const char *key);
+
+/* ---- shared with report.c, complaint.c and review.c ---- */
+
+int mod_text_ok(const char *s);          /* 1-5000 characters of text */
+int64_t mod_path_id(hreq_t *r);          /* path parameter 0 as an id, 0 if not */
+void mod_actor(hreq_t *r, char out[64]); /* "user:HANDLE" for the audit log */
+
+/* ---- the desk (routes.c) ---- */
+
+/* Each decision POST reads decision=uphold|reject and reason, calls
+ * mod_decide and answers 303 to /mod?done=1, or the refusal. */
+
 void mod_queue(hreq_t *r);          /* GET  /mod                                */
 void mod_notice(hreq_t *r);         /* GET  /mod/notices/:id                    */
 void mod_notice_post(hreq_t *r);    /* POST /mod/notices/:id             (CSRF) */
 void mod_report(hreq_t *r);         /* GET  /mod/reports/:id                    */
 void mod_report_post(hreq_t *r);    /* POST /mod/reports/:id             (CSRF) */
-void complaint_form(hreq_t *r);     /* GET  /studio/notices/:td/complaint       */
-void complaint_post(hreq_t *r);     /* POST /studio/notices/:td/complaint (CSRF) */
 void mod_complaint(hreq_t *r);      /* GET  /mod/complaints/:id                 */
 void mod_complaint_post(hreq_t *r); /* POST /mod/complaints/:id          (CSRF) */
+void mod_review(hreq_t *r);         /* GET  /mod/reviews/:id                    */
+void mod_review_post(hreq_t *r);    /* POST /mod/reviews/:id             (CSRF) */
 
 #endif

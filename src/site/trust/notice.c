@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "core/formdata.h"
@@ -17,6 +18,7 @@
 #include "http/router.h"
 #include "core/changed.h"
 #include "site/api/api.h"
+#include "site/ops/jobs.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -24,7 +26,6 @@
 #include "site/trust/takedown.h"
 #include "site/works/work.h"
 
-#define NOTICE_URLS_MAX 20
 #define LINE_MAX_CHARS NOTICE_LINE_MAX
 #define TEXT_MAX_CHARS NOTICE_TEXT_MAX
 
@@ -32,29 +33,10 @@
 static const char *const notice_grounds[] = {"copyright", "trademark", "portrait", "reputation", "privacy", "other"};
 #define NGROUNDS (sizeof notice_grounds / sizeof notice_grounds[0])
 
-typedef struct {
-    const char *name, *contact, *address, *right, *original, *proof, *signature;
-    const char *ground; /* NULL or "": copyright */
-    const char *file_name, *file_type, *file_data; /* an attached proof file, or NULL */
-    size_t file_len;
-    int good_faith;
-    int nurls;
-    const char *urls[NOTICE_URLS_MAX + 1];
-    int too_many_urls;
-} notice_in_t;
-
-typedef struct {
-    int status;       /* HTTP status */
-    const char *code; /* machine word */
-    const char *key;  /* i18n key of the message */
-    buf_t extra;      /* extra JSON members ("missing":[...], "field":...) */
-    buf_t detail;     /* a value to show after the message (the URL, the notice number) */
-} notice_err_t;
-
 /* The work id a URL names, when it is a work URL of this site: "/a/ID" or
- * "http(s)://HOST/a/ID" with this request's host, optionally with a trailing
- * slash, query or fragment. Writes the id; 1 on success. */
-static int url_work_id(hreq_t *r, const char *url, char id[WORK_ID_LEN + 1])
+ * "http(s)://HOST/a/ID" with this site's host (host, host_len), optionally
+ * with a trailing slash, query or fragment. Writes the id; 1 on success. */
+static int url_work_id(const char *host, size_t host_len, const char *url, char id[WORK_ID_LEN + 1])
 {
     const char *u = url;
     size_t n = strlen(u);
@@ -66,8 +48,7 @@ static int url_work_id(hreq_t *r, const char *url, char id[WORK_ID_LEN + 1])
         const char *slash = memchr(h, '/', (size_t)(e - h));
         if (!slash)
             return 0;
-        h2o_iovec_t host = r->h->authority;
-        if ((size_t)(slash - h) != host.len || strncasecmp(h, host.base, host.len) != 0)
+        if ((size_t)(slash - h) != host_len || strncasecmp(h, host, host_len) != 0)
             return 0;
         path = slash;
     }
@@ -114,14 +95,6 @@ static int ids_cmp(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-static int err(notice_err_t *e, int status, const char *code, const char *key)
-{
-    e->status = status;
-    e->code = code;
-    e->key = key;
-    return -1;
-}
-
 /* The pending or acted-on notice with this dedupe key (same complainant,
  * same works), or 0. */
 static int64_t duplicate_of(db_t *db, const char *dedupe)
@@ -134,59 +107,74 @@ static int64_t duplicate_of(db_t *db, const char *dedupe)
     return id;
 }
 
-/* 409 naming the notice this one repeats. */
-static int duplicate(notice_err_t *e, int64_t existing)
+/* ---- filing a notice (notice_file) ---- */
+
+/* The works a notice names: each once, sorted. */
+typedef struct {
+    int n;
+    char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
+} named_t;
+
+static int refuse(notice_result_t *res, int status, const char *code, const char *key)
 {
-    buf_printf(&e->extra, "\"notice\":%lld", (long long)existing);
-    buf_printf(&e->detail, "%lld", (long long)existing);
-    return err(e, 409, "duplicate", "notice.err.duplicate");
+    res->status = status;
+    res->code = code;
+    res->key = key;
+    return -1;
 }
 
-/* Validate and store a notice; act on it by notice_mode. On success fills
- * *id, token and *actioned. On failure fills e; nothing is written. */
-
-static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char token[33], int *actioned,
-                         notice_err_t *e)
+/* 409 naming the notice this one repeats. */
+static int duplicate(notice_result_t *res, int64_t existing)
 {
-    db_t *db = r->db;
-    const char *peer = rq_peer(r);
-    int64_t now = clock_now();
+    res->duplicate_of = existing;
+    return refuse(res, 409, "duplicate", "notice.err.duplicate");
+}
 
-    /* Abusive volume first: a flood is refused before any work is done. */
+/* Abusive volume first: a flood is refused before any work is done. */
+static int check_rate(db_t *db, const notice_input_t *in, notice_result_t *res)
+{
     db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM notices WHERE peer = :p AND created_at > :since");
-    db_bind_text(st, ":p", peer);
-    db_bind_int(st, ":since", now - 3600);
+    db_bind_text(st, ":p", in->peer);
+    db_bind_int(st, ":since", in->now - 3600);
     int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
-    if (recent >= settings_int(db, "notice_rate")) {
-        rs_header(r, "retry-after", "3600");
-        return err(e, 429, "rate_limited", "notice.err.rate");
-    }
+    if (recent < settings_int(db, "notice_rate"))
+        return 0;
+    res->retry_after = 3600;
+    return refuse(res, 429, "rate_limited", "notice.err.rate");
+}
 
-    /* Everything missing, together. */
+/* The URLs given that are not blank. */
+static int count_urls(const notice_input_t *in)
+{
+    int n = 0;
+    for (int i = 0; i < in->nurls; i++)
+        n += !text_blank(in->urls[i]);
+    return n;
+}
+
+/* Everything missing, together. */
+static int check_complete(const notice_input_t *in, notice_result_t *res)
+{
     struct {
         const char *name, *v;
     } req[] = {{"name", in->name},     {"contact", in->contact},   {"address", in->address},
                {"right", in->right},   {"original", in->original}, {"signature", in->signature}};
-    int nmissing = 0;
-    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
-        if (text_blank(req[i].v)) {
-            buf_printf(&e->extra, "%s\"%s\"", nmissing++ ? "," : "\"missing\":[", req[i].name); /* raw: JSON */
-        }
-    }
-    int nurls = 0;
-    for (int i = 0; i < in->nurls; i++)
-        nurls += !text_blank(in->urls[i]);
-    if (nurls == 0)
-        buf_printf(&e->extra, "%s\"urls\"", nmissing++ ? "," : "\"missing\":["); /* raw: JSON */
+    _Static_assert(sizeof req / sizeof req[0] + 2 <= NOTICE_MISSING_MAX, "missing[] holds every required field");
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
+        if (text_blank(req[i].v))
+            res->missing[res->nmissing++] = req[i].name;
+    if (count_urls(in) == 0)
+        res->missing[res->nmissing++] = "urls";
     if (!in->good_faith)
-        buf_printf(&e->extra, "%s\"good_faith\"", nmissing++ ? "," : "\"missing\":["); /* raw: JSON */
-    if (nmissing) {
-        buf_ch(&e->extra, ']');
-        return err(e, 422, "missing_fields", "notice.err.missing");
-    }
+        res->missing[res->nmissing++] = "good_faith";
+    return res->nmissing ? refuse(res, 422, "missing_fields", "notice.err.missing") : 0;
+}
 
-    /* Shapes and sizes. */
+/* Shapes and sizes, the ground (*ground: the one claimed, or the default)
+ * and the number of URLs. */
+static int check_shapes(const notice_input_t *in, const char **ground, notice_result_t *res)
+{
     struct {
         const char *name, *v;
         int line;
@@ -195,96 +183,109 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
                {"proof_media", in->proof, 0}};
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
         if (!notice_field_ok(chk[i].v, chk[i].line)) {
-            buf_printf(&e->extra, "\"field\":\"%s\"", chk[i].name); /* raw: JSON */
-            buf_rawz(&e->detail, chk[i].name);                      /* raw: text */
-            return err(e, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
+            res->field = res->detail = chk[i].name;
+            return refuse(res, 422, "invalid", chk[i].line ? "notice.err.line" : "notice.err.text");
         }
     }
-    const char *ground = in->ground && *in->ground ? in->ground : notice_grounds[0];
+    *ground = in->ground && *in->ground ? in->ground : notice_grounds[0];
     int ground_ok = 0;
     for (size_t i = 0; i < NGROUNDS; i++)
-        ground_ok |= strcmp(ground, notice_grounds[i]) == 0;
+        ground_ok |= strcmp(*ground, notice_grounds[i]) == 0;
     if (!ground_ok) {
-        buf_lit(&e->extra, "\"field\":\"ground\"");
-        return err(e, 422, "invalid", "notice.err.ground");
+        res->field = "ground";
+        return refuse(res, 422, "invalid", "notice.err.ground");
     }
-    if (in->too_many_urls || nurls > NOTICE_URLS_MAX) {
-        buf_lit(&e->extra, "\"field\":\"urls\"");
-        return err(e, 422, "invalid", "notice.err.too_many");
+    if (in->too_many_urls || count_urls(in) > NOTICE_URLS_MAX) {
+        res->field = "urls";
+        return refuse(res, 422, "invalid", "notice.err.too_many");
     }
+    return 0;
+}
 
-    /* Every URL must be a published work here. */
-    char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
-    int nids = 0;
-    const char *taken_url = NULL;
+/* Every URL must be a published work here: the works named go to *works;
+ * *taken gets the first URL of a work removed already (refused after the
+ * duplicate check), else NULL. */
+static int check_works(db_t *db, const notice_input_t *in, named_t *works, const char **taken, notice_result_t *res)
+{
+    works->n = 0;
+    *taken = NULL;
     for (int i = 0; i < in->nurls; i++) {
         if (text_blank(in->urls[i]))
             continue;
         char id[WORK_ID_LEN + 1];
         work_t w;
-        int rc = url_work_id(r, in->urls[i], id) ? work_get(db, id, &w) : 0;
+        int rc = url_work_id(in->host, in->host_len, in->urls[i], id) ? work_get(db, id, &w) : 0;
         if (rc < 0)
-            return err(e, 500, "internal", "err.internal");
+            return refuse(res, 500, "internal", "err.internal");
         if (rc == 0 || strcmp(w.status, "draft") == 0) {
             if (rc)
                 work_free(&w);
-            buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
-            buf_json_strz(&e->extra, in->urls[i]);
-            buf_rawz(&e->detail, in->urls[i]); /* raw: text */
-            return err(e, 422, "not_a_work", "notice.err.not_a_work");
+            res->field = "urls";
+            res->url = res->detail = in->urls[i];
+            return refuse(res, 422, "not_a_work", "notice.err.not_a_work");
         }
-        if (strcmp(w.status, "taken_down") == 0 && !taken_url)
-            taken_url = in->urls[i];
+        if (strcmp(w.status, "taken_down") == 0 && !*taken)
+            *taken = in->urls[i];
         work_free(&w);
         int dup = 0;
-        for (int k = 0; k < nids; k++)
-            dup |= strcmp(ids[k], id) == 0;
+        for (int k = 0; k < works->n; k++)
+            dup |= strcmp(works->ids[k], id) == 0;
         if (!dup)
-            memcpy(ids[nids++], id, sizeof id);
+            memcpy(works->ids[works->n++], id, sizeof id);
     }
+    qsort(works->ids, (size_t)works->n, sizeof works->ids[0], ids_cmp);
+    return 0;
+}
 
-    /* The same complainant about the same works again, while the first is
-     * pending or acted on: answer with the existing number. */
-    qsort(ids, (size_t)nids, sizeof ids[0], ids_cmp);
+/* The dedupe key of a notice: the contact (trimmed, ASCII in lower case)
+ * and the works it names, hashed. */
+static void dedupe_key(const char *contact, const named_t *works, char out[65])
+{
     buf_t key = BUF_INIT;
-    const char *c = in->contact;
+    const char *c = contact;
     size_t cl = strlen(c);
     text_trim(&c, &cl);
     for (size_t i = 0; i < cl; i++)
         buf_ch(&key, (c[i] >= 'A' && c[i] <= 'Z') ? (char)(c[i] + 32) : c[i]);
-    for (int i = 0; i < nids; i++)
-        buf_printf(&key, "|%s", ids[i]); /* raw: hashed */
-    char dedupe[65];
-    token_sha256_hex(buf_cstr(&key), dedupe);
+    for (int i = 0; i < works->n; i++)
+        buf_printf(&key, "|%s", works->ids[i]); /* raw: hashed */
+    token_sha256_hex(buf_cstr(&key), out);
     buf_free(&key);
-    int64_t existing = duplicate_of(db, dedupe);
-    if (existing)
-        return duplicate(e, existing);
-    /* A work already removed is not removed twice: say so, store nothing. */
-    if (taken_url) {
-        buf_lit(&e->extra, "\"field\":\"urls\",\"url\":");
-        buf_json_strz(&e->extra, taken_url);
-        buf_rawz(&e->detail, taken_url); /* raw: text */
-        return err(e, 409, "already_taken_down", "notice.err.already");
-    }
+}
 
-    int immediate = settings_is(db, "notice_mode", "immediate");
-    char hash[65];
-    token_new(token, 33, hash);
-    if (db_begin(db) < 0)
-        return err(e, 503, "busy", "err.internal");
-    /* Again inside the write transaction (serialised on both stores): the
-     * same notice sent twice at once is stored once. */
-    if ((existing = duplicate_of(db, dedupe)) != 0) {
-        db_rollback(db);
-        return duplicate(e, existing);
-    }
-    st = db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
-                        "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
-                        ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
-                        "RETURNING id");
+/* The attached proof file of notice id, base64 in notice_files. 1 stored. */
+static int store_file(db_t *db, int64_t id, const notice_input_t *in)
+{
+    size_t b64len = sodium_base64_encoded_len(in->file_len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = xmalloc(b64len);
+    sodium_bin2base64(b64, b64len, (const unsigned char *)in->file_data, in->file_len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    db_stmt_t *st = db_prepare(db, "INSERT INTO notice_files(notice_id, name, mime, bytes, data) VALUES (:n, :name, "
+                                   ":mime, :bytes, :data)");
+    db_bind_int(st, ":n", id);
+    db_bind_text(st, ":name", in->file_name);
+    db_bind_text(st, ":mime", in->file_type);
+    db_bind_int(st, ":bytes", (int64_t)in->file_len);
+    db_bind_text(st, ":data", b64);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    free(b64);
+    return ok;
+}
+
+/* Store the notice inside the caller's transaction: its row (*id), the
+ * works it names, its proof file and the audit entry. 1 when all of it was
+ * written. */
+static int store(db_t *db, const notice_input_t *in, const char *ground, const named_t *works, const char *dedupe,
+                 const char *token_hash, int immediate, int64_t *id_out)
+{
+    db_stmt_t *st =
+        db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
+                       "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
+                       ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
+                       "RETURNING id");
     db_bind_text(st, ":ground", ground);
-    db_bind_text(st, ":th", hash);
+    db_bind_text(st, ":th", token_hash);
     db_bind_text(st, ":name", in->name);
     db_bind_text(st, ":contact", in->contact);
     db_bind_text(st, ":address", in->address);
@@ -293,11 +294,11 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     db_bind_text(st, ":proof", in->proof ? in->proof : "");
     db_bind_text(st, ":sig", in->signature);
     db_bind_text(st, ":dedupe", dedupe);
-    db_bind_text(st, ":peer", peer);
+    db_bind_text(st, ":peer", in->peer);
     db_bind_text(st, ":status", immediate ? "actioned" : "pending");
-    db_bind_int(st, ":t", now);
+    db_bind_int(st, ":t", in->now);
     if (immediate)
-        db_bind_int(st, ":decided", now);
+        db_bind_int(st, ":decided", in->now);
     else
         db_bind_null(st, ":decided");
     int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
@@ -307,130 +308,167 @@ static int notice_submit(hreq_t *r, const notice_in_t *in, int64_t *id_out, char
     snprintf(subj, sizeof subj, "notice:%lld", (long long)id);
     snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
     buf_t list = BUF_INIT;
-    for (int i = 0; i < nids && ok; i++) {
+    for (int i = 0; i < works->n && ok; i++) {
         st = db_prepare(db, "INSERT INTO notice_works(notice_id, work_id) VALUES (:n, :w)");
         db_bind_int(st, ":n", id);
-        db_bind_text(st, ":w", ids[i]);
+        db_bind_text(st, ":w", works->ids[i]);
         ok = db_step(st) == DB_DONE;
         db_done(st);
-        buf_printf(&list, "%s%s", i ? "," : "", ids[i]); /* raw: text */
+        buf_printf(&list, "%s%s", i ? "," : "", works->ids[i]); /* raw: text */
     }
-    if (ok && in->file_data) {
-        size_t b64len = sodium_base64_encoded_len(in->file_len, sodium_base64_VARIANT_ORIGINAL);
-        char *b64 = malloc(b64len);
-        if (!b64)
-            abort();
-        sodium_bin2base64(b64, b64len, (const unsigned char *)in->file_data, in->file_len,
-                          sodium_base64_VARIANT_ORIGINAL);
-        st = db_prepare(db, "INSERT INTO notice_files(notice_id, name, mime, bytes, data) VALUES (:n, :name, :mime, "
-                            ":bytes, :data)");
-        db_bind_int(st, ":n", id);
-        db_bind_text(st, ":name", in->file_name);
-        db_bind_text(st, ":mime", in->file_type);
-        db_bind_int(st, ":bytes", (int64_t)in->file_len);
-        db_bind_text(st, ":data", b64);
-        ok = db_step(st) == DB_DONE;
-        db_done(st);
-        free(b64);
-    }
+    if (ok && in->file_data)
+        ok = store_file(db, id, in);
     ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
                              buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
     buf_free(&list);
-    if (ok && immediate) {
-        const char *reason = "收到完整的权利人通知后自动移除。Removed automatically on receipt of a complete notice.";
-        for (int i = 0; i < nids && ok; i++) {
-            int64_t td = takedown_work(db, ids[i], id, 0, ground, reason, 1, "system");
-            ok = td >= 0;
-            if (td > 0) {
-                work_t w;
-                if (work_get(db, ids[i], &w) == 1) {
-                    takedown_strikes(db, w.author_id, "system");
-                    work_free(&w);
-                }
+    *id_out = id;
+    return ok;
+}
+
+/* notice_mode "immediate": take down every work notice id names, now, and
+ * count the strikes. Inside the caller's transaction; 1 when done. */
+static int act_at_once(db_t *db, int64_t id, const char *ground, const named_t *works)
+{
+    const char *reason = "收到完整的权利人通知后自动移除。Removed automatically on receipt of a complete notice.";
+    int ok = 1;
+    for (int i = 0; i < works->n && ok; i++) {
+        int64_t td = takedown_work(db, works->ids[i], id, 0, ground, reason, 1, "system");
+        ok = td >= 0;
+        if (td > 0) {
+            work_t w;
+            if (work_get(db, works->ids[i], &w) == 1) {
+                takedown_strikes(db, w.author_id, "system");
+                work_free(&w);
             }
         }
     }
+    return ok;
+}
+
+int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    const char *ground, *taken;
+    named_t works;
+    if (check_rate(db, in, res) < 0 || check_complete(in, res) < 0 || check_shapes(in, &ground, res) < 0 ||
+        check_works(db, in, &works, &taken, res) < 0)
+        return -1;
+    /* The same complainant about the same works again, while the first is
+     * pending or acted on: answer with the existing number. */
+    char dedupe[65];
+    dedupe_key(in->contact, &works, dedupe);
+    int64_t existing = duplicate_of(db, dedupe);
+    if (existing)
+        return duplicate(res, existing);
+    /* A work already removed is not removed twice: say so, store nothing. */
+    if (taken) {
+        res->field = "urls";
+        res->url = res->detail = taken;
+        return refuse(res, 409, "already_taken_down", "notice.err.already");
+    }
+
+    int immediate = settings_is(db, "notice_mode", "immediate");
+    char hash[65];
+    token_new(res->token, sizeof res->token, hash);
+    if (db_begin(db) < 0)
+        return refuse(res, 503, "busy", "err.internal");
+    /* Again inside the write transaction (serialised on both stores): the
+     * same notice sent twice at once is stored once. */
+    if ((existing = duplicate_of(db, dedupe)) != 0) {
+        db_rollback(db);
+        return duplicate(res, existing);
+    }
+    int64_t id;
+    int ok = store(db, in, ground, &works, dedupe, hash, immediate, &id);
+    if (ok && immediate)
+        ok = act_at_once(db, id, ground, &works);
     if (!ok || db_commit(db) < 0) {
         db_rollback(db);
-        return err(e, 500, "internal", "err.internal");
+        return refuse(res, 500, "internal", "err.internal");
     }
     if (immediate)
         changed_signal();
-    *id_out = id;
-    *actioned = immediate;
+    res->id = id;
+    res->actioned = immediate;
     return 0;
 }
 
-int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
-                  const char **err_key, int *status)
+/* ---- deciding a notice (through mod_decide) ---- */
+
+/* Why the pending notice d->id could not be decided (rc: the update's
+ * step): it was decided already (409), there is no such notice (404), or
+ * the store failed (500). Rolls back. */
+static int not_pending(db_t *db, const mod_decision_t *d, int rc, mod_result_t *res)
 {
-    if (text_blank(reason) || !notice_field_ok(reason, 0)) {
-        *err_key = "mod.err.reason";
-        *status = 422;
-        return -1;
+    int exists = 0;
+    if (rc == DB_DONE) {
+        db_stmt_t *st = db_prepare(db, "SELECT 1 FROM notices WHERE id = :id");
+        db_bind_int(st, ":id", d->id);
+        exists = db_step(st) == DB_ROW;
+        db_done(st);
     }
-    if (db_begin(db) < 0) {
-        *err_key = "err.internal";
-        *status = 503;
-        return -1;
-    }
-    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = :s, reason = :r, decided_at = :t, "
-                                   "decided_by = (SELECT id FROM users WHERE 'user:' || handle = :actor) "
-                                   "WHERE id = :id AND status = 'pending'");
-    db_bind_text(st, ":s", uphold ? "actioned" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_text(st, ":actor", actor);
-    db_bind_int(st, ":id", notice_id);
-    int rc = db_step(st);
-    db_done(st);
-    if (rc != DB_DONE || db_changes(db) != 1) {
-        /* No row changed: decided already (409), or no such notice (404). */
-        int exists = 0;
-        if (rc == DB_DONE) {
-            st = db_prepare(db, "SELECT 1 FROM notices WHERE id = :id");
-            db_bind_int(st, ":id", notice_id);
-            exists = db_step(st) == DB_ROW;
-            db_done(st);
-        }
-        db_rollback(db);
-        *err_key = rc != DB_DONE ? "err.internal" : exists ? "mod.err.decided" : "err.not_found";
-        *status = rc != DB_DONE ? 500 : exists ? 409 : 404;
-        return -1;
-    }
-    char subj[48];
-    snprintf(subj, sizeof subj, "notice:%lld", (long long)notice_id);
-    int ok = audit_appendf(db, actor, uphold ? "notice.uphold" : "notice.reject", subj, "%s", reason) == 0;
+    db_rollback(db);
+    if (rc != DB_DONE)
+        return mod_refuse(res, 500, "internal", "err.internal");
+    return exists ? mod_refuse(res, 409, "already_decided", "mod.err.decided")
+                  : mod_refuse(res, 404, "not_found", "err.not_found");
+}
+
+/* Take down every work notice d->id names that is still published, on the
+ * notice's ground, with strikes. Inside the caller's transaction; 1 done. */
+static int uphold_notice(db_t *db, const mod_decision_t *d)
+{
     char ground[32] = "copyright";
-    st = db_prepare(db, "SELECT ground FROM notices WHERE id = :id");
-    db_bind_int(st, ":id", notice_id);
+    db_stmt_t *st = db_prepare(db, "SELECT ground FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", d->id);
     if (db_step(st) == DB_ROW)
         snprintf(ground, sizeof ground, "%s", db_col_text(st, 0));
     db_done(st);
-    if (ok && uphold) {
-        st = db_prepare(db, "SELECT nw.work_id, w.author_id FROM notice_works nw JOIN works w ON w.id = nw.work_id "
-                            "WHERE nw.notice_id = :n ORDER BY nw.work_id");
-        db_bind_int(st, ":n", notice_id);
-        char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
-        int64_t authors[NOTICE_URLS_MAX];
-        int n = 0;
-        while (db_step(st) == DB_ROW && n < NOTICE_URLS_MAX) {
-            snprintf(ids[n], sizeof ids[n], "%s", db_col_text(st, 0));
-            authors[n++] = db_col_int(st, 1);
-        }
-        db_done(st);
-        for (int i = 0; i < n && ok; i++) {
-            int64_t td = takedown_work(db, ids[i], notice_id, 0, ground, reason, 0, actor);
-            ok = td >= 0;
-            if (td > 0)
-                takedown_strikes(db, authors[i], actor);
-        }
+    st = db_prepare(db, "SELECT nw.work_id, w.author_id FROM notice_works nw JOIN works w ON w.id = nw.work_id "
+                        "WHERE nw.notice_id = :n ORDER BY nw.work_id");
+    db_bind_int(st, ":n", d->id);
+    char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
+    int64_t authors[NOTICE_URLS_MAX];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < NOTICE_URLS_MAX) {
+        snprintf(ids[n], sizeof ids[n], "%s", db_col_text(st, 0));
+        authors[n++] = db_col_int(st, 1);
     }
+    db_done(st);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        int64_t td = takedown_work(db, ids[i], d->id, 0, ground, d->reason, 0, d->actor);
+        ok = td >= 0;
+        if (td > 0)
+            takedown_strikes(db, authors[i], d->actor);
+    }
+    return ok;
+}
+
+int notice_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "internal", "err.internal");
+    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = :s, reason = :r, decided_at = :t, "
+                                   "decided_by = (SELECT id FROM users WHERE 'user:' || handle = :actor) "
+                                   "WHERE id = :id AND status = 'pending'");
+    db_bind_text(st, ":s", d->uphold ? "actioned" : "rejected");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_text(st, ":actor", d->actor);
+    db_bind_int(st, ":id", d->id);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE || db_changes(db) != 1)
+        return not_pending(db, d, rc, res);
+    char subj[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)d->id);
+    int ok = audit_appendf(db, d->actor, d->uphold ? "notice.uphold" : "notice.reject", subj, "%s", d->reason) == 0;
+    if (ok && d->uphold)
+        ok = uphold_notice(db, d);
     if (!ok || db_commit(db) < 0) {
         db_rollback(db);
-        *err_key = "err.internal";
-        *status = 500;
-        return -1;
+        return mod_refuse(res, 500, "internal", "err.internal");
     }
     changed_signal();
     return 0;
@@ -495,13 +533,11 @@ void notice_form(hreq_t *r)
     notice_page(r, 200, NULL, NULL, NULL);
 }
 
-/* POST /notice — fields name, contact, address, urls (one per line), right,
- * original, proof_media, good_faith, signature. Success: 303 to the receipt. */
 /* The form's fields from a multipart body: text parts become a form_t
  * (valid UTF-8 only), the part "proof_file" the attachment. Answers and
  * returns -1 on a malformed body; returns 1 (nothing answered) when the
  * file is over the limit, 0 otherwise. */
-static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *in)
+static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_input_t *in)
 {
     size_t len;
     const char *body = rq_body(r, &len);
@@ -545,116 +581,153 @@ static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_in_t *i
     return too_big;
 }
 
-void notice_form_post(hreq_t *r)
+/* The sender and the clock of a notice sent by this request. */
+static void request_context(hreq_t *r, notice_input_t *in)
 {
-    form_t f;
-    notice_in_t in = {0};
+    in->peer = rq_peer(r);
+    in->host = r->h->authority.base;
+    in->host_len = r->h->authority.len;
+    in->now = clock_now();
+}
+
+/* What to show after a refusal's message: the number of the notice this
+ * one repeats, or the result's detail (a field name, a URL). */
+static void refusal_detail(const notice_result_t *res, buf_t *out)
+{
+    if (res->duplicate_of)
+        buf_printf(out, "%lld", (long long)res->duplicate_of);
+    else if (res->detail)
+        buf_rawz(out, res->detail); /* raw: text */
+}
+
+/* A refusal for volume says when to try again. */
+static void retry_after_header(hreq_t *r, const notice_result_t *res)
+{
+    if (res->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", res->retry_after);
+        rs_header(r, "retry-after", v);
+    }
+}
+
+/* The body of POST /notice as a form: a multipart body (with a proof file)
+ * or a urlencoded one, then the CSRF token. Returns -1 after answering (400,
+ * 403), 1 when the proof file is over the limit, 0 otherwise. */
+static int read_form(hreq_t *r, form_t *f, notice_input_t *in)
+{
     const char *ct = rq_header(r, "content-type");
     int too_big = 0;
     if (ct && strncasecmp(ct, "multipart/", 10) == 0) {
-        int rc = multipart_fields(r, ct, &f, &in);
+        int rc = multipart_fields(r, ct, f, in);
         if (rc < 0)
-            return;
+            return -1;
         too_big = rc > 0;
-    } else if (rq_form(r, &f) < 0) {
+    } else if (rq_form(r, f) < 0) {
         rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
-        return;
+        return -1;
     }
-    if (!router_csrf_ok(r, form_get(&f, "csrf"))) {
+    if (!router_csrf_ok(r, form_get(f, "csrf"))) {
         rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
-        return;
+        return -1;
     }
-    if (too_big) {
-        notice_page(r, 413, &f, T(r->lang, "notice.err.file_large"), NULL);
-        return;
-    }
-    in.name = form_get(&f, "name");
-    in.contact = form_get(&f, "contact");
-    in.address = form_get(&f, "address");
-    in.right = form_get(&f, "right");
-    in.original = form_get(&f, "original");
-    in.proof = form_get(&f, "proof_media");
-    in.signature = form_get(&f, "signature");
-    in.ground = form_get(&f, "ground");
-    in.good_faith = form_get(&f, "good_faith") != NULL;
-    const char *urls = form_get(&f, "urls");
+    return too_big;
+}
+
+/* The form's fields as a notice (the URLs one per line). */
+static void form_input(hreq_t *r, const form_t *f, notice_input_t *in)
+{
+    in->name = form_get(f, "name");
+    in->contact = form_get(f, "contact");
+    in->address = form_get(f, "address");
+    in->right = form_get(f, "right");
+    in->original = form_get(f, "original");
+    in->proof = form_get(f, "proof_media");
+    in->signature = form_get(f, "signature");
+    in->ground = form_get(f, "ground");
+    in->good_faith = form_get(f, "good_faith") != NULL;
+    const char *urls = form_get(f, "urls");
     if (urls) {
         char *copy = rq_strdup(r, urls);
         for (char *save = NULL, *tok = strtok_r(copy, "\r\n", &save); tok; tok = strtok_r(NULL, "\r\n", &save)) {
-            if (in.nurls == NOTICE_URLS_MAX) {
-                in.too_many_urls = 1;
+            if (in->nurls == NOTICE_URLS_MAX) {
+                in->too_many_urls = 1;
                 break;
             }
-            in.urls[in.nurls++] = tok;
+            in->urls[in->nurls++] = tok;
         }
     }
-    notice_err_t e = {0, NULL, NULL, BUF_INIT, BUF_INIT};
-    int64_t id;
-    char token[33];
-    int actioned;
-    if (notice_submit(r, &in, &id, token, &actioned, &e) < 0) {
-        const char *detail = buf_cstr(&e.detail);
-        if (e.status == 422 && strcmp(e.code, "missing_fields") == 0) {
-            /* Name the missing fields in the reader's words. */
-            buf_reset(&e.detail);
-            const char *p = strchr(buf_cstr(&e.extra), '[');
-            for (p = p ? p + 1 : ""; *p && *p != ']';) {
-                if (*p == '"' || *p == ',') {
-                    p++;
-                    continue;
-                }
-                size_t l = strcspn(p, "\",]");
-                char k[48];
-                snprintf(k, sizeof k, "notice.%.*s", (int)(l < 30 ? l : 30), p);
-                if (strcmp(k, "notice.proof_media") == 0)
-                    snprintf(k, sizeof k, "notice.proof");
-                buf_printf(&e.detail, "%s%s", e.detail.len ? "; " : "", T(r->lang, k)); /* raw: text */
-                p += l;
-            }
-            detail = buf_cstr(&e.detail);
-        }
-        notice_page(r, e.status, &f, T(r->lang, e.key), detail);
-    } else {
-        char loc[96];
-        snprintf(loc, sizeof loc, "/notice/%lld?token=%s&new=1", (long long)id, token);
-        rs_redirect(r, 303, loc);
-    }
-    buf_free(&e.extra);
-    buf_free(&e.detail);
+    request_context(r, in);
 }
 
-/* POST /api/v1/notices {"name","contact","address","urls":[...],"right",
- * "original","proof_media"?,"good_faith":true,"signature"} -> 201
- * {"id","status","token","receipt"}. No authentication: anyone may notify. */
-void notice_api_post(hreq_t *r)
+/* The form again (every field kept) with why the notice was refused: the
+ * missing fields in the reader's words, or the message and its detail. */
+static void form_refused(hreq_t *r, const form_t *f, const notice_result_t *res)
 {
-    json_t *j = api_body_object(r);
-    if (!j)
+    buf_t detail = BUF_INIT;
+    if (res->status == 422 && strcmp(res->code, "missing_fields") == 0) {
+        for (int i = 0; i < res->nmissing; i++) {
+            char k[48];
+            snprintf(k, sizeof k, "notice.%s", res->missing[i]);
+            buf_printf(&detail, "%s%s", detail.len ? "; " : "", T(r->lang, k)); /* raw: text */
+        }
+    } else {
+        refusal_detail(res, &detail);
+    }
+    retry_after_header(r, res);
+    notice_page(r, res->status, f, T(r->lang, res->key), buf_cstr(&detail));
+    buf_free(&detail);
+}
+
+/* POST /notice — fields name, contact, address, urls (one per line), ground,
+ * right, original, proof_media, proof_file (multipart), good_faith,
+ * signature. Success: 303 to the receipt. */
+void notice_form_post(hreq_t *r)
+{
+    form_t f;
+    notice_input_t in = {0};
+    int rc = read_form(r, &f, &in);
+    if (rc < 0)
         return;
-    notice_in_t in = {0};
+    if (rc > 0) {
+        notice_page(r, 413, &f, T(r->lang, "notice.err.file_large"), NULL);
+        return;
+    }
+    form_input(r, &f, &in);
+    notice_result_t res;
+    if (notice_file(r->db, &in, &res) < 0) {
+        form_refused(r, &f, &res);
+        return;
+    }
+    char loc[96];
+    snprintf(loc, sizeof loc, "/notice/%lld?token=%s&new=1", (long long)res.id, res.token);
+    rs_redirect(r, 303, loc);
+}
+
+/* The JSON body as a notice. Returns -1 after answering 422 when a member
+ * has the wrong type. */
+static int api_input(hreq_t *r, json_t *j, notice_input_t *in)
+{
     static const char *const keys[] = {"name",     "contact",     "address",   "right",
                                        "original", "proof_media", "signature", "ground"};
-    const char **dst[] = {&in.name, &in.contact, &in.address, &in.right, &in.original, &in.proof, &in.signature, &in.ground};
+    const char **dst[] = {&in->name,     &in->contact, &in->address,   &in->right,
+                          &in->original, &in->proof,   &in->signature, &in->ground};
     for (size_t i = 0; i < 8; i++) {
         if (api_json_string(j, keys[i], dst[i]) < 0) {
             api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
-            json_decref(j);
-            return;
+            return -1;
         }
     }
     json_t *gf = json_object_get(j, "good_faith");
     if (gf && !json_is_boolean(gf)) {
         rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"good_faith\"");
-        json_decref(j);
-        return;
+        return -1;
     }
-    in.good_faith = gf && json_is_true(gf);
+    in->good_faith = gf && json_is_true(gf);
     json_t *urls = json_object_get(j, "urls");
     if (urls && !json_is_null(urls)) {
         if (!json_is_array(urls)) {
             rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"urls\"");
-            json_decref(j);
-            return;
+            return -1;
         }
         size_t i;
         json_t *v;
@@ -662,49 +735,95 @@ void notice_api_post(hreq_t *r)
         {
             if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
                 rs_error_extra(r, 422, "invalid", T(r->lang, "notice.err.type"), "\"field\":\"urls\"");
-                json_decref(j);
-                return;
+                return -1;
             }
-            if (in.nurls == NOTICE_URLS_MAX) {
-                in.too_many_urls = 1;
+            if (in->nurls == NOTICE_URLS_MAX) {
+                in->too_many_urls = 1;
                 break;
             }
-            in.urls[in.nurls++] = json_string_value(v);
+            in->urls[in->nurls++] = json_string_value(v);
         }
     }
-    notice_err_t e = {0, NULL, NULL, BUF_INIT, BUF_INIT};
-    int64_t id;
-    char token[33];
-    int actioned;
-    if (notice_submit(r, &in, &id, token, &actioned, &e) < 0) {
-        buf_t msg = BUF_INIT;
-        buf_rawz(&msg, T(r->lang, e.key)); /* raw: text */
-        if (strcmp(e.code, "missing_fields") == 0) {
-            const char *p = strchr(buf_cstr(&e.extra), '[');
-            buf_lit(&msg, " ");
-            for (p = p ? p + 1 : ""; *p && *p != ']'; p++)
-                if (*p != '"')
-                    buf_ch(&msg, *p == ',' ? ' ' : *p);
-        } else if (e.detail.len) {
-            buf_lit(&msg, " ");
-            buf_rawz(&msg, buf_cstr(&e.detail)); /* raw: text */
+    request_context(r, in);
+    return 0;
+}
+
+/* The error's JSON members: "missing":[...], "notice":N, or "field" (and
+ * "url"). */
+static void refusal_members(const notice_result_t *res, buf_t *extra)
+{
+    if (res->nmissing) {
+        for (int i = 0; i < res->nmissing; i++)
+            buf_printf(extra, "%s\"%s\"", i ? "," : "\"missing\":[", res->missing[i]); /* raw: JSON */
+        buf_ch(extra, ']');
+    } else if (res->duplicate_of) {
+        buf_printf(extra, "\"notice\":%lld", (long long)res->duplicate_of);
+    } else if (res->field) {
+        buf_printf(extra, "\"field\":\"%s\"", res->field); /* raw: JSON */
+        if (res->url) {
+            buf_lit(extra, ",\"url\":");
+            buf_json_strz(extra, res->url);
         }
-        rs_error_extra(r, e.status, e.code, buf_cstr(&msg), e.extra.len ? buf_cstr(&e.extra) : NULL);
-        buf_free(&msg);
+    }
+}
+
+/* The API's refusal: the message with the missing fields or the detail
+ * after it, and the members that say what is wrong. */
+static void api_refused(hreq_t *r, const notice_result_t *res)
+{
+    buf_t msg = BUF_INIT, extra = BUF_INIT;
+    buf_rawz(&msg, T(r->lang, res->key)); /* raw: text */
+    if (res->nmissing) {
+        buf_lit(&msg, " ");
+        for (int i = 0; i < res->nmissing; i++)
+            buf_printf(&msg, "%s%s", i ? " " : "", res->missing[i]); /* raw: text */
     } else {
-        buf_t b = BUF_INIT;
-        /* raw: JSON, the token is hex */
-        buf_printf(&b, "{\"id\":%lld,\"status\":\"%s\",\"token\":\"%s\",\"receipt\":\"/notice/%lld?token=%s\"}",
-                   (long long)id, actioned ? "actioned" : "pending", token, (long long)id, token);
-        char loc[64];
-        snprintf(loc, sizeof loc, "/notice/%lld", (long long)id);
-        rs_header(r, "location", loc);
-        rs_json(r, 201, &b);
-        buf_free(&b);
+        buf_t detail = BUF_INIT;
+        refusal_detail(res, &detail);
+        if (detail.len) {
+            buf_lit(&msg, " ");
+            buf_rawz(&msg, buf_cstr(&detail)); /* raw: text */
+        }
+        buf_free(&detail);
     }
-    buf_free(&e.extra);
-    buf_free(&e.detail);
-    json_decref(j);
+    refusal_members(res, &extra);
+    retry_after_header(r, res);
+    rs_error_extra(r, res->status, res->code, buf_cstr(&msg), extra.len ? buf_cstr(&extra) : NULL);
+    buf_free(&msg);
+    buf_free(&extra);
+}
+
+/* 201 with the receipt, and the notice's address in Location. */
+static void api_created(hreq_t *r, const notice_result_t *res)
+{
+    buf_t b = BUF_INIT;
+    /* raw: JSON, the token is hex */
+    buf_printf(&b, "{\"id\":%lld,\"status\":\"%s\",\"token\":\"%s\",\"receipt\":\"/notice/%lld?token=%s\"}",
+               (long long)res->id, res->actioned ? "actioned" : "pending", res->token, (long long)res->id, res->token);
+    char loc[64];
+    snprintf(loc, sizeof loc, "/notice/%lld", (long long)res->id);
+    rs_header(r, "location", loc);
+    rs_json(r, 201, &b);
+    buf_free(&b);
+}
+
+/* POST /api/v1/notices {"name","contact","address","urls":[...],"right",
+ * "original","proof_media"?,"ground"?,"good_faith":true,"signature"} -> 201
+ * {"id","status","token","receipt"}. No authentication: anyone may notify. */
+void notice_api_post(hreq_t *r)
+{
+    json_t *j = api_body_object(r);
+    if (!j)
+        return;
+    notice_input_t in = {0};
+    if (api_input(r, j, &in) == 0) {
+        notice_result_t res;
+        if (notice_file(r->db, &in, &res) < 0)
+            api_refused(r, &res);
+        else
+            api_created(r, &res);
+    }
+    json_decref(j); /* after the answer: in's strings point into it */
 }
 
 /* ---- the complainant's status page ---- */
@@ -916,16 +1035,12 @@ void notice_court_post(hreq_t *r)
         rs_error(r, rc == DB_DONE ? 409 : 500, "not_waiting", T(r->lang, "notice.err.not_waiting"));
         return;
     }
-    st = db_prepare(r->db, "UPDATE jobs SET done_at = :t, result = 'cancelled: court action reported' "
-                           "WHERE kind = 'restore' AND ref = :c AND done_at IS NULL");
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":c", cid);
-    rc = db_step(st);
-    db_done(st);
+    /* The delayed restore waits for the court now. */
+    int ok = jobs_cancel(r->db, "restore", cid, "cancelled: court action reported", clock_now()) == 0;
     char subj[48], actor[48];
     snprintf(subj, sizeof subj, "counter:%lld", cid);
     snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
-    if (rc != DB_DONE || audit_appendf(r->db, actor, "counter.court", subj, "%s", text) < 0 || db_commit(r->db) < 0) {
+    if (!ok || audit_appendf(r->db, actor, "counter.court", subj, "%s", text) < 0 || db_commit(r->db) < 0) {
         db_rollback(r->db);
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;

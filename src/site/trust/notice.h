@@ -13,22 +13,93 @@
  * per takedown (counter.h); it is shown to the complainant on the status
  * page, and the work is restored at once or after restore_days business
  * days unless the complainant reports a court action first (restore_mode).
+ *
+ * The form and the API are thin doors onto the same rules: each reads its
+ * request into a notice_input_t, calls notice_file, and turns the
+ * notice_result_t into a page or JSON; so validation, the duplicate check,
+ * the audit entry and the takedowns happen alike whichever door was used.
  */
 #ifndef HAO_NOTICE_H
 #define HAO_NOTICE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
 #include "http/http.h"
+#include "site/trust/moderation.h"
 
 #define NOTICE_LINE_MAX 300   /* characters: name, contact, address, signature */
 #define NOTICE_TEXT_MAX 5000  /* characters: right, original, proof, statements */
 #define NOTICE_FILE_MAX (2u << 20)                 /* a proof file, bytes */
 #define NOTICE_FORM_MAX (NOTICE_FILE_MAX + 256 * 1024) /* the form with it */
+#define NOTICE_URLS_MAX 20    /* work URLs in one notice */
+#define NOTICE_MISSING_MAX 8  /* required fields (and the URLs, the good-faith box) */
 
-/* Decide a pending notice (review mode): uphold takes down every named work
- * still published. Runs its own transaction. 0, or -1 with err_key (i18n)
- * and *status. */
-int notice_decide(db_t *db, int64_t notice_id, int uphold, const char *reason, const char *actor,
-                  const char **err_key, int *status);
+/* A notice as submitted, by the form or the API: plain values, NULL (or 0)
+ * for absent. The caller owns the strings; they must outlive the call. */
+typedef struct {
+    const char *name, *contact, *address; /* the complainant (one line each) */
+    const char *right;     /* the right claimed */
+    const char *original;  /* where the original is */
+    const char *proof;     /* proof, as text (optional) */
+    const char *signature;
+    const char *ground;    /* a ground code; NULL or "": copyright */
+    int good_faith;        /* the good-faith statement box */
+    int nurls;             /* the work URLs named, in order; blank ones are skipped */
+    const char *urls[NOTICE_URLS_MAX];
+    int too_many_urls;     /* more than NOTICE_URLS_MAX were sent */
+    const char *file_name, *file_type, *file_data; /* an attached proof file, or file_data NULL */
+    size_t file_len;
+    /* Who and when. */
+    const char *peer;      /* the sender's address: rate limit (notice_rate an hour), stored */
+    const char *host;      /* this site's host as the request named it: "http(s)://HOST/a/ID" */
+    size_t host_len;       /*   names a work here (as does "/a/ID") */
+    int64_t now;           /* the deadline clock (clock.h) */
+} notice_input_t;
+
+/* What became of it. On success: id, token, actioned. On failure nothing
+ * was stored, and status, code and key say why, with what else applies. */
+typedef struct {
+    int64_t id;            /* the notice number */
+    char token[33];        /* the status page's secret: shown once, only its hash is stored */
+    int actioned;          /* 1: the works were taken down at once (notice_mode immediate); 0: pending */
+    int status;            /* 429, 422, 409, 503 or 500 */
+    const char *code;      /* the API's machine word (see notice_file) */
+    const char *key;       /* i18n key of the message */
+    int nmissing;          /* missing_fields: which, in the form's order */
+    const char *missing[NOTICE_MISSING_MAX];
+    const char *field;     /* the field at fault, or NULL */
+    const char *url;       /* not_a_work, already_taken_down: the URL at fault (points into the input) */
+    const char *detail;    /* a value to show after the message (an invalid field's name, the URL), or NULL */
+    int64_t duplicate_of;  /* duplicate: the notice this one repeats */
+    int retry_after;       /* rate_limited: seconds */
+} notice_result_t;
+
+/* File a notice: validate it and, when complete, store it with its works,
+ * proof file and audit entry and act on it by the setting notice_mode (on
+ * "immediate" every named work is taken down, with strikes, in the same
+ * transaction, and the page cache is told after commit). One transaction:
+ * all of it or nothing. The checks, in order (the first failing answers):
+ *   429 rate_limited        notice_rate notices from this peer in the last hour
+ *   422 missing_fields      required fields, URLs or the good-faith box absent (all listed)
+ *   422 invalid             a field too long or not text (field, detail), an unknown
+ *                           ground, more than NOTICE_URLS_MAX URLs (field)
+ *   500 internal            a work could not be read
+ *   422 not_a_work          a URL that names no published or removed work here (url)
+ *   409 duplicate           the same contact about the same works, while the earlier
+ *                           notice is pending or acted on (duplicate_of)
+ *   409 already_taken_down  a named work is removed already (url)
+ *   503 busy, 500 internal  storage
+ * Returns 0 or -1. */
+int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res);
+
+/* A moderator's decision on a pending notice (review mode), through
+ * mod_decide (moderation.h), which checked the reason: uphold takes down
+ * every named work still published (with strikes), reject closes it. One
+ * transaction; the page cache is told after commit. Refusals: 404
+ * not_found, 409 already_decided, 503/500 internal. */
+int notice_decide(db_t *db, const mod_decision_t *d, mod_result_t *res);
 
 /* Shared with the counter-notice (counter.c), which asks the same contact
  * block under the same limits. */
@@ -41,7 +112,7 @@ int notice_field_ok(const char *v, int line);
  * (required), refilled from f after an error (NULL: empty). */
 void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f);
 
-/* Handlers (routes.c). */
+/* Handlers (routes.c): the doors. */
 void notice_form(hreq_t *r);          /* GET  /notice                       */
 void notice_form_post(hreq_t *r);     /* POST /notice                (CSRF) */
 void notice_api_post(hreq_t *r);      /* POST /api/v1/notices               */

@@ -1,8 +1,10 @@
 /*
  * review.c — review before publish (先审后发): with the setting on, a
  * creator's draft waits in /mod when published, and a moderator publishes or
- * refuses it with a reason. Owns the reviews table. See moderation.h.
+ * refuses it with a reason. See review.h.
  */
+#include "site/trust/review.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +12,11 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "site/trust/audit.h"
-#include "site/formkit.h"
-#include "site/layout.h"
 #include "site/trust/moderation.h"
 #include "site/ops/settings.h"
-#include "site/trust/takedown.h"
 #include "site/works/work.h"
 
-int moderation_review_hold(hreq_t *r, const char *work_id)
+int review_hold(hreq_t *r, const char *work_id)
 {
     if (r->user.role >= ROLE_MODERATOR || !settings_is(r->db, "review_before_publish", "on"))
         return 0;
@@ -66,91 +65,53 @@ int moderation_review_hold(hreq_t *r, const char *work_id)
     return 1;
 }
 
-/* GET /mod/reviews/:id — a work waiting for review before publication. */
-void mod_review(hreq_t *r)
+/* The review of d->work_id is not pending: decided already (rc DB_DONE:
+ * 409) or the store failed (500). Rolls back. */
+static int not_pending(db_t *db, int rc, mod_result_t *res)
 {
-    lang_t L = r->lang;
-    const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, rev FROM reviews WHERE work_id = :w");
-    db_bind_text(st, ":w", id);
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        rs_error(r, 404, "not_found", T(L, "err.not_found"));
-        return;
-    }
-    int pending = strcmp(db_col_text(st, 0), "pending") == 0;
-    buf_t b = BUF_INIT;
-    page_meta_t m = {.noindex = 1};
-    page_begin(r, &b, T(L, "review.title"), &m);
-    buf_hprintf(&b, "<section class=\"mod-review\" data-status=\"%s\"><h1 class=\"page-title\">", db_col_text(st, 0));
-    db_done(st);
-    buf_htmlz(&b, T(L, "review.title"));
-    buf_lit(&b, "</h1>\n");
-    mod_work_panel(r, &b, id, 0);
-    mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
+    db_rollback(db);
+    return rc == DB_DONE ? mod_refuse(res, 409, "already_decided", "mod.err.decided")
+                         : mod_refuse(res, 500, "internal", "err.internal");
 }
 
-/* POST /mod/reviews/:id — decision=uphold (publish) | reject, reason. */
-void mod_review_post(hreq_t *r)
+int review_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
 {
-    form_t f;
-    int approve;
-    const char *reason;
-    char actor[64];
-    if (mod_decision_begin(r, &f, &approve, &reason, actor) < 0)
-        return;
-    const char *id = rq_param(r, 0);
-    db_stmt_t *st = db_prepare(r->db, "SELECT 1 FROM reviews WHERE work_id = :w AND status = 'pending'");
-    db_bind_text(st, ":w", id);
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM reviews WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":w", d->work_id);
     int rc = db_step(st);
     db_done(st);
-    if (rc != DB_ROW) {
-        db_rollback(r->db);
-        if (rc == DB_DONE)
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
-    if (approve) {
+    if (rc != DB_ROW)
+        return not_pending(db, rc, res);
+    if (d->uphold) {
         /* Publish first (its own transaction): if the work cannot be
          * published the review stays pending, rather than "approved" for a
          * work that is still a draft. */
-        db_rollback(r->db);
+        db_rollback(db);
         work_err_t e;
-        if (work_publish(r->db, id, &e) < 0) {
-            rs_error(r, e.status, "not_published", T(r->lang, e.key));
-            return;
-        }
-        if (db_begin(r->db) < 0) {
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-            return;
-        }
+        if (work_publish(db, d->work_id, &e) < 0)
+            return mod_refuse(res, e.status, "not_published", e.key);
+        if (db_begin(db) < 0)
+            return mod_refuse(res, 500, "internal", "err.internal");
     }
-    st = db_prepare(r->db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
-                           "WHERE work_id = :w AND status = 'pending'");
-    db_bind_text(st, ":s", approve ? "approved" : "rejected");
-    db_bind_text(st, ":r", reason);
-    db_bind_int(st, ":t", clock_now());
-    db_bind_int(st, ":u", r->user.id);
-    db_bind_text(st, ":w", id);
+    st = db_prepare(db, "UPDATE reviews SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
+                        "WHERE work_id = :w AND status = 'pending'");
+    db_bind_text(st, ":s", d->uphold ? "approved" : "rejected");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_int(st, ":u", d->actor_id);
+    db_bind_text(st, ":w", d->work_id);
     rc = db_step(st);
     db_done(st);
-    if (rc != DB_DONE || db_changes(r->db) != 1) {
-        db_rollback(r->db);
-        if (rc == DB_DONE)
-            rs_error(r, 409, "already_decided", T(r->lang, "mod.err.decided"));
-        else
-            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
-    }
+    if (rc != DB_DONE || db_changes(db) != 1)
+        return not_pending(db, rc, res);
     char subj[48];
-    snprintf(subj, sizeof subj, "work:%s", id);
-    if (audit_appendf(r->db, actor, approve ? "review.approve" : "review.reject", subj, "%s", reason) < 0 ||
-        db_commit(r->db) < 0) {
-        db_rollback(r->db);
-        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
-        return;
+    snprintf(subj, sizeof subj, "work:%s", d->work_id);
+    if (audit_appendf(db, d->actor, d->uphold ? "review.approve" : "review.reject", subj, "%s", d->reason) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        return mod_refuse(res, 500, "internal", "err.internal");
     }
-    rs_redirect(r, 303, "/mod?done=1");
+    return 0;
 }

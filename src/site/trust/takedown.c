@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/changed.h"
 #include "search/search.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
@@ -123,6 +122,21 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
     return 1;
 }
 
+int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16])
+{
+    db_stmt_t *st = db_prepare(db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
+                                   "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
+    db_bind_int(st, ":id", takedown_id);
+    int found = db_step(st) == DB_ROW;
+    if (found) {
+        *author_id = db_col_int(st, 0);
+        *notice_id = db_col_int(st, 1);
+        snprintf(status, 16, "%s", db_col_text(st, 2));
+    }
+    db_done(st);
+    return found;
+}
+
 int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64_t *notice_id)
 {
     db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "
@@ -197,44 +211,6 @@ void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t L, buf_t *out)
     db_done(st);
 }
 
-int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)
-{
-    db_stmt_t *st = db_prepare(db, "INSERT INTO jobs(kind, ref, due_at) VALUES (:k, :r, :d)");
-    db_bind_text(st, ":k", kind);
-    db_bind_int(st, ":r", ref);
-    db_bind_int(st, ":d", due_at);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_DONE ? 0 : -1;
-}
-
-/* A delayed restore: the counter-notice still waits (no court action was
- * reported) and its takedown is still active. */
-static const char *run_restore(db_t *db, int64_t counter_id)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT takedown_id, status FROM counter_notices WHERE id = :id");
-    db_bind_int(st, ":id", counter_id);
-    int64_t td = 0;
-    char status[16] = "";
-    if (db_step(st) == DB_ROW) {
-        td = db_col_int(st, 0);
-        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
-    }
-    db_done(st);
-    if (strcmp(status, "waiting") != 0)
-        return "skipped: the counter-notice is no longer waiting";
-    char why[96];
-    snprintf(why, sizeof why, "counter-notice %lld: the waiting period ended without a court action",
-             (long long)counter_id);
-    if (takedown_restore(db, td, "system", why) < 0)
-        return NULL;
-    st = db_prepare(db, "UPDATE counter_notices SET status = 'restored' WHERE id = :id");
-    db_bind_int(st, ":id", counter_id);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_DONE ? "restored" : NULL;
-}
-
 /* Erase the content of work_id kept for the retention period: the body
  * (with mark_deleted, the work also becomes 'deleted'), its revisions, its
  * tags and the media only it embedded (*gone: their files, for
@@ -259,10 +235,7 @@ static int purge_content(db_t *db, const char *work_id, int mark_deleted, media_
     return ok && media_purge_work(db, work_id, gone) == 0;
 }
 
-/* Removed content past retention is purged (purge_content: the body,
- * revisions and tags go); the row, the takedown record and the audit trail
- * stay. */
-static int purge_expired(db_t *db)
+int takedown_purge_expired(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
     db_stmt_t *st = db_prepare(db, "SELECT id, work_id FROM takedowns WHERE status = 'active' AND created_at < :b "
@@ -305,8 +278,7 @@ static int purge_expired(db_t *db)
     return done;
 }
 
-/* Works their authors deleted are kept as long, then purged the same way. */
-static int purge_deleted(db_t *db)
+int takedown_purge_deleted(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
     db_stmt_t *st = db_prepare(db, "SELECT id FROM works WHERE status = 'deleted' AND body <> '' AND updated_at < :b "
@@ -335,55 +307,4 @@ static int purge_deleted(db_t *db)
         }
     }
     return done;
-}
-
-int jobs_run(db_t *db)
-{
-    int ran = 0;
-    for (;;) {
-        db_stmt_t *st = db_prepare(db, "SELECT id, kind, ref FROM jobs WHERE done_at IS NULL AND due_at <= :now "
-                                       "ORDER BY due_at, id LIMIT 1");
-        db_bind_int(st, ":now", clock_now());
-        int64_t id = 0, ref = 0;
-        char kind[32] = "";
-        if (db_step(st) == DB_ROW) {
-            id = db_col_int(st, 0);
-            snprintf(kind, sizeof kind, "%s", db_col_text(st, 1));
-            ref = db_col_int(st, 2);
-        }
-        db_done(st);
-        if (!id || db_begin(db) < 0)
-            break;
-        /* Claim it inside the write transaction: another node (or loop) may
-         * have run it between the look above and the lock. Write
-         * transactions are serialised on both stores, so a job runs once. */
-        st = db_prepare(db, "SELECT 1 FROM jobs WHERE id = :id AND done_at IS NULL");
-        db_bind_int(st, ":id", id);
-        int still_due = db_step(st) == DB_ROW;
-        db_done(st);
-        if (!still_due) {
-            db_rollback(db);
-            continue;
-        }
-        const char *result = strcmp(kind, "restore") == 0 ? run_restore(db, ref) : "skipped: unknown job kind";
-        if (!result) {
-            db_rollback(db);
-            break; /* retried on the next run */
-        }
-        st = db_prepare(db, "UPDATE jobs SET done_at = :t, result = :r WHERE id = :id AND done_at IS NULL");
-        db_bind_int(st, ":t", clock_now());
-        db_bind_text(st, ":r", result);
-        db_bind_int(st, ":id", id);
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE || db_commit(db) < 0) {
-            db_rollback(db);
-            break;
-        }
-        ran++;
-    }
-    int purged = purge_expired(db) + purge_deleted(db);
-    if (ran || purged)
-        changed_signal();
-    return ran;
 }

@@ -1,8 +1,9 @@
 /*
  * takedown.h — removing and restoring works, whatever asked for it (a
- * rights-holder notice, an upheld reader report, an upheld complaint), the
- * scheduled jobs that restore later, and repeat-infringer strikes. Owns the
- * takedowns and jobs tables.
+ * rights-holder notice, an upheld reader report, an upheld complaint),
+ * repeat-infringer strikes, and the purge of removed content after the
+ * retention period. Owns the takedowns table. (A delayed restore is a
+ * scheduled job, jobs.h, run by counter.h.)
  *
  * A taken-down work has works.status = 'taken_down': every listing (home,
  * author and tag pages, feeds, sitemap, API lists, search) filters on
@@ -32,6 +33,12 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
  * the audit log. 1 restored, 0 not active any more, -1 error. */
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why);
 
+/* Who a removal concerns: 1 with the author of the work takedown_id
+ * removed, its notice (0 when a report or a moderator removed it) and its
+ * status ("active", "restored", "purged") filled in; 0 when there is no
+ * such takedown (or it could not be read). */
+int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16]);
+
 /* The reason a taken-down work shows (its newest active takedown), as one
  * plain-text sentence in lang. *notice_id gets the notice number or 0.
  * Returns 1 when found. */
@@ -46,11 +53,13 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor);
  * newest user.suspend audit entry, with its time). */
 void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t lang, buf_t *out);
 
-/* Schedule a job (kind "restore": ref is a counter-notice id). */
-int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at);
-/* Run every due job, each in its own transaction, and purge removed content
- * past its retention period. Called at start and once a minute by one loop.
- * Returns the number of jobs run. */
-int jobs_run(db_t *db);
+/* Sweeps of the scheduled-jobs runner (jobs.h), each purge in its own
+ * transaction; each returns the number of works purged. Content removed
+ * longer ago than retention_days is erased (the body, revisions, tags and
+ * the media only it embedded go; the row, the takedown record, now
+ * 'purged', and the audit trail stay); works their authors deleted are kept
+ * as long, then purged the same way. */
+int takedown_purge_expired(db_t *db);
+int takedown_purge_deleted(db_t *db);
 
 #endif

@@ -1,0 +1,313 @@
+/*
+ * report.c — see report.h.
+ */
+#include "site/trust/report.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "core/token.h"
+#include "core/changed.h"
+#include "site/api/api.h"
+#include "site/formkit.h"
+#include "site/layout.h"
+#include "site/ops/settings.h"
+#include "site/trust/audit.h"
+#include "site/trust/moderation.h"
+#include "site/trust/takedown.h"
+#include "site/works/work.h"
+
+/* Grounds, most severe first; severity orders the queue. */
+static const struct {
+    const char *code;
+    int severity;
+} grounds[] = {{"illegal", 1}, {"fraud", 2}, {"privacy", 2}, {"harassment", 3}, {"spam", 4}};
+#define NGROUNDS (sizeof grounds / sizeof grounds[0])
+
+static int ground_severity(const char *g)
+{
+    for (size_t i = 0; g && i < NGROUNDS; i++)
+        if (strcmp(grounds[i].code, g) == 0)
+            return grounds[i].severity;
+    return 0;
+}
+
+/* ---- filing a report (report_file) ---- */
+
+static int refuse(report_result_t *res, int status, const char *code, const char *key, const char *field)
+{
+    res->status = status, res->code = code, res->key = key, res->field = field;
+    return -1;
+}
+
+/* Abusive volume first: a flood is refused before any work is done. */
+static int check_rate(db_t *db, const report_input_t *in, report_result_t *res)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM reports WHERE peer = :p AND created_at > :since");
+    db_bind_text(st, ":p", in->peer);
+    db_bind_int(st, ":since", in->now - 3600);
+    int64_t recent = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (recent < settings_int(db, "report_rate"))
+        return 0;
+    res->retry_after = 3600;
+    return refuse(res, 429, "rate_limited", "notice.err.rate", NULL);
+}
+
+/* The fields, then the work: it must be published here. */
+static int check_report(db_t *db, const report_input_t *in, report_result_t *res)
+{
+    if (text_blank(in->work_id))
+        return refuse(res, 422, "missing_fields", "report.err.missing", "work");
+    if (!ground_severity(in->ground))
+        return refuse(res, 422, "invalid", "report.err.ground", "ground");
+    if (!mod_text_ok(in->explanation))
+        return refuse(res, 422, text_blank(in->explanation) ? "missing_fields" : "invalid", "report.err.explanation",
+                      "explanation");
+    work_t w;
+    int rc = work_get(db, in->work_id, &w);
+    if (rc < 0)
+        return refuse(res, 500, "internal", "err.internal", NULL);
+    int published = rc == 1 && strcmp(w.status, "published") == 0;
+    int taken = rc == 1 && strcmp(w.status, "taken_down") == 0;
+    if (rc == 1)
+        work_free(&w);
+    if (taken)
+        return refuse(res, 409, "already_taken_down", "notice.err.already", "work");
+    if (!published)
+        return refuse(res, 422, "not_a_work", "notice.err.not_a_work", "work");
+    return 0;
+}
+
+int report_file(db_t *db, const report_input_t *in, report_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    if (check_rate(db, in, res) < 0 || check_report(db, in, res) < 0)
+        return -1;
+    char hash[65];
+    token_new(res->token, sizeof res->token, hash);
+    if (db_begin(db) < 0)
+        return refuse(res, 503, "busy", "err.internal", NULL);
+    db_stmt_t *st = db_prepare(db, "INSERT INTO reports(token_hash, work_id, ground, severity, explanation, peer, "
+                                   "status, created_at) VALUES (:h, :w, :g, :s, :x, :p, 'open', :t) RETURNING id");
+    db_bind_text(st, ":h", hash);
+    db_bind_text(st, ":w", in->work_id);
+    db_bind_text(st, ":g", in->ground);
+    db_bind_int(st, ":s", ground_severity(in->ground));
+    db_bind_text(st, ":x", in->explanation);
+    db_bind_text(st, ":p", in->peer);
+    db_bind_int(st, ":t", in->now);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "report:%lld", (long long)id);
+    if (!id || audit_appendf(db, "reader", "report.receive", subj, "work %s; ground %s", in->work_id, in->ground) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        return refuse(res, 500, "internal", "err.internal", NULL);
+    }
+    res->id = id;
+    return 0;
+}
+
+/* ---- deciding a report (through mod_decide) ---- */
+
+int report_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
+{
+    if (db_begin(db) < 0)
+        return mod_refuse(res, 503, "busy", "err.internal");
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, ground FROM reports WHERE id = :id AND status = 'open'");
+    db_bind_int(st, ":id", d->id);
+    char work_id[WORK_ID_LEN + 1] = "", ground[32] = "";
+    if (db_step(st) == DB_ROW) {
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (!*work_id) {
+        db_rollback(db);
+        return mod_refuse(res, 409, "already_decided", "mod.err.decided");
+    }
+    st = db_prepare(db, "UPDATE reports SET status = :s, reason = :r, decided_at = :t, decided_by = :u WHERE id = :id");
+    db_bind_text(st, ":s", d->uphold ? "upheld" : "dismissed");
+    db_bind_text(st, ":r", d->reason);
+    db_bind_int(st, ":t", d->now);
+    db_bind_int(st, ":u", d->actor_id);
+    db_bind_int(st, ":id", d->id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48];
+    snprintf(subj, sizeof subj, "report:%lld", (long long)d->id);
+    ok = ok && audit_appendf(db, d->actor, d->uphold ? "report.uphold" : "report.dismiss", subj, "%s", d->reason) == 0;
+    if (ok && d->uphold)
+        ok = takedown_work(db, work_id, 0, d->id, ground, d->reason, 0, d->actor) >= 0;
+    if (ok)
+        ok = audit_appendf(db, "system", "report.forward", subj, "outcome shown to the reporter on the receipt "
+                           "page") == 0;
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return mod_refuse(res, 500, "internal", "err.internal");
+    }
+    if (d->uphold)
+        changed_signal();
+    return 0;
+}
+
+/* ---- the form, the API, the receipt ---- */
+
+static void report_page(hreq_t *r, int status, const char *work, const char *ground, const char *expl,
+                        const char *msg)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    fk_page_begin(r, &b, "report-form", "report.title", "report.intro", msg);
+    fk_form_begin(r, &b, "/report");
+    buf_lit(&b, "<input type=\"hidden\" name=\"work\" value=\"");
+    buf_htmlz(&b, work ? work : "");
+    buf_lit(&b, "\">");
+    if (work && *work) {
+        buf_lit(&b, "<p>");
+        buf_htmlz(&b, T(L, "report.work"));
+        buf_lit(&b, " <a href=\"/a/");
+        buf_url(&b, work, strlen(work));
+        buf_lit(&b, "\">/a/");
+        buf_htmlz(&b, work);
+        buf_lit(&b, "</a></p>");
+    }
+    const char *codes[NGROUNDS], *labels[NGROUNDS];
+    for (size_t i = 0; i < NGROUNDS; i++) {
+        char k[48];
+        snprintf(k, sizeof k, "ground.%s", grounds[i].code);
+        codes[i] = grounds[i].code;
+        labels[i] = T(L, k);
+    }
+    fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
+    fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
+    fk_form_end(&b, T(L, "report.send"));
+    buf_lit(&b, "\n<p>");
+    buf_htmlz(&b, T(L, "report.copyright_hint"));
+    buf_lit(&b, " <a href=\"/notice\">");
+    buf_htmlz(&b, T(L, "site.notice"));
+    buf_lit(&b, "</a></p></section>\n");
+    page_send(r, &b, status);
+}
+
+/* GET /report?work=ID — the report form for one work. */
+void report_form(hreq_t *r)
+{
+    report_page(r, 200, rq_query(r, "work"), NULL, NULL, NULL);
+}
+
+/* The reporter and the clock of a report sent by this request. */
+static void request_context(hreq_t *r, report_input_t *in)
+{
+    in->peer = rq_peer(r);
+    in->now = clock_now();
+}
+
+/* A refusal for volume says when to try again. */
+static void retry_after_header(hreq_t *r, const report_result_t *res)
+{
+    if (res->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", res->retry_after);
+        rs_header(r, "retry-after", v);
+    }
+}
+
+/* POST /report — fields work, ground, explanation. 303 to the receipt. */
+void report_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f);
+    report_input_t in = {.work_id = form_get(&f, "work"),
+                         .ground = form_get(&f, "ground"),
+                         .explanation = form_get(&f, "explanation")};
+    request_context(r, &in);
+    report_result_t res;
+    if (report_file(r->db, &in, &res) < 0) {
+        retry_after_header(r, &res);
+        report_page(r, res.status, in.work_id, in.ground, in.explanation, T(r->lang, res.key));
+        return;
+    }
+    char loc[96];
+    snprintf(loc, sizeof loc, "/report/%lld?token=%s&new=1", (long long)res.id, res.token);
+    rs_redirect(r, 303, loc);
+}
+
+/* POST /api/v1/reports {"work","ground","explanation"} -> 201 {"id","status","token","receipt"} */
+void report_api_post(hreq_t *r)
+{
+    json_t *j = api_body_object(r);
+    if (!j)
+        return;
+    const char *v[3] = {NULL, NULL, NULL};
+    static const char *const keys[] = {"work", "ground", "explanation"};
+    for (int i = 0; i < 3; i++) {
+        if (api_json_string(j, keys[i], &v[i]) < 0) {
+            api_field_error(r, 422, "invalid", T(r->lang, "notice.err.type"), keys[i]);
+            json_decref(j);
+            return;
+        }
+    }
+    report_input_t in = {.work_id = v[0], .ground = v[1], .explanation = v[2]};
+    request_context(r, &in);
+    report_result_t res;
+    if (report_file(r->db, &in, &res) < 0) {
+        retry_after_header(r, &res);
+        api_field_error(r, res.status, res.code, T(r->lang, res.key), res.field);
+    } else {
+        buf_t b = BUF_INIT;
+        /* raw: JSON, the token is hex */
+        buf_printf(&b, "{\"id\":%lld,\"status\":\"open\",\"token\":\"%s\",\"receipt\":\"/report/%lld?token=%s\"}",
+                   (long long)res.id, res.token, (long long)res.id, res.token);
+        rs_json(r, 201, &b);
+        buf_free(&b);
+    }
+    json_decref(j);
+}
+
+/* GET /report/:id?token=T — the reporter's receipt, with the outcome. */
+void report_status(hreq_t *r)
+{
+    lang_t L = r->lang;
+    int64_t id = mod_path_id(r);
+    const char *token = rq_query(r, "token");
+    db_stmt_t *st = NULL;
+    int ok = 0;
+    if (id && token && strlen(token) == 32) {
+        st = db_prepare(r->db, "SELECT token_hash, work_id, ground, status, reason, created_at FROM reports "
+                               "WHERE id = :id");
+        db_bind_int(st, ":id", id);
+        ok = db_step(st) == DB_ROW && token_matches(token, 32, db_col_text(st, 0));
+    }
+    if (!ok) {
+        if (st)
+            db_done(st);
+        rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
+        return;
+    }
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "report-status", "report.number", id);
+    if (rq_query(r, "new"))
+        fk_ok(&b, T(L, "report.received"));
+    buf_hprintf(&b, "<dl class=\"receipt\" data-report=\"%lld\" data-status=\"%s\">", (long long)id,
+               db_col_text(st, 3));
+    char k[48];
+    buf_t v = BUF_INIT;
+    buf_printf(&v, "/a/%s", db_col_text(st, 1)); /* raw: text */
+    fk_dt_dd(&b, T(L, "report.work"), buf_cstr(&v));
+    snprintf(k, sizeof k, "ground.%s", db_col_text(st, 2));
+    fk_dt_dd(&b, T(L, "report.ground"), T(L, k));
+    snprintf(k, sizeof k, "report.status.%s", db_col_text(st, 3));
+    fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
+    if (*db_col_text(st, 4))
+        fk_dt_dd(&b, T(L, "mod.reason"), db_col_text(st, 4));
+    buf_free(&v);
+    buf_lit(&b, "</dl></section>\n");
+    db_done(st);
+    page_send(r, &b, 200);
+}
