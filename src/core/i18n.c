@@ -84,6 +84,8 @@ static const entry_t table[] = {
     {"pages.declaration", "作品声明", "Creator declaration"},
     {"pages.read_more", "阅读全文", "Read more"},
 
+    /* the audience on the web: comments and likes */
+
     /* search */
     {"search.prompt", "输入要找的文字。中文、英文都可以,简体繁体通用。", "Type what you are looking for, in Chinese or English; simplified and traditional characters find each other."},
     {"search.none", "没有找到包含这些文字的作品。", "No works contain that."},
@@ -259,6 +261,8 @@ static const entry_t table[] = {
     {"complaint.err.once", "每次移除只能申诉一次。", "A removal can be contested once."},
     {"complaint.err.same", "作出原决定的审核员不能处理这次申诉。", "The moderator who decided cannot judge the complaint."},
 
+    /* the audience by e-mail: subscriptions */
+
     /* transparency report */
     {"transparency.notices", "收到的权利人通知", "Rights-holder notices received"},
     {"transparency.of_which", "其中:", "of which: "},
@@ -325,6 +329,8 @@ static const entry_t table[] = {
     {"account.err.taken", "这个用户名已被使用。", "This handle is taken."},
     {"account.err.suspended", "这个账号已被暂停(多次侵权)。", "This account is suspended (repeat infringement)."},
     {"account.err.missing", "缺少必填字段。", "Required fields are missing."},
+
+    /* the audience on the web: follows, timeline, notifications, invitations */
 
     /* works, studio, editor */
     {"work.title", "标题", "Title"},

@@ -41,6 +41,9 @@ const route_t routes[] = {
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/search", searchpage_html, ROLE_NONE, RT_CACHE, 0},
 
+    /* the audience, comments and likes (site/audience/): pages and API */
+    /* (end of comments and likes) */
+
     /* feeds and sitemap */
     {"GET", "/feed.atom", feed_atom_site, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/feed.json", feed_json_site, ROLE_NONE, RT_CACHE, 0},
@@ -69,6 +72,9 @@ const route_t routes[] = {
     {"POST", "/logout", account_logout_post, ROLE_READER, RT_CSRF, 8 * KB},
     {"GET", "/setup/:token", account_setup_page, ROLE_NONE, 0, 0},
     {"POST", "/setup/:token", account_setup_post, ROLE_NONE, RT_CSRF, 8 * KB},
+
+    /* the audience, follows, timeline, notifications, invitations: pages and API */
+    /* (end of follows) */
 
     /* notices, reports, moderation, settings (information-storage duties) */
     {"GET", "/notice", notice_form, ROLE_NONE, 0, 0},
@@ -118,6 +124,9 @@ const route_t routes[] = {
     {"GET", "/studio/:id/originality", prov_studio_page, ROLE_CREATOR, 0, 0},
     {"GET", "/studio/:id/revisions/:rev", studio_revision, ROLE_CREATOR, 0, 0},
     {"POST", "/studio/:id/revisions/:rev/restore", studio_restore, ROLE_CREATOR, RT_CSRF, 8 * KB},
+
+    /* the audience, e-mail subscriptions: pages and API */
+    /* (end of subscriptions) */
 
     /* moderation */
     {"GET", "/mod/originality", prov_mod_list, ROLE_MODERATOR, 0, 0},
