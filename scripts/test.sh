@@ -42,7 +42,7 @@ npm_node() {
       return 1
     fi
     echo "test: installing Node $want into $dir/node_modules (npm)" >&2
-    (cd "$dir" && rm -rf node_modules && npm ci --no-audit --no-fund --silent) >&2
+    (cd "$dir" && rm -rf node_modules && npm ci --no-audit --no-fund --loglevel=error) >&2
   fi
   [ "$("$bin" --version 2>/dev/null)" = "$want" ] && echo "$bin"
 }
@@ -77,11 +77,11 @@ done
 # The Node the tests run on, and the one Debian 12 ships (see the top).
 node_ok=1
 if [ -n "${HAO_TEST_NODE:-}" ]; then NODE=$HAO_TEST_NODE
-elif ! NODE=$(npm_node tests/node); then node_ok=0; failed=$((failed+1)); failures+=("no Node to run the tests on (tests/node)"); fi
+elif ! NODE=$(npm_node tests/node); then node_ok=0; failed=$((failed+1)); failures+=("no Node to run the tests on: tests/node did not install (see above)"); fi
 case $(node --version 2>/dev/null) in
   v18.*) NODE18=(node) ;;
   *) if n=$(npm_node tests/node/debian12); then NODE18=("$n" --require "$PWD/tests/node/debian12/like-debian.cjs")
-     else NODE18=(); failed=$((failed+1)); failures+=("no Node 18 for the Debian 12 pass (tests/node/debian12)"); fi ;;
+     else NODE18=(); failed=$((failed+1)); failures+=("no Node 18 for the Debian 12 pass: tests/node/debian12 did not install (see above)"); fi ;;
 esac
 [ ${#NODE18[@]} -gt 0 ] && [ "${NODE18[0]}" = node ] && NODE18[0]=$(command -v node)
 
