@@ -19,7 +19,9 @@ case "$want" in
 esac
 missing=""
 # Node.js may come from Debian or from another packaging of it (whose nodejs
-# bundles npm and conflicts with Debian's npm), so ask for the commands.
+# bundles npm and conflicts with Debian's npm), so ask for the commands. On
+# Debian 12 that is Node 18 and npm 9: npm installs the Node the tests run on
+# (tests/node), and the release HTTP pass runs on this one (scripts/test.sh).
 if [ "$want" != build ]; then
   command -v node >/dev/null 2>&1 || missing="$missing nodejs"
   command -v npm >/dev/null 2>&1 || missing="$missing npm"

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, addUser, Client, BIN, siteSql } from './harness.mjs';
+import { startServer, addUser, Client, BIN, siteSql, setCookies } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -20,7 +20,7 @@ test('register, studio, logout, log in again', async () => {
   const reg = await c.register('alice', 'alice-password-1', '爱丽丝');
   assert.equal(reg.status, 303);
   assert.equal(reg.headers.get('location'), '/studio');
-  const cookie = reg.headers.getSetCookie().find((x) => x.startsWith('hao_session='));
+  const cookie = setCookies(reg.headers).find((x) => x.startsWith('hao_session='));
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Lax/);
   const studio = await c.get('/studio');

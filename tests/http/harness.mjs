@@ -2,6 +2,9 @@
 // data dir and a free loopback port, users made through the CLI, a small
 // cookie-jar client for form flows. Servers are stopped by PID with SIGTERM
 // and must exit 0 (graceful shutdown is part of what is tested).
+// Runs on Node 18 as Debian 12 ships it as well as on newer ones (see
+// setCookies and scripts/test.sh).
+import { after } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -57,6 +60,23 @@ export function siteSql(dataDir, sql) {
   return spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'hao.db'), sql], { encoding: 'utf8' });
 }
 
+// Servers started and not stopped yet. A test that fails before it stops its
+// server would leave it running, and a file's process does not end while a
+// child it spawned runs: make test would wait for the file's time limit. So
+// once the file's tests are over, a server that nobody asked to stop is
+// killed by PID, after a grace period for the file's own after() hooks (the
+// timer does not keep the process alive by itself).
+const running = new Set();
+after(() => {
+  setTimeout(() => {
+    for (const s of running) {
+      if (s.stopping) continue;
+      console.error(`harness: hao (pid ${s.proc.pid}) was left running by a failed test: killed`);
+      s.proc.kill('SIGKILL');
+    }
+  }, 20000).unref();
+});
+
 export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || path.join(tmpDir(), 'data');
   if (!opts.sqlite) usePostgres(dataDir);
@@ -71,7 +91,9 @@ export async function startServer(opts = {}) {
     let stdout = '', stderr = '';
     proc.stdout.on('data', (d) => { stdout += d; });
     proc.stderr.on('data', (d) => { stderr += d; });
-    const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const entry = { proc, stopping: false };
+    running.add(entry);
+    const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { running.delete(entry); resolve({ code, signal }); }));
     const base = `http://127.0.0.1:${port}`;
     let up = false;
     for (let i = 0; i < 100 && proc.exitCode === null; i++) {
@@ -98,6 +120,7 @@ export async function startServer(opts = {}) {
       get stderr() { return stderr; },
       async stop() {
         if (proc.exitCode !== null) throw new Error(`hao had already exited (${proc.exitCode}): ${stderr}`);
+        entry.stopping = true;
         proc.kill('SIGTERM');
         const { code, signal } = await exited;
         if (code !== 0) throw new Error(`hao exited with ${code ?? signal} after SIGTERM: ${stderr}`);
@@ -123,13 +146,25 @@ export async function apiToken(base, handle, password) {
   return (await r.json()).token;
 }
 
+// The Set-Cookie lines of a response's headers. Node 18 as Debian 12 ships it
+// takes fetch from Debian's undici 5.15, whose Headers have no getSetCookie()
+// and whose get('set-cookie') joins the lines with ", ", a sequence that also
+// occurs inside an Expires date: split only where a comma is followed by the
+// next cookie's "name=".
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  if (!joined) return [];
+  return joined.split(/,(?=[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+=)/).map((c) => c.trim());
+}
+
 // A browser-like client: keeps cookies, does not follow redirects, sends an
 // Origin header on POSTs like browsers do.
 export class Client {
   constructor(base) { this.base = base; this.jar = new Map(); }
   cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
   keep(res) {
-    for (const c of res.headers.getSetCookie?.() || []) {
+    for (const c of setCookies(res.headers)) {
       const [kv, ...attrs] = c.split(';');
       const i = kv.indexOf('=');
       const k = kv.slice(0, i).trim(), v = kv.slice(i + 1).trim();

@@ -81,7 +81,9 @@ test('the server maps no media library; a helper does, and is stopped when idle 
   assert.equal(fs.readFileSync(`/proc/${first[0]}/comm`, 'utf8').trim(), 'hao-media');
 
   // Idle for HAO_MEDIA_HELPER_IDLE (1 s here): stopped, and reaped (no zombie).
-  for (let i = 0; i < 100 && helpers().length; i++) await sleep(100);
+  // An exiting helper has no command line any more before it is reaped: wait
+  // for both (under load the reaper's waitpid() may return a moment later).
+  for (let i = 0; i < 100 && (helpers().length || fs.existsSync(`/proc/${first[0]}`)); i++) await sleep(100);
   assert.deepEqual(helpers(), [], 'the idle helper was stopped');
   assert.ok(!fs.existsSync(`/proc/${first[0]}`), 'and waited for');
 
