@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 
 static int kind_ok(const char *k)
@@ -89,10 +90,7 @@ int64_t notify_unread(db_t *db, int64_t user)
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
+    return xstrdup(s ? s : "");
 }
 
 static void fill(db_stmt_t *st, notify_t *n)
@@ -124,9 +122,7 @@ int notify_list(db_t *db, int64_t user, int unread_only, int64_t before, int lim
     db_bind_int(st, ":before", before > 0 ? before : INT64_MAX);
     db_bind_int(st, ":unread", unread_only ? 1 : 0);
     db_bind_int(st, ":lim", limit + 1);
-    out->items = calloc((size_t)limit, sizeof(notify_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(notify_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == limit) {
