@@ -406,3 +406,52 @@ test('notifications: created by events, listed, counted in the header, marked re
   assert.equal((await alice.post('/notifications/read', { csrf })).status, 303);
   assert.equal((await json(await api('GET', '/api/v1/notifications', tok.alice), 200)).unread, 0);
 });
+
+test('moderation outcomes reach the creator\'s inbox: a removal with its reason, a rejected complaint, a restore', async () => {
+  for (const h of ['judge', 'second']) addUser(srv.dataDir, h, 'moderator', PW(h));
+  const report = async (work) => {
+    const res = await fetch(srv.base + '/api/v1/reports', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ work, ground: 'illegal', explanation: '违法内容。' }) });
+    assert.equal(res.status, 201);
+    return (await res.json()).id;
+  };
+  const decide = async (c, p, fields) => c.post(p, { csrf: await c.csrf(p), ...fields });
+  const w1 = await publish(tok.carol, '会被移除的一篇');
+  const w2 = await publish(tok.carol, '会被恢复的一篇');
+  const judge = await login('judge'), second = await login('second'), carol = await login('carol');
+  assert.equal((await json(await api('POST', '/api/v1/notifications/read', tok.carol), 200)).unread, 0);
+  for (const w of [w1, w2]) {
+    const rid = await report(w);
+    assert.equal((await decide(judge, `/mod/reports/${rid}`, { decision: 'uphold', reason: `移除理由${w.slice(0, 4)}` })).status, 303);
+  }
+  let inbox = await json(await api('GET', '/api/v1/notifications?unread=1', tok.carol), 200);
+  assert.equal(inbox.notifications.length, 2);
+  for (const n of inbox.notifications) {
+    assert.equal(n.kind, 'moderation');
+    assert.equal(n.actor, null, 'the platform');
+    assert.ok(n.detail.includes('Your work was removed') && n.detail.includes(`移除理由${n.work.id.slice(0, 4)}`), n.detail);
+  }
+  assert.deepEqual(inbox.notifications.map((n) => n.work.id).sort(), [w1, w2].sort());
+  const page = await (await carol.get('/notifications')).text();
+  assert.ok(page.includes(`href="/a/${w1}"`) && page.includes('你的作品已被移除'));
+  await api('POST', '/api/v1/notifications/read', tok.carol, {});
+
+  const studio = await (await carol.get('/studio/notices')).text();
+  const td = (w) => studio.match(new RegExp(`data-takedown="(\\d+)" data-work="${w}"`))[1];
+  for (const w of [w1, w2])
+    assert.equal((await decide(carol, `/studio/notices/${td(w)}/complaint`, { text: '我认为这不违法。' })).status, 303);
+  const q = await (await second.get('/mod')).text();
+  const cids = [...q.matchAll(/data-complaint="(\d+)"/g)].map((m) => m[1]);
+  assert.equal(cids.length, 2);
+  // Which complaint is which: the moderator's page names the work.
+  for (const cid of cids) {
+    const view = await (await second.get(`/mod/complaints/${cid}`)).text();
+    const uphold = view.includes(w2);
+    assert.equal((await decide(second, `/mod/complaints/${cid}`, uphold ? { decision: 'uphold', reason: '申诉成立。' } : { decision: 'reject', reason: '维持原决定。' })).status, 303);
+  }
+  inbox = await json(await api('GET', '/api/v1/notifications?unread=1', tok.carol), 200);
+  const byWork = Object.fromEntries(inbox.notifications.map((n) => [n.work.id, n.detail]));
+  assert.match(byWork[w1], /complaint against the removal was rejected: 维持原决定。/);
+  assert.match(byWork[w2], /Your work was restored/);
+  assert.equal((await fetch(`${srv.base}/a/${w2}`)).status, 200);
+});
