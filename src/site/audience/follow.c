@@ -201,22 +201,16 @@ int follow_timeline(db_t *db, int64_t reader, int64_t before, const char *before
     db_done(st);
     if (rc == DB_ERROR)
         return -1;
-    out->more = n > limit;
-    if (out->more)
+    int more = n > limit;
+    if (more)
         n = limit;
-    out->items = xcalloc((size_t)(n ? n : 1), sizeof(work_t));
-    /* A work unpublished since the statement ran is left out. */
-    for (int i = 0; i < n; i++) {
-        work_t *w = &out->items[out->n];
-        int got = work_get(db, ids[i], w);
-        if (got < 0) {
-            work_list_free(out);
-            return -1;
-        }
-        if (got == 1 && strcmp(w->status, "published") == 0)
-            out->n++;
-        else if (got == 1)
-            work_free(w);
-    }
+    /* In one batch (work_list_ids); a work unpublished since the statement
+     * ran is left out. */
+    const char *idp[FOLLOW_TIMELINE_MAX];
+    for (int i = 0; i < n; i++)
+        idp[i] = ids[i];
+    if (work_list_ids(db, idp, n, 1, out) < 0)
+        return -1;
+    out->more = more;
     return 0;
 }
