@@ -241,7 +241,10 @@ test('follow with the page form: anonymous button leads to login then a confirma
   assert.equal(sql("SELECT followers_count FROM users WHERE handle = 'alice'"), '1');
   // The author sees no button on their own page.
   const alice = await login('alice');
-  assert.ok(!(await (await alice.get('/u/alice')).text()).includes('action="/u/alice/follow"'));
+  const aliceOwn = await (await alice.get('/u/alice')).text();
+  assert.ok(!aliceOwn.includes('action="/u/alice/follow"'));
+  assert.ok(aliceOwn.includes('href="/studio/followers"'), 'the author\'s own page links the list');
+  assert.ok(!anon2.includes('href="/studio/followers"'));
   // Unfollow and follow again: the count follows, the bell rings once.
   assert.equal((await rita.post('/u/alice/follow', { csrf, on: '0' })).status, 303);
   assert.equal(sql("SELECT followers_count FROM users WHERE handle = 'alice'"), '0');

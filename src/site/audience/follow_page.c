@@ -87,9 +87,15 @@ void follow_author_box(hreq_t *r, buf_t *b, int64_t author_id, const char *handl
 {
     int64_t followers = 0, following = 0;
     follow_counts(r->db, author_id, &followers, &following);
+    /* The author's own page (never cached) links their list of followers. */
+    int own = r->user.id && r->user.id == author_id && r->user.role >= ROLE_CREATOR;
     buf_lit(b, "<div class=\"follow-box\"><p class=\"follow-counts\">");
+    if (own)
+        buf_lit(b, "<a href=\"/studio/followers\">");
     buf_hprintf(b, "<span class=\"count\" data-count=\"followers\">%lld</span> ", (long long)followers);
     buf_htmlz(b, T(r->lang, "follow.followers"));
+    if (own)
+        buf_lit(b, "</a>");
     buf_hprintf(b, " · <span class=\"count\" data-count=\"following\">%lld</span> ", (long long)following);
     buf_htmlz(b, T(r->lang, "follow.following"));
     buf_lit(b, "</p>");
