@@ -69,6 +69,83 @@ int provenance_load(db_t *db, const char *work_id, const char *declaration_code,
     return rc;
 }
 
+/* ":i00,...,:i24": a fixed IN list, so each batch statement is one cached
+ * plan whatever the batch's size (unused places are bound to ''); 25 stays
+ * under the PostgreSQL driver's 32 parameters a statement (db_pg.c). */
+#define IDS5(d) ":i" #d "0,:i" #d "1,:i" #d "2,:i" #d "3,:i" #d "4"
+#define IDS5B(d) ":i" #d "5,:i" #d "6,:i" #d "7,:i" #d "8,:i" #d "9"
+#define IDS25 IDS5(0) "," IDS5B(0) "," IDS5(1) "," IDS5B(1) "," IDS5(2)
+
+static void bind_ids(db_stmt_t *st, int n, const char *const *ids)
+{
+    for (int i = 0; i < PROVENANCE_BATCH_MAX; i++) {
+        char name[16];
+        snprintf(name, sizeof name, ":i%02d", i);
+        db_bind_text(st, name, i < n ? ids[i] : "");
+    }
+}
+
+static int index_of(int n, const char *const *ids, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return i;
+    return -1;
+}
+
+int provenance_load_many(db_t *db, int n, const char *const *ids, const char *const *declaration_codes,
+                         provenance_t *out)
+{
+    if (n < 0 || n > PROVENANCE_BATCH_MAX)
+        return -1;
+    char media[PROVENANCE_BATCH_MAX][16];
+    for (int i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        snprintf(media[i], sizeof media[i], "none");
+    }
+    if (!n)
+        return 0;
+    int rc = 0, s;
+    db_stmt_t *st = db_prepare(db, "SELECT p.work_id, p.media_label, p.source_id, s.status, p.pub_seq FROM provenance p "
+                                   "LEFT JOIN works s ON s.id = p.source_id WHERE p.work_id IN (" IDS25 ")");
+    bind_ids(st, n, ids);
+    while ((s = db_step(st)) == DB_ROW) {
+        int i = index_of(n, ids, db_col_text(st, 0));
+        if (i < 0)
+            continue;
+        snprintf(media[i], sizeof media[i], "%s", db_col_text(st, 1));
+        out[i].seq = db_col_int(st, 4);
+        if (strcmp(db_col_text(st, 3), "published") == 0)
+            snprintf(out[i].source_id, sizeof out[i].source_id, "%s", db_col_text(st, 2));
+    }
+    db_done(st);
+    if (s == DB_ERROR)
+        rc = -1;
+    /* As provenance_load orders them: best score first, then by id. */
+    st = db_prepare(db, "SELECT m.work_id, m.other_id, m.score FROM originality_match m "
+                        "JOIN works o ON o.id = m.other_id AND o.status = 'published' "
+                        "WHERE m.work_id IN (" IDS25 ") ORDER BY m.work_id, m.score DESC, m.other_id");
+    bind_ids(st, n, ids);
+    while ((s = db_step(st)) == DB_ROW) {
+        int i = index_of(n, ids, db_col_text(st, 0));
+        if (i < 0 || out[i].nsimilar >= ORIG_MAX_MATCHES)
+            continue;
+        provenance_t *p = &out[i];
+        snprintf(p->similar[p->nsimilar].id, sizeof p->similar[0].id, "%s", db_col_text(st, 1));
+        p->similar[p->nsimilar].score = (int)db_col_int(st, 2);
+        p->nsimilar++;
+    }
+    db_done(st);
+    if (s == DB_ERROR)
+        rc = -1;
+    for (int i = 0; i < n; i++) {
+        if (!out[i].source_id[0] && out[i].nsimilar)
+            memcpy(out[i].source_id, out[i].similar[0].id, sizeof out[i].source_id);
+        out[i].ai_label = provenance_ai_label(declaration_codes[i], media[i]);
+    }
+    return rc;
+}
+
 void provenance_json(buf_t *b, const provenance_t *p)
 {
     buf_lit(b, "{\"ai_label\":");

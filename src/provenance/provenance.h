@@ -46,6 +46,14 @@ int provenance_set_media_label(db_t *db, const char *work_id, const char *media_
  * Returns 0, or -1 on a storage error (p then says "none"). */
 int provenance_load(db_t *db, const char *work_id, const char *declaration_code, provenance_t *p);
 
+/* provenance_load for n works at once (n at most PROVENANCE_BATCH_MAX):
+ * ids[i] and declaration_codes[i] give out[i]. Two statements whatever n
+ * (list pages and the timeline load 20 works; one by one that is 40
+ * statements). Returns 0, or -1 on a storage error or n out of range. */
+#define PROVENANCE_BATCH_MAX 25
+int provenance_load_many(db_t *db, int n, const char *const *ids, const char *const *declaration_codes,
+                         provenance_t *out);
+
 /* Append {"ai_label","similar_to":[{"id","score"}],"source_id"} (score 0-1). */
 void provenance_json(buf_t *b, const provenance_t *p);
 

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "http/router.h"
+#include "site/audience/notify_page.h"
 #include "site/reader/feed.h"
 #include "site/site.h"
 
@@ -126,9 +127,12 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, T(L, "site.search"));
     buf_lit(b, "</button></form>\n<ul class=\"links\">");
     if (r->user.id) {
-        buf_lit(b, "<li><a href=\"/studio\">");
-        buf_htmlz(b, T(L, "site.studio"));
-        buf_lit(b, "</a></li>");
+        notify_header_links(r, b); /* signed-in pages are never cached */
+        if (r->user.role >= ROLE_CREATOR) {
+            buf_lit(b, "<li><a href=\"/studio\">");
+            buf_htmlz(b, T(L, "site.studio"));
+            buf_lit(b, "</a></li>");
+        }
         if (r->user.role >= ROLE_MODERATOR) {
             buf_lit(b, "<li><a href=\"/mod\">");
             buf_htmlz(b, T(L, "site.mod"));

@@ -10,6 +10,9 @@
  */
 #include "http/router.h"
 #include "site/accounts/account.h"
+#include "site/accounts/invite_page.h"
+#include "site/audience/follow_page.h"
+#include "site/audience/notify_page.h"
 #include "site/app.h"
 #include "site/api/api.h"
 #include "site/reader/feed.h"
@@ -74,6 +77,19 @@ const route_t routes[] = {
     {"POST", "/setup/:token", account_setup_post, ROLE_NONE, RT_CSRF, 8 * KB},
 
     /* the audience, follows, timeline, notifications, invitations: pages and API */
+    {"GET", "/u/:handle/follow", follow_confirm_page, ROLE_READER, 0, 0},
+    {"POST", "/u/:handle/follow", follow_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/following", follow_timeline_page, ROLE_READER, 0, 0},
+    {"GET", "/studio/followers", follow_studio_followers, ROLE_CREATOR, 0, 0},
+    {"GET", "/notifications", notify_inbox_page, ROLE_READER, 0, 0},
+    {"POST", "/notifications/read", notify_read_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/admin/invites", invite_admin_page, ROLE_ADMIN, 0, 0},
+    {"POST", "/admin/invites", invite_admin_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"PUT", "/api/v1/follows/:handle", follow_api_put, ROLE_READER, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/follows/:handle", follow_api_delete, ROLE_READER, RT_API, 8 * KB},
+    {"GET", "/api/v1/timeline", follow_api_timeline, ROLE_READER, RT_API, 0},
+    {"GET", "/api/v1/notifications", notify_api_list, ROLE_READER, RT_API, 0},
+    {"POST", "/api/v1/notifications/read", notify_api_read, ROLE_READER, RT_API, 64 * KB},
     /* (end of follows) */
 
     /* notices, reports, moderation, settings (information-storage duties) */

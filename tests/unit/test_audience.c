@@ -1181,6 +1181,95 @@ static void test_timeline_small(void **state)
     work_list_free(&l);
 }
 
+/* work_list_ids (the timeline's batch loader) loads what work_get loads,
+ * in the order asked, across its 25-id statements, leaving out what is gone. */
+/* INSERT sql (a literal: statements are cached by it) with up to three
+ * text values :a :b :c and one number :n. */
+static void insert(db_t *db, const char *sql, const char *a, const char *b, const char *c, int64_t n)
+{
+    db_stmt_t *st = db_prepare(db, sql);
+    db_bind_text(st, ":a", a);
+    if (b)
+        db_bind_text(st, ":b", b);
+    if (c)
+        db_bind_text(st, ":c", c);
+    db_bind_int(st, ":n", n);
+    assert_int_equal(db_step(st), DB_DONE);
+    db_done(st);
+}
+
+static void test_work_list_ids(void **state)
+{
+    fx_t *f = *state;
+    enum { N = 32 };
+    char w[N][17], deleted[17], draft[17];
+    const char *ids[WORK_IDS_MAX];
+    int n = 0;
+    for (int i = 0; i < N; i++) {
+        add_work_at(f->db, f->creator, "published", 2000 + i, w[i]);
+        char zz[16], aa[16];
+        snprintf(zz, sizeof zz, "zz%d", i);
+        snprintf(aa, sizeof aa, "aa%d", i);
+        /* pos decides the order, not the tag's name */
+        if (i % 3) {
+            insert(f->db, "INSERT INTO tags(work_id, tag, pos) VALUES (:a, :b, :n)", w[i], zz, NULL, 0);
+            insert(f->db, "INSERT INTO tags(work_id, tag, pos) VALUES (:a, :b, :n)", w[i], aa, NULL, 1);
+        }
+    }
+    add_work_at(f->db, f->creator, "deleted", 1500, deleted);
+    add_work_at(f->db, f->creator, "draft", 0, draft);
+    insert(f->db, "INSERT INTO provenance(work_id, media_label, pub_seq) VALUES (:a, 'detected', :n)", w[3], NULL, NULL, 7);
+    insert(f->db, "INSERT INTO originality_match(work_id, other_id, score) VALUES (:a, :b, :n)", w[28], w[0], NULL, 800);
+    insert(f->db, "INSERT INTO originality_match(work_id, other_id, score) VALUES (:a, :b, :n)", w[28], w[1], NULL, 900);
+    insert(f->db, "INSERT INTO originality_match(work_id, other_id, score) VALUES (:a, :b, :n)", w[28], draft, NULL, 990);
+    /* Newest first, with a stranger, the deleted work and the draft among them. */
+    for (int i = N - 1; i >= 0; i--) {
+        ids[n++] = w[i];
+        if (i == 20)
+            ids[n++] = "ffffffffffffffff";
+        if (i == 10)
+            ids[n++] = deleted;
+        if (i == 5)
+            ids[n++] = draft;
+    }
+    work_list_t l;
+    assert_int_equal(work_list_ids(f->db, ids, n, 1, &l), 0);
+    assert_int_equal(l.n, N);
+    assert_false(l.more);
+    for (int i = 0; i < N; i++) {
+        work_t g;
+        assert_string_equal(l.items[i].id, w[N - 1 - i]);
+        assert_int_equal(work_get(f->db, l.items[i].id, &g), 1);
+        assert_string_equal(l.items[i].title, g.title);
+        assert_string_equal(l.items[i].author_handle, g.author_handle);
+        assert_int_equal(l.items[i].published_at, g.published_at);
+        assert_int_equal(l.items[i].ntags, g.ntags);
+        for (int k = 0; k < g.ntags; k++)
+            assert_string_equal(l.items[i].tags[k], g.tags[k]);
+        assert_string_equal(l.items[i].prov.ai_label, g.prov.ai_label);
+        assert_string_equal(l.items[i].prov.source_id, g.prov.source_id);
+        assert_int_equal(l.items[i].prov.nsimilar, g.prov.nsimilar);
+        for (int k = 0; k < g.prov.nsimilar; k++)
+            assert_string_equal(l.items[i].prov.similar[k].id, g.prov.similar[k].id);
+        work_free(&g);
+    }
+    const work_t *x28 = &l.items[N - 1 - 28], *x3 = &l.items[N - 1 - 3], *x1 = &l.items[N - 1 - 1];
+    assert_int_equal(x28->prov.nsimilar, 2); /* the draft is no match */
+    assert_string_equal(x28->prov.similar[0].id, w[1]);
+    assert_string_equal(x3->prov.ai_label, "detected");
+    assert_int_equal(x1->ntags, 2);
+    assert_string_equal(x1->tags[0], "zz1");
+    work_list_free(&l);
+    /* Not only published: the draft too, never the deleted work. */
+    assert_int_equal(work_list_ids(f->db, ids, n, 0, &l), 0);
+    assert_int_equal(l.n, N + 1);
+    work_list_free(&l);
+    assert_int_equal(work_list_ids(f->db, ids, 0, 1, &l), 0);
+    assert_int_equal(l.n, 0);
+    work_list_free(&l);
+    assert_int_equal(work_list_ids(f->db, ids, WORK_IDS_MAX + 1, 1, &l), -1);
+}
+
 static void plan_of(db_t *db, int64_t me, buf_t *plan)
 {
     static char sql[4096];
@@ -1615,6 +1704,7 @@ int main(void)
         DB_TEST(test_like_comment),
         DB_TEST(test_follow),
         DB_TEST(test_timeline_small),
+        DB_TEST(test_work_list_ids),
         DB_TEST(test_timeline_plan),
         DB_TEST(test_notifications),
         DB_TEST(test_subscribe_request),

@@ -16,12 +16,15 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/text.h"
 #include "core/token.h"
 #include "http/pool.h"
 #include "http/router.h"
+#include "site/accounts/invite.h"
 #include "site/api/api.h"
 #include "site/formkit.h"
+#include "site/ops/settings.h"
 #include "site/layout.h"
 #include "site/trust/takedown.h"
 
@@ -210,6 +213,7 @@ typedef struct {
     const char *handle; /* kept input */
     const char *name;
     const char *next;
+    const char *invite; /* registration = invite: the link's token, kept in a hidden field */
 } form_state_t;
 
 static void field(buf_t *b, hreq_t *r, const char *label_key, const char *name, const char *type, const char *value,
@@ -268,6 +272,11 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_lit(&b, "\">");
     }
     page_csrf_field(r, &b);
+    if (kind == FORM_REGISTER && fs && fs->invite && *fs->invite) {
+        buf_lit(&b, "<input type=\"hidden\" name=\"invite\" value=\"");
+        buf_htmlz(&b, fs->invite);
+        buf_lit(&b, "\">");
+    }
     if (kind == FORM_LOGIN && fs && fs->next) {
         buf_lit(&b, "<input type=\"hidden\" name=\"next\" value=\"");
         buf_htmlz(&b, fs->next);
@@ -306,10 +315,63 @@ void account_login_page(hreq_t *r)
     render_form(r, FORM_LOGIN, 200, &fs);
 }
 
-/* GET /register */
+/* Who may register now (the `registration` setting): open to anyone, by an
+ * administrator's invitation link only, or closed. Returns 1 when this
+ * request may go on (*invite_mode set when the invitation must be redeemed
+ * with the account), or 0 having answered with a page that says why: 403
+ * closed or no invitation, 400 an invitation that is unknown, used or
+ * expired (a forged token tells nothing more than that). */
+static int register_gate(hreq_t *r, const char *invite, int *invite_mode)
+{
+    *invite_mode = 0;
+    char *mode = settings_get(r->db, "registration");
+    int closed = strcmp(mode, "closed") == 0, inv = strcmp(mode, "invite") == 0;
+    free(mode);
+    const char *why = NULL;
+    int status = 403;
+    if (closed) {
+        why = T(r->lang, "register.closed");
+    } else if (inv && (!invite || !*invite)) {
+        why = T(r->lang, "register.invite_only");
+    } else if (inv) {
+        int ok = invite_valid(r->db, invite, clock_now());
+        if (ok < 0) {
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return 0;
+        }
+        if (!ok) {
+            why = T(r->lang, "register.invite_bad");
+            status = 400;
+        }
+        *invite_mode = 1;
+    }
+    if (!why)
+        return 1;
+    buf_t b = BUF_INIT;
+    page_section_begin(r, &b, "account", T(r->lang, "account.register_title"));
+    fk_alert(&b, why);
+    buf_lit(&b, "<p><a href=\"/login\">");
+    buf_htmlz(&b, T(r->lang, "site.login"));
+    buf_lit(&b, "</a></p></section>\n");
+    page_send(r, &b, status);
+    return 0;
+}
+
+/* GET /register — query: invite (the token of an invitation link, when
+ * registration = invite). A signed-in visitor is sent home: they have an
+ * account. */
 void account_register_page(hreq_t *r)
 {
-    render_form(r, FORM_REGISTER, 200, NULL);
+    if (r->user.id) {
+        rs_redirect(r, 303, "/");
+        return;
+    }
+    const char *invite = rq_query(r, "invite");
+    int invite_mode;
+    if (!register_gate(r, invite, &invite_mode))
+        return;
+    form_state_t fs = {.invite = invite_mode ? invite : NULL};
+    render_form(r, FORM_REGISTER, 200, &fs);
 }
 
 /* Start a web session for user id: cookie + row. */
@@ -520,6 +582,8 @@ typedef struct {
     char password[PASSWORD_MAX + 1];
     char hash[crypto_pwhash_STRBYTES];
     int ok;
+    int invite_mode;                    /* redeem invite with the account */
+    char invite[INVITE_TOKEN_LEN + 1];
 } hash_job_t;
 
 static void hash_work(pool_job_t *j)
@@ -567,7 +631,7 @@ static void hash_done(pool_job_t *j, hreq_t *r)
     hash_job_t *h = (hash_job_t *)j;
     if (!r)
         return;
-    form_state_t fs = {.handle = h->handle, .name = h->name};
+    form_state_t fs = {.handle = h->handle, .name = h->name, .invite = h->invite_mode ? h->invite : NULL};
     if (!h->ok) {
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
@@ -583,7 +647,12 @@ static void hash_done(pool_job_t *j, hreq_t *r)
         return;
     }
     int64_t uid = 0;
-    int rc = insert_user(r->db, h->handle, h->name, h->kind == FORM_SETUP ? "admin" : "creator", h->hash, &uid);
+    /* Registrants get the role the `registration_role` setting names:
+     * creator (who may publish, as before readers had accounts) or reader. */
+    char *role = h->kind == FORM_SETUP ? xstrdup("admin") : settings_get(r->db, "registration_role");
+    int rc = insert_user(r->db, h->handle, h->name, role, h->hash, &uid);
+    int reader = strcmp(role, "reader") == 0;
+    free(role);
     if (rc <= 0) {
         db_rollback(r->db);
         if (rc == 0) {
@@ -593,6 +662,18 @@ static void hash_done(pool_job_t *j, hreq_t *r)
             rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         }
         return;
+    }
+    if (h->invite_mode) {
+        /* Used once: a second registration racing on the same link finds it used. */
+        int got = invite_redeem(r->db, h->invite, uid, clock_now());
+        if (got != 1) {
+            db_rollback(r->db);
+            if (got < 0)
+                rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            else
+                rs_error(r, 400, "invite", T(r->lang, "register.invite_bad"));
+            return;
+        }
     }
     if (h->kind == FORM_SETUP) {
         db_stmt_t *st = db_prepare(r->db, "DELETE FROM settings WHERE key IN ('setup_token_hash','setup_token_expires')");
@@ -612,7 +693,7 @@ static void hash_done(pool_job_t *j, hreq_t *r)
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
-    rs_redirect(r, 303, "/studio");
+    rs_redirect(r, 303, reader ? "/" : "/studio");
 }
 
 static void register_like(hreq_t *r, enum form_kind kind)
@@ -622,8 +703,16 @@ static void register_like(hreq_t *r, enum form_kind kind)
         rs_error(r, 400, "bad_form", T(r->lang, "err.bad_form"));
         return;
     }
+    if (kind == FORM_REGISTER && r->user.id) {
+        rs_redirect(r, 303, "/"); /* already has an account */
+        return;
+    }
+    int invite_mode = 0;
+    const char *invite = form_get(&f, "invite");
+    if (kind == FORM_REGISTER && !register_gate(r, invite, &invite_mode))
+        return;
     const char *h = form_get(&f, "handle"), *n = form_get(&f, "name"), *p = form_get(&f, "password");
-    form_state_t fs = {.handle = h, .name = n};
+    form_state_t fs = {.handle = h, .name = n, .invite = invite_mode ? invite : NULL};
     if (!h || !account_handle_ok(h)) {
         fs.error = T(r->lang, "account.err.handle");
         render_form(r, kind, 422, &fs);
@@ -659,6 +748,9 @@ static void register_like(hreq_t *r, enum form_kind kind)
     job->job.work = hash_work;
     job->job.done = hash_done;
     job->kind = kind;
+    job->invite_mode = invite_mode;
+    if (invite_mode)
+        snprintf(job->invite, sizeof job->invite, "%s", invite); /* register_gate checked its length */
     snprintf(job->handle, sizeof job->handle, "%s", lh);
     const char *tn = n;
     size_t tl = strlen(n);
@@ -668,7 +760,9 @@ static void register_like(hreq_t *r, enum form_kind kind)
     pool_submit(r, &job->job);
 }
 
-/* POST /register — fields: handle, name, password, csrf. Creates a creator. */
+/* POST /register — fields: handle, name, password, password2, invite (when
+ * registration = invite), csrf. Creates an account with the role the
+ * `registration_role` setting names and signs it in. */
 void account_register_post(hreq_t *r)
 {
     register_like(r, FORM_REGISTER);

@@ -3,6 +3,7 @@
  */
 #include "site/accounts/invite.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/token.h"
@@ -76,4 +77,22 @@ int invite_redeem(db_t *db, const char *token, int64_t user_id, int64_t now)
     if (rc != DB_DONE)
         return -1;
     return db_changes(db) == 1 ? 1 : 0;
+}
+
+int invite_list(db_t *db, invite_t out[INVITE_LIST_MAX])
+{
+    db_stmt_t *st = db_prepare(db, "SELECT i.id, i.created_at, i.expires_at, i.used_at, u.handle FROM invites i "
+                                   "LEFT JOIN users u ON u.id = i.used_by ORDER BY i.id DESC LIMIT :lim");
+    db_bind_int(st, ":lim", INVITE_LIST_MAX);
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < INVITE_LIST_MAX) {
+        invite_t *v = &out[n++];
+        v->id = db_col_int(st, 0);
+        v->created_at = db_col_int(st, 1);
+        v->expires_at = db_col_int(st, 2);
+        v->used_at = db_col_int(st, 3);
+        snprintf(v->used_by, sizeof v->used_by, "%s", db_col_text(st, 4));
+    }
+    db_done(st);
+    return rc == DB_ERROR ? -1 : n;
 }

@@ -34,4 +34,17 @@ int invite_valid(db_t *db, const char *token, int64_t now);
  * account user_id. 1 done, 0 not valid (unknown, used or expired), -1 error. */
 int invite_redeem(db_t *db, const char *token, int64_t user_id, int64_t now);
 
+/* An invitation as the admin page lists it (never its token: only the hash is kept). */
+typedef struct {
+    int64_t id;
+    int64_t created_at, expires_at, used_at; /* used_at 0: not used */
+    char used_by[32];                        /* the handle of the account made with it, "" */
+} invite_t;
+
+#define INVITE_LIST_MAX 100
+
+/* The newest invitations (at most INVITE_LIST_MAX) into out[]; returns how
+ * many, or -1 on error. */
+int invite_list(db_t *db, invite_t out[INVITE_LIST_MAX]);
+
 #endif

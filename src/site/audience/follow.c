@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "site/audience/notify.h"
 
 /* ---- following ---- */
@@ -120,9 +121,7 @@ int follow_list(db_t *db, int64_t user, int followers, const char *before, int l
     db_bind_int(st, ":bt", bt);
     db_bind_int(st, ":bid", bid);
     db_bind_int(st, ":lim", limit + 1);
-    out->items = calloc((size_t)limit, sizeof(follow_user_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(follow_user_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == limit) {
@@ -133,9 +132,7 @@ int follow_list(db_t *db, int64_t user, int followers, const char *before, int l
         follow_user_t *f = &out->items[out->n++];
         f->id = db_col_int(st, 0);
         snprintf(f->handle, sizeof f->handle, "%s", db_col_text(st, 1));
-        f->name = strdup(db_col_text(st, 2));
-        if (!f->name)
-            abort();
+        f->name = xstrdup(db_col_text(st, 2));
         f->since = db_col_int(st, 3);
     }
     db_done(st);
@@ -204,24 +201,16 @@ int follow_timeline(db_t *db, int64_t reader, int64_t before, const char *before
     db_done(st);
     if (rc == DB_ERROR)
         return -1;
-    out->more = n > limit;
-    if (out->more)
+    int more = n > limit;
+    if (more)
         n = limit;
-    out->items = calloc((size_t)(n ? n : 1), sizeof(work_t));
-    if (!out->items)
-        abort();
-    /* A work unpublished since the statement ran is left out. */
-    for (int i = 0; i < n; i++) {
-        work_t *w = &out->items[out->n];
-        int got = work_get(db, ids[i], w);
-        if (got < 0) {
-            work_list_free(out);
-            return -1;
-        }
-        if (got == 1 && strcmp(w->status, "published") == 0)
-            out->n++;
-        else if (got == 1)
-            work_free(w);
-    }
+    /* In one batch (work_list_ids); a work unpublished since the statement
+     * ran is left out. */
+    const char *idp[FOLLOW_TIMELINE_MAX];
+    for (int i = 0; i < n; i++)
+        idp[i] = ids[i];
+    if (work_list_ids(db, idp, n, 1, out) < 0)
+        return -1;
+    out->more = more;
     return 0;
 }

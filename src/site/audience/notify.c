@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 
 static int kind_ok(const char *k)
@@ -76,6 +77,42 @@ int notify_add(db_t *db, int64_t recipient, const char *kind, int64_t actor, con
     return rc == DB_DONE ? 1 : -1;
 }
 
+int notify_moderation(db_t *db, int64_t recipient, const char *what, const char *work_id, int64_t comment_id,
+                      const char *reason, int64_t now)
+{
+    static const char *const outcomes[][2] = {
+        {"takedown", "你的作品已被移除 / Your work was removed"},
+        {"restore", "你的作品已恢复 / Your work was restored"},
+        {"complaint_rejected", "你对移除的申诉被驳回 / Your complaint against the removal was rejected"},
+        {"comment_takedown", "你的评论已被移除 / Your comment was removed"},
+        {"comment_restore", "你的评论已恢复 / Your comment was restored"},
+    };
+    const char *sentence = NULL;
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        if (strcmp(what, outcomes[i][0]) == 0)
+            sentence = outcomes[i][1];
+    if (!sentence)
+        return -1;
+    if (!recipient && work_id) {
+        db_stmt_t *st = db_prepare(db, "SELECT author_id FROM works WHERE id = :w");
+        db_bind_text(st, ":w", work_id);
+        int rc = db_step(st);
+        recipient = rc == DB_ROW ? db_col_int(st, 0) : 0;
+        db_done(st);
+        if (rc == DB_ERROR)
+            return -1;
+    }
+    char *detail = NULL;
+    if (reason && *reason) {
+        size_t n = strlen(sentence) + strlen(reason) + 3;
+        detail = xmalloc(n);
+        snprintf(detail, n, "%s: %s", sentence, reason);
+    }
+    int rc = notify_add(db, recipient, "moderation", 0, work_id, comment_id, detail ? detail : sentence, now);
+    free(detail);
+    return rc;
+}
+
 int64_t notify_unread(db_t *db, int64_t user)
 {
     db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
@@ -89,10 +126,7 @@ int64_t notify_unread(db_t *db, int64_t user)
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
+    return xstrdup(s ? s : "");
 }
 
 static void fill(db_stmt_t *st, notify_t *n)
@@ -124,9 +158,7 @@ int notify_list(db_t *db, int64_t user, int unread_only, int64_t before, int lim
     db_bind_int(st, ":before", before > 0 ? before : INT64_MAX);
     db_bind_int(st, ":unread", unread_only ? 1 : 0);
     db_bind_int(st, ":lim", limit + 1);
-    out->items = calloc((size_t)limit, sizeof(notify_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(notify_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == limit) {

@@ -53,6 +53,16 @@ typedef struct {
 int notify_add(db_t *db, int64_t recipient, const char *kind, int64_t actor, const char *work_id, int64_t comment_id,
                const char *detail, int64_t now);
 
+/* A moderation outcome, from the platform (actor 0), for recipient, or
+ * with recipient 0 for the author of work_id: what is "takedown" (the work
+ * was removed), "restore" (it is back), "complaint_rejected" (the complaint
+ * against its removal was rejected), "comment_takedown" or "comment_restore"
+ * (comment_id); reason the statement given, or NULL. The detail is one
+ * sentence in both languages (the inbox shows it as written). Inside the
+ * caller's transaction; returns as notify_add (-1 for an unknown what). */
+int notify_moderation(db_t *db, int64_t recipient, const char *what, const char *work_id, int64_t comment_id,
+                      const char *reason, int64_t now);
+
 /* The user's unread notifications, at most NOTIFY_UNREAD_CAP; -1 on error. */
 int64_t notify_unread(db_t *db, int64_t user);
 

@@ -44,6 +44,8 @@ const setting_def_t settings_defs[] = {
     /* The audience (site/audience/): who may register, and comments. */
     {"registration", "enum", "open|invite|closed", 0, 0, "open", "注册:开放 / 仅凭邀请链接 / 关闭",
      "Registration: open, by invitation link only, or closed"},
+    {"registration_role", "enum", "creator|reader", 0, 0, "creator", "新注册账号的角色:创作者(可发布)/ 读者(可评论、点赞、关注)",
+     "Role of new registrations: creator (may publish) or reader (comments, likes, follows)"},
     {"comments", "enum", "open|review|off", 0, 0, "open", "评论:直接发布 / 先审后发 / 关闭",
      "Comments: published at once (open), held for a moderator (review), or off"},
     {"comment_hold_first", "int", NULL, 0, 100, "0", "新账号的前几条评论先审后发(0 为不限)",

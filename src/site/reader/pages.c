@@ -12,6 +12,7 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/accounts/account.h"
+#include "site/audience/follow_page.h"
 #include "site/layout.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
@@ -183,7 +184,9 @@ void pages_author(hreq_t *r)
     buf_htmlz(&h, u.display_name);
     buf_lit(&h, "</h1><p class=\"handle\">@");
     buf_htmlz(&h, u.handle);
-    buf_lit(&h, "</p></header>\n");
+    buf_lit(&h, "</p>");
+    follow_author_box(r, &h, u.id, u.handle);
+    buf_lit(&h, "</header>\n");
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
@@ -285,6 +288,8 @@ void pages_work(hreq_t *r)
     buf_htmlz(&b, w.title);
     buf_lit(&b, "</h1>\n");
     byline(r, &b, &w);
+    if (published)
+        follow_button(r, &b, w.author_id, w.author_handle, buf_cstr(&canon));
     prov_source(r, &b, &w);
     buf_lit(&b, "</header>\n");
     page_declaration(r, &b, w.declaration);

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/changed.h"
 #include "site/trust/audit.h"
+#include "site/audience/notify.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/trust/moderation.h"
@@ -79,14 +80,16 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
 {
     if (db_begin(db) < 0)
         return mod_refuse(res, 503, "busy", "err.internal");
-    db_stmt_t *st = db_prepare(db, "SELECT k.takedown_id, t.actor FROM complaints k JOIN takedowns t "
+    db_stmt_t *st = db_prepare(db, "SELECT k.takedown_id, t.actor, t.work_id FROM complaints k JOIN takedowns t "
                                    "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
     db_bind_int(st, ":id", d->id);
     int64_t td = 0;
     int same = 0;
+    char work_id[32] = "";
     if (db_step(st) == DB_ROW) {
         td = db_col_int(st, 0);
         same = strcmp(db_col_text(st, 1), d->actor) == 0;
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     }
     db_done(st);
     if (!td || same) {
@@ -107,6 +110,8 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
     snprintf(subj, sizeof subj, "complaint:%lld", (long long)d->id);
     ok = ok && audit_appendf(db, d->actor, d->uphold ? "complaint.uphold" : "complaint.reject", subj, "%s",
                              d->reason) == 0;
+    if (ok && !d->uphold) /* the creator hears of it in the inbox too */
+        ok = notify_moderation(db, 0, "complaint_rejected", work_id, 0, d->reason, d->now) >= 0;
     if (ok && d->uphold) {
         char why[64];
         snprintf(why, sizeof why, "complaint %lld upheld", (long long)d->id);

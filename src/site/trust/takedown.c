@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "search/search.h"
+#include "site/audience/notify.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/works/media.h"
@@ -78,7 +79,7 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
                automated ? "decided automatically" : "decided by a person");
     int queued = author ? mail_queue_user(db, author, "作品已被移除 / Your work was removed", buf_cstr(&mail)) : 0;
     buf_free(&mail);
-    if (queued < 0)
+    if (queued < 0 || notify_moderation(db, author, "takedown", work_id, 0, reason, t) < 0)
         return -1;
     /* The statement of reasons reaches the creator in the studio
      * (/studio/notices); record that it was forwarded. */
@@ -117,7 +118,8 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
         return -1;
     char subj[64];
     snprintf(subj, sizeof subj, "work:%s", work_id);
-    if (audit_appendf(db, actor, "work.restore", subj, "takedown %lld ended: %s", (long long)takedown_id, why) < 0)
+    if (audit_appendf(db, actor, "work.restore", subj, "takedown %lld ended: %s", (long long)takedown_id, why) < 0 ||
+        notify_moderation(db, 0, "restore", work_id, 0, NULL, t) < 0)
         return -1;
     return 1;
 }

@@ -693,6 +693,102 @@ int work_list(db_t *db, const work_query_t *q, work_list_t *out)
     return 0;
 }
 
+/* ":i00,...,:i24" (as provenance.c): one cached plan for any batch of up
+ * to ID_CHUNK, under the PostgreSQL driver's 32 parameters a statement. */
+#define IDS5(d) ":i" #d "0,:i" #d "1,:i" #d "2,:i" #d "3,:i" #d "4"
+#define IDS5B(d) ":i" #d "5,:i" #d "6,:i" #d "7,:i" #d "8,:i" #d "9"
+#define IDS25 IDS5(0) "," IDS5B(0) "," IDS5(1) "," IDS5B(1) "," IDS5(2)
+#define ID_CHUNK 25
+
+static void bind_ids(db_stmt_t *st, const char *const *ids, int n)
+{
+    for (int i = 0; i < ID_CHUNK; i++) {
+        char name[16];
+        snprintf(name, sizeof name, ":i%02d", i);
+        db_bind_text(st, name, i < n ? ids[i] : "");
+    }
+}
+
+/* Rows of ids[0..n) (n <= ID_CHUNK) into found[i] by id. 0 or -1. */
+static int load_rows(db_t *db, const char *const *ids, int n, int published_only, work_t *found)
+{
+    db_stmt_t *st = db_prepare(db, published_only ? "SELECT " WORK_COLS " FROM works w JOIN users u ON u.id = w.author_id "
+                                                    "WHERE w.id IN (" IDS25 ") AND w.status = 'published'"
+                                                  : "SELECT " WORK_COLS " FROM works w JOIN users u ON u.id = w.author_id "
+                                                    "WHERE w.id IN (" IDS25 ") AND w.status <> 'deleted'");
+    bind_ids(st, ids, n);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *id = db_col_text(st, 0);
+        for (int i = 0; i < n; i++)
+            if (!found[i].id[0] && strcmp(ids[i], id) == 0) {
+                fill(st, &found[i]);
+                break;
+            }
+    }
+    db_done(st);
+    return rc == DB_ERROR ? -1 : 0;
+}
+
+/* Tags and provenance of ws[0..n) (n <= ID_CHUNK). 0 or -1. */
+static int load_extras(db_t *db, work_t *ws, int n)
+{
+    const char *ids[ID_CHUNK], *codes[ID_CHUNK];
+    provenance_t prov[ID_CHUNK];
+    for (int i = 0; i < n; i++) {
+        ids[i] = ws[i].id;
+        codes[i] = ws[i].declaration->code;
+    }
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, tag FROM tags WHERE work_id IN (" IDS25 ") ORDER BY work_id, pos");
+    bind_ids(st, ids, n);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *id = db_col_text(st, 0);
+        for (int i = 0; i < n; i++) {
+            work_t *w = &ws[i];
+            if (strcmp(w->id, id) != 0)
+                continue;
+            if (w->ntags < WORK_TAGS_MAX) {
+                if (!w->tags)
+                    w->tags = xcalloc(WORK_TAGS_MAX, sizeof(char *));
+                w->tags[w->ntags++] = xdup(db_col_text(st, 1));
+            }
+            break;
+        }
+    }
+    db_done(st);
+    if (rc == DB_ERROR || provenance_load_many(db, n, ids, codes, prov) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        ws[i].prov = prov[i];
+    return 0;
+}
+
+int work_list_ids(db_t *db, const char *const *ids, int n, int published_only, work_list_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (n < 0 || n > WORK_IDS_MAX)
+        return -1;
+    out->items = xcalloc((size_t)(n ? n : 1), sizeof(work_t));
+    /* The rows come in any order; each goes to the place of its id. */
+    work_t *found = xcalloc((size_t)(n ? n : 1), sizeof(work_t));
+    int bad = 0;
+    for (int off = 0; off < n && !bad; off += ID_CHUNK)
+        bad = load_rows(db, ids + off, n - off < ID_CHUNK ? n - off : ID_CHUNK, published_only, found + off) < 0;
+    for (int i = 0; i < n; i++) {
+        if (found[i].id[0])
+            out->items[out->n++] = found[i]; /* moved: out owns it now */
+    }
+    free(found);
+    for (int off = 0; off < out->n && !bad; off += ID_CHUNK)
+        bad = load_extras(db, out->items + off, out->n - off < ID_CHUNK ? out->n - off : ID_CHUNK) < 0;
+    if (bad) {
+        work_list_free(out);
+        return -1;
+    }
+    return 0;
+}
+
 void work_list_free(work_list_t *l)
 {
     for (int i = 0; i < l->n; i++)

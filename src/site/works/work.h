@@ -131,6 +131,14 @@ typedef struct {
 } work_list_t;
 
 int work_list(db_t *db, const work_query_t *q, work_list_t *out);
+
+/* The works ids[0..n) (n at most WORK_IDS_MAX), in that order, each as
+ * work_get loads it, in four statements whatever n (the timeline's page of
+ * ids would cost four per work one by one). Ids of works that are deleted
+ * or gone are left out, and so are those not published when
+ * published_only. 0 with *out (free with work_list_free; out->more 0), or -1. */
+#define WORK_IDS_MAX 50
+int work_list_ids(db_t *db, const char *const *ids, int n, int published_only, work_list_t *out);
 void work_list_free(work_list_t *l);
 
 /* An excerpt of the body as plain text, at most max_chars characters. */
