@@ -117,6 +117,12 @@ static const entry_t table[] = {
     {"comments.mod_empty", "没有待审核的评论。", "No comments are waiting for review."},
     {"comments.held_why", "暂缓原因", "held because"},
     {"comments.approve", "通过", "Approve"},
+    {"comments.blocked_title", "评论屏蔽", "Blocked from commenting"},
+    {"comments.blocked_intro", "以下账号不能在你的作品下评论。", "These accounts cannot comment on your works."},
+    {"comments.blocked_none", "你没有屏蔽任何人。", "You have not blocked anyone."},
+    {"comments.unblock", "解除屏蔽", "Unblock"},
+    {"comments.block_handle", "用户名", "Handle"},
+    {"comments.block_button", "屏蔽", "Block"},
     {"comments.err.limit", "limit 应在 1 到 50 之间。", "limit must be between 1 and 50."},
 
     /* search */

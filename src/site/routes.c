@@ -54,6 +54,8 @@ const route_t routes[] = {
     {"POST", "/comments/:cid/remove", comment_remove_form, ROLE_READER, RT_CSRF, 8 * KB},
     {"POST", "/comments/:cid/pin", comment_pin_form, ROLE_READER, RT_CSRF, 8 * KB},
     {"POST", "/comments/:cid/like", comment_like_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/studio/comments", comment_studio_page, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/comments/block", comment_block_form, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"GET", "/mod/comments", comment_mod_page, ROLE_MODERATOR, 0, 0},
     {"POST", "/mod/comments/:cid/approve", comment_approve_form, ROLE_MODERATOR, RT_CSRF, 8 * KB},
     {"GET", asset_comments_js_url, asset_comments_js, ROLE_NONE, 0, 0},

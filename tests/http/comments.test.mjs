@@ -356,17 +356,24 @@ test('creator: close and open, pin, remove with reason, block; commenter edits a
   assert.match(html, new RegExp(`id="c-${b1}"[\\s\\S]*?<p class="placeholder">`));
   assert.doesNotMatch(html, /第二条/);
 
+  const alice = await login('alice');
   // Block bob from the creator's works; unblock.
   res = await writer.post(`/a/${w}/comments/block`, { csrf, handle: 'bob', on: '1' });
   assert.equal(res.status, 303);
   await errorOf(await api('POST', `/api/v1/articles/${w}/comments`, bobTok, { body: '被屏蔽了' }), 403, 'blocked');
   assert.equal((await writer.post(`/a/${w}/comments/block`, { csrf, handle: 'nobody-here', on: '1' })).status, 404);
   assert.equal((await writer.post(`/a/${w}/comments/block`, { csrf, handle: 'writer', on: '1' })).status, 422);
+  html = await (await writer.get('/studio/comments')).text();
+  assert.match(html, /<a href="\/u\/bob">@bob<\/a>/);
+  assert.equal((await alice.get('/studio/comments')).status, 403);
+  res = await writer.post('/studio/comments/block', { csrf, handle: 'bob', on: '0' });
+  assert.equal(res.headers.get('location'), '/studio/comments');
+  html = await (await writer.get('/studio/comments')).text();
+  assert.doesNotMatch(html, /@bob/);
   assert.equal((await writer.post(`/a/${w}/comments/block`, { csrf, handle: 'bob', on: '0' })).status, 303);
   assert.equal((await api('POST', `/api/v1/articles/${w}/comments`, bobTok, { body: '解除了' })).status, 201);
 
   // The commenter edits by form (the edit page holds the text), then deletes.
-  const alice = await login('alice');
   html = await (await alice.get(`/comments/${a1}/edit`)).text();
   assert.match(html, /第一条<\/textarea>/);
   const acsrf = html.match(/name="csrf" value="([0-9a-f]+)"/)[1];

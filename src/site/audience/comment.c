@@ -654,6 +654,21 @@ int comment_set_mode(db_t *db, const aud_actor_t *a, const char *work_id, const 
     return 0;
 }
 
+int comment_block_list(db_t *db, int64_t creator, char (*handles)[32], int max)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT u.handle FROM comment_blocks b JOIN users u ON u.id = b.blocked_id "
+                                   "WHERE b.creator_id = :c ORDER BY b.created_at DESC, u.handle LIMIT :lim");
+    db_bind_int(st, ":c", creator);
+    db_bind_int(st, ":lim", max);
+    int n = 0, rc;
+    while (n < max && (rc = db_step(st)) == DB_ROW)
+        snprintf(handles[n++], 32, "%s", db_col_text(st, 0));
+    if (n < max && rc != DB_DONE)
+        n = -1;
+    db_done(st);
+    return n;
+}
+
 int comment_blocked(db_t *db, int64_t creator, int64_t user)
 {
     db_stmt_t *st = db_prepare(db, "SELECT 1 FROM comment_blocks WHERE creator_id = :c AND blocked_id = :u");

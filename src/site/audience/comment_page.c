@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/changed.h"
 #include "core/clock.h"
 #include "http/router.h"
@@ -414,6 +415,9 @@ void comment_section(hreq_t *r, buf_t *b, const work_t *w)
                     w->comments_open ? "closed" : "open",
                     T(r->lang, w->comments_open ? "comments.close" : "comments.open"));
     }
+    if (r->user.id && r->user.id == w->author_id)
+        buf_hprintf(b, "<a class=\"blocked-link\" href=\"/studio/comments\">%s</a>\n",
+                    T(r->lang, "comments.blocked_title"));
 
     buf_lit(b, "<nav class=\"sort\">");
     static const char *const sorts[] = {"new", "hot"};
@@ -582,7 +586,7 @@ void comment_mode_form(hreq_t *r)
  * an account from commenting on all their works. */
 void comment_block_form(hreq_t *r)
 {
-    const char *work_id = rq_param(r, 0);
+    const char *work_id = r->nparams ? rq_param(r, 0) : NULL;
     const char *handle = form_field(r, "handle");
     aud_actor_t a = actor(r);
     aud_err_t e;
@@ -590,8 +594,49 @@ void comment_block_form(hreq_t *r)
         answer_err(r, &e);
         return;
     }
+    if (!work_id) { /* from the studio's list */
+        rs_redirect(r, 303, "/studio/comments");
+        return;
+    }
     changed_work(work_id);
     back(r, work_id, "comments");
+}
+
+#define BLOCKS_SHOWN 500
+
+/* GET /studio/comments — the accounts the creator blocked from commenting
+ * on their works, each with an unblock button, and a form to block one. */
+void comment_studio_page(hreq_t *r)
+{
+    char(*handles)[32] = xcalloc(BLOCKS_SHOWN, 32);
+    int n = comment_block_list(r->db, r->user.id, handles, BLOCKS_SHOWN);
+    if (n < 0) {
+        free(handles);
+        fail(r, 500, "internal", "err.internal", NULL);
+        return;
+    }
+    buf_t b = BUF_INIT;
+    page_section_begin(r, &b, "studio-comments", T(r->lang, "comments.blocked_title"));
+    buf_hprintf(&b, "<p>%s</p>\n<ul class=\"blocked\">\n", T(r->lang, "comments.blocked_intro"));
+    for (int i = 0; i < n; i++) {
+        buf_hprintf(&b, "<li><a href=\"/u/%s\">@%s</a> <form class=\"inline\" method=\"post\" "
+                        "action=\"/studio/comments/block\">",
+                    handles[i], handles[i]);
+        page_csrf_field(r, &b);
+        buf_hprintf(&b, "<input type=\"hidden\" name=\"handle\" value=\"%s\"><input type=\"hidden\" name=\"on\" "
+                        "value=\"0\"><button type=\"submit\">%s</button></form></li>\n",
+                    handles[i], T(r->lang, "comments.unblock"));
+    }
+    if (!n)
+        buf_hprintf(&b, "<li class=\"empty\">%s</li>\n", T(r->lang, "comments.blocked_none"));
+    buf_lit(&b, "</ul>\n<form method=\"post\" action=\"/studio/comments/block\">");
+    page_csrf_field(r, &b);
+    buf_hprintf(&b, "<label>%s <input name=\"handle\" required maxlength=\"31\"></label><input type=\"hidden\" "
+                    "name=\"on\" value=\"1\"><button type=\"submit\">%s</button></form>\n",
+                T(r->lang, "comments.block_handle"), T(r->lang, "comments.block_button"));
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, 200);
+    free(handles);
 }
 
 /* GET /comments/:cid/edit */

@@ -36,7 +36,8 @@ void comment_card_counts(hreq_t *r, buf_t *b, const work_t *w);
 void comment_post_form(hreq_t *r);      /* POST /a/:id/comments {body, parent?} */
 void comment_like_work_form(hreq_t *r); /* POST /a/:id/like {on} */
 void comment_mode_form(hreq_t *r);      /* POST /a/:id/comments/mode {mode} */
-void comment_block_form(hreq_t *r);     /* POST /a/:id/comments/block {handle, on} */
+void comment_block_form(hreq_t *r);     /* POST /a/:id/comments/block, /studio/comments/block {handle, on} */
+void comment_studio_page(hreq_t *r);    /* GET  /studio/comments: the accounts blocked from commenting */
 void comment_like_form(hreq_t *r);      /* POST /comments/:cid/like {on} */
 void comment_edit_page(hreq_t *r);      /* GET  /comments/:cid/edit */
 void comment_edit_form(hreq_t *r);      /* POST /comments/:cid/edit {body} */
