@@ -63,9 +63,9 @@ const route_t routes[] = {
     {"POST", "/api/v1/articles/:id/comments", comment_api_post, ROLE_READER, RT_API, 64 * KB},
     {"PUT", "/api/v1/comments/:cid", comment_api_edit, ROLE_READER, RT_API, 64 * KB},
     {"DELETE", "/api/v1/comments/:cid", comment_api_delete, ROLE_READER, RT_API, 0},
-    {"PUT", "/api/v1/articles/:id/like", comment_api_like_work, ROLE_READER, RT_API, 0},
+    {"PUT", "/api/v1/articles/:id/like", comment_api_like_work, ROLE_READER, RT_API, 8 * KB},
     {"DELETE", "/api/v1/articles/:id/like", comment_api_like_work, ROLE_READER, RT_API, 0},
-    {"PUT", "/api/v1/comments/:cid/like", comment_api_like, ROLE_READER, RT_API, 0},
+    {"PUT", "/api/v1/comments/:cid/like", comment_api_like, ROLE_READER, RT_API, 8 * KB},
     {"DELETE", "/api/v1/comments/:cid/like", comment_api_like, ROLE_READER, RT_API, 0},
     /* (end of comments and likes) */
 
