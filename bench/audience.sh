@@ -35,7 +35,7 @@ wrk_run() { # url -> "rps p99_ms"
 echo "== setting up hao: the seed work, $((WORKS - 1)) more works, $READERS readers, 200 comments on the seed"
 D="$work/data"
 echo 'bench-password-1' | "$HAO" user add bench --role creator --data "$D" 2>/dev/null
-for i in $(seq "$READERS"); do echo "reader-password-$i" | "$HAO" user add "r$i" --role reader --data "$D" >/dev/null 2>&1; done
+for i in $(seq "$READERS"); do echo "reader-password-$i" | "$HAO" user add "reader$i" --role reader --data "$D" >/dev/null 2>&1; done
 for kv in comment_rate_minute=1000 comment_rate_hour=10000 comment_addr_rate_minute=1000 comment_addr_rate_hour=10000; do
   "$HAO" set "${kv%%=*}" "${kv#*=}" --data "$D" >/dev/null
 done
@@ -47,7 +47,7 @@ for _ in $(seq 50); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.1; don
 tok() { curl -sf -H 'content-type: application/json' -d "{\"handle\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/tokens" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'; }
 btok=$(tok bench bench-password-1)
 : >"$work/tokens"
-for i in $(seq "$READERS"); do tok "r$i" "reader-password-$i" >>"$work/tokens"; done
+for i in $(seq "$READERS"); do echo "$(tok "reader$i" "reader-password-$i")" >>"$work/tokens"; done
 echo "$id" >"$work/works"
 for i in $(seq 2 "$WORKS"); do
   w=$(curl -sf -H "authorization: Bearer $btok" -H 'content-type: application/json' \
