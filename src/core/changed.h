@@ -26,6 +26,25 @@ void changed_signal(void);
 void changed_elsewhere(void);
 /* The current generation; a page rendered under an older one is stale. */
 uint64_t changed_generation(void);
+
+/* A finer signal for writes that change one work's page and only the counts
+ * list pages show of it (comments, likes): the work's cached pages go stale
+ * at once, every other cached page may keep serving for up to
+ * CHANGED_LAG_NS after it was rendered (changed_stale()). Works are tracked
+ * in CHANGED_WORK_SLOTS hashed slots, so a collision only makes another
+ * work's page re-render once. Other nodes hear it as a whole change (the
+ * notifier carries no work), so on several nodes the fine grain is local. */
+#define CHANGED_WORK_SLOTS 4096
+#define CHANGED_LAG_NS 1000000000ull
+void changed_work(const char *work_id);
+/* How many changed_work() calls so far: read before rendering, like
+ * changed_generation(). */
+uint64_t changed_work_generation(void);
+/* Whether a page rendered at rendered_ns (a monotonic clock) when the work
+ * generation was wgen is stale: for the page of work_id (NULL: a page of no
+ * one work, such as a list) with now_ns the time now. */
+int changed_stale(const char *work_id, uint64_t wgen, uint64_t rendered_ns, uint64_t now_ns);
+
 /* Register fn (or NULL) as the notifier changed_signal() calls. Start-up
  * only: before any thread that may signal a change starts. */
 void changed_set_notifier(void (*fn)(void));

@@ -19,6 +19,7 @@
 
 typedef struct {
     uint64_t generation;
+    uint64_t wgen, rendered_ns; /* the work generation before rendering, and when it was stored */
     char *key;
     size_t keylen;
     cached_page_t page;
@@ -66,10 +67,13 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen)
         return NULL;
     if (s->generation != changed_generation())
         return NULL;
+    /* A comment or a like: its work's page at once, the others within a second. */
+    if (changed_stale(s->page.view_id, s->wgen, s->rendered_ns, now_ns()))
+        return NULL;
     return &s->page;
 }
 
-void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t keylen, int status,
+void cache_put(page_cache_t *c, uint64_t generation, uint64_t wgen, const char *key, size_t keylen, int status,
                const char *content_type, const char *body, size_t len, const char *view_id, const char *last_modified)
 {
     if (len > CACHE_MAX_BODY)
@@ -78,6 +82,8 @@ void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t key
     slot_t *s = &c->slots[h % CACHE_SLOTS];
     slot_clear(s);
     s->generation = generation;
+    s->wgen = wgen;
+    s->rendered_ns = now_ns();
     s->key = xmalloc(keylen + 1);
     s->page.body = xmalloc(len);
     memcpy(s->key, key, keylen);

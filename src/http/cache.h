@@ -36,8 +36,10 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
 /* Store a copy of body under key, tagged with the generation read before
  * the page was rendered: a change committed while it rendered makes it
  * stale at once, instead of being cached as fresh under the new
- * generation. */
-void cache_put(page_cache_t *c, uint64_t generation, const char *key, size_t keylen, int status,
+ * generation. wgen is changed_work_generation() read at the same time: a
+ * work page (view_id) is stale once its work changes after it, any other
+ * page a second after it was stored once any work has (core/changed.h). */
+void cache_put(page_cache_t *c, uint64_t generation, uint64_t wgen, const char *key, size_t keylen, int status,
                const char *content_type, const char *body, size_t len, const char *view_id, const char *last_modified);
 
 #endif

@@ -41,6 +41,7 @@ typedef struct {
     size_t cache_keylen;
     char *view_id;
     uint64_t gen; /* content generation when the request arrived (cache_put) */
+    uint64_t wgen; /* and the work generation (changed_work) */
 } rq_ext_t;
 
 /* The application's table and hooks (router_use), set before the loops
@@ -393,7 +394,7 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
         ssize_t li = h2o_find_header_by_str(&h->res.headers, H2O_STRLIT("last-modified"), -1);
         if (li >= 0)
             lm = rq_strndup(r, h->res.headers.entries[li].value.base, h->res.headers.entries[li].value.len);
-        cache_put(r->loop->cache, x->gen, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id,
+        cache_put(r->loop->cache, x->gen, x->wgen, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id,
                   lm);
         const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
         if (p)
@@ -843,6 +844,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
 
     /* Read before anything is rendered (see cache_put). */
     x->gen = changed_generation();
+    x->wgen = changed_work_generation();
     /* Several nodes: another node may have changed the site's name or
      * statement; its change notice bumped the generation. */
     if (app->refresh && db_postgres_conninfo()) {

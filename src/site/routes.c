@@ -14,6 +14,7 @@
 #include "site/audience/follow_page.h"
 #include "site/audience/notify_page.h"
 #include "site/app.h"
+#include "site/audience/comment_page.h"
 #include "site/api/api.h"
 #include "site/reader/feed.h"
 #include "site/trust/audit.h"
@@ -45,6 +46,30 @@ const route_t routes[] = {
     {"GET", "/search", searchpage_html, ROLE_NONE, RT_CACHE, 0},
 
     /* the audience, comments and likes (site/audience/): pages and API */
+    {"POST", "/a/:id/comments", comment_post_form, ROLE_READER, RT_CSRF, 64 * KB},
+    {"POST", "/a/:id/comments/mode", comment_mode_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/a/:id/comments/block", comment_block_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/a/:id/like", comment_like_work_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/comments/:cid", comment_thread_page, ROLE_NONE, 0, 0},
+    {"GET", "/comments/:cid/edit", comment_edit_page, ROLE_READER, 0, 0},
+    {"POST", "/comments/:cid/edit", comment_edit_form, ROLE_READER, RT_CSRF, 64 * KB},
+    {"POST", "/comments/:cid/delete", comment_delete_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/comments/:cid/remove", comment_remove_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/comments/:cid/pin", comment_pin_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/comments/:cid/like", comment_like_form, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/studio/comments", comment_studio_page, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/comments/block", comment_block_form, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"GET", "/mod/comments", comment_mod_page, ROLE_MODERATOR, 0, 0},
+    {"POST", "/mod/comments/:cid/approve", comment_approve_form, ROLE_MODERATOR, RT_CSRF, 8 * KB},
+    {"GET", asset_comments_js_url, asset_comments_js, ROLE_NONE, 0, 0},
+    {"GET", "/api/v1/articles/:id/comments", comment_api_list, ROLE_NONE, RT_API, 0},
+    {"POST", "/api/v1/articles/:id/comments", comment_api_post, ROLE_READER, RT_API, 64 * KB},
+    {"PUT", "/api/v1/comments/:cid", comment_api_edit, ROLE_READER, RT_API, 64 * KB},
+    {"DELETE", "/api/v1/comments/:cid", comment_api_delete, ROLE_READER, RT_API, 0},
+    {"PUT", "/api/v1/articles/:id/like", comment_api_like_work, ROLE_READER, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/articles/:id/like", comment_api_like_work, ROLE_READER, RT_API, 0},
+    {"PUT", "/api/v1/comments/:cid/like", comment_api_like, ROLE_READER, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/comments/:cid/like", comment_api_like, ROLE_READER, RT_API, 0},
     /* (end of comments and likes) */
 
     /* feeds and sitemap */

@@ -73,6 +73,12 @@ void api_work_json(buf_t *b, db_t *db, const work_t *w, int with_body)
     buf_int(b, w->rev);
     buf_lit(b, ",\"views\":");
     buf_int(b, w->views);
+    buf_lit(b, ",\"comments_count\":"); /* the audience: counts kept with their rows (comment.h, like.h) */
+    buf_int(b, w->comments_count);
+    buf_lit(b, ",\"likes\":");
+    buf_int(b, w->likes_count);
+    buf_lit(b, ",\"comments\":");
+    buf_rawz(b, w->comments_open ? "\"open\"" : "\"closed\"");
     buf_lit(b, ",\"created_at\":");
     json_time(b, w->created_at);
     buf_lit(b, ",\"updated_at\":");

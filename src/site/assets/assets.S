@@ -26,6 +26,14 @@ hao_asset_studio_js:
 hao_asset_studio_js_end:
     .size hao_asset_studio_js, hao_asset_studio_js_end - hao_asset_studio_js
 
+    .globl hao_asset_comments_js
+    .type hao_asset_comments_js, @object
+hao_asset_comments_js:
+    .incbin "src/site/assets/comments.js"
+    .globl hao_asset_comments_js_end
+hao_asset_comments_js_end:
+    .size hao_asset_comments_js, hao_asset_comments_js_end - hao_asset_comments_js
+
     .globl asset_css_url
     .type asset_css_url, @object
 asset_css_url:
@@ -41,5 +49,13 @@ asset_studio_js_url:
     .ascii HAO_ASSET_VERSION
     .asciz ".js"
     .size asset_studio_js_url, . - asset_studio_js_url
+
+    .globl asset_comments_js_url
+    .type asset_comments_js_url, @object
+asset_comments_js_url:
+    .ascii "/static/comments."
+    .ascii HAO_ASSET_VERSION
+    .asciz ".js"
+    .size asset_comments_js_url, . - asset_comments_js_url
 
     .section .note.GNU-stack,"",@progbits

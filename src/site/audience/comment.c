@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "site/audience/notify.h"
 #include "site/ops/settings.h"
@@ -14,10 +15,7 @@
 
 static char *xdup(const char *s)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
+    return xstrdup(s ? s : "");
 }
 
 static int internal(aud_err_t *e)
@@ -164,9 +162,7 @@ static int may_comment(db_t *db, const aud_user_t *u, const char *work_id, aud_w
 /* ASCII lower case of s[0..n) into a new string. */
 static char *lower_dup(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
+    char *p = xmalloc(n + 1);
     for (size_t i = 0; i < n; i++)
         p[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
     p[n] = 0;
@@ -523,9 +519,7 @@ static int remove_tx(db_t *db, const aud_actor_t *a, const aud_user_t *u, int64_
     text_trim(&why, &wn);
     if (!text_valid(why, wn) || text_chars(why, wn) > COMMENT_REASON_MAX || (!by_creator && wn == 0))
         return aud_fail(e, 422, "reason", "comment.err.reason", "reason");
-    char *w = strndup(why, wn);
-    if (!w)
-        abort();
+    char *w = xstrndup(why, wn);
     const char *by = by_creator ? "creator" : "moderator";
     int ok = set_status(db, &r, "removed", NULL, by, 0, w, a->now) == 0 &&
              notify_add(db, r.author_id, "moderation", by_creator ? u->id : 0, r.work_id, r.id, w, a->now) >= 0;
@@ -658,6 +652,21 @@ int comment_set_mode(db_t *db, const aud_actor_t *a, const char *work_id, const 
         return rollback_fail(db, e);
     }
     return 0;
+}
+
+int comment_block_list(db_t *db, int64_t creator, char (*handles)[32], int max)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT u.handle FROM comment_blocks b JOIN users u ON u.id = b.blocked_id "
+                                   "WHERE b.creator_id = :c ORDER BY b.created_at DESC, u.handle LIMIT :lim");
+    db_bind_int(st, ":c", creator);
+    db_bind_int(st, ":lim", max);
+    int n = 0, rc;
+    while (n < max && (rc = db_step(st)) == DB_ROW)
+        snprintf(handles[n++], 32, "%s", db_col_text(st, 0));
+    if (n < max && rc != DB_DONE)
+        n = -1;
+    db_done(st);
+    return n;
 }
 
 int comment_blocked(db_t *db, int64_t creator, int64_t user)
@@ -793,9 +802,7 @@ int comment_get(db_t *db, int64_t viewer, int64_t id, comment_t *out)
  * another page exists). Returns 0 or -1. */
 static int collect(db_stmt_t *st, int64_t viewer, int limit, comment_page_t *out, int *more)
 {
-    out->items = calloc((size_t)limit, sizeof(comment_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(comment_t));
     *more = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -949,9 +956,7 @@ int comment_pending(db_t *db, const aud_actor_t *a, const char *after, int limit
                                    "WHERE c.status = 'pending' AND c.id > :after ORDER BY c.id LIMIT :lim");
     db_bind_int(st, ":after", parts < 0 ? 0 : c1);
     db_bind_int(st, ":lim", limit + 1);
-    out->items = calloc((size_t)limit, sizeof(comment_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(comment_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == limit) {

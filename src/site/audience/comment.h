@@ -123,6 +123,9 @@ int comment_set_mode(db_t *db, const aud_actor_t *a, const char *work_id, const 
 /* The actor blocks (on = 1) or unblocks the account handle from commenting
  * on the actor's works. Idempotent; 404 no such account, 422 oneself. */
 int comment_block(db_t *db, const aud_actor_t *a, const char *handle, int on, aud_err_t *e);
+/* The accounts creator blocked, newest first, at most max: their handles
+ * into handles[0..max). Returns how many, or -1 on error. */
+int comment_block_list(db_t *db, int64_t creator, char (*handles)[32], int max);
 /* 1 when creator blocked user, 0 not, -1 error. */
 int comment_blocked(db_t *db, int64_t creator, int64_t user);
 

@@ -1,6 +1,7 @@
 /*
  * pages.c — see pages.h.
  */
+#include "site/audience/comment_page.h"
 #include "site/reader/pages.h"
 #include "site/works/media.h"
 
@@ -94,6 +95,7 @@ void pages_card(hreq_t *r, buf_t *b, const work_t *w)
     buf_free(&ex);
     buf_lit(b, "</p>\n");
     tag_list(r, b, w);
+    comment_card_counts(r, b, w);
     buf_lit(b, "</article>\n");
 }
 
@@ -313,6 +315,8 @@ void pages_work(hreq_t *r)
     buf_lit(&b, "</footer>\n");
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
+    if (published)
+        comment_section(r, &b, &w); /* comments and likes (audience/comment_page.h) */
     page_send(r, &b, 200);
     buf_free(&desc);
     buf_free(&canon);

@@ -96,6 +96,8 @@ void mod_queue(hreq_t *r)
     page_section_begin(r, &b, "mod", T(L, "mod.title"));
     if (rq_query(r, "done"))
         fk_ok(&b, T(L, "mod.decided"));
+    /* Held comments have a queue of their own (audience/comment_page.c). */
+    buf_hprintf(&b, "<p class=\"mod-comments\"><a href=\"/mod/comments\">%s</a></p>\n", T(L, "comments.mod_title"));
 
     queue_begin(r, &b, "mod.notices", "queue-notices");
     db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "

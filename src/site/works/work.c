@@ -53,7 +53,8 @@ void work_hash(const char *body, char out[65])
 
 #define WORK_COLS                                                                                                   \
     "w.id, w.author_id, u.handle, u.display_name, w.title, w.body, w.declaration, w.status, w.rev, w.created_at, " \
-    "w.updated_at, w.published_at, w.views, w.content_hash, w.original"
+    "w.updated_at, w.published_at, w.views, w.content_hash, w.original, w.comments_mode, w.comments_count, " \
+    "w.likes_count, w.pinned_comment"
 
 static void load_tags(db_t *db, work_t *w)
 {
@@ -86,6 +87,10 @@ static void fill(db_stmt_t *st, work_t *w)
     w->views = db_col_int(st, 12);
     w->content_hash = xdup(db_col_text(st, 13));
     w->original = (int)db_col_int(st, 14);
+    w->comments_open = strcmp(db_col_text(st, 15), "open") == 0;
+    w->comments_count = db_col_int(st, 16);
+    w->likes_count = db_col_int(st, 17);
+    w->pinned_comment = db_col_int(st, 18);
 }
 
 int work_get(db_t *db, const char *id, work_t *w)

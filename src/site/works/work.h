@@ -45,6 +45,9 @@ typedef struct {
     char *content_hash;
     int original;      /* the creator claims 原创 (checked: see work_input_t.original) */
     provenance_t prov; /* AI label, similar earlier works, source (provenance.h) */
+    /* the audience (site/audience/comment.h, like.h): kept by their modules */
+    int comments_open;                             /* comments_mode = 'open' */
+    int64_t comments_count, likes_count, pinned_comment; /* published comments; likes; 0: none pinned */
 } work_t;
 
 /* Fields to set; NULL means "leave as is" on update ("" on create). */
