@@ -346,6 +346,14 @@ test('the studio lists my followers; readers have no studio', async () => {
   assert.match(html, /data-count="followers">1</);
   assert.equal((await alice.get('/studio/followers?before=bad')).status, 422);
   assert.equal((await (await login('rita')).get('/studio/followers')).status, 403);
+  // Signing in without ?next= lands a reader on the home page, a creator in the studio.
+  for (const [who, to] of [['rita', '/'], ['alice', '/studio']]) {
+    const c = new Client(srv.base);
+    const csrf = await c.csrf('/login');
+    const res = await c.post('/login', { csrf, handle: who, password: PW(who) });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), to, `${who} lands on ${to}`);
+  }
 });
 
 test('notifications: created by events, listed, counted in the header, marked read one and all; bad input refused', async () => {

@@ -408,6 +408,21 @@ static void make_dummy(void)
 
 enum verify_for { VERIFY_WEB, VERIFY_TOKEN };
 
+/* Where a sign-in lands: next, except that the default (the studio) is for
+ * those who may publish; a reader lands on the home page instead of a 403. */
+static const char *landing(db_t *db, int64_t uid, const char *next)
+{
+    if (strcmp(next, "/studio") != 0)
+        return next;
+    db_stmt_t *st = db_prepare(db, "SELECT role FROM users WHERE id = :u");
+    db_bind_int(st, ":u", uid);
+    enum role role = ROLE_NONE;
+    if (db_step(st) == DB_ROW)
+        role = account_role_from(db_col_text(st, 0));
+    db_done(st);
+    return role >= ROLE_CREATOR ? next : "/";
+}
+
 typedef struct {
     pool_job_t job;
     enum verify_for purpose;
@@ -489,7 +504,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
-    rs_redirect(r, 303, safe_next(v->next));
+    rs_redirect(r, 303, landing(r->db, v->uid, safe_next(v->next)));
 }
 
 /* Common start of a password check: throttling, user lookup, submit. */
