@@ -21,7 +21,8 @@ before(async () => {
   addUser(dataDir, 'judge', 'moderator', 'judge-password-1');
   addUser(dataDir, 'second', 'moderator', 'second-password-1');
   addUser(dataDir, 'boss', 'admin', 'boss-password-1');
-  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '4'], ['report_rate', '6']])
+  // notice_mode immediate chosen explicitly (the default without SMTP is review).
+  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '4'], ['report_rate', '6'], ['notice_mode', 'immediate']])
     assert.equal(spawnSync(BIN, ['set', k, v, '--data', dataDir]).status, 0);
   srv = await startServer({ dataDir, env: clock });
   host = new URL(srv.base).host;

@@ -32,6 +32,8 @@ typedef struct {
     int uphold;           /* 1: take down (notice, report), restore (complaint), publish
                              (review); 0: reject, dismiss, keep the removal, refuse */
     const char *reason;   /* the written reason, required; shown to those concerned */
+    int unfounded;        /* MOD_NOTICE, reject: manifestly unfounded (counts towards the
+                             sender's suspension, notice.h) */
     const char *actor;    /* "user:HANDLE" of the moderator: the audit log, takedown records */
     int64_t actor_id;     /* the moderator's user id (decided_by) */
     int64_t now;          /* when (decided_at), on the deadline clock (clock.h) */
