@@ -135,6 +135,7 @@ test('an internal complaint is decided by a different moderator', async () => {
   const cid = q.match(/data-complaint="(\d+)"/)[1];
   res = await decide(judge, `/mod/complaints/${cid}`, { decision: 'uphold', reason: '我自己改判' });
   assert.equal(res.status, 403, 'the deciding moderator may not judge the complaint');
+  assert.ok((await res.text()).includes('我自己改判'), 'the refusal keeps the typed reason');
   assert.equal((await fetch(`${srv.base}/a/${wIllegal}`)).status, 451);
   const second = await login('second');
   res = await decide(second, `/mod/complaints/${cid}`, { decision: 'uphold', reason: '确属新闻转述。' });
