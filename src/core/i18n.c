@@ -138,6 +138,7 @@ static const entry_t table[] = {
     {"notice.err.suspended", "由于此联系方式提交的多份通知被认定明显不成立,暂停受理其新的通知。如有异议,请联系本站运营者。", "Notices from this contact are suspended: several of its notices were rejected as manifestly unfounded. Write to the operator of this site if you think this is wrong."},
     {"complaint.sole_moderator", "这次移除是你决定的,而本站没有其他审核员。你仍可处理这次申诉;决定中会注明没有独立审核员。", "You decided this removal and this site has no other moderator. You may still settle the complaint; the decision will say that no independent moderator existed."},
     {"complaint.other_moderator", "这次移除是你决定的,申诉须由另一位审核员处理。", "You decided this removal: another moderator must settle this complaint."},
+    {"notice.unfounded_warning", "这份通知被认定明显不成立。同一联系方式的此类通知达到一定次数后,本站将暂停受理其通知。", "This notice was rejected as manifestly unfounded. After a number of such notices from one contact, this site stops accepting its notices for a time."},
     {"mod.unfounded", "明显不成立(计入通知人的暂停次数)", "Manifestly unfounded (counts towards suspending the sender)"},
     {"notice.title", "侵权通知", "Rights-holder notice"},
     {"notice.intro", "如果本站的作品侵犯了你的著作权或其他权利,请填写以下全部必填项。完整的通知会立即得到编号回执。", "If a work on this site infringes your copyright or another right, fill in every required field. A complete notice gets a numbered receipt at once."},

@@ -187,6 +187,10 @@ test('a sender of repeated manifestly unfounded notices is suspended from filing
     assert.ok(page.includes('name="unfounded"'), 'the reject form asks whether it is manifestly unfounded');
     assert.equal((await decide(boss, `/mod/notices/${n.id}`, { decision: 'reject', reason: '明显捏造。', unfounded: '1' })).status, 303);
   }
+  // Warned one short of the limit (DSA art. 23(2)), on the notice's status page too.
+  assert.match(siteSql(dirPlain, "SELECT detail FROM audit_log WHERE action = 'notifier.warn'").stdout,
+    /troll@example\.cn warned: 1 of 2/);
+  assert.match(await (await fetch(`${plain.base}${n.receipt}`)).text(), /明显不成立/);
   assert.match(siteSql(dirPlain, "SELECT detail FROM audit_log WHERE action = 'notifier.suspend'").stdout,
     /troll@example\.cn may not file notices for 30 days: 2 notices/);
   const res = await notice(plain, works[2], 'TROLL@example.cn');

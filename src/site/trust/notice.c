@@ -691,9 +691,10 @@ static int uphold_notice(db_t *db, const mod_decision_t *d)
     return ok;
 }
 
-/* After a rejection as manifestly unfounded: when the sender's count
- * reaches unfounded_limit, record the suspension (DSA art. 23). Inside the
- * decision's transaction; 1 done. */
+/* After a rejection as manifestly unfounded: one short of unfounded_limit
+ * the sender is warned (DSA art. 23(2) asks for a prior warning: by mail
+ * when SMTP is set, and on the notice's status page); at the limit the
+ * suspension is recorded. Inside the decision's transaction; 1 done. */
 static int note_suspension(db_t *db, const mod_decision_t *d)
 {
     int limit = settings_int(db, "unfounded_limit");
@@ -703,10 +704,25 @@ static int note_suspension(db_t *db, const mod_decision_t *d)
     if (db_step(st) == DB_ROW)
         snprintf(key, sizeof key, "%s", db_col_text(st, 0));
     db_done(st);
-    if (limit == 0 || !*key || unfounded_count(db, key, d->now) != limit)
-        return 1;
+    int64_t n = limit && *key ? unfounded_count(db, key, d->now) : 0;
     char subj[48];
     snprintf(subj, sizeof subj, "notice:%lld", (long long)d->id);
+    if (limit > 1 && n == limit - 1) {
+        int days = settings_int(db, "unfounded_days");
+        buf_t m = BUF_INIT;
+        buf_printf(&m, /* raw: text (a mail) */
+                   "你的通知(第 %lld 号)被认定明显不成立。%d 天内再有一份通知被认定明显不成立,将暂停受理你的通知。\n"
+                   "说明:%s\n\nYour notice %lld was rejected as manifestly unfounded. One more such notice within %d "
+                   "days and notices from you will no longer be accepted.\nReason: %s\n",
+                   (long long)d->id, days, d->reason, (long long)d->id, days, d->reason);
+        int ok = mail_queue(db, key, "通知被认定不成立 / Notice rejected as unfounded", buf_cstr(&m)) == 0 &&
+                 audit_appendf(db, d->actor, "notifier.warn", subj, "%s warned: %lld of %d notices rejected as "
+                               "manifestly unfounded", key, (long long)n, limit) == 0;
+        buf_free(&m);
+        return ok;
+    }
+    if (n != limit || limit == 0)
+        return 1;
     return audit_appendf(db, d->actor, "notifier.suspend", subj, "%s may not file notices for %d days: %d notices "
                          "rejected as manifestly unfounded", key, settings_int(db, "unfounded_days"), limit) == 0;
 }
@@ -1134,7 +1150,7 @@ void notice_status(hreq_t *r)
     }
     db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN confirm IN ('unconfirmed', 'expired') AND status <> "
                                       "'actioned' THEN confirm ELSE status END, created_at, right_claimed, reason, "
-                                      "ground, contact FROM notices WHERE id = :id");
+                                      "ground, contact, unfounded FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     if (db_step(st) != DB_ROW) {
         db_done(st);
@@ -1145,6 +1161,8 @@ void notice_status(hreq_t *r)
     page_section_numbered(r, &b, "notice-status", "notice.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "notice.received"));
+    if (db_col_int(st, 6))
+        fk_alert(&b, T(L, "notice.unfounded_warning"));
     if (strcmp(db_col_text(st, 0), "unconfirmed") == 0) {
         buf_t m = BUF_INIT;
         buf_rawz(&m, T(L, "notice.confirm_sent")); /* raw: text, fk_ok escapes it */
