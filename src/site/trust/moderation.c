@@ -260,7 +260,8 @@ static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const cha
 /* Close a moderator view opened with page_section_begin: while the case is
  * open, the decision form (a required written reason and two buttons,
  * yes_key posting decision=uphold, no_key decision=reject) posting to the
- * path action_fmt formats; then the section; sends the page (200). */
+ * path action_fmt formats, refilled from redo after a refusal; then the
+ * section; sends the page (200, or redo's status). */
 __attribute__((format(printf, 8, 9))) static void mod_view_end(hreq_t *r, buf_t *b, int open, const redo_t *redo,
                                                                int extra, const char *yes_key, const char *no_key,
                                                                const char *action_fmt, ...)
@@ -478,15 +479,30 @@ int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
     return mod_refuse(res, 500, "internal", "err.internal");
 }
 
+/* The view of the case of this kind in the path, shown again after a
+ * refused decision. */
+static void case_view(hreq_t *r, mod_kind_t kind, const redo_t *redo)
+{
+    switch (kind) {
+    case MOD_NOTICE: notice_view(r, redo); break;
+    case MOD_REPORT: report_view(r, redo); break;
+    case MOD_COMPLAINT: complaint_view(r, redo); break;
+    case MOD_REVIEW: review_view(r, redo); break;
+    }
+}
+
 /* A decision on the case of this kind in the path: fields decision
- * (uphold|reject) and reason. 303 to the queue once decided. */
+ * (uphold|reject), reason and, for a notice, unfounded. 303 to the queue
+ * once decided; refused, the case again with the message and the reason
+ * as typed (404 and storage errors: the error page). */
 static void decision_post(hreq_t *r, mod_kind_t kind)
 {
     form_t f;
     rq_form(r, &f);
     const char *word = form_get(&f, "decision");
     if (!word || (strcmp(word, "uphold") != 0 && strcmp(word, "reject") != 0)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
+        redo_t redo = {422, T(r->lang, "mod.err.decision"), form_get(&f, "reason"), form_get(&f, "unfounded") != NULL};
+        case_view(r, kind, &redo);
         return;
     }
     char actor[64];
@@ -511,12 +527,7 @@ static void decision_post(hreq_t *r, mod_kind_t kind)
         /* The case again with the message and the reason as typed: a
          * refusal never loses what the moderator wrote. */
         redo_t redo = {res.status, T(r->lang, res.key), d.reason, d.unfounded};
-        switch (kind) {
-        case MOD_NOTICE: notice_view(r, &redo); break;
-        case MOD_REPORT: report_view(r, &redo); break;
-        case MOD_COMPLAINT: complaint_view(r, &redo); break;
-        case MOD_REVIEW: review_view(r, &redo); break;
-        }
+        case_view(r, kind, &redo);
         return;
     }
     rs_redirect(r, 303, "/mod?done=1");
