@@ -130,6 +130,7 @@ static const entry_t table[] = {
     {"notice.status.unconfirmed", "等待通知人通过邮件确认", "Waiting for the sender to confirm by e-mail"},
     {"notice.status.expired", "未经确认,已作废", "Not confirmed in time; lapsed"},
     {"notice.confirm_sent", "确认邮件已发送到通知中的联系邮箱。通知在打开邮件中的链接确认后才生效,逾期未确认将自动作废。", "A confirmation mail was sent to the contact address of the notice. The notice takes effect only once the link in it is opened and confirmed; unconfirmed, it lapses."},
+    {"notice.confirm_note", "若联系方式填写电子邮件地址,本站会发送确认链接;通知在确认后才生效。未填写邮件地址的通知由审核员处理。", "Give an e-mail address as the contact and this site mails you a confirmation link; the notice takes effect once confirmed. A notice without an e-mail address is decided by a moderator."},
     {"notice.confirm_intro", "确认这份通知确由你本人提交。确认后,通知将按本站规则处理(可能立即移除所涉作品)。", "Confirm that you sent this notice. Once confirmed it is acted on by this site's rules (the works named may be removed at once)."},
     {"notice.confirm_send", "确认通知", "Confirm the notice"},
     {"notice.confirmed_actioned", "通知已确认,所涉作品已被移除。", "The notice is confirmed and the works it names were removed."},

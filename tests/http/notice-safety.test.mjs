@@ -243,6 +243,8 @@ test('a complaint on a site with one admin is settled by that admin, with a note
 
 let pendingToken, pendingId, pendingWork;
 test('with SMTP a notice waits for its sender to confirm by mail; a forged link changes nothing; the link confirms', async () => {
+  assert.match(await (await fetch(`${mailed.base}/notice`)).text(), /data-confirm="mail"/, 'the form says so first');
+  assert.doesNotMatch(await (await fetch(`${plain.base}/notice`)).text(), /data-confirm/);
   const w = await publish(mailed, '需要确认的通知');
   const res = await notice(mailed, w, 'Owner@example.cn');
   assert.equal(res.status, 201);

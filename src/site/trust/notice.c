@@ -789,6 +789,12 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
         fk_alert(&b, buf_cstr(&full));
         buf_free(&full);
     }
+    /* Said before the form is filled: who is asked to confirm (notice.h). */
+    if (settings_is(r->db, "notice_mode", "immediate") && mail_configured(r->db)) {
+        buf_lit(&b, "<p class=\"note\" data-confirm=\"mail\">");
+        buf_htmlz(&b, T(L, "notice.confirm_note"));
+        buf_lit(&b, "</p>\n");
+    }
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
     buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
     page_csrf_field(r, &b);
@@ -1148,8 +1154,8 @@ void notice_status(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
         return;
     }
-    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN confirm IN ('unconfirmed', 'expired') AND status <> "
-                                      "'actioned' THEN confirm ELSE status END, created_at, right_claimed, reason, "
+    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN status = 'pending' AND confirm = 'unconfirmed' OR "
+                                      "confirm = 'expired' THEN confirm ELSE status END, created_at, right_claimed, reason, "
                                       "ground, contact, unfounded FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     if (db_step(st) != DB_ROW) {
@@ -1274,8 +1280,8 @@ void notice_api_status(hreq_t *r)
         return;
     }
     buf_t b = BUF_INIT;
-    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN confirm IN ('unconfirmed', 'expired') AND status <> "
-                                      "'actioned' THEN confirm ELSE status END FROM notices WHERE id = :id");
+    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN status = 'pending' AND confirm = 'unconfirmed' OR "
+                                      "confirm = 'expired' THEN confirm ELSE status END FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     db_step(st);
     buf_printf(&b, "{\"id\":%lld,\"status\":", (long long)id);
