@@ -165,6 +165,21 @@ static const entry_t table[] = {
     {"settings.saved", "设置已保存。", "Settings saved."},
 
     /* notices, counter-notices, takedowns (notice.c, takedown.c) */
+    /* who may take a work down at once (issue 18: confirmation, trusted notifiers, suspension) */
+    {"notice.status.unconfirmed", "等待通知人通过邮件确认", "Waiting for the sender to confirm by e-mail"},
+    {"notice.status.expired", "未经确认,已作废", "Not confirmed in time; lapsed"},
+    {"notice.confirm_sent", "确认邮件已发送到通知中的联系邮箱。通知在打开邮件中的链接确认后才生效,逾期未确认将自动作废。", "A confirmation mail was sent to the contact address of the notice. The notice takes effect only once the link in it is opened and confirmed; unconfirmed, it lapses."},
+    {"notice.confirm_note", "若联系方式填写电子邮件地址,本站会发送确认链接;通知在确认后才生效。未填写邮件地址的通知由审核员处理。", "Give an e-mail address as the contact and this site mails you a confirmation link; the notice takes effect once confirmed. A notice without an e-mail address is decided by a moderator."},
+    {"notice.confirm_intro", "确认这份通知确由你本人提交。确认后,通知将按本站规则处理(可能立即移除所涉作品)。", "Confirm that you sent this notice. Once confirmed it is acted on by this site's rules (the works named may be removed at once)."},
+    {"notice.confirm_send", "确认通知", "Confirm the notice"},
+    {"notice.confirmed_actioned", "通知已确认,所涉作品已被移除。", "The notice is confirmed and the works it names were removed."},
+    {"notice.confirmed_review", "通知已确认,将由审核员处理。", "The notice is confirmed; a moderator will decide on it."},
+    {"notice.err.confirm", "确认链接无效、已使用或已过期。", "This confirmation link is unknown, used or expired."},
+    {"notice.err.suspended", "由于此联系方式提交的多份通知被认定明显不成立,暂停受理其新的通知。如有异议,请联系本站运营者。", "Notices from this contact are suspended: several of its notices were rejected as manifestly unfounded. Write to the operator of this site if you think this is wrong."},
+    {"complaint.sole_moderator", "这次移除是你决定的,而本站没有其他审核员。你仍可处理这次申诉;决定中会注明没有独立审核员。", "You decided this removal and this site has no other moderator. You may still settle the complaint; the decision will say that no independent moderator existed."},
+    {"complaint.other_moderator", "这次移除是你决定的,申诉须由另一位审核员处理。", "You decided this removal: another moderator must settle this complaint."},
+    {"notice.unfounded_warning", "这份通知被认定明显不成立。同一联系方式的此类通知达到一定次数后,本站将暂停受理其通知。", "This notice was rejected as manifestly unfounded. After a number of such notices from one contact, this site stops accepting its notices for a time."},
+    {"mod.unfounded", "明显不成立(计入通知人的暂停次数)", "Manifestly unfounded (counts towards suspending the sender)"},
     {"notice.title", "侵权通知", "Rights-holder notice"},
     {"notice.intro", "如果本站的作品侵犯了你的著作权或其他权利,请填写以下全部必填项。完整的通知会立即得到编号回执。", "If a work on this site infringes your copyright or another right, fill in every required field. A complete notice gets a numbered receipt at once."},
     {"notice.name", "姓名或名称", "Name"},

@@ -123,6 +123,8 @@ const route_t routes[] = {
     {"POST", "/notice", notice_form_post, ROLE_NONE, RT_CSRF_BODY, NOTICE_FORM_MAX},
     {"GET", "/notice/:id", notice_status, ROLE_NONE, 0, 0},
     {"POST", "/notice/:id/court", notice_court_post, ROLE_NONE, RT_CSRF, 64 * KB},
+    {"GET", "/notice/:id/confirm", notice_confirm_page, ROLE_NONE, 0, 0},
+    {"POST", "/notice/:id/confirm", notice_confirm_post, ROLE_NONE, RT_CSRF, 4 * KB},
     {"GET", "/report", report_form, ROLE_NONE, 0, 0},
     {"POST", "/report", report_post, ROLE_NONE, RT_CSRF, 64 * KB},
     {"GET", "/report/:id", report_status, ROLE_NONE, 0, 0},

@@ -80,6 +80,9 @@ test('SMTP settings and addresses are checked; nothing is written for bad ones',
   assert.equal(hao(['set', 'smtp_from', 'not an address', '--data', dataDir]).status, 1);
   assert.equal(hao(['set', 'smtp_url', `smtp://127.0.0.1:${sink.port}`, '--data', dataDir]).status, 0);
   assert.equal(hao(['set', 'smtp_from', 'site@example.cn', '--data', dataDir]).status, 0);
+  // The notifiers of this file are trusted (their notices act at once, no
+  // confirmation mail: notice-safety.test.mjs covers that).
+  assert.equal(hao(['set', 'trusted_notifiers', 'zhao@example.cn, 电话 123', '--data', dataDir]).status, 0);
   const r = spawnSync(BIN, ['user', 'add', 'bademail', '--role', 'creator', '--email', 'a@b@c', '--data', dataDir],
     { input: 'bademail-password-1\n', encoding: 'utf8' });
   assert.equal(r.status, 2);

@@ -21,7 +21,8 @@ before(async () => {
   addUser(dataDir, 'judge', 'moderator', 'judge-password-1');
   addUser(dataDir, 'second', 'moderator', 'second-password-1');
   addUser(dataDir, 'boss', 'admin', 'boss-password-1');
-  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '4'], ['report_rate', '6']])
+  // notice_mode immediate chosen explicitly (the default without SMTP is review).
+  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '4'], ['report_rate', '6'], ['notice_mode', 'immediate']])
     assert.equal(spawnSync(BIN, ['set', k, v, '--data', dataDir]).status, 0);
   srv = await startServer({ dataDir, env: clock });
   host = new URL(srv.base).host;
@@ -134,6 +135,7 @@ test('an internal complaint is decided by a different moderator', async () => {
   const cid = q.match(/data-complaint="(\d+)"/)[1];
   res = await decide(judge, `/mod/complaints/${cid}`, { decision: 'uphold', reason: '我自己改判' });
   assert.equal(res.status, 403, 'the deciding moderator may not judge the complaint');
+  assert.ok((await res.text()).includes('我自己改判'), 'the refusal keeps the typed reason');
   assert.equal((await fetch(`${srv.base}/a/${wIllegal}`)).status, 451);
   const second = await login('second');
   res = await decide(second, `/mod/complaints/${cid}`, { decision: 'uphold', reason: '确属新闻转述。' });

@@ -24,6 +24,8 @@ before(async () => {
   b = await startServer({ dataDir: dirB });
   addUser(dirA, 'nodewriter', 'creator', 'nodewriter-password-1');
   addUser(dirA, 'nodeboss', 'admin', 'nodeboss-password-1');
+  // notice_mode immediate chosen explicitly (the default without SMTP is review).
+  assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dirA]).status, 0);
 });
 after(async () => { await a?.stop(); await b?.stop(); });
 

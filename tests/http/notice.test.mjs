@@ -1,5 +1,6 @@
-// Rights-holder notices in the default settings (notice_mode immediate,
-// restore_mode immediate): the seed work taken down on a complete notice
+// Rights-holder notices with notice_mode immediate set by the operator (no
+// SMTP, so no confirmation mail: see notice-safety.test.mjs for the
+// defaults) and restore_mode immediate: the seed work taken down on a complete notice
 // (451 everywhere, gone from every listing at once, caches included), every
 // bad input answered without acting, the creator's statement of reasons,
 // the counter-notice restoring it, and the audit chain catching an edit.
@@ -28,6 +29,8 @@ before(async () => {
   const r = hao(['import', SEED, '--author', 'writer', '--data', dataDir]);
   assert.equal(r.code, 0, r.err);
   seedId = r.out.split('\t')[0];
+  // Immediate action, chosen explicitly (the default without SMTP is review).
+  assert.equal(hao(['set', 'notice_mode', 'immediate', '--data', dataDir]).code, 0);
   // The transparency report counts the current period: pin the deadline
   // clock well inside one, whatever the day CI runs.
   srv = await startServer({ dataDir, env: { HAO_FAKE_NOW: String(midQuarter()) } });

@@ -14,7 +14,8 @@ before(async () => {
   dataDir = path.join(tmpDir(), 'data');
   addUser(dataDir, 'repeat', 'creator', 'repeat-password-1');
   addUser(dataDir, 'fine', 'creator', 'fine-password-1');
-  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '50']]) assert.equal(hao('set', k, v).status, 0);
+  // notice_mode immediate chosen explicitly (the default without SMTP is review).
+  for (const [k, v] of [['strike_limit', '2'], ['notice_rate', '50'], ['notice_mode', 'immediate']]) assert.equal(hao('set', k, v).status, 0);
   srv = await startServer({ dataDir });
 });
 after(async () => { await srv?.stop(); });

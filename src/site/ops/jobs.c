@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/changed.h"
 #include "site/trust/counter.h"
+#include "site/trust/notice.h"
 #include "site/trust/takedown.h"
 
 /* Every kind of job, with the function that runs one (jobs.h). */
@@ -17,6 +18,7 @@ static const struct {
     const char *(*run)(db_t *db, int64_t ref);
 } kinds[] = {
     {"restore", counter_restore_job}, /* ref: a counter-notice whose waiting period ended */
+    {"notice_expire", notice_expire_job}, /* ref: a notice whose confirmation link lapsed */
 };
 
 /* Housekeeping after the due jobs: each returns how many things it changed. */

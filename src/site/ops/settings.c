@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "core/changed.h"
 #include "site/trust/audit.h"
@@ -23,8 +24,23 @@ const setting_def_t settings_defs[] = {
     {"statement_zh", "text", NULL, 1, 1000, NULL, "平台声明(中文,{site} 代表站点名称)",
      "Platform statement, Chinese ({site} stands for the site name)"},
     {"statement_en", "text", NULL, 1, 1000, NULL, "平台声明(英文)", "Platform statement, English"},
-    {"notice_mode", "enum", "immediate|review", 0, 0, "immediate", "收到完整通知后:立即删除 / 人工审核",
-     "On a complete notice: take down at once (immediate) or a moderator decides (review)"},
+    /* notice_mode's default is derived (settings_get): "immediate" when
+     * smtp_url is set (a notice then acts once its sender confirms it by a
+     * mailed link), "review" without mail. A value the operator set is
+     * always honoured. */
+    {"notice_mode", "enum", "immediate|review", 0, 0, "review",
+     "收到完整通知后:立即删除(已配置发信时须先经邮件确认)/ 人工审核。未设置时:已配置发信为立即删除,否则为人工审核",
+     "On a complete notice: take down at once (once confirmed by a mailed link when mail is set up) or a moderator "
+     "decides (review). Unset: immediate with mail, review without"},
+    {"notice_confirm_hours", "int", NULL, 1, 720, "72", "通知确认链接的有效小时数(过期未确认的通知作废)",
+     "Hours a notice's confirmation link is valid (unconfirmed notices then lapse)"},
+    {"trusted_notifiers", "text", NULL, 0, 5000, "",
+     "可信通知人:其通知立即生效(邮箱地址或 @域名,用逗号或换行分隔)",
+     "Trusted notifiers, whose notices act at once (addresses or @domains, separated by commas or line breaks)"},
+    {"unfounded_limit", "int", NULL, 0, 100, "3", "通知被认定明显不成立达到几次即暂停其提交(0 为关闭)",
+     "Notices rejected as manifestly unfounded before the sender may no longer file (0: off)"},
+    {"unfounded_days", "int", NULL, 1, 3650, "180", "计算不成立通知次数的天数(也是暂停的期限)",
+     "Days in which unfounded notices count (and the suspension lasts)"},
     {"restore_mode", "enum", "immediate|delayed", 0, 0, "immediate", "收到反通知后:立即恢复 / 若干工作日后恢复",
      "On a counter-notice: restore at once (immediate) or after N business days (delayed)"},
     {"restore_days", "int", NULL, 1, 30, "10", "延迟恢复的工作日数", "Business days before a delayed restore"},
@@ -83,6 +99,18 @@ static const char *default_of(const setting_def_t *d)
 char *settings_get(db_t *db, const char *key)
 {
     const setting_def_t *d = settings_find(key);
+    if (strcmp(key, "notice_mode") == 0) {
+        /* The derived default (see the table): immediate action only where
+         * the sender can be asked to confirm by mail. */
+        char *v = db_setting(db, key, "");
+        if (*v)
+            return v;
+        free(v);
+        char *smtp = db_setting(db, "smtp_url", "");
+        int mail = *smtp != 0;
+        free(smtp);
+        return xstrdup(mail ? "immediate" : "review");
+    }
     return db_setting(db, key, d ? default_of(d) : "");
 }
 

@@ -76,6 +76,21 @@ int complaint_file(db_t *db, const complaint_input_t *in, complaint_result_t *re
 
 /* ---- deciding a complaint (through mod_decide) ---- */
 
+int complaint_independent_exists(db_t *db, const char *decider)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM users WHERE role IN ('moderator', 'admin') AND status = 'active' "
+                                   "AND 'user:' || handle <> :d LIMIT 1");
+    db_bind_text(st, ":d", decider);
+    int yes = db_step(st) == DB_ROW;
+    db_done(st);
+    return yes;
+}
+
+/* The note a complaint settled by the one who decided the removal
+ * carries, before the reason (zh, then en: it is read by the creator). */
+#define SOLE_NOTE "本站没有其他审核员,本申诉由作出原决定的审核员处理。No independent moderator existed; settled by the " \
+                  "moderator who decided the removal. — "
+
 int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
 {
     if (db_begin(db) < 0)
@@ -92,15 +107,22 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
         snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     }
     db_done(st);
-    if (!td || same) {
+    if (!td) {
         db_rollback(db);
-        return same ? mod_refuse(res, 403, "same_moderator", "complaint.err.same")
-                    : mod_refuse(res, 409, "already_decided", "mod.err.decided");
+        return mod_refuse(res, 409, "already_decided", "mod.err.decided");
     }
+    if (same && complaint_independent_exists(db, d->actor)) {
+        db_rollback(db);
+        return mod_refuse(res, 403, "same_moderator", "complaint.err.same");
+    }
+    buf_t reason = BUF_INIT;
+    if (same)
+        buf_lit(&reason, SOLE_NOTE);
+    buf_rawz(&reason, d->reason); /* raw: text, stored */
     st = db_prepare(db, "UPDATE complaints SET status = :s, reason = :r, decided_at = :t, decided_by = :u "
                         "WHERE id = :id");
     db_bind_text(st, ":s", d->uphold ? "upheld" : "rejected");
-    db_bind_text(st, ":r", d->reason);
+    db_bind_text(st, ":r", buf_cstr(&reason));
     db_bind_int(st, ":t", d->now);
     db_bind_int(st, ":u", d->actor_id);
     db_bind_int(st, ":id", d->id);
@@ -109,9 +131,12 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
     char subj[48];
     snprintf(subj, sizeof subj, "complaint:%lld", (long long)d->id);
     ok = ok && audit_appendf(db, d->actor, d->uphold ? "complaint.uphold" : "complaint.reject", subj, "%s",
-                             d->reason) == 0;
+                             buf_cstr(&reason)) == 0;
+    ok = ok && (!same || audit_appendf(db, d->actor, "complaint.no_independent", subj, "no moderator other than %s "
+                                       "existed; settled by them, with that note on the decision", d->actor) == 0);
     if (ok && !d->uphold) /* the creator hears of it in the inbox too */
-        ok = notify_moderation(db, 0, "complaint_rejected", work_id, 0, d->reason, d->now) >= 0;
+        ok = notify_moderation(db, 0, "complaint_rejected", work_id, 0, buf_cstr(&reason), d->now) >= 0;
+    buf_free(&reason);
     if (ok && d->uphold) {
         char why[64];
         snprintf(why, sizeof why, "complaint %lld upheld", (long long)d->id);

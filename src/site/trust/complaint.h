@@ -46,6 +46,13 @@ int complaint_file(db_t *db, const complaint_input_t *in, complaint_result_t *re
  * after commit. Other refusals: 409 already_decided (not open, or no such
  * complaint), 503 busy, 500 internal. */
 int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res);
+/* 1 when an active moderator or admin other than decider ("user:HANDLE",
+ * the actor of the removal) exists to settle a complaint about it. When
+ * none does, the one who decided settles it, and the decision says so (its
+ * reason is prefixed with a note, and the audit log has
+ * "complaint.no_independent"): a complaint is never left with nobody who
+ * may decide it. */
+int complaint_independent_exists(db_t *db, const char *decider);
 
 void complaint_form(hreq_t *r); /* GET  /studio/notices/:td/complaint        */
 void complaint_post(hreq_t *r); /* POST /studio/notices/:td/complaint (CSRF) */

@@ -101,7 +101,7 @@ void mod_queue(hreq_t *r)
 
     queue_begin(r, &b, "mod.notices", "queue-notices");
     db_stmt_t *st = db_prepare(r->db, "SELECT id, right_claimed, created_at FROM notices WHERE status = 'pending' "
-                                      "ORDER BY created_at, id LIMIT 200");
+                                      "AND confirm <> 'unconfirmed' ORDER BY created_at, id LIMIT 200");
     while (db_step(st) == DB_ROW) {
         buf_hprintf(&b, "<li data-notice=\"%lld\"><a href=\"/mod/notices/%lld\">%s %lld</a> · ",
                     (long long)db_col_int(st, 0), (long long)db_col_int(st, 0), T(L, "notice.number"),
@@ -227,16 +227,31 @@ static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t exc
     buf_lit(b, "</ul>\n");
 }
 
+/* A refused decision shown again: its status, the message and what was
+ * typed, so nothing is lost. All zero for a plain view. */
+typedef struct {
+    int status;
+    const char *msg;
+    const char *reason;
+    int unfounded;
+} redo_t;
+
+/* What a view adds to its decision form. */
+enum { FORM_PLAIN, FORM_NOTICE /* the "manifestly unfounded" box */ };
+
 /* The decision form: a required written reason, then decision=uphold
  * (yes_key) or decision=reject (no_key), posted to action. */
-static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key)
+static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key,
+                              const redo_t *redo, int extra)
 {
     lang_t L = r->lang;
     buf_lit(b, "<form method=\"post\" action=\"");
     buf_htmlz(b, action);
     buf_lit(b, "\" class=\"stack decision\">");
     page_csrf_field(r, b);
-    fk_textarea(b, T(L, "mod.reason"), "reason", NULL, 3, 1);
+    fk_textarea(b, T(L, "mod.reason"), "reason", redo ? redo->reason : NULL, 3, 1);
+    if (extra == FORM_NOTICE)
+        fk_checkbox(b, T(L, "mod.unfounded"), "unfounded", redo && redo->unfounded);
     buf_lit(b, "<p><button type=\"submit\" name=\"decision\" value=\"uphold\">");
     buf_htmlz(b, T(L, yes_key));
     buf_lit(b, "</button> <button type=\"submit\" name=\"decision\" value=\"reject\">");
@@ -247,9 +262,11 @@ static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const cha
 /* Close a moderator view opened with page_section_begin: while the case is
  * open, the decision form (a required written reason and two buttons,
  * yes_key posting decision=uphold, no_key decision=reject) posting to the
- * path action_fmt formats; then the section; sends the page (200). */
-__attribute__((format(printf, 6, 7))) static void mod_view_end(hreq_t *r, buf_t *b, int open, const char *yes_key,
-                                                               const char *no_key, const char *action_fmt, ...)
+ * path action_fmt formats, refilled from redo after a refusal; then the
+ * section; sends the page (200, or redo's status). */
+__attribute__((format(printf, 8, 9))) static void mod_view_end(hreq_t *r, buf_t *b, int open, const redo_t *redo,
+                                                               int extra, const char *yes_key, const char *no_key,
+                                                               const char *action_fmt, ...)
 {
     if (open) {
         char action[96];
@@ -257,14 +274,27 @@ __attribute__((format(printf, 6, 7))) static void mod_view_end(hreq_t *r, buf_t 
         va_start(ap, action_fmt);
         vsnprintf(action, sizeof action, action_fmt, ap);
         va_end(ap);
-        mod_decision_form(r, b, action, yes_key, no_key);
+        mod_decision_form(r, b, action, yes_key, no_key, redo, extra);
+    } else if (redo && redo->reason && *redo->reason) {
+        /* No form to put it back in (the case closed meanwhile, or another
+         * moderator must decide): show what was typed, to copy. */
+        buf_lit(b, "<dl class=\"typed\">");
+        fk_dt_dd(b, T(r->lang, "mod.reason"), redo->reason);
+        buf_lit(b, "</dl>\n");
     }
     buf_lit(b, "</section>\n");
-    page_send(r, b, 200);
+    page_send(r, b, redo && redo->status ? redo->status : 200);
+}
+
+/* A refused decision's message, above the case. */
+static void redo_alert(buf_t *b, const redo_t *redo)
+{
+    if (redo && redo->msg)
+        fk_alert(b, redo->msg);
 }
 
 /* GET /mod/notices/:id — a notice in full with the works it names. */
-void mod_notice(hreq_t *r)
+static void notice_view(hreq_t *r, const redo_t *redo)
 {
     lang_t L = r->lang;
     int64_t id;
@@ -274,6 +304,7 @@ void mod_notice(hreq_t *r)
         return;
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-notice", "notice.number", id);
+    redo_alert(&b, redo);
     buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 7));
     static const char *const labels[] = {"notice.name", "notice.contact", "notice.address", "notice.right",
                                          "notice.original", "notice.proof", "notice.signature"};
@@ -304,12 +335,17 @@ void mod_notice(hreq_t *r)
     db_done(st);
     for (int i = 0; i < n; i++)
         mod_work_panel(r, &b, ids[i], 0);
-    mod_view_end(r, &b, pending, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
+    mod_view_end(r, &b, pending, redo, FORM_NOTICE, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
+}
+
+void mod_notice(hreq_t *r)
+{
+    notice_view(r, NULL);
 }
 
 /* GET /mod/reports/:id — the report with the work, its history and the
  * earlier reports on it. */
-void mod_report(hreq_t *r)
+static void report_view(hreq_t *r, const redo_t *redo)
 {
     lang_t L = r->lang;
     int64_t id;
@@ -321,6 +357,7 @@ void mod_report(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-report", "report.number", id);
+    redo_alert(&b, redo);
     buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 3));
     char k[48];
     snprintf(k, sizeof k, "ground.%s", db_col_text(st, 1));
@@ -332,11 +369,16 @@ void mod_report(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</dl>\n");
     mod_work_panel(r, &b, work_id, id);
-    mod_view_end(r, &b, open, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
+    mod_view_end(r, &b, open, redo, FORM_PLAIN, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
+}
+
+void mod_report(hreq_t *r)
+{
+    report_view(r, NULL);
 }
 
 /* GET /mod/complaints/:id */
-void mod_complaint(hreq_t *r)
+static void complaint_view(hreq_t *r, const redo_t *redo)
 {
     lang_t L = r->lang;
     int64_t id;
@@ -348,19 +390,42 @@ void mod_complaint(hreq_t *r)
     snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
     buf_t b = BUF_INIT;
     page_section_numbered(r, &b, "mod-complaint", "complaint.title", id);
+    redo_alert(&b, redo);
     buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
     fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
     int open = strcmp(db_col_text(st, 1), "open") == 0;
+    char actor[64], decider[64];
+    mod_actor(r, actor);
+    snprintf(decider, sizeof decider, "%s", db_col_text(st, 4));
     db_done(st);
     buf_lit(&b, "</dl>\n");
+    /* Said before any reason is typed: who may settle it. */
+    if (open && strcmp(actor, decider) == 0) {
+        if (complaint_independent_exists(r->db, decider)) {
+            buf_lit(&b, "<p class=\"alert\" role=\"status\" data-settle=\"other\">");
+            buf_htmlz(&b, T(L, "complaint.other_moderator"));
+            buf_lit(&b, "</p>\n");
+            open = 0; /* nothing to type: another moderator decides */
+        } else {
+            buf_lit(&b, "<p class=\"note\" data-settle=\"sole\">");
+            buf_htmlz(&b, T(L, "complaint.sole_moderator"));
+            buf_lit(&b, "</p>\n");
+        }
+    }
     mod_work_panel(r, &b, work_id, 0);
-    mod_view_end(r, &b, open, "complaint.restore", "complaint.keep", "/mod/complaints/%lld", (long long)id);
+    mod_view_end(r, &b, open, redo, FORM_PLAIN, "complaint.restore", "complaint.keep", "/mod/complaints/%lld",
+                 (long long)id);
+}
+
+void mod_complaint(hreq_t *r)
+{
+    complaint_view(r, NULL);
 }
 
 /* GET /mod/reviews/:id — a work waiting for review before publication. */
-void mod_review(hreq_t *r)
+static void review_view(hreq_t *r, const redo_t *redo)
 {
     lang_t L = r->lang;
     const char *id = rq_param(r, 0);
@@ -379,8 +444,14 @@ void mod_review(hreq_t *r)
     db_done(st);
     buf_htmlz(&b, T(L, "review.title"));
     buf_lit(&b, "</h1>\n");
+    redo_alert(&b, redo);
     mod_work_panel(r, &b, id, 0);
-    mod_view_end(r, &b, pending, "review.approve", "review.reject", "/mod/reviews/%s", id);
+    mod_view_end(r, &b, pending, redo, FORM_PLAIN, "review.approve", "review.reject", "/mod/reviews/%s", id);
+}
+
+void mod_review(hreq_t *r)
+{
+    review_view(r, NULL);
 }
 
 /* ---- decisions ---- */
@@ -410,15 +481,30 @@ int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
     return mod_refuse(res, 500, "internal", "err.internal");
 }
 
+/* The view of the case of this kind in the path, shown again after a
+ * refused decision. */
+static void case_view(hreq_t *r, mod_kind_t kind, const redo_t *redo)
+{
+    switch (kind) {
+    case MOD_NOTICE: notice_view(r, redo); break;
+    case MOD_REPORT: report_view(r, redo); break;
+    case MOD_COMPLAINT: complaint_view(r, redo); break;
+    case MOD_REVIEW: review_view(r, redo); break;
+    }
+}
+
 /* A decision on the case of this kind in the path: fields decision
- * (uphold|reject) and reason. 303 to the queue once decided. */
+ * (uphold|reject), reason and, for a notice, unfounded. 303 to the queue
+ * once decided; refused, the case again with the message and the reason
+ * as typed (404 and storage errors: the error page). */
 static void decision_post(hreq_t *r, mod_kind_t kind)
 {
     form_t f;
     rq_form(r, &f);
     const char *word = form_get(&f, "decision");
     if (!word || (strcmp(word, "uphold") != 0 && strcmp(word, "reject") != 0)) {
-        rs_error(r, 422, "invalid", T(r->lang, "mod.err.decision"));
+        redo_t redo = {422, T(r->lang, "mod.err.decision"), form_get(&f, "reason"), form_get(&f, "unfounded") != NULL};
+        case_view(r, kind, &redo);
         return;
     }
     char actor[64];
@@ -426,6 +512,7 @@ static void decision_post(hreq_t *r, mod_kind_t kind)
     mod_decision_t d = {.kind = kind,
                         .uphold = strcmp(word, "uphold") == 0,
                         .reason = form_get(&f, "reason"),
+                        .unfounded = form_get(&f, "unfounded") != NULL,
                         .actor = actor,
                         .actor_id = r->user.id,
                         .now = clock_now()};
@@ -435,7 +522,14 @@ static void decision_post(hreq_t *r, mod_kind_t kind)
         d.id = mod_path_id(r);
     mod_result_t res;
     if (mod_decide(r->db, &d, &res) < 0) {
-        rs_error(r, res.status, res.code, T(r->lang, res.key));
+        if (res.status == 404 || res.status >= 500) {
+            rs_error(r, res.status, res.code, T(r->lang, res.key));
+            return;
+        }
+        /* The case again with the message and the reason as typed: a
+         * refusal never loses what the moderator wrote. */
+        redo_t redo = {res.status, T(r->lang, res.key), d.reason, d.unfounded};
+        case_view(r, kind, &redo);
         return;
     }
     rs_redirect(r, 303, "/mod?done=1");

@@ -8,7 +8,9 @@
  *
  * Every decision needs a written reason. Upholding a notice or a report
  * takes the work down (takedown.h); upholding a complaint restores it (a
- * moderator other than the one who decided the removal must settle it);
+ * moderator other than the one who decided the removal must settle it,
+ * unless there is none: complaint.h); a refused decision shows the case
+ * again with the reason as typed;
  * approving a review publishes the work.
  */
 #ifndef HAO_MODERATION_H
@@ -32,6 +34,8 @@ typedef struct {
     int uphold;           /* 1: take down (notice, report), restore (complaint), publish
                              (review); 0: reject, dismiss, keep the removal, refuse */
     const char *reason;   /* the written reason, required; shown to those concerned */
+    int unfounded;        /* MOD_NOTICE, reject: manifestly unfounded (counts towards the
+                             sender's suspension, notice.h) */
     const char *actor;    /* "user:HANDLE" of the moderator: the audit log, takedown records */
     int64_t actor_id;     /* the moderator's user id (decided_by) */
     int64_t now;          /* when (decided_at), on the deadline clock (clock.h) */
@@ -56,7 +60,8 @@ typedef struct {
  *   404 not_found        no such notice
  *   409 already_decided  the case is not open (any more), or no such report,
  *                        complaint or review
- *   403 same_moderator   a complaint about a removal the actor decided
+ *   403 same_moderator   a complaint about a removal the actor decided, while
+ *                        another moderator exists (complaint.h)
  *   4xx not_published    the reviewed work cannot be published (work.h's status and key)
  *   503 busy (notice: internal), 500 internal   storage */
 int mod_decide(db_t *db, const mod_decision_t *d, mod_result_t *res);

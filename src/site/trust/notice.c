@@ -18,6 +18,8 @@
 #include "http/router.h"
 #include "core/changed.h"
 #include "site/api/api.h"
+#include "site/ops/mail.h"
+#include "site/reader/feed.h"
 #include "site/ops/jobs.h"
 #include "site/trust/audit.h"
 #include "site/formkit.h"
@@ -273,17 +275,32 @@ static int store_file(db_t *db, int64_t id, const notice_input_t *in)
     return ok;
 }
 
+/* How a notice is acted on (see notice.h, "Who may take a work down at
+ * once"): decided before it is stored, recorded in its audit entry. */
+typedef struct {
+    int immediate;          /* take the works down in the filing transaction */
+    int confirm;            /* wait for the contact to confirm by the mailed link */
+    const char *mode;       /* the audit's word: immediate, trusted, confirm, review, review-restored */
+    char key[LINE_MAX_CHARS * 4 + 1]; /* the contact as a key (contact_key) */
+    char confirm_token[33]; /* confirm: the mailed link's token (only its hash is stored) */
+    char confirm_hash[65];
+} how_t;
+
 /* Store the notice inside the caller's transaction: its row (*id), the
  * works it names, its proof file and the audit entry. 1 when all of it was
  * written. */
 static int store(db_t *db, const notice_input_t *in, const char *ground, const named_t *works, const char *dedupe,
-                 const char *token_hash, int immediate, int64_t *id_out)
+                 const char *token_hash, const how_t *how, int64_t *id_out)
 {
+    int immediate = how->immediate;
     db_stmt_t *st =
         db_prepare(db, "INSERT INTO notices(token_hash, name, contact, address, ground, right_claimed, original, "
-                       "proof, signature, dedupe, peer, status, created_at, decided_at) VALUES (:th, :name, :contact, "
-                       ":address, :ground, :right, :original, :proof, :sig, :dedupe, :peer, :status, :t, :decided) "
-                       "RETURNING id");
+                       "proof, signature, dedupe, peer, status, created_at, decided_at, contact_key, confirm, "
+                       "confirm_hash) VALUES (:th, :name, :contact, :address, :ground, :right, :original, :proof, "
+                       ":sig, :dedupe, :peer, :status, :t, :decided, :ck, :cf, :ch) RETURNING id");
+    db_bind_text(st, ":ck", how->key);
+    db_bind_text(st, ":cf", how->confirm ? "unconfirmed" : "");
+    db_bind_text(st, ":ch", how->confirm ? how->confirm_hash : "");
     db_bind_text(st, ":ground", ground);
     db_bind_text(st, ":th", token_hash);
     db_bind_text(st, ":name", in->name);
@@ -319,7 +336,7 @@ static int store(db_t *db, const notice_input_t *in, const char *ground, const n
     if (ok && in->file_data)
         ok = store_file(db, id, in);
     ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
-                             buf_cstr(&list), ground, in->right, immediate ? "immediate" : "review") == 0;
+                             buf_cstr(&list), ground, in->right, how->mode) == 0;
     buf_free(&list);
     *id_out = id;
     return ok;
@@ -345,13 +362,156 @@ static int act_at_once(db_t *db, int64_t id, const char *ground, const named_t *
     return ok;
 }
 
+/* The contact as a key: trimmed, ASCII in lower case (out: at least
+ * strlen(contact) + 1 bytes). */
+static void contact_key(const char *contact, char *out, size_t size)
+{
+    const char *c = contact ? contact : "";
+    size_t n = strlen(c), o = 0;
+    text_trim(&c, &n);
+    for (size_t i = 0; i < n && o + 1 < size; i++)
+        out[o++] = (c[i] >= 'A' && c[i] <= 'Z') ? (char)(c[i] + 32) : c[i];
+    out[o] = 0;
+}
+
+/* 1 when the contact key is on the operator's trusted_notifiers list: the
+ * same address (or contact), or an "@domain" (or "domain") entry naming
+ * the domain of an e-mail address. */
+static int trusted_notifier(db_t *db, const char *key)
+{
+    if (!*key)
+        return 0;
+    char *list = settings_get(db, "trusted_notifiers");
+    const char *at = mail_address_ok(key) ? strrchr(key, '@') : NULL;
+    int yes = 0;
+    for (char *save = NULL, *tok = strtok_r(list, ",;\n\r", &save); tok && !yes; tok = strtok_r(NULL, ",;\n\r", &save)) {
+        size_t tl = strlen(tok);
+        const char *tt = tok;
+        text_trim(&tt, &tl);
+        tok = (char *)tt; /* points into list, which we own */
+        tok[tl] = 0;
+        for (char *c = tok; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c + 32);
+        const char *dom = *tok == '@' ? tok + 1 : tok;
+        yes = strcmp(tok, key) == 0 || (at && *dom && !strchr(dom, '@') && strcmp(dom, at + 1) == 0);
+    }
+    free(list);
+    return yes;
+}
+
+/* The manifestly unfounded notices of this contact that still count (the
+ * last unfounded_days days). */
+static int64_t unfounded_count(db_t *db, const char *key, int64_t now)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM notices WHERE contact_key = :c AND unfounded = 1 "
+                                   "AND decided_at > :since");
+    db_bind_text(st, ":c", key);
+    db_bind_int(st, ":since", now - (int64_t)settings_int(db, "unfounded_days") * 86400);
+    int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return n;
+}
+
+/* DSA art. 23: a sender of repeated manifestly unfounded notices is
+ * suspended from filing for unfounded_days after the last one counted. */
+static int check_suspended(db_t *db, const char *key, int64_t now, notice_result_t *res)
+{
+    int limit = settings_int(db, "unfounded_limit");
+    if (limit == 0 || !*key || unfounded_count(db, key, now) < limit)
+        return 0;
+    return refuse(res, 403, "notifier_suspended", "notice.err.suspended");
+}
+
+/* 1 when one of the works was restored by a counter-notice after a
+ * removal on this ground: not removed again without a person. */
+static int restored_by_counter(db_t *db, int n, const char (*ids)[WORK_ID_LEN + 1], const char *ground)
+{
+    int found = 0;
+    for (int i = 0; i < n && !found; i++) {
+        db_stmt_t *st = db_prepare(db, "SELECT 1 FROM takedowns t JOIN counter_notices c ON c.takedown_id = t.id "
+                                       "WHERE t.work_id = :w AND t.ground = :g AND c.status = 'restored'");
+        db_bind_text(st, ":w", ids[i]);
+        db_bind_text(st, ":g", ground);
+        found = db_step(st) == DB_ROW;
+        db_done(st);
+    }
+    return found;
+}
+
+/* 1 when the operator configured SMTP (confirmation mails can be sent). */
+static int mail_configured(db_t *db)
+{
+    char *url = db_setting(db, "smtp_url", "");
+    int yes = *url != 0;
+    free(url);
+    return yes;
+}
+
+/* How the notice is acted on (notice.h, "Who may take a work down at
+ * once"). */
+static void decide_how(db_t *db, const notice_input_t *in, const char *ground, const named_t *works, how_t *how)
+{
+    memset(how, 0, sizeof *how);
+    contact_key(in->contact, how->key, sizeof how->key);
+    if (restored_by_counter(db, works->n, (const char (*)[WORK_ID_LEN + 1])works->ids, ground)) {
+        how->mode = "review-restored";
+    } else if (trusted_notifier(db, how->key)) {
+        how->immediate = 1;
+        how->mode = "trusted";
+    } else if (!settings_is(db, "notice_mode", "immediate")) {
+        how->mode = "review";
+    } else if (!mail_configured(db)) {
+        how->immediate = 1; /* the operator chose immediate explicitly (the default is review without SMTP) */
+        how->mode = "immediate";
+    } else if (mail_address_ok(how->key)) {
+        how->confirm = 1;
+        how->mode = "confirm";
+        token_new(how->confirm_token, sizeof how->confirm_token, how->confirm_hash);
+    } else {
+        how->mode = "review"; /* no address to confirm by: a person decides */
+    }
+}
+
+/* The confirmation mail of notice id and its lapse job, inside the
+ * filing transaction. 1 done. */
+static int ask_confirmation(db_t *db, const notice_input_t *in, int64_t id, const named_t *works, const how_t *how)
+{
+    int hours = settings_int(db, "notice_confirm_hours");
+    char *site = settings_get(db, "site_name");
+    buf_t link = BUF_INIT, list = BUF_INIT, m = BUF_INIT;
+    /* raw: text (a mail), the token is hex */
+    buf_printf(&link, "%s/notice/%lld/confirm?t=%s", in->origin ? in->origin : "", (long long)id, how->confirm_token);
+    for (int i = 0; i < works->n; i++)
+        buf_printf(&list, "  %s/a/%s\n", in->origin ? in->origin : "", works->ids[i]); /* raw: text */
+    buf_printf(&m, /* raw: text (a mail) */
+               "有人以本地址向 %s 提交了侵权通知(第 %lld 号),要求移除:\n%s"
+               "如确系你本人提交,请在 %d 小时内打开下面的链接确认;确认后通知才会生效:\n%s\n"
+               "如不是你提交的,请忽略本邮件,该通知将自动作废。\n\n"
+               "Someone sent a notice (number %lld) to %s with this address, asking to remove:\n%s"
+               "If it was you, open the link below within %d hours to confirm it; it takes effect only then:\n%s\n"
+               "If it was not you, ignore this mail and the notice lapses.\n",
+               site, (long long)id, buf_cstr(&list), hours, buf_cstr(&link), (long long)id, site, buf_cstr(&list),
+               hours, buf_cstr(&link));
+    int ok = mail_queue(db, how->key, "请确认你的侵权通知 / Confirm your notice", buf_cstr(&m)) == 0 &&
+             jobs_schedule(db, "notice_expire", id, in->now + (int64_t)hours * 3600) == 0;
+    free(site);
+    buf_free(&link);
+    buf_free(&list);
+    buf_free(&m);
+    return ok;
+}
+
 int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res)
 {
     memset(res, 0, sizeof *res);
     const char *ground, *taken;
     named_t works;
-    if (check_rate(db, in, res) < 0 || check_complete(in, res) < 0 || check_shapes(in, &ground, res) < 0 ||
-        check_works(db, in, &works, &taken, res) < 0)
+    if (check_rate(db, in, res) < 0 || check_complete(in, res) < 0 || check_shapes(in, &ground, res) < 0)
+        return -1;
+    char key[LINE_MAX_CHARS * 4 + 1];
+    contact_key(in->contact, key, sizeof key);
+    if (check_suspended(db, key, in->now, res) < 0 || check_works(db, in, &works, &taken, res) < 0)
         return -1;
     /* The same complainant about the same works again, while the first is
      * pending or acted on: answer with the existing number. */
@@ -367,7 +527,9 @@ int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res)
         return refuse(res, 409, "already_taken_down", "notice.err.already");
     }
 
-    int immediate = settings_is(db, "notice_mode", "immediate");
+    how_t how;
+    decide_how(db, in, ground, &works, &how);
+    int immediate = how.immediate;
     char hash[65];
     token_new(res->token, sizeof res->token, hash);
     if (db_begin(db) < 0)
@@ -379,9 +541,11 @@ int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res)
         return duplicate(res, existing);
     }
     int64_t id;
-    int ok = store(db, in, ground, &works, dedupe, hash, immediate, &id);
+    int ok = store(db, in, ground, &works, dedupe, hash, &how, &id);
     if (ok && immediate)
         ok = act_at_once(db, id, ground, &works);
+    if (ok && how.confirm)
+        ok = ask_confirmation(db, in, id, &works, &how);
     if (!ok || db_commit(db) < 0) {
         db_rollback(db);
         return refuse(res, 500, "internal", "err.internal");
@@ -390,7 +554,89 @@ int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res)
         changed_signal();
     res->id = id;
     res->actioned = immediate;
+    res->unconfirmed = how.confirm;
     return 0;
+}
+
+/* ---- confirming a notice by its mailed link ---- */
+
+int notice_confirm(db_t *db, int64_t id, const char *token, int64_t now)
+{
+    if (!token || strlen(token) != 32 || id <= 0)
+        return -1;
+    if (db_begin(db) < 0)
+        return -2;
+    db_stmt_t *st = db_prepare(db, "SELECT confirm_hash, created_at, ground FROM notices WHERE id = :id AND "
+                                   "status = 'pending' AND confirm = 'unconfirmed'");
+    db_bind_int(st, ":id", id);
+    int rc = db_step(st);
+    int match = rc == DB_ROW && token_matches(token, 32, db_col_text(st, 0)) &&
+                now <= db_col_int(st, 1) + (int64_t)settings_int(db, "notice_confirm_hours") * 3600;
+    char ground[32] = "";
+    if (match)
+        snprintf(ground, sizeof ground, "%s", db_col_text(st, 2));
+    db_done(st);
+    if (!match) {
+        db_rollback(db);
+        return rc == DB_ROW || rc == DB_DONE ? -1 : -2;
+    }
+    named_t works = {0};
+    st = db_prepare(db, "SELECT work_id FROM notice_works WHERE notice_id = :id ORDER BY work_id");
+    db_bind_int(st, ":id", id);
+    while (db_step(st) == DB_ROW && works.n < NOTICE_URLS_MAX)
+        snprintf(works.ids[works.n++], WORK_ID_LEN + 1, "%s", db_col_text(st, 0));
+    db_done(st);
+    /* Decided now, by the rules of now: a counter-notice may have restored
+     * a work meanwhile, the operator may have turned to review. */
+    int restored = restored_by_counter(db, works.n, (const char (*)[WORK_ID_LEN + 1])works.ids, ground);
+    int immediate = !restored && settings_is(db, "notice_mode", "immediate");
+    st = db_prepare(db, "UPDATE notices SET confirm = 'confirmed', confirm_hash = '', status = :s, decided_at = :t "
+                        "WHERE id = :id");
+    db_bind_text(st, ":s", immediate ? "actioned" : "pending");
+    if (immediate)
+        db_bind_int(st, ":t", now);
+    else
+        db_bind_null(st, ":t");
+    db_bind_int(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    char subj[48], actor[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)id);
+    snprintf(actor, sizeof actor, "complainant:%lld", (long long)id);
+    ok = ok && audit_appendf(db, actor, "notice.confirm", subj, "confirmed by the link mailed to its contact; %s",
+                             immediate ? "acted on at once" : restored ? "a named work was restored by a "
+                             "counter-notice: a moderator decides" : "notice_mode review: a moderator decides") == 0;
+    ok = ok && jobs_cancel(db, "notice_expire", id, "cancelled: confirmed", now) == 0;
+    if (ok && immediate)
+        ok = act_at_once(db, id, ground, &works);
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        return -2;
+    }
+    if (immediate)
+        changed_signal();
+    return immediate;
+}
+
+const char *notice_expire_job(db_t *db, int64_t ref)
+{
+    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = 'rejected', confirm = 'expired', confirm_hash = '', "
+                                   "reason = :r, decided_at = :t WHERE id = :id AND status = 'pending' AND "
+                                   "confirm = 'unconfirmed'");
+    db_bind_text(st, ":r", "发送人未在期限内确认,通知已作废。The sender did not confirm in time; the notice lapsed.");
+    db_bind_int(st, ":t", clock_now());
+    db_bind_int(st, ":id", ref);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return NULL;
+    if (db_changes(db) != 1)
+        return "skipped: confirmed or decided";
+    char subj[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)ref);
+    if (audit_appendf(db, "system", "notice.expire", subj, "not confirmed by its contact in time; lapsed") < 0)
+        return NULL;
+    return "expired";
 }
 
 /* ---- deciding a notice (through mod_decide) ---- */
@@ -445,14 +691,52 @@ static int uphold_notice(db_t *db, const mod_decision_t *d)
     return ok;
 }
 
+/* After a rejection as manifestly unfounded: one short of unfounded_limit
+ * the sender is warned (DSA art. 23(2) asks for a prior warning: by mail
+ * when SMTP is set, and on the notice's status page); at the limit the
+ * suspension is recorded. Inside the decision's transaction; 1 done. */
+static int note_suspension(db_t *db, const mod_decision_t *d)
+{
+    int limit = settings_int(db, "unfounded_limit");
+    char key[LINE_MAX_CHARS * 4 + 1] = "";
+    db_stmt_t *st = db_prepare(db, "SELECT contact_key FROM notices WHERE id = :id");
+    db_bind_int(st, ":id", d->id);
+    if (db_step(st) == DB_ROW)
+        snprintf(key, sizeof key, "%s", db_col_text(st, 0));
+    db_done(st);
+    int64_t n = limit && *key ? unfounded_count(db, key, d->now) : 0;
+    char subj[48];
+    snprintf(subj, sizeof subj, "notice:%lld", (long long)d->id);
+    if (limit > 1 && n == limit - 1) {
+        int days = settings_int(db, "unfounded_days");
+        buf_t m = BUF_INIT;
+        buf_printf(&m, /* raw: text (a mail) */
+                   "你的通知(第 %lld 号)被认定明显不成立。%d 天内再有一份通知被认定明显不成立,将暂停受理你的通知。\n"
+                   "说明:%s\n\nYour notice %lld was rejected as manifestly unfounded. One more such notice within %d "
+                   "days and notices from you will no longer be accepted.\nReason: %s\n",
+                   (long long)d->id, days, d->reason, (long long)d->id, days, d->reason);
+        int ok = mail_queue(db, key, "通知被认定不成立 / Notice rejected as unfounded", buf_cstr(&m)) == 0 &&
+                 audit_appendf(db, d->actor, "notifier.warn", subj, "%s warned: %lld of %d notices rejected as "
+                               "manifestly unfounded", key, (long long)n, limit) == 0;
+        buf_free(&m);
+        return ok;
+    }
+    if (n != limit || limit == 0)
+        return 1;
+    return audit_appendf(db, d->actor, "notifier.suspend", subj, "%s may not file notices for %d days: %d notices "
+                         "rejected as manifestly unfounded", key, settings_int(db, "unfounded_days"), limit) == 0;
+}
+
 int notice_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
 {
     if (db_begin(db) < 0)
         return mod_refuse(res, 503, "internal", "err.internal");
-    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = :s, reason = :r, decided_at = :t, "
+    int unfounded = !d->uphold && d->unfounded;
+    db_stmt_t *st = db_prepare(db, "UPDATE notices SET status = :s, reason = :r, decided_at = :t, unfounded = :u, "
                                    "decided_by = (SELECT id FROM users WHERE 'user:' || handle = :actor) "
                                    "WHERE id = :id AND status = 'pending'");
     db_bind_text(st, ":s", d->uphold ? "actioned" : "rejected");
+    db_bind_int(st, ":u", unfounded);
     db_bind_text(st, ":r", d->reason);
     db_bind_int(st, ":t", d->now);
     db_bind_text(st, ":actor", d->actor);
@@ -463,9 +747,12 @@ int notice_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
         return not_pending(db, d, rc, res);
     char subj[48];
     snprintf(subj, sizeof subj, "notice:%lld", (long long)d->id);
-    int ok = audit_appendf(db, d->actor, d->uphold ? "notice.uphold" : "notice.reject", subj, "%s", d->reason) == 0;
+    int ok = audit_appendf(db, d->actor, d->uphold ? "notice.uphold" : "notice.reject", subj, "%s%s",
+                           unfounded ? "manifestly unfounded: " : "", d->reason) == 0;
     if (ok && d->uphold)
         ok = uphold_notice(db, d);
+    if (ok && unfounded)
+        ok = note_suspension(db, d);
     if (!ok || db_commit(db) < 0) {
         db_rollback(db);
         return mod_refuse(res, 500, "internal", "err.internal");
@@ -501,6 +788,12 @@ static void notice_page(hreq_t *r, int status, const form_t *f, const char *msg,
         }
         fk_alert(&b, buf_cstr(&full));
         buf_free(&full);
+    }
+    /* Said before the form is filled: who is asked to confirm (notice.h). */
+    if (settings_is(r->db, "notice_mode", "immediate") && mail_configured(r->db)) {
+        buf_lit(&b, "<p class=\"note\" data-confirm=\"mail\">");
+        buf_htmlz(&b, T(L, "notice.confirm_note"));
+        buf_lit(&b, "</p>\n");
     }
     const char *url = f ? form_get(f, "urls") : rq_query(r, "url");
     buf_lit(&b, "<form method=\"post\" action=\"/notice\" class=\"stack\" enctype=\"multipart/form-data\">");
@@ -585,6 +878,10 @@ static int multipart_fields(hreq_t *r, const char *ct, form_t *f, notice_input_t
 static void request_context(hreq_t *r, notice_input_t *in)
 {
     in->peer = rq_peer(r);
+    buf_t o = BUF_INIT;
+    feed_origin(r, &o);
+    in->origin = rq_strdup(r, buf_cstr(&o));
+    buf_free(&o);
     in->host = r->h->authority.base;
     in->host_len = r->h->authority.len;
     in->now = clock_now();
@@ -799,7 +1096,8 @@ static void api_created(hreq_t *r, const notice_result_t *res)
     buf_t b = BUF_INIT;
     /* raw: JSON, the token is hex */
     buf_printf(&b, "{\"id\":%lld,\"status\":\"%s\",\"token\":\"%s\",\"receipt\":\"/notice/%lld?token=%s\"}",
-               (long long)res->id, res->actioned ? "actioned" : "pending", res->token, (long long)res->id, res->token);
+               (long long)res->id, res->actioned ? "actioned" : res->unconfirmed ? "unconfirmed" : "pending", res->token,
+               (long long)res->id, res->token);
     char loc[64];
     snprintf(loc, sizeof loc, "/notice/%lld", (long long)res->id);
     rs_header(r, "location", loc);
@@ -856,7 +1154,9 @@ void notice_status(hreq_t *r)
         rs_error(r, 404, "not_found", T(L, "notice.err.unknown"));
         return;
     }
-    db_stmt_t *st = db_prepare(r->db, "SELECT status, created_at, right_claimed, reason, ground FROM notices WHERE id = :id");
+    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN status = 'pending' AND confirm = 'unconfirmed' OR "
+                                      "confirm = 'expired' THEN confirm ELSE status END, created_at, right_claimed, reason, "
+                                      "ground, contact, unfounded FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     if (db_step(st) != DB_ROW) {
         db_done(st);
@@ -867,6 +1167,15 @@ void notice_status(hreq_t *r)
     page_section_numbered(r, &b, "notice-status", "notice.number", id);
     if (rq_query(r, "new"))
         fk_ok(&b, T(L, "notice.received"));
+    if (db_col_int(st, 6))
+        fk_alert(&b, T(L, "notice.unfounded_warning"));
+    if (strcmp(db_col_text(st, 0), "unconfirmed") == 0) {
+        buf_t m = BUF_INIT;
+        buf_rawz(&m, T(L, "notice.confirm_sent")); /* raw: text, fk_ok escapes it */
+        buf_printf(&m, " %s · %d h", db_col_text(st, 5), settings_int(r->db, "notice_confirm_hours")); /* raw: text */
+        fk_ok(&b, buf_cstr(&m));
+        buf_free(&m);
+    }
     if (rq_query(r, "court"))
         fk_ok(&b, T(L, "notice.court_recorded"));
     char status_key[48];
@@ -971,7 +1280,8 @@ void notice_api_status(hreq_t *r)
         return;
     }
     buf_t b = BUF_INIT;
-    db_stmt_t *st = db_prepare(r->db, "SELECT status FROM notices WHERE id = :id");
+    db_stmt_t *st = db_prepare(r->db, "SELECT CASE WHEN status = 'pending' AND confirm = 'unconfirmed' OR "
+                                      "confirm = 'expired' THEN confirm ELSE status END FROM notices WHERE id = :id");
     db_bind_int(st, ":id", id);
     db_step(st);
     buf_printf(&b, "{\"id\":%lld,\"status\":", (long long)id);
@@ -1048,6 +1358,68 @@ void notice_court_post(hreq_t *r)
     char loc[96];
     snprintf(loc, sizeof loc, "/notice/%lld?token=%s&court=1", (long long)id, form_get(&f, "token"));
     rs_redirect(r, 303, loc);
+}
+
+/* The confirmation page: msg (a result) or the button that confirms. */
+static void confirm_page(hreq_t *r, int status, int64_t id, const char *token, const char *msg, int ok)
+{
+    lang_t L = r->lang;
+    buf_t b = BUF_INIT;
+    page_section_numbered(r, &b, "notice-confirm", "notice.number", id);
+    if (msg) {
+        if (ok)
+            fk_ok(&b, msg);
+        else
+            fk_alert(&b, msg);
+    } else {
+        buf_lit(&b, "<p>");
+        buf_htmlz(&b, T(L, "notice.confirm_intro"));
+        buf_hprintf(&b, "</p><form method=\"post\" action=\"/notice/%lld/confirm\">", (long long)id);
+        page_csrf_field(r, &b);
+        buf_lit(&b, "<input type=\"hidden\" name=\"t\" value=\"");
+        buf_htmlz(&b, token);
+        buf_lit(&b, "\">");
+        fk_form_end(&b, T(L, "notice.confirm_send"));
+    }
+    buf_lit(&b, "</section>\n");
+    page_send(r, &b, status);
+}
+
+/* GET /notice/:id/confirm?t=T — the mailed link: a page with one button
+ * (a GET changes nothing, so a mail scanner that follows links cannot
+ * confirm). An unknown, used or lapsed link: 404. */
+void notice_confirm_page(hreq_t *r)
+{
+    const char *t = rq_query(r, "t");
+    int64_t id = mod_path_id(r);
+    db_stmt_t *st = db_prepare(r->db, "SELECT confirm_hash FROM notices WHERE id = :id AND status = 'pending' AND "
+                                      "confirm = 'unconfirmed'");
+    db_bind_int(st, ":id", id);
+    int ok = t && strlen(t) == 32 && db_step(st) == DB_ROW && token_matches(t, 32, db_col_text(st, 0));
+    db_done(st);
+    if (!ok) {
+        rs_error(r, 404, "not_found", T(r->lang, "notice.err.confirm"));
+        return;
+    }
+    confirm_page(r, 200, id, t, NULL, 0);
+}
+
+/* POST /notice/:id/confirm — field t (the mailed token). */
+void notice_confirm_post(hreq_t *r)
+{
+    form_t f;
+    rq_form(r, &f);
+    int64_t id = mod_path_id(r);
+    int rc = notice_confirm(r->db, id, form_get(&f, "t"), clock_now());
+    if (rc == -1) {
+        rs_error(r, 404, "not_found", T(r->lang, "notice.err.confirm"));
+        return;
+    }
+    if (rc < -1) {
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
+    confirm_page(r, 200, id, NULL, T(r->lang, rc ? "notice.confirmed_actioned" : "notice.confirmed_review"), 1);
 }
 
 /* GET /mod/notices/:id/proof — the attached proof file, as a download (never

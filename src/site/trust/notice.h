@@ -8,11 +8,32 @@
  * stored with a receipt (notice number + a secret token for the status page
  * /notice/N?token=T) and, by the setting notice_mode, acted on at once
  * ("immediate": every named work is taken down in the same transaction) or
- * queued for a moderator ("review", decided in /mod). The creator sees the
+ * queued for a moderator ("review", decided in /mod); see "Who may take a
+ * work down at once" below. The creator sees the
  * statement of reasons in /studio/notices and may file one counter-notice
  * per takedown (counter.h); it is shown to the complainant on the status
  * page, and the work is restored at once or after restore_days business
  * days unless the complainant reports a court action first (restore_mode).
+ *
+ * Who may take a work down at once (issue 18; the README gives the legal
+ * basis). Immediate action (信息网络传播权保护条例 art. 15, 民法典 art. 1195)
+ * is kept for senders who are accountable:
+ *   - a trusted notifier (the setting trusted_notifiers: addresses or
+ *     @domains; DSA art. 22): at once, whatever notice_mode says;
+ *   - with notice_mode immediate and SMTP set up: once the contact address
+ *     confirms by a mailed link (the notice waits with confirm
+ *     'unconfirmed'; unconfirmed after notice_confirm_hours it lapses by the
+ *     job "notice_expire"); a contact that is not an e-mail address cannot
+ *     confirm, so its notice goes to a moderator;
+ *   - with notice_mode immediate set by the operator and no SMTP: at once
+ *     (the operator's explicit choice; unset, notice_mode is review without
+ *     SMTP, see settings.c).
+ * A work restored by a counter-notice is not removed again automatically on
+ * the same ground: every later notice naming it goes to a moderator, even a
+ * trusted or confirmed one. A sender (by contact) with unfounded_limit
+ * notices rejected as manifestly unfounded in the last unfounded_days days
+ * may not file (403 notifier_suspended; DSA art. 23); reaching the limit is
+ * audited ("notifier.suspend").
  *
  * The form and the API are thin doors onto the same rules: each reads its
  * request into a notice_input_t, calls notice_file, and turns the
@@ -53,6 +74,7 @@ typedef struct {
     size_t file_len;
     /* Who and when. */
     const char *peer;      /* the sender's address: rate limit (notice_rate an hour), stored */
+    const char *origin;    /* "http(s)://HOST" for the mailed confirmation link (NULL: relative) */
     const char *host;      /* this site's host as the request named it: "http(s)://HOST/a/ID" */
     size_t host_len;       /*   names a work here (as does "/a/ID") */
     int64_t now;           /* the deadline clock (clock.h) */
@@ -63,7 +85,8 @@ typedef struct {
 typedef struct {
     int64_t id;            /* the notice number */
     char token[33];        /* the status page's secret: shown once, only its hash is stored */
-    int actioned;          /* 1: the works were taken down at once (notice_mode immediate); 0: pending */
+    int actioned;          /* 1: the works were taken down at once; 0: pending */
+    int unconfirmed;       /* 1: waiting for the sender to confirm by the mailed link */
     int status;            /* 429, 422, 409, 503 or 500 */
     const char *code;      /* the API's machine word (see notice_file) */
     const char *key;       /* i18n key of the message */
@@ -82,6 +105,7 @@ typedef struct {
  * transaction, and the page cache is told after commit). One transaction:
  * all of it or nothing. The checks, in order (the first failing answers):
  *   429 rate_limited        notice_rate notices from this peer in the last hour
+ *   403 notifier_suspended  the contact sent too many manifestly unfounded notices
  *   422 missing_fields      required fields, URLs or the good-faith box absent (all listed)
  *   422 invalid             a field too long or not text (field, detail), an unknown
  *                           ground, more than NOTICE_URLS_MAX URLs (field)
@@ -100,6 +124,16 @@ int notice_file(db_t *db, const notice_input_t *in, notice_result_t *res);
  * transaction; the page cache is told after commit. Refusals: 404
  * not_found, 409 already_decided, 503/500 internal. */
 int notice_decide(db_t *db, const mod_decision_t *d, mod_result_t *res);
+
+/* Confirm notice id by the token of its mailed link, at now: when it is
+ * still unconfirmed and in time, it takes effect as if just received from
+ * an accountable sender (the works come down unless one was restored by a
+ * counter-notice, or notice_mode is review now: then a moderator decides).
+ * Returns 1 taken down, 0 waiting for a moderator, -1 unknown, forged,
+ * used or lapsed token (nothing changed), -2 storage error. */
+int notice_confirm(db_t *db, int64_t id, const char *token, int64_t now);
+/* The job "notice_expire" (jobs.c): notice ref lapses if still unconfirmed. */
+const char *notice_expire_job(db_t *db, int64_t ref);
 
 /* Shared with the counter-notice (counter.c), which asks the same contact
  * block under the same limits. */
@@ -120,6 +154,8 @@ void notice_proof_file(hreq_t *r);   /* GET  /mod/notices/:id/proof (moderators)
 void notice_status(hreq_t *r);        /* GET  /notice/:id?token=            */
 void notice_api_status(hreq_t *r);    /* GET  /api/v1/notices/:id?token=    */
 void notice_court_post(hreq_t *r);    /* POST /notice/:id/court      (CSRF) */
+void notice_confirm_page(hreq_t *r);  /* GET  /notice/:id/confirm?t=        */
+void notice_confirm_post(hreq_t *r);  /* POST /notice/:id/confirm    (CSRF) */
 /* The creator's side (statement of reasons, counter-notice) is counter.h. */
 
 #endif
