@@ -391,6 +391,10 @@ const char *const schema_migrations[] = {
     "  expires_at INTEGER NOT NULL,"
     "  used_by INTEGER REFERENCES users(id),"
     "  used_at INTEGER);",
+
+    /* 8: per-message mail headers (the newsletter's List-Unsubscribe,
+     * RFC 8058): "Name: value" lines, '' for ordinary mail. */
+    "ALTER TABLE outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

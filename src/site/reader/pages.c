@@ -12,6 +12,7 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "site/accounts/account.h"
+#include "site/audience/newsletter.h"
 #include "site/layout.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
@@ -184,6 +185,7 @@ void pages_author(hreq_t *r)
     buf_lit(&h, "</h1><p class=\"handle\">@");
     buf_htmlz(&h, u.handle);
     buf_lit(&h, "</p></header>\n");
+    newsletter_author_form(r, &h, u.handle, u.role);
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
