@@ -25,6 +25,7 @@ static const struct {
 static int (*const sweeps[])(db_t *db) = {
     takedown_purge_expired, /* removed content past its retention period */
     takedown_purge_deleted, /* works their authors deleted, as long after */
+    takedown_purge_comments, /* deleted and removed comments' text, comments' addresses, as long after */
 };
 
 int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)
