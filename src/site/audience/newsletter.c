@@ -143,13 +143,17 @@ static int set_last_sent(db_t *db, int64_t id, int64_t t)
 
 int newsletter_schedule(db_t *db, int64_t creator)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM jobs WHERE kind = 'newsletter' AND ref = :c AND done_at IS NULL");
+    /* Nobody to mail each work to (digests go by their own pass), or a job
+     * pending already: nothing to schedule. */
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM email_subscriptions WHERE creator_id = :c AND status = 'confirmed' "
+                                   "AND mode = 'new' AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'newsletter' "
+                                   "AND ref = :c AND done_at IS NULL) LIMIT 1");
     db_bind_int(st, ":c", creator);
     int rc = db_step(st);
     db_done(st);
     if (rc == DB_ERROR)
         return -1;
-    return rc == DB_ROW ? 0 : jobs_schedule(db, "newsletter", creator, clock_now());
+    return rc == DB_ROW ? jobs_schedule(db, "newsletter", creator, clock_now()) : 0;
 }
 
 const char *newsletter_job(db_t *db, int64_t creator)

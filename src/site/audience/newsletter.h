@@ -66,7 +66,8 @@ void newsletter_author_form(hreq_t *r, buf_t *b, const char *handle, int role);
 void newsletter_studio_count(hreq_t *r, buf_t *b);
 
 /* Inside the publish transaction of a work first published by creator:
- * schedule the "newsletter" job (once while one is pending). 0 or -1. */
+ * schedule the "newsletter" job when the creator has confirmed "new"
+ * subscribers and no such job is pending. 0 or -1. */
 int newsletter_schedule(db_t *db, int64_t creator);
 
 /* The "newsletter" job (jobs.c): ref is the creator. */
