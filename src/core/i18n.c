@@ -316,6 +316,25 @@ static const entry_t table[] = {
     {"complaint.err.same", "作出原决定的审核员不能处理这次申诉。", "The moderator who decided cannot judge the complaint."},
 
     /* the audience by e-mail: subscriptions */
+    {"newsletter.by_mail", "邮件订阅", "Subscribe by e-mail"},
+    {"newsletter.address", "电子邮件地址", "E-mail address"},
+    {"newsletter.mode", "收信方式", "How often"},
+    {"newsletter.mode_new", "每篇新作品", "Each new work"},
+    {"newsletter.mode_digest", "每日摘要", "A daily digest"},
+    {"newsletter.subscribe", "订阅", "Subscribe"},
+    {"newsletter.title", "邮件订阅 %s", "Subscribe to %s by e-mail"},
+    {"newsletter.intro", "我们会先发一封确认邮件;确认之后才会寄出作品。每封邮件都有退订链接。",
+     "We first send a confirmation mail; works are mailed only once you confirm. Every mail has an unsubscribe link."},
+    {"newsletter.sent", "请查收邮件并打开确认链接。", "Check your mail and open the confirmation link."},
+    {"newsletter.err.rate", "订阅请求过多,请稍后再试。", "Too many subscription requests; try again later."},
+    {"newsletter.confirm_title", "订阅已确认", "Subscription confirmed"},
+    {"newsletter.confirmed", "你将收到 @%s 的每篇新作品。", "You will get each new work by @%s."},
+    {"newsletter.confirmed_digest", "你将收到 @%s 的每日摘要。", "You will get a daily digest of @%s's works."},
+    {"newsletter.unsub_title", "退订", "Unsubscribe"},
+    {"newsletter.unsub_ask", "不再接收这个订阅的邮件?", "Stop the mail of this subscription?"},
+    {"newsletter.unsubscribe", "退订", "Unsubscribe"},
+    {"newsletter.unsubscribed", "已退订 @%s 的邮件,不会再收到。", "Unsubscribed from @%s; no more mail will come."},
+    {"newsletter.count", "邮件订阅者:%lld", "E-mail subscribers: %lld"},
 
     /* transparency report */
     {"transparency.notices", "收到的权利人通知", "Rights-holder notices received"},

@@ -403,6 +403,10 @@ const char *const schema_migrations[] = {
     "ALTER TABLE notices ADD COLUMN confirm_hash TEXT NOT NULL DEFAULT '';" /* SHA-256 of the mailed link's token */
     "ALTER TABLE notices ADD COLUMN unfounded INTEGER NOT NULL DEFAULT 0;" /* rejected as manifestly unfounded */
     "CREATE INDEX notices_contact ON notices(contact_key, unfounded, decided_at);",
+
+    /* 9: per-message mail headers (the newsletter's List-Unsubscribe,
+     * RFC 8058): "Name: value" lines, '' for ordinary mail. */
+    "ALTER TABLE outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

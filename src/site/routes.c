@@ -16,6 +16,7 @@
 #include "site/app.h"
 #include "site/audience/comment_page.h"
 #include "site/api/api.h"
+#include "site/audience/newsletter.h"
 #include "site/reader/feed.h"
 #include "site/trust/audit.h"
 #include "site/trust/complaint.h"
@@ -169,6 +170,13 @@ const route_t routes[] = {
     {"POST", "/studio/:id/revisions/:rev/restore", studio_restore, ROLE_CREATOR, RT_CSRF, 8 * KB},
 
     /* the audience, e-mail subscriptions: pages and API */
+    {"GET", "/u/:handle/subscribe", newsletter_form_page, ROLE_NONE, 0, 0},
+    {"POST", "/u/:handle/subscribe", newsletter_form_post, ROLE_NONE, RT_CSRF, 8 * KB},
+    {"GET", "/subscribe/confirm/:token", newsletter_confirm, ROLE_NONE, 0, 0},
+    {"GET", "/unsubscribe/:token", newsletter_unsub_page, ROLE_NONE, 0, 0},
+    /* RFC 8058 one-click: no session needed, no CSRF token (the signed token
+     * is the authority); the body is "List-Unsubscribe=One-Click". */
+    {"POST", "/unsubscribe/:token", newsletter_unsub_post, ROLE_NONE, 0, 1 * KB},
     /* (end of subscriptions) */
 
     /* moderation */

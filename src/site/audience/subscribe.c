@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "core/token.h"
 #include "site/ops/mail.h"
@@ -252,9 +253,7 @@ int subscribe_batch(db_t *db, int64_t creator_id, const char *mode, int64_t afte
     db_bind_text(st, ":m", mode);
     db_bind_int(st, ":after", after);
     db_bind_int(st, ":lim", limit);
-    out->items = calloc((size_t)limit, sizeof(subscribe_t));
-    if (!out->items)
-        abort();
+    out->items = xcalloc((size_t)limit, sizeof(subscribe_t));
     int rc;
     while ((rc = db_step(st)) == DB_ROW && out->n < limit)
         fill(st, &out->items[out->n++]);

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/changed.h"
+#include "site/audience/newsletter.h"
 #include "site/trust/counter.h"
 #include "site/trust/notice.h"
 #include "site/trust/takedown.h"
@@ -19,12 +20,14 @@ static const struct {
 } kinds[] = {
     {"restore", counter_restore_job}, /* ref: a counter-notice whose waiting period ended */
     {"notice_expire", notice_expire_job}, /* ref: a notice whose confirmation link lapsed */
+    {"newsletter", newsletter_job},   /* ref: a creator who published a work (site/audience/newsletter.h) */
 };
 
 /* Housekeeping after the due jobs: each returns how many things it changed. */
 static int (*const sweeps[])(db_t *db) = {
     takedown_purge_expired, /* removed content past its retention period */
     takedown_purge_deleted, /* works their authors deleted, as long after */
+    takedown_purge_comments, /* deleted and removed comments' text, comments' addresses, as long after */
 };
 
 int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)
@@ -60,12 +63,18 @@ static const char *dispatch(db_t *db, const char *kind, int64_t ref)
     return "skipped: unknown job kind";
 }
 
-int jobs_run(db_t *db)
+/* Run the due jobs (of one kind, or all when only is NULL), each in its own
+ * transaction. Returns how many ran. */
+static int run_due(db_t *db, const char *only)
 {
     int ran = 0;
     for (;;) {
-        db_stmt_t *st = db_prepare(db, "SELECT id, kind, ref FROM jobs WHERE done_at IS NULL AND due_at <= :now "
-                                       "ORDER BY due_at, id LIMIT 1");
+        db_stmt_t *st = db_prepare(db, only ? "SELECT id, kind, ref FROM jobs WHERE done_at IS NULL AND kind = :k "
+                                              "AND due_at <= :now ORDER BY due_at, id LIMIT 1"
+                                            : "SELECT id, kind, ref FROM jobs WHERE done_at IS NULL AND due_at <= :now "
+                                              "ORDER BY due_at, id LIMIT 1");
+        if (only)
+            db_bind_text(st, ":k", only);
         db_bind_int(st, ":now", clock_now());
         int64_t id = 0, ref = 0;
         char kind[32] = "";
@@ -105,6 +114,17 @@ int jobs_run(db_t *db)
         }
         ran++;
     }
+    return ran;
+}
+
+int jobs_run_kind(db_t *db, const char *kind)
+{
+    return run_due(db, kind);
+}
+
+int jobs_run(db_t *db)
+{
+    int ran = run_due(db, NULL);
     int swept = 0;
     for (size_t i = 0; i < sizeof sweeps / sizeof sweeps[0]; i++)
         swept += sweeps[i](db);

@@ -47,6 +47,10 @@ int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at);
  * result (e.g. "cancelled: court action reported") and done_at now. Inside
  * the caller's transaction. 0 (also when none was pending) or -1. */
 int jobs_cancel(db_t *db, const char *kind, int64_t ref, const char *result, int64_t now);
+/* Run the due jobs of one kind only (no sweeps), each in its own
+ * transaction: for a thread that owns that kind's latency (the mail
+ * sender runs "newsletter" jobs within a second). Returns how many ran. */
+int jobs_run_kind(db_t *db, const char *kind);
 /* Run every due job, each in its own transaction, then the sweeps. Called
  * at start (before any request) and once a minute by one loop.
  * Returns the number of jobs run. */

@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "site/audience/newsletter.h"
 #include "site/formkit.h"
 #include "site/layout.h"
 #include "site/site.h"
@@ -32,15 +33,44 @@ int mail_address_ok(const char *s)
     return 1;
 }
 
+/* 1 when h is "Name: value" lines as mail_queue_headers takes them. */
+static int headers_ok(const char *h)
+{
+    const char *p = h;
+    while (*p) {
+        const char *name = p;
+        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+            p++;
+        if (p == name || p[0] != ':' || p[1] != ' ')
+            return 0;
+        for (p += 2; *p && *p != '\n'; p++)
+            if (*p < 0x20 || *p > 0x7e)
+                return 0;
+        if (*p == '\n')
+            p++;
+    }
+    return 1;
+}
+
 int mail_queue(db_t *db, const char *to, const char *subject, const char *body)
 {
+    return mail_queue_headers(db, to, subject, body, NULL);
+}
+
+int mail_queue_headers(db_t *db, const char *to, const char *subject, const char *body, const char *headers)
+{
+    if (!headers)
+        headers = "";
+    if (!headers_ok(headers))
+        return -1;
     char *url = db_setting(db, "smtp_url", "");
     int configured = url && *url;
     free(url);
     if (!configured || !to || !mail_address_ok(to))
         return 0;
-    db_stmt_t *st = db_prepare(db, "INSERT INTO outbox(to_addr, subject, body, status, attempts, next_at, created_at) "
-                                   "VALUES (:to, :s, :b, 'queued', 0, :t, :t)");
+    db_stmt_t *st = db_prepare(db, "INSERT INTO outbox(to_addr, subject, body, headers, status, attempts, next_at, "
+                                   "created_at) VALUES (:to, :s, :b, :h, 'queued', 0, :t, :t)");
+    db_bind_text(st, ":h", headers);
     db_bind_text(st, ":to", to);
     db_bind_text(st, ":s", subject);
     db_bind_text(st, ":b", body);
@@ -93,7 +123,8 @@ static void header_word(buf_t *b, const char *s)
 }
 
 /* The whole message: headers, then the body in base64 lines of 76. */
-static void compose(buf_t *m, const char *from, const char *to, const char *subject, const char *body, int64_t id)
+static void compose(buf_t *m, const char *from, const char *to, const char *subject, const char *headers,
+                    const char *body, int64_t id)
 {
     char date[CLOCK_TEXT_MAX];
     time_t t = time(NULL);
@@ -105,6 +136,12 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
     const char *at = strchr(from, '@');
     buf_printf(m, "\r\nMessage-ID: <outbox.%lld.%lld%s>\r\n", (long long)id, (long long)t,
                at ? at : "@hao"); /* raw: mail */
+    for (const char *p = headers; *p;) {
+        size_t n = strcspn(p, "\n");
+        buf_raw(m, p, n); /* raw: mail (checked by headers_ok when queued) */
+        buf_lit(m, "\r\n");
+        p += n + (p[n] == '\n');
+    }
     buf_lit(m, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                "Content-Transfer-Encoding: base64\r\n\r\n");
     size_t n = strlen(body);
@@ -120,11 +157,11 @@ static void compose(buf_t *m, const char *from, const char *to, const char *subj
 }
 
 /* Send one message. 0, or -1 with the reason in err. */
-static int smtp_send(const char *url, const char *from, const char *to, const char *subject, const char *body,
-                     int64_t id, buf_t *err)
+static int smtp_send(const char *url, const char *from, const char *to, const char *subject, const char *headers,
+                     const char *body, int64_t id, buf_t *err)
 {
     buf_t m = BUF_INIT;
-    compose(&m, from, to, subject, body, id);
+    compose(&m, from, to, subject, headers, body, id);
     CURL *c = curl_easy_init();
     if (!c) {
         buf_free(&m);
@@ -170,17 +207,18 @@ static int send_one(void)
     db_t *db = S.db;
     if (db_begin(db) < 0)
         return 0;
-    db_stmt_t *st = db_prepare(db, "SELECT id, to_addr, subject, body, attempts FROM outbox "
+    db_stmt_t *st = db_prepare(db, "SELECT id, to_addr, subject, body, attempts, headers FROM outbox "
                                    "WHERE status = 'queued' AND next_at <= :now ORDER BY id LIMIT 1");
     db_bind_int(st, ":now", now_s());
     int64_t id = 0, attempts = 0;
-    char *to = NULL, *subject = NULL, *body = NULL;
+    char *to = NULL, *subject = NULL, *body = NULL, *headers = NULL;
     if (db_step(st) == DB_ROW) {
         id = db_col_int(st, 0);
         to = xstrdup(db_col_text(st, 1));
         subject = xstrdup(db_col_text(st, 2));
         body = xstrdup(db_col_text(st, 3));
         attempts = db_col_int(st, 4);
+        headers = xstrdup(db_col_text(st, 5));
     }
     db_done(st);
     if (!id) {
@@ -193,7 +231,7 @@ static int send_one(void)
     db_done(st);
     if (!ok || db_commit(db) < 0) {
         db_rollback(db);
-        free(to), free(subject), free(body);
+        free(to), free(subject), free(body), free(headers);
         return 0;
     }
     char *url = db_setting(db, "smtp_url", "");
@@ -205,7 +243,7 @@ static int send_one(void)
     else if (!mail_address_ok(from))
         buf_lit(&err, "smtp_from is not an address");
     else
-        sent = smtp_send(url, from, to, subject, body, id, &err);
+        sent = smtp_send(url, from, to, subject, headers, body, id, &err);
     attempts++;
     if (sent == 0) {
         st = db_prepare(db, "UPDATE outbox SET status = 'sent', attempts = :a, sent_at = :t, last_error = '' "
@@ -223,7 +261,7 @@ static int send_one(void)
     db_step(st);
     db_done(st);
     buf_free(&err);
-    free(url), free(from), free(to), free(subject), free(body);
+    free(url), free(from), free(to), free(subject), free(body), free(headers);
     return 1;
 }
 
@@ -235,11 +273,14 @@ static void *sender_main(void *arg)
         pthread_mutex_unlock(&S.mu);
         while (!S.stop && send_one())
             ;
+        /* Newsletter jobs and digests: here, off the loops, within a second
+         * (what they queue is sent at once, without the wait). */
+        int queued = S.stop ? 0 : newsletter_pump(S.db);
         pthread_mutex_lock(&S.mu);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += 1;
-        if (!S.stop)
+        if (!S.stop && !queued)
             pthread_cond_timedwait(&S.wake, &S.mu, &until);
     }
     pthread_mutex_unlock(&S.mu);

@@ -31,6 +31,11 @@ int mail_address_ok(const char *s);
  * and returns 0 when SMTP is not configured or `to` is not an address.
  * subject and body are UTF-8 text. -1 on a storage error. */
 int mail_queue(db_t *db, const char *to, const char *subject, const char *body);
+/* mail_queue with extra header lines (e.g. List-Unsubscribe): headers is
+ * "Name: value" lines separated by "\n" (NULL or "": none), each name
+ * letters, digits and '-', each value printable ASCII; anything else is
+ * refused (-1, nothing queued). The sender writes them after Subject. */
+int mail_queue_headers(db_t *db, const char *to, const char *subject, const char *body, const char *headers);
 /* Queue a message to the account user_id, if it has an address. */
 int mail_queue_user(db_t *db, int64_t user_id, const char *subject, const char *body);
 

@@ -15,6 +15,19 @@
 #include "site/ops/mail.h"
 #include "site/site.h"
 
+/* base_url: http(s)://, then visible ASCII that can stand in a mail header
+ * between < and > (List-Unsubscribe). */
+static int base_url_ok(const char *v)
+{
+    const char *p = strncmp(v, "https://", 8) == 0 ? v + 8 : strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
+    if (!p || !*p)
+        return 0;
+    for (; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"' || *p == '\\' || *p == '?' || *p == '#')
+            return 0;
+    return 1;
+}
+
 const setting_def_t settings_defs[] = {
     {"site_name", "line", NULL, 1, 60, "hao", "站点名称", "Site name"},
     {"operator_name", "line", NULL, 0, 200, "", "运营者名称", "Operator name"},
@@ -57,6 +70,8 @@ const setting_def_t settings_defs[] = {
     {"smtp_url", "line", NULL, 0, 300, "", "发信服务器(smtp://主机:端口 或 smtps://用户:密码@主机,留空则不发邮件)",
      "Mail server (smtp://host:port or smtps://user:password@host; empty: no e-mail)"},
     {"smtp_from", "line", NULL, 0, 254, "", "发信地址", "Sender address"},
+    {"base_url", "line", NULL, 0, 200, "", "站点网址,用于邮件中的链接(如 https://example.cn;邮件订阅需要)",
+     "Site address for links in mail (e.g. https://example.cn; e-mail subscriptions need it)"},
     /* The audience (site/audience/): who may register, and comments. */
     {"registration", "enum", "open|invite|closed", 0, 0, "open", "注册:开放 / 仅凭邀请链接 / 关闭",
      "Registration: open, by invitation link only, or closed"},
@@ -175,6 +190,10 @@ static int validate(const setting_def_t *d, const char *v, buf_t *err)
         }
         if (strcmp(d->key, "smtp_url") == 0 && *v && strncmp(v, "smtp://", 7) != 0 && strncmp(v, "smtps://", 8) != 0) {
             buf_printf(err, "smtp_url must start with smtp:// or smtps://");
+            return -1;
+        }
+        if (strcmp(d->key, "base_url") == 0 && *v && !base_url_ok(v)) {
+            buf_printf(err, "base_url must be an http:// or https:// address without spaces");
             return -1;
         }
         if (strcmp(d->key, "smtp_from") == 0 && *v && !mail_address_ok(v)) {

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "site/accounts/account.h"
 #include "site/audience/follow_page.h"
+#include "site/audience/newsletter.h"
 #include "site/layout.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
@@ -189,6 +190,7 @@ void pages_author(hreq_t *r)
     buf_lit(&h, "</p>");
     follow_author_box(r, &h, u.id, u.handle);
     buf_lit(&h, "</header>\n");
+    newsletter_author_form(r, &h, u.handle, u.role);
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */

@@ -21,6 +21,7 @@
 #include "core/markdown.h"
 #include "core/text.h"
 #include "http/router.h"
+#include "site/audience/newsletter.h"
 #include "site/layout.h"
 #include "site/trust/review.h"
 #include "site/works/publish.h"
@@ -712,6 +713,7 @@ void studio_list(hreq_t *r)
     buf_lit(&b, "</a> <a href=\"/studio/email\">");
     buf_htmlz(&b, T(L, "mail.title"));
     buf_lit(&b, "</a></p>\n");
+    newsletter_studio_count(r, &b);
     /* Removed works are announced where the creator looks first. */
     db_stmt_t *td = db_prepare(r->db, "SELECT count(*) FROM takedowns t JOIN works w ON w.id = t.work_id "
                                       "WHERE w.author_id = :u AND t.status = 'active'");

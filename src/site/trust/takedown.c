@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "search/search.h"
+#include "site/audience/comment.h"
 #include "site/audience/notify.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
@@ -234,7 +235,7 @@ static int purge_content(db_t *db, const char *work_id, int mark_deleted, media_
         ok = db_step(q) == DB_DONE;
         db_done(q);
     }
-    return ok && media_purge_work(db, work_id, gone) == 0;
+    return ok && media_purge_work(db, work_id, gone) == 0 && comment_purge_work(db, work_id) >= 0;
 }
 
 int takedown_purge_expired(db_t *db)
@@ -278,6 +279,19 @@ int takedown_purge_expired(db_t *db)
         }
     }
     return done;
+}
+
+int takedown_purge_comments(db_t *db)
+{
+    int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
+    if (db_begin(db) < 0)
+        return 0;
+    int n = comment_purge_expired(db, before);
+    if (n < 0 || db_commit(db) < 0) {
+        db_rollback(db);
+        return 0;
+    }
+    return n;
 }
 
 int takedown_purge_deleted(db_t *db)

@@ -61,5 +61,11 @@ void takedown_suspension_reason(db_t *db, int64_t user_id, lang_t lang, buf_t *o
  * as long, then purged the same way. */
 int takedown_purge_expired(db_t *db);
 int takedown_purge_deleted(db_t *db);
+/* Comments are stored user content too: a purged work's comments lose
+ * their text with it (inside the purges above), and this sweep erases,
+ * retention_days after their status changed, the text of comments deleted
+ * or removed, and forgets the addresses comments were posted from (in
+ * batches, comment.h). Returns the number of rows changed. */
+int takedown_purge_comments(db_t *db);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/changed.h"
 #include "provenance/provenance.h"
 #include "search/search.h"
+#include "site/audience/newsletter.h"
 #include "site/trust/audit.h"
 
 static int64_t now(void)
@@ -609,7 +610,9 @@ int work_publish_checked(db_t *db, const char *id, const orig_result_t *pre, con
     db_done(st);
     int ok = rc == DB_DONE && db_changes(db) == 1;
     if (ok && (orig_record(db, id, w.author_id, strcmp(w.status, "published") == 0 ? w.body : NULL, &res) < 0 ||
-               audit_copy(db, id, &res) < 0))
+               audit_copy(db, id, &res) < 0 ||
+               /* first publication: mail the subscribers, later (newsletter.h) */
+               (!w.published_at && newsletter_schedule(db, w.author_id) < 0)))
         rc = DB_ERROR, ok = 0;
     work_free(&w);
     if (!ok) {
