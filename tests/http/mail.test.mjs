@@ -1,61 +1,13 @@
 // E-mail when SMTP is configured: the creator learns of a takedown by mail,
 // the complainant gets the counter-notice by mail, bad settings and bad
 // addresses are refused, and a mail server that is down only delays mail.
-// The SMTP server is a small sink written here, on loopback.
+// The SMTP server is the small sink in smtp.mjs, on loopback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { smtpSink, decode } from './smtp.mjs';
 import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
-
-// A minimal SMTP server: enough of RFC 5321 for one client at a time.
-function smtpSink() {
-  const messages = [];
-  const server = net.createServer((sock) => {
-    let buf = '', inData = false, cur = null;
-    sock.write('220 sink ESMTP\r\n');
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        if (inData) {
-          const end = buf.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          cur.data = buf.slice(0, end);
-          buf = buf.slice(end + 5);
-          inData = false;
-          messages.push(cur);
-          sock.write('250 queued\r\n');
-          continue;
-        }
-        const nl = buf.indexOf('\r\n');
-        if (nl < 0) return;
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') sock.write('250 sink\r\n');
-        else if (verb === 'MAIL') { cur = { from: line, rcpt: [] }; sock.write('250 ok\r\n'); }
-        else if (verb === 'RCPT') { cur.rcpt.push(line.replace(/^RCPT TO:\s*/i, '')); sock.write('250 ok\r\n'); }
-        else if (verb === 'DATA') { inData = true; sock.write('354 go on\r\n'); }
-        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
-        else sock.write('250 ok\r\n');
-      }
-    });
-    sock.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, messages, port: server.address().port })));
-}
-
-// Subject and body of a message as hao writes them (RFC 2047 subject, base64 body).
-function decode(m) {
-  const [head, body] = m.data.split('\r\n\r\n');
-  const subj = /^Subject: =\?UTF-8\?B\?([^?]+)\?=/m.exec(head);
-  return {
-    to: /^To: <([^>]+)>/m.exec(head)[1],
-    subject: subj ? Buffer.from(subj[1], 'base64').toString('utf8') : '',
-    body: Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8'),
-  };
-}
 
 async function waitFor(messages, n, ms = 10000) {
   const t0 = Date.now();

@@ -1,6 +1,6 @@
 // A minimal SMTP sink on loopback (enough of RFC 5321 for one client at a
 // time) and a reader of the messages hao writes: RFC 2047 subject, base64
-// body, and its other headers. Same sink as mail.test.mjs.
+// body, and its other headers. Shared by the tests that read mail.
 import net from 'node:net';
 
 export function smtpSink() {
