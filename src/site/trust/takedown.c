@@ -90,18 +90,83 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
     return id;
 }
 
+int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
+                         int automated, const char *actor)
+{
+    int64_t t = clock_now();
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, status FROM comments WHERE id = :c");
+    db_bind_int(st, ":c", comment_id);
+    char work_id[32] = "", status[16] = "";
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? 0 : -1;
+    if (strcmp(status, "published") != 0 && strcmp(status, "pending") != 0)
+        return 0;
+    st = db_prepare(db, "INSERT INTO takedowns(work_id, comment_id, notice_id, report_id, ground, reason, automated, "
+                        "actor, status, created_at) VALUES (:w, :c, :n, NULL, :g, :reason, :a, :actor, 'active', :t) "
+                        "RETURNING id");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":c", comment_id);
+    db_bind_int(st, ":n", notice_id);
+    db_bind_text(st, ":g", ground);
+    db_bind_text(st, ":reason", reason);
+    db_bind_int(st, ":a", automated);
+    db_bind_text(st, ":actor", actor);
+    db_bind_int(st, ":t", t);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    if (id < 0)
+        return -1;
+    /* The placeholder readers see names the notice (comment_page.c shows
+     * the reason after "removed following a rights-holder notice"). */
+    char shown[640];
+    snprintf(shown, sizeof shown, "第 %lld 号权利人通知 / rights-holder notice %lld. %s", (long long)notice_id,
+             (long long)notice_id, reason);
+    char subj[48];
+    snprintf(subj, sizeof subj, "comment:%lld", (long long)comment_id);
+    if (comment_take_down(db, comment_id, id, shown, t) < 0 ||
+        audit_appendf(db, actor, "comment.takedown", subj, "takedown %lld; work %s; notice %lld; ground %s; "
+                      "automated %d; reason: %s", (long long)id, work_id, (long long)notice_id, ground, automated,
+                      reason) < 0)
+        return -1;
+    return id;
+}
+
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT work_id FROM takedowns WHERE id = :id AND status = 'active'");
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, comment_id FROM takedowns WHERE id = :id AND status = 'active'");
     db_bind_int(st, ":id", takedown_id);
     char work_id[32] = "";
+    int64_t comment_id = 0;
     int rc = db_step(st);
-    if (rc == DB_ROW)
+    if (rc == DB_ROW) {
         snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        comment_id = db_col_int(st, 1);
+    }
     db_done(st);
     if (rc != DB_ROW)
         return rc == DB_DONE ? 0 : -1;
     int64_t t = clock_now();
+    if (comment_id) {
+        /* A comment's removal: the comment comes back, the work was never touched. */
+        st = db_prepare(db, "UPDATE takedowns SET status = 'restored', ended_at = :t WHERE id = :id");
+        db_bind_int(st, ":t", t);
+        db_bind_int(st, ":id", takedown_id);
+        rc = db_step(st);
+        db_done(st);
+        char csubj[48];
+        snprintf(csubj, sizeof csubj, "comment:%lld", (long long)comment_id);
+        if (rc != DB_DONE || comment_restore(db, comment_id, t) < 0 ||
+            audit_appendf(db, actor, "comment.restore", csubj, "takedown %lld ended: %s; work %s",
+                          (long long)takedown_id, why, work_id) < 0)
+            return -1;
+        return 1;
+    }
     st = db_prepare(db, "UPDATE takedowns SET status = 'restored', ended_at = :t WHERE id = :id");
     db_bind_int(st, ":t", t);
     db_bind_int(st, ":id", takedown_id);
@@ -111,7 +176,7 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
         return -1;
     /* Published again only when no other removal still holds it. */
     st = db_prepare(db, "UPDATE works SET status = 'published' WHERE id = :w AND status = 'taken_down' AND NOT EXISTS "
-                        "(SELECT 1 FROM takedowns WHERE work_id = :w AND status = 'active')");
+                        "(SELECT 1 FROM takedowns WHERE work_id = :w AND status = 'active' AND comment_id IS NULL)");
     db_bind_text(st, ":w", work_id);
     rc = db_step(st);
     db_done(st);
@@ -127,8 +192,10 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
 
 int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16])
 {
-    db_stmt_t *st = db_prepare(db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
-                                   "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
+    /* A comment's removal concerns its commenter. */
+    db_stmt_t *st = db_prepare(db, "SELECT coalesce(c.author_id, w.author_id), t.notice_id, t.status FROM takedowns t "
+                                   "JOIN works w ON w.id = t.work_id LEFT JOIN comments c ON c.id = t.comment_id "
+                                   "WHERE t.id = :id");
     db_bind_int(st, ":id", takedown_id);
     int found = db_step(st) == DB_ROW;
     if (found) {
@@ -145,7 +212,8 @@ int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64
     db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "
                                    "coalesce(n.right_claimed, '') FROM takedowns t "
                                    "LEFT JOIN notices n ON n.id = t.notice_id "
-                                   "WHERE t.work_id = :w AND t.status = 'active' ORDER BY t.id DESC LIMIT 1");
+                                   "WHERE t.work_id = :w AND t.status = 'active' AND t.comment_id IS NULL "
+                                   "ORDER BY t.id DESC LIMIT 1");
     db_bind_text(st, ":w", work_id);
     int found = db_step(st) == DB_ROW;
     if (found) {
@@ -181,6 +249,7 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     db_done(st);
     st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
                                    "WHERE w.author_id = :a AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
+                                   "AND t.comment_id IS NULL "
                                    "AND t.created_at >= :since");
     db_bind_int(st, ":a", author_id);
     db_bind_int(st, ":since", since);
@@ -242,7 +311,7 @@ int takedown_purge_expired(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
     db_stmt_t *st = db_prepare(db, "SELECT id, work_id FROM takedowns WHERE status = 'active' AND created_at < :b "
-                                   "ORDER BY id LIMIT 50");
+                                   "AND comment_id IS NULL ORDER BY id LIMIT 50");
     db_bind_int(st, ":b", before);
     int64_t ids[50];
     char works[50][32];

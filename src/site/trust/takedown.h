@@ -29,7 +29,16 @@
  * takedown id, 0 when the work was not published (nothing done), -1 error. */
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
                       const char *reason, int automated, const char *actor);
-/* Restore the work of an active takedown (back to published). why goes to
+/* Take down comment comment_id (published or pending) on notice notice_id:
+ * a takedowns row with the comment's work and comment_id, the comment
+ * replaced by its placeholder naming the notice (comment_take_down, which
+ * notifies the commenter), the audit entry comment.takedown. The work stays
+ * up. Returns the takedown id, 0 when the comment was not shown (nothing
+ * done), -1 error. Inside the caller's transaction. */
+int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
+                         int automated, const char *actor);
+/* Restore the work of an active takedown (for a comment's takedown, the
+ * comment: audit comment.restore) (back to published). why goes to
  * the audit log. 1 restored, 0 not active any more, -1 error. */
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why);
 

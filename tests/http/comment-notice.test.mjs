@@ -1,0 +1,179 @@
+// A rights-holder notice naming a comment (/a/ID#c-N, /comments/N,
+// /api/v1/comments/N) takes down the comment, never its work: the work
+// stays 200, the comment shows the "removed after notice N" placeholder on
+// the page and in the API, the commenter (a reader, without a studio) gets
+// the statement of reasons at /studio/notices and restores it by a
+// counter-notice. notice_mode immediate is set by the operator (no SMTP,
+// as in notice.test.mjs); restore_mode is immediate by default.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
+import { midQuarter } from './clock.mjs';
+
+let srv, dataDir, host, writerTok, aliceTok, bobTok;
+let workId, otherWorkId, commentId, noticeId, takedownId;
+
+before(async () => {
+  dataDir = path.join(tmpDir(), 'data');
+  addUser(dataDir, 'writer', 'creator', 'writer-password-1');
+  addUser(dataDir, 'alice', 'reader', 'alice-password-1');
+  addUser(dataDir, 'bob', 'reader', 'bob-password-1');
+  assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dataDir]).status, 0);
+  srv = await startServer({ dataDir, env: { HAO_FAKE_NOW: String(midQuarter()) } });
+  host = new URL(srv.base).host;
+  writerTok = await apiToken(srv.base, 'writer', 'writer-password-1');
+  aliceTok = await apiToken(srv.base, 'alice', 'alice-password-1');
+  bobTok = await apiToken(srv.base, 'bob', 'bob-password-1');
+});
+after(async () => { await srv?.stop(); });
+
+function api(method, p, tok, body) {
+  const headers = {};
+  if (tok) headers.authorization = `Bearer ${tok}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(srv.base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function publish(title) {
+  const w = await (await api('POST', '/api/v1/articles', writerTok, { title, body: `${title}的正文。` })).json();
+  assert.equal((await api('POST', `/api/v1/articles/${w.id}/publish`, writerTok)).status, 200);
+  return w.id;
+}
+
+async function comment(work, tok, body) {
+  const res = await api('POST', `/api/v1/articles/${work}/comments`, tok, { body });
+  assert.equal(res.status, 201);
+  return (await res.json()).id;
+}
+
+const notice = (urls, contact = 'wang@example.cn') => ({
+  name: '王五', contact, address: '北京市海淀区某路1号', urls, right: '著作权:这段文字是我写的',
+  original: '《原文》,首发于我的博客', proof_media: 'https://example.cn/proof.pdf', good_faith: true, signature: '王五',
+});
+
+function postNotice(body) {
+  return api('POST', '/api/v1/notices', null, body);
+}
+
+async function commentsOf(work) {
+  const res = await api('GET', `/api/v1/articles/${work}/comments`);
+  assert.equal(res.status, 200);
+  return (await res.json()).comments;
+}
+
+const auditCount = async (action) => {
+  const r = siteSql(dataDir, `SELECT count(*) FROM audit_log WHERE action = '${action}'`);
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+};
+
+test('bad comment URLs in a notice are refused and change nothing', async () => {
+  workId = await publish('评论所在的作品');
+  otherWorkId = await publish('另一篇作品');
+  commentId = await comment(workId, aliceTok, '这段话抄自别人的博客。');
+  const deleted = await comment(workId, bobTok, '我马上删掉。');
+  assert.equal((await api('DELETE', `/api/v1/comments/${deleted}`, bobTok)).status, 204);
+
+  const cases = [
+    `http://${host}/a/${workId}#c-999999`, // no such comment
+    `http://${host}/a/${otherWorkId}#c-${commentId}`, // a comment of another work
+    `/comments/999999`,
+    `/api/v1/comments/${deleted}`, // deleted by its author
+    `/a/${workId}#c-${deleted}`,
+  ];
+  for (const url of cases) {
+    const res = await postNotice(notice([url]));
+    assert.equal(res.status, 422, url);
+    const j = await res.json();
+    assert.equal(j.error.code, 'not_a_comment', url);
+  }
+  const list = await commentsOf(workId);
+  assert.equal(list.find((c) => c.id === commentId).status, 'published');
+});
+
+test('a notice naming /a/ID#c-N takes down the comment, not the work', async () => {
+  const res = await postNotice(notice([`http://${host}/a/${workId}#c-${commentId}`]));
+  assert.equal(res.status, 201, await res.clone().text());
+  const j = await res.json();
+  noticeId = j.id;
+
+  // The work stays up, on its page and in the API.
+  const page = await fetch(`${srv.base}/a/${workId}`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.ok(!html.includes('这段话抄自别人的博客。'), 'the text is gone from the page');
+  assert.match(html, new RegExp(`rights-holder notice ${noticeId}\\b`));
+  assert.equal((await api('GET', `/api/v1/articles/${workId}`)).status, 200);
+
+  const c = (await commentsOf(workId)).find((x) => x.id === commentId);
+  assert.equal(c.status, 'removed');
+  assert.equal(c.removed_by, 'takedown');
+  assert.match(c.reason, new RegExp(`notice ${noticeId}\\b`));
+  assert.ok(!JSON.stringify(c).includes('这段话抄自别人的博客。'));
+
+  // The commenter hears of it in the inbox.
+  const inbox = await (await api('GET', '/api/v1/notifications', aliceTok)).json();
+  assert.ok(JSON.stringify(inbox).includes('notice'), JSON.stringify(inbox));
+  assert.equal(await auditCount('comment.takedown'), 1);
+
+  // Not counted as a removed work; counted as a removed comment.
+  const t = await (await fetch(`${srv.base}/transparency.json`)).json();
+  const val = (k) => t.counts[k];
+  assert.equal(val('takedowns'), 0);
+  assert.equal(val('comments_removed'), 1);
+
+  // The same comment again: it is already down (or the same notice).
+  const again = await postNotice(notice([`/comments/${commentId}`], 'other@example.cn'));
+  assert.equal(again.status, 409);
+});
+
+test('the commenter, a reader, sees the statement of reasons and counter-notices', async () => {
+  const alice = new Client(srv.base);
+  assert.equal((await alice.login('alice', 'alice-password-1')).status, 303);
+  const res = await alice.get('/studio/notices');
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  const m = html.match(new RegExp(`data-takedown="(\\d+)" data-work="${workId}" data-status="active" data-comment="${commentId}"`));
+  assert.ok(m, 'the comment removal is listed');
+  takedownId = m[1];
+
+  // The work's author does not see it as the removal of their work.
+  const writer = new Client(srv.base);
+  await writer.login('writer', 'writer-password-1');
+  const wh = await (await writer.get('/studio/notices')).text();
+  assert.ok(!wh.includes(`data-takedown="${takedownId}"`));
+  assert.equal((await writer.get(`/studio/notices/${takedownId}/counter`)).status, 403);
+  const bob = new Client(srv.base);
+  await bob.login('bob', 'bob-password-1');
+  assert.equal((await bob.get(`/studio/notices/${takedownId}/counter`)).status, 403);
+
+  const csrf = await alice.csrf(`/studio/notices/${takedownId}/counter`);
+  let r = await alice.post(`/studio/notices/${takedownId}/counter`, { csrf, name: '爱丽丝' });
+  assert.equal(r.status, 422, 'incomplete');
+  assert.equal((await commentsOf(workId)).find((x) => x.id === commentId).status, 'removed');
+  r = await alice.post(`/studio/notices/${takedownId}/counter`, {
+    csrf, name: '爱丽丝', contact: 'alice@example.cn', address: '上海市', statement: '这是我自己的话。',
+    good_faith: '1', signature: '爱丽丝',
+  });
+  assert.equal(r.status, 303);
+  const c = (await commentsOf(workId)).find((x) => x.id === commentId);
+  assert.equal(c.status, 'published');
+  assert.equal(c.body, '这段话抄自别人的博客。');
+  const html2 = await (await fetch(`${srv.base}/a/${workId}`)).text();
+  assert.ok(html2.includes('这段话抄自别人的博客。'));
+  assert.equal(await auditCount('comment.restore'), 1);
+  const t = await (await fetch(`${srv.base}/transparency.json`)).json();
+  const val = (k) => t.counts[k];
+  assert.equal(val('comments_restored'), 1);
+  assert.equal(val('restorations'), 0);
+});
+
+test('/comments/N and /api/v1/comments/N name a comment too', async () => {
+  const id2 = await comment(workId, bobTok, '第二条评论。');
+  const res = await postNotice(notice([`/api/v1/comments/${id2}`], 'zhao@example.cn'));
+  assert.equal(res.status, 201);
+  assert.equal((await commentsOf(workId)).find((x) => x.id === id2).status, 'removed');
+  assert.equal((await fetch(`${srv.base}/a/${workId}`)).status, 200);
+});
