@@ -115,7 +115,8 @@ test('a notice naming /a/ID#c-N takes down the comment, not the work', async () 
 
   // The commenter hears of it in the inbox.
   const inbox = await (await api('GET', '/api/v1/notifications', aliceTok)).json();
-  assert.ok(JSON.stringify(inbox).includes('notice'), JSON.stringify(inbox));
+  const n = JSON.stringify(inbox);
+  assert.ok(n.includes('Your comment was removed') && n.includes(`notice ${noticeId}`), n);
   assert.equal(await auditCount('comment.takedown'), 1);
 
   // Not counted as a removed work; counted as a removed comment.
@@ -164,6 +165,8 @@ test('the commenter, a reader, sees the statement of reasons and counter-notices
   const html2 = await (await fetch(`${srv.base}/a/${workId}`)).text();
   assert.ok(html2.includes('这段话抄自别人的博客。'));
   assert.equal(await auditCount('comment.restore'), 1);
+  const inbox = JSON.stringify(await (await api('GET', '/api/v1/notifications', aliceTok)).json());
+  assert.ok(inbox.includes('Your comment was restored'), inbox);
   const t = await (await fetch(`${srv.base}/transparency.json`)).json();
   const val = (k) => t.counts[k];
   assert.equal(val('comments_restored'), 1);
