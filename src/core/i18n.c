@@ -201,6 +201,7 @@ static const entry_t table[] = {
     {"notice.received", "通知已收到。请保存本页地址,可随时查看处理进度。", "Your notice was received. Keep this page's address to follow what happens."},
     {"notice.received_at", "收到时间", "Received"},
     {"notice.works", "涉及的作品", "Works concerned"},
+    {"notice.comments", "涉及的评论", "Comments concerned"},
     {"notice.status.pending", "等待审核", "Waiting for review"},
     {"notice.status.actioned", "已处理:作品已移除", "Acted on: the works were removed"},
     {"notice.status.rejected", "未采纳", "Rejected"},

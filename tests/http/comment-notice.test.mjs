@@ -20,6 +20,7 @@ before(async () => {
   addUser(dataDir, 'writer', 'creator', 'writer-password-1');
   addUser(dataDir, 'alice', 'reader', 'alice-password-1');
   addUser(dataDir, 'bob', 'reader', 'bob-password-1');
+  addUser(dataDir, 'judge', 'moderator', 'judge-password-1');
   assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dataDir]).status, 0);
   srv = await startServer({ dataDir, env: { HAO_FAKE_NOW: String(midQuarter()) } });
   host = new URL(srv.base).host;
@@ -179,4 +180,43 @@ test('/comments/N and /api/v1/comments/N name a comment too', async () => {
   assert.equal(res.status, 201);
   assert.equal((await commentsOf(workId)).find((x) => x.id === id2).status, 'removed');
   assert.equal((await fetch(`${srv.base}/a/${workId}`)).status, 200);
+});
+
+test('under review a moderator sees the named comment and upholds: the comment goes, the work stays', async () => {
+  assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'review', '--data', dataDir]).status, 0);
+  const id3 = await comment(workId, bobTok, '第三条评论,等审核。');
+  const res = await postNotice(notice([`/a/${workId}#c-${id3}`], 'qian@example.cn'));
+  assert.equal(res.status, 201);
+  const n = await res.json();
+  assert.equal((await commentsOf(workId)).find((x) => x.id === id3).status, 'published', 'nothing yet');
+  const st = await (await fetch(`${srv.base}/api/v1/notices/${n.id}?token=${n.token}`)).json();
+  assert.deepEqual(st.comments, [{ id: id3, work: workId, status: 'published' }]);
+
+  const judge = new Client(srv.base);
+  assert.equal((await judge.login('judge', 'judge-password-1')).status, 303);
+  const page = await (await judge.get(`/mod/notices/${n.id}`)).text();
+  assert.match(page, new RegExp(`data-comment="${id3}" data-status="published"`));
+  assert.ok(page.includes('第三条评论,等审核。'), 'the moderator reads the named text');
+  const csrf = await judge.csrf(`/mod/notices/${n.id}`);
+  assert.equal((await judge.post(`/mod/notices/${n.id}`, { csrf, decision: 'uphold', reason: '侵权成立。' })).status, 303);
+  const c = (await commentsOf(workId)).find((x) => x.id === id3);
+  assert.equal(c.status, 'removed');
+  assert.match(c.reason, new RegExp(`notice ${n.id}\\b.*侵权成立`));
+  assert.equal((await fetch(`${srv.base}/a/${workId}`)).status, 200);
+  const st2 = await (await fetch(`${srv.base}/api/v1/notices/${n.id}?token=${n.token}`)).json();
+  assert.equal(st2.comments[0].status, 'removed');
+  assert.equal(await auditCount('comment.takedown'), 3);
+});
+
+test('strikes count against the commenter, never the author of the work', async () => {
+  // bob has two comments down on notices (not restored); a third suspends him
+  // at the default strike_limit 3, while writer, whose work carries them, is untouched.
+  assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dataDir]).status, 0);
+  const id4 = await comment(workId, bobTok, '第四条评论。');
+  const res = await postNotice(notice([`/comments/${id4}`], 'sun@example.cn'));
+  assert.equal(res.status, 201);
+  assert.equal(await auditCount('user.suspend'), 1);
+  const r = siteSql(dataDir, "SELECT handle, status FROM users WHERE handle IN ('bob','writer','alice') ORDER BY handle");
+  assert.equal(r.stdout.trim(), 'alice|active\nbob|suspended\nwriter|active');
+  assert.equal((await api('POST', `/api/v1/articles/${workId}/comments`, bobTok, { body: '还能发吗' })).status, 401, 'a suspended account signs in no more');
 });

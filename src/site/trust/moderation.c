@@ -335,6 +335,7 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     db_done(st);
     for (int i = 0; i < n; i++)
         mod_work_panel(r, &b, ids[i], 0);
+    notice_comments_html(r->db, id, L, 1, &b);
     mod_view_end(r, &b, pending, redo, FORM_NOTICE, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 

@@ -150,6 +150,30 @@ int notice_field_ok(const char *v, int line)
            text_chars(v, n) <= (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS);
 }
 
+void notice_comments_html(db_t *db, int64_t id, lang_t L, int with_text, buf_t *b)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT c.id, c.work_id, c.status, c.body FROM notice_comments nc "
+                                   "JOIN comments c ON c.id = nc.comment_id WHERE nc.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    int n = 0;
+    while (db_step(st) == DB_ROW) {
+        if (!n++) {
+            buf_lit(b, "<h2>");
+            buf_htmlz(b, T(L, "notice.comments"));
+            buf_lit(b, "</h2><ul class=\"notice-comments\">");
+        }
+        buf_hprintf(b, "<li data-comment=\"%lld\" data-status=\"%s\"><a href=\"/a/%s#c-%lld\">/a/%s#c-%lld</a> · %s",
+                    (long long)db_col_int(st, 0), db_col_text(st, 2), db_col_text(st, 1), (long long)db_col_int(st, 0),
+                    db_col_text(st, 1), (long long)db_col_int(st, 0), db_col_text(st, 2));
+        if (with_text && *db_col_text(st, 3))
+            buf_hprintf(b, "<blockquote>%s</blockquote>", db_col_text(st, 3));
+        buf_lit(b, "</li>");
+    }
+    db_done(st);
+    if (n)
+        buf_lit(b, "</ul>\n");
+}
+
 void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f)
 {
     lang_t L = r->lang;
@@ -1370,6 +1394,7 @@ void notice_status(hreq_t *r)
     }
     db_done(st);
     buf_lit(&b, "</ul>\n");
+    notice_comments_html(r->db, id, L, 0, &b);
 
     /* Counter-notices, forwarded in full (the complainant needs the
      * creator's identity to go to court). */
@@ -1437,6 +1462,15 @@ void notice_api_status(hreq_t *r)
     for (int i = 0; db_step(st) == DB_ROW; i++)
         /* raw: JSON, work ids and statuses */
         buf_printf(&b, "%s{\"id\":\"%s\",\"status\":\"%s\"}", i ? "," : "", db_col_text(st, 0), db_col_text(st, 1));
+    db_done(st);
+    buf_lit(&b, "],\"comments\":[");
+    st = db_prepare(r->db, "SELECT c.id, c.work_id, c.status FROM notice_comments nc JOIN comments c "
+                           "ON c.id = nc.comment_id WHERE nc.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    for (int i = 0; db_step(st) == DB_ROW; i++)
+        /* raw: JSON, numbers, work ids and statuses */
+        buf_printf(&b, "%s{\"id\":%lld,\"work\":\"%s\",\"status\":\"%s\"}", i ? "," : "",
+                   (long long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2));
     db_done(st);
     buf_lit(&b, "],\"counter_notices\":[");
     st = db_prepare(r->db, "SELECT c.id, c.status, c.restore_at FROM counter_notices c JOIN takedowns t "

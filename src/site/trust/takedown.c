@@ -94,13 +94,15 @@ int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const 
                          int automated, const char *actor)
 {
     int64_t t = clock_now();
-    db_stmt_t *st = db_prepare(db, "SELECT work_id, status FROM comments WHERE id = :c");
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, status, author_id FROM comments WHERE id = :c");
     db_bind_int(st, ":c", comment_id);
     char work_id[32] = "", status[16] = "";
+    int64_t commenter = 0;
     int rc = db_step(st);
     if (rc == DB_ROW) {
         snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
         snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+        commenter = db_col_int(st, 2);
     }
     db_done(st);
     if (rc != DB_ROW)
@@ -134,6 +136,7 @@ int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const 
                       "automated %d; reason: %s", (long long)id, work_id, (long long)notice_id, ground, automated,
                       reason) < 0)
         return -1;
+    takedown_strikes(db, commenter, actor); /* the commenter's strikes */
     return id;
 }
 
@@ -247,9 +250,12 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     if (db_step(st) == DB_ROW && !db_col_is_null(st, 0) && db_col_int(st, 0) >= since)
         since = db_col_int(st, 0) + 1;
     db_done(st);
+    /* Notices upheld against the author's works, or against their comments
+     * (a comment's removal never counts against the work's author). */
     st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                   "WHERE w.author_id = :a AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
-                                   "AND t.comment_id IS NULL "
+                                   "LEFT JOIN comments cm ON cm.id = t.comment_id "
+                                   "WHERE ((t.comment_id IS NULL AND w.author_id = :a) OR cm.author_id = :a) "
+                                   "AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
                                    "AND t.created_at >= :since");
     db_bind_int(st, ":a", author_id);
     db_bind_int(st, ":since", since);
