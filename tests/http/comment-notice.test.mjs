@@ -208,6 +208,30 @@ test('under review a moderator sees the named comment and upholds: the comment g
   assert.equal(await auditCount('comment.takedown'), 3);
 });
 
+test('the commenter may complain instead; a rejection reaches the commenter, not the work author', async () => {
+  assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dataDir]).status, 0);
+  const id5 = await comment(workId, aliceTok, '爱丽丝的又一条评论。');
+  const res = await postNotice(notice([`/comments/${id5}`], 'zhou@example.cn'));
+  assert.equal(res.status, 201);
+  const alice = new Client(srv.base);
+  await alice.login('alice', 'alice-password-1');
+  const html = await (await alice.get('/studio/notices')).text();
+  const td = html.match(new RegExp(`data-takedown="(\\d+)" data-work="${workId}" data-status="active" data-comment="${id5}"`))[1];
+  const csrf = await alice.csrf(`/studio/notices/${td}/complaint`);
+  assert.equal((await alice.post(`/studio/notices/${td}/complaint`, { csrf, text: '这是我的原话。' })).status, 303);
+  const judge = new Client(srv.base);
+  await judge.login('judge', 'judge-password-1');
+  const q = await (await judge.get('/mod')).text();
+  const cid = q.match(/data-complaint="(\d+)"/)[1];
+  const c2 = await judge.csrf(`/mod/complaints/${cid}`);
+  assert.equal((await judge.post(`/mod/complaints/${cid}`, { csrf: c2, decision: 'reject', reason: '确系抄袭。' })).status, 303);
+  const mine = JSON.stringify(await (await api('GET', '/api/v1/notifications', aliceTok)).json());
+  assert.ok(mine.includes('确系抄袭。'), mine);
+  const writers = JSON.stringify(await (await api('GET', '/api/v1/notifications', writerTok)).json());
+  assert.ok(!writers.includes('确系抄袭。'), writers);
+  assert.equal((await commentsOf(workId)).find((x) => x.id === id5).status, 'removed');
+});
+
 test('strikes count against the commenter, never the author of the work', async () => {
   // bob has two comments down on notices (not restored); a third suspends him
   // at the default strike_limit 3, while writer, whose work carries them, is untouched.
