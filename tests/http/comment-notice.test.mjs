@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, addUser, apiToken, tmpDir, Client, BIN, siteSql } from './harness.mjs';
-import { midQuarter } from './clock.mjs';
+import { midQuarter, DAY } from './clock.mjs';
 
 let srv, dataDir, host, writerTok, aliceTok, bobTok;
 let workId, otherWorkId, commentId, noticeId, takedownId;
@@ -83,6 +83,8 @@ test('bad comment URLs in a notice are refused and change nothing', async () => 
     `/comments/999999`,
     `/api/v1/comments/${deleted}`, // deleted by its author
     `/a/${workId}#c-${deleted}`,
+    `/a/${workId}#c-x`, // a mistyped comment is not read as the work
+    `/a/${workId}#c-0`,
   ];
   for (const url of cases) {
     const res = await postNotice(notice([url]));
@@ -243,4 +245,29 @@ test('strikes count against the commenter, never the author of the work', async 
   const r = siteSql(dataDir, "SELECT handle, status FROM users WHERE handle IN ('bob','writer','alice') ORDER BY handle");
   assert.equal(r.stdout.trim(), 'alice|active\nbob|suspended\nwriter|active');
   assert.equal((await api('POST', `/api/v1/articles/${workId}/comments`, bobTok, { body: '还能发吗' })).status, 401, 'a suspended account signs in no more');
+});
+
+test('past retention a removed comment loses its text and its takedown ends: no counter-notice brings it back empty', async () => {
+  const active = siteSql(dataDir, 'SELECT id, comment_id FROM takedowns WHERE comment_id IS NOT NULL AND status = \'active\' ORDER BY id');
+  assert.equal(active.status, 0, active.stderr);
+  const rows = active.stdout.trim().split('\n').map((l) => l.split('|').map(Number));
+  assert.ok(rows.length >= 3, active.stdout);
+  // The purges run at start: 200 days on (retention_days is 180).
+  await srv.stop();
+  srv = await startServer({ dataDir, env: { HAO_FAKE_NOW: String(midQuarter() + 200 * DAY) } });
+  for (const [td, cid] of rows) {
+    const r = siteSql(dataDir, `SELECT t.status || '|' || c.body FROM takedowns t JOIN comments c ON c.id = t.comment_id WHERE t.id = ${td}`);
+    assert.equal(r.stdout.trim(), 'purged|', `takedown ${td} of comment ${cid}`);
+  }
+  assert.ok(await auditCount('comment.purge') >= 1);
+  // alice's complained-about comment: the counter-notice form is closed now.
+  const alice = new Client(srv.base);
+  await alice.login('alice', 'alice-password-1');
+  const aliceTd = rows.find(([, cid]) => siteSql(dataDir, `SELECT author_id FROM comments WHERE id = ${cid}`).stdout.trim() ===
+    siteSql(dataDir, "SELECT id FROM users WHERE handle = 'alice'").stdout.trim())[0];
+  assert.equal((await alice.get(`/studio/notices/${aliceTd}/counter`)).status, 409);
+  assert.equal((await fetch(`${srv.base}/a/${workId}`)).status, 200, 'the work is untouched');
+  assert.equal(siteSql(dataDir, `SELECT status FROM works WHERE id = '${workId}'`).stdout.trim(), 'published');
+  const chk = spawnSync(BIN, ['check', '--data', dataDir], { encoding: 'utf8' });
+  assert.equal(chk.status, 0, chk.stderr);
 });

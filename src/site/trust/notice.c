@@ -339,8 +339,11 @@ static int check_works(db_t *db, const notice_input_t *in, named_t *works, const
             continue;
         char id[WORK_ID_LEN + 1];
         int64_t cid;
-        if (url_comment_id(in->host, in->host_len, in->urls[i], id, &cid)) {
-            int crc = check_comment(db, id, cid, works, taken, in->urls[i]);
+        int is_comment = url_comment_id(in->host, in->host_len, in->urls[i], id, &cid);
+        /* "#c-" that names no comment (/a/ID#c-x) is a mistyped comment,
+         * never read as the whole work. */
+        if (is_comment || strstr(in->urls[i], "#c-")) {
+            int crc = is_comment ? check_comment(db, id, cid, works, taken, in->urls[i]) : 0;
             if (crc < 0)
                 return refuse(res, 500, "internal", "err.internal");
             if (crc == 0) {

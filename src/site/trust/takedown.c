@@ -362,6 +362,22 @@ int takedown_purge_comments(db_t *db)
     if (db_begin(db) < 0)
         return 0;
     int n = comment_purge_expired(db, before);
+    /* A comment's removal past retention is over: its text is erased just
+     * now (or was), so no counter-notice may bring back an empty comment. */
+    int64_t ended = 0;
+    if (n >= 0) {
+        db_stmt_t *st = db_prepare(db, "UPDATE takedowns SET status = 'purged', ended_at = :t WHERE comment_id IS NOT "
+                                       "NULL AND status = 'active' AND created_at < :b");
+        db_bind_int(st, ":t", clock_now());
+        db_bind_int(st, ":b", before);
+        n = db_step(st) == DB_DONE ? n : -1;
+        db_done(st);
+        ended = n >= 0 ? db_changes(db) : 0;
+    }
+    if (n >= 0 && ended > 0 &&
+        audit_appendf(db, "system", "comment.purge", "takedowns", "%lld comment takedowns ended: their text purged "
+                      "after the %d-day retention period", (long long)ended, settings_int(db, "retention_days")) < 0)
+        n = -1;
     if (n < 0 || db_commit(db) < 0) {
         db_rollback(db);
         return 0;

@@ -75,7 +75,8 @@ int takedown_purge_deleted(db_t *db);
  * their text with it (inside the purges above), and this sweep erases,
  * retention_days after their status changed, the text of comments deleted
  * or removed, and forgets the addresses comments were posted from (in
- * batches, comment.h). Returns the number of rows changed. */
+ * batches, comment.h); comment takedowns older than that become 'purged'
+ * (audit comment.purge). Returns the number of rows changed. */
 int takedown_purge_comments(db_t *db);
 
 #endif
