@@ -407,6 +407,18 @@ const char *const schema_migrations[] = {
     /* 9: per-message mail headers (the newsletter's List-Unsubscribe,
      * RFC 8058): "Name: value" lines, '' for ordinary mail. */
     "ALTER TABLE outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';",
+
+    /* 10: notices may name comments (stored user content too). A comment's
+     * removal is a takedowns row with its work in work_id and the comment
+     * in comment_id; work removals keep comment_id NULL, and every query
+     * about works reads only those. */
+    "CREATE TABLE notice_comments ("
+    "  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+    "  comment_id INTEGER NOT NULL REFERENCES comments(id),"
+    "  PRIMARY KEY (notice_id, comment_id));"
+    "CREATE INDEX notice_comments_comment ON notice_comments(comment_id);"
+    "ALTER TABLE takedowns ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
+    "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -984,7 +984,7 @@ int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *reason, int
     if (strcmp(r.status, "published") != 0 && strcmp(r.status, "pending") != 0)
         return 0;
     if (set_status(db, &r, "removed", NULL, "takedown", ref, reason, now) < 0 ||
-        notify_add(db, r.author_id, "moderation", 0, r.work_id, r.id, reason, now) < 0)
+        notify_moderation(db, r.author_id, "comment_takedown", r.work_id, r.id, reason, now) < 0)
         return -1;
     return 1;
 }
@@ -998,7 +998,7 @@ int comment_restore(db_t *db, int64_t id, int64_t now)
     if (strcmp(r.status, "removed") != 0 || strcmp(r.removed_by, "takedown") != 0)
         return 0;
     return set_status(db, &r, "published", NULL, NULL, 0, NULL, now) < 0 ||
-                   notify_add(db, r.author_id, "moderation", 0, r.work_id, r.id, "restored", now) < 0
+                   notify_moderation(db, r.author_id, "comment_restore", r.work_id, r.id, NULL, now) < 0
                ? -1
                : 1;
 }

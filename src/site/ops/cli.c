@@ -306,14 +306,14 @@ int cli_check(const char *data_dir)
         bad = 1;
     /* A taken-down work has an active takedown record, and the reverse. */
     st = db_prepare(db, "SELECT id FROM works w WHERE status = 'taken_down' AND NOT EXISTS "
-                        "(SELECT 1 FROM takedowns t WHERE t.work_id = w.id AND t.status = 'active')");
+                        "(SELECT 1 FROM takedowns t WHERE t.work_id = w.id AND t.status = 'active' AND t.comment_id IS NULL)");
     while (db_step(st) == DB_ROW) {
         buf_printf(&report, "work %s is taken down without an active takedown record\n", db_col_text(st, 0));
         bad = 1;
     }
     db_done(st);
     st = db_prepare(db, "SELECT t.id, t.work_id FROM takedowns t JOIN works w ON w.id = t.work_id "
-                        "WHERE t.status = 'active' AND w.status NOT IN ('taken_down', 'deleted')");
+                        "WHERE t.status = 'active' AND t.comment_id IS NULL AND w.status NOT IN ('taken_down', 'deleted')");
     while (db_step(st) == DB_ROW) {
         buf_printf(&report, "takedown %lld is active but work %s is not taken down\n", (long long)db_col_int(st, 0),
                    db_col_text(st, 1));

@@ -716,7 +716,7 @@ void studio_list(hreq_t *r)
     newsletter_studio_count(r, &b);
     /* Removed works are announced where the creator looks first. */
     db_stmt_t *td = db_prepare(r->db, "SELECT count(*) FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                      "WHERE w.author_id = :u AND t.status = 'active'");
+                                      "WHERE w.author_id = :u AND t.status = 'active' AND t.comment_id IS NULL");
     db_bind_int(td, ":u", r->user.id);
     int64_t removed = db_step(td) == DB_ROW ? db_col_int(td, 0) : 0;
     db_done(td);

@@ -95,16 +95,18 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
 {
     if (db_begin(db) < 0)
         return mod_refuse(res, 503, "busy", "err.internal");
-    db_stmt_t *st = db_prepare(db, "SELECT k.takedown_id, t.actor, t.work_id FROM complaints k JOIN takedowns t "
+    db_stmt_t *st = db_prepare(db, "SELECT k.takedown_id, t.actor, t.work_id, t.comment_id FROM complaints k JOIN takedowns t "
                                    "ON t.id = k.takedown_id WHERE k.id = :id AND k.status = 'open'");
     db_bind_int(st, ":id", d->id);
     int64_t td = 0;
     int same = 0;
     char work_id[32] = "";
+    int64_t comment_id = 0; /* a comment's removal: its commenter hears of the outcome */
     if (db_step(st) == DB_ROW) {
         td = db_col_int(st, 0);
         same = strcmp(db_col_text(st, 1), d->actor) == 0;
         snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 2));
+        comment_id = db_col_int(st, 3);
     }
     db_done(st);
     if (!td) {
@@ -134,8 +136,14 @@ int complaint_decide(db_t *db, const mod_decision_t *d, mod_result_t *res)
                              buf_cstr(&reason)) == 0;
     ok = ok && (!same || audit_appendf(db, d->actor, "complaint.no_independent", subj, "no moderator other than %s "
                                        "existed; settled by them, with that note on the decision", d->actor) == 0);
-    if (ok && !d->uphold) /* the creator hears of it in the inbox too */
-        ok = notify_moderation(db, 0, "complaint_rejected", work_id, 0, buf_cstr(&reason), d->now) >= 0;
+    if (ok && !d->uphold) { /* the creator (or the commenter) hears of it in the inbox too */
+        int64_t recipient = 0, nid;
+        char tstatus[16];
+        if (comment_id && !takedown_get(db, td, &recipient, &nid, tstatus))
+            recipient = 0;
+        ok = notify_moderation(db, recipient, "complaint_rejected", work_id, comment_id, buf_cstr(&reason),
+                               d->now) >= 0;
+    }
     buf_free(&reason);
     if (ok && d->uphold) {
         char why[64];

@@ -66,18 +66,26 @@ void counter_studio(hreq_t *r)
     db_stmt_t *st = db_prepare(r->db,
         "SELECT t.id, t.work_id, w.title, t.notice_id, t.report_id, t.ground, t.reason, t.automated, t.status, "
         "t.created_at, coalesce(n.right_claimed, ''), c.status, c.restore_at, k.status, k.reason, "
-        "coalesce(n.original, '') "
+        "coalesce(n.original, ''), t.comment_id "
         "FROM takedowns t JOIN works w ON w.id = t.work_id LEFT JOIN notices n ON n.id = t.notice_id "
         "LEFT JOIN counter_notices c ON c.takedown_id = t.id LEFT JOIN complaints k ON k.takedown_id = t.id "
-        "WHERE w.author_id = :u ORDER BY t.id DESC LIMIT 200");
+        "LEFT JOIN comments cm ON cm.id = t.comment_id "
+        /* the removals of their works, and of their comments (on anyone's work) */
+        "WHERE (t.comment_id IS NULL AND w.author_id = :u) OR cm.author_id = :u ORDER BY t.id DESC LIMIT 200");
     db_bind_int(st, ":u", r->user.id);
     int any = 0;
     while (db_step(st) == DB_ROW) {
         any = 1;
         int64_t td = db_col_int(st, 0);
         int active = strcmp(db_col_text(st, 8), "active") == 0;
-        buf_hprintf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"><h2>",
+        int64_t cid = db_col_int(st, 16);
+        buf_hprintf(&b, "<article class=\"takedown\" data-takedown=\"%lld\" data-work=\"%s\" data-status=\"%s\"",
                     (long long)td, db_col_text(st, 1), db_col_text(st, 8));
+        if (cid)
+            buf_hprintf(&b, " data-comment=\"%lld\"", (long long)cid);
+        buf_lit(&b, "><h2>");
+        if (cid)
+            buf_hprintf(&b, "%s %lld · ", T(L, "sor.comment"), (long long)cid);
         buf_htmlz(&b, db_col_text(st, 2));
         buf_lit(&b, "</h2><dl>");
         buf_t v = BUF_INIT;

@@ -190,7 +190,7 @@ static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t exc
     buf_htmlz(b, T(L, "mod.history"));
     buf_lit(b, "</h3><ul class=\"history\">");
     db_stmt_t *st = db_prepare(r->db, "SELECT id, ground, reason, status, created_at FROM takedowns WHERE work_id = :w "
-                                      "ORDER BY id");
+                                      "AND comment_id IS NULL ORDER BY id");
     db_bind_text(st, ":w", work_id);
     while (db_step(st) == DB_ROW) {
         buf_t t = BUF_INIT;
@@ -335,6 +335,7 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     db_done(st);
     for (int i = 0; i < n; i++)
         mod_work_panel(r, &b, ids[i], 0);
+    notice_comments_html(r->db, id, L, 1, &b);
     mod_view_end(r, &b, pending, redo, FORM_NOTICE, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
 

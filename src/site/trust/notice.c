@@ -38,7 +38,9 @@ static const char *const notice_grounds[] = {"copyright", "trademark", "portrait
 /* The work id a URL names, when it is a work URL of this site: "/a/ID" or
  * "http(s)://HOST/a/ID" with this site's host (host, host_len), optionally
  * with a trailing slash, query or fragment. Writes the id; 1 on success. */
-static int url_work_id(const char *host, size_t host_len, const char *url, char id[WORK_ID_LEN + 1])
+/* The path of a URL of this site (trimmed; the scheme and host, when
+ * given, must be this site's): *path .. *end. 1 on success. */
+static int url_path(const char *host, size_t host_len, const char *url, const char **path_out, const char **end)
 {
     const char *u = url;
     size_t n = strlen(u);
@@ -54,6 +56,70 @@ static int url_work_id(const char *host, size_t host_len, const char *url, char 
             return 0;
         path = slash;
     }
+    *path_out = path;
+    *end = e;
+    return 1;
+}
+
+/* A positive decimal number filling s .. e exactly; 0 otherwise. */
+static int64_t whole_number(const char *s, const char *e)
+{
+    int64_t v = 0;
+    if (s >= e || e - s > 15 || *s == '0')
+        return 0;
+    for (; s < e; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+/* The comment a URL names: "/a/ID#c-N" (wid gets ID), "/comments/N" or
+ * "/api/v1/comments/N" (wid gets ""), on this site. 1 with *cid. */
+static int url_comment_id(const char *host, size_t host_len, const char *url, char wid[WORK_ID_LEN + 1],
+                          int64_t *cid)
+{
+    const char *path, *e;
+    if (!url_path(host, host_len, url, &path, &e))
+        return 0;
+    wid[0] = 0;
+    static const char *const prefixes[] = {"/comments/", "/api/v1/comments/"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t pl = strlen(prefixes[i]);
+        if ((size_t)(e - path) > pl && strncmp(path, prefixes[i], pl) == 0) {
+            const char *s = path + pl, *q = s;
+            while (q < e && *q != '?' && *q != '#' && *q != '/')
+                q++;
+            return (*cid = whole_number(s, q)) > 0 && (q == e || *q != '/');
+        }
+    }
+    if (e - path < 3 + WORK_ID_LEN + 3 || strncmp(path, "/a/", 3) != 0)
+        return 0;
+    const char *hash = memchr(path, '#', (size_t)(e - path));
+    if (!hash || e - hash < 4 || strncmp(hash, "#c-", 3) != 0 || (*cid = whole_number(hash + 3, e)) <= 0)
+        return 0;
+    const char *s = path + 3;
+    for (size_t i = 0; i < WORK_ID_LEN; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    const char *rest = s + WORK_ID_LEN;
+    if (*rest == '/')
+        rest++;
+    if (*rest == '?')
+        rest = hash;
+    if (rest != hash)
+        return 0;
+    memcpy(wid, s, WORK_ID_LEN);
+    wid[WORK_ID_LEN] = 0;
+    return 1;
+}
+
+static int url_work_id(const char *host, size_t host_len, const char *url, char id[WORK_ID_LEN + 1])
+{
+    const char *path, *e;
+    if (!url_path(host, host_len, url, &path, &e))
+        return 0;
     if (e - path < 3 || strncmp(path, "/a/", 3) != 0)
         return 0;
     const char *s = path + 3;
@@ -84,6 +150,30 @@ int notice_field_ok(const char *v, int line)
            text_chars(v, n) <= (line ? LINE_MAX_CHARS : TEXT_MAX_CHARS);
 }
 
+void notice_comments_html(db_t *db, int64_t id, lang_t L, int with_text, buf_t *b)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT c.id, c.work_id, c.status, c.body FROM notice_comments nc "
+                                   "JOIN comments c ON c.id = nc.comment_id WHERE nc.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    int n = 0;
+    while (db_step(st) == DB_ROW) {
+        if (!n++) {
+            buf_lit(b, "<h2>");
+            buf_htmlz(b, T(L, "notice.comments"));
+            buf_lit(b, "</h2><ul class=\"notice-comments\">");
+        }
+        buf_hprintf(b, "<li data-comment=\"%lld\" data-status=\"%s\"><a href=\"/a/%s#c-%lld\">/a/%s#c-%lld</a> · %s",
+                    (long long)db_col_int(st, 0), db_col_text(st, 2), db_col_text(st, 1), (long long)db_col_int(st, 0),
+                    db_col_text(st, 1), (long long)db_col_int(st, 0), db_col_text(st, 2));
+        if (with_text && *db_col_text(st, 3))
+            buf_hprintf(b, "<blockquote>%s</blockquote>", db_col_text(st, 3));
+        buf_lit(b, "</li>");
+    }
+    db_done(st);
+    if (n)
+        buf_lit(b, "</ul>\n");
+}
+
 void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f)
 {
     lang_t L = r->lang;
@@ -111,10 +201,12 @@ static int64_t duplicate_of(db_t *db, const char *dedupe)
 
 /* ---- filing a notice (notice_file) ---- */
 
-/* The works a notice names: each once, sorted. */
+/* The works a notice names: each once, sorted; and the comments. */
 typedef struct {
     int n;
     char ids[NOTICE_URLS_MAX][WORK_ID_LEN + 1];
+    int nc;
+    int64_t comments[NOTICE_URLS_MAX];
 } named_t;
 
 static int refuse(notice_result_t *res, int status, const char *code, const char *key)
@@ -204,17 +296,63 @@ static int check_shapes(const notice_input_t *in, const char **ground, notice_re
     return 0;
 }
 
-/* Every URL must be a published work here: the works named go to *works;
+/* Comment cid named by url (wid: the work the URL names, or ""): it must
+ * be a comment shown on a published work (and on that work); one removed
+ * already is *taken. Added to works->comments once. 1 good, 0 not a
+ * comment here, -1 error. */
+static int check_comment(db_t *db, const char *wid, int64_t cid, named_t *works, const char **taken, const char *url)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT c.work_id, c.status, w.status FROM comments c JOIN works w "
+                                   "ON w.id = c.work_id WHERE c.id = :c");
+    db_bind_int(st, ":c", cid);
+    int rc = db_step(st);
+    int good = 0, removed = 0;
+    if (rc == DB_ROW) {
+        const char *cs = db_col_text(st, 1);
+        removed = strcmp(cs, "removed") == 0;
+        good = (!*wid || strcmp(wid, db_col_text(st, 0)) == 0) && strcmp(db_col_text(st, 2), "published") == 0 &&
+               (removed || strcmp(cs, "published") == 0 || strcmp(cs, "pending") == 0);
+    }
+    db_done(st);
+    if (rc == DB_ERROR)
+        return -1;
+    if (!good)
+        return 0;
+    if (removed && !*taken)
+        *taken = url;
+    for (int k = 0; k < works->nc; k++)
+        if (works->comments[k] == cid)
+            return 1;
+    works->comments[works->nc++] = cid;
+    return 1;
+}
+
+/* Every URL must be a published work here (or a comment on one): the works named go to *works;
  * *taken gets the first URL of a work removed already (refused after the
  * duplicate check), else NULL. */
 static int check_works(db_t *db, const notice_input_t *in, named_t *works, const char **taken, notice_result_t *res)
 {
-    works->n = 0;
+    works->n = works->nc = 0;
     *taken = NULL;
     for (int i = 0; i < in->nurls; i++) {
         if (text_blank(in->urls[i]))
             continue;
         char id[WORK_ID_LEN + 1];
+        int64_t cid;
+        int is_comment = url_comment_id(in->host, in->host_len, in->urls[i], id, &cid);
+        /* "#c-" that names no comment (/a/ID#c-x) is a mistyped comment,
+         * never read as the whole work. */
+        if (is_comment || strstr(in->urls[i], "#c-")) {
+            int crc = is_comment ? check_comment(db, id, cid, works, taken, in->urls[i]) : 0;
+            if (crc < 0)
+                return refuse(res, 500, "internal", "err.internal");
+            if (crc == 0) {
+                res->field = "urls";
+                res->url = res->detail = in->urls[i];
+                return refuse(res, 422, "not_a_comment", "notice.err.not_a_comment");
+            }
+            continue;
+        }
         work_t w;
         int rc = url_work_id(in->host, in->host_len, in->urls[i], id) ? work_get(db, id, &w) : 0;
         if (rc < 0)
@@ -251,6 +389,8 @@ static void dedupe_key(const char *contact, const named_t *works, char out[65])
         buf_ch(&key, (c[i] >= 'A' && c[i] <= 'Z') ? (char)(c[i] + 32) : c[i]);
     for (int i = 0; i < works->n; i++)
         buf_printf(&key, "|%s", works->ids[i]); /* raw: hashed */
+    for (int i = 0; i < works->nc; i++)
+        buf_printf(&key, "|c-%lld", (long long)works->comments[i]); /* raw: hashed */
     token_sha256_hex(buf_cstr(&key), out);
     buf_free(&key);
 }
@@ -333,21 +473,50 @@ static int store(db_t *db, const notice_input_t *in, const char *ground, const n
         db_done(st);
         buf_printf(&list, "%s%s", i ? "," : "", works->ids[i]); /* raw: text */
     }
+    buf_t clist = BUF_INIT;
+    for (int i = 0; i < works->nc && ok; i++) {
+        st = db_prepare(db, "INSERT INTO notice_comments(notice_id, comment_id) VALUES (:n, :c)");
+        db_bind_int(st, ":n", id);
+        db_bind_int(st, ":c", works->comments[i]);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+        buf_printf(&clist, "%s%lld", i ? "," : "", (long long)works->comments[i]); /* raw: text */
+    }
     if (ok && in->file_data)
         ok = store_file(db, id, in);
-    ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; ground %s; right: %s; mode %s",
-                             buf_cstr(&list), ground, in->right, how->mode) == 0;
+    ok = ok && audit_appendf(db, actor, "notice.receive", subj, "works %s; comments %s; ground %s; right: %s; mode %s",
+                             buf_cstr(&list), buf_cstr(&clist), ground, in->right, how->mode) == 0;
+    buf_free(&clist);
     buf_free(&list);
     *id_out = id;
     return ok;
 }
 
+/* Take down every comment notice id names that is still shown; the works
+ * stay up. Inside the caller's transaction; 1 when done. */
+static int act_on_comments(db_t *db, int64_t id, const char *ground, const char *reason, int automated,
+                           const char *actor)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT comment_id FROM notice_comments WHERE notice_id = :n ORDER BY comment_id");
+    db_bind_int(st, ":n", id);
+    int64_t ids[NOTICE_URLS_MAX];
+    int n = 0;
+    while (db_step(st) == DB_ROW && n < NOTICE_URLS_MAX)
+        ids[n++] = db_col_int(st, 0);
+    db_done(st);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++)
+        ok = takedown_comment(db, ids[i], id, ground, reason, automated, actor) >= 0;
+    return ok;
+}
+
 /* notice_mode "immediate": take down every work notice id names, now, and
- * count the strikes. Inside the caller's transaction; 1 when done. */
+ * count the strikes, and every comment it names. Inside the caller's
+ * transaction; 1 when done. */
 static int act_at_once(db_t *db, int64_t id, const char *ground, const named_t *works)
 {
     const char *reason = "收到完整的权利人通知后自动移除。Removed automatically on receipt of a complete notice.";
-    int ok = 1;
+    int ok = act_on_comments(db, id, ground, reason, 1, "system");
     for (int i = 0; i < works->n && ok; i++) {
         int64_t td = takedown_work(db, works->ids[i], id, 0, ground, reason, 1, "system");
         ok = td >= 0;
@@ -430,7 +599,8 @@ static int restored_by_counter(db_t *db, int n, const char (*ids)[WORK_ID_LEN + 
     int found = 0;
     for (int i = 0; i < n && !found; i++) {
         db_stmt_t *st = db_prepare(db, "SELECT 1 FROM takedowns t JOIN counter_notices c ON c.takedown_id = t.id "
-                                       "WHERE t.work_id = :w AND t.ground = :g AND c.status = 'restored'");
+                                       "WHERE t.work_id = :w AND t.ground = :g AND c.status = 'restored' "
+                                       "AND t.comment_id IS NULL");
         db_bind_text(st, ":w", ids[i]);
         db_bind_text(st, ":g", ground);
         found = db_step(st) == DB_ROW;
@@ -681,7 +851,7 @@ static int uphold_notice(db_t *db, const mod_decision_t *d)
         authors[n++] = db_col_int(st, 1);
     }
     db_done(st);
-    int ok = 1;
+    int ok = act_on_comments(db, d->id, ground, d->reason, 0, d->actor);
     for (int i = 0; i < n && ok; i++) {
         int64_t td = takedown_work(db, ids[i], d->id, 0, ground, d->reason, 0, d->actor);
         ok = td >= 0;
@@ -1227,6 +1397,7 @@ void notice_status(hreq_t *r)
     }
     db_done(st);
     buf_lit(&b, "</ul>\n");
+    notice_comments_html(r->db, id, L, 0, &b);
 
     /* Counter-notices, forwarded in full (the complainant needs the
      * creator's identity to go to court). */
@@ -1294,6 +1465,15 @@ void notice_api_status(hreq_t *r)
     for (int i = 0; db_step(st) == DB_ROW; i++)
         /* raw: JSON, work ids and statuses */
         buf_printf(&b, "%s{\"id\":\"%s\",\"status\":\"%s\"}", i ? "," : "", db_col_text(st, 0), db_col_text(st, 1));
+    db_done(st);
+    buf_lit(&b, "],\"comments\":[");
+    st = db_prepare(r->db, "SELECT c.id, c.work_id, c.status FROM notice_comments nc JOIN comments c "
+                           "ON c.id = nc.comment_id WHERE nc.notice_id = :id ORDER BY c.id");
+    db_bind_int(st, ":id", id);
+    for (int i = 0; db_step(st) == DB_ROW; i++)
+        /* raw: JSON, numbers, work ids and statuses */
+        buf_printf(&b, "%s{\"id\":%lld,\"work\":\"%s\",\"status\":\"%s\"}", i ? "," : "",
+                   (long long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2));
     db_done(st);
     buf_lit(&b, "],\"counter_notices\":[");
     st = db_prepare(r->db, "SELECT c.id, c.status, c.restore_at FROM counter_notices c JOIN takedowns t "

@@ -145,6 +145,9 @@ int notice_field_ok(const char *v, int line);
 /* The contact block of both forms: name, contact and address inputs
  * (required), refilled from f after an error (NULL: empty). */
 void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f);
+/* Append the comments notice id names (if any) as an HTML list: each its
+ * URL and status, and with with_text (moderators) its stored text. */
+void notice_comments_html(db_t *db, int64_t id, lang_t lang, int with_text, buf_t *b);
 
 /* Handlers (routes.c): the doors. */
 void notice_form(hreq_t *r);          /* GET  /notice                       */

@@ -90,18 +90,86 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
     return id;
 }
 
+int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
+                         int automated, const char *actor)
+{
+    int64_t t = clock_now();
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, status, author_id FROM comments WHERE id = :c");
+    db_bind_int(st, ":c", comment_id);
+    char work_id[32] = "", status[16] = "";
+    int64_t commenter = 0;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+        commenter = db_col_int(st, 2);
+    }
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? 0 : -1;
+    if (strcmp(status, "published") != 0 && strcmp(status, "pending") != 0)
+        return 0;
+    st = db_prepare(db, "INSERT INTO takedowns(work_id, comment_id, notice_id, report_id, ground, reason, automated, "
+                        "actor, status, created_at) VALUES (:w, :c, :n, NULL, :g, :reason, :a, :actor, 'active', :t) "
+                        "RETURNING id");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":c", comment_id);
+    db_bind_int(st, ":n", notice_id);
+    db_bind_text(st, ":g", ground);
+    db_bind_text(st, ":reason", reason);
+    db_bind_int(st, ":a", automated);
+    db_bind_text(st, ":actor", actor);
+    db_bind_int(st, ":t", t);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    if (id < 0)
+        return -1;
+    /* The placeholder readers see names the notice (comment_page.c shows
+     * the reason after "removed following a rights-holder notice"). */
+    char shown[640];
+    snprintf(shown, sizeof shown, "第 %lld 号权利人通知 / rights-holder notice %lld. %s", (long long)notice_id,
+             (long long)notice_id, reason);
+    char subj[48];
+    snprintf(subj, sizeof subj, "comment:%lld", (long long)comment_id);
+    if (comment_take_down(db, comment_id, id, shown, t) < 0 ||
+        audit_appendf(db, actor, "comment.takedown", subj, "takedown %lld; work %s; notice %lld; ground %s; "
+                      "automated %d; reason: %s", (long long)id, work_id, (long long)notice_id, ground, automated,
+                      reason) < 0)
+        return -1;
+    takedown_strikes(db, commenter, actor); /* the commenter's strikes */
+    return id;
+}
+
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT work_id FROM takedowns WHERE id = :id AND status = 'active'");
+    db_stmt_t *st = db_prepare(db, "SELECT work_id, comment_id FROM takedowns WHERE id = :id AND status = 'active'");
     db_bind_int(st, ":id", takedown_id);
     char work_id[32] = "";
+    int64_t comment_id = 0;
     int rc = db_step(st);
-    if (rc == DB_ROW)
+    if (rc == DB_ROW) {
         snprintf(work_id, sizeof work_id, "%s", db_col_text(st, 0));
+        comment_id = db_col_int(st, 1);
+    }
     db_done(st);
     if (rc != DB_ROW)
         return rc == DB_DONE ? 0 : -1;
     int64_t t = clock_now();
+    if (comment_id) {
+        /* A comment's removal: the comment comes back, the work was never touched. */
+        st = db_prepare(db, "UPDATE takedowns SET status = 'restored', ended_at = :t WHERE id = :id");
+        db_bind_int(st, ":t", t);
+        db_bind_int(st, ":id", takedown_id);
+        rc = db_step(st);
+        db_done(st);
+        char csubj[48];
+        snprintf(csubj, sizeof csubj, "comment:%lld", (long long)comment_id);
+        if (rc != DB_DONE || comment_restore(db, comment_id, t) < 0 ||
+            audit_appendf(db, actor, "comment.restore", csubj, "takedown %lld ended: %s; work %s",
+                          (long long)takedown_id, why, work_id) < 0)
+            return -1;
+        return 1;
+    }
     st = db_prepare(db, "UPDATE takedowns SET status = 'restored', ended_at = :t WHERE id = :id");
     db_bind_int(st, ":t", t);
     db_bind_int(st, ":id", takedown_id);
@@ -111,7 +179,7 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
         return -1;
     /* Published again only when no other removal still holds it. */
     st = db_prepare(db, "UPDATE works SET status = 'published' WHERE id = :w AND status = 'taken_down' AND NOT EXISTS "
-                        "(SELECT 1 FROM takedowns WHERE work_id = :w AND status = 'active')");
+                        "(SELECT 1 FROM takedowns WHERE work_id = :w AND status = 'active' AND comment_id IS NULL)");
     db_bind_text(st, ":w", work_id);
     rc = db_step(st);
     db_done(st);
@@ -127,8 +195,10 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
 
 int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *notice_id, char status[16])
 {
-    db_stmt_t *st = db_prepare(db, "SELECT w.author_id, t.notice_id, t.status FROM takedowns t "
-                                   "JOIN works w ON w.id = t.work_id WHERE t.id = :id");
+    /* A comment's removal concerns its commenter. */
+    db_stmt_t *st = db_prepare(db, "SELECT coalesce(c.author_id, w.author_id), t.notice_id, t.status FROM takedowns t "
+                                   "JOIN works w ON w.id = t.work_id LEFT JOIN comments c ON c.id = t.comment_id "
+                                   "WHERE t.id = :id");
     db_bind_int(st, ":id", takedown_id);
     int found = db_step(st) == DB_ROW;
     if (found) {
@@ -145,7 +215,8 @@ int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64
     db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "
                                    "coalesce(n.right_claimed, '') FROM takedowns t "
                                    "LEFT JOIN notices n ON n.id = t.notice_id "
-                                   "WHERE t.work_id = :w AND t.status = 'active' ORDER BY t.id DESC LIMIT 1");
+                                   "WHERE t.work_id = :w AND t.status = 'active' AND t.comment_id IS NULL "
+                                   "ORDER BY t.id DESC LIMIT 1");
     db_bind_text(st, ":w", work_id);
     int found = db_step(st) == DB_ROW;
     if (found) {
@@ -179,8 +250,12 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
     if (db_step(st) == DB_ROW && !db_col_is_null(st, 0) && db_col_int(st, 0) >= since)
         since = db_col_int(st, 0) + 1;
     db_done(st);
+    /* Notices upheld against the author's works, or against their comments
+     * (a comment's removal never counts against the work's author). */
     st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                   "WHERE w.author_id = :a AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
+                                   "LEFT JOIN comments cm ON cm.id = t.comment_id "
+                                   "WHERE ((t.comment_id IS NULL AND w.author_id = :a) OR cm.author_id = :a) "
+                                   "AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
                                    "AND t.created_at >= :since");
     db_bind_int(st, ":a", author_id);
     db_bind_int(st, ":since", since);
@@ -242,7 +317,7 @@ int takedown_purge_expired(db_t *db)
 {
     int64_t before = clock_now() - (int64_t)settings_int(db, "retention_days") * 24 * 3600;
     db_stmt_t *st = db_prepare(db, "SELECT id, work_id FROM takedowns WHERE status = 'active' AND created_at < :b "
-                                   "ORDER BY id LIMIT 50");
+                                   "AND comment_id IS NULL ORDER BY id LIMIT 50");
     db_bind_int(st, ":b", before);
     int64_t ids[50];
     char works[50][32];
@@ -287,6 +362,22 @@ int takedown_purge_comments(db_t *db)
     if (db_begin(db) < 0)
         return 0;
     int n = comment_purge_expired(db, before);
+    /* A comment's removal past retention is over: its text is erased just
+     * now (or was), so no counter-notice may bring back an empty comment. */
+    int64_t ended = 0;
+    if (n >= 0) {
+        db_stmt_t *st = db_prepare(db, "UPDATE takedowns SET status = 'purged', ended_at = :t WHERE comment_id IS NOT "
+                                       "NULL AND status = 'active' AND created_at < :b");
+        db_bind_int(st, ":t", clock_now());
+        db_bind_int(st, ":b", before);
+        n = db_step(st) == DB_DONE ? n : -1;
+        db_done(st);
+        ended = n >= 0 ? db_changes(db) : 0;
+    }
+    if (n >= 0 && ended > 0 &&
+        audit_appendf(db, "system", "comment.purge", "takedowns", "%lld comment takedowns ended: their text purged "
+                      "after the %d-day retention period", (long long)ended, settings_int(db, "retention_days")) < 0)
+        n = -1;
     if (n < 0 || db_commit(db) < 0) {
         db_rollback(db);
         return 0;

@@ -29,7 +29,17 @@
  * takedown id, 0 when the work was not published (nothing done), -1 error. */
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
                       const char *reason, int automated, const char *actor);
-/* Restore the work of an active takedown (back to published). why goes to
+/* Take down comment comment_id (published or pending) on notice notice_id:
+ * a takedowns row with the comment's work and comment_id, the comment
+ * replaced by its placeholder naming the notice (comment_take_down, which
+ * notifies the commenter), the audit entry comment.takedown, the
+ * commenter's strikes counted (takedown_strikes). The work stays
+ * up. Returns the takedown id, 0 when the comment was not shown (nothing
+ * done), -1 error. Inside the caller's transaction. */
+int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
+                         int automated, const char *actor);
+/* Restore the work of an active takedown (for a comment's takedown, the
+ * comment: audit comment.restore) (back to published). why goes to
  * the audit log. 1 restored, 0 not active any more, -1 error. */
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why);
 
@@ -44,8 +54,8 @@ int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *not
  * Returns 1 when found. */
 int takedown_describe(db_t *db, const char *work_id, lang_t lang, buf_t *out, int64_t *notice_id);
 
-/* Count the author's strikes (works taken down on notices, not restored, in
- * the last strike_months) and suspend the account at strike_limit. Inside
+/* Count the author's strikes (notices that took down their works, or their
+ * comments, not restored, in the last strike_months) and suspend the account at strike_limit. Inside
  * the caller's transaction. Returns 1 when suspended now. */
 int takedown_strikes(db_t *db, int64_t author_id, const char *actor);
 
@@ -65,7 +75,8 @@ int takedown_purge_deleted(db_t *db);
  * their text with it (inside the purges above), and this sweep erases,
  * retention_days after their status changed, the text of comments deleted
  * or removed, and forgets the addresses comments were posted from (in
- * batches, comment.h). Returns the number of rows changed. */
+ * batches, comment.h); comment takedowns older than that become 'purged'
+ * (audit comment.purge). Returns the number of rows changed. */
 int takedown_purge_comments(db_t *db);
 
 #endif
