@@ -65,7 +65,7 @@ build/asan/media/plugin_blob.o: src/media/plugin_blob.S build/asan/media-plugin.
 # URLs carry the one asset version: the first 8 hex digits of a SHA-256 of
 # both files, so editing either rebuilds this object and changes the URLs
 # (served as immutable, they must change with the bytes).
-ASSETS  := src/site/assets/hao.css src/site/assets/studio.js src/site/assets/comments.js
+ASSETS  := src/site/assets/hao.css src/site/assets/studio.js src/site/assets/comments.js src/site/assets/icon.svg
 build/obj/site/assets/assets.o build/asan/site/assets/assets.o: src/site/assets/assets.S $(ASSETS)
 	@mkdir -p $(dir $@)
 	v=$$(cat $(ASSETS) | sha256sum | cut -c1-8) && test -n "$$v" && \

@@ -41,6 +41,8 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, site_name());
     buf_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"");
     buf_htmlz(b, asset_css_url);
+    buf_lit(b, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"");
+    buf_htmlz(b, asset_icon_url);
     buf_lit(b, "\">\n");
     if (meta->description) {
         buf_lit(b, "<meta name=\"description\" content=\"");

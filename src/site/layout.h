@@ -55,7 +55,14 @@ void page_send(hreq_t *r, buf_t *b, int status);
  * answers are cached as immutable and an edited file gets a new URL. */
 extern const char asset_css_url[];       /* "/static/hao.<version>.css" */
 extern const char asset_studio_js_url[]; /* "/static/studio.<version>.js" */
+extern const char asset_icon_url[];      /* "/static/icon.<version>.svg" */
 void asset_css(hreq_t *r);
 void asset_studio_js(hreq_t *r);
+/* The site icon (also at /favicon.ico, where browsers look without a link). */
+void asset_icon(hreq_t *r);
+void asset_favicon(hreq_t *r);
+/* GET /robots.txt: crawlers keep out of the studio, moderation, admin, API and
+ * personal pages, and are pointed to the sitemap. */
+void asset_robots(hreq_t *r);
 
 #endif

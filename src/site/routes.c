@@ -81,6 +81,8 @@ const route_t routes[] = {
     {"GET", "/t/:tag/feed.atom", feed_atom_tag, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/t/:tag/feed.json", feed_json_tag, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/sitemap.xml", feed_sitemap, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/robots.txt", asset_robots, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/favicon.ico", asset_favicon, ROLE_NONE, 0, 0},
     {"GET", "/sitemap-:n", feed_sitemap_part, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/about", pages_about, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/lang", pages_lang, ROLE_NONE, 0, 0},
@@ -88,6 +90,7 @@ const route_t routes[] = {
     /* /static/hao.<version>.css, /static/studio.<version>.js (layout.h) */
     {"GET", asset_css_url, asset_css, ROLE_NONE, 0, 0},
     {"GET", asset_studio_js_url, asset_studio_js, ROLE_NONE, 0, 0},
+    {"GET", asset_icon_url, asset_icon, ROLE_NONE, 0, 0},
 
     /* media: immutable files, served by h2o from the store (not page-cached) */
     {"GET", "/m/:id", media_serve, ROLE_NONE, 0, 0},

@@ -70,6 +70,30 @@ test('JSON Feed entries carry the declaration and the statement in content_html'
   assert.match(item.content_html, /<p class="statement">[^<]*仅提供信息存储服务[^<]*<\/p>$/);
 });
 
+test('robots.txt points crawlers to the sitemap and keeps them out of private pages; every page links the icon', async () => {
+  const r = await fetch(srv.base + '/robots.txt');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/plain/);
+  const txt = await r.text();
+  assert.match(txt, /^User-agent: \*$/m);
+  for (const p of ['/studio', '/mod', '/admin', '/api/']) assert.match(txt, new RegExp(`^Disallow: ${p}$`, 'm'));
+  assert.match(txt, new RegExp(`^Sitemap: ${srv.base}/sitemap.xml$`, 'm'));
+  assert.doesNotMatch(txt, /^Disallow: \/$/m, 'the works stay open to crawlers');
+  for (const page of ['/', `/a/${work.id}`, '/login']) {
+    const html = await (await fetch(srv.base + page)).text();
+    const icon = html.match(/<link rel="icon" type="image\/svg\+xml" href="(\/static\/icon\.[0-9a-f]{8}\.svg)">/);
+    assert.ok(icon, `${page} links the icon`);
+    const res = await fetch(srv.base + icon[1]);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/svg+xml');
+    assert.match(res.headers.get('cache-control'), /immutable/);
+    assert.match(await res.text(), /^<svg /);
+  }
+  const fav = await fetch(srv.base + '/favicon.ico');
+  assert.equal(fav.status, 200, 'no 404 where browsers look without a link');
+  assert.equal(fav.headers.get('content-type'), 'image/svg+xml');
+});
+
 test('the sitemap splits past 50,000 URLs, the home page counted', async () => {
   // 50,000 more published works, written straight into the database (the API
   // would take minutes); the sitemap is read for the first time after this,

@@ -1,5 +1,6 @@
 /*
- * assets.S — the site's static assets, hao.css and studio.js beside this
+ * assets.S — the site's static assets (hao.css, studio.js, comments.js and
+ * the icon, icon.svg) beside this
  * file, embedded in the binary as bytes (so `hao serve` needs no files beside
  * it), and the URLs they are served at (site/layout.h, site/assets.c).
  *
@@ -34,6 +35,14 @@ hao_asset_comments_js:
 hao_asset_comments_js_end:
     .size hao_asset_comments_js, hao_asset_comments_js_end - hao_asset_comments_js
 
+    .globl hao_asset_icon_svg
+    .type hao_asset_icon_svg, @object
+hao_asset_icon_svg:
+    .incbin "src/site/assets/icon.svg"
+    .globl hao_asset_icon_svg_end
+hao_asset_icon_svg_end:
+    .size hao_asset_icon_svg, hao_asset_icon_svg_end - hao_asset_icon_svg
+
     .globl asset_css_url
     .type asset_css_url, @object
 asset_css_url:
@@ -57,5 +66,13 @@ asset_comments_js_url:
     .ascii HAO_ASSET_VERSION
     .asciz ".js"
     .size asset_comments_js_url, . - asset_comments_js_url
+
+    .globl asset_icon_url
+    .type asset_icon_url, @object
+asset_icon_url:
+    .ascii "/static/icon."
+    .ascii HAO_ASSET_VERSION
+    .asciz ".svg"
+    .size asset_icon_url, . - asset_icon_url
 
     .section .note.GNU-stack,"",@progbits
