@@ -117,7 +117,7 @@ if [ "$node_ok" = 1 ] && [ -e "${http_tests[0]}" ]; then
 fi
 
 if [ "$node_ok" = 1 ] && [ -f tests/browser/package.json ]; then
-  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
     (cd tests/browser && npm install --no-audit --no-fund --silent) || true
   fi
   HAO_BIN=build/hao node_tests browser 1 "$NODE" -- tests/browser/*.test.mjs
