@@ -587,6 +587,22 @@ static const entry_t table[] = {
     {"notify.like", "赞了你的作品或评论", "liked your work or comment"},
     {"notify.follow", "关注了你", "followed you"},
     {"notify.moderation", "审核结果", "Moderation outcome"},
+    /* ---- part: audience ---- */
+    /* (end of audience) */
+    /* ---- part: people ---- */
+    /* (end of people) */
+    /* ---- part: reading ---- */
+    /* (end of reading) */
+    /* ---- part: creator ---- */
+    /* (end of creator) */
+    /* ---- part: security ---- */
+    /* (end of security) */
+    /* ---- part: ops ---- */
+    /* (end of ops) */
+    /* ---- part: portability ---- */
+    /* (end of portability) */
+    /* ---- part: federation ---- */
+    /* (end of federation) */
 };
 
 const char *T(lang_t lang, const char *key)

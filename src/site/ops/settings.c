@@ -89,6 +89,22 @@ const setting_def_t settings_defs[] = {
      "Comments per address per minute"},
     {"comment_addr_rate_hour", "int", NULL, 1, 10000, "200", "每个地址每小时最多评论数",
      "Comments per address per hour"},
+    /* ---- part: audience ---- */
+    /* (end of audience) */
+    /* ---- part: people ---- */
+    /* (end of people) */
+    /* ---- part: reading ---- */
+    /* (end of reading) */
+    /* ---- part: creator ---- */
+    /* (end of creator) */
+    /* ---- part: security ---- */
+    /* (end of security) */
+    /* ---- part: ops ---- */
+    /* (end of ops) */
+    /* ---- part: portability ---- */
+    /* (end of portability) */
+    /* ---- part: federation ---- */
+    /* (end of federation) */
 };
 const size_t settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);
 
