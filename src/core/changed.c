@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 static atomic_uint_fast64_t generation;
-static void (*notifier)(void);
+static void (*notifier)(const char *work_id);
 static atomic_uint_fast64_t work_gen;
 /* The work generation at each slot's last change. */
 static atomic_uint_fast64_t work_last[CHANGED_WORK_SLOTS];
@@ -27,12 +27,25 @@ static size_t work_slot(const char *id)
     return (size_t)(h % CHANGED_WORK_SLOTS);
 }
 
-void changed_work(const char *work_id)
+static void work_bump(const char *work_id)
 {
     uint64_t g = (uint64_t)atomic_fetch_add(&work_gen, 1) + 1;
     atomic_store(&work_last[work_slot(work_id ? work_id : "")], g);
+}
+
+void changed_work(const char *work_id)
+{
+    work_bump(work_id);
     if (notifier)
-        notifier();
+        notifier(work_id ? work_id : "");
+}
+
+void changed_heard(const char *work_id)
+{
+    if (work_id)
+        work_bump(work_id);
+    else
+        changed_elsewhere();
 }
 
 uint64_t changed_work_generation(void)
@@ -56,7 +69,7 @@ void changed_signal(void)
 {
     changed_elsewhere();
     if (notifier)
-        notifier();
+        notifier(NULL);
 }
 
 uint64_t changed_generation(void)
@@ -64,7 +77,7 @@ uint64_t changed_generation(void)
     return (uint64_t)atomic_load(&generation);
 }
 
-void changed_set_notifier(void (*fn)(void))
+void changed_set_notifier(void (*fn)(const char *work_id))
 {
     notifier = fn;
 }

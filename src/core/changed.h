@@ -32,8 +32,8 @@ uint64_t changed_generation(void);
  * at once, every other cached page may keep serving for up to
  * CHANGED_LAG_NS after it was rendered (changed_stale()). Works are tracked
  * in CHANGED_WORK_SLOTS hashed slots, so a collision only makes another
- * work's page re-render once. Other nodes hear it as a whole change (the
- * notifier carries no work), so on several nodes the fine grain is local. */
+ * work's page re-render once. The notifier is given the work id, so other
+ * nodes hear the same fine change (changed_heard). */
 #define CHANGED_WORK_SLOTS 4096
 #define CHANGED_LAG_NS 1000000000ull
 void changed_work(const char *work_id);
@@ -45,8 +45,14 @@ uint64_t changed_work_generation(void);
  * one work, such as a list) with now_ns the time now. */
 int changed_stale(const char *work_id, uint64_t wgen, uint64_t rendered_ns, uint64_t now_ns);
 
-/* Register fn (or NULL) as the notifier changed_signal() calls. Start-up
- * only: before any thread that may signal a change starts. */
-void changed_set_notifier(void (*fn)(void));
+/* A change heard from another node (its notice arrived): work_id NULL for
+ * a whole change (as changed_elsewhere), else as changed_work() for that
+ * work, without notifying again. */
+void changed_heard(const char *work_id);
+
+/* Register fn (or NULL) as the notifier changed_signal() (work_id NULL)
+ * and changed_work() (its work id) call. Start-up only: before any thread
+ * that may signal a change starts. */
+void changed_set_notifier(void (*fn)(const char *work_id));
 
 #endif

@@ -588,6 +588,14 @@ static const entry_t table[] = {
     {"notify.follow", "关注了你", "followed you"},
     {"notify.moderation", "审核结果", "Moderation outcome"},
     /* ---- part: audience ---- */
+    {"comments.report", "举报", "Report"},
+    {"report.title_comment", "举报评论", "Report a comment"},
+    {"report.comment", "评论", "Comment"},
+    {"report.err.comment", "这不是本站已发布作品下显示的评论(请填写评论编号或链接,例如 /a/作品#c-编号)。", "This is not a comment shown on a published work here (give its number or link, like /a/ID#c-N)."},
+    {"report.err.comment_work", "这条评论不属于所举报的作品。", "This comment does not belong to the work reported."},
+    {"report.err.comment_gone", "这条评论已经被移除。", "This comment has already been removed."},
+    {"report.status.upheld_comment", "举报成立,评论已移除", "Upheld: the comment was removed"},
+    {"mod.reported_comment", "被举报的评论", "The comment reported"},
     /* (end of audience) */
     /* ---- part: people ---- */
     /* (end of people) */

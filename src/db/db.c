@@ -138,14 +138,14 @@ int db_check(db_t *db, buf_t *report)
     return ops->check(db, report);
 }
 
-int db_watch_start(void (*on_change)(void), buf_t *err)
+int db_watch_start(void (*on_change)(const char *work_id), buf_t *err)
 {
     return ops == &db_pg_ops ? pg_watch_start(on_change, err) : 0;
 }
-void db_watch_signal(void)
+void db_watch_signal(const char *work_id)
 {
     if (ops == &db_pg_ops)
-        pg_watch_signal();
+        pg_watch_signal(work_id);
 }
 void db_watch_stop(void)
 {

@@ -53,9 +53,13 @@ const char *db_backend_name(void); /* "sqlite" or "postgresql" */
  * whenever any node, this one included, calls db_watch_signal() after
  * committing a change that pages show, and also after a lost connection to
  * the database comes back (notices may have been missed). On SQLite (one
- * node by nature) all three do nothing. Start returns -1 with err. */
-int db_watch_start(void (*on_change)(void), buf_t *err);
-void db_watch_signal(void); /* any thread; never blocks */
+ * node by nature) all three do nothing. Start returns -1 with err.
+ * A signal may name one work (work_id, at most 64 bytes of [0-9A-Za-z_-]):
+ * the other nodes' on_change then gets that work id, so only its pages go
+ * stale there; NULL (or a name not of that form) is a whole change, and so
+ * is every on_change after a reconnection. */
+int db_watch_start(void (*on_change)(const char *work_id), buf_t *err);
+void db_watch_signal(const char *work_id); /* any thread; never blocks */
 void db_watch_stop(void);
 
 /* Open (creating if needed) the database in data directory DIR, apply pending

@@ -50,8 +50,8 @@ extern const db_ops_t db_sqlite_ops;
 extern const db_ops_t db_pg_ops;
 
 /* PostgreSQL's LISTEN/NOTIFY watcher behind db_watch_* (db_pg.c). */
-int pg_watch_start(void (*on_change)(void), buf_t *err);
-void pg_watch_signal(void);
+int pg_watch_start(void (*on_change)(const char *work_id), buf_t *err);
+void pg_watch_signal(const char *work_id);
 void pg_watch_stop(void);
 
 #ifdef DB_NAME

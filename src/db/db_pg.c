@@ -576,9 +576,13 @@ const db_ops_t db_pg_ops = DB_OPS_INIT("postgresql");
 /* ---- the change watcher (db_watch_* in db.h) ----
  *
  * One thread per process with its own connection, LISTENing on channel
- * hao_changed. A change on this node writes a byte to a pipe; the thread
- * then sends NOTIFY, which PostgreSQL delivers to every listening node (this
- * one too) once it is sent, after the change itself was committed. */
+ * hao_changed. A change on this node writes a record to a pipe ("*\n" for a
+ * whole change, "ID\n" for one work's); the thread then sends NOTIFY, which
+ * PostgreSQL delivers to every listening node (this one too) once it is
+ * sent, after the change itself was committed. The payload is "" for a
+ * whole change, or the work id; what a batch of records holds is sent in one
+ * round trip (each work once; too many, or a lost record, become one whole
+ * change). */
 
 #define WATCH_CHANNEL "hao_changed"
 
@@ -587,8 +591,78 @@ static struct {
     int pipe[2];
     atomic_int stop;
     int running;
-    void (*on_change)(void);
+    atomic_int overflow; /* a record did not fit in the pipe: send a whole change */
+    void (*on_change)(const char *work_id);
 } watch = {.pipe = {-1, -1}};
+
+#define WATCH_ID_MAX 64    /* bytes of a work id carried in a notice */
+#define WATCH_BATCH_IDS 64 /* distinct works in one round trip; more: a whole change */
+
+/* A work id fit to travel in a record and a NOTIFY payload (and to be
+ * quoted in SQL as is): 1-WATCH_ID_MAX of [0-9A-Za-z_-]. */
+static int watch_id_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > WATCH_ID_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/* Drain the pipe and send what it held: one NOTIFY per distinct work, or a
+ * single whole change. carry keeps a record split between two reads. */
+static void watch_send(PGconn *c, char *carry, size_t *ncarry)
+{
+    char ids[WATCH_BATCH_IDS][WATCH_ID_MAX + 1];
+    int nids = 0, whole = 0;
+    char chunk[4096];
+    ssize_t got;
+    while ((got = read(watch.pipe[0], chunk, sizeof chunk)) > 0) {
+        for (ssize_t i = 0; i < got; i++) {
+            if (chunk[i] != '\n') {
+                if (*ncarry < WATCH_ID_MAX + 1)
+                    carry[(*ncarry)++] = chunk[i];
+                else
+                    whole = 1; /* too long for an id: never written, so treat as a whole change */
+                continue;
+            }
+            if (!watch_id_ok(carry, *ncarry)) {
+                whole = 1; /* "*", or anything not an id */
+            } else if (!whole) {
+                int seen = 0;
+                for (int k = 0; k < nids && !seen; k++)
+                    seen = strlen(ids[k]) == *ncarry && memcmp(ids[k], carry, *ncarry) == 0;
+                if (!seen && nids == WATCH_BATCH_IDS)
+                    whole = 1;
+                else if (!seen) {
+                    memcpy(ids[nids], carry, *ncarry);
+                    ids[nids++][*ncarry] = 0;
+                }
+            }
+            *ncarry = 0;
+        }
+    }
+    /* After the drain: a record refused by the full pipe it just emptied. */
+    whole |= atomic_exchange(&watch.overflow, 0);
+    if (atomic_load(&watch.stop))
+        return;
+    if (whole) {
+        PGresult *r = PQexec(c, "NOTIFY " WATCH_CHANNEL);
+        PQclear(r);
+        return;
+    }
+    if (!nids)
+        return;
+    /* The ids are [0-9A-Za-z_-] only (watch_id_ok): safe inside quotes. */
+    buf_t q = BUF_INIT;
+    for (int k = 0; k < nids; k++)
+        buf_printf(&q, "NOTIFY " WATCH_CHANNEL ", '%s';", ids[k]);
+    PGresult *r = PQexec(c, buf_cstr(&q));
+    PQclear(r);
+    buf_free(&q);
+}
 
 static PGconn *watch_connect(void)
 {
@@ -611,24 +685,22 @@ static PGconn *watch_connect(void)
 static void *watch_main(void *arg)
 {
     PGconn *c = arg;
+    char carry[WATCH_ID_MAX + 1];
+    size_t ncarry = 0;
     while (!atomic_load(&watch.stop)) {
         if (!c) {
             sleep(1);
             if ((c = watch_connect()) != NULL)
-                watch.on_change(); /* notices may have been missed meanwhile */
+                watch.on_change(NULL); /* notices may have been missed meanwhile */
             continue;
         }
         struct pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {watch.pipe[0], POLLIN, 0}};
         if (poll(fds, 2, 1000) < 0 && errno != EINTR)
             break;
         if (fds[1].revents & POLLIN) {
-            char drain[64];
-            while (read(watch.pipe[0], drain, sizeof drain) > 0)
-                ;
+            watch_send(c, carry, &ncarry);
             if (atomic_load(&watch.stop))
                 break;
-            PGresult *r = PQexec(c, "NOTIFY " WATCH_CHANNEL);
-            PQclear(r);
         }
         if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) {
             fprintf(stderr, "hao: db: change watcher lost its connection; reconnecting\n");
@@ -636,21 +708,27 @@ static void *watch_main(void *arg)
             c = NULL;
             continue;
         }
+        /* Each work's notice stales that work; any other a whole change
+         * (once per batch: one whole change covers every work). */
         PGnotify *n;
-        int changed = 0;
+        int whole = 0;
         while ((n = PQnotifies(c)) != NULL) {
-            changed = 1;
+            const char *p = n->extra ? n->extra : "";
+            if (watch_id_ok(p, strlen(p)))
+                watch.on_change(p);
+            else
+                whole = 1;
             PQfreemem(n);
         }
-        if (changed)
-            watch.on_change();
+        if (whole)
+            watch.on_change(NULL);
     }
     if (c)
         PQfinish(c);
     return NULL;
 }
 
-int pg_watch_start(void (*on_change)(void), buf_t *err)
+int pg_watch_start(void (*on_change)(const char *work_id), buf_t *err)
 {
     PGconn *c = watch_connect();
     if (!c) {
@@ -675,12 +753,24 @@ int pg_watch_start(void (*on_change)(void), buf_t *err)
     return 0;
 }
 
-void pg_watch_signal(void)
+void pg_watch_signal(const char *work_id)
 {
-    if (watch.running) {
-        ssize_t w = write(watch.pipe[1], "!", 1); /* a full pipe already has a notice pending */
-        (void)w;
+    if (!watch.running)
+        return;
+    /* One record, written whole (shorter than PIPE_BUF): the work id, or
+     * "*" for a whole change. When the pipe is full the watcher is told to
+     * send a whole change instead, which covers this one. */
+    char rec[WATCH_ID_MAX + 2];
+    size_t n = work_id ? strlen(work_id) : 0;
+    if (work_id && watch_id_ok(work_id, n)) {
+        memcpy(rec, work_id, n);
+        rec[n++] = '\n';
+    } else {
+        memcpy(rec, "*\n", 2);
+        n = 2;
     }
+    if (write(watch.pipe[1], rec, n) != (ssize_t)n)
+        atomic_store(&watch.overflow, 1); /* the full pipe wakes the watcher anyway */
 }
 
 void pg_watch_stop(void)
@@ -688,7 +778,7 @@ void pg_watch_stop(void)
     if (!watch.running)
         return;
     atomic_store(&watch.stop, 1);
-    pg_watch_signal();
+    pg_watch_signal(NULL);
     pthread_join(watch.thread, NULL);
     close(watch.pipe[0]);
     close(watch.pipe[1]);

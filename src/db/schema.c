@@ -419,6 +419,12 @@ const char *const schema_migrations[] = {
     "CREATE INDEX notice_comments_comment ON notice_comments(comment_id);"
     "ALTER TABLE takedowns ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
     "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
+
+    /* audience: a reader's report may name a comment (stored user content,
+     * like a notice's notice_comments). work_id stays the comment's work;
+     * comment_id NULL is a report on the work itself. */
+    "ALTER TABLE reports ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
+    "CREATE INDEX reports_comment ON reports(comment_id) WHERE comment_id IS NOT NULL;",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

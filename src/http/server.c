@@ -235,8 +235,9 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
     router_use(a);
     /* A change committed on this node is announced to the other nodes on
      * the same PostgreSQL, if any (db_watch_signal does nothing until the
-     * watcher runs, and nothing on SQLite); theirs bump this node's
-     * generation (changed_elsewhere, below). Set before any thread starts. */
+     * watcher runs, and nothing on SQLite), with the work id of a change
+     * to one work; theirs bump this node's generation, or only that work's
+     * (changed_heard, below). Set before any thread starts. */
     changed_set_notifier(db_watch_signal);
     buf_t err = BUF_INIT;
     server_state.data_dir = opts->data_dir;
@@ -319,7 +320,7 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    if (db_watch_start(changed_elsewhere, &err) < 0) {
+    if (db_watch_start(changed_heard, &err) < 0) {
         fprintf(stderr, "hao: %s\n", buf_cstr(&err));
         return 1;
     }

@@ -935,10 +935,10 @@ static void test_takedown_restore_purge(void **state)
     assert_int_equal(like_comment(f->db, &r2, a, 1, &likes, &e), 0);
 
     assert_int_equal(db_begin(f->db), 0);
-    assert_int_equal(comment_take_down(f->db, a, 7, "Copyright notice 7", T0 + 10), 1);
-    assert_int_equal(comment_take_down(f->db, a, 7, "again", T0 + 10), 0);
-    assert_int_equal(comment_take_down(f->db, b, 7, "deleted already", T0 + 10), 0);
-    assert_int_equal(comment_take_down(f->db, 99999, 7, "none", T0 + 10), 0);
+    assert_int_equal(comment_take_down(f->db, a, 7, "takedown", "Copyright notice 7", T0 + 10), 1);
+    assert_int_equal(comment_take_down(f->db, a, 7, "takedown", "again", T0 + 10), 0);
+    assert_int_equal(comment_take_down(f->db, b, 7, "takedown", "deleted already", T0 + 10), 0);
+    assert_int_equal(comment_take_down(f->db, 99999, 7, "takedown", "none", T0 + 10), 0);
     assert_int_equal(db_commit(f->db), 0);
     comment_t c;
     assert_int_equal(comment_get(f->db, 0, a, &c), 1);

@@ -975,7 +975,7 @@ int comment_pending(db_t *db, const aud_actor_t *a, const char *after, int limit
 
 /* ---- trust and safety ---- */
 
-int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *reason, int64_t now)
+int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *by, const char *reason, int64_t now)
 {
     row_t r;
     int rc = load_row(db, id, &r);
@@ -983,7 +983,7 @@ int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *reason, int
         return rc;
     if (strcmp(r.status, "published") != 0 && strcmp(r.status, "pending") != 0)
         return 0;
-    if (set_status(db, &r, "removed", NULL, "takedown", ref, reason, now) < 0 ||
+    if (set_status(db, &r, "removed", NULL, by, ref, reason, now) < 0 ||
         notify_moderation(db, r.author_id, "comment_takedown", r.work_id, r.id, reason, now) < 0)
         return -1;
     return 1;
@@ -995,7 +995,7 @@ int comment_restore(db_t *db, int64_t id, int64_t now)
     int rc = load_row(db, id, &r);
     if (rc <= 0)
         return rc;
-    if (strcmp(r.status, "removed") != 0 || strcmp(r.removed_by, "takedown") != 0)
+    if (strcmp(r.status, "removed") != 0 || (strcmp(r.removed_by, "takedown") != 0 && strcmp(r.removed_by, "report") != 0))
         return 0;
     return set_status(db, &r, "published", NULL, NULL, 0, NULL, now) < 0 ||
                    notify_moderation(db, r.author_id, "comment_restore", r.work_id, r.id, NULL, now) < 0

@@ -169,10 +169,11 @@ int comment_pending(db_t *db, const aud_actor_t *a, const char *after, int limit
 
 /* ---- trust and safety: inside the caller's transaction ---- */
 
-/* Take down comment id on takedown number ref with reason (removed by
- * 'takedown'); the commenter is notified. 1 done, 0 it was not published or
+/* Take down comment id on takedown number ref with reason, removed by
+ * `by`: 'takedown' (a rights-holder notice) or 'report' (an upheld reader
+ * report); the commenter is notified. 1 done, 0 it was not published or
  * pending, -1 error. */
-int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *reason, int64_t now);
+int comment_take_down(db_t *db, int64_t id, int64_t ref, const char *by, const char *reason, int64_t now);
 /* Restore a comment taken down (a counter-notice, an upheld complaint).
  * 1 restored, 0 it was not taken down, -1 error. */
 int comment_restore(db_t *db, int64_t id, int64_t now);

@@ -264,6 +264,7 @@ static void comment_html(hreq_t *r, buf_t *b, const view_t *v, const comment_t *
     if (strcmp(c->status, "deleted") == 0) {
         buf_hprintf(b, "<p class=\"placeholder\">%s</p>\n", T(r->lang, "comment.deleted"));
     } else if (strcmp(c->status, "removed") == 0) {
+        /* removed_by 'moderator' or 'report' (an upheld reader report): by the site */
         const char *key = strcmp(c->removed_by, "creator") == 0     ? "comment.removed_creator"
                           : strcmp(c->removed_by, "takedown") == 0 ? "comment.removed_takedown"
                                                                     : "comment.removed_moderator";
@@ -297,6 +298,10 @@ static void comment_html(hreq_t *r, buf_t *b, const view_t *v, const comment_t *
                         T(r->lang, "comments.reply"));
             buf_hprintf(b, "<button type=\"submit\">%s</button></form></details>", T(r->lang, "comments.send"));
         }
+        if (published && c->author_id != r->user.id)
+            /* A reader reports this comment (report.h): a link, so it works without JavaScript. */
+            buf_hprintf(b, " <a class=\"report\" rel=\"nofollow\" href=\"/report?comment=%lld\">%s</a>",
+                        (long long)c->id, T(r->lang, "comments.report"));
         if (r->user.id && c->author_id == r->user.id && strcmp(c->status, "removed") != 0) {
             buf_hprintf(b, " <a class=\"edit\" href=\"/comments/%lld/edit\">%s</a>", (long long)c->id,
                         T(r->lang, "comments.edit"));

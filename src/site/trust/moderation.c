@@ -117,7 +117,8 @@ void mod_queue(hreq_t *r)
     db_done(st);
     buf_lit(&b, "</ol>\n");
     queue_begin(r, &b, "mod.reports", "queue-reports");
-    st = db_prepare(r->db, "SELECT r.id, r.ground, r.created_at, w.title FROM reports r JOIN works w ON w.id = r.work_id "
+    st = db_prepare(r->db, "SELECT r.id, r.ground, r.created_at, w.title, r.comment_id FROM reports r "
+                           "JOIN works w ON w.id = r.work_id "
                            "WHERE r.status = 'open' ORDER BY r.severity, r.created_at, r.id LIMIT 200");
     while (db_step(st) == DB_ROW) {
         char k[48];
@@ -127,6 +128,8 @@ void mod_queue(hreq_t *r)
                     T(L, "report.number"), (long long)db_col_int(st, 0));
         buf_htmlz(&b, T(L, k));
         buf_lit(&b, " · ");
+        if (db_col_int(st, 4)) /* a report on a comment */
+            buf_hprintf(&b, "%s %lld · ", T(L, "report.comment"), (long long)db_col_int(st, 4));
         buf_htmlz(&b, db_col_text(st, 3));
         buf_lit(&b, " · ");
         queue_age(r, &b, db_col_int(st, 2));
@@ -369,6 +372,7 @@ static void report_view(hreq_t *r, const redo_t *redo)
     int open = strcmp(db_col_text(st, 3), "open") == 0;
     db_done(st);
     buf_lit(&b, "</dl>\n");
+    report_comment_panel(r->db, id, L, &b); /* a report on a comment: the comment and its context */
     mod_work_panel(r, &b, work_id, id);
     mod_view_end(r, &b, open, redo, FORM_PLAIN, "mod.takedown", "mod.dismiss", "/mod/reports/%lld", (long long)id);
 }

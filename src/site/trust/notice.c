@@ -115,6 +115,11 @@ static int url_comment_id(const char *host, size_t host_len, const char *url, ch
     return 1;
 }
 
+int notice_url_comment(const char *host, size_t host_len, const char *url, char wid[WORK_ID_LEN + 1], int64_t *cid)
+{
+    return url_comment_id(host, host_len, url, wid, cid);
+}
+
 static int url_work_id(const char *host, size_t host_len, const char *url, char id[WORK_ID_LEN + 1])
 {
     const char *path, *e;
@@ -504,10 +509,16 @@ static int act_on_comments(db_t *db, int64_t id, const char *ground, const char 
     while (db_step(st) == DB_ROW && n < NOTICE_URLS_MAX)
         ids[n++] = db_col_int(st, 0);
     db_done(st);
-    int ok = 1;
-    for (int i = 0; i < n && ok; i++)
-        ok = takedown_comment(db, ids[i], id, ground, reason, automated, actor) >= 0;
-    return ok;
+    int ok = 1, nt = 0;
+    int64_t tds[NOTICE_URLS_MAX];
+    for (int i = 0; i < n && ok; i++) {
+        int64_t td = takedown_comment(db, ids[i], id, ground, reason, automated, actor);
+        ok = td >= 0;
+        if (td > 0)
+            tds[nt++] = td;
+    }
+    /* the takedown e-mail to each commenter, listing their comments */
+    return ok && takedown_mail_comments(db, tds, nt) == 0;
 }
 
 /* notice_mode "immediate": take down every work notice id names, now, and

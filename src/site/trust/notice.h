@@ -145,6 +145,12 @@ int notice_field_ok(const char *v, int line);
 /* The contact block of both forms: name, contact and address inputs
  * (required), refilled from f after an error (NULL: empty). */
 void notice_contact_fields(hreq_t *r, buf_t *b, const form_t *f);
+/* The comment a URL names, as notices read it (report.c reads reports the
+ * same way): "/a/ID#c-N" (wid gets ID), "/comments/N" or
+ * "/api/v1/comments/N" (wid gets ""), as a path or an absolute URL of this
+ * site (host). 1 with *cid, else 0. */
+int notice_url_comment(const char *host, size_t host_len, const char *url, char wid[17], int64_t *cid);
+
 /* Append the comments notice id names (if any) as an HTML list: each its
  * URL and status, and with with_text (moderators) its stored text. */
 void notice_comments_html(db_t *db, int64_t id, lang_t lang, int with_text, buf_t *b);

@@ -90,8 +90,10 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
     return id;
 }
 
-int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
-                         int automated, const char *actor)
+/* A comment's removal on notice notice_id or report report_id (one of
+ * them 0): see takedown_comment. */
+static int64_t take_comment(db_t *db, int64_t comment_id, int64_t notice_id, int64_t report_id, const char *ground,
+                            const char *reason, int automated, const char *actor)
 {
     int64_t t = clock_now();
     db_stmt_t *st = db_prepare(db, "SELECT work_id, status, author_id FROM comments WHERE id = :c");
@@ -110,11 +112,18 @@ int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const 
     if (strcmp(status, "published") != 0 && strcmp(status, "pending") != 0)
         return 0;
     st = db_prepare(db, "INSERT INTO takedowns(work_id, comment_id, notice_id, report_id, ground, reason, automated, "
-                        "actor, status, created_at) VALUES (:w, :c, :n, NULL, :g, :reason, :a, :actor, 'active', :t) "
+                        "actor, status, created_at) VALUES (:w, :c, :n, :r, :g, :reason, :a, :actor, 'active', :t) "
                         "RETURNING id");
     db_bind_text(st, ":w", work_id);
     db_bind_int(st, ":c", comment_id);
-    db_bind_int(st, ":n", notice_id);
+    if (notice_id)
+        db_bind_int(st, ":n", notice_id);
+    else
+        db_bind_null(st, ":n");
+    if (report_id)
+        db_bind_int(st, ":r", report_id);
+    else
+        db_bind_null(st, ":r");
     db_bind_text(st, ":g", ground);
     db_bind_text(st, ":reason", reason);
     db_bind_int(st, ":a", automated);
@@ -124,20 +133,94 @@ int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const 
     db_done(st);
     if (id < 0)
         return -1;
-    /* The placeholder readers see names the notice (comment_page.c shows
-     * the reason after "removed following a rights-holder notice"). */
+    /* The placeholder readers see names the notice or the report
+     * (comment_page.c shows the reason after "removed following a
+     * rights-holder notice" or "removed by the site"). */
     char shown[640];
-    snprintf(shown, sizeof shown, "第 %lld 号权利人通知 / rights-holder notice %lld. %s", (long long)notice_id,
-             (long long)notice_id, reason);
+    if (notice_id)
+        snprintf(shown, sizeof shown, "第 %lld 号权利人通知 / rights-holder notice %lld. %s", (long long)notice_id,
+                 (long long)notice_id, reason);
+    else
+        snprintf(shown, sizeof shown, "第 %lld 号举报(%s)/ report %lld (%s). %s", (long long)report_id, ground,
+                 (long long)report_id, ground, reason);
     char subj[48];
     snprintf(subj, sizeof subj, "comment:%lld", (long long)comment_id);
-    if (comment_take_down(db, comment_id, id, shown, t) < 0 ||
-        audit_appendf(db, actor, "comment.takedown", subj, "takedown %lld; work %s; notice %lld; ground %s; "
-                      "automated %d; reason: %s", (long long)id, work_id, (long long)notice_id, ground, automated,
-                      reason) < 0)
+    if (comment_take_down(db, comment_id, id, notice_id ? "takedown" : "report", shown, t) < 0 ||
+        audit_appendf(db, actor, "comment.takedown", subj, "takedown %lld; work %s; notice %lld; report %lld; "
+                      "ground %s; automated %d; reason: %s", (long long)id, work_id, (long long)notice_id,
+                      (long long)report_id, ground, automated, reason) < 0)
         return -1;
     takedown_strikes(db, commenter, actor); /* the commenter's strikes */
     return id;
+}
+
+int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
+                         int automated, const char *actor)
+{
+    return take_comment(db, comment_id, notice_id, 0, ground, reason, automated, actor);
+}
+
+int64_t takedown_comment_report(db_t *db, int64_t comment_id, int64_t report_id, const char *ground,
+                                const char *reason, const char *actor)
+{
+    return take_comment(db, comment_id, 0, report_id, ground, reason, 0, actor);
+}
+
+int takedown_mail_comments(db_t *db, const int64_t *takedown_ids, int n)
+{
+    /* One message per commenter, listing each of their comments removed
+     * by these takedowns (ordered by commenter, then takedown). */
+    int64_t done[64];
+    int ndone = 0;
+    for (int i = 0; i < n; i++) {
+        db_stmt_t *st = db_prepare(db, "SELECT c.author_id FROM takedowns t JOIN comments c ON c.id = t.comment_id "
+                                       "WHERE t.id = :id");
+        db_bind_int(st, ":id", takedown_ids[i]);
+        int64_t who = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+        db_done(st);
+        int seen = !who;
+        for (int k = 0; k < ndone && !seen; k++)
+            seen = done[k] == who;
+        if (seen || ndone == (int)(sizeof done / sizeof done[0]))
+            continue;
+        done[ndone++] = who;
+        buf_t zh = BUF_INIT, en = BUF_INIT;
+        for (int j = i; j < n; j++) {
+            st = db_prepare(db, "SELECT t.work_id, t.comment_id, t.notice_id, t.report_id, t.ground, t.reason, "
+                                "t.automated, w.title, c.author_id FROM takedowns t JOIN works w ON w.id = t.work_id "
+                                "JOIN comments c ON c.id = t.comment_id WHERE t.id = :id");
+            db_bind_int(st, ":id", takedown_ids[j]);
+            if (db_step(st) == DB_ROW && db_col_int(st, 8) == who) {
+                const char *wid = db_col_text(st, 0), *title = db_col_text(st, 7), *ground = db_col_text(st, 4);
+                const char *reason = db_col_text(st, 5);
+                long long cid = (long long)db_col_int(st, 1), nid = (long long)db_col_int(st, 2),
+                          rid = (long long)db_col_int(st, 3);
+                int automated = (int)db_col_int(st, 6);
+                /* raw: plain-text mail */
+                buf_printf(&zh, "- 《%s》下的评论 /a/%s#c-%lld\n  依据:%s%lld;理由类别:%s;说明:%s;%s。\n", title,
+                           wid, cid, nid ? "通知" : "举报", nid ? nid : rid, ground, reason,
+                           automated ? "自动处理" : "人工处理");
+                /* raw: plain-text mail */
+                buf_printf(&en, "- your comment /a/%s#c-%lld on \"%s\"\n  On: %s %lld; ground: %s; reason: %s; %s.\n",
+                           wid, cid, title, nid ? "notice" : "report", nid ? nid : rid, ground, reason,
+                           automated ? "decided automatically" : "decided by a person");
+            }
+            db_done(st);
+        }
+        buf_t mail = BUF_INIT;
+        /* raw: plain-text mail */
+        buf_printf(&mail, "你的以下评论已被移除:\n%s你可以在 /studio/notices 查看完整的处理说明,并提交反通知或申诉。\n\n"
+                          "These comments of yours were removed:\n%sThe full statement of reasons, and the "
+                          "counter-notice and complaint forms, are at /studio/notices.\n",
+                   buf_cstr(&zh), buf_cstr(&en));
+        int rc = mail_queue_user(db, who, "评论已被移除 / Your comments were removed", buf_cstr(&mail));
+        buf_free(&mail);
+        buf_free(&zh);
+        buf_free(&en);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const char *why)
@@ -251,12 +334,15 @@ int takedown_strikes(db_t *db, int64_t author_id, const char *actor)
         since = db_col_int(st, 0) + 1;
     db_done(st);
     /* Notices upheld against the author's works, or against their comments
-     * (a comment's removal never counts against the work's author). */
-    st = db_prepare(db, "SELECT count(DISTINCT t.notice_id) FROM takedowns t JOIN works w ON w.id = t.work_id "
-                                   "LEFT JOIN comments cm ON cm.id = t.comment_id "
-                                   "WHERE ((t.comment_id IS NULL AND w.author_id = :a) OR cm.author_id = :a) "
-                                   "AND t.notice_id IS NOT NULL AND t.status <> 'restored' "
-                                   "AND t.created_at >= :since");
+     * (a comment's removal never counts against the work's author); and
+     * reader reports upheld against their comments, which count as notices
+     * do for comments (an upheld report on a work is not a strike). */
+    st = db_prepare(db, "SELECT count(DISTINCT CASE WHEN t.notice_id IS NOT NULL THEN 'n' || t.notice_id "
+                        "ELSE 'r' || t.report_id END) FROM takedowns t JOIN works w ON w.id = t.work_id "
+                        "LEFT JOIN comments cm ON cm.id = t.comment_id "
+                        "WHERE ((t.comment_id IS NULL AND w.author_id = :a) OR cm.author_id = :a) "
+                        "AND (t.notice_id IS NOT NULL OR (t.comment_id IS NOT NULL AND t.report_id IS NOT NULL)) "
+                        "AND t.status <> 'restored' AND t.created_at >= :since");
     db_bind_int(st, ":a", author_id);
     db_bind_int(st, ":since", since);
     int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;

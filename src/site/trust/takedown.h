@@ -38,6 +38,15 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
  * done), -1 error. Inside the caller's transaction. */
 int64_t takedown_comment(db_t *db, int64_t comment_id, int64_t notice_id, const char *ground, const char *reason,
                          int automated, const char *actor);
+/* The same on an upheld reader report report_id (report.h): the
+ * placeholder names the report (removed by 'report'), a person decided. */
+int64_t takedown_comment_report(db_t *db, int64_t comment_id, int64_t report_id, const char *ground,
+                                const char *reason, const char *actor);
+/* The takedown e-mail for comments: to each commenter concerned (with an
+ * address, when SMTP is set), one message listing every comment of theirs
+ * that the takedowns takedown_ids[0..n) removed, each with its work, basis,
+ * ground and reason. Inside the caller's transaction; 0, or -1 error. */
+int takedown_mail_comments(db_t *db, const int64_t *takedown_ids, int n);
 /* Restore the work of an active takedown (for a comment's takedown, the
  * comment: audit comment.restore) (back to published). why goes to
  * the audit log. 1 restored, 0 not active any more, -1 error. */
