@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer, addUser, apiToken } from '../http/harness.mjs';
+import { assertAccessible, VIEWPORTS } from './a11y.mjs';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -20,6 +21,7 @@ before(async () => {
   srv = await startServer();
   addUser(srv.dataDir, 'birder', 'creator', 'birder-password-1', '观鸟人');
   addUser(srv.dataDir, 'reader1', 'reader', 'reader1-password-1', '读者一号');
+  addUser(srv.dataDir, 'reader2', 'reader', 'reader2-password-1', '读者二号');
   const token = await apiToken(srv.base, 'birder', 'birder-password-1');
   const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const w = await (await fetch(`${srv.base}/api/v1/articles`, { method: 'POST', headers: h,
@@ -88,3 +90,58 @@ test('follow without JavaScript, see the work on /following; the author sees the
   await ctx.close();
   await actx.close();
 });
+
+// With JavaScript the same POST form is sent by comments.js: the button turns
+// over and the count moves without a reload, on the author page and on the
+// work page, at desktop and phone sizes; a reload agrees with what is shown.
+for (const [size, vp] of Object.entries(VIEWPORTS)) {
+  test(`follow and unfollow without a reload with JavaScript (${size})`, async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', ...vp });
+    const page = await ctx.newPage();
+    const problems = [];
+    page.on('response', (r) => { if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`); });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${srv.base}/login`);
+    await logIn(page, 'reader2', 'reader2-password-1');
+
+    await page.goto(`${srv.base}/u/birder`);
+    await assertAccessible(page, 'the author page, signed in');
+    const count = page.locator('[data-count=followers]');
+    const before = Number((await count.innerText()).trim());
+    const btn = page.locator('main form.follow button');
+    assert.equal(await btn.innerText(), '关注');
+    await page.evaluate(() => { window.stayed = true; });
+    let navigated = false;
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigated = true; });
+    await btn.click();
+    await page.waitForFunction(() => document.querySelector('main form.follow button').textContent !== '关注');
+    assert.equal(await btn.innerText(), '已关注 · 取消关注');
+    assert.equal(Number((await count.innerText()).trim()), before + 1);
+    assert.equal(await page.evaluate(() => window.stayed === true), true, 'no reload');
+    assert.equal(navigated, false);
+    await assertAccessible(page, 'the author page after following');
+
+    // The work page: the same author, already followed; unfollow there.
+    await page.goto(`${srv.base}/a/${workId}`);
+    await assertAccessible(page, 'the work page, signed in');
+    const wbtn = page.locator('main form.follow button');
+    assert.equal(await wbtn.innerText(), '已关注 · 取消关注');
+    await page.evaluate(() => { window.stayed = true; });
+    await wbtn.click();
+    await page.waitForFunction(() => document.querySelector('main form.follow button').textContent === '关注');
+    assert.equal(await page.evaluate(() => window.stayed === true), true, 'no reload');
+    // Once more: the form's "on" field turned over too.
+    await wbtn.click();
+    await page.waitForFunction(() => document.querySelector('main form.follow button').textContent !== '关注');
+
+    // A reload agrees.
+    await page.goto(`${srv.base}/u/birder`);
+    assert.equal(await page.locator('main form.follow button').innerText(), '已关注 · 取消关注');
+    assert.equal(Number((await page.locator('[data-count=followers]').innerText()).trim()), before + 1);
+    await page.locator('main form.follow button').click();
+    await page.waitForFunction(() => document.querySelector('main form.follow button').textContent === '关注');
+    assert.equal(Number((await page.locator('[data-count=followers]').innerText()).trim()), before);
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+}

@@ -466,3 +466,24 @@ test('moderation outcomes reach the creator\'s inbox: a removal with its reason,
   assert.match(byWork[w2], /Your work was restored/);
   assert.equal((await fetch(`${srv.base}/a/${w2}`)).status, 200);
 });
+
+test('the follow form asked for JSON (comments.js) answers the new state and the label, no redirect; refusals as before', async () => {
+  const c = await login('rita');
+  const csrf = await c.csrf('/u/alice');
+  const json = { accept: 'application/json' };
+  const before = Number(sql("SELECT followers_count FROM users WHERE handle = 'alice'"));
+  const state = Number(sql("SELECT count(*) FROM follows f JOIN users a ON a.id = f.followee_id JOIN users r ON r.id = f.follower_id WHERE a.handle = 'alice' AND r.handle = 'rita'"));
+  for (const on of state ? ['0', '1'] : ['1', '0']) {
+    const res = await c.post('/u/alice/follow', { csrf, on, back: '/u/alice' }, json);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /application\/json/);
+    const j = await res.json();
+    assert.equal(j.following, on === '1');
+    assert.equal(j.label, on === '1' ? '已关注 · 取消关注' : '关注');
+    assert.equal(j.followers, before + (on === '1' ? 1 - state : -state));
+  }
+  const bad = await c.post('/u/nobody_here/follow', { csrf }, json);
+  assert.equal(bad.status, 404);
+  assert.equal((await c.post('/u/alice/follow', { on: '1' }, json)).status, 403, 'no CSRF token');
+  assert.equal(Number(sql("SELECT followers_count FROM users WHERE handle = 'alice'")), before);
+});

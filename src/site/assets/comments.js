@@ -13,11 +13,49 @@
  *  - a refusal (too long, too fast, closed...): the server's message beside
  *    the form, which keeps the text typed.
  * Anything else (edit, delete, pin, remove, block) stays an ordinary form.
+ *
+ * Following (关注): the signed-in reader's follow form (form.follow, a POST,
+ * on work and author pages) is sent the same way; the answer
+ * {"following","followers","label"} turns the button over (its text, class
+ * and the form's "on" field) and updates the follower count on the page.
+ * The anonymous reader's follow form is a GET to a confirmation page and
+ * stays one.
  */
 (function () {
   'use strict';
+  /* Included by the comments and by each follow button: run once. */
+  if (window.haoComments || !window.fetch || !window.FormData) return;
+  window.haoComments = true;
+
+  function onFollow(form) {
+    var btn = form.querySelector('button');
+    btn.disabled = true;
+    message(form, '');
+    send(form).then(function (r) {
+      btn.disabled = false;
+      if (!r.ok || !r.j || typeof r.j.following !== 'boolean') { message(form, errorText(r)); return; }
+      var following = r.j.following;
+      form.querySelector('input[name=on]').value = following ? '0' : '1';
+      btn.className = following ? 'unfollow' : 'follow';
+      btn.setAttribute('data-following', following ? '1' : '0');
+      btn.textContent = r.j.label;
+      var box = form.closest('.follow-box');
+      var n = box && box.querySelector('[data-count=followers]');
+      if (n) n.textContent = String(r.j.followers);
+      btn.focus();
+    }, function () { btn.disabled = false; message(form, 'offline'); });
+  }
+
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (form.classList.contains('follow') && form.method.toLowerCase() === 'post' && form.elements.on) {
+      ev.preventDefault();
+      onFollow(form);
+    }
+  });
+
   var section = document.getElementById('comments');
-  if (!section || !window.fetch || !window.FormData) return;
+  if (!section) return;
 
   function send(form) {
     return fetch(form.action, {

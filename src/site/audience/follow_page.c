@@ -10,6 +10,7 @@
 #include "core/changed.h"
 #include "core/clock.h"
 #include "site/api/api.h"
+#include "site/audience/comment_page.h"
 #include "site/audience/follow.h"
 #include "site/formkit.h"
 #include "site/layout.h"
@@ -81,6 +82,9 @@ void follow_button(hreq_t *r, buf_t *b, int64_t author_id, const char *handle, c
     }
     int is = follow_is(r->db, r->user.id, author_id);
     follow_form(r, b, handle, is != 1, back);
+    /* comments.js sends this form without a reload (the page works without
+     * it; a second copy of the script on a work page does nothing). */
+    buf_hprintf(b, "<script src=\"%s\" defer></script>", asset_comments_js_url);
 }
 
 void follow_author_box(hreq_t *r, buf_t *b, int64_t author_id, const char *handle)
@@ -144,7 +148,10 @@ void follow_confirm_page(hreq_t *r)
 
 /* POST /u/:handle/follow — fields: on (1 follow, the default; 0 unfollow),
  * back (a local path to return to; the author page by default), csrf.
- * 303 to back; a refusal answers with its status (404 nobody, 422 oneself). */
+ * 303 to back; a refusal answers with its status (404 nobody, 422 oneself).
+ * Asked for JSON (comments.js: Accept: application/json), it answers
+ * {"following","followers","label"} instead, label being the button's text
+ * for what a press does next. */
 void follow_post(hreq_t *r)
 {
     form_t f;
@@ -165,6 +172,20 @@ void follow_post(hreq_t *r)
         return;
     }
     changed_signal(); /* the author page shows the count */
+    const char *acc = rq_header(r, "accept");
+    if (acc && strstr(acc, "application/json")) {
+        buf_t b = BUF_INIT;
+        buf_lit(&b, "{\"following\":");
+        buf_rawz(&b, s.following ? "true" : "false"); /* raw: JSON literal */
+        buf_lit(&b, ",\"followers\":");
+        buf_int(&b, s.followers);
+        buf_lit(&b, ",\"label\":");
+        buf_json_strz(&b, T(r->lang, s.following ? "follow.unfollow" : "follow.follow"));
+        buf_ch(&b, '}');
+        rs_json(r, 200, &b);
+        buf_free(&b);
+        return;
+    }
     buf_t dflt = BUF_INIT;
     author_path(&dflt, rq_param(r, 0));
     rs_redirect(r, 303, local_path(form_get(&f, "back"), buf_cstr(&dflt)));
