@@ -81,7 +81,13 @@ echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_
 
 # BENCH_EXTRAS=none: the seed page only (the others take minutes).
 [ "${BENCH_EXTRAS:-all}" = none ] && exit 0
-for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh; do
-  [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
+for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/timeline.sh; do
+  [ -x "$extra" ] && { echo; echo "== $extra"; "$extra" | tee "$work/extra.out"; grep -E '^(comment POST p99|timeline p99)' "$work/extra.out" >>"$work/targets" || true; }
 done
+# Issue 12's two latency targets, side by side.
+if [ -s "$work/targets" ]; then
+  echo
+  echo "== latency targets (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  cat "$work/targets"
+fi
 exit 0

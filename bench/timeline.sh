@@ -3,22 +3,36 @@
 # works (300 creators): 1,000 sequential GET /api/v1/timeline?limit=20, half
 # of them deeper pages by cursor, after 200 to warm up. Prints p50/p90/p99
 # as the client saw them and the server's CPU time per request (from
-# /proc: steadier than latency on a shared machine).
+# /proc: steadier than latency on a shared machine), on SQLite and then on
+# PostgreSQL, side by side (issue 12's target: p99 < 10 ms on PostgreSQL).
 #
-#   bench/timeline.sh                 SQLite
+#   bench/timeline.sh                 SQLite, then PostgreSQL on a throwaway
+#                                     server (scripts/pg-test-server.sh) when
+#                                     the PostgreSQL binaries are installed
 #   TIMELINE_PG=postgresql://postgres@127.0.0.1:PORT bench/timeline.sh
-#                                     the same on PostgreSQL (makes a database
-#                                     "hao_timeline_bench" there; scripts/pg-test-server.sh
-#                                     starts a throwaway server)
-# Loopback only; the server started here is stopped by PID.
+#                                     PostgreSQL there (makes a database
+#                                     "hao_timeline_bench") instead of a throwaway one
+#   TIMELINE_BACKENDS="sqlite"        only these ("sqlite", "postgresql")
+# make bench runs it (bench/run.sh). Loopback only; every server started
+# here is stopped by PID (the throwaway PostgreSQL by its pg_ctl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${HAO_BIN:-build/hao}
 N=${TIMELINE_REQUESTS:-1000}
-work=$(mktemp -d /tmp/hao-timeline-XXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+BACKENDS=${TIMELINE_BACKENDS:-sqlite postgresql}
+top=$(mktemp -d /tmp/hao-timeline-XXXX)
+pid="" pgdir=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$pgdir" ] && scripts/pg-test-server.sh stop "$pgdir" >/dev/null 2>&1
+  rm -rf "$top"
+}
 trap cleanup EXIT
+
+# One backend: TIMELINE_PG set (PostgreSQL) or not (SQLite). Prints the line
+# "timeline (...): p50 .. p90 .. p99 .. ms" and the server CPU per request.
+run_one() {
+work=$(mktemp -d "$top/run-XXXX")
 D=$work/data
 mkdir -p "$D"
 if [ -n "${TIMELINE_PG:-}" ]; then
@@ -91,3 +105,32 @@ c1=$(cpu)
 echo "server CPU per request: $(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $N" | bc) ms"
 kill "$pid"; wait "$pid" || true; pid=""
 if [ -n "${TIMELINE_PG:-}" ]; then psql "$TIMELINE_PG/postgres" -qc "DROP DATABASE hao_timeline_bench"; fi
+}
+
+for backend in $BACKENDS; do
+  case "$backend" in
+    sqlite)
+      echo "== timeline on SQLite"
+      saved=${TIMELINE_PG:-}
+      unset TIMELINE_PG
+      run_one >"$top/sqlite.out"
+      cat "$top/sqlite.out"
+      if [ -n "$saved" ]; then export TIMELINE_PG=$saved; fi ;;
+    postgresql)
+      if [ -z "${TIMELINE_PG:-}" ]; then
+        if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+          echo "== timeline on PostgreSQL: skipped (no PostgreSQL server binaries; apt-get install postgresql)"
+          continue
+        fi
+        pgdir="$top/pg"
+        TIMELINE_PG=$(scripts/pg-test-server.sh start "$pgdir" "${TIMELINE_PG_PORT:-$((40000 + RANDOM % 10000))}")
+        export TIMELINE_PG
+      fi
+      echo "== timeline on PostgreSQL"
+      run_one >"$top/pg.out"
+      cat "$top/pg.out" ;;
+  esac
+done
+p99() { sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$1" 2>/dev/null; }
+echo
+echo "timeline p99: SQLite $(p99 "$top/sqlite.out" || true) ms, PostgreSQL $(p99 "$top/pg.out" || true) ms   (target < 10 ms on PostgreSQL)"
