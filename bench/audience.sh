@@ -88,7 +88,7 @@ sleep 2
 # before the request is read: lines log0..log1 are the read run's.
 server_p99() { # first_line last_line -> "p50 p99" of comment POSTs in ms
   sed -n "$(($1 + 1)),$2p" "$work/hao.log" | awk '$3 == "POST" && $4 ~ /^\/api\/v1\/articles\/[0-9a-f]+\/comments$/ { sub(/ms$/, "", $7); print $7 }' |
-    sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f %.2f", v[int(NR * 0.5) + 1], v[(int(NR * 0.99) + 1 > NR) ? NR : int(NR * 0.99) + 1]; else print "? ?" }'
+    sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f %.2f\n", v[int(NR * 0.5) + 1], v[(int(NR * 0.99) + 1 > NR) ? NR : int(NR * 0.99) + 1]; else print "? ?" }'
 }
 read -r srv_busy_p50 srv_busy_p99 < <(server_p99 "$log0" "$log1")
 read -r srv_alone_p50 srv_alone_p99 < <(server_p99 "$log1" "$(wc -l <"$work/hao.log")")
