@@ -590,6 +590,25 @@ static const entry_t table[] = {
     /* ---- part: audience ---- */
     /* (end of audience) */
     /* ---- part: people ---- */
+    /* the removal page (trust/removed.c) */
+    {"removed.title", "这篇作品已被移除", "This work has been removed"},
+    {"removed.right", "权利人主张的权利", "Right claimed"},
+    {"removed.when", "移除时间", "Removed on"},
+    {"removed.creator_title", "作者可以做什么", "What the creator can do"},
+    {"removed.creator_counter", "如果你是作者,并认为作品没有侵权,可以提交反通知:它会转送给通知人,作品按本站规则恢复。登录后,创作中心的“通知与处理”一页也列出完整的处理理由。",
+     "If you are the author and believe the work does not infringe, you can file a counter-notice: it is forwarded to the sender, and the work is restored by this site's rules. Once signed in, the studio's notices page shows the full statement of reasons."},
+    {"removed.creator_complaint", "如果你是作者,并认为这个决定有误,可以提出申诉,由另一位审核员处理。登录后,创作中心的“通知与处理”一页也列出完整的处理理由。",
+     "If you are the author and believe the decision is wrong, you can contest it: another moderator decides. Once signed in, the studio's notices page shows the full statement of reasons."},
+    {"removed.creator_studio", "如果你是作者,登录后可在创作中心的“通知与处理”一页查看处理理由和可以采取的措施。",
+     "If you are the author, the studio's notices page shows the reasons and what you can do once you sign in."},
+    {"removed.studio_link", "查看“通知与处理”", "Open the notices page"},
+    {"removed.reader_title", "为什么会这样", "Why this happens"},
+    {"removed.reader_text", "本站为用户提供信息存储空间服务。收到权利人通知或经审核认定违规后,本站依法移除相关内容,并为作者保留反通知和申诉的途径。各类处理的数量公布在透明度报告中。",
+     "This site stores what its users publish. When a rights holder sends a notice, or a moderator finds a work breaks the rules, the work is removed as the law requires, and its author keeps the right to answer with a counter-notice or a complaint. The numbers are published in the transparency report."},
+    /* forms (formkit, trust forms) */
+    {"form.choose", "请选择", "Choose one"},
+    {"counter.work", "被移除的作品", "The removed work"},
+    {"counter.removed_on", "依据", "Removed on"},
     /* (end of people) */
     /* ---- part: reading ---- */
     /* (end of reading) */

@@ -100,6 +100,6 @@ test('the notice form: incomplete answered in place, complete gets a receipt; th
   const reader = await rctx.newPage();
   const res = await reader.goto(`${srv.base}/a/${workId}`);
   assert.equal(res.status(), 451);
-  assert.match(await reader.locator('[role=alert]').innerText(), /第 1 号权利人通知[\s\S]*与原文逐段相同/);
+  assert.match(await reader.locator('section.removed').innerText(), /第 1 号权利人通知[\s\S]*与原文逐段相同/);
   await rctx.close();
 });
