@@ -609,6 +609,25 @@ static const entry_t table[] = {
     {"form.choose", "请选择", "Choose one"},
     {"counter.work", "被移除的作品", "The removed work"},
     {"counter.removed_on", "依据", "Removed on"},
+    /* the moderator's desk (trust/moderation.c) */
+    {"mod.evidence", "证据", "Evidence"},
+    {"mod.overlap", "与更早作品的重合(发布时的原创性比对)", "Overlap with earlier works (the originality check at publication)"},
+    {"mod.overlap_compare", "逐段对照", "Compare side by side"},
+    {"mod.earlier_notices", "涉及这篇作品的其他通知", "Other notices naming this work"},
+    {"mod.none", "无", "None"},
+    {"mod.yes", "是", "Yes"},
+    {"mod.confirm_hint", "选择后会先显示确认页,确认后才生效。", "You will be asked to confirm before anything happens."},
+    {"mod.confirm_title", "确认决定", "Confirm the decision"},
+    {"mod.confirm_prefix", "确认:", "Confirm: "},
+    {"mod.confirm_back", "返回修改", "Go back and change it"},
+    {"mod.effect.notice_uphold", "通知中列出的作品会立即从本站移除;作者会收到处理理由,并可提交反通知。", "The works the notice names are removed at once; their authors get the reason and may file a counter-notice."},
+    {"mod.effect.notice_reject", "通知不被采纳,作品保持发布;通知人会在回执页看到理由。", "The notice is rejected and the works stay up; the sender sees the reason on the receipt page."},
+    {"mod.effect.report_uphold", "作品会立即从本站移除;作者会收到处理理由,并可提出申诉。", "The work is removed at once; its author gets the reason and may contest it."},
+    {"mod.effect.report_reject", "举报被驳回,作品保持发布;举报人会在回执页看到理由。", "The report is dismissed and the work stays up; the reporter sees the reason on the receipt page."},
+    {"mod.effect.complaint_uphold", "申诉成立:作品恢复发布,作者会看到理由。", "The complaint is upheld: the work is published again, and its author sees the reason."},
+    {"mod.effect.complaint_reject", "维持移除;作者会看到理由。", "The removal stands; its author sees the reason."},
+    {"mod.effect.review_uphold", "作品会立即发布。", "The work is published at once."},
+    {"mod.effect.review_reject", "作品不发布;作者会看到理由,可修改后重新提交。", "The work is not published; its author sees the reason and may change it and ask again."},
     /* (end of people) */
     /* ---- part: reading ---- */
     /* (end of reading) */
