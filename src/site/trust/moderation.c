@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "site/formkit.h"
 #include "site/layout.h"
+#include "site/trust/audit.h"
 #include "site/trust/complaint.h"
 #include "site/trust/notice.h"
 #include "site/trust/report.h"
@@ -483,7 +484,10 @@ static void complaint_view(hreq_t *r, const redo_t *redo)
     buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
-    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
+    buf_t who = BUF_INIT;
+    audit_actor_text(&who, L, db_col_text(st, 4));
+    fk_dt_dd(&b, T(L, "mod.decided_by"), buf_cstr(&who));
+    buf_free(&who);
     int open = strcmp(db_col_text(st, 1), "open") == 0;
     char actor[64], decider[64];
     mod_actor(r, actor);
