@@ -35,6 +35,7 @@
 #include "site/studio/studio.h"
 /* includes: audience */
 /* includes: people */
+#include "site/people/users.h"
 /* includes: reading */
 /* includes: creator */
 /* includes: security */
@@ -136,6 +137,11 @@ const route_t routes[] = {
     /* (end of audience) */
 
     /* ---- part: people ---- */
+    {"GET", "/admin/users", people_users_page, ROLE_ADMIN, 0, 0},
+    {"GET", "/admin/users/:id", people_user_page, ROLE_ADMIN, 0, 0},
+    {"POST", "/admin/users/:id/role", people_role_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"POST", "/admin/users/:id/suspend", people_suspend_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"POST", "/admin/users/:id/reinstate", people_reinstate_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
     /* (end of people) */
 
     /* ---- part: reading ---- */
