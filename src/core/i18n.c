@@ -609,6 +609,9 @@ static const entry_t table[] = {
     {"form.choose", "请选择", "Choose one"},
     {"counter.work", "被移除的作品", "The removed work"},
     {"counter.removed_on", "依据", "Removed on"},
+    /* the settings page (ops/settings_page.c) */
+    {"settings.groups", "设置分组", "Groups of settings"},
+    {"settings.has_errors", "有设置填写得不对,见下方标出的项目;没有保存任何更改。", "Some settings are not right (marked below); nothing was saved."},
     /* user management (people/users.c) */
     {"people.users_title", "用户管理", "Users"},
     {"people.invites", "邀请", "Invitations"},
