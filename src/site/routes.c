@@ -35,6 +35,7 @@
 #include "site/studio/studio.h"
 /* includes: audience */
 /* includes: people */
+#include "site/people/profile.h"
 #include "site/people/users.h"
 /* includes: reading */
 /* includes: creator */
@@ -142,6 +143,11 @@ const route_t routes[] = {
     {"POST", "/admin/users/:id/role", people_role_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
     {"POST", "/admin/users/:id/suspend", people_suspend_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
     {"POST", "/admin/users/:id/reinstate", people_reinstate_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"GET", "/account/profile", profile_page, ROLE_READER, 0, 0},
+    {"POST", "/account/profile", profile_post, ROLE_READER, RT_CSRF, 8 * KB},
+    /* (multipart with the picture: the upload checks the CSRF token) */
+    {"POST", "/account/profile/avatar", profile_avatar_post, ROLE_READER, RT_CSRF_BODY, PROFILE_AVATAR_MAX},
+    {"POST", "/account/profile/avatar/remove", profile_avatar_remove, ROLE_READER, RT_CSRF, 4 * KB},
     /* (end of people) */
 
     /* ---- part: reading ---- */

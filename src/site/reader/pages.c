@@ -16,6 +16,7 @@
 #include "site/audience/follow_page.h"
 #include "site/audience/newsletter.h"
 #include "site/layout.h"
+#include "site/people/profile.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
 #include "site/trust/removed.h"
@@ -189,6 +190,7 @@ void pages_author(hreq_t *r)
     buf_lit(&h, "</h1><p class=\"handle\">@");
     buf_htmlz(&h, u.handle);
     buf_lit(&h, "</p>");
+    profile_author_head(r, &h, u.id); /* avatar and bio (people/profile.h) */
     follow_author_box(r, &h, u.id, u.handle);
     buf_lit(&h, "</header>\n");
     newsletter_author_form(r, &h, u.handle, u.role);
