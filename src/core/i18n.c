@@ -405,7 +405,7 @@ static const entry_t table[] = {
     {"account.err.password", "密码须为 8 到 1024 个字节。", "The password must be 8 to 1024 bytes."},
     {"account.err.mismatch", "两次输入的密码不一致。", "The two passwords differ."},
     {"account.err.taken", "这个用户名已被使用。", "This handle is taken."},
-    {"account.err.suspended", "这个账号已被暂停(多次侵权)。", "This account is suspended (repeat infringement)."},
+    {"account.err.suspended", "这个账号已被暂停。", "This account is suspended."},
     {"account.err.missing", "缺少必填字段。", "Required fields are missing."},
 
     /* the audience on the web: follows, timeline, notifications, invitations */

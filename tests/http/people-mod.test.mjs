@@ -140,6 +140,25 @@ test('a report on a 洗稿 copy shows the overlap hao computed, with the compari
   assert.match(await res.text(), />留着<\/textarea>/);
 });
 
+test('the complaint form names the removed work, the report, the ground and the reason', async () => {
+  const w = await publish(alice, '申诉的作品', '一段正文。');
+  const rid = await report(w, 'fraud', '骗钱');
+  const csrf = await mod.csrf(`/mod/reports/${rid}`);
+  assert.equal((await mod.post(`/mod/reports/${rid}`, { csrf, reason: '确认是骗局。', decision: 'uphold' })).status, 303);
+  const c = new Client(srv.base);
+  await c.login('alice', 'alice-password-1');
+  const list = await (await c.get('/studio/notices')).text();
+  const td = list.match(new RegExp(`data-takedown="(\\d+)" data-work="${w}"`))[1];
+  const html = await (await c.get(`/studio/notices/${td}/complaint`)).text();
+  assert.match(html, /<dt>被移除的作品<\/dt><dd><a href="\/studio\/[0-9a-f]+">申诉的作品<\/a><\/dd>/);
+  assert.match(html, new RegExp(`举报编号 ${rid} · 欺诈 · \\d{4}-`));
+  assert.match(html, /<dt>说明<\/dt><dd>确认是骗局<\/dd>/);
+  // The removal page offers the complaint to the creator.
+  const page = await (await fetch(`${srv.base}/a/${w}`)).text();
+  assert.match(page, new RegExp(`href="/studio/notices/${td}/complaint"`));
+  assert.match(page.replace(/<[^>]+>/g, ''), new RegExp(`已根据审核员对第 ${rid} 号举报的决定被移除。`));
+});
+
 test('the decision pages and the queue are for moderators only', async () => {
   const c = new Client(srv.base);
   await c.login('alice', 'alice-password-1');

@@ -4,6 +4,7 @@
  * See notice.h for the whole machine.
  */
 #include "site/trust/counter.h"
+#include "site/trust/removed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,31 +337,14 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
     snprintf(action, sizeof action, "/studio/notices/%lld/counter", (long long)td);
     /* Which work this answers, and on what: the creator should not have
      * to guess. */
-    db_stmt_t *st = db_prepare(r->db, "SELECT w.id, w.title, coalesce(t.notice_id, 0), t.ground, t.created_at "
-                                      "FROM takedowns t JOIN works w ON w.id = t.work_id WHERE t.id = :td");
-    db_bind_int(st, ":td", td);
-    if (db_step(st) == DB_ROW) {
-        char gk[48];
-        snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 3));
-        buf_lit(&b, "<dl class=\"case-facts\"><dt>");
-        buf_htmlz(&b, T(L, "counter.work"));
-        buf_hprintf(&b, "</dt><dd><a href=\"/studio/%s\">", db_col_text(st, 0));
-        buf_htmlz(&b, db_col_text(st, 1));
-        buf_lit(&b, "</a></dd><dt>");
-        buf_htmlz(&b, T(L, "counter.removed_on"));
-        buf_lit(&b, "</dt><dd>");
-        buf_hprintf(&b, "%s %lld · %s · ", T(L, "notice.number"), (long long)db_col_int(st, 2), T(L, gk));
-        page_time(&b, db_col_int(st, 4));
-        buf_lit(&b, "</dd></dl>\n");
-    }
-    db_done(st);
+    removed_case_facts(r, &b, td);
     fk_form_begin(r, &b, action);
     if (f) {
         notice_contact_fields(r, &b, f);
     } else {
         /* First view: the creator's own name and address, to correct. */
         char *email = NULL;
-        st = db_prepare(r->db, "SELECT email FROM users WHERE id = :u");
+        db_stmt_t *st = db_prepare(r->db, "SELECT email FROM users WHERE id = :u");
         db_bind_int(st, ":u", r->user.id);
         if (db_step(st) == DB_ROW)
             email = rq_strdup(r, db_col_text(st, 0));

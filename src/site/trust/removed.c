@@ -138,3 +138,32 @@ void removed_page(hreq_t *r, const char *work_id, const char *title, const char 
     buf_lit(&b, "</section>\n");
     page_send(r, &b, 451);
 }
+
+void removed_case_facts(hreq_t *r, buf_t *b, int64_t td)
+{
+    lang_t L = r->lang;
+    db_stmt_t *st = db_prepare(r->db, "SELECT w.id, w.title, coalesce(t.notice_id, 0), coalesce(t.report_id, 0), "
+                                      "t.ground, t.created_at, t.reason, t.automated FROM takedowns t "
+                                      "JOIN works w ON w.id = t.work_id WHERE t.id = :td");
+    db_bind_int(st, ":td", td);
+    if (db_step(st) == DB_ROW) {
+        buf_lit(b, "<dl class=\"case-facts\"><dt>");
+        buf_htmlz(b, T(L, "counter.work"));
+        buf_hprintf(b, "</dt><dd><a href=\"/studio/%s\">", db_col_text(st, 0));
+        buf_htmlz(b, db_col_text(st, 1));
+        buf_lit(b, "</a></dd><dt>");
+        buf_htmlz(b, T(L, "counter.removed_on"));
+        buf_lit(b, "</dt><dd>");
+        if (db_col_int(st, 2))
+            buf_hprintf(b, "%s %lld · ", T(L, "notice.number"), (long long)db_col_int(st, 2));
+        else if (db_col_int(st, 3))
+            buf_hprintf(b, "%s %lld · ", T(L, "report.number"), (long long)db_col_int(st, 3));
+        buf_htmlz(b, ground_words(L, db_col_text(st, 4)));
+        buf_lit(b, " · ");
+        page_time(b, db_col_int(st, 5));
+        buf_lit(b, "</dd>");
+        fact(b, T(L, "sor.reason"), db_col_int(st, 7) ? T(L, "sor.automated_yes") : db_col_text(st, 6));
+        buf_lit(b, "</dl>\n");
+    }
+    db_done(st);
+}

@@ -12,6 +12,8 @@
 #ifndef HAO_REMOVED_H
 #define HAO_REMOVED_H
 
+#include <stdint.h>
+
 #include "core/buf.h"
 #include "core/i18n.h"
 #include "db/db.h"
@@ -21,6 +23,12 @@
  * author_handle. A work without an active takedown record gets the page
  * with the general sentence only. */
 void removed_page(hreq_t *r, const char *work_id, const char *title, const char *author_handle);
+
+/* For the counter-notice and complaint forms: which work removal td
+ * concerns (its title, linked to the studio), on what (notice or report
+ * number), the ground in words, when, and the statement of reasons, as a
+ * <dl class="case-facts">. Nothing when there is no such removal. */
+void removed_case_facts(hreq_t *r, buf_t *b, int64_t td);
 
 /* Append text[0..n) to out without its trailing sentence punctuation
  * (。.!！?？;；, and spaces), so that a sentence can end it once. Plain
