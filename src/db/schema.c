@@ -423,8 +423,7 @@ const char *const schema_migrations[] = {
     /* people: a profile (issue 18): the bio shown on the author page (plain
      * text) and the avatar, the id of one of the user's own pictures in the
      * media table ('' when none). */
-    "ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT ''; ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);
