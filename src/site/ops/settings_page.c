@@ -36,6 +36,7 @@ static const struct {
     {"community", "注册与评论", "Registration and comments"},
     {"notices", "通知与审核", "Notices and moderation"},
     {"mail", "邮件", "Mail"},
+    {"federation", "联邦(ActivityPub)", "Federation (ActivityPub)"},
     {"other", "其他", "Other"},
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
@@ -123,6 +124,25 @@ static const shown_t *shown_of(const char *key)
         if (strcmp(shown[i].key, key) == 0)
             return &shown[i];
     return NULL;
+}
+
+/* The group of a setting this page has no row for (a newer module's),
+ * guessed from its key's first word; "other" when none fits. */
+static const char *group_by_prefix(const char *key)
+{
+    static const struct {
+        const char *prefix, *group;
+    } by[] = {
+        {"federation", "federation"}, {"fediverse", "federation"}, {"activitypub", "federation"}, {"ap_", "federation"},
+        {"comment", "community"},     {"newsletter", "community"}, {"follow", "community"},       {"registration", "community"},
+        {"invite", "community"},      {"smtp", "mail"},            {"mail", "mail"},              {"notice", "notices"},
+        {"report", "notices"},        {"strike", "notices"},       {"review", "notices"},         {"restore", "notices"},
+        {"takedown", "notices"},      {"retention", "notices"},    {"site", "site"},              {"operator", "operator"},
+    };
+    for (size_t i = 0; i < sizeof by / sizeof by[0]; i++)
+        if (strncmp(key, by[i].prefix, strlen(by[i].prefix)) == 0)
+            return by[i].group;
+    return "other";
 }
 
 static const char *choice_words(lang_t L, const char *key, const char *v, size_t n)
@@ -255,7 +275,7 @@ static void render(hreq_t *r, int status, const char *ok_msg, const form_t *f, c
     const char **group_of = rq_alloc(r, sizeof(char *) * settings_count);
     for (size_t i = 0; i < settings_count; i++) {
         const shown_t *s = shown_of(settings_defs[i].key);
-        group_of[i] = s ? s->group : "other";
+        group_of[i] = s ? s->group : group_by_prefix(settings_defs[i].key);
     }
     buf_hprintf(&b, "<nav class=\"group-index\" aria-label=\"%s\"><ul>", T(L, "settings.groups"));
     for (size_t g = 0; g < NGROUPS; g++) {
