@@ -594,6 +594,7 @@ static const entry_t table[] = {
     {"removed.title", "这篇作品已被移除", "This work has been removed"},
     {"removed.right", "权利人主张的权利", "Right claimed"},
     {"removed.when", "移除时间", "Removed on"},
+    {"removed.auto_reason", "收到完整的权利人通知后自动移除。", "Removed automatically on receipt of a complete notice."},
     {"removed.creator_title", "作者可以做什么", "What the creator can do"},
     {"removed.creator_counter", "如果你是作者,并认为作品没有侵权,可以提交反通知:它会转送给通知人,作品按本站规则恢复。登录后,创作中心的“通知与处理”一页也列出完整的处理理由。",
      "If you are the author and believe the work does not infringe, you can file a counter-notice: it is forwarded to the sender, and the work is restored by this site's rules. Once signed in, the studio's notices page shows the full statement of reasons."},

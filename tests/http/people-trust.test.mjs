@@ -98,6 +98,10 @@ test('the counter-notice form names the work and has the creator\'s details fill
   assert.match(html, /name="contact" value="wangwu@example.cn"/, 'contact prefilled');
   assert.match(html, /<label class="check"><input type="checkbox" name="good_faith"/, 'the box beside its text');
   assert.match(html, /<textarea class="fk" id="f-statement"[^>]* rows="4"/, 'a sized textarea');
+  // The statement of reasons in the studio: one language.
+  const studio = await (await c.get('/studio/notices')).text();
+  assert.match(studio, /<dt>说明<\/dt><dd>收到完整的权利人通知后自动移除。<\/dd>/);
+  assert.ok(!/Removed automatically/.test(studio), 'no English in the Chinese studio page');
 });
 
 test('forms: sized textareas, boxes beside their text, and the notice form is not a wall', async () => {

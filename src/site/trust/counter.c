@@ -106,7 +106,9 @@ void counter_studio(hreq_t *r)
         fk_dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
         if (*db_col_text(st, 15))
             fk_dt_dd(&b, T(L, "notice.original"), db_col_text(st, 15));
-        fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 6));
+        /* An automated removal's stored reason is one bilingual line: say
+         * it in the reader's language. */
+        fk_dt_dd(&b, T(L, "sor.reason"), db_col_int(st, 7) ? T(L, "removed.auto_reason") : db_col_text(st, 6));
         fk_dt_dd(&b, T(L, "sor.automated"), T(L, db_col_int(st, 7) ? "sor.automated_yes" : "sor.automated_no"));
         buf_reset(&v);
         page_time(&v, db_col_int(st, 9));
