@@ -184,6 +184,12 @@ for (const [size, opts] of Object.entries(VIEWPORTS)) {
     assert.match(await page.locator('#e-restore_days').innerText(), /1 到 30/);
     await check(page, 'the settings with an error');
 
+    // The other admin and moderation pages fit a phone and pass axe too.
+    for (const p of ['/admin/invites', '/mod/comments', '/mod/originality', '/transparency']) {
+      await page.goto(srv.base + p);
+      await check(page, p);
+    }
+
     await page.goto(`${srv.base}/admin/audit`);
     if (size === 'phone') {
       assert.equal(await page.locator('table.admin td').first().evaluate((td) => getComputedStyle(td).display), 'block',
