@@ -732,6 +732,7 @@ static const entry_t table[] = {
     {"mod.overlap_compare", "逐段对照", "Compare side by side"},
     {"mod.earlier_notices", "涉及这篇作品的其他通知", "Other notices naming this work"},
     {"mod.none", "无", "None"},
+    {"mod.received", "收到时间", "Received"},
     {"mod.yes", "是", "Yes"},
     {"mod.confirm_hint", "选择后会先显示确认页,确认后才生效。", "You will be asked to confirm before anything happens."},
     {"mod.confirm_title", "确认决定", "Confirm the decision"},

@@ -74,6 +74,8 @@ test('a notice: distinct buttons, confirmed on a second page, evidence in words'
   assert.match(page, /<button type="submit" class="uphold" name="choose" value="uphold">移除作品<\/button>/);
   assert.match(page, /<button type="submit" class="reject" name="choose" value="reject">不采纳通知<\/button>/);
   assert.match(page, /<h2>证据<\/h2>/);
+  assert.match(page, /<dt>被侵害的权利类型<\/dt><dd>著作权<\/dd>/, 'the notice\'s ground in words');
+  assert.match(page, /<dt>收到时间<\/dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d<\/dd>/);
   assert.match(page, new RegExp(`<li data-notice="${first.id}"><a href="/mod/notices/${first.id}">通知编号 ${first.id}</a> · [^<]* · 等待审核 · `),
     'the earlier notice, its state in words');
   assert.match(page, /<li data-report="\d+"><a href="\/mod\/reports\/\d+">举报编号 \d+<\/a> · 垃圾信息 · 等待处理 · 广告<\/li>/, 'the report in words');

@@ -388,7 +388,7 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     lang_t L = r->lang;
     int64_t id;
     db_stmt_t *st = mod_case_row(r, "SELECT name, contact, address, right_claimed, original, proof, signature, "
-                                 "status, reason FROM notices WHERE id = :id", &id);
+                                 "status, reason, ground, created_at FROM notices WHERE id = :id", &id);
     if (!st)
         return;
     buf_t b = BUF_INIT;
@@ -400,8 +400,12 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     for (int i = 0; i < 7; i++)
         fk_dt_dd(&b, T(L, labels[i]), db_col_text(st, i));
     char k[48];
+    fk_dt_dd(&b, T(L, "notice.ground"), words(L, "ground.", db_col_text(st, 9), k, sizeof k));
     snprintf(k, sizeof k, "notice.status.%s", db_col_text(st, 7));
     fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
+    buf_hprintf(&b, "<dt>%s</dt><dd>", T(L, "mod.received"));
+    page_time(&b, db_col_int(st, 10));
+    buf_lit(&b, "</dd>");
     int pending = strcmp(db_col_text(st, 7), "pending") == 0;
     db_done(st);
     st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
