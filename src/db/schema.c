@@ -425,6 +425,11 @@ const char *const schema_migrations[] = {
      * comment_id NULL is a report on the work itself. */
     "ALTER TABLE reports ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
     "CREATE INDEX reports_comment ON reports(comment_id) WHERE comment_id IS NOT NULL;",
+
+    /* people: a profile (issue 18): the bio shown on the author page (plain
+     * text) and the avatar, the id of one of the user's own pictures in the
+     * media table ('' when none). */
+    "ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT ''; ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -49,7 +49,8 @@ void fk_textarea(buf_t *b, const char *label, const char *name, const char *valu
     buf_htmlz(b, name);
     buf_lit(b, "\">");
     buf_htmlz(b, label);
-    buf_lit(b, "</label><br><textarea id=\"f-");
+    /* class "fk": a form field sized by its rows, not the editor's height */
+    buf_lit(b, "</label><br><textarea class=\"fk\" id=\"f-");
     buf_htmlz(b, name);
     buf_lit(b, "\" name=\"");
     buf_htmlz(b, name);
@@ -63,7 +64,8 @@ void fk_textarea(buf_t *b, const char *label, const char *name, const char *valu
 
 void fk_checkbox(buf_t *b, const char *label, const char *name, int checked)
 {
-    buf_lit(b, "<p><label><input type=\"checkbox\" name=\"");
+    /* The box beside its text (class "check"), not above it. */
+    buf_lit(b, "<p><label class=\"check\"><input type=\"checkbox\" name=\"");
     buf_htmlz(b, name);
     buf_lit(b, "\" value=\"1\"");
     if (checked)
@@ -76,6 +78,12 @@ void fk_checkbox(buf_t *b, const char *label, const char *name, int checked)
 void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
                const char *const *labels, const char *selected)
 {
+    fk_select_required(b, label, name, n, codes, labels, selected, NULL);
+}
+
+void fk_select_required(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
+                        const char *const *labels, const char *selected, const char *placeholder)
+{
     buf_lit(b, "<p><label for=\"f-");
     buf_htmlz(b, name);
     buf_lit(b, "\">");
@@ -84,7 +92,19 @@ void fk_select(buf_t *b, const char *label, const char *name, int n, const char 
     buf_htmlz(b, name);
     buf_lit(b, "\" name=\"");
     buf_htmlz(b, name);
-    buf_lit(b, "\">");
+    buf_lit(b, "\"");
+    if (placeholder) {
+        /* No choice is made for the reader: an empty first option, and
+         * the browser asks for one before sending. */
+        buf_lit(b, " required><option value=\"\"");
+        if (!selected || !*selected)
+            buf_lit(b, " selected");
+        buf_lit(b, ">");
+        buf_htmlz(b, placeholder);
+        buf_lit(b, "</option>");
+    } else {
+        buf_lit(b, ">");
+    }
     for (int i = 0; i < n; i++) {
         buf_lit(b, "<option value=\"");
         buf_htmlz(b, codes[i]);

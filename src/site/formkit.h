@@ -22,6 +22,11 @@ void fk_checkbox(buf_t *b, const char *label, const char *name, int checked);
 /* A <select> of "code" options, each shown as its label; labels[i] for codes[i]. */
 void fk_select(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
                const char *const *labels, const char *selected);
+/* The same with nothing chosen in advance: a first option placeholder
+ * (plain text) with an empty value, and the select required. placeholder
+ * NULL: as fk_select. */
+void fk_select_required(buf_t *b, const char *label, const char *name, int n, const char *const *codes,
+                        const char *const *labels, const char *selected, const char *placeholder);
 /* Close a form: its submit button (label, plain text), then </form>. */
 void fk_form_end(buf_t *b, const char *label);
 /* <dt>label</dt><dd>value</dd>, both plain text. */

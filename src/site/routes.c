@@ -35,6 +35,8 @@
 #include "site/studio/studio.h"
 /* includes: audience */
 /* includes: people */
+#include "site/people/profile.h"
+#include "site/people/users.h"
 /* includes: reading */
 /* includes: creator */
 /* includes: security */
@@ -136,6 +138,16 @@ const route_t routes[] = {
     /* (end of audience) */
 
     /* ---- part: people ---- */
+    {"GET", "/admin/users", people_users_page, ROLE_ADMIN, 0, 0},
+    {"GET", "/admin/users/:id", people_user_page, ROLE_ADMIN, 0, 0},
+    {"POST", "/admin/users/:id/role", people_role_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"POST", "/admin/users/:id/suspend", people_suspend_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"POST", "/admin/users/:id/reinstate", people_reinstate_post, ROLE_ADMIN, RT_CSRF, 8 * KB},
+    {"GET", "/account/profile", profile_page, ROLE_READER, 0, 0},
+    {"POST", "/account/profile", profile_post, ROLE_READER, RT_CSRF, 8 * KB},
+    /* (multipart with the picture: the upload checks the CSRF token) */
+    {"POST", "/account/profile/avatar", profile_avatar_post, ROLE_READER, RT_CSRF_BODY, PROFILE_AVATAR_MAX},
+    {"POST", "/account/profile/avatar/remove", profile_avatar_remove, ROLE_READER, RT_CSRF, 4 * KB},
     /* (end of people) */
 
     /* ---- part: reading ---- */

@@ -90,7 +90,10 @@ test('the notice form: incomplete answered in place, complete gets a receipt; th
   await mod.getByRole('button', { name: '移除作品' }).click();
   assert.equal(await mod.locator('#f-reason:invalid').count(), 1, 'the browser asks for the reason first');
   await mod.getByLabel('决定理由(会告知相关方)').fill('与原文逐段相同。');
-  await Promise.all([mod.waitForURL(/\/mod\?done=1$/), mod.getByRole('button', { name: '移除作品' }).click()]);
+  // Choosing asks for confirmation on a page of its own; then it is decided.
+  await Promise.all([mod.waitForURL(/\/mod\/notices\/1$/), mod.getByRole('button', { name: '移除作品' }).click()]);
+  assert.match(await mod.locator('h1').innerText(), /确认决定/);
+  await Promise.all([mod.waitForURL(/\/mod\?done=1$/), mod.getByRole('button', { name: '确认:移除作品' }).click()]);
   assert.match(await mod.locator('[role=status]').innerText(), /决定已记录/);
   assert.equal(await mod.locator('#queue-notices li').count(), 0, 'queue emptied');
   assert.deepEqual(mod.problems, []);
@@ -100,6 +103,6 @@ test('the notice form: incomplete answered in place, complete gets a receipt; th
   const reader = await rctx.newPage();
   const res = await reader.goto(`${srv.base}/a/${workId}`);
   assert.equal(res.status(), 451);
-  assert.match(await reader.locator('[role=alert]').innerText(), /第 1 号权利人通知[\s\S]*与原文逐段相同/);
+  assert.match(await reader.locator('section.removed').innerText(), /第 1 号权利人通知[\s\S]*与原文逐段相同/);
   await rctx.close();
 });

@@ -260,7 +260,8 @@ test('operator settings: admin only, validated, audited, shown on /about and in 
   const audit = await boss.get('/admin/audit');
   assert.equal(audit.status, 200);
   const at = await audit.text();
-  assert.ok(at.includes('setting.set') && at.includes('user:boss'), 'the admin can read the audit log');
+  assert.ok(at.includes('data-action="setting.set"') && at.includes('@boss') && at.includes('修改站点设置'),
+    'the admin can read the audit log, in words');
   assert.equal((await (await login('judge')).get('/admin/audit')).status, 403);
   const home = await (await fetch(`${srv.base}/`)).text();
   assert.ok(home.includes('href="/about"') && home.includes('href="/notice"'), 'footer links');

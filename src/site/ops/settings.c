@@ -288,107 +288,12 @@ int settings_warn_unset(db_t *db, FILE *out)
     return n;
 }
 
-/* ---- the admin page ---- */
-
-static void render(hreq_t *r, int status, const char *msg, int ok, const form_t *f)
+int settings_valid(const setting_def_t *d, const char *v)
 {
-    lang_t L = r->lang;
-    buf_t b = BUF_INIT;
-    page_section_begin(r, &b, "settings", T(L, "settings.title"));
-    buf_lit(&b, "<p><a href=\"/admin/audit\">");
-    buf_htmlz(&b, T(L, "audit.title"));
-    buf_lit(&b, "</a></p>\n");
-    if (ok)
-        fk_ok(&b, msg);
-    else
-        fk_alert(&b, msg);
-    fk_form_begin(r, &b, "/admin/settings");
-    for (size_t i = 0; i < settings_count; i++) {
-        const setting_def_t *d = &settings_defs[i];
-        const char *shown = f ? form_get(f, d->key) : NULL;
-        char *cur = shown ? NULL : settings_get(r->db, d->key);
-        const char *v = shown ? shown : cur;
-        buf_hprintf(&b, "<p><label for=\"s-%s\">", d->key);
-        buf_htmlz(&b, L == LANG_EN ? d->en : d->zh);
-        buf_hprintf(&b, " <code>%s</code></label><br>", d->key);
-        if (strcmp(d->kind, "enum") == 0) {
-            buf_hprintf(&b, "<select id=\"s-%s\" name=\"%s\">", d->key, d->key);
-            for (const char *p = d->choices; *p;) {
-                size_t l = strcspn(p, "|");
-                buf_lit(&b, "<option");
-                if (strlen(v) == l && memcmp(v, p, l) == 0)
-                    buf_lit(&b, " selected");
-                buf_lit(&b, ">");
-                buf_html(&b, p, l);
-                buf_lit(&b, "</option>");
-                p += l + (p[l] == '|');
-            }
-            buf_lit(&b, "</select>");
-        } else if (strcmp(d->kind, "text") == 0) {
-            buf_hprintf(&b, "<textarea id=\"s-%s\" name=\"%s\" rows=\"3\">", d->key, d->key);
-            buf_htmlz(&b, v);
-            buf_lit(&b, "</textarea>");
-        } else {
-            buf_hprintf(&b, "<input id=\"s-%s\" name=\"%s\" type=\"%s\" value=\"", d->key, d->key,
-                        strcmp(d->kind, "int") == 0 ? "number" : "text");
-            buf_htmlz(&b, v);
-            buf_lit(&b, "\">");
-        }
-        buf_lit(&b, "</p>\n");
-        free(cur);
-    }
-    fk_form_end(&b, T(L, "settings.save"));
-    buf_lit(&b, "</section>\n");
-    page_send(r, &b, status);
-}
-
-/* GET /admin/settings — every setting with its current value. Query: saved=1. */
-void settings_page(hreq_t *r)
-{
-    const char *saved = rq_query(r, "saved");
-    render(r, 200, saved ? T(r->lang, "settings.saved") : NULL, 1, NULL);
-}
-
-/* POST /admin/settings — fields named by setting key; absent keys are left
- * as they are. Bad values: 422 with the form as sent, nothing saved. */
-void settings_post(hreq_t *r)
-{
-    form_t f;
-    rq_form(r, &f); /* the router has parsed it already */
-    const char **keys = rq_alloc(r, sizeof(char *) * settings_count);
-    const char **vals = rq_alloc(r, sizeof(char *) * settings_count);
-    int n = 0;
-    for (size_t i = 0; i < settings_count; i++) {
-        const char *v = form_get(&f, settings_defs[i].key);
-        if (!v)
-            continue;
-        if (strcmp(settings_defs[i].kind, "text") == 0) {
-            /* Browsers send CRLF in textareas; store LF. */
-            char *c = rq_strdup(r, v);
-            size_t o = 0;
-            for (const char *p = v; *p; p++)
-                if (*p != '\r')
-                    c[o++] = *p;
-            c[o] = 0;
-            v = c;
-        }
-        keys[n] = settings_defs[i].key;
-        vals[n] = v;
-        n++;
-    }
     buf_t err = BUF_INIT;
-    char actor[64];
-    snprintf(actor, sizeof actor, "user:%s", r->user.handle);
-    int rc = settings_apply(r->db, actor, n, keys, vals, &err);
-    if (rc < 0) {
-        render(r, 422, buf_cstr(&err), 0, &f);
-        buf_free(&err);
-        return;
-    }
+    int ok = validate(d, v, &err) == 0;
     buf_free(&err);
-    if (rc > 0) {
-        site_reload(r->db);
-        changed_signal();
-    }
-    rs_redirect(r, 303, "/admin/settings?saved=1");
+    return ok;
 }
+
+/* The admin page (GET and POST /admin/settings) is settings_page.c. */

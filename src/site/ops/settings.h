@@ -44,10 +44,15 @@ int settings_is(db_t *db, const char *key, const char *v);
  * then calls site_reload() and changed_signal(). */
 int settings_apply(db_t *db, const char *actor, int n, const char *const *keys, const char *const *values, buf_t *err);
 
+/* 1 when v is a value settings_apply would accept for d. */
+int settings_valid(const setting_def_t *d, const char *v);
+
 /* Print a warning for each unset operator-identity setting; returns how many. */
 int settings_warn_unset(db_t *db, FILE *out);
 
-/* Handlers (routes.c): GET and POST /admin/settings, ROLE_ADMIN. */
+/* Handlers (routes.c): GET and POST /admin/settings, ROLE_ADMIN
+ * (settings_page.c: the settings in groups, in the reader's language, with
+ * help per setting and each error next to its field). */
 void settings_page(hreq_t *r);
 void settings_post(hreq_t *r);
 

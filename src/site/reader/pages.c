@@ -16,8 +16,10 @@
 #include "site/audience/follow_page.h"
 #include "site/audience/newsletter.h"
 #include "site/layout.h"
+#include "site/people/profile.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
+#include "site/trust/removed.h"
 #include "site/trust/takedown.h"
 
 #define PAGE_SIZE 20
@@ -188,6 +190,7 @@ void pages_author(hreq_t *r)
     buf_lit(&h, "</h1><p class=\"handle\">@");
     buf_htmlz(&h, u.handle);
     buf_lit(&h, "</p>");
+    profile_author_head(r, &h, u.id); /* avatar and bio (people/profile.h) */
     follow_author_box(r, &h, u.id, u.handle);
     buf_lit(&h, "</header>\n");
     newsletter_author_form(r, &h, u.handle, u.role);
@@ -250,13 +253,9 @@ void pages_work(hreq_t *r)
     }
     int published = strcmp(w.status, "published") == 0;
     if (strcmp(w.status, "taken_down") == 0) {
-        /* 451 with the reason: which notice (or decision) and why. */
-        buf_t why = BUF_INIT;
-        int64_t nid = 0;
-        if (!takedown_describe(r->db, w.id, r->lang, &why, &nid))
-            buf_rawz(&why, T(r->lang, "work.err.gone")); /* raw: plain text, escaped by page_error */
-        rs_error(r, 451, "taken_down", buf_cstr(&why));
-        buf_free(&why);
+        /* 451: the removal page, naming the work, the notice or decision,
+         * the ground, the date and what the creator can do (trust/removed.h). */
+        removed_page(r, w.id, w.title, w.author_handle);
         work_free(&w);
         return;
     }

@@ -128,6 +128,61 @@ int audit_verify(db_t *db, buf_t *report, int64_t *count)
     return bad ? -1 : 0;
 }
 
+void audit_actor_text(buf_t *out, lang_t L, const char *actor)
+{
+    if (strncmp(actor, "user:", 5) == 0) {
+        buf_lit(out, "@");
+        buf_rawz(out, actor + 5); /* raw: plain text, escaped where it is written */
+    } else if (strcmp(actor, "system") == 0 || strcmp(actor, "cli") == 0 || strcmp(actor, "reader") == 0 ||
+               strcmp(actor, "complainant") == 0) {
+        char k[48];
+        snprintf(k, sizeof k, "audit.who.%s", actor);
+        buf_rawz(out, T(L, k)); /* raw: plain text */
+    } else {
+        buf_rawz(out, actor); /* raw: plain text */
+    }
+}
+
+/* The subject as words, linked to where it can be looked at. */
+static void subject_html(buf_t *b, lang_t L, const char *subj)
+{
+    static const struct {
+        const char *prefix, *key, *href;
+    } kinds[] = {
+        {"work:", "audit.subj.work", "/a/"},          {"notice:", "audit.subj.notice", "/mod/notices/"},
+        {"report:", "audit.subj.report", "/mod/reports/"}, {"complaint:", "audit.subj.complaint", "/mod/complaints/"},
+        {"user:", "audit.subj.user", "/admin/users?q="}, {"comment:", "audit.subj.comment", "/comments/"},
+        {"counter:", "audit.subj.counter", NULL},     {"complainant:", "audit.subj.complainant", NULL},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i].prefix);
+        if (strncmp(subj, kinds[i].prefix, n) != 0 || !subj[n])
+            continue;
+        buf_htmlz(b, T(L, kinds[i].key));
+        buf_lit(b, " ");
+        if (kinds[i].href) {
+            buf_lit(b, "<a href=\"");
+            buf_htmlz(b, kinds[i].href);
+            buf_url(b, subj + n, strlen(subj + n));
+            buf_lit(b, "\">");
+            buf_htmlz(b, subj + n);
+            buf_lit(b, "</a>");
+        } else {
+            buf_htmlz(b, subj + n);
+        }
+        return;
+    }
+    buf_htmlz(b, subj);
+}
+
+/* One cell with the column's name for the stacked phone layout. */
+static void cell_begin(buf_t *b, const char *label)
+{
+    buf_lit(b, "<td data-label=\"");
+    buf_htmlz(b, label);
+    buf_lit(b, "\">");
+}
+
 void audit_page(hreq_t *r)
 {
     lang_t L = r->lang;
@@ -143,7 +198,9 @@ void audit_page(hreq_t *r)
     }
     buf_t b = BUF_INIT;
     page_section_begin(r, &b, "audit", T(L, "audit.title"));
-    buf_lit(&b, "<div class=\"table-scroll\"><table><thead><tr><th>#</th><th>");
+    buf_lit(&b, "<p>");
+    buf_htmlz(&b, T(L, "audit.intro"));
+    buf_lit(&b, "</p>\n<table class=\"admin audit-log\"><thead><tr><th>#</th><th>");
     buf_htmlz(&b, T(L, "sor.when"));
     buf_lit(&b, "</th><th>");
     buf_htmlz(&b, T(L, "audit.actor"));
@@ -162,16 +219,39 @@ void audit_page(hreq_t *r)
     while (db_step(st) == DB_ROW) {
         last = db_col_int(st, 0);
         n++;
-        buf_hprintf(&b, "<tr data-id=\"%lld\"><td>%lld</td><td>", (long long)last, (long long)last);
+        const char *action = db_col_text(st, 3);
+        buf_hprintf(&b, "<tr data-id=\"%lld\" data-action=\"%s\">", (long long)last, action);
+        cell_begin(&b, "#");
+        buf_hprintf(&b, "%lld</td>", (long long)last);
+        cell_begin(&b, T(L, "sor.when"));
         page_time(&b, db_col_int(st, 1));
-        for (int c = 2; c <= 5; c++) {
-            buf_lit(&b, "</td><td>");
-            buf_htmlz(&b, db_col_text(st, c));
-        }
+        buf_lit(&b, "</td>");
+        cell_begin(&b, T(L, "audit.actor"));
+        buf_t who = BUF_INIT;
+        audit_actor_text(&who, L, db_col_text(st, 2));
+        buf_html(&b, who.p, who.len);
+        buf_free(&who);
+        buf_lit(&b, "</td>");
+        /* The action in words; an action this table does not know yet
+         * (a newer module's) is shown as recorded. */
+        cell_begin(&b, T(L, "audit.action"));
+        char k[80];
+        snprintf(k, sizeof k, "audit.a.%s", action);
+        const char *w = T(L, k);
+        if (w == k)
+            buf_hprintf(&b, "<code>%s</code>", action);
+        else
+            buf_htmlz(&b, w);
+        buf_lit(&b, "</td>");
+        cell_begin(&b, T(L, "audit.subject"));
+        subject_html(&b, L, db_col_text(st, 4));
+        buf_lit(&b, "</td>");
+        cell_begin(&b, T(L, "audit.detail"));
+        buf_htmlz(&b, db_col_text(st, 5));
         buf_lit(&b, "</td></tr>\n");
     }
     db_done(st);
-    buf_lit(&b, "</tbody></table></div>\n");
+    buf_lit(&b, "</tbody></table>\n");
     if (n == 100 && last > 1)
         buf_hprintf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/admin/audit?before=%lld\">%s →</a></nav>\n",
                     (long long)last, T(L, "pages.older"));

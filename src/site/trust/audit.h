@@ -16,6 +16,7 @@
 #define HAO_AUDIT_H
 
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -30,6 +31,10 @@ int audit_appendf(db_t *db, const char *actor, const char *action, const char *s
  * naming the first broken entry appended to report. *count gets the number
  * of entries checked. */
 int audit_verify(db_t *db, buf_t *report, int64_t *count);
+
+/* The actor of an entry in words, plain text appended to out: "@handle"
+ * for "user:handle", the system, the command line, a reader... */
+void audit_actor_text(buf_t *out, lang_t lang, const char *actor);
 
 /* GET /admin/audit?before=ID — the newest entries, 100 per page (admins). */
 void audit_page(hreq_t *r);

@@ -4,6 +4,7 @@
  * decided it settles it in /mod. See complaint.h.
  */
 #include "site/trust/complaint.h"
+#include "site/trust/removed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,7 @@ static void complaint_page(hreq_t *r, int64_t td, int status, const char *text, 
     fk_page_begin(r, &b, "complaint-form", "complaint.title", "complaint.intro", msg);
     char action[64];
     snprintf(action, sizeof action, "/studio/notices/%lld/complaint", (long long)td);
+    removed_case_facts(r, &b, td); /* which work, on what, why */
     fk_form_begin(r, &b, action);
     fk_textarea(&b, T(L, "complaint.text"), "text", text, 5, 1);
     fk_form_end(&b, T(L, "complaint.send"));

@@ -4,6 +4,7 @@
  * See notice.h for the whole machine.
  */
 #include "site/trust/counter.h"
+#include "site/trust/removed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,9 @@ void counter_studio(hreq_t *r)
         fk_dt_dd(&b, T(L, "sor.ground"), buf_cstr(&v));
         if (*db_col_text(st, 15))
             fk_dt_dd(&b, T(L, "notice.original"), db_col_text(st, 15));
-        fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 6));
+        /* An automated removal's stored reason is one bilingual line: say
+         * it in the reader's language. */
+        fk_dt_dd(&b, T(L, "sor.reason"), db_col_int(st, 7) ? T(L, "removed.auto_reason") : db_col_text(st, 6));
         fk_dt_dd(&b, T(L, "sor.automated"), T(L, db_col_int(st, 7) ? "sor.automated_yes" : "sor.automated_no"));
         buf_reset(&v);
         page_time(&v, db_col_int(st, 9));
@@ -334,8 +337,24 @@ static void counter_page(hreq_t *r, int64_t td, int status, const form_t *f, con
     fk_page_begin(r, &b, "counter-form", "counter.title", "counter.intro", msg);
     char action[64];
     snprintf(action, sizeof action, "/studio/notices/%lld/counter", (long long)td);
+    /* Which work this answers, and on what: the creator should not have
+     * to guess. */
+    removed_case_facts(r, &b, td);
     fk_form_begin(r, &b, action);
-    notice_contact_fields(r, &b, f);
+    if (f) {
+        notice_contact_fields(r, &b, f);
+    } else {
+        /* First view: the creator's own name and address, to correct. */
+        char *email = NULL;
+        db_stmt_t *st = db_prepare(r->db, "SELECT email FROM users WHERE id = :u");
+        db_bind_int(st, ":u", r->user.id);
+        if (db_step(st) == DB_ROW)
+            email = rq_strdup(r, db_col_text(st, 0));
+        db_done(st);
+        fk_input(&b, T(L, "notice.name"), "name", r->user.display_name, 1);
+        fk_input(&b, T(L, "notice.contact"), "contact", email, 1);
+        fk_input(&b, T(L, "notice.address"), "address", NULL, 1);
+    }
     fk_textarea(&b, T(L, "counter.statement"), "statement", f ? form_get(f, "statement") : NULL, 4, 1);
     fk_textarea(&b, T(L, "notice.proof"), "proof", f ? form_get(f, "proof") : NULL, 3, 0);
     fk_checkbox(&b, T(L, "counter.good_faith"), "good_faith", f && form_get(f, "good_faith"));

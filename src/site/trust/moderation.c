@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "site/formkit.h"
 #include "site/layout.h"
+#include "site/trust/audit.h"
 #include "site/trust/complaint.h"
 #include "site/trust/notice.h"
 #include "site/trust/report.h"
@@ -166,50 +167,123 @@ void mod_queue(hreq_t *r)
 
 /* ---- one case ---- */
 
-/* The work in one view: title, link, author, state, excerpt, its removals
- * and the reports on it (but except_report). */
-static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+/* A code in words: T(prefix + code), the code itself when unknown. */
+static const char *words(lang_t L, const char *prefix, const char *code, char *k, size_t ksize)
+{
+    snprintf(k, ksize, "%s%s", prefix, code);
+    const char *w = T(L, k);
+    return w == k ? code : w;
+}
+
+/* The originality evidence: the earlier works by others that work_id
+ * overlaps, as hao computed when it was published (provenance.h), with the
+ * share and the side-by-side comparison. Nothing when there is none. */
+static void mod_overlap(hreq_t *r, buf_t *b, const work_t *w)
 {
     lang_t L = r->lang;
+    const provenance_t *p = &w->prov; /* loaded by work_get */
+    if (p->nsimilar == 0)
+        return;
+    buf_lit(b, "<h3>");
+    buf_htmlz(b, T(L, "mod.overlap"));
+    buf_lit(b, "</h3><ul class=\"overlap\">");
+    for (int i = 0; i < p->nsimilar; i++) {
+        work_t o;
+        int have = work_get(r->db, p->similar[i].id, &o) == 1;
+        buf_hprintf(b, "<li data-other=\"%s\"><a href=\"/a/%s\">", p->similar[i].id, p->similar[i].id);
+        buf_htmlz(b, have ? o.title : p->similar[i].id);
+        buf_lit(b, "</a>");
+        if (have) {
+            buf_lit(b, " · @");
+            buf_htmlz(b, o.author_handle);
+            work_free(&o);
+        }
+        buf_hprintf(b, " · <span class=\"overlap-score\">%s %d%%</span></li>", T(L, "prov.score"),
+                    (p->similar[i].score + 5) / 10);
+    }
+    buf_hprintf(b, "</ul><p><a href=\"/mod/originality/%s\">%s</a></p>\n", w->id, T(L, "mod.overlap_compare"));
+}
+
+/* The work in one view: title, link, author, state, excerpt; then the
+ * evidence: the overlap hao computed, its removals, the other notices
+ * naming it (but except_notice) and the reports on it (but except_report),
+ * each in words. */
+static void mod_work_panel_x(hreq_t *r, buf_t *b, const char *work_id, int64_t except_notice, int64_t except_report)
+{
+    lang_t L = r->lang;
+    char k[64];
     work_t w;
-    if (work_get(r->db, work_id, &w) == 1) {
-        char k[48];
-        snprintf(k, sizeof k, "work.status.%s", w.status);
+    int have = work_get(r->db, work_id, &w) == 1;
+    if (have) {
         buf_hprintf(b, "<section class=\"mod-work\" data-work=\"%s\"><h2><a href=\"/a/%s\">", w.id, w.id);
         buf_htmlz(b, w.title);
         buf_lit(b, "</a></h2><p class=\"meta\">@");
         buf_htmlz(b, w.author_handle);
         buf_lit(b, " · ");
-        buf_htmlz(b, T(L, k));
+        buf_htmlz(b, words(L, "work.status.", w.status, k, sizeof k));
         buf_lit(b, "</p><blockquote>");
         buf_t ex = BUF_INIT;
         work_excerpt(w.body, 300, &ex);
         buf_htmlz(b, buf_cstr(&ex));
         buf_free(&ex);
         buf_lit(b, "</blockquote></section>\n");
+    }
+    buf_lit(b, "<section class=\"evidence\"><h2>");
+    buf_htmlz(b, T(L, "mod.evidence"));
+    buf_lit(b, "</h2>\n");
+    if (have) {
+        mod_overlap(r, b, &w);
         work_free(&w);
     }
     buf_lit(b, "<h3>");
     buf_htmlz(b, T(L, "mod.history"));
     buf_lit(b, "</h3><ul class=\"history\">");
-    db_stmt_t *st = db_prepare(r->db, "SELECT id, ground, reason, status, created_at FROM takedowns WHERE work_id = :w "
-                                      "AND comment_id IS NULL ORDER BY id");
+    db_stmt_t *st = db_prepare(r->db, "SELECT id, ground, reason, status, created_at, automated FROM takedowns "
+                                      "WHERE work_id = :w AND comment_id IS NULL ORDER BY id");
     db_bind_text(st, ":w", work_id);
+    int n = 0;
     while (db_step(st) == DB_ROW) {
-        buf_t t = BUF_INIT;
-        page_time(&t, db_col_int(st, 4));
-        buf_hprintf(b, "<li>#%lld · ", (long long)db_col_int(st, 0));
-        buf_htmlz(b, buf_cstr(&t));
+        n++;
+        buf_hprintf(b, "<li data-takedown=\"%lld\">", (long long)db_col_int(st, 0));
+        page_time(b, db_col_int(st, 4));
         buf_lit(b, " · ");
-        buf_htmlz(b, db_col_text(st, 1));
+        buf_htmlz(b, words(L, "ground.", db_col_text(st, 1), k, sizeof k));
         buf_lit(b, " · ");
-        buf_htmlz(b, db_col_text(st, 3));
+        buf_htmlz(b, words(L, "takedown.status.", db_col_text(st, 3), k, sizeof k));
         buf_lit(b, " · ");
-        buf_htmlz(b, db_col_text(st, 2));
+        buf_htmlz(b, db_col_int(st, 5) ? T(L, "sor.automated_yes") : db_col_text(st, 2));
         buf_lit(b, "</li>");
-        buf_free(&t);
     }
     db_done(st);
+    if (!n)
+        buf_hprintf(b, "<li class=\"none\">%s</li>", T(L, "mod.none"));
+    buf_lit(b, "</ul><h3>");
+    buf_htmlz(b, T(L, "mod.earlier_notices"));
+    buf_lit(b, "</h3><ul class=\"earlier-notices\">");
+    st = db_prepare(r->db, "SELECT n.id, n.status, n.right_claimed, n.created_at FROM notices n "
+                           "JOIN notice_works nw ON nw.notice_id = n.id WHERE nw.work_id = :w AND n.id <> :x "
+                           "ORDER BY n.id");
+    db_bind_text(st, ":w", work_id);
+    db_bind_int(st, ":x", except_notice);
+    n = 0;
+    while (db_step(st) == DB_ROW) {
+        n++;
+        int64_t id = db_col_int(st, 0);
+        buf_hprintf(b, "<li data-notice=\"%lld\"><a href=\"/mod/notices/%lld\">%s %lld</a> · ", (long long)id,
+                    (long long)id, T(L, "notice.number"), (long long)id);
+        page_time(b, db_col_int(st, 3));
+        buf_lit(b, " · ");
+        buf_htmlz(b, words(L, "notice.status.", db_col_text(st, 1), k, sizeof k));
+        buf_lit(b, " · ");
+        buf_t t = BUF_INIT;
+        work_excerpt(db_col_text(st, 2), 80, &t);
+        buf_htmlz(b, buf_cstr(&t));
+        buf_free(&t);
+        buf_lit(b, "</li>");
+    }
+    db_done(st);
+    if (!n)
+        buf_hprintf(b, "<li class=\"none\">%s</li>", T(L, "mod.none"));
     buf_lit(b, "</ul><h3>");
     buf_htmlz(b, T(L, "mod.earlier_reports"));
     buf_lit(b, "</h3><ul class=\"earlier-reports\">");
@@ -217,17 +291,28 @@ static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t exc
                            "ORDER BY id");
     db_bind_text(st, ":w", work_id);
     db_bind_int(st, ":x", except_report);
+    n = 0;
     while (db_step(st) == DB_ROW) {
-        buf_hprintf(b, "<li data-report=\"%lld\">#%lld · ", (long long)db_col_int(st, 0), (long long)db_col_int(st, 0));
-        buf_htmlz(b, db_col_text(st, 1));
+        n++;
+        int64_t id = db_col_int(st, 0);
+        buf_hprintf(b, "<li data-report=\"%lld\"><a href=\"/mod/reports/%lld\">%s %lld</a> · ", (long long)id,
+                    (long long)id, T(L, "report.number"), (long long)id);
+        buf_htmlz(b, words(L, "ground.", db_col_text(st, 1), k, sizeof k));
         buf_lit(b, " · ");
-        buf_htmlz(b, db_col_text(st, 3));
+        buf_htmlz(b, words(L, "report.status.", db_col_text(st, 3), k, sizeof k));
         buf_lit(b, " · ");
         buf_htmlz(b, db_col_text(st, 2));
         buf_lit(b, "</li>");
     }
     db_done(st);
-    buf_lit(b, "</ul>\n");
+    if (!n)
+        buf_hprintf(b, "<li class=\"none\">%s</li>", T(L, "mod.none"));
+    buf_lit(b, "</ul></section>\n");
+}
+
+static void mod_work_panel(hreq_t *r, buf_t *b, const char *work_id, int64_t except_report)
+{
+    mod_work_panel_x(r, b, work_id, 0, except_report);
 }
 
 /* A refused decision shown again: its status, the message and what was
@@ -242,8 +327,10 @@ typedef struct {
 /* What a view adds to its decision form. */
 enum { FORM_PLAIN, FORM_NOTICE /* the "manifestly unfounded" box */ };
 
-/* The decision form: a required written reason, then decision=uphold
- * (yes_key) or decision=reject (no_key), posted to action. */
+/* The decision form: a required written reason, then two buttons that
+ * look different: choose=uphold (yes_key, the weighty one) or choose=reject
+ * (no_key). Choosing leads to a confirmation page (confirm_page) that
+ * posts decision=...; nothing is decided before it. */
 static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const char *yes_key, const char *no_key,
                               const redo_t *redo, int extra)
 {
@@ -252,14 +339,16 @@ static void mod_decision_form(hreq_t *r, buf_t *b, const char *action, const cha
     buf_htmlz(b, action);
     buf_lit(b, "\" class=\"stack decision\">");
     page_csrf_field(r, b);
-    fk_textarea(b, T(L, "mod.reason"), "reason", redo ? redo->reason : NULL, 3, 1);
+    fk_textarea(b, T(L, "mod.reason"), "reason", redo ? redo->reason : NULL, 4, 1);
     if (extra == FORM_NOTICE)
         fk_checkbox(b, T(L, "mod.unfounded"), "unfounded", redo && redo->unfounded);
-    buf_lit(b, "<p><button type=\"submit\" name=\"decision\" value=\"uphold\">");
+    buf_lit(b, "<p class=\"choices\"><button type=\"submit\" class=\"uphold\" name=\"choose\" value=\"uphold\">");
     buf_htmlz(b, T(L, yes_key));
-    buf_lit(b, "</button> <button type=\"submit\" name=\"decision\" value=\"reject\">");
+    buf_lit(b, "</button> <button type=\"submit\" class=\"reject\" name=\"choose\" value=\"reject\">");
     buf_htmlz(b, T(L, no_key));
-    buf_lit(b, "</button></p></form>\n");
+    buf_lit(b, "</button></p><p class=\"hint\">");
+    buf_htmlz(b, T(L, "mod.confirm_hint"));
+    buf_lit(b, "</p></form>\n");
 }
 
 /* Close a moderator view opened with page_section_begin: while the case is
@@ -302,7 +391,7 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     lang_t L = r->lang;
     int64_t id;
     db_stmt_t *st = mod_case_row(r, "SELECT name, contact, address, right_claimed, original, proof, signature, "
-                                 "status, reason FROM notices WHERE id = :id", &id);
+                                 "status, reason, ground, created_at FROM notices WHERE id = :id", &id);
     if (!st)
         return;
     buf_t b = BUF_INIT;
@@ -314,8 +403,12 @@ static void notice_view(hreq_t *r, const redo_t *redo)
     for (int i = 0; i < 7; i++)
         fk_dt_dd(&b, T(L, labels[i]), db_col_text(st, i));
     char k[48];
+    fk_dt_dd(&b, T(L, "notice.ground"), words(L, "ground.", db_col_text(st, 9), k, sizeof k));
     snprintf(k, sizeof k, "notice.status.%s", db_col_text(st, 7));
     fk_dt_dd(&b, T(L, "notice.state"), T(L, k));
+    buf_hprintf(&b, "<dt>%s</dt><dd>", T(L, "mod.received"));
+    page_time(&b, db_col_int(st, 10));
+    buf_lit(&b, "</dd>");
     int pending = strcmp(db_col_text(st, 7), "pending") == 0;
     db_done(st);
     st = db_prepare(r->db, "SELECT name, bytes FROM notice_files WHERE notice_id = :id");
@@ -337,7 +430,7 @@ static void notice_view(hreq_t *r, const redo_t *redo)
         snprintf(ids[n++], WORK_ID_LEN + 1, "%s", db_col_text(st, 0));
     db_done(st);
     for (int i = 0; i < n; i++)
-        mod_work_panel(r, &b, ids[i], 0);
+        mod_work_panel_x(r, &b, ids[i], id, 0);
     notice_comments_html(r->db, id, L, 1, &b);
     mod_view_end(r, &b, pending, redo, FORM_NOTICE, "mod.takedown", "mod.reject", "/mod/notices/%lld", (long long)id);
 }
@@ -399,7 +492,10 @@ static void complaint_view(hreq_t *r, const redo_t *redo)
     buf_hprintf(&b, "<dl data-status=\"%s\">", db_col_text(st, 1));
     fk_dt_dd(&b, T(L, "complaint.text"), db_col_text(st, 0));
     fk_dt_dd(&b, T(L, "sor.reason"), db_col_text(st, 3));
-    fk_dt_dd(&b, T(L, "mod.decided_by"), db_col_text(st, 4));
+    buf_t who = BUF_INIT;
+    audit_actor_text(&who, L, db_col_text(st, 4));
+    fk_dt_dd(&b, T(L, "mod.decided_by"), buf_cstr(&who));
+    buf_free(&who);
     int open = strcmp(db_col_text(st, 1), "open") == 0;
     char actor[64], decider[64];
     mod_actor(r, actor);
@@ -502,10 +598,116 @@ static void case_view(hreq_t *r, mod_kind_t kind, const redo_t *redo)
  * (uphold|reject), reason and, for a notice, unfounded. 303 to the queue
  * once decided; refused, the case again with the message and the reason
  * as typed (404 and storage errors: the error page). */
+/* The path the case of this kind in the path posts to. */
+static void case_action(hreq_t *r, mod_kind_t kind, char *out, size_t size)
+{
+    switch (kind) {
+    case MOD_NOTICE: snprintf(out, size, "/mod/notices/%lld", (long long)mod_path_id(r)); break;
+    case MOD_REPORT: snprintf(out, size, "/mod/reports/%lld", (long long)mod_path_id(r)); break;
+    case MOD_COMPLAINT: snprintf(out, size, "/mod/complaints/%lld", (long long)mod_path_id(r)); break;
+    case MOD_REVIEW: snprintf(out, size, "/mod/reviews/%s", rq_param(r, 0)); break;
+    }
+}
+
+/* The button's words for an outcome of a case of this kind (as the view's
+ * form shows them), and what it does, said before it is confirmed. */
+static const char *choice_key(mod_kind_t kind, int uphold)
+{
+    switch (kind) {
+    case MOD_NOTICE: return uphold ? "mod.takedown" : "mod.reject";
+    case MOD_REPORT: return uphold ? "mod.takedown" : "mod.dismiss";
+    case MOD_COMPLAINT: return uphold ? "complaint.restore" : "complaint.keep";
+    case MOD_REVIEW: return uphold ? "review.approve" : "review.reject";
+    }
+    return "mod.reject";
+}
+
+static const char *effect_key(mod_kind_t kind, int uphold)
+{
+    switch (kind) {
+    case MOD_NOTICE: return uphold ? "mod.effect.notice_uphold" : "mod.effect.notice_reject";
+    case MOD_REPORT: return uphold ? "mod.effect.report_uphold" : "mod.effect.report_reject";
+    case MOD_COMPLAINT: return uphold ? "mod.effect.complaint_uphold" : "mod.effect.complaint_reject";
+    case MOD_REVIEW: return uphold ? "mod.effect.review_uphold" : "mod.effect.review_reject";
+    }
+    return "mod.confirm_title";
+}
+
+/* The confirmation step (no script needed): what was chosen, what it will
+ * do and the reason as typed, with a button of the same look that posts
+ * decision=..., and one that goes back to the case with the text kept. */
+static void confirm_page(hreq_t *r, mod_kind_t kind, int uphold, const char *reason, int unfounded)
+{
+    lang_t L = r->lang;
+    char action[96];
+    case_action(r, kind, action, sizeof action);
+    buf_t b = BUF_INIT;
+    page_section_begin(r, &b, "mod-confirm", T(L, "mod.confirm_title"));
+    buf_lit(&b, "<p><a href=\"");
+    buf_htmlz(&b, action);
+    buf_lit(&b, "\">");
+    static const char *const case_keys[] = {"notice.number", "report.number", "complaint.title", "review.title"};
+    if (kind == MOD_REVIEW) {
+        work_t w;
+        int have = work_get(r->db, rq_param(r, 0), &w) == 1;
+        buf_htmlz(&b, have ? w.title : rq_param(r, 0));
+        if (have)
+            work_free(&w);
+    } else {
+        buf_hprintf(&b, "%s %lld", T(L, case_keys[kind]), (long long)mod_path_id(r));
+    }
+    buf_hprintf(&b, "</a></p>\n<div class=\"confirm-box\" data-decision=\"%s\"><p><strong>",
+                uphold ? "uphold" : "reject");
+    buf_htmlz(&b, T(L, choice_key(kind, uphold)));
+    buf_lit(&b, "</strong></p><p>");
+    buf_htmlz(&b, T(L, effect_key(kind, uphold)));
+    buf_lit(&b, "</p><dl class=\"case-facts\">");
+    fk_dt_dd(&b, T(L, "mod.reason"), reason);
+    if (kind == MOD_NOTICE && !uphold && unfounded)
+        fk_dt_dd(&b, T(L, "mod.unfounded"), T(L, "mod.yes"));
+    buf_lit(&b, "</dl></div>\n<form method=\"post\" action=\"");
+    buf_htmlz(&b, action);
+    buf_lit(&b, "\" class=\"stack decision\">");
+    page_csrf_field(r, &b);
+    buf_lit(&b, "<input type=\"hidden\" name=\"reason\" value=\"");
+    buf_htmlz(&b, reason);
+    buf_lit(&b, "\">");
+    if (unfounded)
+        buf_lit(&b, "<input type=\"hidden\" name=\"unfounded\" value=\"1\">");
+    buf_hprintf(&b, "<p class=\"choices\"><button type=\"submit\" class=\"%s\" name=\"decision\" value=\"%s\">%s",
+                uphold ? "uphold" : "reject", uphold ? "uphold" : "reject", T(L, "mod.confirm_prefix"));
+    buf_htmlz(&b, T(L, choice_key(kind, uphold)));
+    buf_hprintf(&b, "</button> <button type=\"submit\" class=\"secondary\" name=\"edit\" value=\"1\">%s</button></p>"
+                    "</form></section>\n",
+                T(L, "mod.confirm_back"));
+    page_send(r, &b, 200);
+}
+
 static void decision_post(hreq_t *r, mod_kind_t kind)
 {
     form_t f;
     rq_form(r, &f);
+    /* Back from the confirmation: the case again, with the text kept. */
+    if (form_get(&f, "edit")) {
+        redo_t redo = {200, NULL, form_get(&f, "reason"), form_get(&f, "unfounded") != NULL};
+        case_view(r, kind, &redo);
+        return;
+    }
+    /* A choice made on the case: confirm it first (its reason checked now,
+     * so the moderator is not sent on with an empty one). */
+    const char *choice = form_get(&f, "choose");
+    if (choice && !form_get(&f, "decision")) {
+        int up = strcmp(choice, "uphold") == 0;
+        const char *reason = form_get(&f, "reason");
+        if ((!up && strcmp(choice, "reject") != 0) || !reason || !mod_text_ok(reason)) {
+            redo_t redo = {422, T(r->lang, up || strcmp(choice, "reject") == 0 ? "mod.err.reason" : "mod.err.decision"),
+                           reason, form_get(&f, "unfounded") != NULL};
+            case_view(r, kind, &redo);
+            return;
+        }
+        confirm_page(r, kind, up, reason, form_get(&f, "unfounded") != NULL);
+        return;
+    }
     const char *word = form_get(&f, "decision");
     if (!word || (strcmp(word, "uphold") != 0 && strcmp(word, "reject") != 0)) {
         redo_t redo = {422, T(r->lang, "mod.err.decision"), form_get(&f, "reason"), form_get(&f, "unfounded") != NULL};

@@ -278,13 +278,18 @@ static void report_page(hreq_t *r, int status, const char *work, const char *com
         buf_lit(&b, "\">");
         form_comment(r, &b, comment);
     } else if (work && *work) {
+        /* The work by its title (its address when it cannot be read). */
+        work_t w;
+        int have = work_get(r->db, work, &w) == 1;
         buf_lit(&b, "<p>");
         buf_htmlz(&b, T(L, "report.work"));
         buf_lit(&b, " <a href=\"/a/");
         buf_url(&b, work, strlen(work));
-        buf_lit(&b, "\">/a/");
-        buf_htmlz(&b, work);
+        buf_lit(&b, "\">");
+        buf_htmlz(&b, have ? w.title : work);
         buf_lit(&b, "</a></p>");
+        if (have)
+            work_free(&w);
     }
     const char *codes[NGROUNDS], *labels[NGROUNDS];
     for (size_t i = 0; i < NGROUNDS; i++) {
@@ -293,7 +298,8 @@ static void report_page(hreq_t *r, int status, const char *work, const char *com
         codes[i] = grounds[i].code;
         labels[i] = T(L, k);
     }
-    fk_select(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground);
+    /* No ground chosen for the reader (the most severe used to be). */
+    fk_select_required(&b, T(L, "report.ground"), "ground", (int)NGROUNDS, codes, labels, ground, T(L, "form.choose"));
     fk_textarea(&b, T(L, "report.explanation"), "explanation", expl, 4, 1);
     fk_form_end(&b, T(L, "report.send"));
     buf_lit(&b, "\n<p>");

@@ -2,6 +2,7 @@
  * takedown.c — see takedown.h.
  */
 #include "site/trust/takedown.h"
+#include "site/trust/removed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,7 +296,7 @@ int takedown_get(db_t *db, int64_t takedown_id, int64_t *author_id, int64_t *not
 
 int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64_t *notice_id)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.created_at, "
+    db_stmt_t *st = db_prepare(db, "SELECT t.notice_id, t.report_id, t.ground, t.reason, t.automated, "
                                    "coalesce(n.right_claimed, '') FROM takedowns t "
                                    "LEFT JOIN notices n ON n.id = t.notice_id "
                                    "WHERE t.work_id = :w AND t.status = 'active' AND t.comment_id IS NULL "
@@ -305,15 +306,27 @@ int takedown_describe(db_t *db, const char *work_id, lang_t L, buf_t *out, int64
     if (found) {
         int64_t n = db_col_int(st, 0), rep = db_col_int(st, 1);
         *notice_id = n;
+        int en = L == LANG_EN;
+        char gk[48];
+        snprintf(gk, sizeof gk, "ground.%s", db_col_text(st, 2));
+        /* One language, each clause ended once (removed_clause drops the
+         * stop a typed text brings), an automated removal's bilingual
+         * stored line said in L. */
+        if (n)
+            buf_printf(out, en ? "This work was removed after rights-holder notice %lld. Ground: %s. Right claimed: "
+                               : "该作品已根据第 %lld 号权利人通知被移除。理由:%s。主张的权利:",
+                       (long long)n, T(L, gk)); /* raw: plain text, escaped where it is shown */
+        else
+            buf_printf(out, en ? "This work was removed after a moderator's decision on report %lld. Ground: %s. "
+                               : "该作品已根据审核员对第 %lld 号举报的决定被移除。理由:%s。",
+                       (long long)rep, T(L, gk)); /* raw: plain text, escaped where it is shown */
         if (n) {
-            buf_printf(out, L == LANG_EN ? "This work was removed after rights-holder notice %lld. Right claimed: %s. %s"
-                                         : "该作品已根据第 %lld 号权利人通知被移除。主张的权利:%s。%s",
-                       (long long)n, db_col_text(st, 5), db_col_text(st, 3));
-        } else {
-            buf_printf(out, L == LANG_EN ? "This work was removed after a moderation decision (report %lld, ground: %s). %s"
-                                         : "该作品已根据审核决定被移除(举报 %lld,理由:%s)。%s",
-                       (long long)rep, db_col_text(st, 2), db_col_text(st, 3));
+            removed_clause(out, db_col_text(st, 5));
+            buf_rawz(out, en ? ". " : "。"); /* raw: text */
         }
+        buf_rawz(out, en ? "Statement of reasons: " : "说明:"); /* raw: text */
+        removed_clause(out, db_col_int(st, 4) ? T(L, "sor.automated_yes") : db_col_text(st, 3));
+        buf_rawz(out, en ? "." : "。"); /* raw: text */
     }
     db_done(st);
     return found;

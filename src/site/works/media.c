@@ -31,6 +31,7 @@
 #include "core/text.h"
 #include "http/bodymem.h"
 #include "http/pool.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "media/multipart.h"
 #include "media/helper.h"
@@ -134,6 +135,12 @@ typedef struct {
     char *alt;
     int64_t bytes;
     media_meta_t meta;
+    /* media_upload_form: a plain HTML form's upload (csrf part checked on
+     * the pool against csrf_want; pictures only if asked; the result goes
+     * to form_done instead of JSON). */
+    media_form_done_fn form_done;
+    int pictures_only;
+    char csrf_want[65];
 } upload_job_t;
 
 static void job_fail(upload_job_t *j, int status, const char *key, const char *detail)
@@ -237,6 +244,14 @@ static void upload_work(pool_job_t *pj)
     mp_part_t parts[8];
     mp_scan_t scan = {scanned, &j->body};
     int n = multipart_parse_scan(j->content_type, bodymem_map(&j->body), j->body.len, parts, 8, &scan);
+    if (j->form_done) {
+        const mp_part_t *tok = n > 0 ? multipart_get(parts, n, "csrf") : NULL;
+        size_t wl = strlen(j->csrf_want);
+        if (!tok || tok->len != wl || wl == 0 || sodium_memcmp(tok->data, j->csrf_want, wl) != 0) {
+            job_fail(j, 403, "err.csrf", NULL);
+            return;
+        }
+    }
     const mp_part_t *file = n > 0 ? multipart_get(parts, n, "file") : NULL;
     if (!file) {
         job_fail(j, 400, "media.err.multipart", NULL);
@@ -282,8 +297,12 @@ static void upload_done(pool_job_t *pj, hreq_t *r)
         unsigned char rnd[MEDIA_ID_LEN / 2];
         randombytes_buf(rnd, sizeof rnd);
         sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
+        /* A form that takes pictures only: anything else gets no row, so
+         * its files are removed below as a refused upload's are. */
+        if (j->pictures_only && strcmp(j->meta.kind, "image") != 0)
+            job_fail(j, 415, "media.err.picture_only", j->meta.mime);
         /* A client gone meanwhile gets no row: its files are removed below. */
-        if (r) {
+        else if (r) {
             db_stmt_t *st = db_prepare(db,
                 "INSERT INTO media(id, owner_id, sha256, kind, mime, bytes, width, height, duration_ms, codecs, alt, "
                 "aigc, c2pa, variants, animated, poster, created_at) VALUES (:id, :o, :sha, :kind, :mime, :bytes, :w, "
@@ -322,7 +341,23 @@ static void upload_done(pool_job_t *pj, hreq_t *r)
         if (!written && !has_row(db, j->sha))
             remove_files(j->sha, &j->meta);
     }
-    if (r) {
+    if (r && j->form_done) {
+        media_form_result_t res = {j->status, j->key, j->detail[0] ? j->detail : NULL, NULL};
+        char id[MEDIA_ID_LEN + 1] = "";
+        if (j->status == 200 || j->status == 201) {
+            db_stmt_t *st = db_prepare(db, "SELECT id FROM media WHERE owner_id = :o AND sha256 = :s");
+            db_bind_int(st, ":o", j->owner);
+            db_bind_text(st, ":s", j->sha);
+            if (db_step(st) == DB_ROW)
+                snprintf(id, sizeof id, "%s", db_col_text(st, 0));
+            db_done(st);
+            if (id[0])
+                res.media_id = id;
+            else
+                res.status = 500, res.key = "err.internal";
+        }
+        j->form_done(r, &res);
+    } else if (r) {
         if (j->status == 200 || j->status == 201) {
             db_stmt_t *st = db_prepare(db, "SELECT " MEDIA_COLS " FROM media WHERE owner_id = :o AND sha256 = :s");
             db_bind_int(st, ":o", j->owner);
@@ -452,6 +487,35 @@ static void upload(hreq_t *r)
 void media_upload_api(hreq_t *r)
 {
     upload(r);
+}
+
+void media_upload_form(hreq_t *r, int pictures_only, media_form_done_fn done)
+{
+    size_t n;
+    const char *body = rq_body(r, &n);
+    const char *ct = rq_header(r, "content-type");
+    /* The origin now; the token is inside the body, read on the pool. */
+    if (!router_csrf_ok(r, csrf_token(r))) {
+        rs_error(r, 403, "csrf", T(r->lang, "err.csrf"));
+        return;
+    }
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        media_form_result_t res = {415, "media.err.multipart", NULL, NULL};
+        done(r, &res);
+        return;
+    }
+    if (!quota_ok(r, (long long)n))
+        return;
+    upload_job_t *j = xcalloc(1, sizeof *j);
+    bodymem_take(r->loop->bodymem, body, n, &j->body);
+    j->content_type = xstrdup(ct);
+    j->owner = r->user.id;
+    j->form_done = done;
+    j->pictures_only = pictures_only;
+    snprintf(j->csrf_want, sizeof j->csrf_want, "%s", csrf_token(r));
+    j->job.work = upload_work;
+    j->job.done = upload_done;
+    pool_submit(r, &j->job);
 }
 
 void media_upload_studio(hreq_t *r)

@@ -40,6 +40,23 @@ size_t media_upload_max(void);
 void media_upload_api(hreq_t *r);
 void media_upload_studio(hreq_t *r);
 void media_serve(hreq_t *r);
+/* An upload from a plain HTML form (no script needed): a multipart body
+ * with the parts "csrf" and "file", on a route without RT_CSRF (the token
+ * is inside the body). The origin is checked here (403 answered), the csrf
+ * part on the worker pool, the quota as for any upload (413 answered).
+ * With pictures_only, a video is refused (415, media.err.picture_only)
+ * and leaves no file and no row. done then runs on the loop with the
+ * request: media_id set (this user's row for those bytes) on success, else
+ * status, the i18n key of the message and a detail (or NULL); it answers. */
+typedef struct {
+    int status;           /* 200/201 on success, else 400, 403, 415, 422, 500 */
+    const char *key;      /* the message's i18n key when refused */
+    const char *detail;   /* shown after the message, or NULL */
+    const char *media_id; /* the media row's id, or NULL */
+} media_form_result_t;
+typedef void (*media_form_done_fn)(hreq_t *r, const media_form_result_t *res);
+void media_upload_form(hreq_t *r, int pictures_only, media_form_done_fn done);
+
 /* Chunked uploads: POST .../uploads -> 201 {"id","offset":0,"chunk_max"};
  * POST .../uploads/:id?offset=N with up to chunk_max raw bytes -> 200
  * {"offset"} (409 with the current "offset" when N is not it);
