@@ -419,6 +419,24 @@ const char *const schema_migrations[] = {
     "CREATE INDEX notice_comments_comment ON notice_comments(comment_id);"
     "ALTER TABLE takedowns ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
     "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
+
+    /* reading: a summary and a cover picture per work (cards, feeds, link
+     * previews: site/works/summary.h), and the editor's server-side
+     * autosave: one row per creator and work ('' for a work not yet
+     * saved), replaced by each autosave and removed by a real save, so
+     * autosaves never become revisions (site/works/autosave.h). */
+    "ALTER TABLE works ADD COLUMN summary TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE works ADD COLUMN cover TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE autosaves ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  declaration TEXT NOT NULL,"
+    "  tags TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, work_id));",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -36,6 +36,7 @@
 /* includes: audience */
 /* includes: people */
 /* includes: reading */
+#include "site/reader/feedspage.h"
 /* includes: creator */
 /* includes: security */
 /* includes: ops */
@@ -139,6 +140,7 @@ const route_t routes[] = {
     /* (end of people) */
 
     /* ---- part: reading ---- */
+    {"GET", "/feeds", feedspage_html, ROLE_NONE, RT_CACHE, 0},
     /* (end of reading) */
 
     /* ---- part: creator ---- */

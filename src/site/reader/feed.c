@@ -13,6 +13,7 @@
  */
 #include "site/reader/feed.h"
 #include "site/works/media.h"
+#include "site/works/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,7 +279,7 @@ static void atom(hreq_t *r, scope_t s)
             buf_lit(&b, "\"/>\n");
         }
         entry_notes(&summary, w);
-        work_excerpt(w->body, 200, &summary);
+        work_summary(w, 200, &summary);
         buf_lit(&b, "<summary>");
         buf_xml(&b, summary.p, summary.len);
         buf_lit(&b, "</summary>\n<content type=\"html\">");
@@ -337,7 +338,7 @@ static void json_feed(hreq_t *r, scope_t s)
         entry_html(r, w, &html);
         buf_lit(&b, ",\"content_html\":");
         buf_json_str(&b, html.p, html.len);
-        work_excerpt(w->body, 200, &summary);
+        work_summary(w, 200, &summary);
         buf_lit(&b, ",\"summary\":");
         buf_json_str(&b, summary.p, summary.len);
         buf_free(&html);
