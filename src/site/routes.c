@@ -36,6 +36,7 @@
 /* includes: audience */
 /* includes: people */
 /* includes: reading */
+#include "site/studio/editor_reading.h"
 #include "site/reader/feedspage.h"
 /* includes: creator */
 /* includes: security */
@@ -141,6 +142,9 @@ const route_t routes[] = {
 
     /* ---- part: reading ---- */
     {"GET", "/feeds", feedspage_html, ROLE_NONE, RT_CACHE, 0},
+    {"POST", "/studio/:id/autosave", studio_autosave_post, ROLE_CREATOR, RT_CSRF, FORM_MAX},
+    {"POST", "/studio/:id/autosave/discard", studio_autosave_discard, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"GET", "/studio/:id/compare", studio_compare, ROLE_CREATOR, 0, 0},
     /* (end of reading) */
 
     /* ---- part: creator ---- */

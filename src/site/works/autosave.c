@@ -24,7 +24,7 @@ int autosave_put(db_t *db, int64_t user_id, const char *work_id, const autosave_
     if (!field_ok(a->title, WORK_TITLE_MAX * 4 + 64) || !field_ok(a->body, WORK_BODY_MAX) ||
         !field_ok(a->declaration, 64) || !field_ok(a->tags, (WORK_TAG_MAX * 4 + 8) * WORK_TAGS_MAX) ||
         !field_ok(a->summary, WORK_SUMMARY_MAX * 4 + 64) || strlen(work_id) > WORK_ID_LEN)
-        return -1;
+        return -2;
     db_stmt_t *st = db_prepare(db, "INSERT INTO autosaves(user_id, work_id, title, body, declaration, tags, summary, "
                                    "saved_at) VALUES (:u, :w, :title, :body, :decl, :tags, :summary, :t) "
                                    "ON CONFLICT (user_id, work_id) DO UPDATE SET title = excluded.title, "

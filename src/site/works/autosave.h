@@ -24,8 +24,8 @@ typedef struct {
 
 /* Store (replace) user_id's autosave of work_id ("" = a new work). The
  * fields are stored as given (the editor checks them on a real save);
- * each must be valid UTF-8 and within the work limits, or -1 is returned
- * with nothing stored (as for a storage error). 0 on success. */
+ * each must be valid UTF-8 text within the work limits, else -2 with
+ * nothing stored. 0 on success, -1 on a storage error. */
 int autosave_put(db_t *db, int64_t user_id, const char *work_id, const autosave_t *a);
 /* 1 and *a filled (free with autosave_free), 0 none, -1 error. */
 int autosave_get(db_t *db, int64_t user_id, const char *work_id, autosave_t *a);
