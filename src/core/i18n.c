@@ -628,6 +628,8 @@ static const entry_t table[] = {
     {"studio.diff_removed", "删除", "removed"},
     {"studio.diff_too_long", "改动太多,只显示整段替换。", "Too many changes to compare in detail; shown as a whole replacement."},
     {"studio.diff_legend", "删除的文字带删除线,新增的文字带下划线。", "Removed text is struck through; added text is underlined."},
+    {"search.form_label", "搜索作品(可加筛选)", "Search works, with filters"},
+    {"site.search_landmark", "全站搜索", "Site search"},
     /* (end of reading) */
     /* ---- part: creator ---- */
     /* (end of creator) */

@@ -134,8 +134,9 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, T(L, "site.skip"));
     buf_lit(b, "</a>\n<header class=\"site\"><nav>\n<a class=\"brand\" href=\"/\">");
     buf_htmlz(b, site_name());
-    buf_lit(b, "</a>\n<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
-               "<input type=\"search\" name=\"q\" aria-label=\"");
+    buf_lit(b, "</a>\n<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\" aria-label=\"");
+    buf_htmlz(b, T(L, "site.search_landmark"));
+    buf_lit(b, "\"><input type=\"search\" name=\"q\" aria-label=\"");
     buf_htmlz(b, T(L, "site.search"));
     buf_lit(b, "\" placeholder=\"");
     buf_htmlz(b, T(L, "site.search_placeholder"));
