@@ -1,5 +1,5 @@
 /*
- * studio.js — the studio editor's script: live preview, local autosave,
+ * studio.js — the studio editor's script: live preview, server-side autosave,
  * saved/unsaved state, media uploads. Embedded in the binary
  * (src/site/assets/assets.S) and served at /static/studio.<version>.js, where
  * the version is a hash of the assets: edit freely, the URL follows.

@@ -252,7 +252,6 @@ static void script_messages(hreq_t *r, buf_t *b)
         {"local", "studio.autosaved_local"},
         {"offline", "studio.offline"},
         {"failed", "studio.preview_failed"},
-        {"alt-prompt", "studio.alt_prompt"},
         {"uploading", "studio.uploading"},
         {"upload-failed", "studio.upload_failed"},
         {"restore-offer", "studio.restore_offer"},
