@@ -5,6 +5,8 @@
 // leading to that page's feeds, the comparison of two revisions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { assertAccessible, VIEWPORTS } from './a11y.mjs';
 import { pageSite } from './site-pages.mjs';
@@ -82,3 +84,39 @@ test('reading in the browser: covers, the language switch, the feeds page, compa
   await assertAccessible(ap, 'the comparison of revisions (desktop)');
   await actx.close();
 });
+
+for (const size of ['desktop', 'phone']) {
+  test(`the editor's new states at ${size} size: the autosave offer, a restored autosave, the description field`, async () => {
+    const { w1 } = site.ids;
+    const alice = site.clients.alice;
+    const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(await (await alice.get(`/studio/${w1}`)).text())[1];
+    const r = await alice.post(`/studio/${w1}/autosave`, { csrf, title: '无人机送货的一天', body: `自动保存的文字 ${size}`, declaration: 'web-sourced', tags: '', summary: '' });
+    assert.equal(r.status, 200);
+    const ctx = await contextFor('alice', size);
+    const page = await ctx.newPage();
+    await page.goto(`${site.srv.base}/studio/${w1}`);
+    await page.locator('#autosave-offer').waitFor();
+    await assertAccessible(page, `the editor offering an autosave (${size})`);
+    await Promise.all([page.waitForURL(/autosave=1$/), page.locator('#autosave-offer a').click()]);
+    assert.equal(await page.locator('#f-body').inputValue(), `自动保存的文字 ${size}`);
+    await assertAccessible(page, `the editor with the autosave restored (${size})`);
+    // A picture picked: its description is asked in a field, with the focus in it.
+    const file = path.join(site.dir, `pick-${size}.png`);
+    execFileSync('vips', ['black', file, '64', '48'], { stdio: 'pipe' });
+    await page.locator('#media-file').setInputFiles(file);
+    const field = page.locator('#uploads li.alt-ask input');
+    await field.waitFor();
+    assert.ok(await field.evaluate((el) => el === document.activeElement));
+    assert.equal(await page.getByLabel(/图片说明/).count(), 1, 'the field is labelled');
+    await assertAccessible(page, `the editor asking for a description (${size})`);
+    await page.locator('#uploads li.alt-ask').getByRole('button', { name: '不写说明' }).click();
+    await page.locator('#uploads li.upload-done').waitFor({ timeout: 15000 });
+    assert.match(await page.locator('#f-body').inputValue(), /!\[\]\(\/m\/[0-9a-f]{16}\)/);
+    // Leaving now asks first.
+    const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.accept(); }));
+    await page.goto(`${site.srv.base}/studio`);
+    assert.equal(await asked, 'beforeunload');
+    await ctx.close();
+    await alice.post(`/studio/${w1}/autosave/discard`, { csrf });
+  });
+}
