@@ -18,13 +18,13 @@ typedef struct {
     const char *feed_atom;   /* path of an Atom feed to advertise, or NULL */
     const char *feed_json;   /* path of a JSON feed to advertise, or NULL */
     const char *og_type;     /* "article" on work pages, else NULL ("website") */
+    const char *image;       /* og:image: path of a picture ("/m/ID"), or NULL */
+    int image_w, image_h;    /* its size in pixels */
+    const char *image_alt;   /* its description, or NULL */
     int64_t published_time;  /* article:published_time (unix), 0 = none */
     const char *author;      /* article:author (display name), or NULL */
     const char *script;      /* path of a script to load (studio), or NULL */
     int noindex;             /* studio, login: keep out of search engines */
-    const char *image;       /* og:image: path of a picture ("/m/ID"), or NULL */
-    int image_w, image_h;    /* its size in pixels */
-    const char *image_alt;   /* its description, or NULL */
 } page_meta_t;
 
 /* Open the document: <head>, site header, <main>. title is plain text. */

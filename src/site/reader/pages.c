@@ -311,9 +311,9 @@ void pages_work(hreq_t *r)
     buf_url(&afeed, w.author_handle, strlen(w.author_handle));
     buf_lit(&afeed, "/feed.atom");
     page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article",
-                     .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed),
                      .image = has_cover ? buf_cstr(&img) : NULL, .image_w = cover.width, .image_h = cover.height,
-                     .image_alt = has_cover ? cover.alt : NULL};
+                     .image_alt = has_cover ? cover.alt : NULL,
+                     .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed)};
     page_begin(r, &b, w.title, &m);
     buf_lit(&b, "<article class=\"work\">\n<header>\n");
     if (!published) {
