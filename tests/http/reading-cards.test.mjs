@@ -130,6 +130,10 @@ test('the cover: the first picture by default, a chosen one when set, as a thumb
   await publish(alice, plain.id);
   assert.ok(!card((await page('/')).html, plain.id).includes('<img'));
   assert.ok(!(await page(`/a/${plain.id}`)).html.includes('og:image'));
+  // The JSON Feed gives the cover as the item's image.
+  const jf = await (await fetch(srv.base + '/feed.json')).json();
+  assert.equal(jf.items.find((i) => i.id.endsWith(w.id)).image, `${srv.base}/m/${small.id}`);
+  assert.equal(jf.items.find((i) => i.id.endsWith(plain.id)).image, undefined);
   // Author and tag pages show the cards with covers too.
   assert.match((await page('/u/alice')).html, /class="card-cover"/);
 });
@@ -146,6 +150,13 @@ test('lang on the work: a Chinese work inside an English page, an English one in
   const enPage = (await page(`/a/${en.id}`, 'zh')).html;
   assert.match(enPage, /<div class="work-text" lang="en"><div class="body">/);
   assert.match(card((await page('/t/%E8%AF%AD%E8%A8%80', 'en')).html, zh.id), /<h2 lang="zh-CN">/);
+  // Feeds mark each entry's language too.
+  const atom = await (await fetch(srv.base + '/u/alice/feed.atom')).text();
+  assert.match(atom, /<entry xml:lang="zh-CN">\n<title>中文作品<\/title>/);
+  assert.match(atom, /<entry xml:lang="en">\n<title>An English work<\/title>/);
+  const jf = await (await fetch(srv.base + '/u/alice/feed.json')).json();
+  assert.equal(jf.items.find((i) => i.title === '中文作品').language, 'zh-CN');
+  assert.equal(jf.items.find((i) => i.title === 'An English work').language, 'en');
 });
 
 test('the language switch returns to the same page, and only to a page of this site', async () => {
