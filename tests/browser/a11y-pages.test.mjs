@@ -48,42 +48,44 @@ for (const size of ['desktop', 'phone']) {
   });
 }
 
-test('reading in the browser: covers, the language switch, the feeds page, comparing revisions', async () => {
-  const ctx = await contextFor('anon', 'phone');
-  const page = await ctx.newPage();
-  await page.goto(`${site.srv.base}/u/alice`);
-  const cover = page.locator('img.card-cover').first();
-  await cover.waitFor();
-  await cover.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => [...document.querySelectorAll('img.card-cover')].every((i) => i.complete && i.naturalWidth > 0));
-  assert.equal(await cover.getAttribute('alt'), '一张黑色的图');
-  const box = await cover.boundingBox();
-  assert.ok(box.width > 40 && box.width < 200, `a thumbnail, not the picture (${box.width}px)`);
-  // The card's text is the first paragraph, not the heading or the table.
-  const excerpt = await page.locator('article.card p.excerpt').last().innerText();
-  assert.ok(!/小标题|城市|一张黑色的图/.test(excerpt), excerpt);
+for (const size of ['desktop', 'phone']) {
+  test(`reading in the browser at ${size} size: covers, the language switch, the feeds page, comparing revisions`, async () => {
+    const ctx = await contextFor('anon', size);
+    const page = await ctx.newPage();
+    await page.goto(`${site.srv.base}/u/alice`);
+    const cover = page.locator('img.card-cover').first();
+    await cover.waitFor();
+    await cover.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => [...document.querySelectorAll('img.card-cover')].every((i) => i.complete && i.naturalWidth > 0));
+    assert.equal(await cover.getAttribute('alt'), '一张黑色的图');
+    const box = await cover.boundingBox();
+    assert.ok(box.width > 40 && box.width < 200, `a thumbnail, not the picture (${box.width}px)`);
+    // The card's text is the first paragraph, not the heading or the table.
+    const excerpt = await page.locator('article.card p.excerpt').last().innerText();
+    assert.ok(!/小标题|城市|一张黑色的图/.test(excerpt), excerpt);
 
-  // The language switch returns here, in English, with the Chinese work marked as such.
-  await Promise.all([page.waitForURL(`${site.srv.base}/u/alice`), page.getByRole('link', { name: 'English' }).click()]);
-  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-  assert.ok(await page.locator('article.card h2[lang="zh-CN"]').count() >= 1);
-  await assertAccessible(page, 'the author page in English (phone)');
+    // The language switch returns here, in English, with the Chinese work marked as such.
+    await Promise.all([page.waitForURL(`${site.srv.base}/u/alice`), page.getByRole('link', { name: 'English' }).click()]);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.ok(await page.locator('article.card h2[lang="zh-CN"]').count() >= 1);
+    await assertAccessible(page, `the author page in English (${size})`);
 
-  // The footer's link: this author's feeds, explained.
-  await Promise.all([page.waitForURL(/\/feeds\?u=alice$/), page.locator('footer.site a', { hasText: /Feed|订阅/ }).click()]);
-  assert.ok(await page.locator('a[href="/u/alice/feed.atom"]').count() === 1);
-  await assertAccessible(page, 'the feeds page (phone)');
-  await ctx.close();
+    // The footer's link: this author's feeds, explained.
+    await Promise.all([page.waitForURL(/\/feeds\?u=alice$/), page.locator('footer.site a', { hasText: /Feed|订阅/ }).click()]);
+    assert.ok(await page.locator('a[href="/u/alice/feed.atom"]').count() === 1);
+    await assertAccessible(page, `the feeds page (${size})`);
+    await ctx.close();
 
-  // Comparing revisions, signed in, on a desktop.
-  const actx = await contextFor('alice', 'desktop');
-  const ap = await actx.newPage();
-  await ap.goto(`${site.srv.base}/studio/${site.ids.w1}/revisions`);
-  await Promise.all([ap.waitForURL(/\/compare\?from=1&to=2$/), ap.locator('a.compare-prev').first().click()]);
-  assert.match(await ap.locator('.diff ins').first().innerText(), /补充一段/);
-  await assertAccessible(ap, 'the comparison of revisions (desktop)');
-  await actx.close();
-});
+    // Comparing revisions, signed in.
+    const actx = await contextFor('alice', size);
+    const ap = await actx.newPage();
+    await ap.goto(`${site.srv.base}/studio/${site.ids.w1}/revisions`);
+    await Promise.all([ap.waitForURL(/\/compare\?from=1&to=2$/), ap.locator('a.compare-prev').first().click()]);
+    assert.match(await ap.locator('.diff ins').first().innerText(), /补充一段/);
+    await assertAccessible(ap, `the comparison of revisions (${size})`);
+    await actx.close();
+  });
+}
 
 for (const size of ['desktop', 'phone']) {
   test(`the editor's new states at ${size} size: the autosave offer, a restored autosave, the description field`, async () => {
