@@ -11,6 +11,8 @@ build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev l
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg"
 bench="$test wrk nginx procps"
+# Java for the Nu Html Checker (npm vnu-jar, tests/browser/html-validity.test.mjs).
+test="$test default-jre-headless"; bench="$bench default-jre-headless"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;

@@ -375,6 +375,10 @@ typedef struct {
     int in_code;      /* inside MD_BLOCK_CODE */
     int code_written; /* this code block has written text */
     size_t held_nl;   /* code block newlines held back (dropped at its end) */
+    /* first-paragraph mode only (md_first_paragraph) */
+    int in_para;      /* inside the MD_BLOCK_P being collected */
+    size_t para_at;   /* out->len when it opened: an empty one is taken back */
+    int done;         /* found: the parse was stopped on purpose */
 } render_t;
 
 /* What a callback returns when done: non-zero stops md4c once out is full
@@ -1046,7 +1050,7 @@ static int run(const MD_PARSER *parser, const char *src, size_t len, buf_t *out,
     buf_free(&r.spans);
     if (info)
         *info = r.info;
-    if (rc != 0 || out->err) {
+    if ((rc != 0 && !r.done) || out->err) {
         out->len = r.start;
         if (out->p)
             out->p[r.start] = 0;
@@ -1084,6 +1088,110 @@ int md_to_text(const char *src, size_t len, buf_t *out)
         .enter_span = text_enter_span,
         .leave_span = text_leave_span,
         .text = text_text,
+    };
+    return run(&parser, src, len, out, NULL, NULL);
+}
+
+/* ---- the first paragraph (summaries) ---- */
+
+/* Only MD_BLOCK_P collects text: headings, table cells and code blocks are
+ * other block types, and an image's description (its alt text) is a span
+ * inside the paragraph that is skipped. A paragraph with nothing but white
+ * space left (a line of pictures) is taken back and the next one tried. */
+static int para_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    render_t *r = userdata;
+    (void)detail;
+    if (r->done || spend(r))
+        return 1;
+    if (type == MD_BLOCK_P) {
+        r->in_para = 1;
+        r->para_at = r->out->len;
+        r->img_depth = 0;
+    }
+    return status(r);
+}
+
+static int para_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    render_t *r = userdata;
+    (void)detail;
+    if (r->done || spend(r))
+        return 1;
+    if (type != MD_BLOCK_P || !r->in_para)
+        return status(r);
+    r->in_para = 0;
+    for (size_t i = r->para_at; i < r->out->len; i++) {
+        char c = r->out->p[i];
+        if (c != ' ' && c != '\t' && c != '\n') {
+            r->done = 1;
+            return 1; /* found: stop here (run() counts it as success) */
+        }
+    }
+    r->out->len = r->para_at; /* only white space: try the next one */
+    if (r->out->p)
+        r->out->p[r->para_at] = 0;
+    return status(r);
+}
+
+static int para_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    render_t *r = userdata;
+    (void)detail;
+    if (r->done || spend(r))
+        return 1;
+    if (type == MD_SPAN_IMG)
+        r->img_depth++;
+    return status(r);
+}
+
+static int para_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    render_t *r = userdata;
+    (void)detail;
+    if (r->done || spend(r))
+        return 1;
+    if (type == MD_SPAN_IMG && r->img_depth > 0)
+        r->img_depth--;
+    return status(r);
+}
+
+static int para_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
+{
+    render_t *r = userdata;
+    if (r->done || spend(r))
+        return 1;
+    if (!r->in_para || r->img_depth > 0)
+        return status(r);
+    switch (type) {
+    case MD_TEXT_NULLCHAR:
+        for (MD_SIZE i = 0; i < n; i++)
+            buf_lit(r->out, REPLACEMENT);
+        break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR:
+        buf_ch(r->out, ' ');
+        break;
+    case MD_TEXT_ENTITY:
+        entity_decode(r->out, s, n);
+        break;
+    default:
+        buf_raw(r->out, s, n);
+        break;
+    }
+    return status(r);
+}
+
+int md_first_paragraph(const char *src, size_t len, buf_t *out)
+{
+    static const MD_PARSER parser = {
+        .abi_version = 0,
+        .flags = MD_FLAGS,
+        .enter_block = para_enter_block,
+        .leave_block = para_leave_block,
+        .enter_span = para_enter_span,
+        .leave_span = para_leave_span,
+        .text = para_text,
     };
     return run(&parser, src, len, out, NULL, NULL);
 }

@@ -65,4 +65,11 @@ int md_to_html_media(const char *src, size_t len, buf_t *out, md_info_t *info, c
  * behaviour as md_to_html. Returns 0 or -1. */
 int md_to_text(const char *src, size_t len, buf_t *out);
 
+/* Append the plain text of the first paragraph that has any (a summary):
+ * never a heading, a table cell, a code block or an image's alt text; line
+ * breaks become spaces, entities are decoded, inline code is kept as text.
+ * Nothing is appended when no paragraph has text. The result is text, not
+ * HTML. Same inputs and failure behaviour as md_to_text. Returns 0 or -1. */
+int md_first_paragraph(const char *src, size_t len, buf_t *out);
+
 #endif

@@ -430,6 +430,24 @@ const char *const schema_migrations[] = {
      * text) and the avatar, the id of one of the user's own pictures in the
      * media table ('' when none). */
     "ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT ''; ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
+
+    /* reading: a summary and a cover picture per work (cards, feeds, link
+     * previews: site/works/summary.h), and the editor's server-side
+     * autosave: one row per creator and work ('' for a work not yet
+     * saved), replaced by each autosave and removed by a real save, so
+     * autosaves never become revisions (site/works/autosave.h). */
+    "ALTER TABLE works ADD COLUMN summary TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE works ADD COLUMN cover TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE autosaves ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  declaration TEXT NOT NULL,"
+    "  tags TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, work_id));",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

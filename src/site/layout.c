@@ -77,6 +77,22 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         buf_htmlz(b, meta->description);
         buf_lit(b, "\">\n");
     }
+    if (meta->image) {
+        buf_t img = BUF_INIT;
+        feed_origin(r, &img);
+        buf_rawz(&img, meta->image); /* raw: a URL, escaped where it is written below */
+        buf_lit(b, "<meta property=\"og:image\" content=\"");
+        buf_html(b, img.p, img.len);
+        buf_hprintf(b, "\">\n<meta property=\"og:image:width\" content=\"%d\">\n"
+                       "<meta property=\"og:image:height\" content=\"%d\">\n",
+                    meta->image_w, meta->image_h);
+        if (meta->image_alt && *meta->image_alt) {
+            buf_lit(b, "<meta property=\"og:image:alt\" content=\"");
+            buf_htmlz(b, meta->image_alt);
+            buf_lit(b, "\">\n");
+        }
+        buf_free(&img);
+    }
     if (meta->published_time) {
         char ts[CLOCK_TEXT_MAX];
         clock_rfc3339(meta->published_time, ts);
@@ -118,8 +134,9 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     buf_htmlz(b, T(L, "site.skip"));
     buf_lit(b, "</a>\n<header class=\"site\"><nav>\n<a class=\"brand\" href=\"/\">");
     buf_htmlz(b, site_name());
-    buf_lit(b, "</a>\n<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
-               "<input type=\"search\" name=\"q\" aria-label=\"");
+    buf_lit(b, "</a>\n<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\" aria-label=\"");
+    buf_htmlz(b, T(L, "site.search_landmark"));
+    buf_lit(b, "\"><input type=\"search\" name=\"q\" aria-label=\"");
     buf_htmlz(b, T(L, "site.search"));
     buf_lit(b, "\" placeholder=\"");
     buf_htmlz(b, T(L, "site.search_placeholder"));
@@ -163,6 +180,11 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
     }
     buf_lit(b, "<li><a href=\"/lang?to=");
     buf_htmlz(b, L == LANG_EN ? "zh" : "en");
+    /* Back to this very page after switching (reading part). */
+    if (r->h && r->h->path.len > 0 && r->h->path.len <= 1024 && r->h->path.base[0] == '/') {
+        buf_lit(b, "&amp;back=");
+        buf_url(b, r->h->path.base, r->h->path.len);
+    }
     buf_lit(b, "\" hreflang=\"");
     buf_htmlz(b, L == LANG_EN ? "zh-CN" : "en");
     buf_lit(b, "\">");
@@ -172,6 +194,11 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
 
 void page_end(hreq_t *r, buf_t *b)
 {
+    page_end_feeds(r, b, "/feeds");
+}
+
+void page_end_feeds(hreq_t *r, buf_t *b, const char *feeds_href)
+{
     lang_t L = r->lang;
     buf_lit(b, "</main>\n<footer class=\"site\"><p><a href=\"/about\">");
     buf_htmlz(b, T(L, "site.about"));
@@ -179,7 +206,9 @@ void page_end(hreq_t *r, buf_t *b)
     buf_htmlz(b, T(L, "site.notice"));
     buf_lit(b, "</a> · <a href=\"/transparency\">");
     buf_htmlz(b, T(L, "site.transparency"));
-    buf_lit(b, "</a> · <a href=\"/feed.atom\">");
+    buf_lit(b, "</a> · <a href=\"");
+    buf_htmlz(b, feeds_href);
+    buf_lit(b, "\">");
     buf_htmlz(b, T(L, "site.feed"));
     buf_lit(b, "</a></p><p class=\"fine\">");
     buf_htmlz(b, site_name());

@@ -18,6 +18,9 @@ typedef struct {
     const char *feed_atom;   /* path of an Atom feed to advertise, or NULL */
     const char *feed_json;   /* path of a JSON feed to advertise, or NULL */
     const char *og_type;     /* "article" on work pages, else NULL ("website") */
+    const char *image;       /* og:image: path of a picture ("/m/ID"), or NULL */
+    int image_w, image_h;    /* its size in pixels */
+    const char *image_alt;   /* its description, or NULL */
     int64_t published_time;  /* article:published_time (unix), 0 = none */
     const char *author;      /* article:author (display name), or NULL */
     const char *script;      /* path of a script to load (studio), or NULL */
@@ -28,6 +31,9 @@ typedef struct {
 void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta);
 /* Close <main>, write the footer, close the document. */
 void page_end(hreq_t *r, buf_t *b);
+/* page_end whose footer's 订阅 link goes to feeds_href (a path such as
+ * "/feeds?u=HANDLE": that page's own feeds) instead of "/feeds". */
+void page_end_feeds(hreq_t *r, buf_t *b, const char *feeds_href);
 /* A whole error page with message (plain text). */
 void page_error(hreq_t *r, int status, const char *message, buf_t *b);
 /* The declaration badge for a work (nothing for "none"). */

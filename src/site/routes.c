@@ -38,6 +38,8 @@
 #include "site/people/profile.h"
 #include "site/people/users.h"
 /* includes: reading */
+#include "site/studio/editor_reading.h"
+#include "site/reader/feedspage.h"
 /* includes: creator */
 /* includes: security */
 /* includes: ops */
@@ -151,6 +153,10 @@ const route_t routes[] = {
     /* (end of people) */
 
     /* ---- part: reading ---- */
+    {"GET", "/feeds", feedspage_html, ROLE_NONE, RT_CACHE, 0},
+    {"POST", "/studio/:id/autosave", studio_autosave_post, ROLE_CREATOR, RT_CSRF, FORM_MAX},
+    {"POST", "/studio/:id/autosave/discard", studio_autosave_discard, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"GET", "/studio/:id/compare", studio_compare, ROLE_CREATOR, 0, 0},
     /* (end of reading) */
 
     /* ---- part: creator ---- */

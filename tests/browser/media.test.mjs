@@ -57,8 +57,14 @@ test('paste and drop pictures into the editor, publish, see them on the work pag
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   // (the favicon 404 shows up as a console error without a response event)
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`); });
-  const alts = ['粘贴的一张灰图', '拖进来的图', '选出来的大图'];
-  page.on('dialog', (d) => d.accept(alts.shift() || ''));
+  // The description is asked in an inline field under the editor.
+  const describe = async (text) => {
+    const input = page.locator('#uploads li.alt-ask input');
+    await input.waitFor({ timeout: 5000 });
+    assert.ok(await input.evaluate((el) => el === document.activeElement), 'the field has the focus');
+    await input.fill(text);
+    await page.locator('#uploads li.alt-ask').getByRole('button', { name: '插入' }).click();
+  };
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
 
   await page.goto(`${srv.base}/register`);
@@ -74,14 +80,17 @@ test('paste and drop pictures into the editor, publish, see them on the work pag
   await page.getByLabel('正文(Markdown)').fill('开头一段。');
 
   await deliver(page, 'paste', 'paste.png', 'image/png');
+  await describe('粘贴的一张灰图');
   await page.locator('#uploads li.upload-done').first().waitFor({ timeout: 15000 });
   await deliver(page, 'drop', 'drop.jpg', 'image/jpeg');
+  await describe('拖进来的图');
   await page.locator('#uploads li.upload-done').nth(1).waitFor({ timeout: 15000 });
   // A big one from the file picker goes up in chunks.
   assert.ok(fs.statSync(path.join(dir, 'big.png')).size > 8 * 1024 * 1024);
   const chunks = [];
   page.on('request', (q) => { if (/\/studio\/media\/uploads\/[0-9a-f]{16}\?offset=/.test(q.url())) chunks.push(q.url()); });
   await page.locator('#media-file').setInputFiles(path.join(dir, 'big.png'));
+  await describe('选出来的大图');
   await page.locator('#uploads li.upload-done').nth(2).waitFor({ timeout: 30000 });
   assert.equal(chunks.length, 2, 'two chunks');
   assert.deepEqual(await page.locator('#uploads progress').evaluateAll((ps) => ps.map((p) => p.value)), [100, 100, 100]);

@@ -1,7 +1,7 @@
 // The creator's path end to end in a real browser against a real server:
 // register, write in the studio with the live preview, publish, and read the
 // work as an anonymous reader. Also: the editor without JavaScript, autosave
-// to the device, offline preview, and another creator's work staying private.
+// to the server, offline preview, and another creator's work staying private.
 //
 // Chromium comes from the system (/usr/bin/chromium); nothing is downloaded.
 // A full-page screenshot of the published work goes to build/artifacts/.
@@ -194,7 +194,7 @@ test('the editor works without JavaScript: preview, errors in place, save, delet
   await ctx.close();
 });
 
-test('autosave keeps changes on this device and offers them back; offline preview fails quietly', async () => {
+test('autosave keeps changes on the server, offers them on any browser, warns before leaving; offline preview fails quietly', async () => {
   const ctx = await browser.newContext({ locale: 'zh-CN' });
   const page = await watchedPage(ctx);
   await register(page, 'writer3', '写作者三号', 'writer3-password-long');
@@ -206,22 +206,35 @@ test('autosave keeps changes on this device and offers them back; offline previe
   const id = page.url().match(/\/studio\/([0-9a-f]{16})/)[1];
 
   await page.getByLabel('正文(Markdown)').fill('第一版。\n\n还没保存的第二段。');
-  await page.locator('#save-state', { hasText: '已自动保存到本机' }).waitFor({ timeout: 15000 });
-  const stored = await page.evaluate((k) => localStorage.getItem(k), `hao.draft.${id}`);
-  assert.match(stored, /还没保存的第二段/);
+  await page.locator('#save-state', { hasText: '已自动保存' }).waitFor({ timeout: 15000 });
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), `hao.draft.${id}`), null, 'on the server, not the device');
 
-  await page.reload();
-  assert.equal(await page.locator('#f-body').inputValue(), '第一版。', 'the server copy is shown');
-  await page.locator('#restore-offer').waitFor({ timeout: 5000 });
-  await page.getByRole('button', { name: '恢复本机草稿' }).click();
-  assert.equal(await page.locator('#f-body').inputValue(), '第一版。\n\n还没保存的第二段。');
-  assert.equal(await page.locator('#restore-offer').count(), 0);
+  // Leaving asks first.
+  const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.accept(); }));
+  await page.goto(`${srv.base}/studio`);
+  assert.equal(await asked, 'beforeunload');
 
-  // Saving drops the local copy; no offer on the next visit.
-  await Promise.all([page.waitForURL(/\?saved=1$/), page.getByRole('button', { name: '保存草稿' }).click()]);
-  assert.equal(await page.evaluate((k) => localStorage.getItem(k), `hao.draft.${id}`), null);
-  await page.reload();
-  assert.equal(await page.locator('#restore-offer').count(), 0);
+  // Another browser: the autosave is offered and restored.
+  const other = await browser.newContext({ locale: 'zh-CN' });
+  const op = await watchedPage(other);
+  await op.goto(`${srv.base}/login`);
+  await op.getByLabel('用户名', { exact: true }).fill('writer3');
+  await op.getByLabel('密码', { exact: true }).fill('writer3-password-long');
+  await Promise.all([op.waitForURL((u) => !u.pathname.startsWith('/login')), op.locator('main form button[type=submit]').first().click()]);
+  await op.goto(`${srv.base}/studio/${id}`);
+  assert.equal(await op.locator('#f-body').inputValue(), '第一版。', 'the saved version is shown');
+  await op.locator('#autosave-offer').waitFor({ timeout: 5000 });
+  await Promise.all([op.waitForURL(/\?autosave=1$/), op.getByRole('link', { name: '恢复自动保存的草稿' }).click()]);
+  assert.equal(await op.locator('#f-body').inputValue(), '第一版。\n\n还没保存的第二段。');
+  assert.equal(await op.locator('#autosave-offer').count(), 0);
+
+  // Saving spends the autosave; no offer on the next visit.
+  await Promise.all([op.waitForURL(/\?saved=1$/), op.getByRole('button', { name: '保存草稿' }).click()]);
+  await op.goto(`${srv.base}/studio/${id}`);
+  assert.equal(await op.locator('#autosave-offer').count(), 0);
+  assert.deepEqual(op.problems, [], 'no script errors or CSP violations');
+  await other.close();
+  await page.goto(`${srv.base}/studio/${id}`);
 
   // Offline: the preview says so and nothing throws.
   await ctx.setOffline(true);

@@ -258,7 +258,7 @@ test('the /search page works without JavaScript, in Chinese and English', async 
 
   // Every page's header has the search box.
   const home = await (await fetch(`${srv.base}/`)).text();
-  assert.match(home, /<form class="search" action="\/search" method="get" role="search"><input type="search" name="q"/);
+  assert.match(home, /<form class="search" action="\/search" method="get" role="search" aria-label="全站搜索"><input type="search" name="q"/);
   assert.match(home, /<button type="submit" class="sr">搜索<\/button><\/form>/);
 });
 

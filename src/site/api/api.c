@@ -8,6 +8,7 @@
  */
 #include "site/api/api.h"
 #include "site/works/media.h"
+#include "site/works/summary.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -79,6 +80,10 @@ void api_work_json(buf_t *b, db_t *db, const work_t *w, int with_body)
     buf_int(b, w->likes_count);
     buf_lit(b, ",\"comments\":");
     buf_rawz(b, w->comments_open ? "\"open\"" : "\"closed\"");
+    buf_lit(b, ",\"summary\":"); /* the creator's; "" when generated (reading: summary.h) */
+    buf_json_strz(b, w->summary ? w->summary : "");
+    buf_lit(b, ",\"cover\":");
+    buf_json_strz(b, w->cover);
     buf_lit(b, ",\"created_at\":");
     json_time(b, w->created_at);
     buf_lit(b, ",\"updated_at\":");
@@ -95,7 +100,7 @@ void api_work_json(buf_t *b, db_t *db, const work_t *w, int with_body)
         buf_free(&html);
     } else {
         buf_t ex = BUF_INIT;
-        work_excerpt(w->body, 120, &ex);
+        work_summary(w, 120, &ex);
         buf_lit(b, ",\"excerpt\":");
         buf_json_str(b, buf_cstr(&ex), ex.len);
         buf_free(&ex);
@@ -188,10 +193,10 @@ void api_field_error(hreq_t *r, int status, const char *code, const char *messag
  * comma-separated string. Strings with NUL bytes are refused. */
 static int input_from_json(hreq_t *r, json_t *j, work_input_t *in, const char **taglist, int *ntags)
 {
-    static const char *const fields[] = {"title", "body", "declaration"};
-    const char **dst[] = {&in->title, &in->body, &in->declaration};
+    static const char *const fields[] = {"title", "body", "declaration", "summary", "cover"};
+    const char **dst[] = {&in->title, &in->body, &in->declaration, &in->summary, &in->cover};
     memset(in, 0, sizeof(*in));
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 5; i++) {
         if (api_json_string(j, fields[i], dst[i]) < 0) {
             api_field_error(r, 422, "invalid",
                             r->lang == LANG_EN ? "This field must be a string." : "该字段必须是字符串。", fields[i]);

@@ -1,5 +1,5 @@
 /*
- * studio.js — the studio editor's script: live preview, local autosave,
+ * studio.js — the studio editor's script: live preview, server-side autosave,
  * saved/unsaved state, media uploads. Embedded in the binary
  * (src/site/assets/assets.S) and served at /static/studio.<version>.js, where
  * the version is a hash of the assets: edit freely, the URL follows.
@@ -9,15 +9,20 @@
  *    form's csrf field and the body; the answer (server-rendered, sanitised
  *    HTML) replaces the preview pane. Offline or failing, it says so in the
  *    pane and keeps the last preview; no exceptions escape.
- *  - autosave: 10 s after a change, the fields go to localStorage under
- *    "hao.draft.<work id or new>"; on load a copy newer than the stored work
- *    is offered for restore; a successful save drops the copy.
+ *  - autosave: 5 s after a change, the fields go to the server
+ *    (POST data-autosave-url), where each autosave replaces the last one
+ *    until a real save; the editor page itself offers a newer autosave
+ *    for restoring, on any browser. Offline or failing, the copy goes to
+ *    localStorage under "hao.draft.<work id or new>" instead and is
+ *    offered from there.
+ *  - leaving the page with unsaved changes asks first (beforeunload).
  *  - a saved / unsaved / autosaved indicator (#save-state).
  *  - the Preview button previews in place; Ctrl/Cmd+S saves.
  *  - pictures and videos dropped, pasted or picked are uploaded to
  *    /studio/media (XHR, a progress bar per file; files over 8 MiB in
- *    chunks through /studio/media/uploads), after asking for a
- *    description; the answer's ![description](/m/ID) goes in at the cursor.
+ *    chunks through /studio/media/uploads), after a description is typed
+ *    into an inline field (or skipped); the answer's ![description](/m/ID)
+ *    goes in where the cursor was.
  * Its strings come from the form's data-msg-* attributes (i18n on the
  * server), and the CSP (default-src 'self') is why it lives in a file at all.
  */
@@ -33,7 +38,7 @@
   var saveState = document.getElementById('save-state');
   var key = 'hao.draft.' + (d.workId || 'new');
   var serverTime = Number(d.updated || 0) * 1000;
-  var AUTOSAVE_MS = 10000, PREVIEW_MS = 300;
+  var AUTOSAVE_MS = 5000, PREVIEW_MS = 300;
 
   /* Storage can be missing or throw (private mode, quota, disabled). */
   function readJSON(store, k) {
@@ -48,11 +53,14 @@
   var local = null, session = null;
   try { local = window.localStorage; session = window.sessionStorage; } catch (e) { /* no storage */ }
 
+  var summary = f.summary;
   function snapshot() {
-    return { title: title.value, body: body.value, tags: tags.value, declaration: decl.value };
+    return { title: title.value, body: body.value, tags: tags.value, declaration: decl.value,
+      summary: summary ? summary.value : '' };
   }
   function same(a, b) {
-    return a.title === b.title && a.body === b.body && a.tags === b.tags && a.declaration === b.declaration;
+    return a.title === b.title && a.body === b.body && a.tags === b.tags && a.declaration === b.declaration &&
+      (a.summary || '') === (b.summary || '');
   }
   var stored = snapshot();
 
@@ -66,17 +74,34 @@
   if (dirty) setState('is-unsaved', d.msgUnsaved);
   else if (d.saved === '1') setState('is-saved', d.msgSaved);
 
-  /* ---- autosave to this device ---- */
-  var autosaveTimer = null;
+  /* ---- autosave: to the server, or to this device when that fails ---- */
+  var autosaveTimer = null, lastAutosaved = null;
+  function hm(t) {
+    return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  function autosaveLocal(snap) {
+    if (local && writeJSON(local, key, snap)) setState('is-local', d.msgLocal + ' ' + hm(snap.t));
+    else setState('is-unsaved', d.msgAutosaveFailed);
+  }
   function autosave() {
     autosaveTimer = null;
-    if (!local || !dirty) return;
+    if (!dirty) return;
     var snap = snapshot();
     snap.t = Date.now();
-    if (writeJSON(local, key, snap)) {
-      var hm = new Date(snap.t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-      setState('is-local', d.msgLocal + ' ' + hm);
-    }
+    if (lastAutosaved && same(lastAutosaved, snap)) return;
+    if (!d.autosaveUrl || typeof fetch !== 'function' || typeof URLSearchParams !== 'function' ||
+        navigator.onLine === false) return autosaveLocal(snap);
+    var params = new URLSearchParams();
+    params.set('csrf', f.csrf.value);
+    ['title', 'body', 'tags', 'declaration', 'summary'].forEach(function (k) { params.set(k, snap[k] || ''); });
+    fetch(d.autosaveUrl, { method: 'POST', body: params, credentials: 'same-origin', keepalive: snap.body.length < 60000 })
+      .then(function (res) {
+        if (!res.ok) throw new Error('autosave ' + res.status);
+        lastAutosaved = snap;
+        remove(local, key);
+        if (dirty) setState('is-autosaved', d.msgAutosaved + ' ' + hm(snap.t));
+      })
+      .catch(function () { autosaveLocal(snap); });
   }
   function changed() {
     dirty = !same(snapshot(), stored);
@@ -88,6 +113,14 @@
     }
   }
   window.addEventListener('pagehide', function () { if (dirty) autosave(); });
+  /* Leaving with unsaved changes asks first (a form submit does not). */
+  var submitting = false;
+  window.addEventListener('beforeunload', function (ev) {
+    if (!dirty || submitting) return;
+    ev.preventDefault();
+    ev.returnValue = d.msgLeave || '';
+    return d.msgLeave || '';
+  });
 
   /* A submitted save lands on a page rendered with data-saved="1": the copy
    * kept on this device up to the submit is in the database now. */
@@ -101,7 +134,7 @@
     var btn = ev.submitter;
     var action = btn && btn.name === 'action' ? btn.value : 'save';
     if (action === 'preview') return;
-    if (dirty) autosave();
+    submitting = true;
     if (session) writeJSON(session, 'hao.submit', { key: key, t: Date.now() });
   });
 
@@ -129,6 +162,7 @@
       title.value = copy.title || '';
       body.value = copy.body || '';
       tags.value = copy.tags || '';
+      if (summary) summary.value = copy.summary || '';
       if (copy.declaration) decl.value = copy.declaration;
       box.parentNode.removeChild(box);
       changed();
@@ -142,7 +176,8 @@
     });
   }
   var copy = local ? readJSON(local, key) : null;
-  if (copy && typeof copy.t === 'number' && !dirty) {
+  /* The server's own offer (an autosave there) comes first. */
+  if (copy && typeof copy.t === 'number' && !dirty && !document.getElementById('autosave-offer')) {
     if (same(copy, stored)) remove(local, key);
     else if (copy.t > serverTime) offerRestore(copy);
     else remove(local, key);
@@ -227,8 +262,10 @@
   var uploads = document.getElementById('uploads');
   var csrf = f.csrf ? f.csrf.value : '';
   if (picker) picker.closest('p').hidden = false;
-  function insertAtCursor(text) {
-    var s = body.selectionStart, e = body.selectionEnd, v = body.value;
+  function insertAtCursor(text, at) {
+    var s = at ? at[0] : body.selectionStart, e = at ? at[1] : body.selectionEnd, v = body.value;
+    if (s > v.length) s = v.length;
+    if (e > v.length) e = v.length;
     var before = v.slice(0, s), after = v.slice(e);
     if (before && !/\n\n$/.test(before)) before += /\n$/.test(before) ? '\n' : '\n\n';
     body.value = before + text + '\n\n' + after;
@@ -274,8 +311,54 @@
       })();
     });
   }
+  /* Ask for the description in the list of uploads, not in a blocking
+   * prompt: a labelled field with Insert and Skip; Enter inserts. */
+  var altSeq = 0;
+  function askAlt(file, done) {
+    var row = document.createElement('li');
+    row.className = 'alt-ask';
+    var id = 'alt-' + (++altSeq);
+    var box = document.createElement('div');
+    box.className = 'alt-field';
+    var label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = d.msgAltLabel + ' · ' + file.name;
+    var input = document.createElement('input');
+    input.type = 'text';
+    input.id = id;
+    input.maxLength = 200;
+    var ok = document.createElement('button');
+    ok.type = 'button';
+    ok.textContent = d.msgAltInsert;
+    var skip = document.createElement('button');
+    skip.type = 'button';
+    skip.className = 'secondary';
+    skip.textContent = d.msgAltSkip;
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(ok);
+    box.appendChild(skip);
+    row.appendChild(box);
+    uploads.appendChild(row);
+    var answered = false;
+    function answer(text) {
+      if (answered) return;
+      answered = true;
+      row.parentNode.removeChild(row);
+      done(text);
+    }
+    ok.addEventListener('click', function () { answer(input.value); });
+    skip.addEventListener('click', function () { answer(''); });
+    input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter') { ev.preventDefault(); answer(input.value); }
+    });
+    input.focus();
+  }
   function upload(file) {
-    var alt = window.prompt(d.msgAltPrompt, '');
+    var at = [body.selectionStart, body.selectionEnd];
+    askAlt(file, function (alt) { send(file, alt, at); });
+  }
+  function send(file, alt, at) {
     alt = (alt || '').replace(/[\r\n\[\]]+/g, ' ').trim().slice(0, 200);
     var row = document.createElement('li');
     var name = document.createElement('span');
@@ -291,7 +374,8 @@
         bar.value = 100;
         row.className = 'upload-done';
         name.textContent = file.name;
-        insertAtCursor('![' + alt + '](' + j.url + ')');
+        insertAtCursor('![' + alt + '](' + j.url + ')', at);
+        body.focus();
       } else {
         row.className = 'upload-failed';
         name.textContent = d.msgUploadFailed + ' ' + file.name + ': ' +

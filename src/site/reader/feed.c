@@ -13,6 +13,7 @@
  */
 #include "site/reader/feed.h"
 #include "site/works/media.h"
+#include "site/works/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,7 +233,8 @@ static void atom(hreq_t *r, scope_t s)
         const work_t *w = &l.items[i];
         buf_t url = BUF_INIT, html = BUF_INIT, summary = BUF_INIT;
         buf_printf(&url, "%s/a/%s", buf_cstr(&o), w->id); /* raw: URL */
-        buf_lit(&b, "<entry>\n<title>");
+        /* The entry in its own language (summary.h: work_lang). */
+        buf_printf(&b, "<entry xml:lang=\"%s\">\n<title>", work_lang(w)); /* raw: a fixed tag */
         buf_xml(&b, w->title, strlen(w->title));
         buf_lit(&b, "</title>\n<id>");
         buf_xml(&b, url.p, url.len);
@@ -278,7 +280,7 @@ static void atom(hreq_t *r, scope_t s)
             buf_lit(&b, "\"/>\n");
         }
         entry_notes(&summary, w);
-        work_excerpt(w->body, 200, &summary);
+        work_summary(w, 200, &summary);
         buf_lit(&b, "<summary>");
         buf_xml(&b, summary.p, summary.len);
         buf_lit(&b, "</summary>\n<content type=\"html\">");
@@ -337,11 +339,20 @@ static void json_feed(hreq_t *r, scope_t s)
         entry_html(r, w, &html);
         buf_lit(&b, ",\"content_html\":");
         buf_json_str(&b, html.p, html.len);
-        work_excerpt(w->body, 200, &summary);
+        work_summary(w, 200, &summary);
         buf_lit(&b, ",\"summary\":");
         buf_json_str(&b, summary.p, summary.len);
         buf_free(&html);
         buf_free(&summary);
+        buf_lit(&b, ",\"language\":");
+        buf_json_strz(&b, work_lang(w));
+        work_cover_t cover; /* the card's picture, for readers that show one */
+        if (work_cover_get(r->db, w, &cover) == 1) {
+            buf_reset(&tmp);
+            buf_printf(&tmp, "%s/m/%s", buf_cstr(&o), cover.id); /* raw: URL */
+            buf_lit(&b, ",\"image\":");
+            buf_json_str(&b, tmp.p, tmp.len);
+        }
         buf_lit(&b, ",\"date_published\":\"");
         rfc3339(&b, w->published_at);
         buf_lit(&b, "\",\"date_modified\":\"");

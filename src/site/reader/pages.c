@@ -4,6 +4,7 @@
 #include "site/audience/comment_page.h"
 #include "site/reader/pages.h"
 #include "site/works/media.h"
+#include "site/works/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,12 +72,29 @@ static void tag_list(hreq_t *r, buf_t *b, const work_t *w)
     buf_lit(b, "</ul>\n");
 }
 
+/* ` lang="TAG"` when a work's language (work_lang) is not the page's. */
+static void lang_attr(hreq_t *r, buf_t *b, const char *work_lang_tag)
+{
+    if (strcmp(work_lang_tag, i18n_code(r->lang)) != 0)
+        buf_hprintf(b, " lang=\"%s\"", work_lang_tag);
+}
+
 void pages_card(hreq_t *r, buf_t *b, const work_t *w)
 {
-    buf_lit(b, "<article class=\"card\">\n");
+    const char *wl = work_lang(w);
+    work_cover_t cover;
+    int has_cover = work_cover_get(r->db, w, &cover) == 1;
+    if (has_cover)
+        buf_lit(b, "<article class=\"card has-cover\">\n");
+    else
+        buf_lit(b, "<article class=\"card\">\n");
+    if (has_cover)
+        work_cover_thumb(b, &cover, 240, "card-cover");
     prov_label(r, b, w);
     page_declaration(r, b, w->declaration);
-    buf_lit(b, "<h2><a href=\"/a/");
+    buf_lit(b, "<h2");
+    lang_attr(r, b, wl);
+    buf_lit(b, "><a href=\"/a/");
     buf_htmlz(b, w->id);
     buf_lit(b, "\">");
     buf_htmlz(b, w->title);
@@ -91,9 +109,11 @@ void pages_card(hreq_t *r, buf_t *b, const work_t *w)
         buf_htmlz(b, T(r->lang, "prov.view_source"));
         buf_lit(b, "</a></p>\n");
     }
-    buf_lit(b, "<p class=\"excerpt\">");
+    buf_lit(b, "<p class=\"excerpt\"");
+    lang_attr(r, b, wl);
+    buf_lit(b, ">");
     buf_t ex = BUF_INIT;
-    work_excerpt(w->body, 120, &ex);
+    work_summary(w, 120, &ex);
     buf_html(b, buf_cstr(&ex), ex.len);
     buf_free(&ex);
     buf_lit(b, "</p>\n");
@@ -123,9 +143,10 @@ static int parse_cursor(hreq_t *r, int64_t *t, const char **id)
     return 0;
 }
 
-/* A list page: heading, cards, "older" link. base is the page's own path. */
+/* A list page: heading, cards, "older" link. base is the page's own path;
+ * feeds_href the page about its feeds (the footer's 订阅). */
 static void list_page(hreq_t *r, const char *title, const char *heading_html, const work_query_t *q0,
-                      const char *base, const page_meta_t *meta)
+                      const char *base, const page_meta_t *meta, const char *feeds_href)
 {
     work_query_t q = *q0;
     if (parse_cursor(r, &q.before, &q.before_id) < 0) {
@@ -158,7 +179,9 @@ static void list_page(hreq_t *r, const char *title, const char *heading_html, co
         buf_htmlz(&b, T(r->lang, "pages.older"));
         buf_lit(&b, " →</a></nav>\n");
     }
-    page_send(r, &b, 200);
+    page_end_feeds(r, &b, feeds_href);
+    rs_html(r, 200, &b);
+    buf_free(&b);
     work_list_free(&l);
 }
 
@@ -171,7 +194,7 @@ void pages_home(hreq_t *r)
     buf_htmlz(&h, T(r->lang, "pages.latest"));
     buf_lit(&h, "</h1>\n");
     page_meta_t m = {.canonical = "/", .feed_atom = "/feed.atom", .feed_json = "/feed.json"};
-    list_page(r, T(r->lang, "pages.latest"), buf_cstr(&h), &q, "/", &m);
+    list_page(r, T(r->lang, "pages.latest"), buf_cstr(&h), &q, "/", &m, "/feeds");
     buf_free(&h);
 }
 
@@ -202,7 +225,11 @@ void pages_author(hreq_t *r)
     buf_printf(&title, "%s%s", u.display_name, r->lang == LANG_EN ? "" : T(r->lang, "pages.works_by"));
     page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.author = u.handle};
-    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
+    buf_t fp = BUF_INIT;
+    buf_lit(&fp, "/feeds?u=");
+    buf_url(&fp, u.handle, strlen(u.handle));
+    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m, buf_cstr(&fp));
+    buf_free(&fp);
     buf_free(&h);
     buf_free(&path);
     buf_free(&feed);
@@ -229,7 +256,11 @@ void pages_tag(hreq_t *r)
     buf_printf(&jfeed, "%s/feed.json", buf_cstr(&path)); /* raw: URL */
     page_meta_t m = {.canonical = buf_cstr(&path), .feed_atom = buf_cstr(&feed), .feed_json = buf_cstr(&jfeed)};
     work_query_t q = {.tag = tag};
-    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m);
+    buf_t fp = BUF_INIT;
+    buf_lit(&fp, "/feeds?t=");
+    buf_url(&fp, tag, strlen(tag));
+    list_page(r, buf_cstr(&title), buf_cstr(&h), &q, buf_cstr(&path), &m, buf_cstr(&fp));
+    buf_free(&fp);
     buf_free(&h);
     buf_free(&path);
     buf_free(&title);
@@ -267,13 +298,20 @@ void pages_work(hreq_t *r)
     if (published)
         rq_mark_view(r, w.id);
 
-    buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT, afeed = BUF_INIT;
-    work_excerpt(w.body, 100, &desc);
+    buf_t b = BUF_INIT, desc = BUF_INIT, canon = BUF_INIT, afeed = BUF_INIT, img = BUF_INIT;
+    work_summary(&w, 100, &desc);
+    const char *wl = work_lang(&w);
+    work_cover_t cover;
+    int has_cover = work_cover_get(r->db, &w, &cover) == 1;
+    if (has_cover)
+        work_cover_path(&img, &cover);
     buf_printf(&canon, "/a/%s", w.id); /* raw: URL */
     buf_lit(&afeed, "/u/");
     buf_url(&afeed, w.author_handle, strlen(w.author_handle));
     buf_lit(&afeed, "/feed.atom");
     page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article",
+                     .image = has_cover ? buf_cstr(&img) : NULL, .image_w = cover.width, .image_h = cover.height,
+                     .image_alt = has_cover ? cover.alt : NULL,
                      .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed)};
     page_begin(r, &b, w.title, &m);
     buf_lit(&b, "<article class=\"work\">\n<header>\n");
@@ -287,7 +325,9 @@ void pages_work(hreq_t *r)
         buf_lit(&b, "</a></p>\n");
     }
     prov_label(r, &b, &w); /* the explicit AI label goes above the title */
-    buf_lit(&b, "<h1>");
+    buf_lit(&b, "<h1");
+    lang_attr(r, &b, wl);
+    buf_lit(&b, ">");
     buf_htmlz(&b, w.title);
     buf_lit(&b, "</h1>\n");
     byline(r, &b, &w);
@@ -296,9 +336,12 @@ void pages_work(hreq_t *r)
     prov_source(r, &b, &w);
     buf_lit(&b, "</header>\n");
     page_declaration(r, &b, w.declaration);
-    buf_lit(&b, "<div class=\"body\">\n");
+    /* The text in its own language (a wrapper: the body's markup stays as
+     * feeds and tests know it). */
+    buf_hprintf(&b, "<div class=\"work-text\" lang=\"%s\"><div class=\"body\">\n", wl);
     if (media_render(r->db, w.body, strlen(w.body), &b, NULL) < 0) {
         buf_free(&b);
+        buf_free(&img);
         buf_free(&desc);
         buf_free(&canon);
         buf_free(&afeed);
@@ -306,7 +349,7 @@ void pages_work(hreq_t *r)
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
-    buf_lit(&b, "</div>\n<footer>\n");
+    buf_lit(&b, "</div></div>\n<footer>\n");
     tag_list(r, &b, &w);
     buf_hprintf(&b, "<p class=\"report-links\"><a rel=\"nofollow\" href=\"/report?work=%s\">", w.id);
     buf_htmlz(&b, T(r->lang, "site.report"));
@@ -319,14 +362,30 @@ void pages_work(hreq_t *r)
     if (published)
         comment_section(r, &b, &w); /* comments and likes (audience/comment_page.h) */
     page_send(r, &b, 200);
+    buf_free(&img);
     buf_free(&desc);
     buf_free(&canon);
     buf_free(&afeed);
     work_free(&w);
 }
 
+/* A path on this site: "/" then no second "/" or "\\", no control
+ * characters or spaces, at most 1024 bytes. */
+static int local_path_ok(const char *p)
+{
+    size_t n = strlen(p);
+    if (n == 0 || n > 1024 || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] <= 0x20 || p[i] == 0x7f || p[i] == '\\')
+            return 0;
+    return 1;
+}
+
 /* GET /lang?to=zh|en — remember the reader's language in a cookie and go
- * back to the page they came from (same-site Referer only). */
+ * back to the page they came from.
+ * Query: to=zh|en; back=PATH the page to return to (a local path; without
+ * it, the same-site Referer, else /). */
 void pages_lang(hreq_t *r)
 {
     const char *to = rq_query(r, "to");
@@ -336,6 +395,13 @@ void pages_lang(hreq_t *r)
     }
     rs_cookie(r, "hao_lang", to, 365L * 24 * 3600, 0);
     const char *back = "/";
+    /* The switch link names the page it was on (layout.c): a local path
+     * only, so it can never send the reader to another site. */
+    const char *want = rq_query(r, "back");
+    if (want && local_path_ok(want)) {
+        rs_redirect(r, 303, want);
+        return;
+    }
     const char *ref = rq_header(r, "referer");
     const char *host = rq_header(r, "host");
     if (ref && host) {

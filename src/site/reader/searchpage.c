@@ -283,7 +283,9 @@ static void field(buf_t *b, hreq_t *r, const char *key, const char *name, const 
 
 static void search_form(buf_t *b, hreq_t *r, const params_t *p)
 {
-    buf_lit(b, "<form class=\"search-page\" action=\"/search\" method=\"get\" role=\"search\">\n"
+    buf_lit(b, "<form class=\"search-page\" action=\"/search\" method=\"get\" role=\"search\" aria-label=\"");
+    buf_htmlz(b, T(r->lang, "search.form_label"));
+    buf_lit(b, "\">\n"
                "<p><input type=\"search\" name=\"q\" maxlength=\"200\" aria-label=\"");
     buf_htmlz(b, T(r->lang, "site.search"));
     buf_lit(b, "\" value=\"");

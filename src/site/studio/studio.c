@@ -10,6 +10,7 @@
  * message next to the field work_validate() named, with the status it chose.
  */
 #include "site/studio/studio.h"
+#include "site/studio/editor_reading.h"
 #include "site/works/media.h"
 
 #include <stdio.h>
@@ -182,6 +183,9 @@ typedef struct {
     int preview;            /* render the body into the preview pane */
     int dirty;              /* fields differ from what is stored */
     int saved;              /* just saved (?saved=1) */
+    const char *summary;    /* reading (editor_reading.h): the summary field */
+    const char *cover;      /* the chosen cover's media id, "" = the first picture */
+    int from_autosave;      /* the fields hold the autosave (?autosave=1) */
 } editor_t;
 
 /* The message for err when it belongs to field, as a role=alert line with
@@ -234,7 +238,8 @@ static void text_field(hreq_t *r, buf_t *b, const editor_t *e, const char *name,
 static int known_field(const char *f)
 {
     return f && (strcmp(f, "title") == 0 || strcmp(f, "body") == 0 || strcmp(f, "declaration") == 0 ||
-                 strcmp(f, "tags") == 0 || strcmp(f, "original") == 0);
+                 strcmp(f, "tags") == 0 || strcmp(f, "original") == 0 || strcmp(f, "summary") == 0 ||
+                 strcmp(f, "cover") == 0);
 }
 
 /* Strings the script shows, handed over as data attributes so the script
@@ -247,7 +252,6 @@ static void script_messages(hreq_t *r, buf_t *b)
         {"local", "studio.autosaved_local"},
         {"offline", "studio.offline"},
         {"failed", "studio.preview_failed"},
-        {"alt-prompt", "studio.alt_prompt"},
         {"uploading", "studio.uploading"},
         {"upload-failed", "studio.upload_failed"},
         {"restore-offer", "studio.restore_offer"},
@@ -420,6 +424,7 @@ static void editor_form_begin(hreq_t *r, buf_t *b, const editor_t *e)
     buf_printf(b, "\" data-updated=\"%lld\" data-saved=\"%d\" data-dirty=\"%d\"", w ? (long long)w->updated_at : 0LL,
                e->saved && !e->err, e->dirty);
     script_messages(r, b);
+    studio_reading_script_data(r, b, w ? w->id : NULL);
     buf_lit(b, ">\n");
     page_csrf_field(r, b);
 }
@@ -580,6 +585,7 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     page_begin(r, &b, buf_cstr(&title), &m);
     editor_heading(r, &b, e->w);
     editor_messages(r, &b, e);
+    studio_autosave_notice(r, &b, e->w, e->dirty, e->from_autosave);
 
     editor_form_begin(r, &b, e);
     buf_lit(&b, "\n<div class=\"editor\">\n<div class=\"editor-fields\">\n");
@@ -587,6 +593,8 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     declaration_field(r, &b, e);
     original_field(r, &b, e);
     text_field(r, &b, e, "tags", "work.tags", e->tags);
+    studio_summary_field(r, &b, e->summary, e->err);
+    studio_cover_field(r, &b, e->w, e->cover, e->err);
     body_field(r, &b, e);
     editor_actions(r, &b, e->w);
     help_block(r, &b);
@@ -618,7 +626,9 @@ static void editor_checked(hreq_t *r, int status, const work_t *w, const work_er
                   .check = check,
                   .err = err,
                   .preview = 1,
-                  .saved = saved};
+                  .saved = saved,
+                  .summary = w->summary,
+                  .cover = w->cover};
     render_editor(r, status, &e);
     buf_free(&tags);
 }
@@ -639,6 +649,7 @@ static int err_status(const work_err_t *e)
 typedef struct {
     const char *action, *title, *body, *declaration, *tags;
     int original; /* the 原创 box was ticked */
+    const char *summary, *cover; /* NULL when the form had none */
 } submitted_t;
 
 static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
@@ -652,6 +663,8 @@ static void read_fields(hreq_t *r, const form_t *f, submitted_t *s)
     s->tags = form_get(f, "tags");
     const char *o = form_get(f, "original");
     s->original = o && strcmp(o, "1") == 0;
+    s->summary = lf_only(r, form_get(f, "summary"));
+    s->cover = form_get(f, "cover");
 }
 
 /* A publish from the editor finished (publish.h): to the editor with the
@@ -760,10 +773,11 @@ void studio_list(hreq_t *r)
                 buf_htmlz(&b, T(L, "prov.overlap_badge"));
                 buf_lit(&b, "</a>");
             }
-            buf_lit(&b, "</td><td>");
+            buf_hprintf(&b, "</td><td data-label=\"%s\">", T(L, "studio.col_updated"));
             time_el(&b, w->updated_at);
-            buf_hprintf(&b, "</td><td class=\"num\">%lld</td><td class=\"row-actions\"><a href=\"/studio/%s\">",
-                        (long long)w->views, w->id);
+            buf_hprintf(&b, "</td><td class=\"num\" data-label=\"%s\">%lld</td><td class=\"row-actions\"><a "
+                            "href=\"/studio/%s\">",
+                        T(L, "studio.col_views"), (long long)w->views, w->id);
             buf_htmlz(&b, T(L, "work.edit"));
             buf_lit(&b, "</a>");
             if (strcmp(w->status, "taken_down") != 0) {
@@ -796,6 +810,14 @@ void studio_list(hreq_t *r)
 void studio_new(hreq_t *r)
 {
     editor_t e = {.declaration = "none"};
+    autosave_t a;
+    if (studio_autosave_wanted(r, "", &a) == 1) {
+        e = (editor_t){.title = a.title, .body = a.body, .declaration = a.declaration, .tags = a.tags,
+                       .summary = a.summary, .dirty = 1, .preview = 1, .from_autosave = 1};
+        render_editor(r, 200, &e);
+        autosave_free(&a);
+        return;
+    }
     render_editor(r, 200, &e);
 }
 
@@ -811,7 +833,7 @@ void studio_create(hreq_t *r)
     submitted_t s;
     read_fields(r, &f, &s);
     editor_t e = {.title = s.title, .body = s.body, .declaration = s.declaration, .tags = s.tags, .dirty = 1,
-                  .original = s.original};
+                  .original = s.original, .summary = s.summary, .cover = s.cover};
     if (strcmp(s.action, "preview") == 0) {
         e.preview = 1;
         render_editor(r, 200, &e);
@@ -827,7 +849,9 @@ void studio_create(hreq_t *r)
                        .declaration = s.declaration && *s.declaration ? s.declaration : "none",
                        .tags = s.tags ? s.tags : "",
                        .set_original = 1,
-                       .original = s.original};
+                       .original = s.original,
+                       .summary = s.summary ? s.summary : "",
+                       .cover = s.cover ? s.cover : ""};
     char id[WORK_ID_LEN + 1];
     work_err_t err = {0};
     if (work_create(r->db, r->user.id, &in, id, &err) < 0) {
@@ -840,6 +864,7 @@ void studio_create(hreq_t *r)
         render_editor(r, err_status(&err), &e);
         return;
     }
+    autosave_clear(r->db, r->user.id, ""); /* saved for real: the new work's autosave is spent */
     if (publish && review_hold(r, id) == 1) {
         rs_redirect(r, 303, "/studio/notices?review=1");
         return;
@@ -863,6 +888,16 @@ static void edit_checked(hreq_t *r, int rc, const orig_result_t *res, const char
     const char *saved = rq_query(r, "saved");
     /* The text may have changed meanwhile: then the result is not its. */
     int current = rc == 0 && strcmp(hash, w.content_hash) == 0;
+    autosave_t a;
+    if (studio_autosave_wanted(r, w.id, &a) == 1) {
+        editor_t e = {.w = &w, .title = a.title, .body = a.body, .declaration = a.declaration, .tags = a.tags,
+                      .original = w.original, .summary = a.summary, .cover = w.cover, .dirty = 1, .preview = 1,
+                      .from_autosave = 1};
+        render_editor(r, 200, &e);
+        autosave_free(&a);
+        work_free(&w);
+        return;
+    }
     editor_checked(r, 200, &w, NULL, saved && strcmp(saved, "1") == 0, current ? res : NULL);
     work_free(&w);
 }
@@ -887,7 +922,9 @@ static int changed(const work_t *w, const submitted_t *s)
     tags_joined(w, &tags);
     int c = (s->title && strcmp(s->title, w->title) != 0) || (s->body && strcmp(s->body, w->body) != 0) ||
             (s->declaration && strcmp(s->declaration, w->declaration ? w->declaration->code : "none") != 0) ||
-            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0) || s->original != w->original;
+            (s->tags && strcmp(s->tags, buf_cstr(&tags)) != 0) || s->original != w->original ||
+            (s->summary && strcmp(s->summary, w->summary ? w->summary : "") != 0) ||
+            (s->cover && strcmp(s->cover, w->cover) != 0);
     buf_free(&tags);
     return c;
 }
@@ -906,7 +943,9 @@ static work_input_t save_input(const submitted_t *s)
                        .declaration = s->declaration,
                        .tags = s->tags,
                        .set_original = 1,
-                       .original = s->original};
+                       .original = s->original,
+                       .summary = s->summary,
+                       .cover = s->cover};
     if (in.declaration && !*in.declaration)
         in.declaration = "none";
     return in;
@@ -927,7 +966,9 @@ static void save_finish(hreq_t *r, const save_ctx_t *c, const orig_result_t *pre
                   .tags = s->tags,
                   .original = s->original,
                   .dirty = 1,
-                  .preview = 1};
+                  .preview = 1,
+                  .summary = s->summary,
+                  .cover = s->cover};
     work_err_t err = {0};
     if (c->update) {
         work_input_t in = save_input(s);
@@ -1009,7 +1050,9 @@ void studio_save(hreq_t *r)
                       .tags = c->s.tags,
                       .original = c->s.original,
                       .dirty = 1,
-                      .preview = 1};
+                      .preview = 1,
+                      .summary = c->s.summary,
+                      .cover = c->s.cover};
         render_editor(r, 200, &e);
         work_free(&w);
         return;
@@ -1218,6 +1261,12 @@ void studio_revisions(hreq_t *r)
             buf_htmlz(&b, T(L, "studio.current"));
             buf_lit(&b, "</span>");
         }
+        if (rev > 1) { /* reading: what this revision changed */
+            buf_hprintf(&b, " · <a class=\"compare-prev\" href=\"/studio/%s/compare?from=%d&amp;to=%d\">", w.id,
+                        rev - 1, rev);
+            buf_htmlz(&b, T(L, "studio.compare"));
+            buf_lit(&b, "</a>");
+        }
         buf_lit(&b, "</td><td>");
         time_el(&b, db_col_int(st, 2));
         buf_lit(&b, "</td><td>");
@@ -1235,6 +1284,8 @@ void studio_revisions(hreq_t *r)
         return;
     }
     buf_lit(&b, "</tbody></table></div>\n");
+    if (w.rev > 1)
+        studio_compare_form(r, &b, &w); /* reading: any two revisions */
     if (more) {
         buf_hprintf(&b, "<nav class=\"pager\"><a rel=\"next\" href=\"/studio/%s/revisions?before=%d\">", w.id, last);
         buf_htmlz(&b, T(L, "studio.older_revs"));
@@ -1320,6 +1371,9 @@ void studio_revision(hreq_t *r)
         buf_lit(&b, "</button> <span class=\"hint\">");
         buf_htmlz(&b, T(L, "studio.restore_hint"));
         buf_lit(&b, "</span></form>\n");
+        buf_hprintf(&b, "<p><a href=\"/studio/%s/compare?from=%d&amp;to=%d\">", w.id, rev, w.rev);
+        buf_htmlz(&b, T(L, "studio.compare"));
+        buf_hprintf(&b, " %d → %d</a></p>\n", rev, w.rev);
     }
     buf_lit(&b, "<article class=\"work revision\">\n<h2 class=\"revision-title\">");
     buf_htmlz(&b, v.title);

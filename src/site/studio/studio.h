@@ -6,7 +6,8 @@
  * Every page works without JavaScript (plain form posts, a confirm page for
  * delete, a server-rendered preview); the editor script (site/assets/studio.js,
  * served at /static/studio.<version>.js) adds the debounced live preview,
- * local autosave and the saved/unsaved indicator on top.
+ * server-side autosave (editor_reading.h), the warning before leaving with
+ * unsaved changes and the saved/unsaved indicator on top.
  *
  * All writes go through work.h, so validation, revisions, the search index
  * and cache invalidation are the same as for the API and import. A creator

@@ -3,6 +3,7 @@
  */
 #include "site/works/work.h"
 #include "site/works/media.h"
+#include "site/works/summary.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ void work_free(work_t *w)
     free(w->title);
     free(w->body);
     free(w->content_hash);
+    free(w->summary);
     for (int i = 0; i < w->ntags; i++)
         free(w->tags[i]);
     free(w->tags);
@@ -55,7 +57,7 @@ void work_hash(const char *body, char out[65])
 #define WORK_COLS                                                                                                   \
     "w.id, w.author_id, u.handle, u.display_name, w.title, w.body, w.declaration, w.status, w.rev, w.created_at, " \
     "w.updated_at, w.published_at, w.views, w.content_hash, w.original, w.comments_mode, w.comments_count, " \
-    "w.likes_count, w.pinned_comment"
+    "w.likes_count, w.pinned_comment, w.summary, w.cover"
 
 static void load_tags(db_t *db, work_t *w)
 {
@@ -92,6 +94,8 @@ static void fill(db_stmt_t *st, work_t *w)
     w->comments_count = db_col_int(st, 16);
     w->likes_count = db_col_int(st, 17);
     w->pinned_comment = db_col_int(st, 18);
+    w->summary = xdup(db_col_text(st, 19));
+    snprintf(w->cover, sizeof w->cover, "%s", db_col_text(st, 20));
 }
 
 int work_get(db_t *db, const char *id, work_t *w)
@@ -228,6 +232,10 @@ int work_validate(const work_input_t *in, int creating, work_err_t *e)
         return fail(e, "declaration", "work.err.declaration", 422);
     if ((in->tags || in->tags_list) && each_tag(in, NULL, NULL) < 0)
         return fail(e, "tags", "work.err.tags", 422);
+    if (in->summary && work_summary_validate(in->summary) < 0)
+        return fail(e, "summary", "work.err.summary", 422);
+    if (in->cover && *in->cover && !work_cover_id_ok(in->cover))
+        return fail(e, "cover", "work.err.cover", 422);
     return 0;
 }
 
@@ -377,8 +385,15 @@ int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, con
     work_hash(body, hash);
     int64_t t = now();
     buf_t tags = BUF_INIT;
+    char *summary = trimmed(in->summary ? in->summary : "");
+    if (in->cover && *in->cover && !work_cover_owned(db, author_id, in->cover)) {
+        free(title);
+        free(summary);
+        return fail(e, "cover", "work.err.cover", 422);
+    }
     if (db_begin(db) < 0) {
         free(title);
+        free(summary);
         return fail(e, NULL, "err.internal", 503);
     }
     for (int attempt = 0;; attempt++) {
@@ -386,8 +401,11 @@ int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, con
         randombytes_buf(rnd, sizeof rnd);
         sodium_bin2hex(id_out, WORK_ID_LEN + 1, rnd, sizeof rnd);
         db_stmt_t *st = db_prepare(db, "INSERT INTO works(id, author_id, title, body, declaration, status, rev, "
-                                       "content_hash, created_at, updated_at, original) VALUES (:id, :author, "
-                                       ":title, :body, :decl, 'draft', 1, :hash, :t, :t, :orig)");
+                                       "content_hash, created_at, updated_at, original, summary, cover) VALUES (:id, "
+                                       ":author, :title, :body, :decl, 'draft', 1, :hash, :t, :t, :orig, :summary, "
+                                       ":cover)");
+        db_bind_text(st, ":summary", summary);
+        db_bind_text(st, ":cover", in->cover ? in->cover : "");
         db_bind_int(st, ":orig", original);
         db_bind_text(st, ":id", id_out);
         db_bind_int(st, ":author", author_id);
@@ -403,10 +421,12 @@ int work_create_checked(db_t *db, int64_t author_id, const work_input_t *in, con
         if (rc != DB_CONSTRAINT || attempt == 3) { /* a 64-bit id collision, retried */
             db_rollback(db);
             free(title);
+            free(summary);
             return fail(e, NULL, "err.internal", 500);
         }
     }
     free(title);
+    free(summary);
     if (replace_tags(db, id_out, in, &tags) < 0 || save_revision(db, id_out, buf_cstr(&tags)) < 0) {
         db_rollback(db);
         buf_free(&tags);
@@ -462,6 +482,10 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
             return refuse_copy(&res, e);
         }
     }
+    if (in->cover && *in->cover && !work_cover_owned(db, cur.author_id, in->cover)) {
+        work_free(&cur);
+        return fail(e, "cover", "work.err.cover", 422);
+    }
     if (db_begin(db) < 0) {
         work_free(&cur);
         return fail(e, NULL, "err.internal", 503);
@@ -469,8 +493,12 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
     db_stmt_t *st = db_prepare(db, "UPDATE works SET title = coalesce(:title, title), body = coalesce(:body, body), "
                                    "declaration = coalesce(:decl, declaration), "
                                    "content_hash = coalesce(:hash, content_hash), rev = rev + 1, updated_at = :t, "
-                                   "original = coalesce(:orig, original) "
+                                   "original = coalesce(:orig, original), summary = coalesce(:summary, summary), "
+                                   "cover = coalesce(:cover, cover) "
                                    "WHERE id = :id AND status <> 'deleted'");
+    char *summary = in->summary ? trimmed(in->summary) : NULL;
+    db_bind_text(st, ":summary", summary);
+    db_bind_text(st, ":cover", in->cover);
     if (in->set_original)
         db_bind_int(st, ":orig", in->original ? 1 : 0);
     else
@@ -488,6 +516,7 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
     int rc = db_step(st);
     db_done(st);
     free(title);
+    free(summary);
     if (rc != DB_DONE || db_changes(db) != 1) {
         db_rollback(db);
         work_free(&cur);
@@ -514,6 +543,12 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
         db_done(st);
         ok = 1;
     }
+    /* A real save: the editor's autosave of this work is spent (autosave.h). */
+    st = db_prepare(db, "DELETE FROM autosaves WHERE work_id = :id");
+    db_bind_text(st, ":id", id);
+    if (db_step(st) != DB_DONE)
+        ok = 0;
+    db_done(st);
     if (!ok || save_revision(db, id, buf_cstr(&tags)) < 0) {
         db_rollback(db);
         buf_free(&tags);

@@ -28,6 +28,8 @@
 #define WORK_BODY_MAX 200000    /* bytes */
 #define WORK_TAGS_MAX 10
 #define WORK_TAG_MAX 30         /* characters */
+#define WORK_SUMMARY_MAX 200    /* characters of a creator's summary */
+#define WORK_COVER_LEN 16       /* a media id (media.h MEDIA_ID_LEN) */
 
 typedef struct {
     char id[WORK_ID_LEN + 1];
@@ -48,6 +50,10 @@ typedef struct {
     /* the audience (site/audience/comment.h, like.h): kept by their modules */
     int comments_open;                             /* comments_mode = 'open' */
     int64_t comments_count, likes_count, pinned_comment; /* published comments; likes; 0: none pinned */
+    /* reading (summary.h): the creator's summary ("" = generated from the
+     * first paragraph) and chosen cover picture ("" = the first picture) */
+    char *summary;
+    char cover[WORK_COVER_LEN + 1];
 } work_t;
 
 /* Fields to set; NULL means "leave as is" on update ("" on create). */
@@ -62,6 +68,10 @@ typedef struct {
     int original;            /* refused (422, key work.err.not_original) when the
                                 text substantially copies an earlier work by
                                 another creator */
+    const char *summary;     /* one paragraph, at most WORK_SUMMARY_MAX characters;
+                                "" = generate it from the body (summary.h) */
+    const char *cover;       /* "" or the id of a picture the author uploaded
+                                (422 work.err.cover otherwise) */
 } work_input_t;
 
 /* A validation failure: which field, the i18n key of the message, the status. */
