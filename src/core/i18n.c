@@ -594,6 +594,21 @@ static const entry_t table[] = {
     /* ---- part: reading ---- */
     /* (end of reading) */
     /* ---- part: creator ---- */
+    {"creator.zone", "(中国标准时间,UTC+8)", "(China Standard Time, UTC+8)"},
+    {"creator.zone_short", "北京时间", "CST"},
+    {"creator.sched.title", "定时发布", "Scheduled publishing"},
+    {"creator.sched.at", "将于以下时间自动发布:", "Will be published automatically at"},
+    {"creator.sched.when", "发布时间", "Publish at"},
+    {"creator.sched.reschedule_at", "改为", "Change to"},
+    {"creator.sched.schedule", "定时发布", "Schedule"},
+    {"creator.sched.reschedule", "更改时间", "Reschedule"},
+    {"creator.sched.cancel", "取消定时", "Cancel schedule"},
+    {"creator.sched.badge", "定时", "Scheduled"},
+    {"creator.sched.err.past", "发布时间必须在将来。", "The publication time must be in the future."},
+    {"creator.sched.err.far", "发布时间最多只能设在一年之内。", "The publication time can be at most a year ahead."},
+    {"creator.sched.err.malformed", "发布时间格式不对。", "The publication time is malformed."},
+    {"creator.sched.err.published", "这篇作品已经发布了。", "This work is already published."},
+    {"creator.sched.err.none", "这篇作品没有待发布的定时。", "This work has no pending schedule."},
     /* (end of creator) */
     /* ---- part: security ---- */
     /* (end of security) */

@@ -37,6 +37,7 @@
 /* includes: people */
 /* includes: reading */
 /* includes: creator */
+#include "site/creator/schedule.h"
 /* includes: security */
 /* includes: ops */
 /* includes: portability */
@@ -142,6 +143,9 @@ const route_t routes[] = {
     /* (end of reading) */
 
     /* ---- part: creator ---- */
+    {"POST", "/studio/:id/schedule", sched_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/api/v1/articles/:id/publish", sched_api_publish, ROLE_CREATOR, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/articles/:id/schedule", sched_api_cancel, ROLE_CREATOR, RT_API, 0},
     /* (end of creator) */
 
     /* ---- part: security ---- */

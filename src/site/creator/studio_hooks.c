@@ -1,0 +1,18 @@
+/*
+ * studio_hooks.c — see studio_hooks.h. Part of the creator tools
+ * (site/creator/); loop thread.
+ */
+#include "site/creator/studio_hooks.h"
+
+#include "core/i18n.h"
+
+void creator_editor_panels(hreq_t *r, buf_t *b, const char *work_id, const char *status)
+{
+    sched_editor_panel(r, b, work_id, status);
+}
+
+void creator_studio_links(hreq_t *r, buf_t *b)
+{
+    (void)r;
+    (void)b;
+}
