@@ -609,6 +609,15 @@ static const entry_t table[] = {
     {"creator.sched.err.malformed", "发布时间格式不对。", "The publication time is malformed."},
     {"creator.sched.err.published", "这篇作品已经发布了。", "This work is already published."},
     {"creator.sched.err.none", "这篇作品没有待发布的定时。", "This work has no pending schedule."},
+    {"creator.pin.heading", "置顶", "Pinned"},
+    {"creator.pin.title", "置顶到作者主页", "Pin to your author page"},
+    {"creator.pin.hint", "最多可置顶三篇已发布的作品,显示在作者主页最前面。", "Up to three published works can be pinned; they come first on your author page."},
+    {"creator.pin.is_pinned", "这篇作品已置顶。", "This work is pinned."},
+    {"creator.pin.pin", "置顶", "Pin"},
+    {"creator.pin.unpin", "取消置顶", "Unpin"},
+    {"creator.pin.err.unpublished", "只有已发布的作品可以置顶。", "Only published works can be pinned."},
+    {"creator.pin.err.too_many", "最多只能置顶三篇作品,请先取消一篇。", "At most three works can be pinned; unpin one first."},
+    {"creator.pin.err.not_pinned", "这篇作品没有置顶。", "This work is not pinned."},
     /* (end of creator) */
     /* ---- part: security ---- */
     /* (end of security) */

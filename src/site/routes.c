@@ -37,6 +37,7 @@
 /* includes: people */
 /* includes: reading */
 /* includes: creator */
+#include "site/creator/pins.h"
 #include "site/creator/schedule.h"
 /* includes: security */
 /* includes: ops */
@@ -146,6 +147,10 @@ const route_t routes[] = {
     {"POST", "/studio/:id/schedule", sched_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
     {"POST", "/api/v1/articles/:id/publish", sched_api_publish, ROLE_CREATOR, RT_API, 8 * KB},
     {"DELETE", "/api/v1/articles/:id/schedule", sched_api_cancel, ROLE_CREATOR, RT_API, 0},
+    {"POST", "/studio/:id/pin", pins_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"PUT", "/api/v1/articles/:id/pin", pins_api_put, ROLE_CREATOR, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/articles/:id/pin", pins_api_delete, ROLE_CREATOR, RT_API, 0},
+    {"GET", "/api/v1/authors/:handle/pins", pins_api_list, ROLE_NONE, RT_API, 0},
     /* (end of creator) */
 
     /* ---- part: security ---- */

@@ -220,6 +220,18 @@ static void fire(db_t *db, const char *work_id, int64_t author_id)
         as.user.id = author_id;
     }
     db_done(st);
+    /* Published by hand meanwhile, unpublished, deleted: nothing to do. */
+    work_t w;
+    int grc = work_get(db, work_id, &w);
+    if (grc < 0)
+        return; /* stays claimed: retried after SCHED_STALE */
+    int draft = grc == 1 && strcmp(w.status, "draft") == 0;
+    if (grc == 1)
+        work_free(&w);
+    if (!draft) {
+        finish(db, work_id, "done", "skipped: not a draft any more");
+        return;
+    }
     int held = review_hold(&as, work_id);
     if (held < 0)
         return; /* stays claimed: retried after SCHED_STALE */

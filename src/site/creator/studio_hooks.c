@@ -5,10 +5,12 @@
 #include "site/creator/studio_hooks.h"
 
 #include "core/i18n.h"
+#include "site/creator/pins.h"
 
 void creator_editor_panels(hreq_t *r, buf_t *b, const char *work_id, const char *status)
 {
     sched_editor_panel(r, b, work_id, status);
+    pins_editor_panel(r, b, work_id, status);
 }
 
 void creator_studio_links(hreq_t *r, buf_t *b)

@@ -3,6 +3,7 @@
  */
 #include "site/audience/comment_page.h"
 #include "site/reader/pages.h"
+#include "site/creator/pins.h"
 #include "site/works/media.h"
 
 #include <stdio.h>
@@ -191,6 +192,8 @@ void pages_author(hreq_t *r)
     follow_author_box(r, &h, u.id, u.handle);
     buf_lit(&h, "</header>\n");
     newsletter_author_form(r, &h, u.handle, u.role);
+    if (!rq_query(r, "before"))
+        pins_author_block(r, &h, u.id); /* pinned works first (site/creator/pins.h) */
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
