@@ -618,6 +618,21 @@ static const entry_t table[] = {
     {"creator.pin.err.unpublished", "只有已发布的作品可以置顶。", "Only published works can be pinned."},
     {"creator.pin.err.too_many", "最多只能置顶三篇作品,请先取消一篇。", "At most three works can be pinned; unpin one first."},
     {"creator.pin.err.not_pinned", "这篇作品没有置顶。", "This work is not pinned."},
+    {"creator.back_to_editor", "返回编辑器", "Back to the editor"},
+    {"creator.preview.title", "预览链接", "Preview links"},
+    {"creator.preview.hint", "把未发布的草稿通过秘密链接发给别人看。链接到期或撤销后失效,页面不会被搜索引擎收录。", "Share an unpublished draft by a secret link. It stops working when it expires or is revoked, and search engines do not index it."},
+    {"creator.preview.days", "有效天数", "Valid for (days)"},
+    {"creator.preview.make", "生成预览链接", "Make a preview link"},
+    {"creator.preview.made", "预览链接已生成。它只显示这一次,请现在复制:", "The preview link is made. It is shown only this once; copy it now:"},
+    {"creator.preview.link_made", "链接生成于", "Link made"},
+    {"creator.preview.expires", "有效期至", "expires"},
+    {"creator.preview.revoke", "撤销", "Revoke"},
+    {"creator.preview.banner", "草稿预览 · 尚未发布 · 链接有效期至", "Draft preview · not published · link valid until"},
+    {"creator.preview.err.days", "有效天数必须是 1 到 90 之间的整数。", "The number of days must be a whole number from 1 to 90."},
+    {"creator.preview.err.no_link", "没有这个有效的预览链接。", "There is no such live preview link."},
+    {"creator.preview.err.unknown", "这个预览链接不存在。", "This preview link does not exist."},
+    {"creator.preview.err.expired", "这个预览链接已过期。", "This preview link has expired."},
+    {"creator.preview.err.revoked", "这个预览链接已被作者撤销。", "This preview link was revoked by the author."},
     /* (end of creator) */
     /* ---- part: security ---- */
     /* (end of security) */

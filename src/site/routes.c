@@ -38,6 +38,7 @@
 /* includes: reading */
 /* includes: creator */
 #include "site/creator/pins.h"
+#include "site/creator/preview.h"
 #include "site/creator/schedule.h"
 /* includes: security */
 /* includes: ops */
@@ -151,6 +152,12 @@ const route_t routes[] = {
     {"PUT", "/api/v1/articles/:id/pin", pins_api_put, ROLE_CREATOR, RT_API, 8 * KB},
     {"DELETE", "/api/v1/articles/:id/pin", pins_api_delete, ROLE_CREATOR, RT_API, 0},
     {"GET", "/api/v1/authors/:handle/pins", pins_api_list, ROLE_NONE, RT_API, 0},
+    {"GET", "/p/:token", preview_page, ROLE_NONE, 0, 0},
+    {"POST", "/studio/:id/previews", preview_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/:id/previews/:pid/revoke", preview_revoke_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/api/v1/articles/:id/previews", preview_api_create, ROLE_CREATOR, RT_API, 8 * KB},
+    {"GET", "/api/v1/articles/:id/previews", preview_api_list, ROLE_CREATOR, RT_API, 0},
+    {"DELETE", "/api/v1/articles/:id/previews/:pid", preview_api_revoke, ROLE_CREATOR, RT_API, 0},
     /* (end of creator) */
 
     /* ---- part: security ---- */

@@ -6,10 +6,12 @@
 
 #include "core/i18n.h"
 #include "site/creator/pins.h"
+#include "site/creator/preview.h"
 
 void creator_editor_panels(hreq_t *r, buf_t *b, const char *work_id, const char *status)
 {
     sched_editor_panel(r, b, work_id, status);
+    preview_editor_panel(r, b, work_id, status);
     pins_editor_panel(r, b, work_id, status);
 }
 
