@@ -5,6 +5,7 @@
 #include "site/creator/studio_hooks.h"
 
 #include "core/i18n.h"
+#include "site/creator/collection_page.h"
 #include "site/creator/pins.h"
 #include "site/creator/preview.h"
 
@@ -13,10 +14,12 @@ void creator_editor_panels(hreq_t *r, buf_t *b, const char *work_id, const char 
     sched_editor_panel(r, b, work_id, status);
     preview_editor_panel(r, b, work_id, status);
     pins_editor_panel(r, b, work_id, status);
+    coll_editor_panel(r, b, work_id, status);
 }
 
 void creator_studio_links(hreq_t *r, buf_t *b)
 {
-    (void)r;
-    (void)b;
+    buf_lit(b, "<p class=\"creator-links\"><a href=\"/studio/collections\">");
+    buf_htmlz(b, T(r->lang, "creator.coll.my"));
+    buf_lit(b, "</a></p>\n");
 }

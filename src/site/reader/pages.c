@@ -3,6 +3,7 @@
  */
 #include "site/audience/comment_page.h"
 #include "site/reader/pages.h"
+#include "site/creator/collection_page.h"
 #include "site/creator/pins.h"
 #include "site/works/media.h"
 
@@ -318,6 +319,8 @@ void pages_work(hreq_t *r)
     buf_htmlz(&b, T(r->lang, "site.notice"));
     buf_lit(&b, "</a></p>\n");
     buf_lit(&b, "</footer>\n");
+    if (published)
+        coll_work_nav(r, &b, w.id); /* its collections: n of N, previous, next (site/creator/) */
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
     if (published)
