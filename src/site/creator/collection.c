@@ -453,8 +453,8 @@ int coll_work_gone(db_t *db, const char *work_id)
     static const char *const sql[] = {
         "DELETE FROM collection_works WHERE work_id = :w",
         "DELETE FROM creator_pins WHERE work_id = :w",
-        "UPDATE creator_schedules SET state = 'cancelled', result = 'cancelled: the work was deleted or taken down' "
-        "WHERE work_id = :w AND state = 'pending'",
+        ("UPDATE creator_schedules SET state = 'cancelled', result = 'cancelled: the work was deleted or taken down' "
+         "WHERE work_id = :w AND state = 'pending'"),
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         db_stmt_t *st = db_prepare(db, sql[i]);
