@@ -677,6 +677,20 @@ static const entry_t table[] = {
     {"creator.coll.err.works", "works 必须是作品 ID 的数组。", "works must be an array of work ids."},
     {"creator.coll.err.string", "该字段必须是字符串。", "This field must be a string."},
     {"creator.coll.err.author", "请用 author 参数指定作者。", "Name the author with the author parameter."},
+    {"creator.stats.title", "数据", "Statistics"},
+    {"creator.stats.site_title", "全站数据", "Site statistics"},
+    {"creator.stats.work_title", "作品数据", "Statistics of this work"},
+    {"creator.stats.likes", "每日点赞", "Likes per day"},
+    {"creator.stats.comments", "每日评论", "Comments per day"},
+    {"creator.stats.followers", "每日新增粉丝", "New followers per day"},
+    {"creator.stats.subscribers", "每日新增邮件订阅", "New e-mail subscribers per day"},
+    {"creator.stats.table", "数据表", "The numbers as a table"},
+    {"creator.stats.day", "日期", "Day"},
+    {"creator.stats.30", "最近 30 天", "Last 30 days"},
+    {"creator.stats.90", "最近 90 天", "Last 90 days"},
+    {"creator.stats.csv", "下载 CSV", "Download CSV"},
+    {"creator.stats.zone", "按中国标准时间(UTC+8)的自然日统计。", "Counted per calendar day in China Standard Time (UTC+8)."},
+    {"creator.stats.err.days", "days 只能是 30 或 90。", "days must be 30 or 90."},
     /* (end of creator) */
     /* ---- part: security ---- */
     /* (end of security) */

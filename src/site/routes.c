@@ -41,6 +41,7 @@
 #include "site/creator/pins.h"
 #include "site/creator/preview.h"
 #include "site/creator/schedule.h"
+#include "site/creator/stats.h"
 /* includes: security */
 /* includes: ops */
 /* includes: portability */
@@ -178,6 +179,10 @@ const route_t routes[] = {
     {"DELETE", "/api/v1/collections/:cid", coll_api_delete, ROLE_CREATOR, RT_API, 0},
     {"POST", "/api/v1/collections/:cid/works", coll_api_add, ROLE_CREATOR, RT_API, 8 * KB},
     {"DELETE", "/api/v1/collections/:cid/works/:id", coll_api_remove, ROLE_CREATOR, RT_API, 0},
+    {"GET", "/studio/stats", stats_page, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/stats.csv", stats_csv, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/:id/stats", stats_work_page, ROLE_CREATOR, 0, 0},
+    {"GET", "/admin/stats", stats_site_page, ROLE_ADMIN, 0, 0},
     /* (end of creator) */
 
     /* ---- part: security ---- */

@@ -74,6 +74,9 @@ for (const size of ['desktop', 'phone']) {
     await assertAccessible(page, 'the editor of a scheduled draft');
     await page.goto(`${srv.base}/studio/${ids[1]}`);
     await assertAccessible(page, 'the editor of a published work (pin, collections)');
+    await page.goto(`${srv.base}/studio/stats`);
+    assert.equal(await page.locator('svg.stats-chart[role=img]').count(), 4);
+    await assertAccessible(page, 'the data page');
     await page.goto(`${srv.base}/studio/collections`);
     await assertAccessible(page, 'the collections list');
     await page.goto(`${srv.base}/studio/collections/${cid}`);
