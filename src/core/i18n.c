@@ -691,6 +691,7 @@ static const entry_t table[] = {
     {"creator.stats.csv", "下载 CSV", "Download CSV"},
     {"creator.stats.zone", "按中国标准时间(UTC+8)的自然日统计。", "Counted per calendar day in China Standard Time (UTC+8)."},
     {"creator.stats.err.days", "days 只能是 30 或 90。", "days must be 30 or 90."},
+    {"creator.stats.reads", "每日阅读", "Reads per day"},
     /* (end of creator) */
     /* ---- part: security ---- */
     /* (end of security) */

@@ -75,7 +75,7 @@ for (const size of ['desktop', 'phone']) {
     await page.goto(`${srv.base}/studio/${ids[1]}`);
     await assertAccessible(page, 'the editor of a published work (pin, collections)');
     await page.goto(`${srv.base}/studio/stats`);
-    assert.equal(await page.locator('svg.stats-chart[role=img]').count(), 4);
+    assert.equal(await page.locator('svg.stats-chart[role=img]').count(), 5);
     await assertAccessible(page, 'the data page');
     await page.goto(`${srv.base}/studio/collections`);
     await assertAccessible(page, 'the collections list');

@@ -14,7 +14,7 @@
 #include "site/layout.h"
 #include "site/works/work.h"
 
-#define SERIES 4
+#define SERIES 5
 #define DAYS_MAX 90
 
 typedef struct {
@@ -24,11 +24,13 @@ typedef struct {
     int nseries;
 } stats_t;
 
-static const char *const series_keys[SERIES] = {"creator.stats.likes", "creator.stats.comments",
+static const char *const series_keys[SERIES] = {"creator.stats.reads", "creator.stats.likes", "creator.stats.comments",
                                                 "creator.stats.followers", "creator.stats.subscribers"};
 
 /* The per-day counts: author 0 is the whole site; work NULL all works. */
 static const char *const series_sql[SERIES] = {
+    "SELECT (d.day + 28800) / 86400, sum(d.reads) FROM stats_daily d WHERE (:a = 0 OR d.author_id = :a) "
+    "AND (:w = '' OR d.work_id = :w) AND d.day >= :from GROUP BY (d.day + 28800) / 86400",
     "SELECT (l.created_at + 28800) / 86400, count(*) FROM work_likes l JOIN works w ON w.id = l.work_id "
     "WHERE (:a = 0 OR w.author_id = :a) AND (:w = '' OR l.work_id = :w) AND l.created_at >= :from "
     "GROUP BY (l.created_at + 28800) / 86400",
@@ -55,7 +57,7 @@ static int load(db_t *db, int64_t author, const char *work, int days, stats_t *s
     s->days = days;
     int64_t today = (clock_now() + CLOCK_CHINA_OFFSET) / 86400;
     s->first_day = today - days + 1;
-    s->nseries = work ? 2 : SERIES;
+    s->nseries = work ? 3 : SERIES;
     for (int k = 0; k < s->nseries; k++) {
         db_stmt_t *st = db_prepare(db, series_sql[k]);
         db_bind_int(st, ":a", author);
@@ -193,12 +195,12 @@ void stats_csv(hreq_t *r)
         return;
     }
     buf_t b = BUF_INIT;
-    buf_lit(&b, "date,likes,comments,followers,subscribers\r\n");
+    buf_lit(&b, "date,reads,likes,comments,followers,subscribers\r\n");
     for (int d = 0; d < days; d++) {
         char day[16];
         day_text(s->first_day + d, day);
-        buf_printf(&b, "%s,%lld,%lld,%lld,%lld\r\n", day, (long long)s->v[0][d], (long long)s->v[1][d], /* raw: CSV */
-                   (long long)s->v[2][d], (long long)s->v[3][d]);
+        buf_printf(&b, "%s,%lld,%lld,%lld,%lld,%lld\r\n", day, (long long)s->v[0][d], (long long)s->v[1][d], /* raw: CSV */
+                   (long long)s->v[2][d], (long long)s->v[3][d], (long long)s->v[4][d]);
     }
     free(s);
     rs_header(r, "content-disposition", "attachment; filename=\"hao-stats.csv\"");
