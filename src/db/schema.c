@@ -448,6 +448,82 @@ const char *const schema_migrations[] = {
     "  summary TEXT NOT NULL,"
     "  saved_at INTEGER NOT NULL,"
     "  PRIMARY KEY (user_id, work_id));",
+
+    /* creator: scheduled publishing, pinned works, preview links,
+     * collections (合集) and daily analytics (site/creator/). Plain tables,
+     * so they export as they are. */
+    /* A work's publication time: one row per work; state pending until the
+     * minute it fires, claimed by the node that fires it (claimed_at), then
+     * done/failed (result: the reason), or cancelled. */
+    "CREATE TABLE creator_schedules ("
+    "  work_id TEXT PRIMARY KEY REFERENCES works(id),"
+    "  author_id INTEGER NOT NULL REFERENCES users(id),"
+    "  publish_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','claimed','done','failed','cancelled')),"
+    "  claimed_at INTEGER,"
+    "  result TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX creator_schedules_due ON creator_schedules(state, publish_at);"
+    /* Up to three pinned works per creator, position 1..3. */
+    "CREATE TABLE creator_pins ("
+    "  author_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  position INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (author_id, work_id));"
+    /* A draft's secret preview link: only the token's SHA-256 is kept. */
+    "CREATE TABLE creator_previews ("
+    "  id INTEGER PRIMARY KEY,"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER);"
+    "CREATE INDEX creator_previews_work ON creator_previews(work_id);"
+    /* Collections: an ordered series of one creator's works. */
+    "CREATE TABLE collections ("
+    "  id INTEGER PRIMARY KEY,"
+    "  author_id INTEGER NOT NULL REFERENCES users(id),"
+    "  title TEXT NOT NULL,"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  cover TEXT NOT NULL DEFAULT '',"       /* a media id of the author's, or '' */
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX collections_author ON collections(author_id, updated_at);"
+    "CREATE TABLE collection_works ("
+    "  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  position INTEGER NOT NULL,"
+    "  added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (collection_id, work_id));"
+    "CREATE INDEX collection_works_work ON collection_works(work_id);"
+    /* Analytics: one small row per work and China day (day = that day's
+     * midnight, unix seconds); author_id repeated for the creator's page. */
+    "CREATE TABLE stats_daily ("
+    "  work_id TEXT NOT NULL,"
+    "  author_id INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  reads INTEGER NOT NULL DEFAULT 0,"
+    "  uniques INTEGER NOT NULL DEFAULT 0,"
+    "  ends INTEGER NOT NULL DEFAULT 0,"     /* readers who reached the end */
+    "  PRIMARY KEY (work_id, day));"
+    "CREATE INDEX stats_daily_author ON stats_daily(author_id, day);"
+    "CREATE TABLE stats_referrers ("
+    "  work_id TEXT NOT NULL,"
+    "  author_id INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  n INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (work_id, day, domain));"
+    "CREATE INDEX stats_referrers_author ON stats_referrers(author_id, day);"
+    /* Today's readers as salted hashes (the salt lives in memory only and
+     * changes each day); rows of earlier days are deleted. */
+    "CREATE TABLE stats_seen ("
+    "  day INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  work_id TEXT NOT NULL,"
+    "  ended INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, hash, work_id));",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -476,7 +476,8 @@ int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const
         query_free(&q);
         return -2;
     }
-    qsort(c, n, sizeof *c, by_score);
+    if (n > 1) /* c is NULL when nothing matched: qsort must not see it */
+        qsort(c, n, sizeof *c, by_score);
     out->total = (int64_t)n;
     int limit = req->limit < 1 ? 10 : req->limit > SEARCH_LIMIT_MAX ? SEARCH_LIMIT_MAX : req->limit;
     out->hits = xcalloc((size_t)limit, sizeof(search_hit_t));

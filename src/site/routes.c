@@ -41,6 +41,11 @@
 #include "site/studio/editor_reading.h"
 #include "site/reader/feedspage.h"
 /* includes: creator */
+#include "site/creator/collection_page.h"
+#include "site/creator/pins.h"
+#include "site/creator/preview.h"
+#include "site/creator/schedule.h"
+#include "site/creator/stats.h"
 /* includes: security */
 /* includes: ops */
 /* includes: portability */
@@ -160,6 +165,42 @@ const route_t routes[] = {
     /* (end of reading) */
 
     /* ---- part: creator ---- */
+    {"POST", "/studio/:id/schedule", sched_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/api/v1/articles/:id/publish", sched_api_publish, ROLE_CREATOR, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/articles/:id/schedule", sched_api_cancel, ROLE_CREATOR, RT_API, 0},
+    {"POST", "/studio/:id/pin", pins_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"PUT", "/api/v1/articles/:id/pin", pins_api_put, ROLE_CREATOR, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/articles/:id/pin", pins_api_delete, ROLE_CREATOR, RT_API, 0},
+    {"GET", "/api/v1/authors/:handle/pins", pins_api_list, ROLE_NONE, RT_API, 0},
+    {"GET", "/p/:token", preview_page, ROLE_NONE, 0, 0},
+    {"POST", "/studio/:id/previews", preview_form_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/:id/previews/:pid/revoke", preview_revoke_post, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/api/v1/articles/:id/previews", preview_api_create, ROLE_CREATOR, RT_API, 8 * KB},
+    {"GET", "/api/v1/articles/:id/previews", preview_api_list, ROLE_CREATOR, RT_API, 0},
+    {"DELETE", "/api/v1/articles/:id/previews/:pid", preview_api_revoke, ROLE_CREATOR, RT_API, 0},
+    {"GET", "/c/:cid", coll_page, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/c/:cid/feed.atom", coll_feed_atom, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/c/:cid/feed.json", coll_feed_json, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/static/creator-collections.js", coll_script, ROLE_NONE, 0, 0},
+    {"GET", "/studio/collections", coll_studio_list, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/collections", coll_studio_create, ROLE_CREATOR, RT_CSRF, 16 * KB},
+    {"GET", "/studio/collections/:cid", coll_studio_edit, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/collections/:cid", coll_studio_save, ROLE_CREATOR, RT_CSRF, 16 * KB},
+    {"POST", "/studio/collections/:cid/works", coll_studio_works, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/collections/:cid/order", coll_studio_order, ROLE_CREATOR, RT_CSRF, 16 * KB},
+    {"POST", "/studio/collections/:cid/delete", coll_studio_delete, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/:id/collections", coll_studio_pick, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"GET", "/api/v1/collections", coll_api_list, ROLE_NONE, RT_API, 0},
+    {"POST", "/api/v1/collections", coll_api_create, ROLE_CREATOR, RT_API, 64 * KB},
+    {"GET", "/api/v1/collections/:cid", coll_api_get, ROLE_NONE, RT_API, 0},
+    {"PUT", "/api/v1/collections/:cid", coll_api_update, ROLE_CREATOR, RT_API, 64 * KB},
+    {"DELETE", "/api/v1/collections/:cid", coll_api_delete, ROLE_CREATOR, RT_API, 0},
+    {"POST", "/api/v1/collections/:cid/works", coll_api_add, ROLE_CREATOR, RT_API, 8 * KB},
+    {"DELETE", "/api/v1/collections/:cid/works/:id", coll_api_remove, ROLE_CREATOR, RT_API, 0},
+    {"GET", "/studio/stats", stats_page, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/stats.csv", stats_csv, ROLE_CREATOR, 0, 0},
+    {"GET", "/studio/:id/stats", stats_work_page, ROLE_CREATOR, 0, 0},
+    {"GET", "/admin/stats", stats_site_page, ROLE_ADMIN, 0, 0},
     /* (end of creator) */
 
     /* ---- part: security ---- */

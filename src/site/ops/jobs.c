@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/changed.h"
 #include "site/audience/newsletter.h"
+#include "site/creator/schedule.h"
 #include "site/trust/counter.h"
 #include "site/trust/notice.h"
 #include "site/trust/takedown.h"
@@ -28,6 +29,7 @@ static int (*const sweeps[])(db_t *db) = {
     takedown_purge_expired, /* removed content past its retention period */
     takedown_purge_deleted, /* works their authors deleted, as long after */
     takedown_purge_comments, /* deleted and removed comments' text, comments' addresses, as long after */
+    sched_sweep, /* scheduled publications that fell due (site/creator/schedule.h) */
 };
 
 int jobs_schedule(db_t *db, const char *kind, int64_t ref, int64_t due_at)

@@ -3,6 +3,8 @@
  */
 #include "site/audience/comment_page.h"
 #include "site/reader/pages.h"
+#include "site/creator/collection_page.h"
+#include "site/creator/pins.h"
 #include "site/works/media.h"
 #include "site/works/summary.h"
 
@@ -217,6 +219,8 @@ void pages_author(hreq_t *r)
     follow_author_box(r, &h, u.id, u.handle);
     buf_lit(&h, "</header>\n");
     newsletter_author_form(r, &h, u.handle, u.role);
+    if (!rq_query(r, "before"))
+        pins_author_block(r, &h, u.id); /* pinned works first (site/creator/pins.h) */
     buf_lit(&path, "/u/");
     buf_url(&path, u.handle, strlen(u.handle));
     buf_printf(&feed, "%s/feed.atom", buf_cstr(&path));  /* raw: URL */
@@ -357,6 +361,8 @@ void pages_work(hreq_t *r)
     buf_htmlz(&b, T(r->lang, "site.notice"));
     buf_lit(&b, "</a></p>\n");
     buf_lit(&b, "</footer>\n");
+    if (published)
+        coll_work_nav(r, &b, w.id); /* its collections: n of N, previous, next (site/creator/) */
     page_statement(r, &b);
     buf_lit(&b, "</article>\n");
     if (published)

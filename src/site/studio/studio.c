@@ -23,6 +23,7 @@
 #include "core/text.h"
 #include "http/router.h"
 #include "site/audience/newsletter.h"
+#include "site/creator/studio_hooks.h"
 #include "site/layout.h"
 #include "site/trust/review.h"
 #include "site/works/publish.h"
@@ -603,6 +604,8 @@ static void render_editor(hreq_t *r, int status, const editor_t *e)
     buf_lit(&b, "</div>\n</form>\n");
 
     if (e->w)
+        creator_editor_panels(r, &b, e->w->id, e->w->status); /* schedule, preview links, pin, collections */
+    if (e->w)
         delete_form(r, &b, e->w);
     buf_lit(&b, "</section>\n");
     page_send(r, &b, status);
@@ -727,6 +730,7 @@ void studio_list(hreq_t *r)
     buf_htmlz(&b, T(L, "mail.title"));
     buf_lit(&b, "</a></p>\n");
     newsletter_studio_count(r, &b);
+    creator_studio_links(r, &b);
     /* Removed works are announced where the creator looks first. */
     db_stmt_t *td = db_prepare(r->db, "SELECT count(*) FROM takedowns t JOIN works w ON w.id = t.work_id "
                                       "WHERE w.author_id = :u AND t.status = 'active' AND t.comment_id IS NULL");
@@ -768,6 +772,7 @@ void studio_list(hreq_t *r)
             buf_htmlz(&b, w->title);
             buf_lit(&b, "</a></td><td>");
             status_badge(r, &b, w->status);
+            sched_list_note(r, &b, w->id, w->status);
             if (w->prov.nsimilar) {
                 buf_hprintf(&b, " <a class=\"overlap\" href=\"/studio/%s/originality\">", w->id);
                 buf_htmlz(&b, T(L, "prov.overlap_badge"));

@@ -12,6 +12,7 @@
 #include "search/search.h"
 #include "site/audience/comment.h"
 #include "site/audience/notify.h"
+#include "site/creator/collection.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/works/media.h"
@@ -31,6 +32,9 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
         return 0;
     /* Out of the search index in the same transaction (search.h). */
     if (search_sync(db, work_id) < 0)
+        return -1;
+    /* Out of its collections (and pins, schedule) too (site/creator/collection.h). */
+    if (coll_work_gone(db, work_id) < 0)
         return -1;
     st = db_prepare(db, "INSERT INTO takedowns(work_id, notice_id, report_id, ground, reason, automated, actor, "
                         "status, created_at) VALUES (:w, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");

@@ -18,6 +18,7 @@
 #include "provenance/provenance.h"
 #include "search/search.h"
 #include "site/audience/newsletter.h"
+#include "site/creator/collection.h"
 #include "site/trust/audit.h"
 
 static int64_t now(void)
@@ -560,7 +561,8 @@ int work_update_checked(db_t *db, const char *id, const work_input_t *in, const 
 
 /* Move a work between states in one statement. from_sql restricts the
  * current state. */
-static int transition_indexed(db_t *db, const char *id, const char *sql, const char *forget_body, work_err_t *e)
+static int transition_indexed(db_t *db, const char *id, const char *sql, const char *forget_body, int gone,
+                              work_err_t *e)
 {
     if (db_begin(db) < 0)
         return fail(e, NULL, "err.internal", 503);
@@ -581,10 +583,15 @@ static int transition_indexed(db_t *db, const char *id, const char *sql, const c
         db_rollback(db);
         return fail(e, NULL, "err.internal", 500);
     }
+    /* A deleted work leaves its collections, pins and schedule with it. */
+    if (gone && coll_work_gone(db, id) < 0) {
+        db_rollback(db);
+        return fail(e, NULL, "err.internal", 500);
+    }
     return finish(db, id, e);
 }
 
-static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
+static int transition(db_t *db, const char *id, const char *sql, int gone, work_err_t *e)
 {
     /* A work that leaves the published state leaves the originality index
      * (it can no longer be anyone's source); its body is read first. */
@@ -596,7 +603,7 @@ static int transition(db_t *db, const char *id, const char *sql, work_err_t *e)
     if (grc == 1)
         w.body = NULL;
     work_free(&w);
-    int rc = transition_indexed(db, id, sql, indexed, e);
+    int rc = transition_indexed(db, id, sql, indexed, gone, e);
     free(indexed);
     return rc;
 }
@@ -661,14 +668,14 @@ int work_unpublish(db_t *db, const char *id, work_err_t *e)
 {
     return transition(db, id,
                       "UPDATE works SET status = 'draft', updated_at = :t WHERE id = :id AND status = 'published'",
-                      e);
+                      0, e);
 }
 
 int work_delete(db_t *db, const char *id, work_err_t *e)
 {
     return transition(db, id,
                       "UPDATE works SET status = 'deleted', updated_at = :t WHERE id = :id AND status <> 'deleted'",
-                      e);
+                      1, e);
 }
 
 int work_find_by_hash(db_t *db, const char *hash, char id_out[WORK_ID_LEN + 1])
