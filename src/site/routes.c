@@ -38,6 +38,10 @@
 /* includes: reading */
 /* includes: creator */
 /* includes: security */
+#include "site/security/password.h"
+#include "site/security/security.h"
+#include "site/security/tokens.h"
+#include "site/security/totp.h"
 /* includes: ops */
 /* includes: portability */
 /* includes: federation */
@@ -145,6 +149,18 @@ const route_t routes[] = {
     /* (end of creator) */
 
     /* ---- part: security ---- */
+    {"GET", "/account/security", sec_overview_page, ROLE_READER, 0, 0},
+    {"GET", "/account/security/password", sec_password_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/password", sec_password_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/sessions", sec_sessions_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/sessions", sec_sessions_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/tokens", sec_tokens_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/tokens", sec_tokens_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/account/security/tokens/revoke", sec_tokens_revoke, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/2fa", sec_2fa_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/2fa", sec_2fa_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/login/2fa", sec_login_2fa_page, ROLE_NONE, 0, 0},
+    {"POST", "/login/2fa", sec_login_2fa_post, ROLE_NONE, RT_CSRF, 8 * KB},
     /* (end of security) */
 
     /* ---- part: ops ---- */
