@@ -38,6 +38,7 @@
 /* includes: reading */
 /* includes: creator */
 /* includes: security */
+#include "site/security/leave.h"
 #include "site/security/password.h"
 #include "site/security/security.h"
 #include "site/security/tokens.h"
@@ -161,6 +162,13 @@ const route_t routes[] = {
     {"POST", "/account/security/2fa", sec_2fa_post, ROLE_READER, RT_CSRF, 8 * KB},
     {"GET", "/login/2fa", sec_login_2fa_page, ROLE_NONE, 0, 0},
     {"POST", "/login/2fa", sec_login_2fa_post, ROLE_NONE, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/leave", sec_leave_page, ROLE_READER, 0, 0},
+    {"GET", "/account/security/data.json", sec_export_get, ROLE_READER, 0, 0},
+    {"POST", "/account/security/delete", sec_delete_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/reset", sec_reset_page, ROLE_NONE, 0, 0},
+    {"POST", "/account/reset", sec_reset_post, ROLE_NONE, RT_CSRF, 8 * KB},
+    {"GET", "/account/reset/:token", sec_reset_link_page, ROLE_NONE, 0, 0},
+    {"POST", "/account/reset/:token", sec_reset_link_post, ROLE_NONE, RT_CSRF, 8 * KB},
     /* (end of security) */
 
     /* ---- part: ops ---- */

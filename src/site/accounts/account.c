@@ -310,6 +310,8 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
     if (kind == FORM_LOGIN) {
         buf_lit(&b, "<p><a href=\"/register\">");
         buf_htmlz(&b, T(r->lang, "site.register"));
+        buf_lit(&b, "</a> · <a href=\"/account/reset\">");
+        buf_htmlz(&b, T(r->lang, "sec.forgot"));
         buf_lit(&b, "</a></p>");
     } else if (kind == FORM_REGISTER) {
         buf_lit(&b, "<p><a href=\"/login\">");

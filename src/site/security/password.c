@@ -253,11 +253,10 @@ void sec_reset_post(hreq_t *r)
     }
     /* Throttled per address like a sign-in, so the form cannot be used to
      * flood someone's mailbox. */
-    if (sec_throttled(r, 0)) {
+    if (sec_rate(r, "reset", 10)) {
         reset_render(r, 429, T(r->lang, "account.err.throttled"), 0);
         return;
     }
-    sec_note_failure(r, 0);
     if (db_begin(r->db) < 0) {
         rs_error(r, 503, "busy", T(r->lang, "err.internal"));
         return;

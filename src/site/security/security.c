@@ -202,6 +202,16 @@ void sec_note_failure(hreq_t *r, int64_t uid)
     bump(r->db, akey);
 }
 
+int sec_rate(hreq_t *r, const char *kind, int limit)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s:%s", kind, rq_peer(r));
+    if (over(r->db, key, limit))
+        return 1;
+    bump(r->db, key);
+    return 0;
+}
+
 void sec_clear_failures(hreq_t *r, int64_t uid)
 {
     char ukey[40], akey[80];
@@ -222,6 +232,7 @@ static const struct {
     {"/account/security/sessions", "sec.sessions"},
     {"/account/security/tokens", "sec.tokens"},
     {"/account/security/2fa", "sec.2fa"},
+    {"/account/security/leave", "sec.leave"},
 };
 
 void sec_nav(hreq_t *r, buf_t *b, const char *here)

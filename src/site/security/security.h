@@ -43,6 +43,9 @@ const char *sec_scope_name(enum scope s);
 int sec_throttled(hreq_t *r, int64_t uid);
 void sec_note_failure(hreq_t *r, int64_t uid);
 void sec_clear_failures(hreq_t *r, int64_t uid);
+/* A per-address rate for kind (e.g. "reset"): 1 when limit requests were
+ * made from this address in the window (refuse), else counts this one. */
+int sec_rate(hreq_t *r, const char *kind, int limit);
 
 /* The overview page's header links (password, sessions, tokens, 2FA...). */
 void sec_nav(hreq_t *r, buf_t *b, const char *here);
