@@ -39,6 +39,7 @@
 /* includes: creator */
 /* includes: security */
 #include "site/security/leave.h"
+#include "site/security/passkey.h"
 #include "site/security/password.h"
 #include "site/security/security.h"
 #include "site/security/tokens.h"
@@ -165,6 +166,15 @@ const route_t routes[] = {
     {"GET", "/account/security/leave", sec_leave_page, ROLE_READER, 0, 0},
     {"GET", "/account/security/data.json", sec_export_get, ROLE_READER, 0, 0},
     {"POST", "/account/security/delete", sec_delete_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/static/passkey.js", sec_passkey_js, ROLE_NONE, 0, 0},
+    {"GET", "/account/security/passkeys", sec_passkeys_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/passkeys/options", sec_passkey_reg_options, ROLE_READER, RT_CSRF, 1 * KB},
+    {"POST", "/account/security/passkeys", sec_passkey_register, ROLE_READER, RT_CSRF, 32 * KB},
+    {"POST", "/account/security/passkeys/rename", sec_passkey_rename, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/account/security/passkeys/remove", sec_passkey_remove, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/login/passkey", sec_passkey_login_page, ROLE_NONE, 0, 0},
+    {"POST", "/login/passkey/options", sec_passkey_login_options, ROLE_NONE, RT_CSRF, 1 * KB},
+    {"POST", "/login/passkey", sec_passkey_login, ROLE_NONE, RT_CSRF, 32 * KB},
     {"GET", "/account/reset", sec_reset_page, ROLE_NONE, 0, 0},
     {"POST", "/account/reset", sec_reset_post, ROLE_NONE, RT_CSRF, 8 * KB},
     {"GET", "/account/reset/:token", sec_reset_link_page, ROLE_NONE, 0, 0},

@@ -312,6 +312,8 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
         buf_htmlz(&b, T(r->lang, "site.register"));
         buf_lit(&b, "</a> · <a href=\"/account/reset\">");
         buf_htmlz(&b, T(r->lang, "sec.forgot"));
+        buf_lit(&b, "</a> · <a href=\"/login/passkey\">");
+        buf_htmlz(&b, T(r->lang, "sec.passkey_login"));
         buf_lit(&b, "</a></p>");
     } else if (kind == FORM_REGISTER) {
         buf_lit(&b, "<p><a href=\"/login\">");

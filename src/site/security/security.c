@@ -232,6 +232,7 @@ static const struct {
     {"/account/security/sessions", "sec.sessions"},
     {"/account/security/tokens", "sec.tokens"},
     {"/account/security/2fa", "sec.2fa"},
+    {"/account/security/passkeys", "sec.passkeys"},
     {"/account/security/leave", "sec.leave"},
 };
 
