@@ -29,6 +29,8 @@ static const char usage[] =
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--email ADDR] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
     "  hao user reinstate HANDLE --reason TEXT [--data DIR] [--pg URL]   (lift a suspension, audited)\n"
+    "  hao user reset-password HANDLE [--data DIR] [--pg URL]   (new password on stdin; ends its sessions)\n"
+    "  hao user delete HANDLE [--keep-works] [--data DIR] [--pg URL]   (erase the account's personal data)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR] [--pg URL]\n"
@@ -43,6 +45,7 @@ typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
     const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason;
     int force;
+    int keep_works;
     int npos;
     char **pos;
 } args_t;
@@ -67,6 +70,10 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
         }
         if (strcmp(name, "force") == 0) {
             a->force = 1;
+            continue;
+        }
+        if (strcmp(name, "keep-works") == 0) {
+            a->keep_works = 1;
             continue;
         }
         if (i + 1 >= argc || argv[i + 1][0] == '\0') {
@@ -169,6 +176,20 @@ int main(int argc, char **argv)
                     fprintf(stderr, "hao: user reinstate needs HANDLE\n%s", usage);
                 else
                     rc = cli_user_reinstate(a.data, a.pos[0], a.reason);
+            }
+        } else if (argc >= 3 && strcmp(argv[2], "delete") == 0) {
+            if (parse(argc - 3, argv + 3, " data pg keep-works ", &a) == 0) {
+                if (a.npos != 1)
+                    fprintf(stderr, "hao: user delete needs HANDLE\n%s", usage);
+                else
+                    rc = cli_user_delete(a.data, a.pos[0], a.keep_works);
+            }
+        } else if (argc >= 3 && strcmp(argv[2], "reset-password") == 0) {
+            if (parse(argc - 3, argv + 3, " data pg ", &a) == 0) {
+                if (a.npos != 1)
+                    fprintf(stderr, "hao: user reset-password needs HANDLE\n%s", usage);
+                else
+                    rc = cli_user_reset_password(a.data, a.pos[0]);
             }
         } else if (argc < 3 || strcmp(argv[2], "add") != 0) {
             fprintf(stderr, "hao: unknown user command\n%s", usage);

@@ -524,6 +524,62 @@ const char *const schema_migrations[] = {
     "  work_id TEXT NOT NULL,"
     "  ended INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (day, hash, work_id));",
+
+    /* security: accounts people can trust (site/security/). Sessions and
+     * tokens learn their device, address, last use, a name and a scope
+     * (API tokens: read|write|moderate|admin; '' = what the account's role
+     * allows, as tokens made before scopes); TOTP secrets, hashed recovery
+     * codes, the half-signed-in step between password and second factor,
+     * hashed password-reset links, passkeys and their one-time challenges;
+     * an account's deletion time (its row stays for works kept under a
+     * deleted author). */
+    "ALTER TABLE sessions ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN deleted_at INTEGER;"
+    "CREATE TABLE totp ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  secret TEXT NOT NULL,"                  /* base32, as the authenticator app has it */
+    "  enabled INTEGER NOT NULL DEFAULT 0,"    /* 0 until a code confirms the set-up */
+    "  last_step INTEGER NOT NULL DEFAULT 0,"  /* newest time step accepted: no code twice */
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE recovery_codes ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  code_hash TEXT NOT NULL,"               /* SHA-256 of the normalised code */
+    "  used_at INTEGER,"
+    "  PRIMARY KEY (user_id, code_hash));"
+    "CREATE TABLE login_pending ("
+    "  token_hash TEXT PRIMARY KEY,"           /* SHA-256 of the hao_pending cookie */
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  purpose TEXT NOT NULL,"                 /* 'verify' a code, or 'enroll' (2FA required, not set up) */
+    "  next TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE password_resets ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER);"
+    "CREATE INDEX password_resets_user ON password_resets(user_id);"
+    "CREATE TABLE passkeys ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  cred_id TEXT NOT NULL UNIQUE,"          /* base64url credential id */
+    "  alg INTEGER NOT NULL,"                  /* COSE: -7 ES256, -257 RS256 */
+    "  public_key TEXT NOT NULL,"              /* hex DER SubjectPublicKeyInfo */
+    "  sign_count INTEGER NOT NULL DEFAULT 0,"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX passkeys_user ON passkeys(user_id);"
+    "CREATE TABLE webauthn_challenges ("
+    "  challenge TEXT PRIMARY KEY,"            /* base64url, 32 random bytes */
+    "  user_id INTEGER NOT NULL DEFAULT 0,"    /* 0: a sign-in, whoever's key answers */
+    "  purpose TEXT NOT NULL,"                 /* 'register' or 'login' */
+    "  expires_at INTEGER NOT NULL);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

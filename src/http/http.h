@@ -45,7 +45,18 @@ enum {
     RT_UPLOAD = 1 << 4,   /* body limit is the site's upload limit (media_upload_max()), not body_max */
     RT_CSRF_BODY = 1 << 5, /* form POST whose body only the handler parses (multipart with a file):
                               the handler checks its "csrf" field with router_csrf_ok() first */
+    /* The scope an API token needs for an RT_API route (site/security/).
+     * Unset, it follows from the route: GET needs read, any other method
+     * write, a moderator's route moderate, an admin's admin (route_scope()).
+     * Scopes are ordered: each includes the ones before it. */
+    RT_SCOPE_READ = 1 << 8,
+    RT_SCOPE_WRITE = 2 << 8,
+    RT_SCOPE_MODERATE = 3 << 8,
+    RT_SCOPE_ADMIN = 4 << 8,
+    RT_SCOPE_MASK = 7 << 8,
 };
+
+enum scope { SCOPE_NONE = 0, SCOPE_READ, SCOPE_WRITE, SCOPE_MODERATE, SCOPE_ADMIN };
 
 typedef struct {
     const char *method;  /* "GET", "POST", ...; GET also answers HEAD */
@@ -63,6 +74,7 @@ typedef struct {
     enum role role;
     char session_hash[65]; /* SHA-256 hex of the session token, "" when anonymous/API */
     int via_token;         /* authenticated by an API bearer token */
+    enum scope scope;      /* the token's scope (via_token only) */
 } user_t;
 
 #define RQ_MAX_PARAMS 4
@@ -79,6 +91,9 @@ struct hreq {
     uint64_t start_ns;
     int answered;   /* set by the first answer (router.c); a second one is a bug */
 };
+
+/* The scope a bearer token needs for route rt (see RT_SCOPE_READ). */
+enum scope route_scope(const route_t *rt);
 
 /* Request-scoped memory. */
 void *rq_alloc(hreq_t *r, size_t n);

@@ -794,6 +794,18 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
     return NULL;
 }
 
+enum scope route_scope(const route_t *rt)
+{
+    unsigned set = rt->flags & RT_SCOPE_MASK;
+    if (set)
+        return (enum scope)(set >> 8);
+    if (rt->role >= ROLE_ADMIN)
+        return SCOPE_ADMIN;
+    if (rt->role >= ROLE_MODERATOR)
+        return SCOPE_MODERATE;
+    return strcmp(rt->method, "GET") == 0 ? SCOPE_READ : SCOPE_WRITE;
+}
+
 static void serve_cached(hreq_t *r, const cached_page_t *p)
 {
     h2o_req_t *h = r->h;
@@ -922,6 +934,12 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         } else {
             rs_error(r, 403, "forbidden", T(r->lang, "err.forbidden"));
         }
+        return;
+    }
+    /* A token acts within its scope (403, unlike a missing token's 401: the
+     * caller is known and may not do this). */
+    if (r->user.via_token && r->user.scope < route_scope(found)) {
+        rs_error(r, 403, "insufficient_scope", T(r->lang, "err.scope"));
         return;
     }
     if ((found->flags & RT_CSRF) && method_is(h, "POST")) {

@@ -47,6 +47,12 @@
 #include "site/creator/schedule.h"
 #include "site/creator/stats.h"
 /* includes: security */
+#include "site/security/leave.h"
+#include "site/security/passkey.h"
+#include "site/security/password.h"
+#include "site/security/security.h"
+#include "site/security/tokens.h"
+#include "site/security/totp.h"
 /* includes: ops */
 /* includes: portability */
 /* includes: federation */
@@ -204,6 +210,34 @@ const route_t routes[] = {
     /* (end of creator) */
 
     /* ---- part: security ---- */
+    {"GET", "/account/security", sec_overview_page, ROLE_READER, 0, 0},
+    {"GET", "/account/security/password", sec_password_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/password", sec_password_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/sessions", sec_sessions_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/sessions", sec_sessions_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/tokens", sec_tokens_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/tokens", sec_tokens_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/account/security/tokens/revoke", sec_tokens_revoke, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/2fa", sec_2fa_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/2fa", sec_2fa_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/login/2fa", sec_login_2fa_page, ROLE_NONE, 0, 0},
+    {"POST", "/login/2fa", sec_login_2fa_post, ROLE_NONE, RT_CSRF, 8 * KB},
+    {"GET", "/account/security/leave", sec_leave_page, ROLE_READER, 0, 0},
+    {"GET", "/account/security/data.json", sec_export_get, ROLE_READER, 0, 0},
+    {"POST", "/account/security/delete", sec_delete_post, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/static/passkey.js", sec_passkey_js, ROLE_NONE, 0, 0},
+    {"GET", "/account/security/passkeys", sec_passkeys_page, ROLE_READER, 0, 0},
+    {"POST", "/account/security/passkeys/options", sec_passkey_reg_options, ROLE_READER, RT_CSRF, 1 * KB},
+    {"POST", "/account/security/passkeys", sec_passkey_register, ROLE_READER, RT_CSRF, 32 * KB},
+    {"POST", "/account/security/passkeys/rename", sec_passkey_rename, ROLE_READER, RT_CSRF, 8 * KB},
+    {"POST", "/account/security/passkeys/remove", sec_passkey_remove, ROLE_READER, RT_CSRF, 8 * KB},
+    {"GET", "/login/passkey", sec_passkey_login_page, ROLE_NONE, 0, 0},
+    {"POST", "/login/passkey/options", sec_passkey_login_options, ROLE_NONE, RT_CSRF, 1 * KB},
+    {"POST", "/login/passkey", sec_passkey_login, ROLE_NONE, RT_CSRF, 32 * KB},
+    {"GET", "/account/reset", sec_reset_page, ROLE_NONE, 0, 0},
+    {"POST", "/account/reset", sec_reset_post, ROLE_NONE, RT_CSRF, 8 * KB},
+    {"GET", "/account/reset/:token", sec_reset_link_page, ROLE_NONE, 0, 0},
+    {"POST", "/account/reset/:token", sec_reset_link_post, ROLE_NONE, RT_CSRF, 8 * KB},
     /* (end of security) */
 
     /* ---- part: ops ---- */

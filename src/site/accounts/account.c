@@ -26,6 +26,9 @@
 #include "site/formkit.h"
 #include "site/ops/settings.h"
 #include "site/layout.h"
+#include "site/security/security.h"
+#include "site/security/tokens.h"
+#include "site/security/totp.h"
 #include "site/trust/takedown.h"
 
 #define SESSION_TTL (30L * 24 * 3600)
@@ -134,21 +137,30 @@ static int by_token(hreq_t *r, const char *token, const char *kind)
 {
     char hash[65];
     token_sha256_hex(token, hash);
-    db_stmt_t *st = db_prepare(r->db, "SELECT u.id, u.handle, u.display_name, u.role FROM sessions s "
+    db_stmt_t *st = db_prepare(r->db, "SELECT u.id, u.handle, u.display_name, u.role, s.scope, s.last_seen "
+                                      "FROM sessions s "
                                       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h AND s.kind = :k "
                                       "AND s.expires_at > :now AND u.status = 'active'");
     db_bind_text(st, ":h", hash);
     db_bind_text(st, ":k", kind);
     db_bind_int(st, ":now", now_s());
     int found = db_step(st) == DB_ROW;
+    int64_t last_seen = 0;
     if (found) {
         load_user(st, &r->user);
-        if (strcmp(kind, "web") == 0)
+        last_seen = db_col_int(st, 5);
+        if (strcmp(kind, "web") == 0) {
             memcpy(r->user.session_hash, hash, 65);
-        else
+        } else {
             r->user.via_token = 1;
+            /* A token made by password before scopes: what the role allows. */
+            const char *sc = db_col_text(st, 4);
+            r->user.scope = *sc ? sec_scope_from(sc) : sec_scope_max(r->user.role);
+        }
     }
     db_done(st);
+    if (found)
+        sec_session_seen(r, hash, last_seen);
     return found;
 }
 
@@ -298,6 +310,10 @@ static void render_form(hreq_t *r, enum form_kind kind, int status, const form_s
     if (kind == FORM_LOGIN) {
         buf_lit(&b, "<p><a href=\"/register\">");
         buf_htmlz(&b, T(r->lang, "site.register"));
+        buf_lit(&b, "</a> · <a href=\"/account/reset\">");
+        buf_htmlz(&b, T(r->lang, "sec.forgot"));
+        buf_lit(&b, "</a> · <a href=\"/login/passkey\">");
+        buf_htmlz(&b, T(r->lang, "sec.passkey_login"));
         buf_lit(&b, "</a></p>");
     } else if (kind == FORM_REGISTER) {
         buf_lit(&b, "<p><a href=\"/login\">");
@@ -374,8 +390,7 @@ void account_register_page(hreq_t *r)
     render_form(r, FORM_REGISTER, 200, &fs);
 }
 
-/* Start a web session for user id: cookie + row. */
-static int start_session(hreq_t *r, int64_t uid)
+int account_start_session(hreq_t *r, int64_t uid)
 {
     char token[65], hash[65];
     token_new(token, sizeof token, hash);
@@ -389,6 +404,7 @@ static int start_session(hreq_t *r, int64_t uid)
     db_done(st);
     if (rc != DB_DONE)
         return -1;
+    sec_session_describe(r, hash);
     rs_cookie(r, "hao_session", token, SESSION_TTL, 1);
     return 0;
 }
@@ -433,6 +449,8 @@ typedef struct {
     char next[1025];
     int ok;
     int suspended;      /* the password is checked all the same */
+    enum scope scope;   /* VERIFY_TOKEN: the scope asked for (SCOPE_NONE: what the role allows) */
+    char otp[32];       /* VERIFY_TOKEN: the second factor, when the account has one */
 } verify_job_t;
 
 static void verify_work(pool_job_t *j)
@@ -478,19 +496,26 @@ static void verify_done(pool_job_t *j, hreq_t *r)
         buf_free(&why);
         return;
     }
+    /* The second factor, when the account has one (site/security/): the
+     * token endpoint wants it in the same request; a browser is sent on to
+     * the second step with no session yet. 1: answered. */
+    if (sec_second_factor(r, v->uid, v->purpose == VERIFY_TOKEN, v->otp, safe_next(v->next)))
+        return;
     if (v->purpose == VERIFY_TOKEN) {
-        char token[65], hash[65];
-        token_new(token, sizeof token, hash);
+        char token[65];
         int64_t exp = now_s() + TOKEN_TTL;
-        db_stmt_t *st = db_prepare(r->db, "INSERT INTO sessions(token_hash, user_id, kind, created_at, expires_at) "
-                                          "VALUES (:h, :u, 'api', :now, :exp)");
-        db_bind_text(st, ":h", hash);
-        db_bind_int(st, ":u", v->uid);
-        db_bind_int(st, ":now", now_s());
-        db_bind_int(st, ":exp", exp);
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE) {
+        user_t who;
+        if (account_by_handle(r->db, v->handle, &who) != 1) {
+            rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+            return;
+        }
+        if (v->scope > sec_scope_max(who.role)) {
+            rs_error(r, 403, "scope_not_allowed", T(r->lang, "sec.err.scope"));
+            return;
+        }
+        if (db_begin(r->db) < 0 || sec_token_create(r, v->uid, "API", v->scope, exp, token) < 0 ||
+            db_commit(r->db) < 0) {
+            db_rollback(r->db);
             rs_error(r, 500, "internal", T(r->lang, "err.internal"));
             return;
         }
@@ -500,7 +525,7 @@ static void verify_done(pool_job_t *j, hreq_t *r)
         buf_free(&b);
         return;
     }
-    if (start_session(r, v->uid) < 0) {
+    if (account_start_session(r, v->uid) < 0) {
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
@@ -509,9 +534,11 @@ static void verify_done(pool_job_t *j, hreq_t *r)
 
 /* Common start of a password check: throttling, user lookup, submit. */
 static void begin_verify(hreq_t *r, enum verify_for purpose, const char *handle, const char *password,
-                         const char *next)
+                         const char *next, enum scope scope, const char *otp)
 {
     verify_job_t *v = xcalloc(1, sizeof(*v));
+    v->scope = scope;
+    snprintf(v->otp, sizeof v->otp, "%s", otp ? otp : "");
     v->job.work = verify_work;
     v->job.done = verify_done;
     v->purpose = purpose;
@@ -557,10 +584,14 @@ void account_login_post(hreq_t *r)
         render_form(r, FORM_LOGIN, 422, &fs);
         return;
     }
-    begin_verify(r, VERIFY_WEB, h, p, safe_next(form_get(&f, "next")));
+    begin_verify(r, VERIFY_WEB, h, p, safe_next(form_get(&f, "next")), SCOPE_NONE, NULL);
 }
 
-/* POST /api/v1/tokens {"handle","password"} -> 201 {"token","expires_at"} */
+/* POST /api/v1/tokens {"handle","password","scope"?,"otp"?} -> 201 {"token","expires_at"}
+ * scope: read|write|moderate|admin, at most what the role allows (absent:
+ * what the role allows, now and later). otp: the current TOTP code or a
+ * recovery code, required when the account has two-factor sign-in
+ * (401 otp_required / otp_invalid). */
 void account_tokens_post(hreq_t *r)
 {
     json_t *j = api_body_object(r);
@@ -581,7 +612,14 @@ void account_tokens_post(hreq_t *r)
         rs_error_extra(r, 422, "missing_fields", T(r->lang, "account.err.missing"), buf_cstr(&extra));
         buf_free(&extra);
     } else {
-        begin_verify(r, VERIFY_TOKEN, json_string_value(h), json_string_value(p), NULL);
+        json_t *sc = json_object_get(j, "scope"), *otp = json_object_get(j, "otp");
+        enum scope scope = json_is_string(sc) ? sec_scope_from(json_string_value(sc)) : SCOPE_NONE;
+        if ((sc && !json_is_null(sc) && scope == SCOPE_NONE) || (otp && !json_is_null(otp) && !json_is_string(otp)) ||
+            (json_is_string(otp) && strlen(json_string_value(otp)) >= 32))
+            rs_error(r, 422, "invalid", T(r->lang, "sec.err.token_fields"));
+        else
+            begin_verify(r, VERIFY_TOKEN, json_string_value(h), json_string_value(p), NULL, scope,
+                         json_is_string(otp) ? json_string_value(otp) : NULL);
     }
     buf_free(&missing);
     json_decref(j);
@@ -703,7 +741,7 @@ static void hash_done(pool_job_t *j, hreq_t *r)
             return;
         }
     }
-    if (start_session(r, uid) < 0 || db_commit(r->db) < 0) {
+    if (account_start_session(r, uid) < 0 || db_commit(r->db) < 0) {
         db_rollback(r->db);
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;

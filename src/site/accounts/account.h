@@ -33,6 +33,10 @@ const char *account_role_name(enum role role);
 int account_cli_add(db_t *db, const char *handle, const char *display_name, const char *role,
                     const char *password, buf_t *err);
 
+/* Start a browser session for uid: the row (with where it was made) and
+ * the hao_session cookie. 0, or -1 when the row could not be written. */
+int account_start_session(hreq_t *r, int64_t uid);
+
 /* Handlers (routes.c). */
 void account_login_page(hreq_t *r);
 void account_login_post(hreq_t *r);

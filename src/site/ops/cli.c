@@ -2,6 +2,8 @@
  * cli.c — see cli.h.
  */
 #include "site/ops/cli.h"
+#include "site/security/leave.h"
+#include "site/security/password.h"
 #include "site/works/media.h"
 
 #include <errno.h>
@@ -406,6 +408,56 @@ int cli_set(const char *data_dir, const char *key, const char *value)
     else
         fprintf(stderr, "hao: %s %s (a running server shows a new site name or statement after a restart)\n", key,
                 rc ? "set" : "unchanged");
+    buf_free(&err);
+    db_close(db);
+    return rc < 0 ? 1 : 0;
+}
+
+/* security: `hao user reset-password HANDLE` (password on stdin) and `hao
+ * user delete HANDLE` (site/security/). */
+int cli_user_reset_password(const char *data_dir, const char *handle)
+{
+    char line[1100];
+    if (isatty(0))
+        fprintf(stderr, "New password for %s: ", handle);
+    if (!fgets(line, sizeof line, stdin)) {
+        fprintf(stderr, "hao: user reset-password: no password on standard input\n");
+        return 2;
+    }
+    size_t n = strlen(line);
+    if (n && line[n - 1] != '\n' && !feof(stdin)) {
+        fprintf(stderr, "hao: user reset-password: the password is too long (at most 1024 bytes)\n");
+        return 2;
+    }
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    int rc = sec_cli_reset_password(db, handle, line, &err);
+    sodium_memzero(line, sizeof line);
+    if (rc < 0)
+        fprintf(stderr, "hao: user reset-password: %s\n", buf_cstr(&err));
+    else
+        fprintf(stderr, "hao: the password of %s is reset; its sessions have ended\n", handle);
+    buf_free(&err);
+    db_close(db);
+    return rc < 0 ? 1 : 0;
+}
+
+int cli_user_delete(const char *data_dir, const char *handle, int keep_works)
+{
+    db_t *db = open_db(data_dir, 1);
+    if (!db)
+        return 1;
+    buf_t err = BUF_INIT;
+    int rc = sec_cli_delete(db, handle, keep_works, &err);
+    if (rc < 0)
+        fprintf(stderr, "hao: user delete: %s\n", buf_cstr(&err));
+    else
+        fprintf(stderr, "hao: deleted %s (works %s); its personal data is erased\n", handle,
+                keep_works ? "kept" : "deleted");
     buf_free(&err);
     db_close(db);
     return rc < 0 ? 1 : 0;

@@ -21,6 +21,13 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
  * infringer's, takedown.h), audited with the reason; strikes before it no
  * longer count towards the next one. */
 int cli_user_reinstate(const char *data_dir, const char *handle, const char *reason);
+/* `hao user reset-password HANDLE`: a new password from stdin (argon2id),
+ * every session of the account ended, audited (site/security/password.h).
+ * 0, 1 failure, 2 bad input. */
+int cli_user_reset_password(const char *data_dir, const char *handle);
+/* `hao user delete HANDLE [--keep-works]`: delete an account as its owner
+ * can (site/security/leave.h). 0, or 1 on failure. */
+int cli_user_delete(const char *data_dir, const char *handle, int keep_works);
 int cli_import(const import_opts_t *o, int nfiles, char **files);
 int cli_backup(const char *data_dir, const char *out);
 int cli_check(const char *data_dir);

@@ -98,6 +98,9 @@ const setting_def_t settings_defs[] = {
     /* ---- part: creator ---- */
     /* (end of creator) */
     /* ---- part: security ---- */
+    {"require_2fa_staff", "enum", "off|on", 0, 0, "off",
+     "审核员和管理员必须开启两步验证(未开启的在下次登录时引导设置)",
+     "Moderators and admins must use two-factor sign-in (those without it set it up at their next sign-in)"},
     /* (end of security) */
     /* ---- part: ops ---- */
     /* (end of ops) */
