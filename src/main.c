@@ -25,7 +25,7 @@
 
 static const char usage[] =
     "usage:\n"
-    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
+    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB] [--user NAME]\n"
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--email ADDR] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
     "  hao user reinstate HANDLE --reason TEXT [--data DIR] [--pg URL]   (lift a suspension, audited)\n"
@@ -41,7 +41,7 @@ static const char usage[] =
 
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
-    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason;
+    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason, *user;
     int force;
     int npos;
     char **pos;
@@ -93,6 +93,7 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "s3-access-key") == 0 ? &a->s3_access_key
                            : strcmp(name, "s3-secret-key") == 0 ? &a->s3_secret_key
                            : strcmp(name, "upload-max") == 0  ? &a->upload_max
+                           : strcmp(name, "user") == 0        ? &a->user
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -130,15 +131,15 @@ int main(int argc, char **argv)
     search_init(); /* before any command opens a database */
     /* Internal: the media helper that hao serve starts (media/helper.h). */
     if (strcmp(cmd, "media-helper") == 0)
-        return helper_main();
+        return helper_main(argc > 2 ? argv[2] : NULL);
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
-        if (parse(argc - 2, argv + 2, " data pg listen threads upload-max ", &a) < 0 || a.npos) {
+        if (parse(argc - 2, argv + 2, " data pg listen threads upload-max user ", &a) < 0 || a.npos) {
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
-            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0, a.user};
             size_t upload_max = 0; /* the default */
             if (a.upload_max) {
                 char *end;
