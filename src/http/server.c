@@ -250,6 +250,12 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
         buf_free(&err);
         return 1;
     }
+    const char *alog = conf_get("access_log");
+    if (alog && strcmp(alog, "json") && strcmp(alog, "text")) {
+        fprintf(stderr, "hao: %s/hao.conf: access_log must be text or json\n", opts->data_dir);
+        return 1;
+    }
+    router_log_format(alog && !strcmp(alog, "json"));
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;

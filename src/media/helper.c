@@ -332,6 +332,16 @@ static struct {
     char platform[128];
 } H = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .platform = "hao"};
 
+/* For /metrics (helper_stats): helpers started, and killed after a crash,
+ * a hang or a nonsense answer. */
+static atomic_ullong n_started, n_failed;
+
+void helper_stats(unsigned long long *started, unsigned long long *failed)
+{
+    *started = atomic_load_explicit(&n_started, memory_order_relaxed);
+    *failed = atomic_load_explicit(&n_failed, memory_order_relaxed);
+}
+
 void helper_configure(const char *platform)
 {
     snprintf(H.platform, sizeof H.platform, "%s", platform && *platform ? platform : "hao");
@@ -440,6 +450,7 @@ static int spawn(helper_t *h, const char *staging, char *why, size_t whylen)
                             "the helper's files are not fenced in\n");
     }
     json_decref(hello);
+    atomic_fetch_add_explicit(&n_started, 1, memory_order_relaxed);
     h->pid = pid;
     h->fd = sv[0];
     return 0;
@@ -492,6 +503,7 @@ static void release(helper_t *h, int healthy)
     int fd = -1;
     pthread_mutex_lock(&H.mu);
     if (!healthy) {
+        atomic_fetch_add_explicit(&n_failed, 1, memory_order_relaxed);
         pid = h->pid;
         fd = h->fd;
         h->pid = 0;

@@ -33,6 +33,9 @@ void helper_configure(const char *platform);
  * helper_meta_free), or -1 with e and nothing new left in the store. */
 int helper_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
 void helper_meta_free(media_meta_t *m);
+/* Any thread, for /metrics: helpers started since the server started, and
+ * helpers killed after failing an upload (each one a restart on the next). */
+void helper_stats(unsigned long long *started, unsigned long long *failed);
 /* Stop every helper and wait for them (after the pool has stopped). */
 void helper_stop(void);
 /* `hao media-helper DIR`: the child's side, on the socket at fd 3, fenced

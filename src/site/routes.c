@@ -39,6 +39,7 @@
 /* includes: creator */
 /* includes: security */
 /* includes: ops */
+#include "site/ops/metrics.h"
 /* includes: portability */
 /* includes: federation */
 
@@ -148,6 +149,7 @@ const route_t routes[] = {
     /* (end of security) */
 
     /* ---- part: ops ---- */
+    {"GET", "/metrics", ops_metrics, ROLE_NONE, 0, 0},
     /* (end of ops) */
 
     /* ---- part: portability ---- */
