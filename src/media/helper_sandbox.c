@@ -92,6 +92,10 @@ static int landlock(const char *dir, char *why, size_t whylen)
 
 /* ---- seccomp ---- */
 
+/* libseccomp's SCMP_A0... leave datum_b to the compiler; named in full. */
+#define ARG(n, op, a) ((struct scmp_arg_cmp){(n), (op), (scmp_datum_t)(a), 0})
+#define ARG2(n, op, a, b) ((struct scmp_arg_cmp){(n), (op), (scmp_datum_t)(a), (scmp_datum_t)(b)})
+
 /* Not async-signal-unsafe: write(2) and kill(2) of itself only. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
@@ -169,7 +173,7 @@ static int seccomp(char *why, size_t whylen)
      * library falls back to clone. */
     if (rc == 0)
         rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                              SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+                              ARG2(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
     if (rc == 0)
         rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     /* glib logs to journald itself when stderr is the journal (under
@@ -177,28 +181,28 @@ static int seccomp(char *why, size_t whylen)
      * warning falls back to stderr instead of killing the helper. Every
      * other socket() traps. */
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+        rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1, ARG(0, SCMP_CMP_EQ, AF_UNIX));
     /* Signals to itself only (raise, abort). */
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, ARG(0, SCMP_CMP_EQ, (scmp_datum_t)self));
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, ARG(0, SCMP_CMP_EQ, (scmp_datum_t)self));
     /* Limits can be read, not raised (getrlimit is prlimit64 with no new
      * limit). */
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, SCMP_A0(SCMP_CMP_EQ, 0),
-                              SCMP_A2(SCMP_CMP_EQ, 0));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, ARG(0, SCMP_CMP_EQ, 0),
+                              ARG(2, SCMP_CMP_EQ, 0));
     if (rc == 0 && seccomp_syscall_resolve_name("getrlimit") != __NR_SCMP_ERROR)
         rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("getrlimit"), 0);
     /* Thread names (glib, FFmpeg) and nothing else of prctl. */
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, ARG(0, SCMP_CMP_EQ, PR_SET_NAME));
     if (rc == 0)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_NAME));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, ARG(0, SCMP_CMP_EQ, PR_GET_NAME));
     /* isatty() and non-blocking flags; no device control. */
     static const unsigned long ioctls[] = {TCGETS, FIONREAD, FIONBIO, FIOCLEX};
     for (size_t i = 0; rc == 0 && i < sizeof ioctls / sizeof ioctls[0]; i++)
-        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+        rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ARG(1, SCMP_CMP_EQ, ioctls[i]));
     /* Every thread of the plugin's, too. */
     if (rc == 0)
         rc = seccomp_attr_set(f, SCMP_FLTATR_CTL_TSYNC, 1);
