@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages hao needs to build, test or benchmark, when missing.
 # Usage: scripts/deps.sh build|test|bench   (each set includes the one before)
+#        scripts/deps.sh deb                 (build + Debian's packaging tools, for make deb)
 # Runs apt-get only for packages that are not installed yet, so it is quick
 # and quiet on a machine that already has everything.
 set -eu
@@ -11,11 +12,13 @@ build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev l
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg"
 bench="$test wrk nginx procps"
+deb="$build debhelper dpkg-dev fakeroot lintian adduser"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;
   bench) pkgs=$bench ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  deb) pkgs=$deb ;;
+  *) echo "usage: $0 build|test|bench|deb" >&2; exit 2 ;;
 esac
 missing=""
 # Node.js may come from Debian or from another packaging of it (whose nodejs

@@ -20,6 +20,7 @@
 #include "search/search.h"
 #include "site/app.h"
 #include "site/ops/cli.h"
+#include "site/ops/help.h"
 #include "site/ops/migrate.h"
 #include "site/reader/searchpage.h"
 
@@ -36,6 +37,7 @@ static const char usage[] =
     "  hao set KEY VALUE [--data DIR] [--pg URL]   (site settings: operator identity, notice_mode, ...)\n"
     "  hao migrate-store --to URL [--from DIR] [--s3-endpoint URL --s3-bucket B --s3-access-key K\n"
     "                    --s3-secret-key S [--s3-region R]]   (move a SQLite site to PostgreSQL and S3, verified)\n"
+    "  hao help [COMMAND] [--man]   (a command's page; also man hao-COMMAND)\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
@@ -123,6 +125,12 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
 
 int main(int argc, char **argv)
 {
+    /* hao help CMD [--man] (site/ops/help.h) */
+    if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+        int man = strcmp(argv[argc - 1], "--man") == 0;
+        const char *topic = argc - man >= 3 ? argv[2] : NULL;
+        return help_print(topic && strcmp(topic, "hao") ? topic : NULL, man);
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
