@@ -182,6 +182,7 @@ deb:
 	tar --exclude=./build --exclude=node_modules --exclude=./.git -cf - . | tar -C build/deb/hao -xf -
 	cd build/deb/hao && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b
 	lintian --fail-on error build/deb/*.changes
+	scripts/deb-check.sh build/deb/hao_*.deb
 	@ls -l build/deb/*.deb
 
 # The man pages alone (build/man), as the package makes them.
