@@ -106,3 +106,11 @@ for (const what of FORBIDDEN) {
     assert.equal((await fetch(srv.base + '/healthz')).status, 200);
   });
 }
+
+test('/metrics counts the helpers started and the ones killed', async () => {
+  const text = await (await fetch(srv.base + '/metrics')).text();
+  const num = (name) => Number((new RegExp(`^${name} (\\d+)$`, 'm').exec(text) || [])[1]);
+  const killed = /Landlock ABI \d+/.test(srv.stderr) ? FORBIDDEN.length : FORBIDDEN.length - 1;
+  assert.equal(num('hao_media_helper_failures_total'), killed, text);
+  assert.ok(num('hao_media_helpers_started_total') >= killed + 1, 'a helper was started again after each');
+});
