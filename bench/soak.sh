@@ -6,7 +6,9 @@
 # Four clients loop over: reads (home, the work, a missing page, feeds),
 # searches, publishes (create + publish through the API), edits (PUT),
 # picture uploads (a fresh picture each time, so the media helper works),
-# notices (the API; refusals for bad fields count as answers, not errors),
+# notices (the API; with no mail set up they wait for a moderator, so no
+# work is taken down and there is nothing to counter-notice; a refusal of a
+# field counts as an answer, not an error),
 # and /metrics. Every SOAK_SAMPLE seconds it prints the server's resident
 # memory, open descriptors and threads, media helpers alive, and the
 # requests and errors (5xx or no answer) so far. At the end: growth of RSS
@@ -67,7 +69,7 @@ client() { # n
     fi
     if [ $((i % 10)) -eq 5 ] && [ -n "$id" ]; then
       req "$c" POST /api/v1/notices -H 'content-type: application/json' \
-        -d "{\"work_id\":\"$id\",\"name\":\"Soak Tester\",\"email\":\"soak@example.org\",\"original_url\":\"https://example.org/x\",\"explanation\":\"soak test notice $i\",\"good_faith\":true}"
+        -d "{\"name\":\"Soak Tester\",\"contact\":\"soak@example.org\",\"address\":\"1 Test Road\",\"right\":\"copyright\",\"original\":\"https://example.org/original/$i\",\"signature\":\"Soak Tester\",\"ground\":\"copyright\",\"good_faith\":true,\"urls\":[\"$BASE/a/$id\"]}"
     fi
     req "$c" GET /metrics
   done
