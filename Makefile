@@ -5,6 +5,8 @@
 
 CC      ?= cc
 PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc liboath libqrencode libcbor
+
+PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc libseccomp
 # The media plugin's libraries: linked into build/media-plugin.so only, which
 # is embedded in hao and loaded by its media helper process (src/media/helper.h),
 # never by the server itself.
@@ -130,3 +132,63 @@ fuzz-multipart:
 	@mkdir -p build
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/multipart_fuzz.c src/media/multipart.c -o build/fuzz-multipart
 	build/fuzz-multipart -max_total_time=$(FUZZ_SECONDS)
+
+# ---- ops: fuzzing (issue 17) ----
+# make fuzz [FUZZ_SECONDS=60]: every libFuzzer driver fuzz/NAME_fuzz.c runs for
+# FUZZ_SECONDS from its seed corpus fuzz/corpus/NAME (new inputs it finds are
+# kept in build/fuzz/work/NAME; a crash leaves build/fuzz/crash-NAME-*).
+# make fuzz-smoke: replays each seed corpus once (seconds, once built).
+# The drivers link hao's own code built by clang with coverage (build/fuzz/obj);
+# a driver that #includes a src/....c file (to reach its static parsers) leaves
+# that object out.
+FUZZ_DRIVERS := $(sort $(patsubst fuzz/%_fuzz.c,%,$(wildcard fuzz/*_fuzz.c)))
+FUZZ_FLAGS = $(CSTD) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_EXTRA := build/obj/media/plugin_blob.o build/obj/site/assets/assets.o
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/%: fuzz/%_fuzz.c fuzz/fuzz_req.h $(FUZZ_OBJ) $(FUZZ_EXTRA)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $< \
+	  $(filter-out $(patsubst %,build/fuzz/obj/%.o,$(shell sed -n 's|^#include "\.\./src/\(.*\)\.c".*|\1|p' $<)),$(FUZZ_OBJ)) \
+	  $(FUZZ_EXTRA) $(LIBS) -o $@
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build: $(FUZZ_DRIVERS:%=build/fuzz/%)
+
+fuzz: fuzz-build
+	@for d in $(FUZZ_DRIVERS); do \
+	  mkdir -p build/fuzz/work/$$d; echo "== fuzz $$d for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/$$d -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$d- \
+	    build/fuzz/work/$$d fuzz/corpus/$$d 2>&1 | grep -E "^(==|#[0-9]+ +DONE|stat::number_of_executed_units|SUMMARY|ERROR)" || exit 1; \
+	  test -z "$$(ls build/fuzz/crash-$$d-* 2>/dev/null)" || { echo "fuzz $$d: crash found"; exit 1; }; \
+	done
+
+fuzz-smoke: fuzz-build
+	@for d in $(FUZZ_DRIVERS); do \
+	  build/fuzz/$$d -runs=0 fuzz/corpus/$$d >/dev/null 2>build/fuzz/smoke-$$d.log || { cat build/fuzz/smoke-$$d.log; exit 1; }; \
+	done; echo "fuzz-smoke: $(words $(FUZZ_DRIVERS)) drivers replayed their corpora"
+
+# ---- ops: the Debian package (issue 17) ----
+# make deb: build/deb/hao_VERSION_ARCH.deb with debhelper (debian/), from a
+# copy of the tree (dpkg-buildpackage writes its results beside the source),
+# then lintian. scripts/deps.sh deb installs the tools.
+.PHONY: deb man
+deb:
+	@scripts/deps.sh deb
+	rm -rf build/deb && mkdir -p build/deb/hao
+	tar --exclude=./build --exclude=node_modules --exclude=./.git -cf - . | tar -C build/deb/hao -xf -
+	cd build/deb/hao && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/*.changes
+	scripts/deb-check.sh build/deb/hao_*.deb
+	@ls -l build/deb/*.deb
+
+# The man pages alone (build/man), as the package makes them.
+man: build/hao
+	mkdir -p build/man
+	build/hao help hao --man > build/man/hao.1
+	for c in serve user import backup check search set migrate-store help; do build/hao help $$c --man > build/man/hao-$$c.1 || exit 1; done

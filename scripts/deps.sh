@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages hao needs to build, test or benchmark, when missing.
 # Usage: scripts/deps.sh build|test|bench   (each set includes the one before)
+#        scripts/deps.sh deb                 (build + Debian's packaging tools, for make deb)
 # Runs apt-get only for packages that are not installed yet, so it is quick
 # and quiet on a machine that already has everything.
 set -eu
@@ -8,16 +9,21 @@ want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev libicu-dev libopencc-dev
        libpq-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
        libswscale-dev libexempi-dev liboath-dev libqrencode-dev libcbor-dev"
+
+       libswscale-dev libexempi-dev libseccomp-dev"
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg oathtool"
 bench="$test wrk nginx procps"
 # Java for the Nu Html Checker (npm vnu-jar, tests/browser/html-validity.test.mjs).
 test="$test default-jre-headless"; bench="$bench default-jre-headless"
+
+deb="$build debhelper dpkg-dev fakeroot lintian adduser"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;
   bench) pkgs=$bench ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  deb) pkgs=$deb ;;
+  *) echo "usage: $0 build|test|bench|deb" >&2; exit 2 ;;
 esac
 missing=""
 # Node.js may come from Debian or from another packaging of it (whose nodejs

@@ -20,12 +20,13 @@
 #include "search/search.h"
 #include "site/app.h"
 #include "site/ops/cli.h"
+#include "site/ops/help.h"
 #include "site/ops/migrate.h"
 #include "site/reader/searchpage.h"
 
 static const char usage[] =
     "usage:\n"
-    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB]\n"
+    "  hao serve  [--data DIR] [--pg URL] [--listen HOST:PORT] [--threads N] [--upload-max MIB] [--user NAME]\n"
     "  hao user add HANDLE --role creator|moderator|admin [--name DISPLAY_NAME] [--email ADDR] [--data DIR] [--pg URL]\n"
     "                                   (password on standard input)\n"
     "  hao user reinstate HANDLE --reason TEXT [--data DIR] [--pg URL]   (lift a suspension, audited)\n"
@@ -38,12 +39,13 @@ static const char usage[] =
     "  hao set KEY VALUE [--data DIR] [--pg URL]   (site settings: operator identity, notice_mode, ...)\n"
     "  hao migrate-store --to URL [--from DIR] [--s3-endpoint URL --s3-bucket B --s3-access-key K\n"
     "                    --s3-secret-key S [--s3-region R]]   (move a SQLite site to PostgreSQL and S3, verified)\n"
+    "  hao help [COMMAND] [--man]   (a command's page; also man hao-COMMAND)\n"
     "defaults: --data ./data  --listen 127.0.0.1:8080\n"
     "--pg URL (or \"database = URL\" in DIR/hao.conf) keeps the site in PostgreSQL instead of DIR/hao.db\n";
 
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
-    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason;
+    const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason, *user;
     int force;
     int keep_works;
     int npos;
@@ -100,6 +102,7 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "s3-access-key") == 0 ? &a->s3_access_key
                            : strcmp(name, "s3-secret-key") == 0 ? &a->s3_secret_key
                            : strcmp(name, "upload-max") == 0  ? &a->upload_max
+                           : strcmp(name, "user") == 0        ? &a->user
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -129,6 +132,12 @@ static int parse(int argc, char **argv, const char *allowed, args_t *a)
 
 int main(int argc, char **argv)
 {
+    /* hao help CMD [--man] (site/ops/help.h) */
+    if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+        int man = strcmp(argv[argc - 1], "--man") == 0;
+        const char *topic = argc - man >= 3 ? argv[2] : NULL;
+        return help_print(topic && strcmp(topic, "hao") ? topic : NULL, man);
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -137,15 +146,15 @@ int main(int argc, char **argv)
     search_init(); /* before any command opens a database */
     /* Internal: the media helper that hao serve starts (media/helper.h). */
     if (strcmp(cmd, "media-helper") == 0)
-        return helper_main();
+        return helper_main(argc > 2 ? argv[2] : NULL);
     args_t a = {0};
     int rc = 2;
     if (strcmp(cmd, "serve") == 0) {
-        if (parse(argc - 2, argv + 2, " data pg listen threads upload-max ", &a) < 0 || a.npos) {
+        if (parse(argc - 2, argv + 2, " data pg listen threads upload-max user ", &a) < 0 || a.npos) {
             if (a.npos)
                 fprintf(stderr, "hao: serve takes no arguments\n%s", usage);
         } else {
-            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0};
+            server_opts_t o = {a.data, a.listen ? a.listen : "127.0.0.1:8080", 0, a.user};
             size_t upload_max = 0; /* the default */
             if (a.upload_max) {
                 char *end;

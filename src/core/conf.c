@@ -11,7 +11,9 @@
 #include "core/alloc.h"
 
 static const char *const known[] = {"database",  "media",         "s3_endpoint",   "s3_bucket",
-                                    "s3_region", "s3_access_key", "s3_secret_key", "trusted_proxies"};
+                                    "s3_region", "s3_access_key", "s3_secret_key", "trusted_proxies",
+                                    /* ops: /metrics' bearer token, the access log's format */
+                                    "metrics_token", "access_log"};
 #define NKNOWN (sizeof known / sizeof known[0])
 static char *values[NKNOWN];
 

@@ -10,6 +10,9 @@
  *   s3_bucket, s3_region (default us-east-1), s3_access_key, s3_secret_key
  *   trusted_proxies addresses of load balancers whose X-Forwarded-For is
  *                   believed (http/peer.h)
+ *   metrics_token   a bearer token that may read /metrics from anywhere
+ *                   (without it, loopback only)
+ *   access_log      text (default) | json (one JSON object a line)
  * An unknown key or a malformed line is an error, so a typo is never
  * silently ignored. Loaded once by main() before any thread starts;
  * read-only afterwards.

@@ -10,7 +10,9 @@
 #include "db/db_backend.h"
 #include "core/conf.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -80,9 +82,25 @@ void db_bind_null(db_stmt_t *st, const char *name)
 {
     ops->bind_null(st, name);
 }
+/* Time in db_step, all threads, for /metrics (ops): relaxed atomics. */
+static _Atomic uint64_t step_ns, step_n;
+
 int db_step(db_stmt_t *st)
 {
-    return ops->step(st);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = ops->step(st);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    uint64_t ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u + (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
+    atomic_fetch_add_explicit(&step_ns, ns, memory_order_relaxed);
+    atomic_fetch_add_explicit(&step_n, 1, memory_order_relaxed);
+    return rc;
+}
+
+void db_time(uint64_t *ns, uint64_t *steps)
+{
+    *ns = atomic_load_explicit(&step_ns, memory_order_relaxed);
+    *steps = atomic_load_explicit(&step_n, memory_order_relaxed);
 }
 int64_t db_col_int(db_stmt_t *st, int col)
 {

@@ -76,6 +76,8 @@ void db_bind_textn(db_stmt_t *st, const char *name, const char *v, size_t n);
 void db_bind_int(db_stmt_t *st, const char *name, int64_t v);
 void db_bind_null(db_stmt_t *st, const char *name);
 int db_step(db_stmt_t *st);
+/* Any thread: total time in db_step and the number of steps since start. */
+void db_time(uint64_t *ns, uint64_t *steps);
 int64_t db_col_int(db_stmt_t *st, int col);
 double db_col_double(db_stmt_t *st, int col);
 const char *db_col_text(db_stmt_t *st, int col); /* "" for NULL */

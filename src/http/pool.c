@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -32,7 +33,8 @@ static struct {
     pthread_t *threads;
     int nthreads;
     int stop;
-} P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {NULL, NULL}, NULL, 0, 0};
+    atomic_int queued, busy; /* for /metrics (pool_stats) */
+} P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {NULL, NULL}, NULL, 0, 0, 0, 0};
 
 /* Each pool thread's own connection (pool_db), owned by that thread. */
 static _Thread_local db_t *thread_db;
@@ -66,8 +68,11 @@ static void *worker_main(void *arg)
         }
         pool_job_t *job = H2O_STRUCT_FROM_MEMBER(pool_job_t, msg.link, P.queue.next);
         h2o_linklist_unlink(&job->msg.link);
+        atomic_fetch_sub_explicit(&P.queued, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&P.busy, 1, memory_order_relaxed);
         pthread_mutex_unlock(&P.mu);
         job->work(job);
+        atomic_fetch_sub_explicit(&P.busy, 1, memory_order_relaxed);
         h2o_multithread_send_message(&job->loop->pool_receiver, &job->msg);
     }
 }
@@ -139,6 +144,7 @@ void pool_submit(hreq_t *r, pool_job_t *job)
     r->loop->deferrals++;
     pthread_mutex_lock(&P.mu);
     h2o_linklist_insert(&P.queue, &job->msg.link);
+    atomic_fetch_add_explicit(&P.queued, 1, memory_order_relaxed);
     pthread_cond_signal(&P.cv);
     pthread_mutex_unlock(&P.mu);
 }
@@ -146,4 +152,11 @@ void pool_submit(hreq_t *r, pool_job_t *job)
 int pool_pending(loop_ctx_t *lc)
 {
     return lc->pool_pending;
+}
+
+void pool_stats(int *queued, int *busy, int *threads)
+{
+    *queued = atomic_load_explicit(&P.queued, memory_order_relaxed);
+    *busy = atomic_load_explicit(&P.busy, memory_order_relaxed);
+    *threads = P.nthreads;
 }

@@ -37,6 +37,8 @@ void pool_register_loop(loop_ctx_t *lc);
 void pool_submit(hreq_t *r, pool_job_t *job);
 /* Jobs submitted and not yet done on this loop (graceful shutdown waits). */
 int pool_pending(loop_ctx_t *lc);
+/* Any thread, for /metrics: jobs waiting, threads busy, threads. */
+void pool_stats(int *queued, int *busy, int *threads);
 /* For work() only: the calling pool thread's own database connection
  * (opened on first use, closed when the pool stops), or NULL when it cannot
  * be opened. Reads in a job use it, never a loop's connection. */

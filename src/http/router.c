@@ -9,6 +9,7 @@
  * left unanswered would hang its client and keep the loop's in-flight count
  * up, so that shutdown waits its full grace period.
  */
+#include "http/metrics.h"
 #include "http/router.h"
 
 #include <assert.h>
@@ -334,6 +335,14 @@ void rs_cookie(hreq_t *r, const char *name, const char *value, long max_age, int
     buf_free(&b);
 }
 
+/* The access log's format (router_log_format), set before the loops start. */
+static int log_json;
+
+void router_log_format(int json)
+{
+    log_json = json;
+}
+
 static void log_line(hreq_t *r, int status, size_t len)
 {
     loop_ctx_t *lc = r->loop;
@@ -341,6 +350,22 @@ static void log_line(hreq_t *r, int status, size_t len)
     clock_rfc3339((int64_t)time(NULL), ts); /* logs keep the real clock (clock.h) */
     h2o_req_t *h = r->h;
     size_t pl = h->path.len > 512 ? 512 : h->path.len;
+    uint64_t ns = now_ns() - r->start_ns;
+    metrics_observe(lc->index, r->route, status, ns);
+    if (log_json) {
+        /* One JSON object a line (access_log = json in hao.conf). */
+        buf_printf(&lc->log, "{\"ts\":\"%s\",\"peer\":", ts);
+        buf_json_strz(&lc->log, rq_peer(r));
+        buf_lit(&lc->log, ",\"method\":");
+        buf_json_str(&lc->log, h->method.base, h->method.len > 16 ? 16 : h->method.len);
+        buf_lit(&lc->log, ",\"path\":");
+        buf_json_str(&lc->log, h->path.base, pl);
+        buf_printf(&lc->log, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"class\":\"%s\"}\n", status, len,
+                   (double)ns / 1e6, metrics_class_name(metrics_class(r->route)));
+        if (lc->log.len > 64 * 1024)
+            router_log_flush(lc);
+        return;
+    }
     buf_printf(&lc->log, "%s %s %.*s ", ts, rq_peer(r), (int)h->method.len, h->method.base);
     /* The path is client data: keep the log line one line. */
     for (size_t i = 0; i < pl; i++) {
@@ -350,7 +375,7 @@ static void log_line(hreq_t *r, int status, size_t len)
         else
             buf_ch(&lc->log, (char)c);
     }
-    buf_printf(&lc->log, " %d %zu %.3fms\n", status, len, (double)(now_ns() - r->start_ns) / 1e6);
+    buf_printf(&lc->log, " %d %zu %.3fms\n", status, len, (double)ns / 1e6);
     if (lc->log.len > 64 * 1024)
         router_log_flush(lc);
 }
@@ -901,6 +926,7 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
         buf_printf(&key, "%d|%.*s|%.*s", (int)r->lang, (int)(h->authority.len > 256 ? 256 : h->authority.len),
                    h->authority.base, (int)h->path.len, h->path.base);
         const cached_page_t *p = cache_get(lc->cache, key.p, key.len);
+        metrics_cache(lc->index, p != NULL);
         if (p) {
             buf_free(&key);
             serve_cached(r, p);

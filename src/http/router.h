@@ -31,6 +31,9 @@ const route_t *router_find(hreq_t *r, const char *method, size_t mlen, const cha
 int router_inflight(loop_ctx_t *lc);
 /* Write this loop's buffered access-log lines to stdout. */
 void router_log_flush(loop_ctx_t *lc);
+/* The access log as one JSON object a line (1) or as text (0). Main
+ * thread, before the loops start (server.c, from hao.conf access_log). */
+void router_log_format(int json);
 /* The largest body_max of any route (h2o's global entity limit). */
 size_t router_max_body(void);
 

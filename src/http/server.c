@@ -40,6 +40,7 @@
 #include "http/cache.h"
 #include "http/peer.h"
 #include "http/pool.h"
+#include "http/privdrop.h"
 #include "http/router.h"
 #include "http/views.h"
 
@@ -250,6 +251,12 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
         buf_free(&err);
         return 1;
     }
+    const char *alog = conf_get("access_log");
+    if (alog && strcmp(alog, "json") && strcmp(alog, "text")) {
+        fprintf(stderr, "hao: %s/hao.conf: access_log must be text or json\n", opts->data_dir);
+        return 1;
+    }
+    router_log_format(alog && !strcmp(alog, "json"));
     int nthreads = opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
@@ -264,6 +271,21 @@ int server_run(const server_opts_t *opts, const server_app_t *a)
             return 1;
         }
     }
+
+    /* Bound (a port below 1024 needs root): now run as the unprivileged
+     * user, before any file is made or thread started (privdrop.h). */
+    privdrop_plan_t plan;
+    if (privdrop_decide(geteuid(), opts->user, privdrop_lookup_passwd, &plan, &err) < 0 ||
+        privdrop_apply(&plan, &err) < 0) {
+        fprintf(stderr, "hao: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        for (int i = 0; i < nthreads; i++)
+            close(fds[i]);
+        free(fds);
+        return 1;
+    }
+    if (plan.warn)
+        fprintf(stderr, "hao: %s\n", plan.warn);
 
     /* Open and migrate on the main thread, so a bad data directory or a
      * failed migration is reported before any request is served. */

@@ -103,6 +103,7 @@ typedef struct {
     const char *data_dir;
     const char *listen;  /* HOST:PORT */
     int threads;         /* 1..HAO_MAX_LOOPS; 0 = one per core (capped) */
+    const char *user;    /* --user (http/privdrop.h), or NULL */
 } server_opts_t;
 
 /* Shared, read-mostly state; set before the loops start. */

@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "media/helper_sandbox.h"
 
 extern char **environ;
 
@@ -173,6 +175,20 @@ static json_t *serve_one(const media_plugin_t *pl, json_t *req)
     if (hang && *hang && !strncmp(sha, hang, strlen(hang)))
         for (;;)
             pause();
+    /* Tests make a sandboxed helper try a forbidden call on one upload
+     * (HAO_TEST_MEDIA_FORBID = WHAT:SHA-PREFIX[:PATH], several separated by
+     * commas; helper_sandbox.h names WHAT). A call seccomp refuses never returns (the helper is
+     * killed); a file Landlock refuses makes the helper kill itself the
+     * same way. Either way that upload fails with 422. A call that went
+     * through is a hole: the upload then goes on and succeeds, which the
+     * test reports. Read only here, in the sandboxed helper after start. */
+    const char *forbid = getenv("HAO_TEST_MEDIA_FORBID");
+    for (const char *f = forbid; f && *f; f = strchr(f, ',') ? strchr(f, ',') + 1 : "") {
+        char what[32], prefix[65], outside[4096] = "";
+        if (sscanf(f, "%31[a-z]:%64[0-9a-f]:%4095[^,]", what, prefix, outside) >= 2 &&
+            !strncmp(sha, prefix, strlen(prefix)) && sandbox_try_forbidden(what, outside))
+            raise(SIGKILL);
+    }
     static media_staged_t staged; /* ~50 KB: not on the stack */
     media_meta_t m;
     media_err_t e;
@@ -190,7 +206,45 @@ static json_t *serve_one(const media_plugin_t *pl, json_t *req)
     return res;
 }
 
-int helper_main(void)
+/* A 2x2 PNG. Decoding and deriving it once before the sandbox closes makes
+ * the plugin load what it loads on first use (libmagic's database, the
+ * loaders' and savers' state), which it could not open afterwards. */
+static const unsigned char warm_png[] = {0x89,0x50,0x4e,0x47,0x0d,0x0a,0x1a,0x0a,0x00,0x00,0x00,0x0d,0x49,0x48,0x44,0x52,0x00,0x00,0x00,0x02,0x00,0x00,0x00,0x02,0x08,0x02,0x00,0x00,0x00,0xfd,0xd4,0x9a,0x73,0x00,0x00,0x00,0x0f,0x49,0x44,0x41,0x54,0x78,0x9c,0x63,0x68,0x00,0x03,0x06,0x07,0x30,0x00,0x00,0x24,0xce,0x04,0x81,0xd5,0x51,0x56,0x15,0x00,0x00,0x00,0x00,0x49,0x45,0x4e,0x44,0xae,0x42,0x60,0x82};
+
+/* Derive warm_png in a directory of its own under dir; whatever it made
+ * is removed. */
+static void warm_up(const media_plugin_t *pl, const char *dir)
+{
+    char sub[4200], src[4300];
+    if (snprintf(sub, sizeof sub, "%s/w.XXXXXX", dir) >= (int)sizeof sub || !mkdtemp(sub))
+        return;
+    snprintf(src, sizeof src, "%s/warm.png", sub);
+    int fd = open(src, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ssize_t w = write(fd, warm_png, sizeof warm_png);
+        close(fd);
+        if (w == (ssize_t)sizeof warm_png) {
+            static media_staged_t staged;
+            media_meta_t m;
+            media_err_t e;
+            if (pl->derive(src, "0000000000000000000000000000000000000000000000000000000000000000", sub, "hao",
+                           &m, &staged, &e) == 0)
+                free(m.aigc);
+        }
+    }
+    DIR *d = opendir(sub);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char p[4500];
+        if (de->d_name[0] != '.' && snprintf(p, sizeof p, "%s/%s", sub, de->d_name) < (int)sizeof p)
+            unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(sub);
+}
+
+int helper_main(const char *dir)
 {
     struct stat sb;
     if (fstat(HELPER_FD, &sb) < 0 || !S_ISSOCK(sb.st_mode)) {
@@ -221,7 +275,21 @@ int helper_main(void)
         snprintf(why, sizeof why, "cannot start libvips or Exempi");
         pl = NULL;
     }
-    json_t *hello = pl ? json_pack("{s:b}", "ready", 1) : json_pack("{s:b, s:s}", "ready", 0, "error", why);
+    /* The sandbox (helper_sandbox.h): after the plugin is loaded and
+     * warmed up, before the first upload is read. A helper that cannot
+     * enter it does not serve. */
+    sandbox_info_t sbi = {0};
+    if (pl && (!dir || !*dir)) {
+        snprintf(why, sizeof why, "no staging directory given");
+        pl = NULL;
+    }
+    if (pl) {
+        warm_up(pl, dir);
+        if (sandbox_enter(dir, &sbi, why, sizeof why) < 0)
+            pl = NULL;
+    }
+    json_t *hello = pl ? json_pack("{s:b, s:i}", "ready", 1, "landlock", sbi.landlock_abi)
+                       : json_pack("{s:b, s:s}", "ready", 0, "error", why);
     int rc = send_json(HELPER_FD, hello);
     json_decref(hello);
     if (rc < 0 || !pl)
@@ -238,6 +306,11 @@ int helper_main(void)
             break;
         malloc_trim(0);
     }
+#ifdef HAO_ASAN
+    /* LeakSanitizer's check at exit starts a tracer (clone, ptrace) that
+     * the sandbox forbids. */
+    _exit(0);
+#endif
     return 0;
 }
 
@@ -258,6 +331,16 @@ static struct {
     pthread_t reaper;
     char platform[128];
 } H = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .platform = "hao"};
+
+/* For /metrics (helper_stats): helpers started, and killed after a crash,
+ * a hang or a nonsense answer. */
+static atomic_ullong n_started, n_failed;
+
+void helper_stats(unsigned long long *started, unsigned long long *failed)
+{
+    *started = atomic_load_explicit(&n_started, memory_order_relaxed);
+    *failed = atomic_load_explicit(&n_failed, memory_order_relaxed);
+}
 
 void helper_configure(const char *platform)
 {
@@ -312,7 +395,7 @@ static void *reaper_main(void *arg)
 
 /* Start a helper into slot h (already marked busy by the caller). 0, or -1
  * with a sentence in why. */
-static int spawn(helper_t *h, char *why, size_t whylen)
+static int spawn(helper_t *h, const char *staging, char *why, size_t whylen)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -335,7 +418,7 @@ static int spawn(helper_t *h, char *why, size_t whylen)
     posix_spawnattr_setsigdefault(&at, &dflt);
     posix_spawnattr_setpgroup(&at, 0);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    char *argv[] = {"hao", "media-helper", NULL};
+    char *argv[] = {"hao", "media-helper", (char *)staging, NULL};
     pid_t pid;
     /* Our own executable, even if it was replaced on disk since start. */
     int rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
@@ -355,14 +438,26 @@ static int spawn(helper_t *h, char *why, size_t whylen)
         finish(pid, sv[0], 1);
         return -1;
     }
+    /* Said once per server: whether files are fenced too (helper_sandbox.h). */
+    static atomic_int told;
+    if (!atomic_exchange(&told, 1)) {
+        json_int_t abi = json_integer_value(json_object_get(hello, "landlock"));
+        if (abi > 0)
+            fprintf(stderr, "hao: media helper sandbox: seccomp, no_new_privs, Landlock ABI %d (files: %s only)\n",
+                    (int)abi, staging);
+        else
+            fprintf(stderr, "hao: media helper sandbox: seccomp, no_new_privs; this kernel has no Landlock, so "
+                            "the helper's files are not fenced in\n");
+    }
     json_decref(hello);
+    atomic_fetch_add_explicit(&n_started, 1, memory_order_relaxed);
     h->pid = pid;
     h->fd = sv[0];
     return 0;
 }
 
 /* Borrow a helper (starting one when none is idle). NULL with why. */
-static helper_t *acquire(char *why, size_t whylen)
+static helper_t *acquire(const char *staging, char *why, size_t whylen)
 {
     pthread_mutex_lock(&H.mu);
     if (!H.reaper_on && pthread_create(&H.reaper, NULL, reaper_main, NULL) == 0)
@@ -390,7 +485,7 @@ static helper_t *acquire(char *why, size_t whylen)
         if (free_slot) {
             free_slot->busy = 1; /* reserved while the helper starts */
             pthread_mutex_unlock(&H.mu);
-            if (spawn(free_slot, why, whylen) == 0)
+            if (spawn(free_slot, staging, why, whylen) == 0)
                 return free_slot;
             pthread_mutex_lock(&H.mu);
             free_slot->busy = 0;
@@ -408,6 +503,7 @@ static void release(helper_t *h, int healthy)
     int fd = -1;
     pthread_mutex_lock(&H.mu);
     if (!healthy) {
+        atomic_fetch_add_explicit(&n_failed, 1, memory_order_relaxed);
         pid = h->pid;
         fd = h->fd;
         h->pid = 0;
@@ -541,11 +637,11 @@ static int job_timeout_ms(const char *src)
 }
 
 /* Run process_derive in a helper. 0 with m and out, or -1 with e. */
-static int derive(const char *src, const char *sha, const char *dir, media_meta_t *m, media_staged_t *out,
-                  media_err_t *e)
+static int derive(const char *staging, const char *src, const char *sha, const char *dir, media_meta_t *m,
+                  media_staged_t *out, media_err_t *e)
 {
     char why[320];
-    helper_t *h = acquire(why, sizeof why);
+    helper_t *h = acquire(staging, why, sizeof why);
     if (!h) {
         fprintf(stderr, "hao: media: %s\n", why);
         fail(e, 500, "err.internal", NULL);
@@ -653,7 +749,7 @@ int helper_process(const char *src, const char *sha, store_t *st, media_meta_t *
         return -1;
     }
     static _Thread_local media_staged_t staged; /* ~50 KB: not on the pool thread's stack */
-    int rc = derive(src, sha, dir, m, &staged, e);
+    int rc = derive(store_tmp_dir(st), src, sha, dir, m, &staged, e);
     if (rc == 0 && put_all(st, src, sha, dir, &staged) < 0) {
         fail(e, 500, "err.internal", NULL);
         rc = -1;

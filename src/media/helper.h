@@ -33,10 +33,19 @@ void helper_configure(const char *platform);
  * helper_meta_free), or -1 with e and nothing new left in the store. */
 int helper_process(const char *src, const char *sha, store_t *st, media_meta_t *m, media_err_t *e);
 void helper_meta_free(media_meta_t *m);
+/* Any thread, for /metrics: helpers started since the server started, and
+ * helpers killed after failing an upload (each one a restart on the next). */
+void helper_stats(unsigned long long *started, unsigned long long *failed);
 /* Stop every helper and wait for them (after the pool has stopped). */
 void helper_stop(void);
-/* `hao media-helper`: the child's side, on the socket at fd 3. Returns the
- * process's exit status. */
-int helper_main(void);
+/* `hao media-helper DIR`: the child's side, on the socket at fd 3, fenced
+ * into the staging directory DIR (helper_sandbox.h) before it reads any
+ * upload. Returns the process's exit status.
+ * Test mode: HAO_TEST_MEDIA_CRASH / _HANG (a SHA-256 prefix) make it die
+ * or hang on that upload; HAO_TEST_MEDIA_FORBID=WHAT:PREFIX[:PATH] makes it
+ * try a forbidden call (socket, connect, fork, exec, ptrace, setrlimit, or
+ * open PATH outside the staging directory) on that upload, inside the
+ * sandbox, where it is killed. */
+int helper_main(const char *dir);
 
 #endif

@@ -54,6 +54,7 @@
 #include "site/security/tokens.h"
 #include "site/security/totp.h"
 /* includes: ops */
+#include "site/ops/metrics.h"
 /* includes: portability */
 /* includes: federation */
 
@@ -241,6 +242,7 @@ const route_t routes[] = {
     /* (end of security) */
 
     /* ---- part: ops ---- */
+    {"GET", "/metrics", ops_metrics, ROLE_NONE, 0, 0},
     /* (end of ops) */
 
     /* ---- part: portability ---- */
