@@ -419,6 +419,19 @@ const char *const schema_migrations[] = {
     "CREATE INDEX notice_comments_comment ON notice_comments(comment_id);"
     "ALTER TABLE takedowns ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
     "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
+
+    /* portability: what imports created (site/portability/), so importing the
+     * same file twice creates nothing twice and an interrupted import resumes
+     * where it stopped; and the former paths of imported works, answered with
+     * a permanent redirect. */
+    "CREATE TABLE import_items ("
+    "  item_key TEXT PRIMARY KEY,"             /* format:source:id, e.g. wxr:https://blog.example/:42 */
+    "  kind TEXT NOT NULL,"                    /* 'work', 'comment', 'user' */
+    "  target TEXT NOT NULL,"                  /* the work id, comment id or user id created */
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE import_redirects ("
+    "  old_path TEXT PRIMARY KEY,"             /* path only, e.g. /2024/05/hello-world/ */
+    "  work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);
