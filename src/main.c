@@ -31,7 +31,8 @@ static const char usage[] =
     "                                   (password on standard input)\n"
     "  hao user reinstate HANDLE --reason TEXT [--data DIR] [--pg URL]   (lift a suspension, audited)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
-    "  hao import ARCHIVE|WXR.xml|GHOST.json [--author HANDLE] [--uploads DIR] [--fetch] [--check] [--data DIR] [--pg URL]\n"
+    "  hao import ARCHIVE|WXR.xml|GHOST.json [--author HANDLE] [--uploads DIR] [--fetch] [--pages] [--check]\n"
+    "                                   [--data DIR] [--pg URL]\n"
     "                                   (a hao export, a WordPress export, a Ghost export: checked whole first)\n"
     "  hao export [--author HANDLE] [--revisions] OUT.tar.gz|OUT.zip [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
@@ -47,7 +48,7 @@ typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
     const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason;
     const char *uploads;
-    int force, revisions, check, fetch;
+    int force, revisions, check, fetch, pages;
     int npos;
     char **pos;
 } args_t;
@@ -71,9 +72,9 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
             return -1;
         }
         if (strcmp(name, "force") == 0 || strcmp(name, "revisions") == 0 || strcmp(name, "check") == 0 ||
-            strcmp(name, "fetch") == 0) {
+            strcmp(name, "fetch") == 0 || strcmp(name, "pages") == 0) {
             *(name[0] == 'f' && name[1] == 'o' ? &a->force : name[0] == 'r' ? &a->revisions
-              : name[0] == 'c' ? &a->check : &a->fetch) = 1;
+              : name[0] == 'c' ? &a->check : name[0] == 'p' ? &a->pages : &a->fetch) = 1;
             continue;
         }
         if (i + 1 >= argc || argv[i + 1][0] == '\0') {
@@ -187,10 +188,10 @@ int main(int argc, char **argv)
                 rc = cli_user_add(a.data, a.pos[0], a.role, a.name, a.email);
         }
     } else if (strcmp(cmd, "import") == 0) {
-        if (parse(argc - 2, argv + 2, " data pg author title declaration force uploads fetch check ", &a) == 0) {
+        if (parse(argc - 2, argv + 2, " data pg author title declaration force uploads fetch check pages ", &a) == 0) {
             if (a.npos == 1 && port_cli_claims(a.pos[0])) {
-                rc = port_cli_import(a.data, a.pos[0], a.author, a.uploads, a.fetch, a.check);
-            } else if (a.uploads || a.fetch || a.check) {
+                rc = port_cli_import(a.data, a.pos[0], a.author, a.uploads, a.fetch, a.pages, a.check);
+            } else if (a.uploads || a.fetch || a.check || a.pages) {
                 fprintf(stderr, "hao: --uploads, --fetch and --check apply to one export file (hao, WordPress or "
                                 "Ghost)\n");
             } else if (a.npos < 1 || !a.author) {

@@ -22,6 +22,7 @@
 #include "site/ops/jobs.h"
 #include "site/trust/takedown.h"
 #include "site/works/media.h"
+#include "site/portability/redirect.h"
 
 /* Set by app_server() and app_init() on the main thread before the loops
  * start; only read after. */
@@ -93,6 +94,7 @@ const server_app_t *app_server(size_t upload_max)
         .refresh = site_refresh,
         .upload_max = media_upload_max,
         .minute = app_minute,
+        .not_found = port_redirect, /* portability: imported works' former paths */
     };
     return &app;
 }

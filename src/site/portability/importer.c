@@ -488,8 +488,6 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         port_set_free(&s);
         return -1;
     }
-    if (s.notes.len)
-        buf_rawz(report, buf_cstr(&s.notes));
     /* What is left to do (an earlier run may have done part of it). */
     int *pending = xcalloc((size_t)s.nw + 1, sizeof(int));
     int npending = 0;
@@ -500,6 +498,8 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             pending[i] = 1, npending++;
     }
     if (o->check_only) {
+        if (s.notes.len)
+            buf_rawz(report, buf_cstr(&s.notes));
         res->created = 0;
         free(pending);
         port_set_free(&s);
@@ -615,6 +615,8 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         port_set_free(&s);
         return -1;
     }
+    if (s.notes.len)
+        buf_rawz(report, buf_cstr(&s.notes));
     int done = 0;
     rc = 0;
     for (int i = 0; i < s.nw; i++) {

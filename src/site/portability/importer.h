@@ -39,6 +39,7 @@ typedef struct {
     const char *uploads;     /* WXR/Ghost: a directory holding wp-content/uploads or content/images */
     int check_only;          /* stop after the check */
     int fetch;               /* WXR: fetch attachments by URL when not found in uploads */
+    int pages;               /* WXR/Ghost: pages too, not only posts */
     void (*progress)(void *ctx, int done, int total);
     void *ctx;
 } port_opts_t;

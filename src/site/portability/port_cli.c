@@ -60,7 +60,7 @@ int port_cli_claims(const char *file)
 }
 
 int port_cli_import(const char *data_dir, const char *file, const char *author, const char *uploads, int fetch,
-                    int check_only)
+                    int pages, int check_only)
 {
     db_t *db = open_db(data_dir);
     if (!db)
@@ -71,6 +71,7 @@ int port_cli_import(const char *data_dir, const char *file, const char *author, 
     o.author = author;
     o.uploads = uploads;
     o.fetch = fetch;
+    o.pages = pages;
     o.check_only = check_only;
     o.data_dir = data_dir;
     port_result_t res;

@@ -13,6 +13,6 @@ int port_cli_claims(const char *file);
 /* `hao import FILE [--author HANDLE] [--uploads DIR] [--fetch] [--check]`
  * for such a file. */
 int port_cli_import(const char *data_dir, const char *file, const char *author, const char *uploads, int fetch,
-                    int check_only);
+                    int pages, int check_only);
 
 #endif
