@@ -74,7 +74,7 @@ int arc_read(const char *file, arc_t *out, buf_t *err)
     archive_read_support_format_tar(a);
     archive_read_support_format_zip(a);
     if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-        buf_printf(err, "%s: not an archive this hao reads (tar, tar.gz or zip): %s", file, archive_error_string(a));
+        buf_printf(err, "%s: not a readable archive (tar, tar.gz or zip; truncated or corrupt?): %s", file, archive_error_string(a));
         archive_read_free(a);
         return -1;
     }
