@@ -302,7 +302,7 @@ static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_
     return rc;
 }
 
-static int write_work(db_t *db, port_set_t *s, port_work_t *w, port_result_t *res, buf_t *report)
+static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_result_t *res, buf_t *report)
 {
     char *body = xstrdup(w->body ? w->body : "");
     for (int i = 0; i < s->nm; i++) {
@@ -378,7 +378,8 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, port_result_t *re
     }
     changed_signal();
     res->created++;
-    printf("%s\t/a/%s\n", id, id);
+    if (print)
+        printf("%s\t/a/%s\n", id, id);
     return 0;
 }
 
@@ -622,7 +623,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
     for (int i = 0; i < s.nw; i++) {
         if (!pending[i])
             continue;
-        if (write_work(db, &s, &s.w[i], res, report) < 0) {
+        if (write_work(db, &s, &s.w[i], o->print, res, report) < 0) {
             rc = -1;
             break;
         }

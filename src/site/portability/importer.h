@@ -42,6 +42,7 @@ typedef struct {
     int pages;               /* WXR/Ghost: pages too, not only posts */
     void (*progress)(void *ctx, int done, int total);
     void *ctx;
+    int print;               /* write "ID<TAB>/a/ID" for each work created on stdout (the CLI) */
 } port_opts_t;
 
 typedef struct {

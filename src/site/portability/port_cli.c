@@ -74,6 +74,7 @@ int port_cli_import(const char *data_dir, const char *file, const char *author, 
     o.pages = pages;
     o.check_only = check_only;
     o.data_dir = data_dir;
+    o.print = 1;
     port_result_t res;
     int rc = port_run(db, &o, &res, &report);
     fputs(buf_cstr(&report), stderr);
