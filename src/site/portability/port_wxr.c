@@ -498,10 +498,3 @@ int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s)
         buf_printf(&s->notes, "%s: the export holds no posts\n", file);
     return 0;
 }
-
-int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
-{
-    (void)o;
-    buf_printf(&s->problems, "%s: Ghost import is not in this build yet\n", file);
-    return -1;
-}
