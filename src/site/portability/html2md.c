@@ -350,8 +350,8 @@ static void cell_text(cv_t *c, const xmlNode *cell, buf_t *b)
         char ch = t.p[i];
         if (ch == '\n')
             buf_ch(b, ' ');
-        else if (ch == '|')
-            buf_lit(b, "\\|");
+        else if (ch == '|' && (i == 0 || t.p[i - 1] != '\\'))
+            buf_lit(b, "\\|"); /* text arrives escaped already; code spans do not */
         else
             buf_ch(b, ch);
     }
