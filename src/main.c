@@ -22,6 +22,7 @@
 #include "site/ops/cli.h"
 #include "site/ops/help.h"
 #include "site/ops/migrate.h"
+#include "site/portability/port_cli.h"
 #include "site/reader/searchpage.h"
 
 static const char usage[] =
@@ -33,6 +34,10 @@ static const char usage[] =
     "  hao user reset-password HANDLE [--data DIR] [--pg URL]   (new password on stdin; ends its sessions)\n"
     "  hao user delete HANDLE [--keep-works] [--data DIR] [--pg URL]   (erase the account's personal data)\n"
     "  hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force] [--data DIR] [--pg URL]\n"
+    "  hao import ARCHIVE|WXR.xml|GHOST.json [--author HANDLE] [--uploads DIR] [--fetch] [--pages] [--check]\n"
+    "                                   [--data DIR] [--pg URL]\n"
+    "                                   (a hao export, a WordPress export, a Ghost export: checked whole first)\n"
+    "  hao export [--author HANDLE] [--revisions] OUT.tar.gz|OUT.zip [--data DIR] [--pg URL]\n"
     "  hao backup OUT [--data DIR]\n"
     "  hao check  [--data DIR] [--pg URL]\n"
     "  hao search rebuild|normalize|query TEXT [--data DIR] [--pg URL]\n"
@@ -46,7 +51,8 @@ static const char usage[] =
 typedef struct {
     const char *data, *listen, *role, *name, *author, *title, *declaration, *threads, *pg, *to, *upload_max;
     const char *s3_endpoint, *s3_bucket, *s3_region, *s3_access_key, *s3_secret_key, *email, *reason, *user;
-    int force;
+    const char *uploads;
+    int force, revisions, check, fetch, pages;
     int keep_works;
     int npos;
     char **pos;
@@ -70,8 +76,10 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
             return -1;
         }
-        if (strcmp(name, "force") == 0) {
-            a->force = 1;
+        if (strcmp(name, "force") == 0 || strcmp(name, "revisions") == 0 || strcmp(name, "check") == 0 ||
+            strcmp(name, "fetch") == 0 || strcmp(name, "pages") == 0) {
+            *(name[0] == 'f' && name[1] == 'o' ? &a->force : name[0] == 'r' ? &a->revisions
+              : name[0] == 'c' ? &a->check : name[0] == 'p' ? &a->pages : &a->fetch) = 1;
             continue;
         }
         if (strcmp(name, "keep-works") == 0) {
@@ -103,6 +111,8 @@ static int parse_flags(int argc, char **argv, const char *allowed, args_t *a)
                            : strcmp(name, "s3-secret-key") == 0 ? &a->s3_secret_key
                            : strcmp(name, "upload-max") == 0  ? &a->upload_max
                            : strcmp(name, "user") == 0        ? &a->user
+
+                           : strcmp(name, "uploads") == 0     ? &a->uploads
                                                               : NULL;
         if (!dst) {
             fprintf(stderr, "hao: unknown option %s\n%s", f, usage);
@@ -209,8 +219,13 @@ int main(int argc, char **argv)
                 rc = cli_user_add(a.data, a.pos[0], a.role, a.name, a.email);
         }
     } else if (strcmp(cmd, "import") == 0) {
-        if (parse(argc - 2, argv + 2, " data pg author title declaration force ", &a) == 0) {
-            if (a.npos < 1 || !a.author) {
+        if (parse(argc - 2, argv + 2, " data pg author title declaration force uploads fetch check pages ", &a) == 0) {
+            if (a.npos == 1 && port_cli_claims(a.pos[0])) {
+                rc = port_cli_import(a.data, a.pos[0], a.author, a.uploads, a.fetch, a.pages, a.check);
+            } else if (a.uploads || a.fetch || a.check || a.pages) {
+                fprintf(stderr, "hao: --uploads, --fetch and --check apply to one export file (hao, WordPress or "
+                                "Ghost)\n");
+            } else if (a.npos < 1 || !a.author) {
                 fprintf(stderr, "hao: import needs at least one FILE and --author\n%s", usage);
             } else if (a.title && a.npos > 1) {
                 fprintf(stderr, "hao: --title applies to a single FILE\n");
@@ -218,6 +233,13 @@ int main(int argc, char **argv)
                 import_opts_t o = {a.data, a.author, a.title, a.declaration, a.force};
                 rc = cli_import(&o, a.npos, a.pos);
             }
+        }
+    } else if (strcmp(cmd, "export") == 0) {
+        if (parse(argc - 2, argv + 2, " data pg author revisions ", &a) == 0) {
+            if (a.npos != 1)
+                fprintf(stderr, "hao: export needs OUT\n%s", usage);
+            else
+                rc = port_cli_export(a.data, a.author, a.revisions, a.pos[0]);
         }
     } else if (strcmp(cmd, "backup") == 0) {
         if (parse(argc - 2, argv + 2, " data ", &a) == 0) {

@@ -1036,6 +1036,32 @@ static const entry_t table[] = {
     /* ---- part: ops ---- */
     /* (end of ops) */
     /* ---- part: portability ---- */
+    {"port.title", "导出与导入", "Export and import"},
+    {"port.intro", "把你的作品带走,或把别处的博客搬进来。", "Take your works with you, or bring a blog here from elsewhere."},
+    {"port.export_h", "导出我的作品", "Export my works"},
+    {"port.export_help", "一个压缩包:每篇作品一个 Markdown 文件(含标题、声明、原创、标签、状态、日期、原文链接),原始图片与视频(以内容哈希命名),评论(JSON)和带哈希的清单。",
+     "One archive: each work as Markdown with its title, declaration, original claim, tags, status, dates and canonical URL; the original pictures and videos named by their hash; the comments as JSON; a manifest with hashes."},
+    {"port.revisions", "包括每一次修订", "Include every revision"},
+    {"port.export_btn", "开始导出", "Start the export"},
+    {"port.import_h", "导入", "Import"},
+    {"port.import_help", "hao 的导出包、WordPress 导出的 WXR 文件或 Ghost 的 JSON 导出。先整体检查,有任何问题就什么都不写入;同一个文件导入两次不会重复。",
+     "A hao export, a WordPress WXR file or a Ghost JSON export. It is checked whole first: any problem and nothing is written; importing the same file twice creates nothing twice."},
+    {"port.file", "文件", "File"},
+    {"port.pages", "也导入页面", "Import pages too"},
+    {"port.import_btn", "开始导入", "Start the import"},
+    {"port.jobs_h", "进行中与已完成", "Running and finished"},
+    {"port.kind_export", "导出", "Export"},
+    {"port.kind_import", "导入", "Import"},
+    {"port.status_queued", "排队中", "queued"},
+    {"port.status_running", "进行中", "running"},
+    {"port.status_done", "已完成", "done"},
+    {"port.status_failed", "失败", "failed"},
+    {"port.download", "下载", "Download"},
+    {"port.until", "链接有效至", "link valid until"},
+    {"port.expired", "下载链接已过期,请重新导出。", "The download link has expired; export again."},
+    {"port.refresh", "刷新进度", "Refresh the progress"},
+    {"port.none", "还没有导出或导入。", "No export or import yet."},
+    {"port.err_file", "请选择要导入的文件。", "Choose a file to import."},
     /* (end of portability) */
     /* ---- part: federation ---- */
     /* (end of federation) */

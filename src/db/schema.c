@@ -580,6 +580,38 @@ const char *const schema_migrations[] = {
     "  user_id INTEGER NOT NULL DEFAULT 0,"    /* 0: a sign-in, whoever's key answers */
     "  purpose TEXT NOT NULL,"                 /* 'register' or 'login' */
     "  expires_at INTEGER NOT NULL);",
+
+    /* portability: what imports created (site/portability/), so importing the
+     * same file twice creates nothing twice and an interrupted import resumes
+     * where it stopped; and the former paths of imported works, answered with
+     * a permanent redirect. */
+    "CREATE TABLE import_items ("
+    "  item_key TEXT PRIMARY KEY,"             /* format:source:id, e.g. wxr:https://blog.example/:42 */
+    "  kind TEXT NOT NULL,"                    /* 'work', 'comment', 'user' */
+    "  target TEXT NOT NULL,"                  /* the work id, comment id or user id created */
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE import_redirects ("
+    "  old_path TEXT PRIMARY KEY,"             /* path with its query, e.g. /2024/05/hello-world/ or /?p=12 */
+    "  work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE);"
+    /* Exports and imports started from the studio, run by the portability
+     * thread: they survive a restart (a running one is queued again; an
+     * import resumes through import_items) and show their progress. */
+    "CREATE TABLE port_jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('export','import')),"
+    "  status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed')),"
+    "  options TEXT NOT NULL DEFAULT '',"       /* export: 'revisions'; import: 'pages' */
+    "  file TEXT NOT NULL DEFAULT '',"          /* the archive written, or the file uploaded (DATA/portability/) */
+    "  name TEXT NOT NULL DEFAULT '',"          /* the uploaded file's name, as shown */
+    "  done INTEGER NOT NULL DEFAULT 0,"
+    "  total INTEGER NOT NULL DEFAULT 0,"
+    "  report TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  finished_at INTEGER,"
+    "  expires_at INTEGER);"                   /* the download link and the file go then */
+    "CREATE INDEX port_jobs_user ON port_jobs(user_id, id);"
+    "CREATE INDEX port_jobs_status ON port_jobs(status, id);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -912,7 +912,8 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
             rs_error(r, 400, "bad_request", T(r->lang, "err.bad_path"));
         else if (status == 405)
             rs_error(r, 405, "method_not_allowed", T(r->lang, "err.method"));
-        else
+        else if (!(app->not_found && r->route == &html_fallback &&
+                   (method_is(h, "GET") || method_is(h, "HEAD")) && app->not_found(r, path, h->path.len)))
             rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
         return;
     }

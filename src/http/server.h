@@ -97,6 +97,10 @@ typedef struct {
     /* Once a minute, on loop 0, with its connection: scheduled jobs
      * (optional). */
     void (*minute)(db_t *db);
+    /* A GET or HEAD no route matched (not under /api/), before the 404:
+     * return 1 after answering it (e.g. a permanent redirect from an
+     * imported work's former path), 0 to let the 404 go out (optional). */
+    int (*not_found)(hreq_t *r, const char *path, size_t plen);
 } server_app_t;
 
 typedef struct {

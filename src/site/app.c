@@ -22,6 +22,8 @@
 #include "site/ops/jobs.h"
 #include "site/trust/takedown.h"
 #include "site/works/media.h"
+#include "site/portability/redirect.h"
+#include "site/portability/worker.h"
 
 /* Set by app_server() and app_init() on the main thread before the loops
  * start; only read after. */
@@ -50,7 +52,7 @@ static int app_init(db_t *db, const char *data_dir, buf_t *err)
 
 static int app_start(const char *data_dir, buf_t *err)
 {
-    return mail_sender_start(data_dir, err);
+    return mail_sender_start(data_dir, err) < 0 ? -1 : port_worker_start(data_dir, err); /* portability */
 }
 
 static void app_ready(db_t *db, const char *listen)
@@ -65,6 +67,7 @@ static void app_ready(db_t *db, const char *listen)
 
 static void app_stop(void)
 {
+    port_worker_stop(); /* portability: before the helpers it may use */
     helper_stop(); /* after the pool: no upload is using one */
     mail_sender_stop();
     site_free();
@@ -93,6 +96,7 @@ const server_app_t *app_server(size_t upload_max)
         .refresh = site_refresh,
         .upload_max = media_upload_max,
         .minute = app_minute,
+        .not_found = port_redirect, /* portability: imported works' former paths */
     };
     return &app;
 }

@@ -56,6 +56,7 @@
 /* includes: ops */
 #include "site/ops/metrics.h"
 /* includes: portability */
+#include "site/portability/studio_port.h"
 /* includes: federation */
 
 #define KB 1024
@@ -246,6 +247,10 @@ const route_t routes[] = {
     /* (end of ops) */
 
     /* ---- part: portability ---- */
+    {"GET", "/studio/portability", port_studio_page, ROLE_CREATOR, 0, 0},
+    {"POST", "/studio/portability/export", port_studio_export, ROLE_CREATOR, RT_CSRF, 8 * KB},
+    {"POST", "/studio/portability/import", port_studio_import, ROLE_CREATOR, RT_CSRF_BODY, PORT_UPLOAD_MAX},
+    {"GET", "/studio/portability/:jid/download", port_studio_download, ROLE_CREATOR, 0, 0},
     /* (end of portability) */
 
     /* ---- part: federation ---- */

@@ -728,6 +728,8 @@ void studio_list(hreq_t *r)
     buf_htmlz(&b, T(L, "studio.notices"));
     buf_lit(&b, "</a> <a href=\"/studio/email\">");
     buf_htmlz(&b, T(L, "mail.title"));
+    buf_lit(&b, "</a> <a href=\"/studio/portability\">"); /* portability */
+    buf_htmlz(&b, T(L, "port.title"));
     buf_lit(&b, "</a></p>\n");
     newsletter_studio_count(r, &b);
     creator_studio_links(r, &b);

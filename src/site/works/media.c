@@ -1154,3 +1154,126 @@ int media_backup(const char *data_dir, const char *out_dir, buf_t *err)
     free(src);
     return b.failed ? -1 : 0;
 }
+
+/* ---- imports (site/portability) ---- */
+
+int media_import_open(const char *data_dir, buf_t *err)
+{
+    if (store)
+        return 0;
+    return store_open(data_dir, &store, err);
+}
+
+int media_import_bytes(const char *data, size_t len, media_import_t *mi, buf_t *err)
+{
+    memset(mi, 0, sizeof(*mi));
+    if (!store) {
+        buf_lit(err, "the media store is not open");
+        return -1;
+    }
+    if (len == 0) {
+        buf_lit(err, "the file is empty");
+        return -1;
+    }
+    if (len > upload_max) {
+        buf_printf(err, "the file is larger than the upload limit of %zu bytes", upload_max);
+        return -1;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/i.XXXXXX", store_tmp_dir(store));
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        buf_printf(err, "cannot stage the file: %s", strerror(errno)); /* raw: text */
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            buf_printf(err, "cannot stage the file: %s", strerror(errno)); /* raw: text */
+            close(fd);
+            unlink(path);
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    close(fd);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)data, len);
+    sodium_bin2hex(mi->sha, sizeof mi->sha, h, sizeof h);
+    mi->bytes = (int64_t)len;
+    media_err_t e;
+    int rc = helper_process(path, mi->sha, store, &mi->meta, &e);
+    unlink(path);
+    if (rc < 0) {
+        buf_rawz(err, T(LANG_EN, e.key)); /* raw: text */
+        if (e.detail[0])
+            buf_printf(err, " (%s)", e.detail); /* raw: text */
+        memset(&mi->meta, 0, sizeof mi->meta);
+        return -1;
+    }
+    return 0;
+}
+
+int media_import_row(db_t *db, int64_t owner, const media_import_t *mi, const char *alt,
+                     char id_out[MEDIA_ID_LEN + 1])
+{
+    unsigned char rnd[MEDIA_ID_LEN / 2];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(id_out, MEDIA_ID_LEN + 1, rnd, sizeof rnd);
+    db_stmt_t *st = db_prepare(db,
+        "INSERT INTO media(id, owner_id, sha256, kind, mime, bytes, width, height, duration_ms, codecs, alt, "
+        "aigc, c2pa, variants, animated, poster, created_at) VALUES (:id, :o, :sha, :kind, :mime, :bytes, :w, "
+        ":h, :dur, :codecs, :alt, :aigc, :c2pa, :var, :anim, :poster, :t) "
+        "ON CONFLICT (owner_id, sha256) DO NOTHING");
+    db_bind_text(st, ":id", id_out);
+    db_bind_int(st, ":o", owner);
+    db_bind_text(st, ":sha", mi->sha);
+    db_bind_text(st, ":kind", mi->meta.kind);
+    db_bind_text(st, ":mime", mi->meta.mime);
+    db_bind_int(st, ":bytes", mi->bytes);
+    db_bind_int(st, ":w", mi->meta.width);
+    db_bind_int(st, ":h", mi->meta.height);
+    if (!strcmp(mi->meta.kind, "video")) {
+        db_bind_int(st, ":dur", mi->meta.duration_ms);
+        db_bind_text(st, ":codecs", mi->meta.codecs);
+    } else {
+        db_bind_null(st, ":dur");
+        db_bind_null(st, ":codecs");
+    }
+    db_bind_text(st, ":alt", alt ? alt : "");
+    db_bind_text(st, ":aigc", mi->meta.aigc);
+    db_bind_int(st, ":c2pa", mi->meta.c2pa);
+    db_bind_text(st, ":var", mi->meta.variants);
+    db_bind_int(st, ":anim", mi->meta.animated);
+    db_bind_int(st, ":poster", mi->meta.poster);
+    db_bind_int(st, ":t", now_s());
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE)
+        return -1;
+    st = db_prepare(db, "SELECT id FROM media WHERE owner_id = :o AND sha256 = :s");
+    db_bind_int(st, ":o", owner);
+    db_bind_text(st, ":s", mi->sha);
+    rc = db_step(st);
+    if (rc == DB_ROW)
+        snprintf(id_out, MEDIA_ID_LEN + 1, "%s", db_col_text(st, 0));
+    db_done(st);
+    return rc == DB_ROW ? 0 : -1;
+}
+
+void media_import_discard(db_t *db, media_import_t *mi, int remove)
+{
+    if (remove && mi->sha[0] && mi->meta.kind[0] && !has_row(db, mi->sha))
+        remove_files(mi->sha, &mi->meta);
+    helper_meta_free(&mi->meta);
+}
+
+int media_original_path(const char *sha, char *out, size_t outlen)
+{
+    if (!store || !store_key_ok(sha))
+        return -1;
+    return store->ops->path(store, sha, out, outlen);
+}

@@ -18,6 +18,7 @@
 
 #include "core/markdown.h"
 #include "http/http.h"
+#include "media/process.h"
 
 #define MEDIA_ID_LEN 16
 #define MEDIA_ALT_MAX 500                           /* bytes of alt text */
@@ -104,5 +105,32 @@ int media_check(db_t *db, const char *data_dir, buf_t *report);
 /* Copy the media store into out_dir/media for `hao backup` (hard links
  * where possible: stored files are immutable). 0 or -1 with err. */
 int media_backup(const char *data_dir, const char *out_dir, buf_t *err);
+
+/* ---- imports (site/portability): media from files, outside a request ----
+ * For `hao import` and the import job: a picture or video read from an
+ * archive or fetched goes through the same helper (decoded, re-encoded,
+ * labels read) as an upload. */
+typedef struct {
+    char sha[65];
+    int64_t bytes;
+    media_meta_t meta;
+} media_import_t;
+/* Open the store under data_dir when media_init has not (a CLI command); no
+ * sweep (a running server may have uploads in flight). 0 or -1 with err. */
+int media_import_open(const char *data_dir, buf_t *err);
+/* Stage data[0..len), hash it and derive what is served from it into the
+ * store. Not on a loop thread (it waits for the helper). 0, or -1 with a
+ * sentence in err and nothing new left in the store. */
+int media_import_bytes(const char *data, size_t len, media_import_t *mi, buf_t *err);
+/* Write (or find: same owner, same bytes) its row, inside the caller's
+ * transaction; id_out gets the media id. 0 or -1. */
+int media_import_row(db_t *db, int64_t owner, const media_import_t *mi, const char *alt,
+                     char id_out[MEDIA_ID_LEN + 1]);
+/* After a failed import: remove mi's files unless a row refers to them;
+ * frees mi's metadata either way (also after success). */
+void media_import_discard(db_t *db, media_import_t *mi, int remove);
+/* A local path holding the upload as received whose SHA-256 hex is sha
+ * (for an export). 0, or -1 when the store has no such file. */
+int media_original_path(const char *sha, char *out, size_t outlen);
 
 #endif

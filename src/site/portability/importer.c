@@ -1,0 +1,638 @@
+/*
+ * importer.c — see importer.h. Owned by site/portability; the calling
+ * thread (CLI or the import job's thread).
+ */
+#include "site/portability/importer.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/changed.h"
+#include "core/i18n.h"
+#include "core/text.h"
+#include "http/http.h"
+#include "search/search.h"
+#include "site/accounts/account.h"
+#include "site/portability/fetch.h"
+#include "site/works/work.h"
+
+/* ---- the set ---- */
+
+char *port_strdup(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+#define GROW(arr, n, cap)                                                \
+    do {                                                                 \
+        if ((n) == (cap)) {                                              \
+            (cap) = (cap) ? (cap) * 2 : 16;                              \
+            (arr) = xrealloc((arr), (size_t)(cap) * sizeof(*(arr)));     \
+        }                                                                \
+        memset(&(arr)[(n)], 0, sizeof(*(arr)));                          \
+    } while (0)
+
+port_work_t *port_add_work(port_set_t *s)
+{
+    GROW(s->w, s->nw, s->capw);
+    return &s->w[s->nw++];
+}
+
+port_media_t *port_add_media(port_set_t *s)
+{
+    GROW(s->m, s->nm, s->capm);
+    return &s->m[s->nm++];
+}
+
+port_author_t *port_add_author(port_set_t *s)
+{
+    GROW(s->a, s->na, s->capa);
+    return &s->a[s->na++];
+}
+
+port_comment_t *port_add_comment(port_work_t *w)
+{
+    int cap = w->nc; /* grown one at a time: powers of two */
+    if ((w->nc & (w->nc - 1)) == 0) {
+        cap = w->nc ? w->nc * 2 : 4;
+        w->c = xrealloc(w->c, (size_t)cap * sizeof(port_comment_t));
+    }
+    memset(&w->c[w->nc], 0, sizeof(port_comment_t));
+    return &w->c[w->nc++];
+}
+
+void port_set_free(port_set_t *s)
+{
+    for (int i = 0; i < s->nw; i++) {
+        port_work_t *w = &s->w[i];
+        free(w->key);
+        free(w->origin);
+        free(w->author);
+        free(w->title);
+        free(w->body);
+        free(w->declaration);
+        for (int k = 0; k < w->ntags; k++)
+            free(w->tags[k]);
+        free(w->tags);
+        free(w->old_path);
+        free(w->comments_mode);
+        for (int k = 0; k < w->nc; k++) {
+            free(w->c[k].key);
+            free(w->c[k].parent_key);
+            free(w->c[k].handle);
+            free(w->c[k].name);
+            free(w->c[k].body);
+        }
+        free(w->c);
+    }
+    free(s->w);
+    for (int i = 0; i < s->nm; i++) {
+        free(s->m[i].key);
+        free(s->m[i].origin);
+        free(s->m[i].author);
+        free(s->m[i].alt);
+        free(s->m[i].data);
+        free(s->m[i].url);
+    }
+    free(s->m);
+    for (int i = 0; i < s->na; i++) {
+        free(s->a[i].key);
+        free(s->a[i].handle);
+        free(s->a[i].name);
+        free(s->a[i].origin);
+    }
+    free(s->a);
+    buf_free(&s->problems);
+    buf_free(&s->notes);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- detection ---- */
+
+port_format_t port_detect(const char *file)
+{
+    unsigned char b[4096];
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return PORT_NONE;
+    ssize_t n = read(fd, b, sizeof b - 1);
+    close(fd);
+    if (n < 4)
+        return PORT_NONE;
+    b[n] = 0;
+    if ((b[0] == 0x1f && b[1] == 0x8b) || memcmp(b, "PK\x03\x04", 4) == 0 || memcmp(b, "BZh", 3) == 0 ||
+        memcmp(b, "\xfd" "7zXZ", 5) == 0 || memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0 ||
+        (n > 262 && memcmp(b + 257, "ustar", 5) == 0))
+        return PORT_HAO;
+    const char *s = (const char *)b;
+    if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+        s += 3;
+    while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+        s++;
+    if (*s == 0x3c && (strstr(s, "wordpress.org/export") || strstr(s, "rss version")))
+        return PORT_WXR;
+    if (*s == '{' && strstr(s, "\"db\""))
+        return PORT_GHOST;
+    return PORT_NONE;
+}
+
+/* ---- writing ---- */
+
+static int ledger_has(db_t *db, const char *key, char *target, size_t tlen)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT target FROM import_items WHERE item_key = :k");
+    db_bind_text(st, ":k", key);
+    int found = db_step(st) == DB_ROW;
+    if (found && target)
+        snprintf(target, tlen, "%s", db_col_text(st, 0));
+    db_done(st);
+    return found;
+}
+
+static int ledger_add(db_t *db, const char *key, const char *kind, const char *target)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO import_items(item_key, kind, target, created_at) "
+                                   "VALUES (:k, :kind, :t, :now) ON CONFLICT (item_key) DO NOTHING");
+    db_bind_text(st, ":k", key);
+    db_bind_text(st, ":kind", kind);
+    db_bind_text(st, ":t", target);
+    db_bind_int(st, ":now", now_s());
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+/* Replace "(KEY)" and "(KEY " in body by "(/m/ID" + the same closing. */
+static char *rewrite(const char *body, const char *key, const char *id)
+{
+    size_t kl = strlen(key);
+    buf_t b = BUF_INIT;
+    const char *p = body;
+    for (;;) {
+        const char *q = strstr(p, key);
+        if (!q)
+            break;
+        if (q > body && q[-1] == '(' && (q[kl] == ')' || q[kl] == ' ')) {
+            buf_raw(&b, p, (size_t)(q - p));
+            buf_printf(&b, "/m/%s", id);
+        } else {
+            buf_raw(&b, p, (size_t)(q - p) + kl);
+        }
+        p = q + kl;
+    }
+    buf_rawz(&b, p);
+    buf_cstr(&b);
+    return buf_steal(&b, NULL);
+}
+
+static int refers(const char *body, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *q = body; (q = strstr(q, key)); q += kl)
+        if (q > body && q[-1] == '(' && (q[kl] == ')' || q[kl] == ' '))
+            return 1;
+    return 0;
+}
+
+/* The user id of a commenter: an account with that handle, else a reader
+ * account made for them (no password: it cannot sign in). */
+static int64_t commenter(db_t *db, const port_comment_t *c, port_result_t *res)
+{
+    char handle[40];
+    if (c->handle && account_handle_ok(c->handle)) {
+        snprintf(handle, sizeof handle, "%s", c->handle);
+        for (char *p = handle; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+    } else {
+        unsigned char h[32];
+        const char *nm = c->name ? c->name : "";
+        crypto_hash_sha256(h, (const unsigned char *)nm, strlen(nm));
+        char hex[65];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        snprintf(handle, sizeof handle, "guest_%.10s", hex);
+    }
+    db_stmt_t *st = db_prepare(db, "SELECT id FROM users WHERE handle = :h");
+    db_bind_text(st, ":h", handle);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (id)
+        return id;
+    const char *nm = c->name && *c->name ? c->name : handle;
+    size_t nl = strlen(nm);
+    nl = text_prefix(nm, nl, 60);
+    st = db_prepare(db, "INSERT INTO users(handle, display_name, role, pass_hash, created_at) "
+                        "VALUES (:h, :n, 'reader', '!', :t) RETURNING id");
+    db_bind_text(st, ":h", handle);
+    db_bind_textn(st, ":n", nm, nl);
+    db_bind_int(st, ":t", now_s());
+    id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    if (id > 0)
+        res->users++;
+    return id;
+}
+
+/* Comments of w (new work id): threads become hao's one level (root +
+ * replies naming whom they answer). Inside the caller's transaction. */
+static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_t *res)
+{
+    int64_t *cid = xcalloc((size_t)w->nc + 1, sizeof(int64_t));
+    int64_t *uid = xcalloc((size_t)w->nc + 1, sizeof(int64_t));
+    int *root = xcalloc((size_t)w->nc + 1, sizeof(int));
+    int rc = 0, published = 0;
+    for (int i = 0; i < w->nc && rc == 0; i++) {
+        port_comment_t *c = &w->c[i];
+        int parent = -1;
+        if (c->parent_key)
+            for (int k = 0; k < i; k++)
+                if (cid[k] && strcmp(w->c[k].key, c->parent_key) == 0)
+                    parent = k;
+        root[i] = parent < 0 ? i : root[parent];
+        uid[i] = commenter(db, c, res);
+        if (uid[i] < 0) {
+            rc = -1;
+            break;
+        }
+        db_stmt_t *st = db_prepare(db, "INSERT INTO comments(work_id, author_id, parent_id, reply_to, body, status, "
+                                       "peer, created_at, status_at) VALUES (:w, :a, :p, :r, :b, 'published', "
+                                       "'', :t, :t) RETURNING id");
+        db_bind_text(st, ":w", id);
+        db_bind_int(st, ":a", uid[i]);
+        if (parent < 0) {
+            db_bind_null(st, ":p");
+            db_bind_null(st, ":r");
+        } else {
+            db_bind_int(st, ":p", cid[root[i]]);
+            db_bind_int(st, ":r", uid[parent]);
+        }
+        db_bind_text(st, ":b", c->body);
+        db_bind_int(st, ":t", c->created ? c->created : now_s());
+        if (db_step(st) == DB_ROW)
+            cid[i] = db_col_int(st, 0);
+        else
+            rc = -1;
+        db_done(st);
+        if (rc == 0 && parent >= 0) {
+            st = db_prepare(db, "UPDATE comments SET replies = replies + 1 WHERE id = :id");
+            db_bind_int(st, ":id", cid[root[i]]);
+            if (db_step(st) != DB_DONE)
+                rc = -1;
+            db_done(st);
+        }
+        published++;
+    }
+    if (rc == 0 && published) {
+        db_stmt_t *st = db_prepare(db, "UPDATE works SET comments_count = comments_count + :n WHERE id = :id");
+        db_bind_int(st, ":n", published);
+        db_bind_text(st, ":id", id);
+        if (db_step(st) != DB_DONE)
+            rc = -1;
+        db_done(st);
+        res->comments += published;
+    }
+    free(cid);
+    free(uid);
+    free(root);
+    return rc;
+}
+
+static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_result_t *res, buf_t *report)
+{
+    char *body = xstrdup(w->body ? w->body : "");
+    for (int i = 0; i < s->nm; i++) {
+        if (!s->m[i].new_id[0] || !refers(body, s->m[i].key))
+            continue;
+        char *nb = rewrite(body, s->m[i].key, s->m[i].new_id);
+        free(body);
+        body = nb;
+    }
+    work_input_t in = {0};
+    in.title = w->title;
+    in.body = body;
+    in.declaration = w->declaration ? w->declaration : "none";
+    in.tags_list = (const char *const *)w->tags;
+    in.ntags_list = w->ntags;
+    if (!w->tags) {
+        in.tags_list = NULL;
+        in.tags = "";
+    }
+    in.set_original = 1;
+    in.original = w->original;
+    char id[WORK_ID_LEN + 1];
+    work_err_t e;
+    memset(&e, 0, sizeof e);
+    int rc = work_create(db, w->author_id, &in, id, &e);
+    free(body);
+    if (rc == 0 && strcmp(w->status, "published") == 0)
+        rc = work_publish(db, id, &e);
+    if (rc < 0) {
+        buf_printf(report, "%s: %s%s%s%s%s\n", w->origin, T(LANG_EN, e.key), e.field ? " (" : "",
+                   e.field ? e.field : "", e.field ? ")" : "", e.other_id[0] ? " (see the earlier work)" : "");
+        if (e.other_id[0])
+            buf_printf(report, "%s: the earlier work is /a/%s\n", w->origin, e.other_id);
+        return -1;
+    }
+    if (db_begin(db) < 0) {
+        buf_printf(report, "%s: the database is busy\n", w->origin);
+        return -1;
+    }
+    db_stmt_t *st = db_prepare(db, "UPDATE works SET created_at = :c, updated_at = :u, published_at = "
+                                   "CASE WHEN status = 'published' THEN :p ELSE published_at END, "
+                                   "comments_mode = :cm WHERE id = :id");
+    int64_t c = w->created > 0 ? w->created : now_s();
+    db_bind_int(st, ":c", c);
+    db_bind_int(st, ":u", w->updated > 0 ? w->updated : c);
+    db_bind_int(st, ":p", w->published > 0 ? w->published : c);
+    db_bind_text(st, ":cm", w->comments_mode && strcmp(w->comments_mode, "closed") == 0 ? "closed" : "open");
+    db_bind_text(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    if (ok) {
+        st = db_prepare(db, "UPDATE revisions SET created_at = :u WHERE work_id = :id");
+        db_bind_int(st, ":u", w->updated > 0 ? w->updated : c);
+        db_bind_text(st, ":id", id);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+    }
+    if (ok && w->old_path && *w->old_path && strcmp(w->old_path, "/") != 0) {
+        st = db_prepare(db, "INSERT INTO import_redirects(old_path, work_id) VALUES (:p, :id) "
+                            "ON CONFLICT (old_path) DO NOTHING");
+        db_bind_text(st, ":p", w->old_path);
+        db_bind_text(st, ":id", id);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+    }
+    ok = ok && write_comments(db, w, id, res) == 0 && ledger_add(db, w->key, "work", id) == 0 &&
+         search_sync(db, id) == 0;
+    if (!ok || db_commit(db) < 0) {
+        db_rollback(db);
+        buf_printf(report, "%s: could not record the imported work %s (run the import again to finish)\n",
+                   w->origin, id);
+        return -1;
+    }
+    changed_signal();
+    res->created++;
+    if (print)
+        printf("%s\t/a/%s\n", id, id);
+    return 0;
+}
+
+/* The creator each work goes to; problems for those that have none. */
+static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
+{
+    user_t forced;
+    int64_t forced_id = 0;
+    if (o->author) {
+        if (account_by_handle(db, o->author, &forced) != 1)
+            buf_printf(&s->problems, "%s: --author: there is no user \"%s\" (create one with: hao user add %s "
+                                     "--role creator)\n", o->file, o->author, o->author);
+        else if (forced.role < ROLE_CREATOR)
+            buf_printf(&s->problems, "%s: --author: %s is a %s and cannot publish works\n", o->file, o->author,
+                       account_role_name(forced.role));
+        else
+            forced_id = forced.id;
+        for (int i = 0; i < s->nw; i++)
+            s->w[i].author_id = forced_id;
+        return;
+    }
+    for (int i = 0; i < s->nw; i++) {
+        port_work_t *w = &s->w[i];
+        const char *key = w->author ? w->author : "";
+        const char *handle = key, *origin = w->origin;
+        for (int k = 0; k < s->na; k++)
+            if (strcmp(s->a[k].key, key) == 0) {
+                handle = s->a[k].handle ? s->a[k].handle : key;
+                origin = s->a[k].origin ? s->a[k].origin : origin;
+            }
+        /* one message per author */
+        int seen = 0;
+        for (int k = 0; k < i; k++)
+            if (strcmp(s->w[k].author ? s->w[k].author : "", key) == 0) {
+                seen = 1;
+                w->author_id = s->w[k].author_id;
+            }
+        if (seen)
+            continue;
+        user_t u;
+        if (!account_handle_ok(handle)) {
+            buf_printf(&s->problems, "%s: author \"%s\" is not a valid handle here (3-30 of a-z, 0-9 and _, "
+                                     "starting with a letter); pass --author HANDLE to import every work as one "
+                                     "creator\n", origin, handle);
+        } else if (account_by_handle(db, handle, &u) != 1) {
+            buf_printf(&s->problems, "%s: author \"%s\" has no account here: create it (hao user add %s --role "
+                                     "creator) or pass --author HANDLE\n", origin, handle, handle);
+        } else if (u.role < ROLE_CREATOR) {
+            buf_printf(&s->problems, "%s: author \"%s\" is a %s here and cannot publish works\n", origin, handle,
+                       account_role_name(u.role));
+        } else {
+            w->author_id = u.id;
+        }
+    }
+}
+
+static void check_works(port_set_t *s)
+{
+    for (int i = 0; i < s->nw; i++) {
+        port_work_t *w = &s->w[i];
+        work_input_t in = {0};
+        in.title = w->title ? w->title : "";
+        in.body = w->body ? w->body : "";
+        in.declaration = w->declaration ? w->declaration : "none";
+        in.tags_list = (const char *const *)w->tags;
+        in.ntags_list = w->ntags;
+        work_err_t e;
+        if (work_validate(&in, 1, &e) < 0)
+            buf_printf(&s->problems, "%s: %s (%s)\n", w->origin, T(LANG_EN, e.key), e.field ? e.field : "");
+        if (strcmp(w->status, "published") == 0) {
+            const char *b = in.body;
+            size_t bl = strlen(b);
+            text_trim(&b, &bl);
+            if (bl == 0)
+                buf_printf(&s->problems, "%s: a published work with an empty body (hao cannot publish it)\n",
+                           w->origin);
+        }
+        for (int k = 0; k < w->nc; k++) {
+            const char *cb = w->c[k].body ? w->c[k].body : "";
+            if (!text_valid(cb, strlen(cb)) || strlen(cb) > 64 * 1024)
+                buf_printf(&s->problems, "%s: comment %s is not valid UTF-8 text of at most 64 KiB\n", w->origin,
+                           w->c[k].key);
+        }
+    }
+}
+
+int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
+{
+    memset(res, 0, sizeof(*res));
+    port_set_t s;
+    memset(&s, 0, sizeof s);
+    port_format_t f = port_detect(o->file);
+    int rc = f == PORT_HAO     ? port_read_hao(o->file, o, &s)
+             : f == PORT_WXR   ? port_read_wxr(o->file, o, &s)
+             : f == PORT_GHOST ? port_read_ghost(o->file, o, &s)
+                               : -1;
+    if (f == PORT_NONE)
+        buf_printf(&s.problems, "%s: not a hao export, WordPress WXR or Ghost JSON file\n", o->file);
+    if (rc == 0 && s.problems.len == 0) {
+        resolve_authors(db, o, &s);
+        check_works(&s);
+    }
+    if (s.problems.len) {
+        buf_rawz(report, buf_cstr(&s.problems));
+        buf_printf(report, "hao: import: %s: nothing was imported (fix the problems above and run it again)\n",
+                   o->file);
+        port_set_free(&s);
+        return -1;
+    }
+    /* What is left to do (an earlier run may have done part of it). */
+    int *pending = xcalloc((size_t)s.nw + 1, sizeof(int));
+    int npending = 0;
+    for (int i = 0; i < s.nw; i++) {
+        if (ledger_has(db, s.w[i].key, NULL, 0))
+            res->skipped++;
+        else
+            pending[i] = 1, npending++;
+    }
+    if (o->check_only) {
+        if (s.notes.len)
+            buf_rawz(report, buf_cstr(&s.notes));
+        res->created = 0;
+        free(pending);
+        port_set_free(&s);
+        return 0;
+    }
+    /* Media first: each through the helper; any failure removes what this
+     * run stored and nothing is written. */
+    media_import_t *mi = xcalloc((size_t)s.nm + 1, sizeof(media_import_t));
+    int *fresh = xcalloc((size_t)s.nm + 1, sizeof(int));
+    int bad = 0;
+    for (int i = 0; i < s.nm && !bad; i++) {
+        port_media_t *m = &s.m[i];
+        int64_t owner = 0;
+        for (int k = 0; k < s.nw && !owner; k++)
+            if (pending[k] && s.w[k].body && refers(s.w[k].body, m->key))
+                owner = s.w[k].author_id;
+        if (!owner && m->all) {
+            for (int k = 0; k < s.nw && !owner; k++)
+                if (s.w[k].author && m->author && strcmp(s.w[k].author, m->author) == 0)
+                    owner = s.w[k].author_id;
+            if (!owner && o->author && s.nw)
+                owner = s.w[0].author_id;
+            if (!owner && m->author) {
+                user_t u;
+                if (account_by_handle(db, m->author, &u) == 1 && u.role >= ROLE_CREATOR)
+                    owner = u.id;
+            }
+        }
+        if (!owner)
+            continue;
+        m->used = 1;
+        if (!m->data && m->url) {
+            buf_t ferr = BUF_INIT;
+            size_t len = 0;
+            char *data = NULL;
+            if (o->fetch && port_fetch(m->url, &data, &len, &ferr) == 0) {
+                m->data = data;
+                m->len = len;
+            } else {
+                buf_printf(&s.notes, "%s: picture %s not imported (%s); the work links to it instead\n", m->origin,
+                           m->url, o->fetch ? buf_cstr(&ferr) : "not in the uploads directory; --fetch not given");
+                buf_free(&ferr);
+                continue;
+            }
+            buf_free(&ferr);
+        }
+        if (!m->data)
+            continue;
+        unsigned char h[32];
+        char sha[65];
+        crypto_hash_sha256(h, (const unsigned char *)m->data, m->len);
+        sodium_bin2hex(sha, sizeof sha, h, sizeof h);
+        db_stmt_t *st = db_prepare(db, "SELECT id FROM media WHERE owner_id = :o AND sha256 = :s");
+        db_bind_int(st, ":o", owner);
+        db_bind_text(st, ":s", sha);
+        if (db_step(st) == DB_ROW)
+            snprintf(m->new_id, sizeof m->new_id, "%s", db_col_text(st, 0));
+        db_done(st);
+        if (m->new_id[0])
+            continue;
+        buf_t merr = BUF_INIT;
+        if (media_import_bytes(m->data, m->len, &mi[i], &merr) < 0) {
+            buf_printf(&s.problems, "%s: %s cannot be imported: %s\n", m->origin, m->key, buf_cstr(&merr));
+            bad = 1;
+        } else {
+            fresh[i] = 1;
+        }
+        buf_free(&merr);
+        if (!bad && o->progress)
+            o->progress(o->ctx, 0, npending);
+        /* The row is written with the others below. */
+        mi[i].bytes = mi[i].bytes ? mi[i].bytes : (int64_t)m->len;
+        m->new_id[0] = 0;
+        if (!bad) {
+            /* remember the owner in the id slot until the rows are written */
+            snprintf(m->new_id, sizeof m->new_id, "#%lld", (long long)owner);
+        }
+    }
+    if (!bad) {
+        if (db_begin(db) < 0) {
+            buf_lit(&s.problems, "the database is busy\n");
+            bad = 1;
+        } else {
+            for (int i = 0; i < s.nm && !bad; i++) {
+                if (!fresh[i])
+                    continue;
+                int64_t owner = strtoll(s.m[i].new_id + 1, NULL, 10);
+                if (media_import_row(db, owner, &mi[i], s.m[i].alt, s.m[i].new_id) < 0) {
+                    buf_printf(&s.problems, "%s: cannot record %s\n", s.m[i].origin, s.m[i].key);
+                    bad = 1;
+                }
+            }
+            if (bad || db_commit(db) < 0) {
+                db_rollback(db);
+                bad = 1;
+            }
+        }
+    }
+    for (int i = 0; i < s.nm; i++) {
+        if (fresh[i]) {
+            media_import_discard(db, &mi[i], bad);
+            if (!bad)
+                res->media++;
+        }
+    }
+    free(mi);
+    free(fresh);
+    if (bad) {
+        buf_rawz(report, buf_cstr(&s.problems));
+        buf_printf(report, "hao: import: %s: nothing was imported (fix the problems above and run it again)\n",
+                   o->file);
+        free(pending);
+        port_set_free(&s);
+        return -1;
+    }
+    if (s.notes.len)
+        buf_rawz(report, buf_cstr(&s.notes));
+    int done = 0;
+    rc = 0;
+    for (int i = 0; i < s.nw; i++) {
+        if (!pending[i])
+            continue;
+        if (write_work(db, &s, &s.w[i], o->print, res, report) < 0) {
+            rc = -1;
+            break;
+        }
+        done++;
+        if (o->progress)
+            o->progress(o->ctx, done, npending);
+    }
+    fflush(stdout);
+    free(pending);
+    port_set_free(&s);
+    return rc;
+}

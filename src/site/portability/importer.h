@@ -1,0 +1,132 @@
+/*
+ * importer.h — bringing works in: hao's own export, a WordPress WXR file, a
+ * Ghost JSON export. Owned by site/portability (tables import_items and
+ * import_redirects). Runs on the calling thread (the CLI, or the import
+ * job's thread), never on a loop thread: it parses, decodes media through
+ * the media helper, and writes.
+ *
+ * Every format is read into one set (port_set_t) first: creators, works
+ * (Markdown bodies, tags, declaration, status, dates, former path,
+ * comments with their threads) and media (bytes, by the key the bodies use
+ * for them). Then the whole set is checked: each problem is reported as
+ * "FILE:LINE: message" (or "FILE: entry: message" inside an archive), and
+ * one problem means nothing is written. Only then are the media derived
+ * (a picture that fails to decode is a problem too: its files are removed
+ * and nothing is written) and the works written, each with its comments,
+ * former path and ledger row. The ledger (import_items, keyed by format,
+ * source and the source's own id) makes a second run of the same file
+ * create nothing twice and an interrupted run resume where it stopped.
+ */
+#ifndef HAO_PORT_IMPORTER_H
+#define HAO_PORT_IMPORTER_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "db/db.h"
+#include "site/works/media.h"
+
+typedef enum { PORT_NONE, PORT_HAO, PORT_WXR, PORT_GHOST } port_format_t;
+
+/* The format of file judged by its first bytes, PORT_NONE for anything
+ * else (plain text: works/import.h). */
+port_format_t port_detect(const char *file);
+
+typedef struct {
+    const char *data_dir;
+    const char *file;
+    const char *author;      /* every work to this creator (else by the source's authors) */
+    const char *uploads;     /* WXR/Ghost: a directory holding wp-content/uploads or content/images */
+    int check_only;          /* stop after the check */
+    int fetch;               /* WXR: fetch attachments by URL when not found in uploads */
+    int pages;               /* WXR/Ghost: pages too, not only posts */
+    void (*progress)(void *ctx, int done, int total);
+    void *ctx;
+    int print;               /* write "ID<TAB>/a/ID" for each work created on stdout (the CLI) */
+} port_opts_t;
+
+typedef struct {
+    int created, skipped, media, comments, users;
+} port_result_t;
+
+/* Import o->file. 0 with res and notes (what could not be represented,
+ * warnings) in report; -1 with every problem in report and nothing
+ * written. */
+int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report);
+
+/* ---- the set every reader fills (port_*.c) ---- */
+
+typedef struct {
+    char *key;          /* the source's own id of the comment */
+    char *parent_key;   /* or NULL */
+    char *handle;       /* an account handle, or NULL: a guest (name only) */
+    char *name;
+    char *body;         /* plain text */
+    int64_t created;
+} port_comment_t;
+
+typedef struct {
+    char *key;          /* ledger key: format:source:id */
+    char *origin;       /* where it came from, for messages: "file:line" */
+    char *author;       /* the source's author key (handle or login) */
+    char *title, *body; /* body: Markdown; media referenced as (KEY) of a port_media_t */
+    char *declaration;  /* a code, or NULL: none */
+    int original;
+    int ntags;
+    char **tags;
+    char status[16];    /* draft or published */
+    int64_t created, updated, published;
+    char *old_path;     /* former path to redirect, or NULL */
+    char *comments_mode;
+    int nc;
+    port_comment_t *c;
+    /* filled while writing */
+    int64_t author_id;
+} port_work_t;
+
+typedef struct {
+    char *key;          /* how bodies refer to it, e.g. "/m/OLDID" or a URL */
+    char *origin;
+    char *author;       /* owner: the source's author key */
+    char *alt;
+    char *data;         /* the bytes, or NULL (then url) */
+    size_t len;
+    char *url;          /* fetched when data is NULL and fetching is allowed */
+    int all;            /* import even if no body refers to it (hao's own export) */
+    /* filled while writing */
+    char new_id[MEDIA_ID_LEN + 1];
+    int used;
+} port_media_t;
+
+typedef struct {
+    char *key;          /* the source's author key */
+    char *handle;       /* proposed handle */
+    char *name;
+    char *origin;
+} port_author_t;
+
+typedef struct {
+    int nw, capw;
+    port_work_t *w;
+    int nm, capm;
+    port_media_t *m;
+    int na, capa;
+    port_author_t *a;
+    buf_t problems; /* one per line: nothing is written when not empty */
+    buf_t notes;    /* kept as text, dropped, changed: listed in the report */
+} port_set_t;
+
+port_work_t *port_add_work(port_set_t *s);
+port_media_t *port_add_media(port_set_t *s);
+port_author_t *port_add_author(port_set_t *s);
+port_comment_t *port_add_comment(port_work_t *w);
+void port_set_free(port_set_t *s);
+char *port_strdup(const char *s); /* NULL stays NULL */
+
+/* The readers: fill s from file; problems go to s->problems. 0, or -1 when
+ * the file could not be read at all. */
+int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s);
+int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s);
+int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * port_ghost.c — reading a Ghost JSON export (Settings > Export, or the
+ * Admin API's GET /ghost/api/admin/db/) into a port_set_t. Owned by
+ * site/portability; the importing thread.
+ *
+ * Posts (pages with --pages) from their rendered "html" (Ghost 5 exports
+ * carry it next to the Lexical or mobiledoc source; a post without it is a
+ * problem: hao does not render Lexical itself), drafts as drafts
+ * (scheduled ones too, noted), tags in their order (internal #tags left
+ * out), authors by their slug (posts_authors, or author_id in older
+ * exports), the former path /SLUG/, pictures from the content/images folder
+ * given with --uploads (its path after /content/images/), else by URL with
+ * --fetch. Ghost's database export holds no comments.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "site/portability/archive.h"
+#include "site/portability/html2md.h"
+#include "site/portability/importer.h"
+#include "site/works/work.h"
+
+#define GHOST_MAX ((long long)256 << 20)
+
+typedef struct {
+    port_set_t *s;
+    const port_opts_t *o;
+    const char *author;
+    char origin[600];
+} gh_t;
+
+static const char *js(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t gtime(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!strptime(s, "%Y-%m-%d %H:%M:%S", &tm) && !strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+static char *slurp(const char *path, size_t *len, long long max)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > max)
+        return NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *d = xmalloc((size_t)sb.st_size + 1);
+    size_t got = fread(d, 1, (size_t)sb.st_size, f);
+    fclose(f);
+    if (got != (size_t)sb.st_size) {
+        free(d);
+        return NULL;
+    }
+    d[got] = 0;
+    *len = got;
+    return d;
+}
+
+static const char *on_image(void *ctx, const char *src, const char *alt)
+{
+    gh_t *g = ctx;
+    port_set_t *s = g->s;
+    for (int i = 0; i < s->nm; i++)
+        if (strcmp(s->m[i].key, src) == 0)
+            return s->m[i].key;
+    port_media_t *m = port_add_media(s);
+    m->key = xstrdup(src);
+    m->origin = xstrdup(g->origin);
+    m->author = port_strdup(g->author);
+    m->alt = xstrdup(alt ? alt : "");
+    const char *up = g->o->uploads ? strstr(src, "/content/images/") : NULL;
+    if (up) {
+        char rel[400];
+        snprintf(rel, sizeof rel, "%.*s", (int)strcspn(up + 16, "?#"), up + 16);
+        char path[4600];
+        if (arc_name_ok(rel)) {
+            snprintf(path, sizeof path, "%s/%s", g->o->uploads, rel);
+            m->data = slurp(path, &m->len, (long long)64 << 20);
+        }
+    }
+    if (!m->data && (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0))
+        m->url = xstrdup(src);
+    return m->key;
+}
+
+/* "__GHOST_URL__" (Ghost's placeholder for the site's address) dropped:
+ * the links and pictures become site-relative. */
+static char *unplaceholder(const char *html)
+{
+    buf_t b = BUF_INIT;
+    const char *p = html, *q;
+    while ((q = strstr(p, "__GHOST_URL__"))) {
+        buf_raw(&b, p, (size_t)(q - p));
+        p = q + 13;
+    }
+    buf_rawz(&b, p);
+    buf_cstr(&b);
+    return buf_steal(&b, NULL);
+}
+
+int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
+{
+    size_t len = 0;
+    char *data = slurp(file, &len, GHOST_MAX);
+    if (!data) {
+        buf_printf(&s->problems, "%s: missing, unreadable or larger than %lld bytes\n", file, GHOST_MAX);
+        return -1;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    free(data);
+    if (!root) {
+        buf_printf(&s->problems, "%s:%d: not valid JSON: %s\n", file, je.line, je.text);
+        return -1;
+    }
+    json_t *db0 = json_array_get(json_object_get(root, "db"), 0);
+    json_t *d = json_object_get(db0, "data");
+    json_t *posts = json_object_get(d, "posts");
+    if (!json_is_array(posts)) {
+        buf_printf(&s->problems, "%s: not a Ghost export (no db[0].data.posts)\n", file);
+        json_decref(root);
+        return -1;
+    }
+    json_t *users = json_object_get(d, "users"), *tags = json_object_get(d, "tags");
+    json_t *pt = json_object_get(d, "posts_tags"), *pa = json_object_get(d, "posts_authors");
+    size_t i, k;
+    json_t *v, *x;
+    json_array_foreach(users, i, v) {
+        port_author_t *a = port_add_author(s);
+        a->key = xstrdup(js(v, "id") ? js(v, "id") : "");
+        a->handle = xstrdup(js(v, "slug") ? js(v, "slug") : "");
+        a->name = port_strdup(js(v, "name"));
+    }
+    gh_t g = {s, o, NULL, ""};
+    json_array_foreach(posts, i, v) {
+        const char *id = js(v, "id"), *type = js(v, "type"), *status = js(v, "status");
+        snprintf(g.origin, sizeof g.origin, "%s: post %s", file, id ? id : "?");
+        if (!id)
+            continue;
+        if (type && strcmp(type, "post") != 0 && !(o->pages && strcmp(type, "page") == 0)) {
+            if (strcmp(type, "page") == 0)
+                buf_printf(&s->notes, "%s left out: a page (pass --pages to import pages)\n", g.origin);
+            continue;
+        }
+        port_work_t *w = port_add_work(s);
+        w->origin = xstrdup(g.origin);
+        char key[200];
+        snprintf(key, sizeof key, "ghost:%s", id);
+        w->key = xstrdup(key);
+        /* the first author */
+        const char *aid = js(v, "author_id");
+        int best = 1 << 30;
+        json_array_foreach(pa, k, x) {
+            const char *p = js(x, "post_id");
+            int so = (int)json_integer_value(json_object_get(x, "sort_order"));
+            if (p && strcmp(p, id) == 0 && so < best) {
+                best = so;
+                aid = js(x, "author_id");
+            }
+        }
+        w->author = xstrdup(aid ? aid : "");
+        g.author = w->author;
+        const char *t = js(v, "title");
+        size_t tl = t ? strlen(t) : 0;
+        text_trim(&t, &tl);
+        w->title = tl ? xstrndup(t, text_prefix(t, tl, WORK_TITLE_MAX)) : xstrdup("(无标题)");
+        if (tl && text_chars(t, tl) > WORK_TITLE_MAX)
+            buf_printf(&s->notes, "%s: title shortened to %d characters\n", g.origin, WORK_TITLE_MAX);
+        snprintf(w->status, sizeof w->status, "%s", status && strcmp(status, "published") == 0 ? "published" : "draft");
+        if (status && strcmp(status, "published") && strcmp(status, "draft"))
+            buf_printf(&s->notes, "%s (%s) imported as a draft\n", g.origin, status);
+        w->created = gtime(js(v, "created_at"));
+        w->updated = gtime(js(v, "updated_at"));
+        w->published = gtime(js(v, "published_at"));
+        if (w->published && !strcmp(w->status, "published"))
+            w->created = w->created && w->created < w->published ? w->created : w->published;
+        if (w->updated < w->created)
+            w->updated = w->created;
+        const char *slug = js(v, "slug");
+        if (slug && *slug && !strcmp(w->status, "published") && strlen(slug) < 400) {
+            char p[420];
+            snprintf(p, sizeof p, "/%s/", slug);
+            w->old_path = xstrdup(p);
+        }
+        /* tags in order, internal ones (#name) left out */
+        int order = 0;
+        for (;;) {
+            const char *tid = NULL;
+            json_array_foreach(pt, k, x) {
+                const char *p = js(x, "post_id");
+                if (p && strcmp(p, id) == 0 && json_integer_value(json_object_get(x, "sort_order")) == order)
+                    tid = js(x, "tag_id");
+            }
+            if (!tid)
+                break;
+            order++;
+            json_t *tg;
+            size_t m;
+            json_array_foreach(tags, m, tg) {
+                const char *nm = js(tg, "name"), *ti = js(tg, "id");
+                if (!nm || !ti || strcmp(ti, tid) != 0 || nm[0] == '#')
+                    continue;
+                if (w->ntags >= WORK_TAGS_MAX) {
+                    buf_printf(&s->notes, "%s: tag \"%s\" left out (at most %d tags)\n", g.origin, nm, WORK_TAGS_MAX);
+                    continue;
+                }
+                size_t nl = strlen(nm);
+                char *tag = xstrndup(nm, text_prefix(nm, nl, WORK_TAG_MAX));
+                for (char *c = tag; *c; c++)
+                    if (*c == ',')
+                        *c = ' ';
+                w->tags = xrealloc(w->tags, (size_t)(w->ntags + 2) * sizeof(char *));
+                w->tags[w->ntags++] = tag;
+                w->tags[w->ntags] = NULL;
+            }
+        }
+        const char *html = js(v, "html");
+        if (!html) {
+            if (js(v, "lexical") || js(v, "mobiledoc"))
+                buf_printf(&s->problems, "%s: has no rendered html (only Lexical or mobiledoc); export it from Ghost "
+                                         "5, which writes both\n", g.origin);
+            w->body = xstrdup("");
+            continue;
+        }
+        char *h = unplaceholder(html);
+        buf_t md = BUF_INIT, err = BUF_INIT;
+        h2m_opts_t ho = {on_image, &g, NULL, g.origin, &s->notes};
+        if (html2md(h, strlen(h), &ho, &md, &err) < 0)
+            buf_printf(&s->problems, "%s: %s\n", g.origin, buf_cstr(&err));
+        buf_cstr(&md);
+        w->body = md.p ? buf_steal(&md, NULL) : xstrdup("");
+        buf_free(&err);
+        free(h);
+    }
+    json_decref(root);
+    if (s->nw == 0 && s->problems.len == 0)
+        buf_printf(&s->notes, "%s: the export holds no posts\n", file);
+    return 0;
+}

@@ -1,0 +1,276 @@
+/*
+ * port_hao.c — reading hao's own export (export.h) into a port_set_t.
+ * Owned by site/portability; the importing thread.
+ *
+ * The manifest is checked first: every file it lists is present with its
+ * size and SHA-256, and nothing is in the archive that it does not list.
+ */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "site/portability/archive.h"
+#include "site/portability/export.h"
+#include "site/portability/importer.h"
+
+static const char *jstr(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t jtime(json_t *o, const char *k)
+{
+    const char *s = jstr(o, k);
+    return s ? export_parse_time(s) : 0;
+}
+
+/* Parse the front matter of e into w; the body follows it. */
+static void parse_work(const char *file, const arc_entry_t *e, const char *handle, port_set_t *s)
+{
+    port_work_t *w = port_add_work(s);
+    char origin[400];
+    snprintf(origin, sizeof origin, "%s: %s", file, e->path);
+    w->origin = xstrdup(origin);
+    w->author = xstrdup(handle);
+    snprintf(w->status, sizeof w->status, "draft");
+    if (!text_valid(e->data, e->len) || memchr(e->data, 0, e->len)) {
+        buf_printf(&s->problems, "%s: not valid UTF-8 text\n", origin);
+        return;
+    }
+    if (strncmp(e->data, "---\n", 4) != 0) {
+        buf_printf(&s->problems, "%s:1: no front matter (the file must start with ---)\n", origin);
+        return;
+    }
+    const char *end = strstr(e->data + 4, "\n---\n");
+    if (!end) {
+        buf_printf(&s->problems, "%s:1: the front matter is not closed by a --- line\n", origin);
+        return;
+    }
+    w->body = xstrdup(end + 5);
+    int line = 1;
+    for (const char *p = e->data + 4; p < end + 1;) {
+        line++;
+        const char *nl = strchr(p, '\n');
+        size_t n = (size_t)(nl - p);
+        const char *colon = memchr(p, ':', n);
+        if (!colon || colon[1] != ' ') {
+            buf_printf(&s->problems, "%s:%d: not a \"key: value\" line\n", origin, line);
+            p = nl + 1;
+            continue;
+        }
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)(colon - p), p);
+        char *val = xstrndup(colon + 2, (size_t)(nl - colon - 2));
+        json_error_t je;
+        json_t *v = json_loads(val, JSON_DECODE_ANY, &je);
+        free(val);
+        if (!v) {
+            buf_printf(&s->problems, "%s:%d: the value of %s is not JSON: %s\n", origin, line, key, je.text);
+            p = nl + 1;
+            continue;
+        }
+        if (!strcmp(key, "id") && json_is_string(v)) {
+            char k[80];
+            snprintf(k, sizeof k, "hao:%s", json_string_value(v));
+            w->key = xstrdup(k);
+        } else if (!strcmp(key, "title") && json_is_string(v)) {
+            w->title = xstrdup(json_string_value(v));
+        } else if (!strcmp(key, "declaration") && json_is_string(v)) {
+            w->declaration = xstrdup(json_string_value(v));
+        } else if (!strcmp(key, "original")) {
+            w->original = json_is_true(v);
+        } else if (!strcmp(key, "tags") && json_is_array(v)) {
+            size_t na = json_array_size(v);
+            w->tags = xcalloc(na + 1, sizeof(char *));
+            for (size_t i = 0; i < na; i++)
+                if (json_is_string(json_array_get(v, i)))
+                    w->tags[w->ntags++] = xstrdup(json_string_value(json_array_get(v, i)));
+        } else if (!strcmp(key, "status") && json_is_string(v)) {
+            const char *st = json_string_value(v);
+            if (strcmp(st, "draft") && strcmp(st, "published"))
+                buf_printf(&s->problems, "%s:%d: status \"%s\" is neither draft nor published\n", origin, line,
+                           st);
+            else
+                snprintf(w->status, sizeof w->status, "%s", st);
+        } else if (!strcmp(key, "created") || !strcmp(key, "updated") || !strcmp(key, "published")) {
+            int64_t t = json_is_string(v) ? export_parse_time(json_string_value(v)) : json_is_null(v) ? 0 : -1;
+            if (t < 0)
+                buf_printf(&s->problems, "%s:%d: %s is not a time like 2026-01-31T08:00:00Z\n", origin, line, key);
+            else if (key[0] == 'c')
+                w->created = t;
+            else if (key[0] == 'u')
+                w->updated = t;
+            else
+                w->published = t;
+        } else if (!strcmp(key, "comments") && json_is_string(v)) {
+            w->comments_mode = xstrdup(json_string_value(v));
+        } else if (!strcmp(key, "canonical") && json_is_string(v)) {
+            /* the old address: its path is answered with a redirect when the
+             * site differs (same site: the same path, nothing to do) */
+        } else if (!strcmp(key, "revision") || !strcmp(key, "collection")) {
+            /* informational */
+        } else {
+            buf_printf(&s->notes, "%s:%d: unknown field %s ignored\n", origin, line, key);
+        }
+        json_decref(v);
+        p = nl + 1;
+    }
+    if (!w->key)
+        buf_printf(&s->problems, "%s: the front matter has no id\n", origin);
+    if (!w->title)
+        buf_printf(&s->problems, "%s: the front matter has no title\n", origin);
+}
+
+static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *w, port_set_t *s)
+{
+    json_error_t je;
+    json_t *a = json_loadb(e->data, e->len, 0, &je);
+    if (!json_is_array(a)) {
+        buf_printf(&s->problems, "%s: %s:%d: not a JSON array of comments: %s\n", file, e->path, je.line,
+                   a ? "" : je.text);
+        json_decref(a);
+        return;
+    }
+    size_t i;
+    json_t *c;
+    json_array_foreach(a, i, c) {
+        json_t *id = json_object_get(c, "id"), *parent = json_object_get(c, "parent");
+        const char *body = jstr(c, "body");
+        if (!json_is_integer(id) || !body) {
+            buf_printf(&s->problems, "%s: %s: comment %zu has no id or body\n", file, e->path, i + 1);
+            continue;
+        }
+        port_comment_t *pc = port_add_comment(w);
+        char k[32];
+        snprintf(k, sizeof k, "%lld", (long long)json_integer_value(id));
+        pc->key = xstrdup(k);
+        if (json_is_integer(parent)) {
+            snprintf(k, sizeof k, "%lld", (long long)json_integer_value(parent));
+            pc->parent_key = xstrdup(k);
+        }
+        pc->handle = port_strdup(jstr(c, "author"));
+        pc->name = port_strdup(jstr(c, "author_name"));
+        pc->body = xstrdup(body);
+        pc->created = jtime(c, "created");
+    }
+    json_decref(a);
+}
+
+int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
+{
+    (void)o;
+    arc_t a;
+    buf_t err = BUF_INIT;
+    if (arc_read(file, &a, &err) < 0) {
+        buf_printf(&s->problems, "%s\n", buf_cstr(&err));
+        buf_free(&err);
+        return -1;
+    }
+    buf_free(&err);
+    const arc_entry_t *me = arc_find(&a, "manifest.json");
+    json_error_t je;
+    json_t *man = me ? json_loadb(me->data, me->len, 0, &je) : NULL;
+    if (!man || !jstr(man, "format") || strcmp(jstr(man, "format"), "hao-export") != 0) {
+        buf_printf(&s->problems, "%s: no hao manifest.json (is this a hao export?)%s%s\n", file, me ? ": " : "",
+                   me && !man ? je.text : "");
+        json_decref(man);
+        arc_free(&a);
+        return -1;
+    }
+    if (json_integer_value(json_object_get(man, "version")) != 1)
+        buf_printf(&s->problems, "%s: manifest.json: version %lld of the format is not one this hao reads\n", file,
+                   (long long)json_integer_value(json_object_get(man, "version")));
+    /* Every file listed, whole; nothing unlisted. */
+    json_t *files = json_object_get(man, "files");
+    char *listed = xcalloc((size_t)a.n + 1, 1);
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f) {
+        const char *p = jstr(f, "path"), *sha = jstr(f, "sha256");
+        const arc_entry_t *e = p ? arc_find(&a, p) : NULL;
+        if (!e) {
+            buf_printf(&s->problems, "%s: manifest.json lists %s, which is missing\n", file, p ? p : "(no path)");
+            continue;
+        }
+        listed[e - a.e] = 1;
+        unsigned char h[32];
+        char hex[65];
+        crypto_hash_sha256(h, (const unsigned char *)e->data, e->len);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        if ((json_int_t)e->len != json_integer_value(json_object_get(f, "bytes")) || !sha || strcmp(sha, hex) != 0)
+            buf_printf(&s->problems, "%s: %s does not match its size or SHA-256 in manifest.json (damaged)\n", file,
+                       p);
+    }
+    for (int k = 0; k < a.n; k++)
+        if (!listed[k] && strcmp(a.e[k].path, "manifest.json") != 0)
+            buf_printf(&s->problems, "%s: %s is not listed in manifest.json\n", file, a.e[k].path);
+    free(listed);
+    json_t *creators = json_object_get(man, "creators"), *cv;
+    json_array_foreach(creators, i, cv) {
+        const char *handle = json_string_value(cv);
+        if (!handle || !arc_name_ok(handle) || strchr(handle, '/')) {
+            buf_printf(&s->problems, "%s: manifest.json: creator %zu is not a handle\n", file, i + 1);
+            continue;
+        }
+        char path[300];
+        port_author_t *au = port_add_author(s);
+        au->key = xstrdup(handle);
+        au->handle = xstrdup(handle);
+        snprintf(path, sizeof path, "%s: %s/profile.json", file, handle);
+        au->origin = xstrdup(path);
+        snprintf(path, sizeof path, "%s/media.json", handle);
+        const arc_entry_t *mj = arc_find(&a, path);
+        json_t *ml = mj ? json_loadb(mj->data, mj->len, 0, &je) : NULL;
+        size_t k;
+        json_t *mv;
+        json_array_foreach(ml, k, mv) {
+            const char *id = jstr(mv, "id"), *mf = jstr(mv, "file");
+            char full[300];
+            snprintf(full, sizeof full, "%s/%s", handle, mf ? mf : "");
+            const arc_entry_t *fe = mf ? arc_find(&a, full) : NULL;
+            if (!id || !fe) {
+                buf_printf(&s->problems, "%s: %s: media %zu names no file in the archive\n", file, path, k + 1);
+                continue;
+            }
+            port_media_t *m = port_add_media(s);
+            char key[64];
+            snprintf(key, sizeof key, "/m/%s", id);
+            m->key = xstrdup(key);
+            snprintf(full, sizeof full, "%s: %s/%s", file, handle, mf);
+            m->origin = xstrdup(full);
+            m->author = xstrdup(handle);
+            m->alt = port_strdup(jstr(mv, "alt"));
+            m->data = xmalloc(fe->len + 1);
+            memcpy(m->data, fe->data, fe->len);
+            m->len = fe->len;
+            m->all = 1;
+        }
+        json_decref(ml);
+        /* works: HANDLE/works/ID.md */
+        size_t hl = strlen(handle);
+        for (int e = 0; e < a.n; e++) {
+            const char *p = a.e[e].path;
+            size_t pl = strlen(p);
+            if (strncmp(p, handle, hl) != 0 || strncmp(p + hl, "/works/", 7) != 0 || pl < hl + 10 ||
+                strcmp(p + pl - 3, ".md") != 0 || strchr(p + hl + 7, '/'))
+                continue;
+            parse_work(file, &a.e[e], handle, s);
+            port_work_t *w = &s->w[s->nw - 1];
+            char cpath[300];
+            snprintf(cpath, sizeof cpath, "%.*s.comments.json", (int)(pl - 3), p);
+            const arc_entry_t *ce = arc_find(&a, cpath);
+            if (ce)
+                parse_comments(file, ce, w, s);
+        }
+    }
+    json_decref(man);
+    arc_free(&a);
+    if (s->nw == 0 && s->problems.len == 0)
+        buf_printf(&s->notes, "%s: the export holds no works\n", file);
+    return 0;
+}

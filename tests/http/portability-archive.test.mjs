@@ -1,0 +1,153 @@
+// Hostile and damaged archives given to `hao import`: each is refused with a
+// clear message naming the entry, and the site is left as it was (no work,
+// no media row, no file in the media store).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { addUser, tmpDir, siteSql, BIN } from './harness.mjs';
+
+const dir = tmpDir('hao-arc-');
+const SEED = [process.env.HAO_SEED, '../shared/seed/000_a4f41c7b09327d3d.txt', '../../shared/seed/000_a4f41c7b09327d3d.txt']
+  .find((p) => p && fs.existsSync(p));
+function hao(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+// A ustar header; type '0' file, '1' hard link, '2' symlink, '5' directory, 'x' pax.
+function header(name, size, type = '0', link = '') {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write('00000000000\0', 136);
+  h.write('        ', 148);
+  h.write(type, 156);
+  h.write(link, 157, 100);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
+}
+function tar(entries, { end = true } = {}) {
+  const parts = [];
+  for (const e of entries) {
+    const data = e.data ?? Buffer.alloc(0);
+    parts.push(header(e.name, e.size ?? data.length, e.type, e.link));
+    parts.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  if (end) parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+function untar(buf) {
+  const t = zlib.gunzipSync(buf), out = [];
+  let long = null;
+  for (let o = 0; o + 512 <= t.length;) {
+    const h = t.subarray(o, o + 512);
+    if (h.every((b) => b === 0)) break;
+    const name = h.subarray(0, 100).toString().replace(/\0.*$/s, '');
+    const size = parseInt(h.subarray(124, 136).toString().replace(/\0.*$/s, '').trim() || '0', 8);
+    const type = String.fromCharCode(h[156]);
+    const data = Buffer.from(t.subarray(o + 512, o + 512 + size));
+    if (type === 'x') long = (/path=([^\n]+)/.exec(data.toString()) || [])[1] || null;
+    else if (type === '0' || type === '\0') { out.push({ name: long || name, data }); long = null; }
+    o += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+// Entries with a manifest that lists them (so only what a case breaks is wrong).
+function withManifest(entries, extra = {}) {
+  const files = entries.map((e) => ({ path: e.name, bytes: e.data.length, sha256: crypto.createHash('sha256').update(e.data).digest('hex') }));
+  const man = { format: 'hao-export', version: 1, scope: 'creator', creators: ['writer'], files, ...extra };
+  return [...entries, { name: 'manifest.json', data: Buffer.from(JSON.stringify(man)) }];
+}
+
+let good; // the entries of a real export of one work
+before(() => {
+  const data = path.join(tmpDir(), 'data');
+  addUser(data, 'writer', 'creator', 'writer-password-1');
+  assert.equal(hao(['import', SEED, '--author', 'writer', '--data', data]).code, 0);
+  const out = path.join(dir, 'good.tar.gz');
+  const r = hao(['export', '--author', 'writer', out, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  good = untar(fs.readFileSync(out)).filter((e) => e.name !== 'manifest.json');
+});
+
+function site() {
+  const data = path.join(tmpDir(), 'data');
+  addUser(data, 'writer', 'creator', 'writer-password-1');
+  return data;
+}
+function mediaFiles(data) {
+  const out = [];
+  const walk = (d) => { for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) e.isDirectory() ? walk(path.join(d, e.name)) : out.push(e.name); };
+  walk(path.join(data, 'media'));
+  return out;
+}
+function refused(name, bytes, re) {
+  const data = site();
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, bytes);
+  const r = hao(['import', f, '--data', data]);
+  assert.equal(r.code, 1, `${name}: ${r.err}`);
+  assert.match(r.err, re, name);
+  assert.match(r.err, /nothing was imported/, name);
+  assert.equal(siteSql(data, 'SELECT count(*) FROM works').stdout.trim(), '0', name);
+  assert.equal(siteSql(data, 'SELECT count(*) FROM media').stdout.trim(), '0', name);
+  assert.deepEqual(mediaFiles(data), [], `${name}: no file left in the media store`);
+}
+const gz = (b) => zlib.gzipSync(b);
+
+test('the good archive imports (the cases below differ from it in one thing each)', () => {
+  const data = site();
+  const f = path.join(dir, 'rebuilt.tar.gz');
+  fs.writeFileSync(f, gz(tar(withManifest(good))));
+  const r = hao(['import', f, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /1 work created/);
+});
+
+test('path traversal, absolute paths, links, duplicates: refused by name', () => {
+  refused('dotdot.tar.gz', gz(tar(withManifest([...good, { name: 'writer/../../evil.md', data: Buffer.from('x') }]))), /entry "writer\/\.\.\/\.\.\/evil\.md" has an unsafe name/);
+  refused('abs.tar.gz', gz(tar(withManifest([...good, { name: '/etc/cron.d/evil', data: Buffer.from('x') }]))), /entry "\/etc\/cron\.d\/evil" has an unsafe name/);
+  refused('symlink.tar.gz', gz(tar([...withManifest(good), { name: 'writer/works/link.md', type: '2', link: '/etc/passwd' }])), /entry "writer\/works\/link\.md" is a link/);
+  refused('hardlink.tar.gz', gz(tar([...withManifest(good), { name: 'writer/works/hard.md', type: '1', link: 'manifest.json' }])), /is a link/);
+  refused('dup.tar.gz', gz(tar(withManifest([...good, good[good.length - 1]]))), /appears twice/);
+});
+
+test('a zip bomb, a 10 GB entry, too many entries: refused before they are read whole', () => {
+  refused('bomb.tar.gz', gz(tar(withManifest([...good, { name: 'writer/media/zeros.bin', data: Buffer.alloc(40 << 20) }]))), /expands more than 100 times its size/);
+  const pax = (kv) => { let s = ` ${kv}\n`; let n = s.length; n += String(n + String(n).length).length; s = `${n}${s}`; return Buffer.from(s); };
+  const huge = tar([...withManifest(good), { name: 'PaxHeader/big', type: 'x', data: pax(`size=${10 * 1024 ** 3}`) }, { name: 'writer/media/big.bin', size: 0 }], { end: false });
+  refused('huge.tar.gz', gz(huge), /entry "writer\/media\/big\.bin" is 10737418240 bytes, more than the limit/);
+  const many = [];
+  for (let i = 0; i < 20001; i++) many.push({ name: `writer/x/${i}`, data: Buffer.alloc(0) });
+  refused('many.tar.gz', gz(tar(many)), /more than 20000 entries/);
+});
+
+test('truncated, damaged, unlisted, foreign, an undecodable picture: refused', () => {
+  const whole = gz(tar(withManifest(good)));
+  refused('cut.tar.gz', whole.subarray(0, Math.floor(whole.length / 2)), /truncated or corrupt/);
+  const changed = withManifest(good).map((e) => (e.name.endsWith('.md') ? { ...e, data: Buffer.concat([e.data, Buffer.from('!')]) } : e));
+  refused('damaged.tar.gz', gz(tar(changed)), /works\/[0-9a-f]{16}\.md does not match its size or SHA-256 in manifest\.json/);
+  refused('unlisted.tar.gz', gz(tar([...withManifest(good), { name: 'writer/extra.txt', data: Buffer.from('x') }])), /writer\/extra\.txt is not listed in manifest\.json/);
+  refused('foreign.tar.gz', gz(tar(good)), /no hao manifest\.json/);
+  refused('notarchive.tar.gz', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('garbage that is not gzip at all')]), /truncated or corrupt|not an archive/);
+  // A front matter error is reported by file and line.
+  const badfm = withManifest(good.map((e) => (e.name.endsWith('.md') ? { ...e, data: Buffer.from(e.data.toString().replace(/^status: .*$/m, 'status: "gone"').replace(/^created: .*$/m, 'created: yesterday')) } : e)));
+  refused('frontmatter.tar.gz', gz(tar(badfm)), /\.md:7: status "gone" is neither draft nor published[\s\S]*\.md:\d+: the value of created is not JSON/);
+  // A "picture" that is not one: its derived files are removed, nothing written.
+  const md = good.find((e) => e.name.endsWith('.md') && !e.name.includes('/revisions/'));
+  const pic = good.map((e) => (e === md ? { ...e, data: Buffer.from(e.data.toString() + '\n\n![x](/m/abcdef0123456789)\n') }
+    : e.name === 'writer/media.json' ? { ...e, data: Buffer.from(JSON.stringify([{ id: 'abcdef0123456789', file: 'media/x.png', alt: 'x' }])) } : e));
+  pic.push({ name: 'writer/media/x.png', data: Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(200, 7)]) });
+  refused('badpicture.tar.gz', gz(tar(withManifest(pic))), /writer\/media\/x\.png: \/m\/abcdef0123456789 cannot be imported/);
+});
