@@ -419,6 +419,56 @@ const char *const schema_migrations[] = {
     "CREATE INDEX notice_comments_comment ON notice_comments(comment_id);"
     "ALTER TABLE takedowns ADD COLUMN comment_id INTEGER REFERENCES comments(id);"
     "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
+
+    /* federation: ActivityPub (site/federation/). A remote actor is a local
+     * account (role reader, handle "user@host", no password) so that its
+     * follows, likes and comments go through the audience rules unchanged;
+     * fed_actors maps it to its URI, inbox and key. Local creators' RSA keys,
+     * the remote objects hao keeps (notes as comments, likes, boosts), the
+     * delivery queue, and creators' blocks of remote accounts. */
+    "CREATE TABLE fed_keys ("
+    "  user_id INTEGER NOT NULL PRIMARY KEY REFERENCES users(id),"
+    "  public_pem TEXT NOT NULL,"
+    "  private_pem TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE fed_actors ("
+    "  user_id INTEGER NOT NULL PRIMARY KEY REFERENCES users(id),"
+    "  uri TEXT NOT NULL UNIQUE,"
+    "  acct TEXT NOT NULL,"                     /* user@host, as shown */
+    "  host TEXT NOT NULL,"                     /* lower case */
+    "  url TEXT NOT NULL,"                      /* their profile page */
+    "  inbox TEXT NOT NULL,"
+    "  shared_inbox TEXT NOT NULL DEFAULT '',"
+    "  key_id TEXT NOT NULL,"
+    "  public_pem TEXT NOT NULL,"
+    "  fetched_at INTEGER NOT NULL);"
+    "CREATE INDEX fed_actors_key ON fed_actors(key_id);"
+    "CREATE INDEX fed_actors_host ON fed_actors(host);"
+    "CREATE TABLE fed_objects ("
+    "  uri TEXT NOT NULL PRIMARY KEY,"          /* the remote Note, Like or Announce */
+    "  kind TEXT NOT NULL CHECK (kind IN ('note','like','announce')),"
+    "  actor_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  comment_id INTEGER REFERENCES comments(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX fed_objects_work ON fed_objects(work_id, kind);"
+    "CREATE INDEX fed_objects_actor ON fed_objects(actor_id);"
+    "CREATE TABLE fed_deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  inbox TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"                     /* the activity, JSON */
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"               /* due, or claimed until */
+    "  created_at INTEGER NOT NULL,"
+    "  done_at INTEGER,"
+    "  result TEXT NOT NULL DEFAULT '');"       /* 'delivered', 'dropped: why' */
+    "CREATE INDEX fed_deliveries_due ON fed_deliveries(done_at, next_at);"
+    "CREATE TABLE fed_blocks ("
+    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  actor_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (creator_id, actor_id));",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

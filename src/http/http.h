@@ -45,6 +45,8 @@ enum {
     RT_UPLOAD = 1 << 4,   /* body limit is the site's upload limit (media_upload_max()), not body_max */
     RT_CSRF_BODY = 1 << 5, /* form POST whose body only the handler parses (multipart with a file):
                               the handler checks its "csrf" field with router_csrf_ok() first */
+    RT_NEGOTIATE = 1 << 6, /* one URL, two documents by Accept (HTML, or ActivityStreams JSON for
+                              federation): cached apart, answered with Vary: Accept */
 };
 
 typedef struct {

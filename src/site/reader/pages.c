@@ -15,6 +15,7 @@
 #include "site/accounts/account.h"
 #include "site/audience/follow_page.h"
 #include "site/audience/newsletter.h"
+#include "site/federation/actor.h"
 #include "site/layout.h"
 #include "site/reader/provenance_view.h"
 #include "site/site.h"
@@ -177,6 +178,8 @@ void pages_home(hreq_t *r)
 void pages_author(hreq_t *r)
 {
     user_t u;
+    if (fed_negotiate_author(r)) /* the Person, to Accept: application/activity+json */
+        return;
     const char *handle = rq_param(r, 0);
     if (account_by_handle(r->db, handle, &u) != 1) {
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
@@ -239,6 +242,8 @@ void pages_tag(hreq_t *r)
 void pages_work(hreq_t *r)
 {
     work_t w;
+    if (fed_negotiate_work(r)) /* the Article, to Accept: application/activity+json */
+        return;
     int rc = work_get(r->db, rq_param(r, 0), &w);
     if (rc < 0) {
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
@@ -276,6 +281,9 @@ void pages_work(hreq_t *r)
     buf_lit(&afeed, "/feed.atom");
     page_meta_t m = {.description = buf_cstr(&desc), .canonical = buf_cstr(&canon), .og_type = "article",
                      .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed)};
+    char fedi[128];
+    if (fed_creator_address(r->db, w.author_handle, fedi, sizeof fedi))
+        m.fediverse_creator = fedi;
     page_begin(r, &b, w.title, &m);
     buf_lit(&b, "<article class=\"work\">\n<header>\n");
     if (!published) {
