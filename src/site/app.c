@@ -17,6 +17,7 @@
 #include "site/accounts/account.h"
 #include "site/layout.h"
 #include "site/ops/mail.h"
+#include "site/federation/deliver.h"
 #include "site/ops/settings.h"
 #include "site/site.h"
 #include "site/ops/jobs.h"
@@ -50,7 +51,9 @@ static int app_init(db_t *db, const char *data_dir, buf_t *err)
 
 static int app_start(const char *data_dir, buf_t *err)
 {
-    return mail_sender_start(data_dir, err);
+    if (mail_sender_start(data_dir, err) < 0)
+        return -1;
+    return fed_sender_start(data_dir, err); /* federation's deliveries (site/federation/deliver.h) */
 }
 
 static void app_ready(db_t *db, const char *listen)
@@ -67,6 +70,7 @@ static void app_stop(void)
 {
     helper_stop(); /* after the pool: no upload is using one */
     mail_sender_stop();
+    fed_sender_stop();
     site_free();
 }
 

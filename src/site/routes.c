@@ -43,6 +43,7 @@
 /* includes: federation */
 #include "site/federation/actor.h"
 #include "site/federation/discovery.h"
+#include "site/federation/inbox.h"
 
 #define KB 1024
 #define FORM_MAX (256 * KB) /* a work's body (200,000 bytes) form-encoded, with room */
@@ -167,6 +168,10 @@ const route_t routes[] = {
     {"GET", "/u/:handle/followers", fed_followers, ROLE_NONE, 0, 0},
     {"GET", "/u/:handle/following", fed_following, ROLE_NONE, 0, 0},
     {"GET", "/u/:handle/featured", fed_featured, ROLE_NONE, 0, 0},
+    /* signed by the sending server, not a browser form: no CSRF token;
+     * RT_API for JSON errors (413 included) */
+    {"POST", "/u/:handle/inbox", fed_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
+    {"POST", "/inbox", fed_shared_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
     /* (end of federation) */
 
     /* notices, reports, moderation, settings (information-storage duties) */
