@@ -453,17 +453,28 @@ const char *const schema_migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX fed_objects_work ON fed_objects(work_id, kind);"
     "CREATE INDEX fed_objects_actor ON fed_objects(actor_id);"
-    "CREATE TABLE fed_deliveries ("
+    /* An activity to deliver, kept once however many inboxes get it. */
+    "CREATE TABLE fed_activities ("
     "  id INTEGER PRIMARY KEY,"
     "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  body TEXT NOT NULL,"                     /* JSON */
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE fed_deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  activity_id INTEGER NOT NULL REFERENCES fed_activities(id),"
     "  inbox TEXT NOT NULL,"
-    "  body TEXT NOT NULL,"                     /* the activity, JSON */
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_at INTEGER NOT NULL,"               /* due, or claimed until */
     "  created_at INTEGER NOT NULL,"
     "  done_at INTEGER,"
-    "  result TEXT NOT NULL DEFAULT '');"       /* 'delivered', 'dropped: why' */
+    "  result TEXT NOT NULL DEFAULT '');"       /* 'delivered (202)', 'dropped: why' */
     "CREATE INDEX fed_deliveries_due ON fed_deliveries(done_at, next_at);"
+    /* What followers were last told of a work: 'created' (Create or
+     * Update sent) or 'deleted' (Delete sent). */
+    "CREATE TABLE fed_works ("
+    "  work_id TEXT NOT NULL PRIMARY KEY REFERENCES works(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('created','deleted')),"
+    "  updated_at INTEGER NOT NULL);"
     "CREATE TABLE fed_blocks ("
     "  creator_id INTEGER NOT NULL REFERENCES users(id),"
     "  actor_id INTEGER NOT NULL REFERENCES users(id),"

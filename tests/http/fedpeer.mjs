@@ -1,5 +1,5 @@
-// A small hand-written ActivityPub peer for the federation tests: one actor
-// (alice) served on a loopback port with an RSA key, an inbox that keeps
+// A small hand-written ActivityPub peer for the federation tests: actors
+// (alice, bob, carol) served on a loopback port with an RSA key, an inbox that keeps
 // what arrives, and a signer for requests to hao (draft-cavage HTTP
 // Signatures, as Mastodon signs). The interoperability test with a real
 // implementation is federation-fedify.test.mjs; this one lets the tests
@@ -17,10 +17,15 @@ export async function startPeer() {
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/users/alice') {
+      const m = /^\/users\/(alice|bob|carol)$/.exec(req.url);
+      if (req.method === 'GET' && m) {
         res.writeHead(200, { 'content-type': 'application/activity+json' });
-        res.end(JSON.stringify(peer.actorDoc()));
-      } else if (req.method === 'POST' && req.url === '/users/alice/inbox') {
+        res.end(JSON.stringify(peer.actorDoc(m[1])));
+      } else if (req.method === 'POST' && req.url === '/users/carol/inbox') {
+        res.writeHead(503); // carol's server is down
+        res.end();
+      } else if (req.method === 'POST' && /^\/(users\/(alice|bob)\/)?inbox$/.test(req.url)) {
+        if (peer.held) { peer.held.push(() => { req.emit('end'); }); return; } // answered on release()
         received.push({ headers: req.headers, body, url: req.url });
         res.writeHead(202);
         res.end();
@@ -37,17 +42,19 @@ export async function startPeer() {
     base,
     actor: `${base}/users/alice`,
     keyId: `${base}/users/alice#main-key`,
-    actorDoc() {
+    // alice and bob share the server's inbox; carol has only her own.
+    actorDoc(name = 'alice') {
+      const id = `${base}/users/${name}`;
       return {
         '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1'],
-        id: this.actor, type: 'Person', preferredUsername: 'alice', name: 'Alice',
-        inbox: `${this.actor}/inbox`, outbox: `${this.actor}/outbox`, url: `${base}/@alice`,
-        endpoints: { sharedInbox: `${this.actor}/inbox` },
-        publicKey: { id: this.keyId, owner: this.actor, publicKeyPem: this.keyServed.export({ type: 'spki', format: 'pem' }) },
+        id, type: 'Person', preferredUsername: name, name: name[0].toUpperCase() + name.slice(1),
+        inbox: `${id}/inbox`, outbox: `${id}/outbox`, url: `${base}/@${name}`,
+        ...(name === 'carol' ? {} : { endpoints: { sharedInbox: `${base}/inbox` } }),
+        publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: this.keyServed.export({ type: 'spki', format: 'pem' }) },
       };
     },
     // Wait until n activities have arrived (or fail after ms).
-    async waitFor(n, ms = 10000) {
+    async waitFor(n, ms = 30000) {
       const end = Date.now() + ms;
       while (received.length < n) {
         if (Date.now() > end) throw new Error(`peer: ${received.length} of ${n} activities arrived`);
@@ -55,6 +62,9 @@ export async function startPeer() {
       }
       return received;
     },
+    // Hold deliveries unanswered (a slow server) until release().
+    hold() { this.held = []; },
+    release() { const h = this.held || []; this.held = null; for (const f of h) f(); },
     close() { return new Promise((r) => server.close(r)); },
   });
   return peer;

@@ -17,14 +17,28 @@
 #include "site/federation/keys.h"
 #include "site/federation/remote.h"
 
+/* Keep body once; its id, or 0. */
+static int64_t activity(db_t *db, int64_t creator_id, const char *body, int64_t now)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO fed_activities(creator_id, body, created_at) VALUES (:c, :b, :t) "
+                                   "RETURNING id");
+    db_bind_int(st, ":c", creator_id);
+    db_bind_text(st, ":b", body);
+    db_bind_int(st, ":t", now);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return id;
+}
+
 int fed_enqueue(db_t *db, int64_t creator_id, const char *inbox, const char *body)
 {
-    int64_t now = clock_now();
-    db_stmt_t *st = db_prepare(db, "INSERT INTO fed_deliveries(creator_id, inbox, body, next_at, created_at) "
-                                   "VALUES (:c, :i, :b, :t, :t)");
-    db_bind_int(st, ":c", creator_id);
+    int64_t now = clock_now(), act = activity(db, creator_id, body, now);
+    if (!act)
+        return -1;
+    db_stmt_t *st = db_prepare(db, "INSERT INTO fed_deliveries(activity_id, inbox, next_at, created_at) "
+                                   "VALUES (:a, :i, :t, :t)");
+    db_bind_int(st, ":a", act);
     db_bind_text(st, ":i", inbox);
-    db_bind_text(st, ":b", body);
     db_bind_int(st, ":t", now);
     int rc = db_step(st);
     db_done(st);
@@ -33,18 +47,30 @@ int fed_enqueue(db_t *db, int64_t creator_id, const char *inbox, const char *bod
 
 int fed_enqueue_followers(db_t *db, int64_t creator_id, const char *body)
 {
-    /* One row per distinct inbox: INSERT ... SELECT DISTINCT. */
-    int64_t now = clock_now();
-    db_stmt_t *st = db_prepare(db, "INSERT INTO fed_deliveries(creator_id, inbox, body, next_at, created_at) "
-                                   "SELECT DISTINCT :c, CASE WHEN a.shared_inbox <> '' THEN a.shared_inbox "
-                                   "ELSE a.inbox END, :b, :t, :t FROM follows f "
+    int64_t now = clock_now(), act = activity(db, creator_id, body, now);
+    if (!act)
+        return -1;
+    /* One row per distinct inbox. */
+    db_stmt_t *st = db_prepare(db, "INSERT INTO fed_deliveries(activity_id, inbox, next_at, created_at) "
+                                   "SELECT DISTINCT :a, CASE WHEN a.shared_inbox <> '' THEN a.shared_inbox "
+                                   "ELSE a.inbox END, :t, :t FROM follows f "
                                    "JOIN fed_actors a ON a.user_id = f.follower_id WHERE f.followee_id = :c");
+    db_bind_int(st, ":a", act);
     db_bind_int(st, ":c", creator_id);
-    db_bind_text(st, ":b", body);
     db_bind_int(st, ":t", now);
     int rc = db_step(st);
     db_done(st);
     return rc == DB_DONE ? (int)db_changes(db) : -1;
+}
+
+int fed_has_remote_followers(db_t *db, int64_t creator_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM follows f JOIN fed_actors a ON a.user_id = f.follower_id "
+                                   "WHERE f.followee_id = :c LIMIT 1");
+    db_bind_int(st, ":c", creator_id);
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 void fed_http_date(int64_t t, char out[40])
@@ -162,8 +188,9 @@ static int deliver_one(db_t *db)
         db_rollback(db);
         return claimed ? 0 : 1; /* lost the race: look again at once */
     }
-    st = db_prepare(db, "SELECT d.creator_id, d.inbox, d.body, d.attempts, d.created_at, u.handle "
-                        "FROM fed_deliveries d JOIN users u ON u.id = d.creator_id WHERE d.id = :id");
+    st = db_prepare(db, "SELECT a.creator_id, d.inbox, a.body, d.attempts, d.created_at, u.handle "
+                        "FROM fed_deliveries d JOIN fed_activities a ON a.id = d.activity_id "
+                        "JOIN users u ON u.id = a.creator_id WHERE d.id = :id");
     db_bind_int(st, ":id", id);
     int64_t creator = 0, attempts = 0, created = 0;
     char *inbox = NULL, *body = NULL, *handle = NULL;

@@ -12,7 +12,8 @@
  * was queued, when it is dropped and logged. A 4xx answer other than 408
  * and 429 drops it at once (the other side refuses it for good).
  *
- * Owns fed_deliveries. The sender runs on its own threads with their own
+ * Owns fed_activities (each activity kept once) and fed_deliveries (one
+ * row per inbox). The sender runs on its own threads with their own
  * connections (fed_sender_start/stop from the application's start and
  * stop).
  */
@@ -32,6 +33,8 @@ int fed_enqueue(db_t *db, int64_t creator_id, const char *inbox, const char *bod
 /* Queue body to every remote follower of creator, once per shared inbox
  * (the actor's own inbox when it has none). Returns how many rows, or -1. */
 int fed_enqueue_followers(db_t *db, int64_t creator_id, const char *body);
+/* 1 when creator has a follower on another server, 0 not, -1 error. */
+int fed_has_remote_followers(db_t *db, int64_t creator_id);
 /* Nudge the sender after queueing (any thread; never blocks). */
 void fed_sender_wake(void);
 

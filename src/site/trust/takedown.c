@@ -11,6 +11,7 @@
 #include "search/search.h"
 #include "site/audience/comment.h"
 #include "site/audience/notify.h"
+#include "site/federation/federate.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/works/media.h"
@@ -28,8 +29,9 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
         return -1;
     if (db_changes(db) != 1)
         return 0;
-    /* Out of the search index in the same transaction (search.h). */
-    if (search_sync(db, work_id) < 0)
+    /* Out of the search index in the same transaction (search.h); a
+     * Delete to followers elsewhere (site/federation/federate.h). */
+    if (search_sync(db, work_id) < 0 || fed_work_changed(db, work_id) < 0)
         return -1;
     st = db_prepare(db, "INSERT INTO takedowns(work_id, notice_id, report_id, ground, reason, automated, actor, "
                         "status, created_at) VALUES (:w, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
@@ -183,7 +185,8 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
     db_bind_text(st, ":w", work_id);
     rc = db_step(st);
     db_done(st);
-    if (rc != DB_DONE || search_sync(db, work_id) < 0) /* back in the index when published again */
+    if (rc != DB_DONE || search_sync(db, work_id) < 0 || /* back in the index when published again */
+        fed_work_changed(db, work_id) < 0)                 /* and a Create to followers elsewhere */
         return -1;
     char subj[64];
     snprintf(subj, sizeof subj, "work:%s", work_id);
