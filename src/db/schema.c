@@ -421,11 +421,13 @@ const char *const schema_migrations[] = {
     "CREATE INDEX takedowns_comment ON takedowns(comment_id) WHERE comment_id IS NOT NULL;",
 
     /* federation: ActivityPub (site/federation/). A remote actor is a local
-     * account (role reader, handle "user@host", no password) so that its
+     * account (role reader, handle "~" and 16 hex digits, no password,
+     * display name "@user@host") so that its
      * follows, likes and comments go through the audience rules unchanged;
      * fed_actors maps it to its URI, inbox and key. Local creators' RSA keys,
      * the remote objects hao keeps (notes as comments, likes, boosts), the
-     * delivery queue, and creators' blocks of remote accounts. */
+     * delivery queue. A creator blocks a remote account as any other
+     * (comment_blocks): its activities about their works are refused. */
     "CREATE TABLE fed_keys ("
     "  user_id INTEGER NOT NULL PRIMARY KEY REFERENCES users(id),"
     "  public_pem TEXT NOT NULL,"
@@ -474,12 +476,7 @@ const char *const schema_migrations[] = {
     "CREATE TABLE fed_works ("
     "  work_id TEXT NOT NULL PRIMARY KEY REFERENCES works(id),"
     "  state TEXT NOT NULL CHECK (state IN ('created','deleted')),"
-    "  updated_at INTEGER NOT NULL);"
-    "CREATE TABLE fed_blocks ("
-    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
-    "  actor_id INTEGER NOT NULL REFERENCES users(id),"
-    "  created_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (creator_id, actor_id));",
+    "  updated_at INTEGER NOT NULL);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -113,7 +113,19 @@ int fed_article_json(db_t *db, const char *base, const work_t *w, int with_conte
         buf_json_strz(out, buf_cstr(&tmp));
         buf_lit(out, "}");
     }
-    buf_lit(out, "],\"attachment\":[");
+    buf_lit(out, "],\"likes\":{\"type\":\"Collection\",\"totalItems\":");
+    db_stmt_t *cs = db_prepare(db, "SELECT (SELECT COUNT(*) FROM work_likes WHERE work_id = :w), "
+                                   "(SELECT COUNT(*) FROM fed_objects WHERE work_id = :w AND kind = 'announce')");
+    db_bind_text(cs, ":w", w->id);
+    int64_t likes = 0, shares = 0;
+    if (db_step(cs) == DB_ROW) {
+        likes = db_col_int(cs, 0);
+        shares = db_col_int(cs, 1);
+    }
+    db_done(cs);
+    buf_printf(out, "%lld},\"shares\":{\"type\":\"Collection\",\"totalItems\":%lld}", (long long)likes,
+               (long long)shares);
+    buf_lit(out, ",\"attachment\":[");
     db_stmt_t *st = db_prepare(db, "SELECT m.id, m.kind, m.mime, m.alt, m.width, m.height FROM work_media wm "
                                    "JOIN media m ON m.id = wm.media_id WHERE wm.work_id = :w ORDER BY m.id");
     db_bind_text(st, ":w", w->id);
@@ -287,6 +299,20 @@ static void keyjob_done(pool_job_t *job, hreq_t *r)
 
 int fed_negotiate_author(hreq_t *r)
 {
+    /* A remote account's page here (its comments link to /u/~HASH) is
+     * its profile on its own server. */
+    const char *h = rq_param(r, 0);
+    if (h[0] == '~') {
+        db_stmt_t *st = db_prepare(r->db, "SELECT a.url FROM fed_actors a JOIN users u ON u.id = a.user_id "
+                                          "WHERE u.handle = :h");
+        db_bind_text(st, ":h", h);
+        char *url = db_step(st) == DB_ROW ? rq_strdup(r, db_col_text(st, 0)) : NULL;
+        db_done(st);
+        if (url) {
+            rs_redirect(r, 302, url);
+            return 1;
+        }
+    }
     if (!fed_wants_as(r))
         return 0;
     char *base = fed_base(r->db);

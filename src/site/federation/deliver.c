@@ -16,6 +16,7 @@
 #include "site/federation/fetch.h"
 #include "site/federation/keys.h"
 #include "site/federation/remote.h"
+#include "site/federation/remote_text.h"
 
 /* Keep body once; its id, or 0. */
 static int64_t activity(db_t *db, int64_t creator_id, const char *body, int64_t now)
@@ -283,6 +284,7 @@ static void *sender_main(void *arg)
 
 int fed_sender_start(const char *data_dir, buf_t *err)
 {
+    fed_text_init(); /* before any thread parses remote HTML */
     if (fed_loopback_allowed())
         printf("hao: warning: HAO_FED_LOOPBACK=1 lets federation reach loopback addresses over plain http "
                "(for tests only)\n");

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/changed.h"
 #include "http/pool.h"
 #include "site/accounts/account.h"
 #include "site/audience/follow.h"
@@ -200,6 +201,8 @@ static void inbox_work(pool_job_t *job)
         fed_apply(db, j->base, &a, act, &res);
         j->status = res.status;
         snprintf(j->msg, sizeof j->msg, "%s", res.msg);
+        if (res.status == 202)
+            changed_signal(); /* comments, counts and followers that pages show */
     }
     json_decref(act);
     fed_remote_free(&a);
