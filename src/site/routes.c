@@ -42,6 +42,7 @@
 /* includes: portability */
 /* includes: federation */
 #include "site/federation/actor.h"
+#include "site/federation/admin.h"
 #include "site/federation/discovery.h"
 #include "site/federation/inbox.h"
 
@@ -172,6 +173,7 @@ const route_t routes[] = {
      * RT_API for JSON errors (413 included) */
     {"POST", "/u/:handle/inbox", fed_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
     {"POST", "/inbox", fed_shared_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
+    {"GET", "/admin/federation", fed_admin_page, ROLE_ADMIN, 0, 0},
     /* (end of federation) */
 
     /* notices, reports, moderation, settings (information-storage duties) */

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startServer, addUser, apiToken, siteSql, tmpDir, BIN } from './harness.mjs';
+import { startServer, addUser, apiToken, siteSql, tmpDir, BIN, Client } from './harness.mjs';
 import { startPeer, signedPost, verifyHaoSignature } from './fedpeer.mjs';
 
 let srv, peer, token, actor, person;
@@ -39,6 +39,7 @@ before(async () => {
   peer = await startPeer();
   const dataDir = path.join(tmpDir(), 'data');
   addUser(dataDir, 'fedi', 'creator', 'fedi-password-1', '联邦作者');
+  addUser(dataDir, 'boss', 'admin', 'boss-password-1');
   assert.equal(spawnSync(BIN, ['set', 'notice_mode', 'immediate', '--data', dataDir]).status, 0);
   srv = await startServer({ dataDir, env: { HAO_FED_LOOPBACK: '1' } });
   sql(`INSERT INTO settings(key, value) VALUES ('base_url', '${srv.base}')`);
@@ -132,4 +133,26 @@ test('a failing inbox is retried with growing delays, then dropped and logged', 
   assert.match(sql(`SELECT result FROM fed_deliveries WHERE inbox LIKE '%/users/carol/inbox'`), /^dropped: HTTP 503/);
   assert.notEqual(sql(`SELECT done_at FROM fed_deliveries WHERE inbox LIKE '%/users/carol/inbox'`), '');
   assert.match(srv.stderr, /federation: delivery \d+ to \S+\/users\/carol\/inbox dropped: HTTP 503 after 2 attempts/);
+});
+
+test('/admin/federation shows the queue, failures, instances and blocks, to admins only', async () => {
+  sql(`INSERT INTO settings(key, value) VALUES ('blocked_domains', 'spam.example')`);
+  const anon = await fetch(srv.base + '/admin/federation', { redirect: 'manual' });
+  assert.ok([302, 303, 401, 403].includes(anon.status), String(anon.status));
+  await anon.arrayBuffer();
+  const fedi = new Client(srv.base);
+  await fedi.login('fedi', 'fedi-password-1');
+  const denied = await fedi.get('/admin/federation');
+  assert.equal(denied.status, 403);
+  await denied.arrayBuffer();
+  const boss = new Client(srv.base);
+  await boss.login('boss', 'boss-password-1');
+  const res = await boss.get('/admin/federation');
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  assert.ok(html.includes(srv.base), 'says federation is on, where');
+  assert.match(html, /data-count="dropped">1</);
+  assert.match(html, /dropped: HTTP 503/);
+  assert.ok(html.includes(`<td>${new URL(peer.base).host}</td><td>3</td><td>3</td>`), 'the peer: three accounts, three followers');
+  assert.ok(html.includes('spam.example'));
 });
