@@ -6,7 +6,8 @@
 // is 404; a creator's block and the keyword hold apply.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUser, apiToken, siteSql } from './harness.mjs';
+import { startServer, addUser, apiToken, siteSql, BIN } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
 import { startPeer, signedPost } from './fedpeer.mjs';
 
 let srv, peer, token, work, workUrl, alice;
@@ -134,4 +135,23 @@ test('Delete of the actor removes its follows and comments', async () => {
   assert.equal((await (await fetch(srv.base + '/u/fedi/followers')).json()).totalItems, 0);
   assert.equal((await counts()).comments, 0);
   assert.equal(sql(`SELECT COUNT(*) FROM fed_objects`), '0');
+});
+
+test('hao check covers the federation tables', async () => {
+  const check = () => spawnSync(BIN, ['check', '--data', srv.dataDir], { encoding: 'utf8' });
+  let r = check();
+  assert.equal(r.status, 0, r.stderr);
+  const me = sql(`SELECT user_id FROM fed_actors WHERE uri = '${alice}'`);
+  sql(`UPDATE users SET pass_hash = 'x' WHERE id = ${me}`);
+  const pub = sql(`SELECT public_pem FROM fed_keys`);
+  sql(`UPDATE fed_keys SET public_pem = replace(public_pem, 'A', 'B')`);
+  r = check();
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /remote account that could sign in/);
+  assert.match(r.stderr, /the key pair of fedi is damaged/);
+  sql(`UPDATE users SET pass_hash = '!' WHERE id = ${me}`);
+  sql(`UPDATE fed_keys SET public_pem = '${pub}
+'`);
+  r = check();
+  assert.equal(r.status, 0, r.stderr);
 });
