@@ -81,7 +81,7 @@ echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_
 
 # BENCH_EXTRAS=none: the seed page only (the others take minutes).
 [ "${BENCH_EXTRAS:-all}" = none ] && exit 0
-for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh; do
+for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/federation.sh; do
   [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
 done
 exit 0
