@@ -295,7 +295,7 @@ int fed_remote_fetch(db_t *db, const char *url, fed_remote_t *out, const char **
     out->uri = xstrdup(id);
     out->acct = xstrdup(acct);
     out->host = xstrdup(host);
-    out->url = xstrdup(valid_url(page, NULL) ? page : id);
+    out->url = xstrdup(valid_url(page, host) ? page : id); /* on its own host: /u/~HASH redirects there */
     out->inbox = xstrdup(inbox);
     out->shared_inbox = xstrdup(shared ? shared : "");
     out->key_id = xstrdup(kid);
