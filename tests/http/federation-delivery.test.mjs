@@ -91,7 +91,7 @@ test('publish, edit and delete reach the followers once per shared inbox, signed
   assert.equal(peer.received.length, n + 1, 'each change is sent once');
 });
 
-test('a taken-down work federates as deleted', async () => {
+test('a taken-down work federates as deleted, a restored one as created again', async () => {
   const w = await api('POST', '/api/v1/articles', { title: '将被通知删除', body: '侵权正文。', declaration: 'none' });
   let n = peer.received.length;
   await api('POST', `/api/v1/articles/${w.id}/publish`);
@@ -110,6 +110,20 @@ test('a taken-down work federates as deleted', async () => {
   const doc = await fetch(`${srv.base}/a/${w.id}`, { headers: { accept: AS } });
   assert.equal(doc.status, 410);
   assert.equal((await doc.json()).type, 'Tombstone');
+  // the creator's counter-notice restores it at once: a Create again
+  n = peer.received.length;
+  const td = sql(`SELECT id FROM takedowns WHERE work_id = '${w.id}'`);
+  const c = new Client(srv.base);
+  await c.login('fedi', 'fedi-password-1');
+  const csrf = await c.csrf(`/studio/notices/${td}/counter`);
+  const cr = await c.post(`/studio/notices/${td}/counter`, {
+    csrf, name: '作者本人', contact: 'fedi@example.cn', address: '上海市', statement: '这是我自己写的原创。',
+    proof: '草稿截图', good_faith: '1', signature: '作者本人',
+  });
+  assert.equal(cr.status, 303);
+  const [again] = await next(n);
+  assert.equal(again.json.type, 'Create');
+  assert.equal(again.json.object.id, `${srv.base}/a/${w.id}`);
 });
 
 test('a failing inbox is retried with growing delays, then dropped and logged', async () => {
