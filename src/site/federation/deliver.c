@@ -89,6 +89,22 @@ void fed_http_date(int64_t t, char out[40])
 int fed_sign_post(db_t *db, const char *base, int64_t creator_id, const char *handle, const char *url,
                   const char *body, size_t len, char *hdrs[FED_SIGNED_HEADERS])
 {
+    char *pub = NULL, *priv = NULL;
+    if (fed_key_make(db, creator_id) < 0 || fed_key_get(db, creator_id, &pub, &priv) != 1) {
+        free(pub);
+        free(priv);
+        return -1;
+    }
+    int rc = fed_sign_post_with(priv, base, handle, url, body, len, hdrs);
+    OPENSSL_cleanse(priv, strlen(priv));
+    free(pub);
+    free(priv);
+    return rc;
+}
+
+int fed_sign_post_with(const char *priv, const char *base, const char *handle, const char *url, const char *body,
+                       size_t len, char *hdrs[FED_SIGNED_HEADERS])
+{
     char host[256];
     if (fed_url_host(url, host, sizeof host) < 0)
         return -1;
@@ -96,12 +112,6 @@ int fed_sign_post(db_t *db, const char *base, int64_t creator_id, const char *ha
     path += strcspn(path, "/?#");
     if (*path == '#' || !*path)
         path = "/";
-    char *pub = NULL, *priv = NULL;
-    if (fed_key_make(db, creator_id) < 0 || fed_key_get(db, creator_id, &pub, &priv) != 1) {
-        free(pub);
-        free(priv);
-        return -1;
-    }
     char date[40];
     fed_http_date((int64_t)time(NULL), date);
     buf_t digest = BUF_INIT, str = BUF_INIT, sig = BUF_INIT, line = BUF_INIT;
@@ -128,10 +138,6 @@ int fed_sign_post(db_t *db, const char *base, int64_t creator_id, const char *ha
     buf_free(&str);
     buf_free(&sig);
     buf_free(&line);
-    if (priv)
-        OPENSSL_cleanse(priv, strlen(priv));
-    free(pub);
-    free(priv);
     return rc;
 }
 
@@ -161,8 +167,19 @@ static int64_t backoff(int64_t n)
 
 /* Claim one due delivery, send it, record the outcome. 1 when one was
  * handled, 0 when none was due (or another node took it). */
-static int deliver_one(db_t *db)
+/* What a sender thread keeps between deliveries: its connections, and
+ * the last creator's private key (a publish is many deliveries by one
+ * creator). */
+typedef struct {
+    db_t *db;
+    void *curl;
+    int64_t creator;
+    char *priv;
+} sender_t;
+
+static int deliver_one(sender_t *s)
 {
+    db_t *db = s->db;
     int64_t now = clock_now();
     db_stmt_t *st = db_prepare(db, "SELECT id, next_at FROM fed_deliveries WHERE done_at IS NULL AND next_at <= :now "
                                    "ORDER BY next_at, id LIMIT 1");
@@ -217,10 +234,24 @@ static int deliver_one(db_t *db)
         why = "not an http(s) inbox";
     else if (fed_domain_blocked(db, host))
         why = "blocked domain";
-    else if (fed_sign_post(db, base, creator, handle, inbox, body, strlen(body), hdrs) < 0)
-        why = "could not sign";
-    else
-        status = fed_post(inbox, (const char *const *)hdrs, FED_SIGNED_HEADERS, body, strlen(body), &why);
+    else {
+        if (s->creator != creator || !s->priv) {
+            char *pub = NULL;
+            if (s->priv)
+                OPENSSL_cleanse(s->priv, strlen(s->priv));
+            free(s->priv);
+            s->priv = NULL;
+            s->creator = 0;
+            if (fed_key_make(db, creator) == 0 && fed_key_get(db, creator, &pub, &s->priv) == 1)
+                s->creator = creator;
+            free(pub);
+        }
+        if (!s->priv || fed_sign_post_with(s->priv, base, handle, inbox, body, strlen(body), hdrs) < 0)
+            why = "could not sign";
+        else
+            status = fed_post_reuse(&s->curl, inbox, (const char *const *)hdrs, FED_SIGNED_HEADERS, body,
+                                    strlen(body), &why);
+    }
     for (int i = 0; i < FED_SIGNED_HEADERS; i++)
         free(hdrs[i]);
     int ok = status >= 200 && status <= 299;
@@ -257,12 +288,12 @@ static int deliver_one(db_t *db)
 
 static void *sender_main(void *arg)
 {
-    db_t *db = arg;
+    sender_t st = {.db = arg};
     pthread_mutex_lock(&S.mu);
     while (!S.stop) {
         S.pending = 0;
         pthread_mutex_unlock(&S.mu);
-        while (deliver_one(db)) {
+        while (deliver_one(&st)) {
             pthread_mutex_lock(&S.mu);
             int stop = S.stop;
             pthread_mutex_unlock(&S.mu);
@@ -279,6 +310,10 @@ static void *sender_main(void *arg)
             pthread_cond_timedwait(&S.wake, &S.mu, &until);
     }
     pthread_mutex_unlock(&S.mu);
+    fed_post_close(st.curl);
+    if (st.priv)
+        OPENSSL_cleanse(st.priv, strlen(st.priv));
+    free(st.priv);
     return NULL;
 }
 

@@ -48,6 +48,9 @@ void fed_sender_stop(void);
 #define FED_SIGNED_HEADERS 5
 int fed_sign_post(db_t *db, const char *base, int64_t creator_id, const char *handle, const char *url,
                   const char *body, size_t len, char *hdrs[FED_SIGNED_HEADERS]);
+/* The same with the private key in PEM already at hand. */
+int fed_sign_post_with(const char *priv_pem, const char *base, const char *handle, const char *url,
+                       const char *body, size_t len, char *hdrs[FED_SIGNED_HEADERS]);
 /* The HTTP date of unix time t (IMF-fixdate) into out[40]. */
 void fed_http_date(int64_t t, char out[40]);
 

@@ -110,11 +110,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
-static CURL *easy(int *refused, sink_t *sink)
+/* Set every option of a fresh or reset handle. */
+static void configure(CURL *c, int *refused, sink_t *sink)
 {
-    CURL *c = curl_easy_init();
-    if (!c)
-        return NULL;
     int loop_ok = fed_loopback_allowed();
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, loop_ok ? "http,https" : "https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, loop_ok ? "http,https" : "https");
@@ -130,6 +128,13 @@ static CURL *easy(int *refused, sink_t *sink)
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+}
+
+static CURL *easy(int *refused, sink_t *sink)
+{
+    CURL *c = curl_easy_init();
+    if (c)
+        configure(c, refused, sink);
     return c;
 }
 
@@ -187,9 +192,23 @@ int fed_get_json(const char *url, buf_t *out, const char **why)
 
 int fed_post(const char *url, const char *const *headers, int n, const char *body, size_t len, const char **why)
 {
+    return fed_post_reuse(NULL, url, headers, n, body, len, why);
+}
+
+int fed_post_reuse(void **handle, const char *url, const char *const *headers, int n, const char *body, size_t len,
+                   const char **why)
+{
     int refused = 0;
     sink_t sink = {NULL, 0};
-    CURL *c = easy(&refused, &sink);
+    CURL *c = handle && *handle ? *handle : NULL;
+    if (c) {
+        /* Options go, the connection cache stays: a connection already
+         * made (and checked when it was opened) is used again. */
+        curl_easy_reset(c);
+        configure(c, &refused, &sink);
+    } else {
+        c = easy(&refused, &sink);
+    }
     if (!c) {
         *why = "out of memory";
         return -1;
@@ -211,6 +230,18 @@ int fed_post(const char *url, const char *const *headers, int n, const char *bod
     else
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    if (handle) {
+        /* the options point at this call's locals: cleared before they go */
+        curl_easy_reset(c);
+        *handle = c;
+    } else {
+        curl_easy_cleanup(c);
+    }
     return (int)status;
+}
+
+void fed_post_close(void *handle)
+{
+    if (handle)
+        curl_easy_cleanup(handle);
 }

@@ -38,4 +38,11 @@ int fed_get_json(const char *url, buf_t *out, const char **why);
  * Returns the HTTP status, or -1 when no answer came (why says why). */
 int fed_post(const char *url, const char *const *headers, int n, const char *body, size_t len, const char **why);
 
+/* fed_post keeping its handle in *handle (NULL at first) between calls, so
+ * connections are kept alive and used again; one handle per thread.
+ * fed_post_close frees it. */
+int fed_post_reuse(void **handle, const char *url, const char *const *headers, int n, const char *body, size_t len,
+                   const char **why);
+void fed_post_close(void *handle);
+
 #endif
