@@ -139,6 +139,9 @@ test('Delete of the actor removes its follows and comments', async () => {
 
 test('hao check covers the federation tables', async () => {
   const check = () => spawnSync(BIN, ['check', '--data', srv.dataDir], { encoding: 'utf8' });
+  // the creator's key exists (made at the first need: this read, if the Accept's delivery has not yet)
+  await (await fetch(`${srv.base}/u/fedi`, { headers: { accept: AS } })).arrayBuffer();
+  assert.equal(sql('SELECT COUNT(*) FROM fed_keys'), '1');
   let r = check();
   assert.equal(r.status, 0, r.stderr);
   const me = sql(`SELECT user_id FROM fed_actors WHERE uri = '${alice}'`);
