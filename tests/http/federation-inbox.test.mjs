@@ -118,3 +118,17 @@ test('outside the test mode, keys on private, loopback and link-local addresses 
   }
   assert.equal(sql(strict, 'SELECT COUNT(*) FROM fed_actors'), '0');
 });
+
+test('posts by unknown signers are checked four at a time; beyond, 503 with Retry-After', async () => {
+  const res = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((i) =>
+    signedPost(`${srv.base}/inbox`, follow(), sign({ keyId: `${peer.base}/slow/${i}#main-key` }))));
+  const statuses = res.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [401, 401, 401, 401, 503, 503, 503], statuses.join(','));
+  const busy = res.find((r) => r.status === 503);
+  assert.equal(busy.headers.get('retry-after'), '10');
+  await Promise.all(res.map((r) => r.arrayBuffer()));
+  // and once they are done, unknown signers are checked again
+  const again = await signedPost(`${srv.base}/inbox`, follow(), sign({ keyId: `${peer.base}/users/nobody#main-key` }));
+  assert.equal(again.status, 401);
+  await again.arrayBuffer();
+});

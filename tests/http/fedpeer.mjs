@@ -17,6 +17,10 @@ export async function startPeer() {
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
+      if (req.url.startsWith('/slow/')) { // a key server that takes 3 s to say nothing
+        setTimeout(() => { res.writeHead(404); res.end(); }, 3000);
+        return;
+      }
       const m = /^\/users\/(alice|bob|carol)$/.exec(req.url);
       if (req.method === 'GET' && m) {
         res.writeHead(200, { 'content-type': 'application/activity+json' });

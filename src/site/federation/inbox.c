@@ -5,6 +5,7 @@
 #include "site/federation/inbox.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,16 @@
 #include "site/federation/keys.h"
 #include "site/federation/remote.h"
 
+/* Inbox jobs in flight whose signer is unknown here (each may wait up to
+ * FED_TIMEOUT seconds on another server): capped, so that a burst of posts
+ * naming slow or unreachable keys cannot hold the whole worker pool. */
+#define FED_FETCHING_MAX 4
+static atomic_int fetching;
+
 typedef struct {
     pool_job_t job; /* first (pool.h) */
     char *base, *key_id, *signature, *signing, *body;
+    int fetches; /* counted in fetching */
     size_t len;
     int status;
     char msg[160];
@@ -211,6 +219,8 @@ static void inbox_work(pool_job_t *job)
 static void inbox_done(pool_job_t *job, hreq_t *r)
 {
     inbox_job_t *j = (inbox_job_t *)job;
+    if (j->fetches)
+        atomic_fetch_sub(&fetching, 1);
     if (r) {
         if (j->status == 202)
             rs_send(r, 202, "application/json", "{}", 2);
@@ -274,7 +284,22 @@ static void inbox(hreq_t *r)
         fed_error(r, 401, "unauthorized", why);
         return;
     }
+    /* A signer not known yet means a fetch on the pool: at most
+     * FED_FETCHING_MAX at once (503, try later, beyond). */
+    db_stmt_t *st = db_prepare(r->db, "SELECT 1 FROM fed_actors WHERE key_id = :k");
+    db_bind_text(st, ":k", sp.key_id);
+    int known = db_step(st) == DB_ROW;
+    db_done(st);
+    if (!known && atomic_fetch_add(&fetching, 1) >= FED_FETCHING_MAX) {
+        atomic_fetch_sub(&fetching, 1);
+        free(base);
+        buf_free(&signing);
+        rs_header(r, "retry-after", "10");
+        fed_error(r, 503, "busy", "too many unknown signers at once; try again shortly");
+        return;
+    }
     inbox_job_t *j = xcalloc(1, sizeof *j);
+    j->fetches = !known;
     j->job.work = inbox_work;
     j->job.done = inbox_done;
     j->base = base;

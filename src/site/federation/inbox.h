@@ -14,7 +14,9 @@
  * Answers: 202 applied (or nothing to do), 400 malformed, 401 unsigned or
  * badly signed (unknown key, wrong digest, stale date, actor not the
  * signer), 403 blocked, 404 names a work or account that is not here, 413
- * too large (the route's limit), 415 not ActivityStreams JSON. Nothing
+ * too large (the route's limit), 415 not ActivityStreams JSON, 503 (with
+ * Retry-After) while four posts by signers not known yet are being
+ * checked (each fetch may take FED_TIMEOUT seconds on the pool). Nothing
  * changes unless the answer is 202.
  */
 #ifndef HAO_FED_INBOX_H
