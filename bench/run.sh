@@ -87,6 +87,8 @@ for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh
 # bench/soak.sh: SOAK_SECONDS (here 300 unless set; the script alone defaults to an hour).
 export SOAK_SECONDS=${SOAK_SECONDS:-300}
 for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/soak.sh; do
+
+for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/federation.sh; do
   [ -x "$extra" ] && { echo; echo "== $extra"; "$extra"; }
 done
 # Issue 12's two latency targets, side by side.

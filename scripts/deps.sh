@@ -13,6 +13,8 @@ build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev l
        libswscale-dev libexempi-dev libseccomp-dev"
 
        libswscale-dev libexempi-dev libarchive-dev libxml2-dev"
+
+       libswscale-dev libexempi-dev libxml2-dev"
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg oathtool"
 bench="$test wrk nginx procps"

@@ -88,6 +88,11 @@ esac
 [ ${#NODE18[@]} -gt 0 ] && [ "${NODE18[0]}" = node ] && NODE18[0]=$(command -v node)
 
 http_tests=(tests/http/*.test.mjs)
+# The Fedify peer of the federation interoperability test (tests/fedify,
+# pinned in its package-lock.json): installed when missing.
+if [ "$node_ok" = 1 ] && [ ! -f tests/fedify/node_modules/@fedify/fedify/package.json ]; then
+  (cd tests/fedify && npm ci --no-audit --no-fund --loglevel=error) >&2 || true
+fi
 if [ "$node_ok" = 1 ] && [ -e "${http_tests[0]}" ]; then
   [ ${#NODE18[@]} -gt 0 ] && HAO_BIN=build/hao node_tests "http (release build, Node 18 as Debian 12 ships it)" 2 "${NODE18[@]}" -- "${http_tests[@]}"
   HAO_BIN=build/hao-asan node_tests "http (ASan+UBSan build)" 2 "$NODE" -- "${http_tests[@]}"

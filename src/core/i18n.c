@@ -1064,6 +1064,26 @@ static const entry_t table[] = {
     {"port.err_file", "请选择要导入的文件。", "Choose a file to import."},
     /* (end of portability) */
     /* ---- part: federation ---- */
+    {"fed.admin.title", "联邦(ActivityPub)", "Federation (ActivityPub)"},
+    {"fed.admin.on", "联邦已开启,站点网址", "Federation is on, at"},
+    {"fed.admin.off", "联邦未开启:设置站点网址(base_url)后开启。", "Federation is off: it starts once base_url is set."},
+    {"fed.admin.settings", "站点设置(网址、屏蔽的域名)", "Site settings (address, blocked domains)"},
+    {"fed.admin.queue", "投递队列", "Delivery queue"},
+    {"fed.admin.due", "待投递", "Waiting"},
+    {"fed.admin.retrying", "重试中", "Retrying"},
+    {"fed.admin.delivered", "近 7 天已投递", "Delivered, last 7 days"},
+    {"fed.admin.dropped", "近 7 天已放弃", "Dropped, last 7 days"},
+    {"fed.admin.failures", "最近的失败", "Recent failures"},
+    {"fed.admin.inbox", "收件箱", "Inbox"},
+    {"fed.admin.attempts", "尝试次数", "Attempts"},
+    {"fed.admin.result", "结果", "Result"},
+    {"fed.admin.instances", "已知站点", "Known instances"},
+    {"fed.admin.host", "域名", "Host"},
+    {"fed.admin.accounts", "账号数", "Accounts"},
+    {"fed.admin.followers", "关注者", "Followers"},
+    {"fed.admin.seen", "最近获取", "Last fetched"},
+    {"fed.admin.blocked", "屏蔽的域名", "Blocked domains"},
+    {"fed.admin.none", "无", "None"},
     /* (end of federation) */
 };
 

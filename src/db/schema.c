@@ -612,6 +612,64 @@ const char *const schema_migrations[] = {
     "  expires_at INTEGER);"                   /* the download link and the file go then */
     "CREATE INDEX port_jobs_user ON port_jobs(user_id, id);"
     "CREATE INDEX port_jobs_status ON port_jobs(status, id);",
+
+    /* federation: ActivityPub (site/federation/). A remote actor is a local
+     * account (role reader, handle "~" and 16 hex digits, no password,
+     * display name "@user@host") so that its
+     * follows, likes and comments go through the audience rules unchanged;
+     * fed_actors maps it to its URI, inbox and key. Local creators' RSA keys,
+     * the remote objects hao keeps (notes as comments, likes, boosts), the
+     * delivery queue. A creator blocks a remote account as any other
+     * (comment_blocks): its activities about their works are refused. */
+    "CREATE TABLE fed_keys ("
+    "  user_id INTEGER NOT NULL PRIMARY KEY REFERENCES users(id),"
+    "  public_pem TEXT NOT NULL,"
+    "  private_pem TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE fed_actors ("
+    "  user_id INTEGER NOT NULL PRIMARY KEY REFERENCES users(id),"
+    "  uri TEXT NOT NULL UNIQUE,"
+    "  acct TEXT NOT NULL,"                     /* user@host, as shown */
+    "  host TEXT NOT NULL,"                     /* lower case */
+    "  url TEXT NOT NULL,"                      /* their profile page */
+    "  inbox TEXT NOT NULL,"
+    "  shared_inbox TEXT NOT NULL DEFAULT '',"
+    "  key_id TEXT NOT NULL,"
+    "  public_pem TEXT NOT NULL,"
+    "  fetched_at INTEGER NOT NULL);"
+    "CREATE INDEX fed_actors_key ON fed_actors(key_id);"
+    "CREATE INDEX fed_actors_host ON fed_actors(host);"
+    "CREATE TABLE fed_objects ("
+    "  uri TEXT NOT NULL PRIMARY KEY,"          /* the remote Note, Like or Announce */
+    "  kind TEXT NOT NULL CHECK (kind IN ('note','like','announce')),"
+    "  actor_id INTEGER NOT NULL REFERENCES users(id),"
+    "  work_id TEXT NOT NULL REFERENCES works(id),"
+    "  comment_id INTEGER REFERENCES comments(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX fed_objects_work ON fed_objects(work_id, kind);"
+    "CREATE INDEX fed_objects_actor ON fed_objects(actor_id);"
+    /* An activity to deliver, kept once however many inboxes get it. */
+    "CREATE TABLE fed_activities ("
+    "  id INTEGER PRIMARY KEY,"
+    "  creator_id INTEGER NOT NULL REFERENCES users(id),"
+    "  body TEXT NOT NULL,"                     /* JSON */
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE fed_deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  activity_id INTEGER NOT NULL REFERENCES fed_activities(id),"
+    "  inbox TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"               /* due, or claimed until */
+    "  created_at INTEGER NOT NULL,"
+    "  done_at INTEGER,"
+    "  result TEXT NOT NULL DEFAULT '');"       /* 'delivered (202)', 'dropped: why' */
+    "CREATE INDEX fed_deliveries_due ON fed_deliveries(done_at, next_at);"
+    /* What followers were last told of a work: 'created' (Create or
+     * Update sent) or 'deleted' (Delete sent). */
+    "CREATE TABLE fed_works ("
+    "  work_id TEXT NOT NULL PRIMARY KEY REFERENCES works(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('created','deleted')),"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -54,6 +54,9 @@ enum {
     RT_SCOPE_MODERATE = 3 << 8,
     RT_SCOPE_ADMIN = 4 << 8,
     RT_SCOPE_MASK = 7 << 8,
+
+    RT_NEGOTIATE = 1 << 6, /* one URL, two documents by Accept (HTML, or ActivityStreams JSON for
+                              federation): cached apart, answered with Vary: Accept */
 };
 
 enum scope { SCOPE_NONE = 0, SCOPE_READ, SCOPE_WRITE, SCOPE_MODERATE, SCOPE_ADMIN };

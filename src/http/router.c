@@ -414,6 +414,8 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
     if (content_type)
         h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
     security_headers(r);
+    if (r->route && (r->route->flags & RT_NEGOTIATE))
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
     if (x->cacheable && status == 200 && !r->user.id) {
         const char *lm = NULL;
         ssize_t li = h2o_find_header_by_str(&h->res.headers, H2O_STRLIT("last-modified"), -1);
@@ -842,6 +844,8 @@ static void serve_cached(hreq_t *r, const cached_page_t *p)
     if (p->last_modified[0])
         h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, rq_strdup(r, p->last_modified),
                        strlen(p->last_modified));
+    if (r->route && (r->route->flags & RT_NEGOTIATE))
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
     security_headers(r);
     const char *inm = rq_header(r, "if-none-match");
     if (inm && strstr(inm, p->etag)) {
@@ -924,8 +928,14 @@ void router_dispatch(loop_ctx_t *lc, h2o_req_t *h)
     if ((found->flags & RT_CACHE) && !has_session && (method_is(h, "GET") || method_is(h, "HEAD"))) {
         buf_t key = BUF_INIT;
         /* The host is part of the key: feeds and the sitemap carry absolute URLs. */
-        buf_printf(&key, "%d|%.*s|%.*s", (int)r->lang, (int)(h->authority.len > 256 ? 256 : h->authority.len),
-                   h->authority.base, (int)h->path.len, h->path.base);
+        /* RT_NEGOTIATE: the ActivityStreams form is another document (a
+         * rough test is enough here: the handler decides exactly, and a
+         * miss only costs a render). */
+        const char *acc = (found->flags & RT_NEGOTIATE) ? rq_header(r, "accept") : NULL;
+        int as = acc && (strstr(acc, "activity+json") || strstr(acc, "ld+json"));
+        buf_printf(&key, "%d%s|%.*s|%.*s", (int)r->lang, as ? "as" : "",
+                   (int)(h->authority.len > 256 ? 256 : h->authority.len), h->authority.base, (int)h->path.len,
+                   h->path.base);
         const cached_page_t *p = cache_get(lc->cache, key.p, key.len);
         metrics_cache(lc->index, p != NULL);
         if (p) {

@@ -17,6 +17,7 @@
 #include "site/accounts/account.h"
 #include "site/layout.h"
 #include "site/ops/mail.h"
+#include "site/federation/deliver.h"
 #include "site/ops/settings.h"
 #include "site/site.h"
 #include "site/ops/jobs.h"
@@ -52,7 +53,9 @@ static int app_init(db_t *db, const char *data_dir, buf_t *err)
 
 static int app_start(const char *data_dir, buf_t *err)
 {
-    return mail_sender_start(data_dir, err) < 0 ? -1 : port_worker_start(data_dir, err); /* portability */
+    if (mail_sender_start(data_dir, err) < 0 || port_worker_start(data_dir, err) < 0) /* portability */
+        return -1;
+    return fed_sender_start(data_dir, err); /* federation's deliveries (site/federation/deliver.h) */
 }
 
 static void app_ready(db_t *db, const char *listen)
@@ -70,6 +73,7 @@ static void app_stop(void)
     port_worker_stop(); /* portability: before the helpers it may use */
     helper_stop(); /* after the pool: no upload is using one */
     mail_sender_stop();
+    fed_sender_stop();
     site_free();
 }
 

@@ -105,6 +105,11 @@ void page_begin(hreq_t *r, buf_t *b, const char *title, const page_meta_t *meta)
         buf_htmlz(b, meta->author);
         buf_lit(b, "\">\n");
     }
+    if (meta->fediverse_creator) {
+        buf_lit(b, "<meta name=\"fediverse:creator\" content=\"");
+        buf_htmlz(b, meta->fediverse_creator);
+        buf_lit(b, "\">\n");
+    }
     if (meta->og_type || meta->description) {
         buf_lit(b, "<meta name=\"twitter:card\" content=\"summary\">\n<meta name=\"twitter:title\" content=\"");
         buf_htmlz(b, title);

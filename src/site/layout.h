@@ -25,6 +25,7 @@ typedef struct {
     const char *author;      /* article:author (display name), or NULL */
     const char *script;      /* path of a script to load (studio), or NULL */
     int noindex;             /* studio, login: keep out of search engines */
+    const char *fediverse_creator; /* "@handle@host" of a work's author when federating, or NULL */
 } page_meta_t;
 
 /* Open the document: <head>, site header, <main>. title is plain text. */

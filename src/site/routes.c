@@ -58,6 +58,10 @@
 /* includes: portability */
 #include "site/portability/studio_port.h"
 /* includes: federation */
+#include "site/federation/actor.h"
+#include "site/federation/admin.h"
+#include "site/federation/discovery.h"
+#include "site/federation/inbox.h"
 
 #define KB 1024
 #define FORM_MAX (256 * KB) /* a work's body (200,000 bytes) form-encoded, with room */
@@ -66,8 +70,8 @@
 const route_t routes[] = {
     /* reader pages */
     {"GET", "/", pages_home, ROLE_NONE, RT_CACHE, 0},
-    {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE, 0},
-    {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE, 0},
+    {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE | RT_NEGOTIATE, 0},
+    {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE | RT_NEGOTIATE, 0},
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/search", searchpage_html, ROLE_NONE, RT_CACHE, 0},
 
@@ -254,6 +258,22 @@ const route_t routes[] = {
     /* (end of portability) */
 
     /* ---- part: federation ---- */
+    /* ActivityPub (site/federation/): discovery, the actors' collections.
+     * The Person and the Article are /u/:handle and /a/:id themselves
+     * (RT_NEGOTIATE). */
+    {"GET", "/.well-known/webfinger", fed_webfinger, ROLE_NONE, 0, 0},
+    {"GET", "/.well-known/nodeinfo", fed_nodeinfo_index, ROLE_NONE, 0, 0},
+    {"GET", "/.well-known/host-meta", fed_host_meta, ROLE_NONE, 0, 0},
+    {"GET", "/nodeinfo/2.1", fed_nodeinfo, ROLE_NONE, 0, 0},
+    {"GET", "/u/:handle/outbox", fed_outbox, ROLE_NONE, 0, 0},
+    {"GET", "/u/:handle/followers", fed_followers, ROLE_NONE, 0, 0},
+    {"GET", "/u/:handle/following", fed_following, ROLE_NONE, 0, 0},
+    {"GET", "/u/:handle/featured", fed_featured, ROLE_NONE, 0, 0},
+    /* signed by the sending server, not a browser form: no CSRF token;
+     * RT_API for JSON errors (413 included) */
+    {"POST", "/u/:handle/inbox", fed_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
+    {"POST", "/inbox", fed_shared_inbox, ROLE_NONE, RT_API, FED_INBOX_MAX},
+    {"GET", "/admin/federation", fed_admin_page, ROLE_ADMIN, 0, 0},
     /* (end of federation) */
 
     /* notices, reports, moderation, settings (information-storage duties) */

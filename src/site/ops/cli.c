@@ -22,6 +22,7 @@
 #include "db/schema.h"
 #include "http/http.h"
 #include "site/accounts/account.h"
+#include "site/federation/check.h"
 #include "site/trust/audit.h"
 #include "site/ops/settings.h"
 #include "site/works/import.h"
@@ -329,6 +330,8 @@ int cli_check(const char *data_dir)
     }
     db_done(st);
     if (media_check(db, data_dir, &report) < 0)
+        bad = 1;
+    if (fed_check(db, &report) < 0) /* federation's tables (site/federation/check.h) */
         bad = 1;
     if (bad)
         fprintf(stderr, "hao: check: damage found in %s:\n%s", path, buf_cstr(&report));

@@ -70,8 +70,9 @@ const setting_def_t settings_defs[] = {
     {"smtp_url", "line", NULL, 0, 300, "", "发信服务器(smtp://主机:端口 或 smtps://用户:密码@主机,留空则不发邮件)",
      "Mail server (smtp://host:port or smtps://user:password@host; empty: no e-mail)"},
     {"smtp_from", "line", NULL, 0, 254, "", "发信地址", "Sender address"},
-    {"base_url", "line", NULL, 0, 200, "", "站点网址,用于邮件中的链接(如 https://example.cn;邮件订阅需要)",
-     "Site address for links in mail (e.g. https://example.cn; e-mail subscriptions need it)"},
+    {"base_url", "line", NULL, 0, 200, "", "站点网址,用于邮件中的链接与联邦(如 https://example.cn;邮件订阅和联邦需要)",
+     "Site address for links in mail and for federation (e.g. https://example.cn; e-mail subscriptions and "
+     "federation need it)"},
     /* The audience (site/audience/): who may register, and comments. */
     {"registration", "enum", "open|invite|closed", 0, 0, "open", "注册:开放 / 仅凭邀请链接 / 关闭",
      "Registration: open, by invitation link only, or closed"},
@@ -107,6 +108,9 @@ const setting_def_t settings_defs[] = {
     /* ---- part: portability ---- */
     /* (end of portability) */
     /* ---- part: federation ---- */
+    /* ActivityPub (site/federation/): on once base_url is set. */
+    {"blocked_domains", "text", NULL, 0, 5000, "", "屏蔽的联邦站点域名:其活动一律拒收(用逗号或换行分隔)",
+     "Fediverse domains whose activities are refused (separated by commas or line breaks)"},
     /* (end of federation) */
 };
 const size_t settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);

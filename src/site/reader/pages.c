@@ -18,6 +18,7 @@
 #include "site/accounts/account.h"
 #include "site/audience/follow_page.h"
 #include "site/audience/newsletter.h"
+#include "site/federation/actor.h"
 #include "site/layout.h"
 #include "site/people/profile.h"
 #include "site/reader/provenance_view.h"
@@ -204,6 +205,8 @@ void pages_home(hreq_t *r)
 void pages_author(hreq_t *r)
 {
     user_t u;
+    if (fed_negotiate_author(r)) /* the Person, to Accept: application/activity+json */
+        return;
     const char *handle = rq_param(r, 0);
     if (account_by_handle(r->db, handle, &u) != 1) {
         rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
@@ -277,6 +280,8 @@ void pages_tag(hreq_t *r)
 void pages_work(hreq_t *r)
 {
     work_t w;
+    if (fed_negotiate_work(r)) /* the Article, to Accept: application/activity+json */
+        return;
     int rc = work_get(r->db, rq_param(r, 0), &w);
     if (rc < 0) {
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
@@ -317,6 +322,9 @@ void pages_work(hreq_t *r)
                      .image = has_cover ? buf_cstr(&img) : NULL, .image_w = cover.width, .image_h = cover.height,
                      .image_alt = has_cover ? cover.alt : NULL,
                      .published_time = w.published_at, .author = w.author_name, .feed_atom = buf_cstr(&afeed)};
+    char fedi[128];
+    if (fed_creator_address(r->db, w.author_handle, fedi, sizeof fedi))
+        m.fediverse_creator = fedi;
     page_begin(r, &b, w.title, &m);
     buf_lit(&b, "<article class=\"work\">\n<header>\n");
     if (!published) {

@@ -13,6 +13,8 @@
 #include "site/audience/comment.h"
 #include "site/audience/notify.h"
 #include "site/creator/collection.h"
+
+#include "site/federation/federate.h"
 #include "site/trust/audit.h"
 #include "site/ops/mail.h"
 #include "site/works/media.h"
@@ -30,8 +32,9 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
         return -1;
     if (db_changes(db) != 1)
         return 0;
-    /* Out of the search index in the same transaction (search.h). */
-    if (search_sync(db, work_id) < 0)
+    /* Out of the search index in the same transaction (search.h); a
+     * Delete to followers elsewhere (site/federation/federate.h). */
+    if (search_sync(db, work_id) < 0 || fed_work_changed(db, work_id) < 0)
         return -1;
     /* Out of its collections (and pins, schedule) too (site/creator/collection.h). */
     if (coll_work_gone(db, work_id) < 0)
@@ -271,7 +274,8 @@ int takedown_restore(db_t *db, int64_t takedown_id, const char *actor, const cha
     db_bind_text(st, ":w", work_id);
     rc = db_step(st);
     db_done(st);
-    if (rc != DB_DONE || search_sync(db, work_id) < 0) /* back in the index when published again */
+    if (rc != DB_DONE || search_sync(db, work_id) < 0 || /* back in the index when published again */
+        fed_work_changed(db, work_id) < 0)                 /* and a Create to followers elsewhere */
         return -1;
     char subj[64];
     snprintf(subj, sizeof subj, "work:%s", work_id);

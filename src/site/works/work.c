@@ -19,6 +19,8 @@
 #include "search/search.h"
 #include "site/audience/newsletter.h"
 #include "site/creator/collection.h"
+
+#include "site/federation/federate.h"
 #include "site/trust/audit.h"
 
 static int64_t now(void)
@@ -323,6 +325,7 @@ static int finish(db_t *db, const char *id, work_err_t *e)
     snprintf(subj, sizeof subj, "work:%s", id);
     if (media_link_work(db, id) < 0 || !(label = media_work_ai_label(db, id)) ||
         provenance_set_media_label(db, id, label) < 0 ||
+        fed_work_changed(db, id) < 0 || /* followers elsewhere are told (site/federation/federate.h) */
         (strcmp(before, label) != 0 &&
          audit_appendf(db, "system", "work.ai_label", subj, "AI label from the work's media: %s (was %s)", label,
                        before) < 0) ||
