@@ -4,13 +4,7 @@
 #   make bench  side-by-side benchmarks (hao vs nginx static vs WordPress)
 
 CC      ?= cc
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc liboath libqrencode libcbor
-
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc libseccomp
-
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc libarchive libxml-2.0
-
-PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc libxml-2.0
+PKGS    := libh2o-evloop md4c sqlite3 libpq libcurl libsodium jansson openssl icu-uc icu-i18n opencc liboath libqrencode libcbor libseccomp libarchive libxml-2.0
 # The media plugin's libraries: linked into build/media-plugin.so only, which
 # is embedded in hao and loaded by its media helper process (src/media/helper.h),
 # never by the server itself.

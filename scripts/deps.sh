@@ -8,13 +8,7 @@ set -eu
 want="$1"
 build="gcc make pkg-config libh2o-evloop-dev libssl-dev libuv1-dev libmd4c-dev libsqlite3-dev libicu-dev libopencc-dev
        libpq-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
-       libswscale-dev libexempi-dev liboath-dev libqrencode-dev libcbor-dev"
-
-       libswscale-dev libexempi-dev libseccomp-dev"
-
-       libswscale-dev libexempi-dev libarchive-dev libxml2-dev"
-
-       libswscale-dev libexempi-dev libxml2-dev"
+       libswscale-dev libexempi-dev liboath-dev libqrencode-dev libcbor-dev libseccomp-dev libarchive-dev libxml2-dev"
 test="$build fortunes-zh opencc clang libclang-rt-14-dev libcmocka-dev chromium fonts-wqy-zenhei curl libxml2-utils sqlite3
       postgresql libvips-tools ffmpeg oathtool"
 bench="$test wrk nginx procps"
