@@ -71,7 +71,7 @@ echo "== wrk -t2 -c64 -d${DUR}s: the seed page with 200 comments ($bytes bytes),
 read -r quiet_rps quiet_p99 < <(wrk_run "$B/a/$id")
 echo "== the same, while writers post 20 comments and 50 likes a second across $WORKS works"
 log0=$(wc -l <"$work/hao.log")
-node bench/audience_writers.mjs "$B" "$work/tokens" "$work/works" "$DUR" >"$work/writers.out" &
+nice -n "${WRITER_NICE:-0}" node bench/audience_writers.mjs "$B" "$work/tokens" "$work/works" "$DUR" >"$work/writers.out" &
 wpid=$!
 read -r busy_rps busy_p99 < <(wrk_run "$B/a/$id")
 wait "$wpid"
@@ -81,7 +81,7 @@ log1=$(wc -l <"$work/hao.log")
 echo "== nginx, the same bytes"
 read -r ngx_rps ngx_p99 < <(wrk_run "http://127.0.0.1:$PORT_NGINX/seed.html")
 echo "== comment POST latency alone (no readers), 20 comments and 50 likes a second"
-node bench/audience_writers.mjs "$B" "$work/tokens" "$work/works" "$DUR" >"$work/writers-alone.out"
+nice -n "${WRITER_NICE:-0}" node bench/audience_writers.mjs "$B" "$work/tokens" "$work/works" "$DUR" >"$work/writers-alone.out"
 sleep 2
 # The server's own time for each comment POST (the access log's last field:
 # from the parsed request to the answer), which leaves out the wait for CPU

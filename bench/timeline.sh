@@ -133,6 +133,7 @@ for backend in $BACKENDS; do
           continue
         fi
         pgdir="$top/pg"
+        chmod 711 "$top" # the postgres user initdb runs as must pass through
         TIMELINE_PG=$(scripts/pg-test-server.sh start "$pgdir" "${TIMELINE_PG_PORT:-$((40000 + RANDOM % 10000))}")
         export TIMELINE_PG
       fi
