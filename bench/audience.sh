@@ -18,7 +18,7 @@ SEED=$SHARED/seed/000_a4f41c7b09327d3d.txt
 DUR=${BENCH_DURATION:-10}
 WORKS=${BENCH_WORKS:-20}
 READERS=${BENCH_READERS:-50}
-PORT_HAO=18190 PORT_NGINX=18191
+PORT_HAO=${BENCH_PORT:-$((20000 + RANDOM % 20000))} PORT_NGINX=$((PORT_HAO + 1)) # hao binds with SO_REUSEPORT: a fixed port could be shared with another run
 work=$(mktemp -d /tmp/hao-bench-aud-XXXX)
 pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }

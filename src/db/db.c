@@ -156,6 +156,16 @@ int db_check(db_t *db, buf_t *report)
     return ops->check(db, report);
 }
 
+void db_defer_checkpoints(db_t *db)
+{
+    ops->defer_checkpoints(db);
+}
+
+int db_checkpoint(db_t *db)
+{
+    return ops->checkpoint(db);
+}
+
 int db_watch_start(void (*on_change)(const char *work_id), buf_t *err)
 {
     return ops == &db_pg_ops ? pg_watch_start(on_change, err) : 0;

@@ -98,6 +98,16 @@ int db_commit(db_t *db);
 void db_rollback(db_t *db);
 int64_t db_changes(db_t *db);
 
+/* Checkpoints (SQLite's WAL; both are no-ops on PostgreSQL). By default a
+ * commit that makes the WAL long copies it back into the database file and
+ * fsyncs it, inside that commit: a comment POST on a loop thread paid up to
+ * tens of milliseconds for it (issue 12). A connection made with
+ * db_defer_checkpoints() never does; one background thread (the view writer,
+ * http/views.c) calls db_checkpoint() about once a second instead, which
+ * copies what it can without waiting for or blocking anyone. Returns 0 or -1. */
+void db_defer_checkpoints(db_t *db);
+int db_checkpoint(db_t *db);
+
 /* A site setting (settings table) or def when unset. The result is malloc'ed. */
 char *db_setting(db_t *db, const char *key, const char *def);
 int db_set_setting(db_t *db, const char *key, const char *value);

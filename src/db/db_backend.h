@@ -44,6 +44,8 @@ typedef struct {
     int64_t (*changes)(struct db *db);
     int (*backup)(struct db *db, const char *out, buf_t *err);
     int (*check)(struct db *db, buf_t *report);
+    void (*defer_checkpoints)(struct db *db);
+    int (*checkpoint)(struct db *db);
 } db_ops_t;
 
 extern const db_ops_t db_sqlite_ops;
@@ -77,6 +79,8 @@ void pg_watch_stop(void);
 #define db_changes DB_NAME(changes)
 #define db_backup DB_NAME(backup)
 #define db_check DB_NAME(check)
+#define db_defer_checkpoints DB_NAME(defer_checkpoints)
+#define db_checkpoint DB_NAME(checkpoint)
 #define db_setting DB_NAME(setting)
 #define db_set_setting DB_NAME(set_setting)
 /* Filled at the end of the backend file. */
@@ -85,7 +89,7 @@ void pg_watch_stop(void);
      db_bind_int,   db_bind_null, db_step,    db_col_int,  db_col_double, db_col_text,  db_col_len,         \
      db_col_is_null,                                                                                     \
      db_done,       db_exec,      db_begin,   db_commit,   db_rollback,   db_changes,   db_backup,          \
-     db_check}
+     db_check,      db_defer_checkpoints, db_checkpoint}
 #endif
 
 #endif

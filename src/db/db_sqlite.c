@@ -363,4 +363,23 @@ int db_check(db_t *db, buf_t *report)
     return bad ? -1 : 0;
 }
 
+/* wal_autocheckpoint=0: this connection's commits never copy the WAL back
+ * (db.h); the background db_checkpoint() does. Connections not so marked
+ * (command-line tools, the pool) keep SQLite's default of 1000 pages, so a
+ * long import without a server running still keeps its WAL short. */
+void db_defer_checkpoints(db_t *db)
+{
+    run(db, "PRAGMA wal_autocheckpoint=0");
+}
+
+/* PASSIVE: copy the frames no reader still needs, without waiting for
+ * readers or writers and without making them wait (so never a busy error).
+ * A writer restarts the WAL from its start once a checkpoint has copied it
+ * all, which keeps the file from growing while the site is busy. */
+int db_checkpoint(db_t *db)
+{
+    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
+}
+
 const db_ops_t db_sqlite_ops = DB_OPS_INIT("sqlite");

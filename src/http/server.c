@@ -203,6 +203,7 @@ static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
     lc->accept_ctx.hosts = globalconf.hosts;
     if (db_open(server_state.data_dir, 0, &lc->db, err) < 0)
         return -1;
+    db_defer_checkpoints(lc->db); /* the view writer checkpoints (db.h) */
     lc->queue = h2o_multithread_create_queue(lc->loop);
     pool_register_loop(lc);
     lc->cache = cache_create();

@@ -9,6 +9,8 @@
  */
 #include "http/views.h"
 
+#include <stdio.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +202,9 @@ static void *writer_main(void *arg)
             if (stopping)
                 break; /* one last try failed: nothing more can be done */
         }
+        /* The loops' connections leave checkpoints to this thread (db.h). */
+        if (db_checkpoint(w.db) < 0)
+            fprintf(stderr, "hao: WAL checkpoint failed; the next round tries again\n");
         pthread_mutex_lock(&w.mu);
         if (stopping && w.used == 0)
             break;

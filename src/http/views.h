@@ -8,6 +8,8 @@
  * second and writes it in one transaction. So the database write lock (and
  * SQLite's busy waiting for it) is never taken on a loop thread for views,
  * and loops never contend with each other or with a creator's publish.
+ * The same thread checkpoints SQLite's WAL about once a second, so a loop's
+ * commit never does (db.h: db_defer_checkpoints).
  *
  * Ownership: each loop's view_counter_t belongs to that loop; the shared
  * table and the writer belong to this module between views_writer_start()
