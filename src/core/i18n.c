@@ -995,6 +995,7 @@ static const entry_t table[] = {
     {"sec.err.passkey_unknown", "本站没有这个通行密钥(可能已经移除)。请用密码登录。",
      "This site does not know this passkey (it may have been removed). Sign in with your password."},
     {"sec.passkey_added", "通行密钥已添加。", "Passkey added."},
+    {"sec.passkey_added_at", "添加时间", "Added"},
     {"sec.passkey_js_unsupported", "这个浏览器不支持通行密钥。", "This browser does not support passkeys."},
     {"sec.passkey_js_not_allowed", "没有用上通行密钥:已取消、超时、设备未能验证你的身份,或这台设备上没有本站的通行密钥。没有任何改变。",
      "No passkey was used: it was cancelled or timed out, your device could not verify you, or it holds no passkey "

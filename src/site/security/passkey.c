@@ -668,7 +668,7 @@ static void keys_render(hreq_t *r, int status, const char *msg, int ok)
     db_bind_int(st, ":u", r->user.id);
     buf_hprintf(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th><span class=\"visually-hidden\">%s</span>"
                     "</th></tr></thead><tbody>\n",
-                T(L, "sec.token_name"), T(L, "sec.started"), T(L, "sec.last_used"), T(L, "sec.remove"));
+                T(L, "sec.token_name"), T(L, "sec.passkey_added_at"), T(L, "sec.last_used"), T(L, "sec.remove"));
     while (db_step(st) == DB_ROW) {
         int64_t id = db_col_int(st, 0);
         buf_lit(&b, "<tr><td><form method=\"post\" action=\"/account/security/passkeys/rename\">");
