@@ -97,6 +97,7 @@ async function login(c, key, tweak = (x) => x) {
   const o = await json(c, '/login/passkey/options', {}, csrf);
   assert.equal(o.status, 200);
   const opt = await o.json();
+  assert.equal(opt.userVerification, 'required');
   let p = { type: 'webauthn.get', challenge: opt.challenge, origin: srv.base, rpId: opt.rpId, counter: key.counter + 1, flags: 0x05, id: key.credId };
   p = tweak(p);
   const cd = p.clientDataJSON || Buffer.from(JSON.stringify({ type: p.type, challenge: p.challenge, origin: p.origin }));
@@ -116,6 +117,9 @@ test('register an ES256 and an RS256 passkey; the RP is this site', async () => 
   assert.equal(opt.rp.id, rpId());
   assert.equal(opt.attestation, 'none');
   assert.deepEqual(opt.pubKeyCredParams.map((p) => p.alg), [-7, -257]);
+  // A passkey is both factors only when the device verified its user, and
+  // sign-in finds it with no user name: both are required, not preferred.
+  assert.deepEqual(opt.authenticatorSelection, { residentKey: 'required', requireResidentKey: true, userVerification: 'required' });
   let r = await register(c, es, 'Laptop');
   assert.equal(r.status, 201, await r.clone().text());
   r = await register(c, rs, 'Security key');
@@ -127,6 +131,10 @@ test('register an ES256 and an RS256 passkey; the RP is this site', async () => 
   const page = await (await c.get('/account/security/passkeys')).text();
   assert.match(page, /value="Laptop"/);
   assert.match(page, /\/static\/passkey\.js/);
+  assert.match(page, /<form id="passkey-add"[^>]* data-not-allowed="[^"]+"/, 'the script has words for a refusal');
+  assert.doesNotMatch(page, /class="notice-ok"/);
+  const added = await (await c.get('/account/security/passkeys?added=1')).text();
+  assert.match(added, /class="notice-ok"[^>]*>[^<]*(通行密钥已添加|Passkey added)/);
   assert.equal((await c.get('/static/passkey.js')).status, 200);
 });
 
@@ -144,6 +152,7 @@ test('forged registrations are refused and add nothing', async () => {
     ['wrong_challenge', (p) => ({ ...p, challenge: b64u(crypto.randomBytes(32)) })],
     ['wrong_rp_id', (p) => ({ ...p, rpId: 'evil.example' })],
     ['no_user_presence', (p) => ({ ...p, flags: 0x40 })],
+    ['no_user_verification', (p) => ({ ...p, flags: 0x41 })],
     ['unsupported_key', (p) => ({ ...p, attested: Buffer.concat([Buffer.alloc(16), Buffer.from([0, 4]), Buffer.alloc(4, 7), cbor(new Map([[1, 1], [3, -8], [-1, 6], [-2, Buffer.alloc(32)]]))]) })],
     ['bad_authenticator_data', (p) => ({ ...p, attested: Buffer.from([1, 2, 3]) })],
   ];
@@ -190,6 +199,7 @@ test('forged sign-ins are refused: no session, counter unchanged', async () => {
     ['counter_went_back', (p) => ({ ...p, counter: 0 })],
     ['unknown_credential', (p) => ({ ...p, id: crypto.randomBytes(16) })],
     ['bad_client_data', (p) => ({ ...p, clientDataJSON: Buffer.from('[1,2') })],
+    ['no_user_verification', (p) => ({ ...p, flags: 0x01 })],
   ];
   for (const [want, tweak] of cases) {
     sql('DELETE FROM throttle');
@@ -226,5 +236,7 @@ test('rename and remove keys; a removed key signs nobody in', async () => {
   const d = new Client(srv.base);
   r = await login(d, rs);
   assert.equal(r.status, 401);
-  assert.equal(await code(r), 'unknown_credential');
+  const body = await r.json();
+  assert.equal(body.error.code, 'unknown_credential');
+  assert.match(body.error.message, /可能已经移除|may have been removed/, 'says why, not just "could not be verified"');
 });

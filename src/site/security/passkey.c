@@ -26,7 +26,7 @@
 #define B64_MAX 8192 /* a field of the JSON bodies, base64url */
 #define NAME_MAX_CHARS 60
 
-enum { FLAG_UP = 0x01, FLAG_AT = 0x40 };
+enum { FLAG_UP = 0x01, FLAG_UV = 0x04, FLAG_AT = 0x40 };
 enum { COSE_ES256 = -7, COSE_RS256 = -257 };
 
 /* ---- small pieces ---- */
@@ -180,8 +180,10 @@ static const char *check_auth_data(hreq_t *r, const unsigned char *ad, size_t n,
     crypto_hash_sha256(h, (const unsigned char *)rpid, strlen(rpid));
     if (sodium_memcmp(h, ad, 32) != 0)
         return "wrong_rp_id";
-    if ((ad[32] & need_flags) != need_flags)
+    if ((ad[32] & need_flags & FLAG_UP) != (need_flags & FLAG_UP))
         return "no_user_presence";
+    if ((ad[32] & need_flags) != need_flags)
+        return (need_flags & ~ad[32] & FLAG_UV) ? "no_user_verification" : "bad_authenticator_data";
     *counter = (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 | (uint32_t)ad[35] << 8 | ad[36];
     return NULL;
 }
@@ -374,7 +376,8 @@ void sec_passkey_reg_options(hreq_t *r)
     buf_json_strz(&b, r->user.display_name);
     buf_lit(&b, "},\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-7},{\"type\":\"public-key\",\"alg\":-257}],"
                 "\"timeout\":300000,\"attestation\":\"none\","
-                "\"authenticatorSelection\":{\"residentKey\":\"preferred\",\"userVerification\":\"preferred\"},"
+                "\"authenticatorSelection\":{\"residentKey\":\"required\",\"requireResidentKey\":true,"
+                "\"userVerification\":\"required\"},"
                 "\"excludeCredentials\":[");
     free(site);
     db_stmt_t *st = db_prepare(r->db, "SELECT cred_id FROM passkeys WHERE user_id = :u");
@@ -446,7 +449,7 @@ void sec_passkey_register(hreq_t *r)
             err = "bad_cbor";
     }
     if (!err)
-        err = check_auth_data(r, ad, adl, FLAG_UP | FLAG_AT, &counter);
+        err = check_auth_data(r, ad, adl, FLAG_UP | FLAG_UV | FLAG_AT, &counter);
     if (!err) {
         /* attestedCredentialData: aaguid (16), credentialIdLength (2),
          * credentialId, credentialPublicKey (COSE). */
@@ -530,7 +533,7 @@ void sec_passkey_login_options(hreq_t *r)
     buf_json_strz(&b, ch);
     buf_lit(&b, ",\"rpId\":");
     buf_json_strz(&b, rpid);
-    buf_lit(&b, ",\"timeout\":300000,\"userVerification\":\"preferred\",\"allowCredentials\":[]}");
+    buf_lit(&b, ",\"timeout\":300000,\"userVerification\":\"required\",\"allowCredentials\":[]}");
     rs_json(r, 200, &b);
     buf_free(&b);
 }
@@ -585,7 +588,7 @@ void sec_passkey_login(hreq_t *r)
         err = check_client_data(r, cd, (size_t)cdl, "webauthn.get", 0, "login");
     uint32_t counter = 0;
     if (!err)
-        err = check_auth_data(r, ad, (size_t)adl, FLAG_UP, &counter);
+        err = check_auth_data(r, ad, (size_t)adl, FLAG_UP | FLAG_UV, &counter);
     if (!err) {
         /* What was signed: authenticatorData || SHA-256(clientDataJSON). */
         unsigned char *signed_data = rq_alloc(r, (size_t)adl + 32);
@@ -601,7 +604,8 @@ void sec_passkey_login(hreq_t *r)
     if (err) {
         if (uid)
             sec_note_failure(r, uid);
-        json_answer(r, strcmp(err, "bad_encoding") == 0 ? 400 : 401, err, T(r->lang, "sec.err.passkey"));
+        json_answer(r, strcmp(err, "bad_encoding") == 0 ? 400 : 401, err,
+                    T(r->lang, strcmp(err, "unknown_credential") == 0 ? "sec.err.passkey_unknown" : "sec.err.passkey"));
         return;
     }
     db_stmt_t *st = db_prepare(r->db, "UPDATE passkeys SET sign_count = :n, last_used = :now WHERE id = :id "
@@ -638,6 +642,17 @@ static void page_open(hreq_t *r, buf_t *b, const char *title)
     buf_hprintf(b, "<section class=\"security\"><h1 class=\"page-title\">%s</h1>\n", title);
 }
 
+/* What the script says when the browser's half fails, in the page's
+ * language: data attributes of the form (the script is one static file). */
+static void js_messages(hreq_t *r, buf_t *b)
+{
+    lang_t L = r->lang;
+    buf_hprintf(b, " data-unsupported=\"%s\" data-not-allowed=\"%s\" data-exists=\"%s\" data-insecure=\"%s\" "
+                   "data-failed=\"%s\"",
+                T(L, "sec.passkey_js_unsupported"), T(L, "sec.passkey_js_not_allowed"), T(L, "sec.passkey_js_exists"),
+                T(L, "sec.passkey_js_insecure"), T(L, "sec.passkey_js_failed"));
+}
+
 static void keys_render(hreq_t *r, int status, const char *msg, int ok)
 {
     lang_t L = r->lang;
@@ -653,7 +668,7 @@ static void keys_render(hreq_t *r, int status, const char *msg, int ok)
     db_bind_int(st, ":u", r->user.id);
     buf_hprintf(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th><span class=\"visually-hidden\">%s</span>"
                     "</th></tr></thead><tbody>\n",
-                T(L, "sec.token_name"), T(L, "sec.started"), T(L, "sec.last_used"), T(L, "sec.revoke"));
+                T(L, "sec.token_name"), T(L, "sec.passkey_added_at"), T(L, "sec.last_used"), T(L, "sec.remove"));
     while (db_step(st) == DB_ROW) {
         int64_t id = db_col_int(st, 0);
         buf_lit(&b, "<tr><td><form method=\"post\" action=\"/account/security/passkeys/rename\">");
@@ -678,7 +693,9 @@ static void keys_render(hreq_t *r, int status, const char *msg, int ok)
     db_done(st);
     buf_lit(&b, "</tbody></table>\n");
     buf_hprintf(&b, "<h2>%s</h2>\n<p>%s</p>\n", T(L, "sec.passkey_add"), T(L, "sec.passkey_intro"));
-    buf_lit(&b, "<form id=\"passkey-add\" class=\"stack\">");
+    buf_lit(&b, "<form id=\"passkey-add\" class=\"stack\"");
+    js_messages(r, &b);
+    buf_ch(&b, '>');
     page_csrf_field(r, &b);
     fk_input(&b, T(L, "sec.token_name"), "name", NULL, 1);
     buf_hprintf(&b, "<p><button type=\"submit\">%s</button></p><p id=\"passkey-status\" role=\"status\"></p></form>\n",
@@ -687,11 +704,16 @@ static void keys_render(hreq_t *r, int status, const char *msg, int ok)
     page_send(r, &b, status);
 }
 
-/* GET /account/security/passkeys — the account's passkeys: rename,
- * remove, add (the script does the browser's part). */
+/* GET /account/security/passkeys — query: added (1: the script's return
+ * after a registration). The account's passkeys: rename, remove, add (the
+ * script does the browser's part). */
 void sec_passkeys_page(hreq_t *r)
 {
-    keys_render(r, 200, NULL, 0);
+    const char *added = rq_query(r, "added");
+    if (added && strcmp(added, "1") == 0)
+        keys_render(r, 200, T(r->lang, "sec.passkey_added"), 1);
+    else
+        keys_render(r, 200, NULL, 0);
 }
 
 static int64_t key_field(const form_t *f)
@@ -774,7 +796,9 @@ void sec_passkey_login_page(hreq_t *r)
     buf_t b = BUF_INIT;
     page_open(r, &b, T(L, "sec.passkey_login"));
     const char *next = rq_query(r, "next");
-    buf_lit(&b, "<form id=\"passkey-login\" class=\"stack\">");
+    buf_lit(&b, "<form id=\"passkey-login\" class=\"stack\"");
+    js_messages(r, &b);
+    buf_ch(&b, '>');
     page_csrf_field(r, &b);
     buf_hprintf(&b, "<input type=\"hidden\" name=\"next\" value=\"%s\">"
                     "<p><button type=\"submit\">%s</button></p><p id=\"passkey-status\" role=\"status\"></p></form>\n"
@@ -802,43 +826,71 @@ void sec_passkey_js(hreq_t *r)
         "    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);\n"
         "    return out;\n"
         "  }\n"
-        "  function post(url, body, csrf) {\n"
-        "    return fetch(url, {method: 'POST', credentials: 'same-origin', headers: {'content-type': "
-        "'application/json', 'x-csrf-token': csrf}, body: JSON.stringify(body)})\n"
-        "      .then(function (res) { return res.json().then(function (j) { return {status: res.status, body: j}; }); });\n"
+        "  // POST JSON; an answer that is not 2xx becomes an error carrying the\n"
+        "  // server's message (or the form's own when there is none).\n"
+        "  function post(form, url, body, csrf) {\n"
+        "    return fetch(url, {method: 'POST', credentials: 'same-origin',\n"
+        "      headers: {'content-type': 'application/json', 'x-csrf-token': csrf},\n"
+        "      body: JSON.stringify(body)}).then(function (res) {\n"
+        "      return res.json().catch(function () { return {}; }).then(function (j) {\n"
+        "        if (res.ok) return j;\n"
+        "        var e = new Error('refused');\n"
+        "        e.shown = (j && j.error && j.error.message) || form.dataset.failed;\n"
+        "        throw e;\n"
+        "      });\n"
+        "    });\n"
         "  }\n"
-        "  function say(form, text) { form.querySelector('#passkey-status').textContent = text; }\n"
+        "  // What to tell the person when the browser or the server said no.\n"
+        "  function why(form, err) {\n"
+        "    var d = form.dataset, n = err && err.name;\n"
+        "    if (err && err.shown) return err.shown;\n"
+        "    if (n === 'NotAllowedError' || n === 'AbortError') return d.notAllowed;\n"
+        "    if (n === 'InvalidStateError') return d.exists;\n"
+        "    if (n === 'SecurityError') return d.insecure;\n"
+        "    if (n === 'NotSupportedError') return d.unsupported;\n"
+        "    return d.failed;\n"
+        "  }\n"
+        "  function run(form, ceremony) {\n"
+        "    form.addEventListener('submit', function (e) {\n"
+        "      e.preventDefault();\n"
+        "      var status = form.querySelector('#passkey-status');\n"
+        "      var button = form.querySelector('button[type=submit]');\n"
+        "      if (!window.PublicKeyCredential || !navigator.credentials) {\n"
+        "        status.textContent = form.dataset.unsupported;\n"
+        "        return;\n"
+        "      }\n"
+        "      if (button.disabled) return;\n"
+        "      button.disabled = true;\n"
+        "      status.textContent = '';\n"
+        "      ceremony(form, form.querySelector('[name=csrf]').value).then(function (to) { location.href = to; },\n"
+        "        function (err) { button.disabled = false; status.textContent = why(form, err); });\n"
+        "    });\n"
+        "  }\n"
         "  var add = document.getElementById('passkey-add');\n"
-        "  if (add) add.addEventListener('submit', function (e) {\n"
-        "    e.preventDefault();\n"
-        "    var csrf = add.querySelector('[name=csrf]').value, name = add.querySelector('[name=name]').value;\n"
-        "    post('/account/security/passkeys/options', {}, csrf).then(function (o) {\n"
-        "      var opt = o.body;\n"
+        "  if (add) run(add, function (form, csrf) {\n"
+        "    return post(form, '/account/security/passkeys/options', {}, csrf).then(function (opt) {\n"
         "      opt.challenge = dec(opt.challenge);\n"
         "      opt.user.id = dec(opt.user.id);\n"
-        "      opt.excludeCredentials = opt.excludeCredentials.map(function (c) { return {type: c.type, id: dec(c.id)}; });\n"
+        "      opt.excludeCredentials = opt.excludeCredentials.map(function (c) {\n"
+        "        return {type: c.type, id: dec(c.id)};\n"
+        "      });\n"
         "      return navigator.credentials.create({publicKey: opt});\n"
         "    }).then(function (cred) {\n"
-        "      return post('/account/security/passkeys', {name: name, clientDataJSON: enc(cred.response.clientDataJSON),\n"
+        "      return post(form, '/account/security/passkeys', {name: form.querySelector('[name=name]').value,\n"
+        "        clientDataJSON: enc(cred.response.clientDataJSON),\n"
         "        attestationObject: enc(cred.response.attestationObject)}, csrf);\n"
-        "    }).then(function (res) {\n"
-        "      if (res.status === 201) location.reload(); else say(add, res.body.error.message);\n"
-        "    }).catch(function (err) { say(add, String(err)); });\n"
+        "    }).then(function () { return '/account/security/passkeys?added=1'; });\n"
         "  });\n"
         "  var login = document.getElementById('passkey-login');\n"
-        "  if (login) login.addEventListener('submit', function (e) {\n"
-        "    e.preventDefault();\n"
-        "    var csrf = login.querySelector('[name=csrf]').value, next = login.querySelector('[name=next]').value;\n"
-        "    post('/login/passkey/options', {}, csrf).then(function (o) {\n"
-        "      var opt = o.body;\n"
+        "  if (login) run(login, function (form, csrf) {\n"
+        "    return post(form, '/login/passkey/options', {}, csrf).then(function (opt) {\n"
         "      opt.challenge = dec(opt.challenge);\n"
         "      return navigator.credentials.get({publicKey: opt});\n"
         "    }).then(function (a) {\n"
-        "      return post('/login/passkey', {id: a.id, clientDataJSON: enc(a.response.clientDataJSON),\n"
-        "        authenticatorData: enc(a.response.authenticatorData), signature: enc(a.response.signature), next: next}, csrf);\n"
-        "    }).then(function (res) {\n"
-        "      if (res.status === 200) location.href = res.body.next; else say(login, res.body.error.message);\n"
-        "    }).catch(function (err) { say(login, String(err)); });\n"
+        "      return post(form, '/login/passkey', {id: a.id, clientDataJSON: enc(a.response.clientDataJSON),\n"
+        "        authenticatorData: enc(a.response.authenticatorData), signature: enc(a.response.signature),\n"
+        "        next: form.querySelector('[name=next]').value}, csrf);\n"
+        "    }).then(function (res) { return res.next; });\n"
         "  });\n"
         "})();\n";
     rs_header(r, "cache-control", "no-cache");

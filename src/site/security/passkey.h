@@ -5,12 +5,15 @@
  *
  * The server checks everything itself: the client data (type, the one-time
  * challenge it issued, the origin), the authenticator data (the RP ID's
- * SHA-256, user presence, the signature counter, which must grow when
- * either side counts), the attestation object (CBOR, libcbor; format
+ * SHA-256, user presence and user verification, the signature counter,
+ * which must grow when either side counts), the attestation object (CBOR, libcbor; format
  * "none" only: hao asks for no attestation), the credential's COSE key
  * (ES256: P-256; RS256: RSA), and the assertion's signature over
  * authenticatorData || SHA-256(clientDataJSON) (OpenSSL). A passkey counts
- * as both factors: its sign-in asks for no TOTP code.
+ * as both factors: its sign-in asks for no TOTP code. That holds because
+ * the device verified its user (PIN, fingerprint, face: the UV flag), so
+ * both ceremonies require user verification; and sign-in finds the key
+ * without a user name, so registration requires a discoverable credential.
  *
  * The relying party is the site: its origin is the base_url setting when
  * set, else this request's scheme and Host; the RP ID is that origin's
