@@ -164,3 +164,48 @@ test('a studio import fetches pictures by URL on its job thread; a 404 and a pri
     server.close();
   }
 });
+
+test('a crash inside the import transaction leaves nothing; after the restart the job runs again, whole', async () => {
+  const pic = fs.readFileSync(path.join(UPLOADS, '2026/12/pic.png'));
+  const server = http.createServer((req, res) => {
+    if (req.url.endsWith('/pic.png')) { res.writeHead(200, { 'content-type': 'image/png' }); res.end(pic); }
+    else { res.writeHead(404); res.end(); }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const wxr = fs.readFileSync(WXR, 'utf8').replaceAll('http://127.0.0.1:8082/wp-content', `http://127.0.0.1:${server.address().port}/wp-content`);
+  const dataDir = path.join(tmpDir('hao-crash-'), 'data');
+  try {
+    addUser(dataDir, 'writer', 'creator', 'writer-password-1');
+    const empty = counts(dataDir);
+    // The server dies (exit 70) inside the transaction, after the third work's rows.
+    let srv = await startServer({ dataDir, env: { HAO_FED_LOOPBACK: '1', HAO_IMPORT_CRASH_AT: '3' } });
+    const died = new Promise((ok) => srv.proc.on('exit', (code) => ok(code)));
+    const c = new Client(srv.base);
+    assert.equal((await c.login('writer', 'writer-password-1')).status, 303);
+    const fd = new FormData();
+    fd.append('csrf', await c.csrf('/studio/portability'));
+    fd.append('file', new Blob([wxr], { type: 'text/xml' }), 'wordpress.xml');
+    const res = await fetch(`${srv.base}/studio/portability/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: c.cookieHeader(), origin: srv.base } });
+    assert.equal(res.status, 303);
+    assert.equal(await died, 70);
+    assert.deepEqual(counts(dataDir), empty, 'nothing of the import committed');
+    assert.equal(one(dataDir, `SELECT status FROM port_jobs WHERE kind = 'import'`), 'running');
+    // Restarted: the job is queued again and runs whole; the files the dead run stored and no row names are swept.
+    srv = await startServer({ dataDir, env: { HAO_FED_LOOPBACK: '1' } });
+    servers.push(srv);
+    const c2 = new Client(srv.base);
+    assert.equal((await c2.login('writer', 'writer-password-1')).status, 303);
+    const html = await until(async () => { const h = await (await c2.get('/studio/portability')).text(); return /works created|nothing was imported/.test(h) && h; }, 'the rerun');
+    assert.match(html, /4 works created, 0 already here, 1 media/);
+    assert.equal(one(dataDir, 'SELECT count(*) FROM works'), '4');
+    assert.equal(one(dataDir, `SELECT status FROM port_jobs WHERE kind = 'import'`), 'done');
+    if (!process.env.HAO_TEST_S3) {
+      const shas = new Set(one(dataDir, 'SELECT sha256 FROM media').split('\n'));
+      const files = mediaFiles(dataDir);
+      assert.ok(files.length >= 1);
+      for (const f of files) assert.ok(shas.has(path.basename(f).slice(0, 64)), `${f} belongs to a media row`);
+    }
+  } finally {
+    server.close();
+  }
+});

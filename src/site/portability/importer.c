@@ -466,6 +466,9 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_res
     }
     ok = ok && write_comments(db, w, id, res) == 0 && ledger_add(db, w->key, "work", id) == 0 &&
          search_sync(db, id) == 0;
+    const char *crash = getenv("HAO_IMPORT_CRASH_AT");
+    if (ok && crash && atoi(crash) == nth)
+        _exit(70); /* a test: the process dies inside the import's transaction */
     if (ok && nth == fail_at()) {
         buf_printf(report, "%s: storage failure (HAO_IMPORT_FAIL_AT=%d, a test)\n", w->origin, nth);
         return -1;

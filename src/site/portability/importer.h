@@ -34,9 +34,10 @@
  *  the ledger (import_items, keyed by format, source and the source's own
  *  id) makes any run of the same file create nothing twice.
  *
- * Test hook: HAO_IMPORT_FAIL_AT=N in the environment makes the N-th work
- * written fail as a storage failure after its rows are written (tests of
- * the rollback; documented in the README).
+ * Test hooks (documented in the README): HAO_IMPORT_FAIL_AT=N in the
+ * environment makes the N-th work written fail as a storage failure after
+ * its rows are written (the rollback); HAO_IMPORT_CRASH_AT=N ends the
+ * process there instead (_exit: a crash inside the transaction).
  */
 #ifndef HAO_PORT_IMPORTER_H
 #define HAO_PORT_IMPORTER_H
