@@ -131,16 +131,77 @@ int db_exec(db_t *db, const char *sql)
 {
     return ops->exec(db, sql);
 }
+/* The outer transaction of db_begin_all (db.h): per thread, since a
+ * connection belongs to one thread. */
+static _Thread_local db_t *all_db;
+static _Thread_local int all_depth, all_failed;
+
 int db_begin(db_t *db)
 {
+    if (db == all_db) {
+        if (all_failed || ops->exec(db, "SAVEPOINT hao_nested") < 0)
+            return -1;
+        all_depth++;
+        return 0;
+    }
     return ops->begin(db);
 }
 int db_commit(db_t *db)
 {
+    if (db == all_db) {
+        if (all_depth == 0) { /* a commit outside any begin: a bug, refused */
+            all_failed = 1;
+            return -1;
+        }
+        all_depth--;
+        if (ops->exec(db, "RELEASE SAVEPOINT hao_nested") < 0) {
+            all_failed = 1;
+            return -1;
+        }
+        return 0;
+    }
     return ops->commit(db);
 }
 void db_rollback(db_t *db)
 {
+    if (db == all_db) {
+        if (all_depth == 0) { /* after a failed RELEASE, or stray */
+            all_failed = 1;
+            return;
+        }
+        all_depth--;
+        if (ops->exec(db, "ROLLBACK TO SAVEPOINT hao_nested") < 0 ||
+            ops->exec(db, "RELEASE SAVEPOINT hao_nested") < 0)
+            all_failed = 1;
+        return;
+    }
+    ops->rollback(db);
+}
+int db_begin_all(db_t *db)
+{
+    if (all_db || ops->begin(db) < 0)
+        return -1;
+    all_db = db;
+    all_depth = 0;
+    all_failed = 0;
+    return 0;
+}
+int db_commit_all(db_t *db)
+{
+    if (db != all_db)
+        return -1;
+    all_db = NULL;
+    if (all_failed || all_depth != 0 || ops->commit(db) < 0) {
+        ops->rollback(db);
+        return -1;
+    }
+    return 0;
+}
+void db_rollback_all(db_t *db)
+{
+    if (db != all_db)
+        return;
+    all_db = NULL;
     ops->rollback(db);
 }
 int64_t db_changes(db_t *db)

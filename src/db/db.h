@@ -118,4 +118,16 @@ int db_backup(db_t *db, const char *out, buf_t *err);
 /* Integrity check; appends problems to report. Returns 0 if clean. */
 int db_check(db_t *db, buf_t *report);
 
+/* One transaction around many domain functions (a whole import, issue 15):
+ * after db_begin_all(db), db_begin/db_commit/db_rollback on that connection
+ * by this thread become SAVEPOINT / RELEASE / ROLLBACK TO, so each domain
+ * function's own transaction nests inside it. Nothing is durable until
+ * db_commit_all; db_rollback_all undoes all of it. An inner rollback undoes
+ * only its own part (the caller sees the error and rolls back the whole);
+ * a stray one at the outer level marks the whole as failed, and
+ * db_commit_all then rolls back and returns -1. One per thread at a time. */
+int db_begin_all(db_t *db);
+int db_commit_all(db_t *db);
+void db_rollback_all(db_t *db);
+
 #endif

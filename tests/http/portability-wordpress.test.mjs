@@ -168,7 +168,7 @@ test('scripts, handlers and javascript: links never arrive; the report lists wha
   assert.match(body, /\[iframe\]\(https:\/\/video\.example\/embed\/1\)/);
 });
 
-test('attachments by URL: private addresses refused unless in test mode; no redirects followed', async () => {
+test('attachments by URL: private addresses refused (loopback only in test mode), also behind a redirect', async () => {
   const pics = { '/wp-content/uploads/2026/12/pic.png': fs.readFileSync(path.join(UPLOADS, '2026/12/pic.png')),
     '/wp-content/uploads/2026/12/pic2.jpg': fs.readFileSync(path.join(UPLOADS, '2026/12/pic2.jpg')) };
   const server = http.createServer((req, res) => {
@@ -185,14 +185,15 @@ test('attachments by URL: private addresses refused unless in test mode; no redi
     addUser(data, 'li_lei', 'creator', 'lilei-password-1');
     let r = await haoAsync(['import', f, '--fetch', '--data', data]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /picture http:\/\/127\.0\.0\.1:\d+\/wp-content\/uploads\/2026\/12\/pic\.png not imported \(the address is not public/);
+    assert.match(r.err, /picture http:\/\/127\.0\.0\.1:\d+\/wp-content\/uploads\/2026\/12\/pic\.png not imported \(refused: the address is not public/);
     assert.equal(count(data, 'media'), '0');
     const data2 = path.join(tmpDir(), 'data');
     addUser(data2, 'admin', 'creator', 'admin-password-1');
     addUser(data2, 'li_lei', 'creator', 'lilei-password-1');
-    r = await haoAsync(['import', f, '--fetch', '--data', data2], { HAO_IMPORT_FETCH_PRIVATE: '1' });
+    r = await haoAsync(['import', f, '--fetch', '--data', data2], { HAO_FED_LOOPBACK: '1' });
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /moved\.jpg not imported \(the server answered 302 \(redirects are not followed\)\)/);
+    // The redirect is followed, and its target (a link-local address) refused on connecting.
+    assert.match(r.err, /moved\.jpg not imported \(refused: the address is not public/);
     assert.equal(count(data2, 'media'), '1');
     const sha = crypto.createHash('sha256').update(pics['/wp-content/uploads/2026/12/pic.png']).digest('hex');
     assert.equal(siteSql(data2, 'SELECT sha256 FROM media').stdout.trim(), sha);

@@ -11,63 +11,23 @@
 #include <sys/socket.h>
 
 #include "core/alloc.h"
+#include "site/federation/fetch.h"
 
-static int v4_public(const unsigned char *a)
-{
-    if (a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 224)
-        return 0;
-    if (a[0] == 169 && a[1] == 254)
-        return 0;
-    if (a[0] == 172 && (a[1] & 0xf0) == 16)
-        return 0;
-    if (a[0] == 192 && a[1] == 168)
-        return 0;
-    if (a[0] == 100 && (a[1] & 0xc0) == 64) /* carrier-grade NAT */
-        return 0;
-    return 1;
-}
-
-static int v6_public(const unsigned char *a)
-{
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (memcmp(a, mapped, 12) == 0)
-        return v4_public(a + 12);
-    if (a[0] == 0xff) /* multicast */
-        return 0;
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) /* link-local */
-        return 0;
-    if ((a[0] & 0xfe) == 0xfc) /* unique local */
-        return 0;
-    static const unsigned char zero[15] = {0};
-    if (memcmp(a, zero, 15) == 0) /* :: and ::1 */
-        return 0;
-    return 1;
-}
-
-int port_addr_public(const char *addr)
-{
-    unsigned char b[16];
-    if (inet_pton(AF_INET, addr, b) == 1)
-        return v4_public(b);
-    if (inet_pton(AF_INET6, addr, b) == 1)
-        return v6_public(b);
-    return 0;
-}
-
+/* Each connection, the first and any redirect's: a non-public address gets
+ * no socket, so nothing is sent to it. */
 static curl_socket_t open_checked(void *ctx, curlsocktype purpose, struct curl_sockaddr *sa)
 {
-    (void)purpose;
     int *refused = ctx;
-    int ok = getenv("HAO_IMPORT_FETCH_PRIVATE") && strcmp(getenv("HAO_IMPORT_FETCH_PRIVATE"), "1") == 0;
-    if (!ok && sa->family == AF_INET)
-        ok = v4_public((const unsigned char *)&((struct sockaddr_in *)&sa->addr)->sin_addr);
-    else if (!ok && sa->family == AF_INET6)
-        ok = v6_public(((struct sockaddr_in6 *)&sa->addr)->sin6_addr.s6_addr);
-    if (!ok) {
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (purpose == CURLSOCKTYPE_IPCXN && sa->family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&sa->addr)->sin_addr, ip, sizeof ip);
+    else if (purpose == CURLSOCKTYPE_IPCXN && sa->family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa->addr)->sin6_addr, ip, sizeof ip);
+    if (!ip[0] || !fed_addr_public(ip)) {
         *refused = 1;
         return CURL_SOCKET_BAD;
     }
-    return socket(sa->family, sa->socktype, sa->protocol);
+    return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
 typedef struct {
@@ -82,7 +42,7 @@ static size_t take(char *p, size_t size, size_t n, void *ctx)
         s->over = 1;
         return 0;
     }
-    buf_raw(&s->b, p, n * size);
+    buf_raw(&s->b, p, n * size); /* raw: a picture's bytes, decoded by the media helper */
     return n * size;
 }
 
@@ -98,12 +58,13 @@ int port_fetch(const char *url, char **data, size_t *len, buf_t *err)
         return -1;
     }
     sink_t s = {BUF_INIT, 0};
-    buf_init(&s.b, PORT_FETCH_MAX + 1);
     int refused = 0;
     char ebuf[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FED_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)PORT_FETCH_SECONDS);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PORT_FETCH_MAX);
@@ -119,14 +80,15 @@ int port_fetch(const char *url, char **data, size_t *len, buf_t *err)
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(c);
     if (refused) {
-        buf_lit(err, "the address is not public (loopback, private or link-local)");
+        buf_lit(err, "refused: the address is not public (loopback, private or link-local)");
     } else if (s.over || rc == CURLE_FILESIZE_EXCEEDED) {
         buf_printf(err, "larger than %zu bytes", PORT_FETCH_MAX);
+    } else if (rc == CURLE_TOO_MANY_REDIRECTS) {
+        buf_printf(err, "more than %d redirects", FED_REDIRECTS);
     } else if (rc != CURLE_OK) {
         buf_printf(err, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
     } else if (status != 200) {
-        buf_printf(err, "the server answered %ld%s", status,
-                   status >= 300 && status < 400 ? " (redirects are not followed)" : "");
+        buf_printf(err, "the server answered %ld", status);
     } else {
         *len = s.b.len;
         buf_cstr(&s.b);

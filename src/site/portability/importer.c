@@ -66,6 +66,14 @@ port_comment_t *port_add_comment(port_work_t *w)
     return &w->c[w->nc++];
 }
 
+port_rev_t *port_add_rev(port_work_t *w)
+{
+    if ((w->nrev & (w->nrev - 1)) == 0)
+        w->rev = xrealloc(w->rev, (size_t)(w->nrev ? w->nrev * 2 : 4) * sizeof(port_rev_t));
+    memset(&w->rev[w->nrev], 0, sizeof(port_rev_t));
+    return &w->rev[w->nrev++];
+}
+
 void port_set_free(port_set_t *s)
 {
     for (int i = 0; i < s->nw; i++) {
@@ -89,6 +97,14 @@ void port_set_free(port_set_t *s)
             free(w->c[k].body);
         }
         free(w->c);
+        for (int k = 0; k < w->nrev; k++) {
+            free(w->rev[k].title);
+            free(w->rev[k].body);
+            free(w->rev[k].declaration);
+            free(w->rev[k].tags);
+            free(w->rev[k].origin);
+        }
+        free(w->rev);
     }
     free(s->w);
     for (int i = 0; i < s->nm; i++) {
@@ -302,16 +318,107 @@ static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_
     return rc;
 }
 
-static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_result_t *res, buf_t *report)
+/* A picture by URL that was not imported: each "![alt](URL" in body
+ * becomes the link "[alt](URL", so the work points at the original instead
+ * of embedding it from elsewhere. In place. */
+static void unpicture(char *body, const char *key)
 {
-    char *body = xstrdup(w->body ? w->body : "");
-    for (int i = 0; i < s->nm; i++) {
-        if (!s->m[i].new_id[0] || !refers(body, s->m[i].key))
+    size_t kl = strlen(key);
+    for (char *q = body; (q = strstr(q, key)); q += kl) {
+        if (q - body < 3 || q[-1] != '(' || q[-2] != ']' || (q[kl] != ')' && q[kl] != ' '))
             continue;
-        char *nb = rewrite(body, s->m[i].key, s->m[i].new_id);
+        for (char *p = q - 3; p >= body && *p != '\n'; p--)
+            if (p[0] == '!' && p[1] == '[') {
+                memmove(p, p + 1, strlen(p + 1) + 1);
+                q--;
+                break;
+            }
+    }
+}
+
+/* body with every imported medium's key re-pointed to /m/ID, and pictures
+ * that could not be imported turned into links (malloc'ed). */
+static char *repoint(const port_set_t *s, const char *text)
+{
+    char *body = xstrdup(text ? text : "");
+    for (int i = 0; i < s->nm; i++) {
+        const port_media_t *m = &s->m[i];
+        if (!m->new_id[0] && m->url && !m->data) {
+            unpicture(body, m->key);
+            continue;
+        }
+        if (!m->new_id[0] || m->new_id[0] == '#' || !refers(body, m->key))
+            continue;
+        char *nb = rewrite(body, m->key, m->new_id);
         free(body);
         body = nb;
     }
+    return body;
+}
+
+/* The revision history of hao's export: the work's own content becomes
+ * revision cur (the "revision:" it was at, or the newest archived one),
+ * the archived ones before it are written as they were saved. */
+static int write_revisions(db_t *db, const port_set_t *s, const port_work_t *w, const char *id, int64_t saved)
+{
+    int cur = w->cur_rev;
+    for (int k = 0; k < w->nrev; k++)
+        if (w->rev[k].rev > cur)
+            cur = w->rev[k].rev;
+    if (w->nrev == 0 || cur <= 1) {
+        db_stmt_t *st = db_prepare(db, "UPDATE revisions SET created_at = :u WHERE work_id = :id");
+        db_bind_int(st, ":u", saved);
+        db_bind_text(st, ":id", id);
+        int ok = db_step(st) == DB_DONE;
+        db_done(st);
+        return ok ? 0 : -1;
+    }
+    db_stmt_t *st = db_prepare(db, "UPDATE revisions SET rev = :r, created_at = :u WHERE work_id = :id");
+    db_bind_int(st, ":r", cur);
+    db_bind_int(st, ":u", saved);
+    db_bind_text(st, ":id", id);
+    int ok = db_step(st) == DB_DONE;
+    db_done(st);
+    if (ok) {
+        st = db_prepare(db, "UPDATE works SET rev = :r WHERE id = :id");
+        db_bind_int(st, ":r", cur);
+        db_bind_text(st, ":id", id);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+    }
+    for (int k = 0; ok && k < w->nrev; k++) {
+        const port_rev_t *v = &w->rev[k];
+        if (v->rev >= cur)
+            continue;
+        char *body = repoint(s, v->body);
+        st = db_prepare(db, "INSERT INTO revisions(work_id, rev, title, body, declaration, tags, created_at) "
+                            "VALUES (:id, :r, :t, :b, :d, :tags, :c)");
+        db_bind_text(st, ":id", id);
+        db_bind_int(st, ":r", v->rev);
+        db_bind_text(st, ":t", v->title);
+        db_bind_text(st, ":b", body);
+        db_bind_text(st, ":d", v->declaration ? v->declaration : "none");
+        db_bind_text(st, ":tags", v->tags ? v->tags : "");
+        db_bind_int(st, ":c", v->saved > 0 ? v->saved : saved);
+        ok = db_step(st) == DB_DONE;
+        db_done(st);
+        free(body);
+    }
+    return ok ? 0 : -1;
+}
+
+static int fail_at(void)
+{
+    const char *e = getenv("HAO_IMPORT_FAIL_AT");
+    return e ? atoi(e) : 0;
+}
+
+/* One work with everything that belongs to it, inside the import's one
+ * transaction (port_run). nth counts from 1, for the test hook. */
+static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_result_t *res, buf_t *report,
+                      char id[WORK_ID_LEN + 1])
+{
+    char *body = repoint(s, w->body);
     work_input_t in = {0};
     in.title = w->title;
     in.body = body;
@@ -324,7 +431,6 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_r
     }
     in.set_original = 1;
     in.original = w->original;
-    char id[WORK_ID_LEN + 1];
     work_err_t e;
     memset(&e, 0, sizeof e);
     int rc = work_create(db, w->author_id, &in, id, &e);
@@ -338,10 +444,6 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_r
             buf_printf(report, "%s: the earlier work is /a/%s\n", w->origin, e.other_id);
         return -1;
     }
-    if (db_begin(db) < 0) {
-        buf_printf(report, "%s: the database is busy\n", w->origin);
-        return -1;
-    }
     db_stmt_t *st = db_prepare(db, "UPDATE works SET created_at = :c, updated_at = :u, published_at = "
                                    "CASE WHEN status = 'published' THEN :p ELSE published_at END, "
                                    "comments_mode = :cm WHERE id = :id");
@@ -353,13 +455,7 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_r
     db_bind_text(st, ":id", id);
     int ok = db_step(st) == DB_DONE;
     db_done(st);
-    if (ok) {
-        st = db_prepare(db, "UPDATE revisions SET created_at = :u WHERE work_id = :id");
-        db_bind_int(st, ":u", w->updated > 0 ? w->updated : c);
-        db_bind_text(st, ":id", id);
-        ok = db_step(st) == DB_DONE;
-        db_done(st);
-    }
+    ok = ok && write_revisions(db, s, w, id, w->updated > 0 ? w->updated : c) == 0;
     if (ok && w->old_path && *w->old_path && strcmp(w->old_path, "/") != 0) {
         st = db_prepare(db, "INSERT INTO import_redirects(old_path, work_id) VALUES (:p, :id) "
                             "ON CONFLICT (old_path) DO NOTHING");
@@ -370,16 +466,18 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int print, port_r
     }
     ok = ok && write_comments(db, w, id, res) == 0 && ledger_add(db, w->key, "work", id) == 0 &&
          search_sync(db, id) == 0;
-    if (!ok || db_commit(db) < 0) {
-        db_rollback(db);
-        buf_printf(report, "%s: could not record the imported work %s (run the import again to finish)\n",
-                   w->origin, id);
+    const char *crash = getenv("HAO_IMPORT_CRASH_AT");
+    if (ok && crash && atoi(crash) == nth)
+        _exit(70); /* a test: the process dies inside the import's transaction */
+    if (ok && nth == fail_at()) {
+        buf_printf(report, "%s: storage failure (HAO_IMPORT_FAIL_AT=%d, a test)\n", w->origin, nth);
         return -1;
     }
-    changed_signal();
+    if (!ok) {
+        buf_printf(report, "%s: could not record the imported work\n", w->origin);
+        return -1;
+    }
     res->created++;
-    if (print)
-        printf("%s\t/a/%s\n", id, id);
     return 0;
 }
 
@@ -457,6 +555,17 @@ static void check_works(port_set_t *s)
                 buf_printf(&s->problems, "%s: a published work with an empty body (hao cannot publish it)\n",
                            w->origin);
         }
+        for (int k = 0; k < w->nrev; k++) {
+            const port_rev_t *v = &w->rev[k];
+            work_input_t ri = {0};
+            ri.title = v->title ? v->title : "";
+            ri.body = v->body ? v->body : "";
+            ri.declaration = v->declaration ? v->declaration : "none";
+            ri.tags = v->tags ? v->tags : "";
+            if (work_validate(&ri, 1, &e) < 0)
+                buf_printf(&s->problems, "%s: revision %d: %s (%s)\n", v->origin, v->rev, T(LANG_EN, e.key),
+                           e.field ? e.field : "");
+        }
         for (int k = 0; k < w->nc; k++) {
             const char *cb = w->c[k].body ? w->c[k].body : "";
             if (!text_valid(cb, strlen(cb)) || strlen(cb) > 64 * 1024)
@@ -489,7 +598,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         port_set_free(&s);
         return -1;
     }
-    /* What is left to do (an earlier run may have done part of it). */
+    /* What is left to do (an earlier run of the same file did the rest). */
     int *pending = xcalloc((size_t)s.nw + 1, sizeof(int));
     int npending = 0;
     for (int i = 0; i < s.nw; i++) {
@@ -506,11 +615,11 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         port_set_free(&s);
         return 0;
     }
-    /* Media first: each through the helper; any failure removes what this
-     * run stored and nothing is written. */
+    /* 1. Media: fetched when allowed, then through the helper into the
+     * store (files only). A failure removes what this run stored. */
     media_import_t *mi = xcalloc((size_t)s.nm + 1, sizeof(media_import_t));
     int *fresh = xcalloc((size_t)s.nm + 1, sizeof(int));
-    int bad = 0;
+    int bad = 0, nfetched = 0;
     for (int i = 0; i < s.nm && !bad; i++) {
         port_media_t *m = &s.m[i];
         int64_t owner = 0;
@@ -539,6 +648,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             if (o->fetch && port_fetch(m->url, &data, &len, &ferr) == 0) {
                 m->data = data;
                 m->len = len;
+                nfetched++;
             } else {
                 buf_printf(&s.notes, "%s: picture %s not imported (%s); the work links to it instead\n", m->origin,
                            m->url, o->fetch ? buf_cstr(&ferr) : "not in the uploads directory; --fetch not given");
@@ -562,77 +672,93 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         if (m->new_id[0])
             continue;
         buf_t merr = BUF_INIT;
-        if (media_import_bytes(m->data, m->len, &mi[i], &merr) < 0) {
-            buf_printf(&s.problems, "%s: %s cannot be imported: %s\n", m->origin, m->key, buf_cstr(&merr));
+        int mrc = media_import_bytes(m->data, m->len, &mi[i], &merr);
+        if (mrc < 0 && m->url) {
+            /* fetched from elsewhere: the work links to it instead */
+            buf_printf(&s.notes, "%s: picture %s not imported (%s); the work links to it instead\n", m->origin,
+                       m->url, buf_cstr(&merr));
+            free(m->data);
+            m->data = NULL;
+            m->len = 0;
+        } else if (mrc < 0) {
+            buf_printf(&s.problems, "%s: %s cannot be imported: %s\n", m->origin, m->url ? m->url : m->key,
+                       buf_cstr(&merr));
             bad = 1;
         } else {
             fresh[i] = 1;
+            /* the owner waits in the id slot until the row is written */
+            snprintf(m->new_id, sizeof m->new_id, "#%lld", (long long)owner);
         }
         buf_free(&merr);
         if (!bad && o->progress)
             o->progress(o->ctx, 0, npending);
-        /* The row is written with the others below. */
-        mi[i].bytes = mi[i].bytes ? mi[i].bytes : (int64_t)m->len;
-        m->new_id[0] = 0;
-        if (!bad) {
-            /* remember the owner in the id slot until the rows are written */
-            snprintf(m->new_id, sizeof m->new_id, "#%lld", (long long)owner);
-        }
     }
-    if (!bad) {
-        if (db_begin(db) < 0) {
-            buf_lit(&s.problems, "the database is busy\n");
-            bad = 1;
-        } else {
-            for (int i = 0; i < s.nm && !bad; i++) {
-                if (!fresh[i])
-                    continue;
-                int64_t owner = strtoll(s.m[i].new_id + 1, NULL, 10);
-                if (media_import_row(db, owner, &mi[i], s.m[i].alt, s.m[i].new_id) < 0) {
-                    buf_printf(&s.problems, "%s: cannot record %s\n", s.m[i].origin, s.m[i].key);
-                    bad = 1;
-                }
-            }
-            if (bad || db_commit(db) < 0) {
-                db_rollback(db);
+    /* 2. One transaction: every row of this import, or none. */
+    buf_t created = BUF_INIT; /* "ID\t/a/ID\n" per work, printed once committed */
+    int nmedia = 0;
+    port_result_t r0 = *res;
+    if (!bad && db_begin_all(db) < 0) {
+        buf_lit(&s.problems, "the database is busy: try again\n");
+        bad = 1;
+    } else if (!bad) {
+        for (int i = 0; i < s.nm && !bad; i++) {
+            if (!fresh[i])
+                continue;
+            int64_t owner = strtoll(s.m[i].new_id + 1, NULL, 10);
+            if (media_import_row(db, owner, &mi[i], s.m[i].alt, s.m[i].new_id) < 0) {
+                buf_printf(&s.problems, "%s: cannot record %s\n", s.m[i].origin, s.m[i].key);
                 bad = 1;
             }
+            nmedia++;
+        }
+        int nth = 0;
+        for (int i = 0; i < s.nw && !bad; i++) {
+            if (!pending[i])
+                continue;
+            char id[WORK_ID_LEN + 1];
+            if (write_work(db, &s, &s.w[i], ++nth, res, &s.problems, id) < 0)
+                bad = 1;
+            else
+                buf_printf(&created, "%s\t/a/%s\n", id, id);
+        }
+        if (bad) {
+            db_rollback_all(db);
+        } else if (db_commit_all(db) < 0) {
+            buf_lit(&s.problems, "the database could not commit the import\n");
+            bad = 1;
         }
     }
-    for (int i = 0; i < s.nm; i++) {
-        if (fresh[i]) {
+    /* Files of step 1 that no committed row refers to go again. */
+    for (int i = 0; i < s.nm; i++)
+        if (fresh[i])
             media_import_discard(db, &mi[i], bad);
-            if (!bad)
-                res->media++;
-        }
-    }
     free(mi);
     free(fresh);
     if (bad) {
+        *res = r0;
+        res->created = 0;
         buf_rawz(report, buf_cstr(&s.problems));
         buf_printf(report, "hao: import: %s: nothing was imported (fix the problems above and run it again)\n",
                    o->file);
+        buf_free(&created);
         free(pending);
         port_set_free(&s);
         return -1;
     }
+    res->media = nmedia;
+    if (nfetched)
+        buf_printf(&s.notes, "%s: %d picture%s fetched by URL\n", o->file, nfetched, nfetched == 1 ? "" : "s");
     if (s.notes.len)
         buf_rawz(report, buf_cstr(&s.notes));
-    int done = 0;
-    rc = 0;
-    for (int i = 0; i < s.nw; i++) {
-        if (!pending[i])
-            continue;
-        if (write_work(db, &s, &s.w[i], o->print, res, report) < 0) {
-            rc = -1;
-            break;
-        }
-        done++;
-        if (o->progress)
-            o->progress(o->ctx, done, npending);
-    }
+    if (res->created)
+        changed_signal();
+    if (o->print && created.len)
+        fputs(buf_cstr(&created), stdout);
     fflush(stdout);
+    if (o->progress)
+        o->progress(o->ctx, npending, npending);
+    buf_free(&created);
     free(pending);
     port_set_free(&s);
-    return rc;
+    return 0;
 }

@@ -7,15 +7,37 @@
  *
  * Every format is read into one set (port_set_t) first: creators, works
  * (Markdown bodies, tags, declaration, status, dates, former path,
- * comments with their threads) and media (bytes, by the key the bodies use
- * for them). Then the whole set is checked: each problem is reported as
- * "FILE:LINE: message" (or "FILE: entry: message" inside an archive), and
- * one problem means nothing is written. Only then are the media derived
- * (a picture that fails to decode is a problem too: its files are removed
- * and nothing is written) and the works written, each with its comments,
- * former path and ledger row. The ledger (import_items, keyed by format,
- * source and the source's own id) makes a second run of the same file
- * create nothing twice and an interrupted run resume where it stopped.
+ * comments with their threads, earlier revisions) and media (bytes, by the
+ * key the bodies use for them). Then the whole set is checked: each
+ * problem is reported as "FILE:LINE: message" (or "FILE: entry: message"
+ * inside an archive), and one problem means nothing is written.
+ *
+ * All or nothing. After the check, in this order:
+ *  1. Media: pictures not in the file are fetched by URL (when allowed:
+ *     the CLI's --fetch, always for a studio import) with the federation's
+ *     outgoing rules (fetch.h); one that cannot be fetched is a note, and
+ *     its work keeps the URL as a link. Each picture then goes through the
+ *     media helper into the store, named by its content hash (files only,
+ *     no row yet). A picture that fails to decode is a problem: the files
+ *     stored so far are removed and nothing is written.
+ *  2. One database transaction (db_begin_all) writes every media row,
+ *     every work (work_create/work_publish nest in it as savepoints), its
+ *     revisions, comments, reader accounts for commenters, tags, former
+ *     path and ledger row. Any failure rolls all of it back, and the files
+ *     of step 1 that no row refers to are removed: the site is as before.
+ *     Only after the commit are the new ids printed and pages told.
+ *  The write lock is held for step 2 only (no network or decoding in it).
+ *  A crash during step 2 leaves no row (the transaction never committed);
+ *  the files of step 1 are then unreferenced, and the media store's
+ *  start-up sweep removes them. "Resumable" therefore means: the import
+ *  job (worker.h) is queued again at the next start and runs whole again;
+ *  the ledger (import_items, keyed by format, source and the source's own
+ *  id) makes any run of the same file create nothing twice.
+ *
+ * Test hooks (documented in the README): HAO_IMPORT_FAIL_AT=N in the
+ * environment makes the N-th work written fail as a storage failure after
+ * its rows are written (the rollback); HAO_IMPORT_CRASH_AT=N ends the
+ * process there instead (_exit: a crash inside the transaction).
  */
 #ifndef HAO_PORT_IMPORTER_H
 #define HAO_PORT_IMPORTER_H
@@ -65,6 +87,17 @@ typedef struct {
     int64_t created;
 } port_comment_t;
 
+#define PORT_REV_MAX 1000000 /* revision numbers read from an archive */
+
+typedef struct {
+    int rev;            /* its number, from 1 */
+    char *title, *body; /* body: Markdown, media as in port_work_t.body */
+    char *declaration;  /* a code */
+    char *tags;         /* comma-joined, as saved */
+    int64_t saved;
+    char *origin;
+} port_rev_t;
+
 typedef struct {
     char *key;          /* ledger key: format:source:id */
     char *origin;       /* where it came from, for messages: "file:line" */
@@ -80,6 +113,9 @@ typedef struct {
     char *comments_mode;
     int nc;
     port_comment_t *c;
+    int cur_rev;        /* the revision the work is at (hao's export), or 0 */
+    int nrev;           /* its earlier revisions, oldest first (hao export --revisions) */
+    port_rev_t *rev;
     /* filled while writing */
     int64_t author_id;
 } port_work_t;
@@ -120,6 +156,7 @@ port_work_t *port_add_work(port_set_t *s);
 port_media_t *port_add_media(port_set_t *s);
 port_author_t *port_add_author(port_set_t *s);
 port_comment_t *port_add_comment(port_work_t *w);
+port_rev_t *port_add_rev(port_work_t *w);
 void port_set_free(port_set_t *s);
 char *port_strdup(const char *s); /* NULL stays NULL */
 

@@ -112,7 +112,13 @@ static void parse_work(const char *file, const arc_entry_t *e, const char *handl
         } else if (!strcmp(key, "canonical") && json_is_string(v)) {
             /* the old address: its path is answered with a redirect when the
              * site differs (same site: the same path, nothing to do) */
-        } else if (!strcmp(key, "revision") || !strcmp(key, "collection")) {
+        } else if (!strcmp(key, "revision")) {
+            /* the revision the work is at: its history (--revisions) ends there */
+            if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= PORT_REV_MAX)
+                w->cur_rev = (int)json_integer_value(v);
+            else
+                buf_printf(&s->problems, "%s:%d: revision is not a number from 1 to %d\n", origin, line, PORT_REV_MAX);
+        } else if (!strcmp(key, "collection")) {
             /* informational */
         } else {
             buf_printf(&s->notes, "%s:%d: unknown field %s ignored\n", origin, line, key);
@@ -124,6 +130,72 @@ static void parse_work(const char *file, const arc_entry_t *e, const char *handl
         buf_printf(&s->problems, "%s: the front matter has no id\n", origin);
     if (!w->title)
         buf_printf(&s->problems, "%s: the front matter has no title\n", origin);
+}
+
+/* One earlier revision (export.c's export_revisions): front matter rev,
+ * title, declaration, tags (comma-joined), saved; then the body. */
+static void parse_revision(const char *file, const arc_entry_t *e, port_work_t *w, port_set_t *s)
+{
+    char origin[400];
+    snprintf(origin, sizeof origin, "%s: %s", file, e->path);
+    if (!text_valid(e->data, e->len) || memchr(e->data, 0, e->len)) {
+        buf_printf(&s->problems, "%s: not valid UTF-8 text\n", origin);
+        return;
+    }
+    const char *end = strncmp(e->data, "---\n", 4) == 0 ? strstr(e->data + 4, "\n---\n") : NULL;
+    if (!end) {
+        buf_printf(&s->problems, "%s:1: no front matter between --- lines\n", origin);
+        return;
+    }
+    port_rev_t *v = port_add_rev(w);
+    v->origin = xstrdup(origin);
+    v->body = xstrdup(end + 5);
+    int line = 1;
+    for (const char *p = e->data + 4; p < end + 1;) {
+        line++;
+        const char *nl = strchr(p, '\n');
+        const char *colon = memchr(p, ':', (size_t)(nl - p));
+        json_t *val = NULL;
+        char key[32] = "";
+        if (colon && colon[1] == ' ') {
+            snprintf(key, sizeof key, "%.*s", (int)(colon - p), p);
+            val = json_loadb(colon + 2, (size_t)(nl - colon - 2), JSON_DECODE_ANY, NULL);
+        }
+        if (!val) {
+            buf_printf(&s->problems, "%s:%d: not a \"key: JSON value\" line\n", origin, line);
+        } else if (!strcmp(key, "rev")) {
+            if (json_is_integer(val) && json_integer_value(val) >= 1 && json_integer_value(val) <= PORT_REV_MAX)
+                v->rev = (int)json_integer_value(val);
+            else
+                buf_printf(&s->problems, "%s:%d: rev is not a number from 1 to %d\n", origin, line, PORT_REV_MAX);
+        } else if (!strcmp(key, "title") && json_is_string(val)) {
+            v->title = xstrdup(json_string_value(val));
+        } else if (!strcmp(key, "declaration") && json_is_string(val)) {
+            v->declaration = xstrdup(json_string_value(val));
+        } else if (!strcmp(key, "tags") && json_is_string(val)) {
+            v->tags = xstrdup(json_string_value(val));
+        } else if (!strcmp(key, "saved") && json_is_string(val)) {
+            v->saved = export_parse_time(json_string_value(val));
+            if (v->saved < 0)
+                buf_printf(&s->problems, "%s:%d: saved is not a time like 2026-01-31T08:00:00Z\n", origin, line);
+        } else {
+            buf_printf(&s->notes, "%s:%d: unknown field %s ignored\n", origin, line, key);
+        }
+        json_decref(val);
+        p = nl + 1;
+    }
+    if (!v->rev)
+        buf_printf(&s->problems, "%s: the front matter has no rev\n", origin);
+    if (!v->title)
+        buf_printf(&s->problems, "%s: the front matter has no title\n", origin);
+    for (int k = 0; k < w->nrev - 1; k++)
+        if (v->rev && w->rev[k].rev == v->rev)
+            buf_printf(&s->problems, "%s: revision %d is in the archive twice\n", origin, v->rev);
+}
+
+static int rev_order(const void *a, const void *b)
+{
+    return ((const port_rev_t *)a)->rev - ((const port_rev_t *)b)->rev;
 }
 
 static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *w, port_set_t *s)
@@ -266,6 +338,18 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             const arc_entry_t *ce = arc_find(&a, cpath);
             if (ce)
                 parse_comments(file, ce, w, s);
+            /* HANDLE/works/ID/revisions/REV.md */
+            char rdir[300];
+            int rl = snprintf(rdir, sizeof rdir, "%.*s/revisions/", (int)(pl - 3), p);
+            for (int r = 0; r < a.n; r++) {
+                const char *rp = a.e[r].path;
+                size_t rpl = strlen(rp);
+                if (strncmp(rp, rdir, (size_t)rl) == 0 && rpl > (size_t)rl + 3 && !strchr(rp + rl, '/') &&
+                    strcmp(rp + rpl - 3, ".md") == 0)
+                    parse_revision(file, &a.e[r], w, s);
+            }
+            if (w->nrev > 1)
+                qsort(w->rev, (size_t)w->nrev, sizeof(port_rev_t), rev_order);
         }
     }
     json_decref(man);

@@ -104,6 +104,7 @@ static void run_one(int64_t id, const char *kind, const char *handle, const char
         o.file = file;
         o.author = handle;
         o.pages = strstr(options, "pages") != NULL;
+        o.fetch = 1; /* pictures not in the upload: by URL, on this thread (fetch.h) */
         o.progress = progress;
         o.ctx = &p;
         port_result_t res;

@@ -6,8 +6,11 @@
  * may be called from any thread.
  *
  * A job survives a restart: at start every job left 'running' is queued
- * again. An export then starts over; an import resumes, since the works it
- * already created are in import_items and are not created twice.
+ * again. An export then starts over; so does an import, which writes all
+ * or nothing (importer.h): a crash left none of its rows, and works an
+ * earlier run did commit are in import_items and are not created twice.
+ * An import fetches the pictures its file names but does not hold, here on
+ * this thread (fetch.h), never on a loop thread.
  */
 #ifndef HAO_PORT_WORKER_H
 #define HAO_PORT_WORKER_H
