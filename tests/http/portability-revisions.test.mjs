@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, addUser, apiToken, Client, tmpDir, siteSql, BIN } from './harness.mjs';
+import { tar, untar as untarList } from './ustar.mjs';
 
 const dir = tmpDir('hao-prev-');
 const file = (n) => path.join(dir, n);
@@ -27,42 +28,8 @@ function api(srv, method, p, tok, body) {
 const one = (data, sql) => siteSql(data, sql).stdout.trim();
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
-// A .tar.gz's file entries in order (ustar and pax names), and back.
-function untar(buf) {
-  const t = zlib.gunzipSync(buf), out = [];
-  let long = null;
-  for (let o = 0; o + 512 <= t.length;) {
-    const h = t.subarray(o, o + 512);
-    if (h.every((b) => b === 0)) break;
-    let name = h.subarray(0, 100).toString().replace(/\0.*$/s, '');
-    const prefix = h.subarray(345, 500).toString().replace(/\0.*$/s, '');
-    if (prefix) name = `${prefix}/${name}`;
-    const size = parseInt(h.subarray(124, 136).toString().replace(/\0.*$/s, '').trim() || '0', 8);
-    const type = String.fromCharCode(h[156]);
-    const data = Buffer.from(t.subarray(o + 512, o + 512 + size));
-    if (type === 'x') long = (/path=([^\n]+)/.exec(data.toString()) || [])[1] || null;
-    else if (type === '0' || type === '\0') { out.push([long || name, data]); long = null; }
-    o += 512 + Math.ceil(size / 512) * 512;
-  }
-  return out;
-}
-function header(name, size) {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100, 'utf8');
-  h.write('0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
-  h.write('00000000000\0', 136);
-  h.write('        ', 148);
-  h.write('0', 156);
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-  return h;
-}
+// A .tar.gz's file entries in order, as [name, bytes].
+const untar = (buf) => untarList(buf).map((e) => [e.name, e.data]);
 // The archive with entries edited (name -> Buffer, or null to drop), the
 // manifest's sizes and hashes brought in line, so only the edit is wrong.
 function edited(entries, edits, out) {
@@ -71,10 +38,7 @@ function edited(entries, edits, out) {
   const man = JSON.parse(list.find(([n]) => n === 'manifest.json')[1]);
   man.files = list.filter(([n]) => n !== 'manifest.json').map(([n, d]) => ({ path: n, bytes: d.length, sha256: sha(d) }));
   list = list.map(([n, d]) => [n, n === 'manifest.json' ? Buffer.from(JSON.stringify(man)) : d]);
-  const parts = [];
-  for (const [n, d] of list) parts.push(header(n, d.length), d, Buffer.alloc((512 - (d.length % 512)) % 512));
-  parts.push(Buffer.alloc(1024));
-  fs.writeFileSync(out, zlib.gzipSync(Buffer.concat(parts)));
+  fs.writeFileSync(out, zlib.gzipSync(tar(list.map(([name, data]) => ({ name, data })))));
   return out;
 }
 

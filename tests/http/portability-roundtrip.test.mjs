@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { startServer, addUser, apiToken, tmpDir, siteSql, BIN } from './harness.mjs';
+import { untar as untarList } from './ustar.mjs';
 
 const dir = tmpDir('hao-port-');
 const file = (n) => path.join(dir, n);
@@ -24,24 +24,7 @@ function api(srv, method, p, tok, body) {
 }
 
 // The entries of a .tar.gz (names and bytes), read here without libarchive.
-function untar(buf) {
-  const t = zlib.gunzipSync(buf), out = new Map();
-  let long = null;
-  for (let o = 0; o + 512 <= t.length;) {
-    const h = t.subarray(o, o + 512);
-    if (h.every((b) => b === 0)) break;
-    let name = h.subarray(0, 100).toString().replace(/\0.*$/s, '');
-    const prefix = h.subarray(345, 500).toString().replace(/\0.*$/s, '');
-    if (prefix) name = `${prefix}/${name}`;
-    const size = parseInt(h.subarray(124, 136).toString().replace(/\0.*$/s, '').trim() || '0', 8);
-    const type = String.fromCharCode(h[156]);
-    const data = t.subarray(o + 512, o + 512 + size);
-    if (type === 'x') { const m = /path=([^\n]+)/.exec(data.toString()); long = m ? m[1] : null; }
-    else if (type === '0' || type === '\0') { out.set(long || name, Buffer.from(data)); long = null; }
-    o += 512 + Math.ceil(size / 512) * 512;
-  }
-  return out;
-}
+const untar = (buf) => new Map(untarList(buf).map((e) => [e.name, e.data]));
 
 let A, B, writerA, aliceA, pic, work1, work2;
 before(async () => {
