@@ -59,6 +59,14 @@ async function until(fn, what) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+// The studio's import form, posted by a signed-in client.
+async function uploadWxr(c, base, wxr) {
+  const fd = new FormData();
+  fd.append('csrf', await c.csrf('/studio/portability'));
+  fd.append('file', new Blob([wxr], { type: 'text/xml' }), 'wordpress.xml');
+  return fetch(`${base}/studio/portability/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: c.cookieHeader(), origin: base } });
+}
+
 test('a storage failure part-way through the writes leaves nothing of the import; the rerun lands it whole', async () => {
   const srv = await startServer();
   servers.push(srv);
@@ -121,10 +129,7 @@ test('a studio import fetches pictures by URL on its job thread; a 404 and a pri
     addUser(srv.dataDir, 'writer', 'creator', 'writer-password-1');
     const c = new Client(srv.base);
     assert.equal((await c.login('writer', 'writer-password-1')).status, 303);
-    const fd = new FormData();
-    fd.append('csrf', await c.csrf('/studio/portability'));
-    fd.append('file', new Blob([wxr], { type: 'text/xml' }), 'wordpress.xml');
-    const res = await fetch(`${srv.base}/studio/portability/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: c.cookieHeader(), origin: srv.base } });
+    const res = await uploadWxr(c, srv.base, wxr);
     assert.equal(res.status, 303, await res.text());
     return until(async () => { const h = await (await c.get('/studio/portability')).text(); return /works created|nothing was imported/.test(h) && h; }, 'the import report');
   }
@@ -182,10 +187,7 @@ test('a crash inside the import transaction leaves nothing; after the restart th
     const died = new Promise((ok) => srv.proc.on('exit', (code) => ok(code)));
     const c = new Client(srv.base);
     assert.equal((await c.login('writer', 'writer-password-1')).status, 303);
-    const fd = new FormData();
-    fd.append('csrf', await c.csrf('/studio/portability'));
-    fd.append('file', new Blob([wxr], { type: 'text/xml' }), 'wordpress.xml');
-    const res = await fetch(`${srv.base}/studio/portability/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: c.cookieHeader(), origin: srv.base } });
+    const res = await uploadWxr(c, srv.base, wxr);
     assert.equal(res.status, 303);
     assert.equal(await died, 70);
     assert.deepEqual(counts(dataDir), empty, 'nothing of the import committed');
