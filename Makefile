@@ -189,4 +189,4 @@ deb:
 man: build/hao
 	mkdir -p build/man
 	build/hao help hao --man > build/man/hao.1
-	for c in serve user import backup check search set migrate-store help; do build/hao help $$c --man > build/man/hao-$$c.1 || exit 1; done
+	for c in $$(build/hao --help | sed -n 's/^  hao \([a-z-]*\).*/\1/p' | sort -u); do build/hao help $$c --man > build/man/hao-$$c.1 || exit 1; done
