@@ -175,7 +175,13 @@ fuzz-smoke: fuzz-build
 # make deb: build/deb/hao_VERSION_ARCH.deb with debhelper (debian/), from a
 # copy of the tree (dpkg-buildpackage writes its results beside the source),
 # then lintian. scripts/deps.sh deb installs the tools.
-.PHONY: deb man
+.PHONY: deb man test-deb
+# make test-deb: the package test (scripts/deb-test.sh, as root): make deb,
+# then install, upgrade and purge in a debootstrapped Debian 12 root, cached
+# in ~/.cache/hao-deb-test (the first run debootstraps, about 10 minutes).
+test-deb:
+	@scripts/deb-test.sh
+
 deb:
 	@scripts/deps.sh deb
 	rm -rf build/deb && mkdir -p build/deb/hao

@@ -15,7 +15,7 @@ bench="$test wrk nginx procps"
 # Java for the Nu Html Checker (npm vnu-jar, tests/browser/html-validity.test.mjs).
 test="$test default-jre-headless"; bench="$bench default-jre-headless"
 
-deb="$build debhelper dpkg-dev fakeroot lintian adduser"
+deb="$build debhelper dpkg-dev fakeroot lintian adduser debootstrap"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;
