@@ -178,7 +178,7 @@ fuzz-smoke: fuzz-build
 .PHONY: deb man test-deb
 # make test-deb: the package test (scripts/deb-test.sh, as root): make deb,
 # then install, upgrade and purge in a debootstrapped Debian 12 root, cached
-# in ~/.cache/hao-deb-test (the first run debootstraps, about 10 minutes).
+# in ~/.cache/hao-deb-test (the first run debootstraps: 1.5 to 10 minutes, by the mirror).
 test-deb:
 	@scripts/deb-test.sh
 
