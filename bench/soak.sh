@@ -31,6 +31,8 @@ trap cleanup EXIT
 
 echo 'soak-password-1' | "$HAO" user add soak --role creator --data "$work/data" >/dev/null
 "$HAO" set notice_mode immediate --data "$work/data" >/dev/null
+"$HAO" set notice_rate 1000 --data "$work/data" >/dev/null
+NOTICE_EVERY=$(( (3600 * CLIENTS + 899) / 900 ))
 HAO_MEDIA_HELPER_IDLE=5 "$HAO" serve --data "$work/data" --listen 127.0.0.1:$PORT >"$work/access.log" 2>"$work/hao.err" &
 srv=$!; pids+=("$srv")
 for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
@@ -57,7 +59,7 @@ req() {
 client() { # n
   # A request that fails is counted (req), not fatal to the client.
   set +e
-  local c=$1 i=0 id="" pic="$work/pic.$c.png" jar="$work/jar.$c" csrf td
+  local c=$1 i=0 id="" pic="$work/pic.$c.png" jar="$work/jar.$c" csrf td last_notice=$SECONDS
   # A signed-in session for the studio's counter-notice form.
   curl -s -c "$jar" -b "$jar" "$BASE/login" >"$work/body.$c"
   csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/body.$c" | head -1)
@@ -80,14 +82,20 @@ client() { # n
         req read 200 GET "/a/$id"
       fi
     fi
+    # (Sizes repeat, so a picture may come again: 200, the stored one.)
     if [ $((i % 5)) -eq 2 ] && command -v vips >/dev/null; then
       vips black "$pic" $((64 + (i * 7 + c) % 400)) 48 --bands 3 2>/dev/null &&
-        req upload 201 POST /api/v1/media -H "$AUTH" -F "file=@$pic;type=image/png"
+        req upload '200|201' POST /api/v1/media -H "$AUTH" -F "file=@$pic;type=image/png"
     fi
     # A notice takes the work down at once (notice_mode immediate, set
     # below); its author's counter-notice restores it (restore_mode's
     # default, immediate).
-    if [ $((i % 10)) -eq 4 ] && [ -n "$id" ]; then
+    # At most one notice per client every NOTICE_EVERY s: the site refuses
+    # (429) more than notice_rate notices an hour from one address, and the
+    # clients all share 127.0.0.1 (notice_rate is raised to its maximum,
+    # 1000, below; NOTICE_EVERY keeps them under it).
+    if [ $((SECONDS - last_notice)) -ge "$NOTICE_EVERY" ] && [ -n "$id" ]; then
+      last_notice=$SECONDS
       if req notice 201 POST /api/v1/notices -H 'content-type: application/json' \
         -d "{\"name\":\"Soak Tester\",\"contact\":\"soak$c@example.org\",\"address\":\"1 Test Road\",\"right\":\"copyright\",\"original\":\"https://example.org/original/$c/$i\",\"signature\":\"Soak Tester\",\"good_faith\":true,\"urls\":[\"$BASE/a/$id\"]}"; then
         req notice 451 GET "/a/$id"
