@@ -32,7 +32,7 @@
 # The pristine root is debootstrapped once (1.5 minutes here, up to 10 on a
 # slow mirror) and kept as a tarball in ~/.cache/hao-deb-test
 # (HAO_DEB_TEST_CACHE), with the previous package and apt's downloaded
-# archives: a cold run took 4.5 minutes here, a warm one 3.
+# archives: a cold run took 4 minutes here, a warm one 2.5.
 # scripts/test.sh runs this only when that tarball exists or HAO_TEST_DEB=1.
 # Each check prints ok or FAILED; exits 1 when any failed.
 set -euo pipefail

@@ -133,7 +133,7 @@ fi
 
 # The package test (scripts/deb-test.sh, make test-deb): cold, it debootstraps
 # Debian 12 (1.5 to 10 minutes, by the mirror) on top of two package builds,
-# too slow to add to every CI run on 2 cores; warm, about 3 minutes. So it
+# too slow to add to every CI run on 2 cores; warm, about 2.5 minutes. So it
 # runs when its cached root exists or HAO_TEST_DEB=1 (HAO_TEST_DEB=0 skips it
 # even then); when skipped it says so and counts neither way.
 debcache=${HAO_DEB_TEST_CACHE:-$HOME/.cache/hao-deb-test}
