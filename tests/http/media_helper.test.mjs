@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { helperPids, storedFiles, uploadMedia } from './mediaprobe.mjs';
 import { startServer, addUser, apiToken, tmpDir } from './harness.mjs';
 
 const MEDIA_LIBS = /libvips|libavcodec|libavformat|libmagic|libexempi/;
@@ -16,37 +17,9 @@ let srv, token, dir, crashPic, hangPic;
 const file = (name) => path.join(dir, name);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// The server's children that are media helpers (pids).
-function helpers(server = srv.proc.pid) {
-  const out = [];
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === server && fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('media-helper')) out.push(Number(e));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
-
-// Every file under DATA/media, the staging directory included.
-function stored() {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) { out.push(path.join(d, e.name) + '/'); walk(path.join(d, e.name)); } else out.push(path.join(d, e.name));
-    }
-  };
-  walk(path.join(srv.dataDir, 'media'));
-  return out.sort();
-}
-
-async function upload(bytes) {
-  const fd = new FormData();
-  fd.append('file', new Blob([bytes]), 'p.png');
-  return fetch(srv.base + '/api/v1/media', { method: 'POST', body: fd, headers: { authorization: `Bearer ${token}` } });
-}
+const helpers = (server = srv.proc.pid) => helperPids(server);
+const stored = () => storedFiles(srv.dataDir);
+const upload = (bytes) => uploadMedia(srv.base, token, bytes);
 
 before(async () => {
   dir = tmpDir('hao-helper-');

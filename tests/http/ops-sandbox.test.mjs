@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { helperPids, storedFiles, uploadMedia } from './mediaprobe.mjs';
 import { startServer, addUser, apiToken, tmpDir } from './harness.mjs';
 
 const ASAN = /asan/.test(process.env.HAO_BIN || '');
@@ -22,35 +23,9 @@ const pics = {};
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex').slice(0, 16);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function helpers(server = srv.proc.pid) {
-  const out = [];
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === server && fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('media-helper')) out.push(Number(e));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
-
-function stored() {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) { out.push(path.join(d, e.name) + '/'); walk(path.join(d, e.name)); } else out.push(path.join(d, e.name));
-    }
-  };
-  walk(path.join(srv.dataDir, 'media'));
-  return out.sort();
-}
-
-async function upload(bytes) {
-  const fd = new FormData();
-  fd.append('file', new Blob([bytes]), 'p.png');
-  return fetch(srv.base + '/api/v1/media', { method: 'POST', body: fd, headers: { authorization: `Bearer ${token}` } });
-}
+const helpers = (server = srv.proc.pid) => helperPids(server);
+const stored = () => storedFiles(srv.dataDir);
+const upload = (bytes) => uploadMedia(srv.base, token, bytes);
 
 before(async () => {
   dir = tmpDir('hao-sandbox-');
