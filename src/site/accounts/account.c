@@ -65,30 +65,20 @@ static void lower(char *dst, const char *src, size_t cap)
     dst[i] = 0;
 }
 
+/* Indexed by enum role (http.h); ROLE_NONE has no name of its own. */
+static const char *const role_names[] = {"none", "reader", "creator", "moderator", "admin"};
+
 enum role account_role_from(const char *name)
 {
-    if (!name)
-        return ROLE_NONE;
-    if (strcmp(name, "reader") == 0)
-        return ROLE_READER;
-    if (strcmp(name, "creator") == 0)
-        return ROLE_CREATOR;
-    if (strcmp(name, "moderator") == 0)
-        return ROLE_MODERATOR;
-    if (strcmp(name, "admin") == 0)
-        return ROLE_ADMIN;
+    for (int i = ROLE_READER; name && i <= ROLE_ADMIN; i++)
+        if (strcmp(name, role_names[i]) == 0)
+            return (enum role)i;
     return ROLE_NONE;
 }
 
 const char *account_role_name(enum role role)
 {
-    switch (role) {
-    case ROLE_READER: return "reader";
-    case ROLE_CREATOR: return "creator";
-    case ROLE_MODERATOR: return "moderator";
-    case ROLE_ADMIN: return "admin";
-    default: return "none";
-    }
+    return role >= ROLE_READER && role <= ROLE_ADMIN ? role_names[role] : "none";
 }
 
 static int name_ok(const char *s)

@@ -129,30 +129,20 @@ enum scope sec_scope_max(enum role role)
                                                                                                               : SCOPE_NONE;
 }
 
+/* Indexed by enum scope (http.h); SCOPE_NONE's name is empty. */
+static const char *const scope_names[] = {"", "read", "write", "moderate", "admin"};
+
 enum scope sec_scope_from(const char *name)
 {
-    if (!name)
-        return SCOPE_NONE;
-    if (strcmp(name, "read") == 0)
-        return SCOPE_READ;
-    if (strcmp(name, "write") == 0)
-        return SCOPE_WRITE;
-    if (strcmp(name, "moderate") == 0)
-        return SCOPE_MODERATE;
-    if (strcmp(name, "admin") == 0)
-        return SCOPE_ADMIN;
+    for (int i = SCOPE_READ; name && i <= SCOPE_ADMIN; i++)
+        if (strcmp(name, scope_names[i]) == 0)
+            return (enum scope)i;
     return SCOPE_NONE;
 }
 
 const char *sec_scope_name(enum scope s)
 {
-    switch (s) {
-    case SCOPE_READ: return "read";
-    case SCOPE_WRITE: return "write";
-    case SCOPE_MODERATE: return "moderate";
-    case SCOPE_ADMIN: return "admin";
-    default: return "";
-    }
+    return s >= SCOPE_READ && s <= SCOPE_ADMIN ? scope_names[s] : "";
 }
 
 /* ---- throttling second-factor guesses ---- */
