@@ -49,6 +49,27 @@ static db_t *open_db(const char *dir, int migrate)
     return db;
 }
 
+/* A password for `hao CMD`, one line on standard input (prompted on a
+ * terminal), at most 1024 bytes, its line end removed. -1 after saying why. */
+static int read_password(const char *cmd, const char *prompt, const char *handle, char *line, size_t cap)
+{
+    if (isatty(0))
+        fprintf(stderr, "%s for %s: ", prompt, handle);
+    if (!fgets(line, (int)cap, stdin)) {
+        fprintf(stderr, "hao: %s: no password on standard input\n", cmd);
+        return -1;
+    }
+    size_t n = strlen(line);
+    if (n && line[n - 1] != '\n' && !feof(stdin)) {
+        fprintf(stderr, "hao: %s: the password is too long (at most 1024 bytes)\n", cmd);
+        sodium_memzero(line, cap);
+        return -1;
+    }
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    return 0;
+}
+
 int cli_user_add(const char *data_dir, const char *handle, const char *role, const char *display_name,
                  const char *email)
 {
@@ -57,19 +78,8 @@ int cli_user_add(const char *data_dir, const char *handle, const char *role, con
         return 2;
     }
     char line[1100];
-    if (isatty(0))
-        fprintf(stderr, "Password for %s: ", handle);
-    if (!fgets(line, sizeof line, stdin)) {
-        fprintf(stderr, "hao: user add: no password on standard input\n");
+    if (read_password("user add", "Password", handle, line, sizeof line) < 0)
         return 2;
-    }
-    size_t n = strlen(line);
-    if (n && line[n - 1] != '\n' && !feof(stdin)) {
-        fprintf(stderr, "hao: user add: the password is too long (at most 1024 bytes)\n");
-        return 2;
-    }
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = 0;
     db_t *db = open_db(data_dir, 1);
     if (!db)
         return 1;
@@ -421,19 +431,8 @@ int cli_set(const char *data_dir, const char *key, const char *value)
 int cli_user_reset_password(const char *data_dir, const char *handle)
 {
     char line[1100];
-    if (isatty(0))
-        fprintf(stderr, "New password for %s: ", handle);
-    if (!fgets(line, sizeof line, stdin)) {
-        fprintf(stderr, "hao: user reset-password: no password on standard input\n");
+    if (read_password("user reset-password", "New password", handle, line, sizeof line) < 0)
         return 2;
-    }
-    size_t n = strlen(line);
-    if (n && line[n - 1] != '\n' && !feof(stdin)) {
-        fprintf(stderr, "hao: user reset-password: the password is too long (at most 1024 bytes)\n");
-        return 2;
-    }
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = 0;
     db_t *db = open_db(data_dir, 1);
     if (!db)
         return 1;
