@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -18,6 +19,7 @@
 #include "http/http.h"
 #include "search/search.h"
 #include "site/accounts/account.h"
+#include "site/portability/archive.h"
 #include "site/portability/fetch.h"
 #include "site/works/work.h"
 
@@ -47,6 +49,51 @@ port_media_t *port_add_media(port_set_t *s)
 {
     GROW(s->m, s->nm, s->capm);
     return &s->m[s->nm++];
+}
+
+char *port_read_file(const char *path, size_t *len, long long max)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > max)
+        return NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *d = xmalloc((size_t)sb.st_size + 1);
+    size_t got = fread(d, 1, (size_t)sb.st_size, f);
+    fclose(f);
+    if (got != (size_t)sb.st_size) {
+        free(d);
+        return NULL;
+    }
+    d[got] = 0;
+    *len = got;
+    return d;
+}
+
+port_media_t *port_picture(port_set_t *s, const char *src, const char *origin, const char *author,
+                           const char *uploads, const char *marker, int *fresh)
+{
+    *fresh = 0;
+    for (int i = 0; i < s->nm; i++)
+        if (strcmp(s->m[i].key, src) == 0)
+            return &s->m[i];
+    *fresh = 1;
+    port_media_t *m = port_add_media(s);
+    m->key = xstrdup(src);
+    m->origin = xstrdup(origin);
+    m->author = port_strdup(author);
+    const char *up = uploads ? strstr(src, marker) : NULL;
+    if (up) {
+        up += strlen(marker);
+        char rel[400], path[4600];
+        snprintf(rel, sizeof rel, "%.*s", (int)strcspn(up, "?#"), up);
+        if (arc_name_ok(rel)) { /* no "..", no absolute path: stays inside uploads */
+            snprintf(path, sizeof path, "%s/%s", uploads, rel);
+            m->data = port_read_file(path, &m->len, (long long)64 << 20);
+        }
+    }
+    return m;
 }
 
 port_author_t *port_add_author(port_set_t *s)

@@ -159,6 +159,15 @@ port_comment_t *port_add_comment(port_work_t *w);
 port_rev_t *port_add_rev(port_work_t *w);
 void port_set_free(port_set_t *s);
 char *port_strdup(const char *s); /* NULL stays NULL */
+/* The regular file at path, whole and NUL-terminated, when it has at most
+ * max bytes; NULL otherwise. The caller frees it. */
+char *port_read_file(const char *path, size_t *len, long long max);
+/* An imported work's picture by its src: the entry already in s, or a new
+ * one (*fresh set) of origin and author whose bytes come from the export's
+ * uploads directory when src lies under marker ("/wp-content/uploads/") and
+ * the file is there (64 MiB at most). The caller sets alt and url of a fresh one. */
+port_media_t *port_picture(port_set_t *s, const char *src, const char *origin, const char *author,
+                           const char *uploads, const char *marker, int *fresh);
 
 /* The readers: fill s from file; problems go to s->problems. 0, or -1 when
  * the file could not be read at all. */

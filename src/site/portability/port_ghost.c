@@ -52,50 +52,16 @@ static int64_t gtime(const char *s)
     return (int64_t)timegm(&tm);
 }
 
-static char *slurp(const char *path, size_t *len, long long max)
-{
-    struct stat sb;
-    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > max)
-        return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *d = xmalloc((size_t)sb.st_size + 1);
-    size_t got = fread(d, 1, (size_t)sb.st_size, f);
-    fclose(f);
-    if (got != (size_t)sb.st_size) {
-        free(d);
-        return NULL;
-    }
-    d[got] = 0;
-    *len = got;
-    return d;
-}
-
 static const char *on_image(void *ctx, const char *src, const char *alt)
 {
     gh_t *g = ctx;
-    port_set_t *s = g->s;
-    for (int i = 0; i < s->nm; i++)
-        if (strcmp(s->m[i].key, src) == 0)
-            return s->m[i].key;
-    port_media_t *m = port_add_media(s);
-    m->key = xstrdup(src);
-    m->origin = xstrdup(g->origin);
-    m->author = port_strdup(g->author);
-    m->alt = xstrdup(alt ? alt : "");
-    const char *up = g->o->uploads ? strstr(src, "/content/images/") : NULL;
-    if (up) {
-        char rel[400];
-        snprintf(rel, sizeof rel, "%.*s", (int)strcspn(up + 16, "?#"), up + 16);
-        char path[4600];
-        if (arc_name_ok(rel)) {
-            snprintf(path, sizeof path, "%s/%s", g->o->uploads, rel);
-            m->data = slurp(path, &m->len, (long long)64 << 20);
-        }
+    int fresh;
+    port_media_t *m = port_picture(g->s, src, g->origin, g->author, g->o->uploads, "/content/images/", &fresh);
+    if (fresh) {
+        m->alt = xstrdup(alt ? alt : "");
+        if (!m->data && (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0))
+            m->url = xstrdup(src);
     }
-    if (!m->data && (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0))
-        m->url = xstrdup(src);
     return m->key;
 }
 
@@ -117,7 +83,7 @@ static char *unplaceholder(const char *html)
 int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
 {
     size_t len = 0;
-    char *data = slurp(file, &len, GHOST_MAX);
+    char *data = port_read_file(file, &len, GHOST_MAX);
     if (!data) {
         buf_printf(&s->problems, "%s: missing, unreadable or larger than %lld bytes\n", file, GHOST_MAX);
         return -1;

@@ -33,7 +33,6 @@
 #include "site/works/work.h"
 
 #define WXR_MAX ((long long)256 << 20)
-#define LOCAL_FILE_MAX ((long long)64 << 20)
 
 static int ns_is(const xmlNode *n, const char *frag)
 {
@@ -107,56 +106,22 @@ typedef struct {
     char **alt_url, **alt_text;
 } wxr_t;
 
-static char *read_small(const char *path, size_t *len)
-{
-    struct stat sb;
-    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > LOCAL_FILE_MAX)
-        return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *d = xmalloc((size_t)sb.st_size + 1);
-    size_t got = fread(d, 1, (size_t)sb.st_size, f);
-    fclose(f);
-    if (got != (size_t)sb.st_size) {
-        free(d);
-        return NULL;
-    }
-    *len = got;
-    return d;
-}
-
 /* html2md's picture hook: register the picture, its bytes from the uploads
  * directory when it is there, else its URL (fetched with --fetch). */
 static const char *on_image(void *ctx, const char *src, const char *alt)
 {
     wxr_t *x = ctx;
-    port_set_t *s = x->s;
-    for (int i = 0; i < s->nm; i++)
-        if (strcmp(s->m[i].key, src) == 0)
-            return s->m[i].key;
-    port_media_t *m = port_add_media(s);
-    m->key = xstrdup(src);
-    m->origin = xstrdup(x->origin);
-    m->author = port_strdup(x->author);
-    const char *a = alt;
-    for (int i = 0; i < x->nalt && (!a || !*a); i++)
-        if (strcmp(x->alt_url[i], src) == 0)
-            a = x->alt_text[i];
-    m->alt = xstrdup(a ? a : "");
-    const char *up = x->o->uploads ? strstr(src, "/wp-content/uploads/") : NULL;
-    if (up) {
-        const char *rel = up + strlen("/wp-content/uploads/");
-        char relc[400];
-        snprintf(relc, sizeof relc, "%.*s", (int)strcspn(rel, "?#"), rel);
-        char path[4600];
-        if (arc_name_ok(relc)) {
-            snprintf(path, sizeof path, "%s/%s", x->o->uploads, relc);
-            m->data = read_small(path, &m->len);
-        }
+    int fresh;
+    port_media_t *m = port_picture(x->s, src, x->origin, x->author, x->o->uploads, "/wp-content/uploads/", &fresh);
+    if (fresh) {
+        const char *a = alt;
+        for (int i = 0; i < x->nalt && (!a || !*a); i++)
+            if (strcmp(x->alt_url[i], src) == 0)
+                a = x->alt_text[i];
+        m->alt = xstrdup(a ? a : "");
+        if (!m->data)
+            m->url = xstrdup(src);
     }
-    if (!m->data)
-        m->url = xstrdup(src);
     return m->key;
 }
 
