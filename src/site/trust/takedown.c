@@ -20,6 +20,37 @@
 #include "site/works/media.h"
 #include "site/ops/settings.h"
 
+static void bind_id_or_null(db_stmt_t *st, const char *name, int64_t v)
+{
+    if (v)
+        db_bind_int(st, name, v);
+    else
+        db_bind_null(st, name);
+}
+
+/* The active takedown row of a work (comment_id 0) or of one of its
+ * comments, on a notice or a report (the other 0). Its id, or -1. */
+static int64_t insert_takedown(db_t *db, const char *work_id, int64_t comment_id, int64_t notice_id,
+                               int64_t report_id, const char *ground, const char *reason, int automated,
+                               const char *actor, int64_t t)
+{
+    db_stmt_t *st = db_prepare(db, "INSERT INTO takedowns(work_id, comment_id, notice_id, report_id, ground, reason, "
+                                   "automated, actor, status, created_at) "
+                                   "VALUES (:w, :c, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
+    db_bind_text(st, ":w", work_id);
+    bind_id_or_null(st, ":c", comment_id);
+    bind_id_or_null(st, ":n", notice_id);
+    bind_id_or_null(st, ":r", report_id);
+    db_bind_text(st, ":g", ground);
+    db_bind_text(st, ":reason", reason);
+    db_bind_int(st, ":a", automated);
+    db_bind_text(st, ":actor", actor);
+    db_bind_int(st, ":t", t);
+    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    return id;
+}
+
 int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t report_id, const char *ground,
                       const char *reason, int automated, const char *actor)
 {
@@ -39,24 +70,7 @@ int64_t takedown_work(db_t *db, const char *work_id, int64_t notice_id, int64_t 
     /* Out of its collections (and pins, schedule) too (site/creator/collection.h). */
     if (coll_work_gone(db, work_id) < 0)
         return -1;
-    st = db_prepare(db, "INSERT INTO takedowns(work_id, notice_id, report_id, ground, reason, automated, actor, "
-                        "status, created_at) VALUES (:w, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
-    db_bind_text(st, ":w", work_id);
-    if (notice_id)
-        db_bind_int(st, ":n", notice_id);
-    else
-        db_bind_null(st, ":n");
-    if (report_id)
-        db_bind_int(st, ":r", report_id);
-    else
-        db_bind_null(st, ":r");
-    db_bind_text(st, ":g", ground);
-    db_bind_text(st, ":reason", reason);
-    db_bind_int(st, ":a", automated);
-    db_bind_text(st, ":actor", actor);
-    db_bind_int(st, ":t", t);
-    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
-    db_done(st);
+    int64_t id = insert_takedown(db, work_id, 0, notice_id, report_id, ground, reason, automated, actor, t);
     if (id < 0)
         return -1;
     char subj[64];
@@ -119,26 +133,7 @@ static int64_t take_comment(db_t *db, int64_t comment_id, int64_t notice_id, int
         return rc == DB_DONE ? 0 : -1;
     if (strcmp(status, "published") != 0 && strcmp(status, "pending") != 0)
         return 0;
-    st = db_prepare(db, "INSERT INTO takedowns(work_id, comment_id, notice_id, report_id, ground, reason, automated, "
-                        "actor, status, created_at) VALUES (:w, :c, :n, :r, :g, :reason, :a, :actor, 'active', :t) "
-                        "RETURNING id");
-    db_bind_text(st, ":w", work_id);
-    db_bind_int(st, ":c", comment_id);
-    if (notice_id)
-        db_bind_int(st, ":n", notice_id);
-    else
-        db_bind_null(st, ":n");
-    if (report_id)
-        db_bind_int(st, ":r", report_id);
-    else
-        db_bind_null(st, ":r");
-    db_bind_text(st, ":g", ground);
-    db_bind_text(st, ":reason", reason);
-    db_bind_int(st, ":a", automated);
-    db_bind_text(st, ":actor", actor);
-    db_bind_int(st, ":t", t);
-    int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
-    db_done(st);
+    int64_t id = insert_takedown(db, work_id, comment_id, notice_id, report_id, ground, reason, automated, actor, t);
     if (id < 0)
         return -1;
     /* The placeholder readers see names the notice or the report
