@@ -175,7 +175,13 @@ fuzz-smoke: fuzz-build
 # make deb: build/deb/hao_VERSION_ARCH.deb with debhelper (debian/), from a
 # copy of the tree (dpkg-buildpackage writes its results beside the source),
 # then lintian. scripts/deps.sh deb installs the tools.
-.PHONY: deb man
+.PHONY: deb man test-deb
+# make test-deb: the package test (scripts/deb-test.sh, as root): make deb,
+# then install, upgrade and purge in a debootstrapped Debian 12 root, cached
+# in ~/.cache/hao-deb-test (the first run debootstraps: 1.5 to 10 minutes, by the mirror).
+test-deb:
+	@scripts/deb-test.sh
+
 deb:
 	@scripts/deps.sh deb
 	rm -rf build/deb && mkdir -p build/deb/hao
@@ -189,4 +195,4 @@ deb:
 man: build/hao
 	mkdir -p build/man
 	build/hao help hao --man > build/man/hao.1
-	for c in serve user import backup check search set migrate-store help; do build/hao help $$c --man > build/man/hao-$$c.1 || exit 1; done
+	for c in $$(build/hao --help | sed -n 's/^  hao \([a-z-]*\).*/\1/p' | sort -u); do build/hao help $$c --man > build/man/hao-$$c.1 || exit 1; done

@@ -14,7 +14,8 @@ for f in usr/bin/hao etc/hao/hao.conf lib/systemd/system/hao.service \
          usr/share/man/man1/hao.1.gz; do
   [ -e "$root/$f" ] || fail "missing /$f"
 done
-for c in serve user import backup check search set migrate-store help; do
+# Every command the packaged binary's usage lists has its man page.
+for c in $("$root/usr/bin/hao" --help | sed -n 's/^  hao \([a-z-]*\).*/\1/p' | sort -u); do
   m=$root/usr/share/man/man1/hao-$c.1.gz
   [ -e "$m" ] || fail "missing man page hao-$c(1)"
   out=$(zcat "$m" | LC_ALL=C.UTF-8 MANWIDTH=80 man -l -Tutf8 - 2>&1 >/dev/null) || fail "hao-$c(1) does not render"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages hao needs to build, test or benchmark, when missing.
 # Usage: scripts/deps.sh build|test|bench   (each set includes the one before)
-#        scripts/deps.sh deb                 (build + Debian's packaging tools, for make deb)
+#        scripts/deps.sh deb                 (build + Debian's packaging tools, for make deb;
+#                                             debootstrap for make test-deb)
 # Runs apt-get only for packages that are not installed yet, so it is quick
 # and quiet on a machine that already has everything.
 set -eu
@@ -15,7 +16,7 @@ bench="$test wrk nginx procps"
 # Java for the Nu Html Checker (npm vnu-jar, tests/browser/html-validity.test.mjs).
 test="$test default-jre-headless"; bench="$bench default-jre-headless"
 
-deb="$build debhelper dpkg-dev fakeroot lintian adduser"
+deb="$build debhelper dpkg-dev fakeroot lintian adduser debootstrap"
 case "$want" in
   build) pkgs=$build ;;
   test) pkgs=$test ;;

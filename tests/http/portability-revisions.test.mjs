@@ -65,6 +65,7 @@ before(async () => {
   await new Promise((ok) => setTimeout(ok, 1100));
   r = await api(A, 'PUT', `/api/v1/articles/${work1}`, tokA, { title: '定稿的标题', body: `定稿,图又回来了。\n\n![图](/m/${mediaA})`, tags: ['乙'], declaration: 'opinion' });
   assert.equal(r.status, 200, await r.clone().text());
+  await new Promise((ok) => setTimeout(ok, 1100)); // publishing later touches the work, not its revision's time
   assert.equal((await api(A, 'POST', `/api/v1/articles/${work1}/publish`, tokA)).status, 200);
   r = await api(A, 'POST', '/api/v1/articles', tokA, { title: '只有一稿', body: '一稿而已。' });
   work2 = (await r.json()).id;

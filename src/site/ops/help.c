@@ -12,8 +12,9 @@ typedef struct {
     const char *cmd, *summary, *synopsis, *description, *options;
 } page_t;
 
-static const char common_data[] = "--data DIR\tthe data directory (default ./data; the Debian service uses /var/lib/hao)\n"
-                                  "--pg URL\tkeep the site in PostgreSQL (or \"database = URL\" in DIR/hao.conf)\n";
+/* The options most commands share, listed after a page's own. */
+static const char opt_data[] = "--data DIR\tthe data directory (default ./data; the Debian service uses /var/lib/hao)\n";
+static const char opt_pg[] = "--pg URL\tkeep the site in PostgreSQL (or \"database = URL\" in DIR/hao.conf)\n";
 
 static const page_t pages[] = {
     {NULL, "a self-hosted publishing platform",
@@ -21,7 +22,7 @@ static const page_t pages[] = {
      "hao serves a self-media site: articles, pictures and videos, comments, search, feeds, and the notice and "
      "takedown duties of an information storage service, from one binary and one data directory (SQLite, or "
      "PostgreSQL and S3).\n\n"
-     "Commands: serve, user, import, backup, check, search, set, migrate-store, help. \"hao help COMMAND\" "
+     "Commands: serve, user, import, export, backup, check, search, set, migrate-store, help. \"hao help COMMAND\" "
      "describes each; every command also has a man page, hao-COMMAND(1).\n\n"
      "Exit status: 0 on success, 1 on failure, 2 on a usage error.",
      NULL},
@@ -37,18 +38,33 @@ static const page_t pages[] = {
      "--threads N\tevent loops (default one per core)\n"
      "--upload-max MIB\tlargest upload, 1-4096 MiB\n"
      "--user NAME\tthe user to run as once bound, when started as root\n"},
-    {"user", "add an account, or lift a suspension",
+    {"user", "add, reinstate, reset or delete an account",
      "hao user add HANDLE --role creator|moderator|admin [--name NAME] [--email ADDR]\n"
-     "hao user reinstate HANDLE --reason TEXT",
+     "hao user reinstate HANDLE --reason TEXT\n"
+     "hao user reset-password HANDLE\n"
+     "hao user delete HANDLE [--keep-works]",
      "user add creates an account; its password is read from standard input. user reinstate lifts a repeat "
-     "infringer's suspension; it is audited with the reason.",
+     "infringer's suspension; it is audited with the reason.\n\n"
+     "user reset-password sets the password read from standard input and ends the account's sessions. user "
+     "delete erases the account's personal data, and its works unless --keep-works; audited.",
      "--role ROLE\tcreator, moderator or admin\n--name NAME\tdisplay name\n--email ADDR\tnotification address\n"
-     "--reason TEXT\twhy the suspension is lifted\n"},
-    {"import", "import text files as works",
-     "hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force]",
-     "Each file becomes one work of the author; one line per created work is printed: ID, a tab, its path.",
+     "--reason TEXT\twhy the suspension is lifted\n--keep-works\tkeep the deleted account's works\n"},
+    {"import", "import text files or another site's export as works",
+     "hao import FILE... --author HANDLE [--title T] [--declaration CODE] [--force]\n"
+     "hao import ARCHIVE|WXR.xml|GHOST.json [--author HANDLE] [--uploads DIR] [--fetch] [--pages] [--check]",
+     "Each text file becomes one work of the author; one line per created work is printed: ID, a tab, its path.\n\n"
+     "One export file (a hao export archive, a WordPress WXR file or a Ghost JSON export, told by its first "
+     "bytes) is checked whole first, then imported all or nothing.",
      "--author HANDLE\tthe account the works belong to\n--title T\ttitle instead of the first sentence\n"
-     "--declaration CODE\tthe work's declaration\n--force\timport even when the originality check objects\n"},
+     "--declaration CODE\tthe work's declaration\n--force\timport even when the originality check objects\n"
+     "--uploads DIR\tWordPress or Ghost: the directory holding wp-content/uploads or content/images\n"
+     "--fetch\tWordPress: fetch pictures by URL when they are not in DIR\n"
+     "--pages\tWordPress or Ghost: pages too, not only posts\n"
+     "--check\tcheck the file only; write nothing\n"},
+    {"export", "export the site or one author's works",
+     "hao export [--author HANDLE] [--revisions] OUT.tar.gz|OUT.zip [--data DIR] [--pg URL]",
+     "Writes the works, their media and comments as an archive that hao import reads back.",
+     "--author HANDLE\tonly this account's works\n--revisions\tevery revision, not only the current one\n"},
     {"backup", "take a consistent snapshot",
      "hao backup OUT [--data DIR]",
      "Copies the database and the media to the new directory OUT while the server runs.", NULL},
@@ -68,14 +84,32 @@ static const page_t pages[] = {
      "--s3-secret-key S [--s3-region R]]",
      "Copies the site, verifies the copy, and writes DIR/hao.conf to point at it.",
      "--to URL\tthe PostgreSQL database\n--from DIR\tthe data directory to move (default ./data)\n"
-     "--s3-endpoint URL\tthe S3-compatible store for the media\n"},
+     "--s3-endpoint URL\tthe S3-compatible store for the media\n--s3-bucket B\tits bucket\n"
+     "--s3-access-key K\tits access key\n--s3-secret-key S\tits secret key\n"
+     "--s3-region R\tits region (default us-east-1)\n"},
     {"help", "describe a command",
      "hao help [COMMAND] [--man]",
      "Prints what this page says; with --man, as a man page.", NULL},
 };
 
-const char *const help_commands[] = {"serve", "user", "import", "backup", "check", "search", "set", "migrate-store",
+const char *const help_commands[] = {"serve", "user", "import", "export", "backup", "check", "search", "set", "migrate-store",
                                      "help", NULL};
+
+/* A page's options: its own, then the shared ones its command takes
+ * (src/main.c): none for help and migrate-store (--from, not --data), --data
+ * alone for backup, else --data and --pg. Fills out[3]; returns how many. */
+static int page_options(const page_t *p, const char *out[3])
+{
+    int n = 0;
+    if (p->options)
+        out[n++] = p->options;
+    if (p->cmd && strcmp(p->cmd, "help") && strcmp(p->cmd, "migrate-store")) {
+        out[n++] = opt_data;
+        if (strcmp(p->cmd, "backup"))
+            out[n++] = opt_pg;
+    }
+    return n;
+}
 
 /* roff: a backslash is written \e; a line starting with . or ' is escaped. */
 static void roff_text(const char *s, size_t n)
@@ -125,11 +159,12 @@ static void print_roff(const page_t *p)
         fputs("\n.PP\n", stdout);
         s += n + (e ? 2 : 0);
     }
-    int data = p->cmd && strcmp(p->cmd, "help") && strcmp(p->cmd, "migrate-store");
-    if (p->options || data) {
+    const char *opts[3];
+    int nopts = page_options(p, opts);
+    if (nopts) {
         fputs(".SH OPTIONS\n", stdout);
-        for (int k = 0; k < 2; k++) {
-            const char *s = k == 0 ? p->options : data ? common_data : NULL;
+        for (int k = 0; k < nopts; k++) {
+            const char *s = opts[k];
             while (s && *s) {
                 const char *tab = strchr(s, '\t'), *e = strchr(s, '\n');
                 if (!tab || !e || tab > e)
@@ -183,12 +218,12 @@ int help_print(const char *cmd, int roff)
         s += n + (e ? 1 : 0);
     }
     printf("\n%s\n", p->description);
-    int data = p->cmd && strcmp(p->cmd, "help") && strcmp(p->cmd, "migrate-store");
-    if (p->options || data) {
+    const char *opts[3];
+    int nopts = page_options(p, opts);
+    if (nopts) {
         printf("\noptions:\n");
-        print_options(p->options);
-        if (data)
-            print_options(common_data);
+        for (int k = 0; k < nopts; k++)
+            print_options(opts[k]);
     }
     return 0;
 }

@@ -373,6 +373,11 @@ static int write_revisions(db_t *db, const port_set_t *s, const port_work_t *w, 
         db_done(st);
         return ok ? 0 : -1;
     }
+    /* The current revision was saved when its archived file says, not
+     * when the work was last touched (publishing touches it too). */
+    for (int k = 0; k < w->nrev; k++)
+        if (w->rev[k].rev == cur && w->rev[k].saved > 0)
+            saved = w->rev[k].saved;
     db_stmt_t *st = db_prepare(db, "UPDATE revisions SET rev = :r, created_at = :u WHERE work_id = :id");
     db_bind_int(st, ":r", cur);
     db_bind_int(st, ":u", saved);
