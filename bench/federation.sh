@@ -84,6 +84,21 @@ ms=$((last - t0))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo "== one publish to $FOLLOWERS followers over $INBOXES inboxes"
 echo "publish answered in $((t1 - t0)) ms; all $n inboxes delivered in $ms ms: $(awk -v n="$n" -v ms="$ms" 'BEGIN {printf "%.0f", n * 1000 / ms}') signed requests/s"
+# A second publish with no reader: how much of the delivery time above is
+# the delivery threads (nice 10) yielding to the page loops.
+w2=$(curl -sf "http://127.0.0.1:$PORT/api/v1/articles" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+  -d '{"title":"bench 2","body":"bench body 2","declaration":"none"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+t2=$(date +%s%3N)
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/articles/$w2/publish" -H "authorization: Bearer $token"
+while :; do
+  c=$(curl -sf "http://127.0.0.1:$SINK/count")
+  n2=$(( $(sed 's/.*"n":\([0-9]*\).*/\1/' <<<"$c") - n ))
+  [ "$n2" -ge "$INBOXES" ] && break
+  [ $(( $(date +%s%3N) - t2 )) -gt 600000 ] && { echo "gave up after 10 minutes at $n2"; break; }
+  sleep 0.2
+done
+ms2=$(( $(sed 's/.*"last":\([0-9]*\).*/\1/' <<<"$c") - t2 ))
+echo "the same with no reader: all $n2 inboxes delivered in $ms2 ms: $(awk -v n="$n2" -v ms="$ms2" 'BEGIN {printf "%.0f", n * 1000 / ms}') signed requests/s"
 echo
 echo "| seed page ($bytes bytes), wrk -t2 -c64 | req/s | vs nginx static |"
 echo "|---|---|---|"
