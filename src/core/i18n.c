@@ -88,6 +88,7 @@ static const entry_t table[] = {
     {"comments.title", "评论", "Comments"},
     {"comments.like", "赞", "Like"},
     {"comments.liked", "已赞", "Liked"},
+    {"comments.boosts", "转发", "Boosts"},
     {"comments.pinned", "置顶", "Pinned"},
     {"comments.reply_to", "回复", "replying to"},
     {"comments.pending", "待审核", "awaiting review"},

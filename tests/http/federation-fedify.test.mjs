@@ -111,3 +111,21 @@ test('a notice takes the work down: Fedify receives the Delete', { skip }, async
   const r = siteSql(srv.dataDir, 'SELECT DISTINCT result FROM fed_deliveries');
   assert.deepEqual(r.stdout.trim().split('\n'), ['delivered (202)']);
 });
+
+test('Fedify signed with RFC 9421 first, and hao verified each one on the first knock', { skip }, async () => {
+  // Fedify tries RFC 9421 first and, on any answer of 400 or more, signs
+  // again the draft-cavage way and remembers that for the origin. So a
+  // refused RFC 9421 signature, or any draft-cavage one, means hao's RFC
+  // 9421 check failed Fedify at least once, even if every activity got in.
+  const text = await (await fetch(srv.base + '/metrics')).text();
+  const count = (form, result) => {
+    const m = new RegExp(`^hao_fed_inbox_signatures_total\\{form="${form}",result="${result}"\\} (\\d+)$`, 'm').exec(text);
+    assert.ok(m, `hao_fed_inbox_signatures_total{form="${form}",result="${result}"} in /metrics`);
+    return Number(m[1]);
+  };
+  // the Follow, the Create(Note) and the Like
+  assert.equal(count('rfc9421', 'ok'), 3);
+  assert.equal(count('rfc9421', 'refused'), 0);
+  assert.equal(count('cavage', 'ok'), 0);
+  assert.equal(count('cavage', 'refused'), 0);
+});

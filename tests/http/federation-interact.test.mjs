@@ -1,7 +1,8 @@
 // Federation, interactions back: a Note replying to a work or a comment
 // becomes a comment by the audience rules (shown as @user@host, linked to
 // the remote profile, remote HTML reduced to text), its Update and Delete
-// follow it; Like and Announce count and their Undo uncounts; Delete of the
+// follow it; Like and Announce count (the boosts shown on the work page)
+// and their Undo uncounts; Delete of the
 // actor removes its follows and comments; a note for a work that is not here
 // is 404; a creator's block and the keyword hold apply.
 import { test, before, after } from 'node:test';
@@ -92,6 +93,41 @@ test('Like and Announce count; Undo uncounts', async () => {
   assert.equal((await send({ id: `${alice}#undo-like`, type: 'Undo', object: { id: `${alice}#like-1`, type: 'Like', actor: alice, object: workUrl } })).status, 202);
   assert.equal((await counts()).likes, 0);
   assert.equal((await send({ id: `${alice}#undo-boost`, type: 'Undo', object: `${alice}#boost-1` })).status, 202);
+  assert.equal(await shares(), 0);
+});
+
+// The boosts count on the work page, as a reader sees it (tags stripped):
+// "转发 N" / "Boosts N", or nothing at all while there are none.
+async function boostsShown(lang) {
+  const html = await (await fetch(workUrl, { headers: { 'accept-language': lang } })).text();
+  const label = lang === 'en' ? 'Boosts' : '转发';
+  const spans = html.match(/<span class="boosts">/g) || [];
+  const m = new RegExp(`${label} (\\d+)`).exec(html.replace(/<[^>]*>/g, ''));
+  assert.equal(spans.length, m ? 1 : 0, 'one boosts count, or none');
+  return m ? Number(m[1]) : 0;
+}
+
+test('an Announce shows "转发 1" / "Boosts 1" on the work page; Undo(Announce) takes it away', async () => {
+  const bob = `${peer.base}/users/bob`;
+  assert.equal(await boostsShown('zh-CN'), 0);
+  assert.equal((await send({ id: `${alice}#boost-2`, type: 'Announce', object: workUrl, to: [`${ctx}#Public`] })).status, 202);
+  assert.equal(await boostsShown('zh-CN'), 1);
+  assert.equal(await boostsShown('en'), 1);
+  // the same Announce again is one boost; another account's makes two
+  assert.equal((await send({ id: `${alice}#boost-2`, type: 'Announce', object: workUrl })).status, 202);
+  assert.equal(await boostsShown('zh-CN'), 1);
+  assert.equal((await send({ id: `${bob}#boost-1`, type: 'Announce', object: workUrl }, 'bob')).status, 202);
+  assert.equal(await boostsShown('en'), 2);
+  // nobody undoes another's boost: refused, and still two
+  assert.equal((await send({ id: `${bob}#undo-alice`, type: 'Undo', object: { id: `${alice}#boost-2`, type: 'Announce', actor: alice, object: workUrl } }, 'bob')).status, 401);
+  assert.equal((await send({ id: `${bob}#undo-alice-2`, type: 'Undo', object: `${alice}#boost-2` }, 'bob')).status, 202);
+  assert.equal(await boostsShown('zh-CN'), 2);
+  // Undo with the Announce embedded (as Mastodon sends it), then by id
+  assert.equal((await send({ id: `${alice}#undo-boost-2`, type: 'Undo', object: { id: `${alice}#boost-2`, type: 'Announce', actor: alice, object: workUrl } })).status, 202);
+  assert.equal(await boostsShown('zh-CN'), 1);
+  assert.equal((await send({ id: `${bob}#undo-boost-1`, type: 'Undo', object: `${bob}#boost-1` }, 'bob')).status, 202);
+  assert.equal(await boostsShown('zh-CN'), 0);
+  assert.equal(await boostsShown('en'), 0);
   assert.equal(await shares(), 0);
 });
 

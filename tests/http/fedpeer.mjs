@@ -1,5 +1,6 @@
 // A small hand-written ActivityPub peer for the federation tests: actors
-// (alice, bob, carol) served on a loopback port with an RSA key, an inbox that keeps
+// (alice, bob, carol, and dave whose key is Ed25519) served on a loopback
+// port with an RSA key, an inbox that keeps
 // what arrives, and a signer for requests to hao (draft-cavage HTTP
 // Signatures, as Mastodon signs). The interoperability test with a real
 // implementation is federation-fedify.test.mjs; this one lets the tests
@@ -21,7 +22,7 @@ export async function startPeer() {
         setTimeout(() => { res.writeHead(404); res.end(); }, 3000);
         return;
       }
-      const m = /^\/users\/(alice|bob|carol)$/.exec(req.url);
+      const m = /^\/users\/(alice|bob|carol|dave)$/.exec(req.url);
       if (req.method === 'GET' && m) {
         res.writeHead(200, { 'content-type': 'application/activity+json' });
         res.end(JSON.stringify(peer.actorDoc(m[1])));
@@ -46,7 +47,9 @@ export async function startPeer() {
     base,
     actor: `${base}/users/alice`,
     keyId: `${base}/users/alice#main-key`,
-    // alice and bob share the server's inbox; carol has only her own.
+    // alice and bob share the server's inbox; carol has only her own. dave's
+    // key is keysByName.dave when a test sets one (an Ed25519 key, say).
+    keysByName: {},
     actorDoc(name = 'alice') {
       const id = `${base}/users/${name}`;
       return {
@@ -54,7 +57,7 @@ export async function startPeer() {
         id, type: 'Person', preferredUsername: name, name: name[0].toUpperCase() + name.slice(1),
         inbox: `${id}/inbox`, outbox: `${id}/outbox`, url: `${base}/@${name}`,
         ...(name === 'carol' ? {} : { endpoints: { sharedInbox: `${base}/inbox` } }),
-        publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: this.keyServed.export({ type: 'spki', format: 'pem' }) },
+        publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: (this.keysByName[name] ?? this.keyServed).export({ type: 'spki', format: 'pem' }) },
       };
     },
     // Wait until n activities have arrived (or fail after ms).

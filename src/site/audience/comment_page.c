@@ -15,6 +15,7 @@
 #include "site/api/api.h"
 #include "site/audience/comment.h"
 #include "site/audience/like.h"
+#include "site/federation/interact.h"
 #include "site/layout.h"
 #include "site/ops/settings.h"
 
@@ -397,6 +398,13 @@ void comment_section(hreq_t *r, buf_t *b, const work_t *w)
     char act[48];
     snprintf(act, sizeof act, "/a/%s/like", w->id);
     like_button(r, b, act, w->likes_count, r->user.id ? like_work_has(r->db, r->user.id, w->id) == 1 : 0);
+    /* Boosts come only from the fediverse (Announce, site/federation):
+     * shown once there are any, so a site that does not federate shows
+     * no count that can never move. */
+    int64_t boosts = fed_announces(r->db, w->id);
+    if (boosts > 0)
+        buf_hprintf(b, " <span class=\"boosts\">%s <span class=\"n\">%lld</span></span>", T(r->lang, "comments.boosts"),
+                    (long long)boosts);
     buf_lit(b, "</div>\n");
     buf_hprintf(b, "<h2>%s <span class=\"count\">%lld</span></h2>\n", T(r->lang, "comments.title"),
                 (long long)w->comments_count);

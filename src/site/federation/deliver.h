@@ -27,6 +27,9 @@
 
 #define FED_GIVE_UP (2 * 86400)
 #define FED_SENDERS 2
+/* The sender threads' nice value: below the loops, so that a publish to
+ * many followers does not take the readers' CPU (bench/federation.sh). */
+#define FED_SENDER_NICE 10
 
 /* Queue body (an activity, JSON) from creator to inbox. 0 or -1. */
 int fed_enqueue(db_t *db, int64_t creator_id, const char *inbox, const char *body);

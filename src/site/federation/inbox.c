@@ -23,6 +23,7 @@
 #include "site/federation/interact.h"
 #include "site/federation/keys.h"
 #include "site/federation/remote.h"
+#include "site/federation/sig9421.h"
 
 /* Inbox jobs in flight whose signer is unknown here (each may wait up to
  * FED_TIMEOUT seconds on another server): capped, so that a burst of posts
@@ -30,8 +31,21 @@
 #define FED_FETCHING_MAX 4
 static atomic_int fetching;
 
+/* fed_inbox_stats: [0] draft-cavage, [1] RFC 9421. */
+static atomic_ullong sig_ok[2], sig_refused[2];
+
+void fed_inbox_stats(unsigned long long ok[2], unsigned long long refused[2])
+{
+    for (int i = 0; i < 2; i++) {
+        ok[i] = atomic_load(&sig_ok[i]);
+        refused[i] = atomic_load(&sig_refused[i]);
+    }
+}
+
 typedef struct {
     pool_job_t job; /* first (pool.h) */
+    int rfc9421;    /* s9 holds the signature; else signature and signing */
+    sig9421_t s9;
     char *base, *key_id, *signature, *signing, *body;
     int fetches; /* counted in fetching */
     size_t len;
@@ -164,6 +178,13 @@ static int fail(inbox_job_t *j, int status, const char *msg)
     return -1;
 }
 
+static int verify(const inbox_job_t *j, const char *pem)
+{
+    if (j->rfc9421)
+        return sig9421_verify(pem, &j->s9);
+    return fed_verify(pem, j->signing, strlen(j->signing), j->signature);
+}
+
 static void inbox_work(pool_job_t *job)
 {
     inbox_job_t *j = (inbox_job_t *)job;
@@ -185,13 +206,14 @@ static void inbox_work(pool_job_t *job)
         fail(j, 401, m);
         return;
     }
-    int ok = fed_verify(a.pem, j->signing, strlen(j->signing), j->signature);
+    int ok = verify(j, a.pem);
     if (!ok && cached) {
         /* The actor may have changed its key: fetch it again, once. */
         fed_remote_free(&a);
         if (fed_remote_fetch(db, j->key_id, &a, &why) == 0)
-            ok = fed_verify(a.pem, j->signing, strlen(j->signing), j->signature);
+            ok = verify(j, a.pem);
     }
+    atomic_fetch_add(ok ? &sig_ok[j->rfc9421] : &sig_refused[j->rfc9421], 1);
     if (!ok) {
         fed_remote_free(&a);
         fail(j, 401, "the signature does not verify");
@@ -228,11 +250,111 @@ static void inbox_done(pool_job_t *job, hreq_t *r)
             fed_error(r, j->status, j->status == 401 ? "unauthorized" : j->status == 404 ? "not_found" : "refused",
                       j->msg);
     }
+    sig9421_free(&j->s9);
     free(j->base);
     free(j->key_id);
     free(j->signature);
     free(j->signing);
     free(j->body);
+}
+
+/* The draft-cavage Signature of r into j (key_id, signature, signing);
+ * NULL, or why it is refused. */
+static const char *check_cavage(hreq_t *r, const char *body, size_t len, inbox_job_t *j)
+{
+    const char *sig = rq_header(r, "signature"), *digest = rq_header(r, "digest"), *date = rq_header(r, "date");
+    sig_params_t sp;
+    const char *why = NULL;
+    buf_t signing = BUF_INIT;
+    int64_t when = date ? http_date(date) : -1;
+    if (!sig || sig_parse(sig, &sp) < 0)
+        why = "a valid Signature header is required";
+    else if (sp.algorithm[0] && strcmp(sp.algorithm, "rsa-sha256") != 0 && strcmp(sp.algorithm, "hs2019") != 0)
+        why = "unsupported signature algorithm";
+    else if (!digest || !digest_ok(digest, body, len))
+        why = "the Digest header does not match the body";
+    else if (when < 0 || when < now_s() - FED_DATE_WINDOW || when > now_s() + FED_DATE_WINDOW)
+        why = "the Date header is missing or too far from now";
+    else
+        why = signing_string(r, sp.headers, &signing);
+    if (!why) {
+        j->key_id = xstrdup(sp.key_id);
+        j->signature = xstrdup(sp.signature);
+        j->signing = xstrdup(buf_cstr(&signing));
+    }
+    buf_free(&signing);
+    return why;
+}
+
+/* A header field as RFC 9421 2.1 reads it: every line of it, trimmed,
+ * joined by ", ". Host comes as the request's authority (HTTP/2 has no
+ * Host line, and h2o keeps HTTP/1's there). */
+static int field(void *ctx, const char *name, buf_t *out)
+{
+    hreq_t *r = ctx;
+    int found = 0;
+    for (ssize_t i = -1; (i = h2o_find_header_by_str(&r->h->headers, name, strlen(name), i)) != -1;) {
+        h2o_iovec_t v = r->h->headers.entries[i].value;
+        const char *p = v.base, *e = v.base + v.len;
+        while (p < e && (*p == ' ' || *p == '\t'))
+            p++;
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (found++)
+            buf_lit(out, ", ");
+        buf_raw(out, p, (size_t)(e - p)); /* raw: text */
+    }
+    if (!found && strcmp(name, "host") == 0) {
+        buf_raw(out, r->h->authority.base, r->h->authority.len); /* raw: text */
+        found = 1;
+    }
+    return found ? 0 : -1;
+}
+
+/* The RFC 9421 signature of r into j (key_id, s9); NULL, or why it is
+ * refused. The scheme of @target-uri is base_url's: behind a proxy that
+ * ends TLS the request itself came in over http. */
+static const char *check_9421(hreq_t *r, const char *base, const char *body, size_t len, inbox_job_t *j)
+{
+    j->rfc9421 = 1;
+    buf_t input = BUF_INIT, sig = BUF_INIT;
+    char scheme[8], authority[256], path[2048];
+    const char *why = NULL;
+    size_t sl = strcspn(base, ":");
+    const char *qm = memchr(r->h->path.base, '?', r->h->path.len);
+    size_t pl = qm ? (size_t)(qm - r->h->path.base) : r->h->path.len;
+    if (sl >= sizeof scheme || r->h->authority.len >= sizeof authority || pl >= sizeof path)
+        return "the request is too long to check its signature";
+    memcpy(scheme, base, sl);
+    scheme[sl] = '\0';
+    for (size_t i = 0; i < r->h->authority.len; i++) {
+        char c = r->h->authority.base[i];
+        authority[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    authority[r->h->authority.len] = '\0';
+    memcpy(path, r->h->path.base, pl);
+    path[pl] = '\0';
+    char *query = pl < r->h->path.len ? rq_strndup(r, r->h->path.base + pl + 1, r->h->path.len - pl - 1) : NULL;
+    char method[16];
+    snprintf(method, sizeof method, "%.*s", (int)r->h->method.len, r->h->method.base);
+    sig9421_req_t q = {method, scheme, authority, path, query, body, len, now_s(), FED_DATE_WINDOW, field, r};
+    if (field(r, "signature-input", &input) < 0 || field(r, "signature", &sig) < 0)
+        why = "RFC 9421 needs both Signature-Input and Signature";
+    else if (sig9421_prepare(&q, buf_cstr(&input), buf_cstr(&sig), &j->s9, &why) == 0)
+        j->key_id = xstrdup(j->s9.key_id);
+    buf_free(&input);
+    buf_free(&sig);
+    return why;
+}
+
+static void inbox_job_free(inbox_job_t *j)
+{
+    sig9421_free(&j->s9);
+    free(j->key_id);
+    free(j->signature);
+    free(j->signing);
+    free(j->body);
+    free(j);
 }
 
 /* ---- on the loop ---- */
@@ -263,54 +385,37 @@ static void inbox(hreq_t *r)
         fed_error(r, 400, "bad_request", "the body must be an activity: a JSON object with a type and an actor");
         return;
     }
-    const char *sig = rq_header(r, "signature"), *digest = rq_header(r, "digest"), *date = rq_header(r, "date");
-    sig_params_t sp;
-    const char *why = NULL;
-    buf_t signing = BUF_INIT;
-    int64_t when = date ? http_date(date) : -1;
-    if (!sig || sig_parse(sig, &sp) < 0)
-        why = "a valid Signature header is required";
-    else if (sp.algorithm[0] && strcmp(sp.algorithm, "rsa-sha256") != 0 && strcmp(sp.algorithm, "hs2019") != 0)
-        why = "unsupported signature algorithm";
-    else if (!digest || !digest_ok(digest, body, len))
-        why = "the Digest header does not match the body";
-    else if (when < 0 || when < now_s() - FED_DATE_WINDOW || when > now_s() + FED_DATE_WINDOW)
-        why = "the Date header is missing or too far from now";
-    else
-        why = signing_string(r, sp.headers, &signing);
+    inbox_job_t *j = xcalloc(1, sizeof *j);
+    const char *why = rq_header(r, "signature-input") ? check_9421(r, base, body, len, j) : check_cavage(r, body, len, j);
     if (why) {
+        atomic_fetch_add(&sig_refused[j->rfc9421], 1);
         free(base);
-        buf_free(&signing);
+        inbox_job_free(j);
         fed_error(r, 401, "unauthorized", why);
         return;
     }
     /* A signer not known yet means a fetch on the pool: at most
      * FED_FETCHING_MAX at once (503, try later, beyond). */
     db_stmt_t *st = db_prepare(r->db, "SELECT 1 FROM fed_actors WHERE key_id = :k");
-    db_bind_text(st, ":k", sp.key_id);
+    db_bind_text(st, ":k", j->key_id);
     int known = db_step(st) == DB_ROW;
     db_done(st);
     if (!known && atomic_fetch_add(&fetching, 1) >= FED_FETCHING_MAX) {
         atomic_fetch_sub(&fetching, 1);
         free(base);
-        buf_free(&signing);
+        inbox_job_free(j);
         rs_header(r, "retry-after", "10");
         fed_error(r, 503, "busy", "too many unknown signers at once; try again shortly");
         return;
     }
-    inbox_job_t *j = xcalloc(1, sizeof *j);
     j->fetches = !known;
     j->job.work = inbox_work;
     j->job.done = inbox_done;
     j->base = base;
-    j->key_id = xstrdup(sp.key_id);
-    j->signature = xstrdup(sp.signature);
-    j->signing = xstrdup(buf_cstr(&signing));
     j->body = xmalloc(len + 1);
     memcpy(j->body, body, len);
     j->body[len] = '\0';
     j->len = len;
-    buf_free(&signing);
     pool_submit(r, &j->job);
 }
 

@@ -1,7 +1,11 @@
 /*
  * inbox.h — the inboxes: POST /u/:handle/inbox and the shared POST /inbox.
  *
- * Every POST must carry a valid HTTP Signature (draft-cavage, as Mastodon
+ * Every POST must carry a valid HTTP Signature, in either of two forms.
+ * RFC 9421 (Signature-Input present; sig9421.h): covering @method,
+ * @target-uri (or @authority and @path) and content-digest, the
+ * Content-Digest the body's SHA-256 or SHA-512, created within
+ * FED_DATE_WINDOW seconds of now. Otherwise draft-cavage (as Mastodon
  * signs: rsa-sha256, or hs2019 with an RSA key) covering (request-target),
  * host, date and digest; the Digest must be the body's SHA-256 and the Date
  * within FED_DATE_WINDOW seconds of now. The loop thread checks all that can
@@ -29,5 +33,9 @@
 
 void fed_inbox(hreq_t *r);        /* /u/:handle/inbox */
 void fed_shared_inbox(hreq_t *r); /* /inbox */
+
+/* Signatures checked so far by this process, by form: [0] draft-cavage,
+ * [1] RFC 9421; ok verified, refused answered 401 (for /metrics). */
+void fed_inbox_stats(unsigned long long ok[2], unsigned long long refused[2]);
 
 #endif

@@ -430,3 +430,12 @@ void fed_apply(db_t *db, const char *base, const fed_remote_t *a, json_t *act, f
     }
     /* Other activities: accepted, nothing to do. */
 }
+
+int64_t fed_announces(db_t *db, const char *work_id)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM fed_objects WHERE work_id = :w AND kind = 'announce'");
+    db_bind_text(st, ":w", work_id);
+    int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    return n;
+}

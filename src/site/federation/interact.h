@@ -27,5 +27,8 @@ typedef struct {
 const char *fed_json_id(json_t *o, const char *k);
 /* Apply activity act from actor a (checked signer) on the site at base. */
 void fed_apply(db_t *db, const char *base, const fed_remote_t *a, json_t *act, fed_apply_t *res);
+/* How many remote accounts boosted (Announce) work_id: 0 or more, -1 on a
+ * storage error. A small indexed count (fed_objects_work), fine on a loop. */
+int64_t fed_announces(db_t *db, const char *work_id);
 
 #endif

@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "http/metrics.h"
 #include "media/helper.h"
+#include "site/federation/inbox.h"
 
 static int loopback(const char *a)
 {
@@ -87,6 +88,17 @@ void ops_metrics(hreq_t *r)
                "# TYPE hao_media_helper_failures_total counter\n"
                "hao_media_helper_failures_total %llu\n",
                started, failed);
+    unsigned long long sig_ok[2], sig_refused[2];
+    fed_inbox_stats(sig_ok, sig_refused);
+    buf_lit(&b, "# HELP hao_fed_inbox_signatures_total Inbox HTTP Signatures checked by this process, by form "
+                "(draft-cavage or RFC 9421) and result (ok: verified; refused: answered 401).\n"
+                "# TYPE hao_fed_inbox_signatures_total counter\n");
+    static const char *const form[] = {"cavage", "rfc9421"};
+    for (int i = 0; i < 2; i++)
+        buf_printf(&b, /* raw: text */
+                   "hao_fed_inbox_signatures_total{form=\"%s\",result=\"ok\"} %llu\n"
+                   "hao_fed_inbox_signatures_total{form=\"%s\",result=\"refused\"} %llu\n",
+                   form[i], sig_ok[i], form[i], sig_refused[i]);
     rs_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&b), b.len);
     buf_free(&b);
 }
