@@ -23,8 +23,10 @@ SHARED=${SHARED:-$(realpath ../shared)}
 SEED=${SEED:-$SHARED/seed/000_a4f41c7b09327d3d.txt}
 DUR=${BENCH_DURATION:-8}
 FOLLOWERS=${FED_FOLLOWERS:-10000} INBOXES=${FED_INBOXES:-1000}
-PORT=${FED_PORT:-$((20000 + RANDOM % 10000))} SINK=${FED_SINK_PORT:-$((30000 + RANDOM % 10000))}
-PORT_NGINX=$((PORT + 1)) # hao binds with SO_REUSEPORT: keep away from fixed ports another run may hold
+PORT=${FED_PORT:-$((20000 + RANDOM % 10000))} SINK=${FED_SINK_PORT:-$((10000 + RANDOM % 10000))}
+PORT_NGINX=$((PORT + 1))
+# Random ports (hao binds with SO_REUSEPORT: a fixed one could be shared with
+# another run), all below 32768 where outgoing connections take theirs.
 work=$(mktemp -d /tmp/hao-fed-bench-XXXX)
 pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
