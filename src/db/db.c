@@ -82,6 +82,13 @@ void db_bind_null(db_stmt_t *st, const char *name)
 {
     ops->bind_null(st, name);
 }
+void db_bind_id(db_stmt_t *st, const char *name, int64_t id)
+{
+    if (id)
+        ops->bind_int(st, name, id);
+    else
+        ops->bind_null(st, name);
+}
 /* Time in db_step, all threads, for /metrics (ops): relaxed atomics. */
 static _Atomic uint64_t step_ns, step_n;
 

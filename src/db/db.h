@@ -75,6 +75,8 @@ void db_bind_text(db_stmt_t *st, const char *name, const char *v);          /* N
 void db_bind_textn(db_stmt_t *st, const char *name, const char *v, size_t n);
 void db_bind_int(db_stmt_t *st, const char *name, int64_t v);
 void db_bind_null(db_stmt_t *st, const char *name);
+/* A row id or NULL: 0 (no such row) binds NULL, for optional references. */
+void db_bind_id(db_stmt_t *st, const char *name, int64_t id);
 int db_step(db_stmt_t *st);
 /* Any thread: total time in db_step and the number of steps since start. */
 void db_time(uint64_t *ns, uint64_t *steps);

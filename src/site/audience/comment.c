@@ -102,10 +102,7 @@ static int set_status(db_t *db, const row_t *r, const char *to, const char *held
     db_bind_text(st, ":s", to);
     db_bind_text(st, ":h", held ? held : "");
     db_bind_text(st, ":by", removed_by ? removed_by : "");
-    if (removed_ref)
-        db_bind_int(st, ":ref", removed_ref);
-    else
-        db_bind_null(st, ":ref");
+    db_bind_id(st, ":ref", removed_ref);
     db_bind_text(st, ":why", reason ? reason : "");
     db_bind_int(st, ":t", now);
     db_bind_int(st, ":id", r->id);
@@ -611,10 +608,7 @@ int comment_pin(db_t *db, const aud_actor_t *a, const char *work_id, int64_t id,
         }
     }
     db_stmt_t *st = db_prepare(db, "UPDATE works SET pinned_comment = :c WHERE id = :w");
-    if (id)
-        db_bind_int(st, ":c", id);
-    else
-        db_bind_null(st, ":c");
+    db_bind_id(st, ":c", id);
     db_bind_text(st, ":w", w.id);
     int rc = db_step(st);
     db_done(st);

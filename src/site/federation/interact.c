@@ -179,10 +179,7 @@ static int keep(db_t *db, const char *uri, const char *kind, int64_t actor, cons
     db_bind_text(st, ":k", kind);
     db_bind_int(st, ":a", actor);
     db_bind_text(st, ":w", work);
-    if (comment)
-        db_bind_int(st, ":c", comment);
-    else
-        db_bind_null(st, ":c");
+    db_bind_id(st, ":c", comment);
     db_bind_int(st, ":t", clock_now());
     int rc = db_step(st);
     db_done(st);

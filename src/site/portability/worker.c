@@ -70,10 +70,7 @@ static void finish(int64_t id, int ok, const char *file, const char *report, int
     db_bind_text(st, ":f", file);
     db_bind_text(st, ":r", report);
     db_bind_int(st, ":t", now_s());
-    if (expires)
-        db_bind_int(st, ":e", expires);
-    else
-        db_bind_null(st, ":e");
+    db_bind_id(st, ":e", expires);
     db_bind_int(st, ":id", id);
     db_step(st);
     db_done(st);

@@ -160,10 +160,7 @@ int report_file(db_t *db, const report_input_t *in, report_result_t *res)
                                    ":t) RETURNING id");
     db_bind_text(st, ":h", hash);
     db_bind_text(st, ":w", res->work_id);
-    if (res->comment_id)
-        db_bind_int(st, ":c", res->comment_id);
-    else
-        db_bind_null(st, ":c");
+    db_bind_id(st, ":c", res->comment_id);
     db_bind_text(st, ":g", in->ground);
     db_bind_int(st, ":s", ground_severity(in->ground));
     db_bind_text(st, ":x", in->explanation);

@@ -20,14 +20,6 @@
 #include "site/works/media.h"
 #include "site/ops/settings.h"
 
-static void bind_id_or_null(db_stmt_t *st, const char *name, int64_t v)
-{
-    if (v)
-        db_bind_int(st, name, v);
-    else
-        db_bind_null(st, name);
-}
-
 /* The active takedown row of a work (comment_id 0) or of one of its
  * comments, on a notice or a report (the other 0). Its id, or -1. */
 static int64_t insert_takedown(db_t *db, const char *work_id, int64_t comment_id, int64_t notice_id,
@@ -38,9 +30,9 @@ static int64_t insert_takedown(db_t *db, const char *work_id, int64_t comment_id
                                    "automated, actor, status, created_at) "
                                    "VALUES (:w, :c, :n, :r, :g, :reason, :a, :actor, 'active', :t) RETURNING id");
     db_bind_text(st, ":w", work_id);
-    bind_id_or_null(st, ":c", comment_id);
-    bind_id_or_null(st, ":n", notice_id);
-    bind_id_or_null(st, ":r", report_id);
+    db_bind_id(st, ":c", comment_id);
+    db_bind_id(st, ":n", notice_id);
+    db_bind_id(st, ":r", report_id);
     db_bind_text(st, ":g", ground);
     db_bind_text(st, ":reason", reason);
     db_bind_int(st, ":a", automated);
