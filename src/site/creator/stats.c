@@ -194,6 +194,18 @@ static int referrers(hreq_t *r, buf_t *b, int64_t author, const char *work, cons
     return rc == DB_ERROR ? -1 : 0;
 }
 
+/* A link to the page for n days, marked current when it is this one.
+ * (The mark is written literally: buf_hprintf escapes what %s gets.) */
+static void range_link(buf_t *b, const char *base, int n, int days, const char *label)
+{
+    buf_hprintf(b, "<a href=\"%s?days=%d\"", base, n);
+    if (n == days)
+        buf_lit(b, " aria-current=\"page\"");
+    buf_lit(b, ">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</a>");
+}
+
 static void page(hreq_t *r, int64_t author, const char *work, const char *title, const char *base)
 {
     int days = parse_days(r);
@@ -210,11 +222,10 @@ static void page(hreq_t *r, int64_t author, const char *work, const char *title,
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
     page_section_begin(r, &b, "studio stats", title);
-    buf_hprintf(&b, "<p class=\"stats-range\"><a href=\"%s?days=30\"%s>", base, days == 30 ? " aria-current=\"page\"" : "");
-    buf_htmlz(&b, T(L, "creator.stats.30"));
-    buf_hprintf(&b, "</a> · <a href=\"%s?days=90\"%s>", base, days == 90 ? " aria-current=\"page\"" : "");
-    buf_htmlz(&b, T(L, "creator.stats.90"));
-    buf_lit(&b, "</a>");
+    buf_lit(&b, "<p class=\"stats-range\">");
+    range_link(&b, base, 30, days, T(L, "creator.stats.30"));
+    buf_lit(&b, " · ");
+    range_link(&b, base, 90, days, T(L, "creator.stats.90"));
     if (!work && author) {
         buf_hprintf(&b, " · <a href=\"/studio/stats.csv?days=%d\">", days);
         buf_htmlz(&b, T(L, "creator.stats.csv"));
