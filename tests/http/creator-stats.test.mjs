@@ -142,3 +142,36 @@ test('readers, not loads: uniques, reloads, bots, the end image and referring si
   assert.ok(tableRow(site, 1) >= 3, `site uniques ${tableRow(site, 1)}`);
   assert.match(site.split('<section class="stats-referrers"')[1], /news\.example\.com/);
 });
+
+// The salt is the day's: at China midnight (on the fake clock) a new one is
+// drawn and yesterday's readers are forgotten, so the same reader counts
+// again on the new day, once.
+test('a new China day: a new salt, the same reader counts once again', async () => {
+  const midnight = Date.UTC(2025, 11, 31, 16, 0, 0) / 1000; // 2026-01-01 00:00 in UTC+8
+  const t0 = Date.now();
+  const s = await startServer({ env: { HAO_FAKE_NOW: String(midnight - 12) } });
+  const t1 = Date.now();
+  try {
+    addUser(s.dataDir, 'carol', 'creator', 'carol-password-1');
+    const a = apiFor(s.base);
+    const tok = await apiToken(s.base, 'carol', 'carol-password-1');
+    const id = await draft(a, tok, '跨日');
+    await publish(a, tok, id);
+    const read = () => fetch(`${s.base}/a/${id}`, { headers: { 'user-agent': ONE } });
+    assert.ok(Date.now() - t0 < 8000, 'set up in time to read before midnight');
+    await read();
+    await read();
+    // Past midnight on the server's clock (started no later than t1).
+    await new Promise((r) => setTimeout(r, Math.max(0, 13000 - (Date.now() - t1))));
+    await read();
+    await read();
+    await new Promise((r) => setTimeout(r, 2500));
+    const c = new Client(s.base);
+    await c.login('carol', 'carol-password-1');
+    const csv = (await (await c.get('/studio/stats.csv')).text()).trim().split('\r\n');
+    assert.equal(csv[csv.length - 2], '2025-12-31,1,1,0,0,0,0,0');
+    assert.equal(csv[csv.length - 1], '2026-01-01,1,1,0,0,0,0,0');
+  } finally {
+    await s.stop();
+  }
+});
