@@ -895,6 +895,12 @@ static const entry_t table[] = {
     {"creator.stats.zone", "按中国标准时间(UTC+8)的自然日统计。", "Counted per calendar day in China Standard Time (UTC+8)."},
     {"creator.stats.err.days", "days 只能是 30 或 90。", "days must be 30 or 90."},
     {"creator.stats.reads", "每日阅读", "Reads per day"},
+    {"creator.stats.uniques", "每日独立读者", "Unique readers per day"},
+    {"creator.stats.ends", "每日读完的读者", "Readers who reached the end per day"},
+    {"creator.stats.rate", "完读率", "Read-through rate"},
+    {"creator.stats.referrers", "来源网站", "Referring sites"},
+    {"creator.stats.domain", "网站", "Site"},
+    {"creator.stats.no_referrers", "这段时间没有来自其他网站的读者。", "No readers came from other sites in this period."},
     /* (end of creator) */
     /* ---- part: security ---- */
     {"err.scope", "这个访问令牌的权限范围不允许这样做。", "This access token's scope does not allow that."},

@@ -670,6 +670,16 @@ const char *const schema_migrations[] = {
     "  work_id TEXT NOT NULL PRIMARY KEY REFERENCES works(id),"
     "  state TEXT NOT NULL CHECK (state IN ('created','deleted')),"
     "  updated_at INTEGER NOT NULL);",
+
+    /* analytics: unique readers per creator and China day (author_id 0 is
+     * the whole site). Not a sum of the works' rows: one reader of three
+     * works is one reader. Counts only; the readers' salted hashes stay in
+     * the writer's memory (http/views.h). */
+    "CREATE TABLE stats_uniques ("
+    "  author_id INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  uniques INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (author_id, day));",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);

@@ -838,7 +838,7 @@ static void serve_cached(hreq_t *r, const cached_page_t *p)
     h2o_req_t *h = r->h;
     answered(r);
     if (p->view_id)
-        views_add(r->loop, p->view_id);
+        views_read(r, p->view_id);
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
     if (p->last_modified[0])
@@ -868,7 +868,7 @@ static void serve_cached(hreq_t *r, const cached_page_t *p)
 void rq_mark_view(hreq_t *r, const char *work_id)
 {
     rq_ext_t *x = (rq_ext_t *)r;
-    views_add(r->loop, work_id);
+    views_read(r, work_id);
     x->view_id = rq_strdup(r, work_id);
 }
 

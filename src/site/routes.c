@@ -71,6 +71,7 @@ const route_t routes[] = {
     /* reader pages */
     {"GET", "/", pages_home, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/a/:id", pages_work, ROLE_NONE, RT_CACHE | RT_NEGOTIATE, 0},
+    {"GET", "/a/:id/end/:mac", pages_work_end, ROLE_NONE, 0, 0},
     {"GET", "/u/:handle", pages_author, ROLE_NONE, RT_CACHE | RT_NEGOTIATE, 0},
     {"GET", "/t/:tag", pages_tag, ROLE_NONE, RT_CACHE, 0},
     {"GET", "/search", searchpage_html, ROLE_NONE, RT_CACHE, 0},

@@ -75,7 +75,7 @@ for (const size of ['desktop', 'phone']) {
     await page.goto(`${srv.base}/studio/${ids[1]}`);
     await assertAccessible(page, 'the editor of a published work (pin, collections)');
     await page.goto(`${srv.base}/studio/stats`);
-    assert.equal(await page.locator('svg.stats-chart[role=img]').count(), 5);
+    assert.equal(await page.locator('svg.stats-chart[role=img]').count(), 7);
     await assertAccessible(page, 'the data page');
     await page.goto(`${srv.base}/studio/collections`);
     await assertAccessible(page, 'the collections list');
@@ -113,3 +113,39 @@ for (const size of ['desktop', 'phone']) {
     await rctx.close();
   });
 }
+
+// Read-through without JavaScript: the lazily loaded image after the text
+// is fetched by a reader who scrolls to the end, not by one who leaves at
+// the top. Counted per reader (address and user agent), so each reader
+// here has a browser of its own name.
+test('a reader who scrolls to the end counts as a read-through; one who leaves at the top does not', async () => {
+  const body = Array.from({ length: 160 }, (_, i) => `第${i + 1}段:很长的正文,要往下读很久才能读完。`).join('\n\n');
+  const w = await (await api('POST', '/api/v1/articles', { title: '长文', body })).json();
+  assert.equal((await api('POST', `/api/v1/articles/${w.id}/publish`)).status, 200);
+  const visit = async (name, scroll) => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', ...VIEWPORTS.phone, userAgent: `Mozilla/5.0 (Linux; Android 14) Chrome/120 ${name}` });
+    const page = await ctx.newPage();
+    const ends = [];
+    page.on('request', (q) => { if (q.url().includes('/end/')) ends.push(q.url()); });
+    await page.goto(`${srv.base}/a/${w.id}`);
+    if (scroll) {
+      await Promise.all([page.waitForResponse((res) => res.url().includes('/end/') && res.status() === 200),
+        page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))]);
+    } else {
+      await page.waitForTimeout(1000);
+    }
+    await ctx.close();
+    return ends.length;
+  };
+  assert.equal(await visit('reader-leaves', false), 0, 'the end image is not fetched at the top');
+  assert.equal(await visit('reader-reads', true), 1);
+  await new Promise((r) => setTimeout(r, 2500)); // the view writer's round
+  const { ctx, page } = await signedIn('desktop');
+  await page.goto(`${srv.base}/studio/${w.id}/stats`);
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const cell = async (k) => Number(await page.locator('section.stats-series').nth(k).locator('tr', { hasText: today }).locator('td.num').textContent());
+  assert.deepEqual([await cell(0), await cell(1), await cell(2)], [2, 2, 1]); // reads, unique readers, reached the end
+  assert.match(await page.locator('.stats-rate').innerText(), /50%/);
+  await assertAccessible(page, 'a work\'s data page');
+  await ctx.close();
+});

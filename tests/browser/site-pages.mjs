@@ -66,6 +66,8 @@ export async function pageSite() {
   assert.equal((await alice.login('alice', 'alice-pass-123')).status, 303);
   const root = new Client(srv.base);
   assert.equal((await root.login('root', 'root-pass-12345')).status, 303);
+  // A reader from another site, so the data pages have a referrers table (written within a second).
+  await fetch(`${srv.base}/a/${w1}`, { headers: { 'user-agent': 'Mozilla/5.0 site-pages', referer: 'https://news.example.com/' } });
   const tag = encodeURIComponent('阅读');
   const pages = [];
   const add = (who, list, status = 200) => { for (const [name, p] of list) pages.push({ name, path: p, who, status }); };
@@ -83,11 +85,12 @@ export async function pageSite() {
     ['revisions', `/studio/${w1}/revisions`], ['revision', `/studio/${w1}/revisions/1`], ['compare', `/studio/${w1}/compare`],
     ['originality', `/studio/${w1}/originality`], ['studio-notices', '/studio/notices'], ['studio-email', '/studio/email'],
     ['draft-page', `/a/${draft}`], ['work-signed-in', `/a/${w1}`],
+    ['stats', '/studio/stats'], ['work-stats', `/studio/${w1}/stats`],
   ]);
   add('root', [
     ['mod', '/mod'], ['mod-notice', `/mod/notices/${notice.id}`], ['admin-settings', '/admin/settings'],
     ['admin-audit', '/admin/audit'], ['admin-invites', '/admin/invites'], ['mod-comments', '/mod/comments'],
-    ['mod-originality', '/mod/originality'],
+    ['mod-originality', '/mod/originality'], ['admin-stats', '/admin/stats'],
   ]);
   return { srv, dir, pages, clients: { anon: new Client(srv.base), alice, root }, ids: { w1, en, draft, gone } };
 }

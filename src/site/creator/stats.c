@@ -14,7 +14,9 @@
 #include "site/layout.h"
 #include "site/works/work.h"
 
-#define SERIES 5
+#define SERIES 7
+#define WORK_SERIES 5 /* a work has no followers or subscribers of its own */
+#define TOP_REFERRERS 10
 #define DAYS_MAX 90
 
 typedef struct {
@@ -24,12 +26,22 @@ typedef struct {
     int nseries;
 } stats_t;
 
-static const char *const series_keys[SERIES] = {"creator.stats.reads", "creator.stats.likes", "creator.stats.comments",
-                                                "creator.stats.followers", "creator.stats.subscribers"};
+static const char *const series_keys[SERIES] = {"creator.stats.reads",     "creator.stats.uniques",
+                                                "creator.stats.ends",      "creator.stats.likes",
+                                                "creator.stats.comments",  "creator.stats.followers",
+                                                "creator.stats.subscribers"};
 
 /* The per-day counts: author 0 is the whole site; work NULL all works. */
 static const char *const series_sql[SERIES] = {
     "SELECT (d.day + 28800) / 86400, sum(d.reads) FROM stats_daily d WHERE (:a = 0 OR d.author_id = :a) "
+    "AND (:w = '' OR d.work_id = :w) AND d.day >= :from GROUP BY (d.day + 28800) / 86400",
+    /* A creator's or the site's readers are their own rows (one reader of
+     * three works is one reader); a work's unique readers are its reads,
+     * as a read is counted once per reader and day (http/views.h). */
+    "SELECT (u.day + 28800) / 86400, u.uniques FROM stats_uniques u WHERE u.author_id = :a AND :w = '' "
+    "AND u.day >= :from UNION ALL "
+    "SELECT (d.day + 28800) / 86400, d.reads FROM stats_daily d WHERE :w <> '' AND d.work_id = :w AND d.day >= :from",
+    "SELECT (d.day + 28800) / 86400, sum(d.ends) FROM stats_daily d WHERE (:a = 0 OR d.author_id = :a) "
     "AND (:w = '' OR d.work_id = :w) AND d.day >= :from GROUP BY (d.day + 28800) / 86400",
     "SELECT (l.created_at + 28800) / 86400, count(*) FROM work_likes l JOIN works w ON w.id = l.work_id "
     "WHERE (:a = 0 OR w.author_id = :a) AND (:w = '' OR l.work_id = :w) AND l.created_at >= :from "
@@ -57,7 +69,7 @@ static int load(db_t *db, int64_t author, const char *work, int days, stats_t *s
     s->days = days;
     int64_t today = (clock_now() + CLOCK_CHINA_OFFSET) / 86400;
     s->first_day = today - days + 1;
-    s->nseries = work ? 3 : SERIES;
+    s->nseries = work ? WORK_SERIES : SERIES;
     for (int k = 0; k < s->nseries; k++) {
         db_stmt_t *st = db_prepare(db, series_sql[k]);
         db_bind_int(st, ":a", author);
@@ -125,6 +137,75 @@ static void chart(hreq_t *r, buf_t *b, const stats_t *s, int k, int idx)
     buf_lit(b, "</tbody></table></details>\n</section>\n");
 }
 
+/* 完读率 over the period: reads that reached the end, of all reads (each
+ * a reader and a work on a day), as a whole percent. */
+static void read_through(hreq_t *r, buf_t *b, const stats_t *s)
+{
+    int64_t reads = 0, ends = 0;
+    for (int d = 0; d < s->days; d++) {
+        reads += s->v[0][d];
+        ends += s->v[2][d];
+    }
+    if (ends > reads)
+        ends = reads; /* an end reached today of a page read yesterday */
+    buf_lit(b, "<p class=\"stats-rate\"><strong>");
+    buf_htmlz(b, T(r->lang, "creator.stats.rate"));
+    if (reads)
+        buf_hprintf(b, "</strong> %lld%% <span class=\"hint\">(%lld / %lld)</span></p>\n",
+                    (long long)(ends * 100 / reads), (long long)ends, (long long)reads);
+    else
+        buf_lit(b, "</strong> —</p>\n");
+}
+
+/* The referring sites of the period, most readers first. */
+static int referrers(hreq_t *r, buf_t *b, int64_t author, const char *work, const stats_t *s)
+{
+    db_stmt_t *st = db_prepare(r->db, "SELECT domain, sum(n) FROM stats_referrers WHERE (:a = 0 OR author_id = :a) "
+                                      "AND (:w = '' OR work_id = :w) AND day >= :from "
+                                      "GROUP BY domain ORDER BY sum(n) DESC, domain LIMIT 10");
+    db_bind_int(st, ":a", author);
+    db_bind_text(st, ":w", work ? work : "");
+    db_bind_int(st, ":from", s->first_day * 86400 - CLOCK_CHINA_OFFSET);
+    buf_lit(b, "<section class=\"stats-referrers\" aria-labelledby=\"stats-ref\">\n<h2 id=\"stats-ref\">");
+    buf_htmlz(b, T(r->lang, "creator.stats.referrers"));
+    buf_lit(b, "</h2>\n");
+    int rc, rows = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (rows++ == 0) {
+            buf_lit(b, "<table>\n<thead><tr><th scope=\"col\">");
+            buf_htmlz(b, T(r->lang, "creator.stats.domain"));
+            buf_lit(b, "</th><th scope=\"col\" class=\"num\">");
+            buf_htmlz(b, T(r->lang, "creator.stats.reads"));
+            buf_lit(b, "</th></tr></thead>\n<tbody>\n");
+        }
+        buf_lit(b, "<tr><td>");
+        buf_htmlz(b, db_col_text(st, 0));
+        buf_hprintf(b, "</td><td class=\"num\">%lld</td></tr>\n", (long long)db_col_int(st, 1));
+    }
+    db_done(st);
+    if (rows)
+        buf_lit(b, "</tbody></table>\n");
+    else {
+        buf_lit(b, "<p class=\"hint\">");
+        buf_htmlz(b, T(r->lang, "creator.stats.no_referrers"));
+        buf_lit(b, "</p>\n");
+    }
+    buf_lit(b, "</section>\n");
+    return rc == DB_ERROR ? -1 : 0;
+}
+
+/* A link to the page for n days, marked current when it is this one.
+ * (The mark is written literally: buf_hprintf escapes what %s gets.) */
+static void range_link(buf_t *b, const char *base, int n, int days, const char *label)
+{
+    buf_hprintf(b, "<a href=\"%s?days=%d\"", base, n);
+    if (n == days)
+        buf_lit(b, " aria-current=\"page\"");
+    buf_lit(b, ">");
+    buf_htmlz(b, label);
+    buf_lit(b, "</a>");
+}
+
 static void page(hreq_t *r, int64_t author, const char *work, const char *title, const char *base)
 {
     int days = parse_days(r);
@@ -141,11 +222,10 @@ static void page(hreq_t *r, int64_t author, const char *work, const char *title,
     lang_t L = r->lang;
     buf_t b = BUF_INIT;
     page_section_begin(r, &b, "studio stats", title);
-    buf_hprintf(&b, "<p class=\"stats-range\"><a href=\"%s?days=30\"%s>", base, days == 30 ? " aria-current=\"page\"" : "");
-    buf_htmlz(&b, T(L, "creator.stats.30"));
-    buf_hprintf(&b, "</a> · <a href=\"%s?days=90\"%s>", base, days == 90 ? " aria-current=\"page\"" : "");
-    buf_htmlz(&b, T(L, "creator.stats.90"));
-    buf_lit(&b, "</a>");
+    buf_lit(&b, "<p class=\"stats-range\">");
+    range_link(&b, base, 30, days, T(L, "creator.stats.30"));
+    buf_lit(&b, " · ");
+    range_link(&b, base, 90, days, T(L, "creator.stats.90"));
     if (!work && author) {
         buf_hprintf(&b, " · <a href=\"/studio/stats.csv?days=%d\">", days);
         buf_htmlz(&b, T(L, "creator.stats.csv"));
@@ -154,10 +234,17 @@ static void page(hreq_t *r, int64_t author, const char *work, const char *title,
     buf_lit(&b, "</p>\n<p class=\"hint\">");
     buf_htmlz(&b, T(L, "creator.stats.zone"));
     buf_lit(&b, "</p>\n");
+    read_through(r, &b, s);
     for (int k = 0; k < s->nseries; k++)
         chart(r, &b, s, k, k);
+    int rc = referrers(r, &b, author, work, s);
     buf_lit(&b, "</section>\n");
     free(s);
+    if (rc < 0) {
+        buf_free(&b);
+        rs_error(r, 500, "internal", T(r->lang, "err.internal"));
+        return;
+    }
     page_send(r, &b, 200);
 }
 
@@ -195,12 +282,14 @@ void stats_csv(hreq_t *r)
         return;
     }
     buf_t b = BUF_INIT;
-    buf_lit(&b, "date,reads,likes,comments,followers,subscribers\r\n");
+    buf_lit(&b, "date,reads,unique_readers,read_to_end,likes,comments,followers,subscribers\r\n");
     for (int d = 0; d < days; d++) {
         char day[16];
         day_text(s->first_day + d, day);
-        buf_printf(&b, "%s,%lld,%lld,%lld,%lld,%lld\r\n", day, (long long)s->v[0][d], (long long)s->v[1][d], /* raw: CSV */
-                   (long long)s->v[2][d], (long long)s->v[3][d], (long long)s->v[4][d]);
+        buf_printf(&b, "%s", day); /* raw: CSV, a date of digits and dashes */
+        for (int k = 0; k < SERIES; k++)
+            buf_printf(&b, ",%lld", (long long)s->v[k][d]); /* raw: CSV */
+        buf_lit(&b, "\r\n");
     }
     free(s);
     rs_header(r, "content-disposition", "attachment; filename=\"hao-stats.csv\"");

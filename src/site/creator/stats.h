@@ -6,8 +6,10 @@
  * a server-rendered SVG bar chart (role="img" with a title) followed by a
  * table of the same numbers, and a CSV download of them. Read from the
  * rows those modules already keep (no counting of its own, so nothing on
- * the page path). Reads per day, unique readers, read-through and
- * referrers are not counted yet (see the report of issue 14).
+ * the page path). Reads, unique readers, readers who reached the end
+ * and referring sites are counted by http/views.h (once per reader, work
+ * and day; bots not at all) and shown here with the read-through rate
+ * (完读率) and the top referring domains of the period.
  * Loop thread, the request's connection; read only.
  */
 #ifndef HAO_CREATOR_STATS_H

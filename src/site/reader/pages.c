@@ -25,6 +25,8 @@
 #include "site/site.h"
 #include "site/trust/removed.h"
 #include "site/trust/takedown.h"
+#include "http/views.h"
+#include <sodium.h>
 
 #define PAGE_SIZE 20
 
@@ -277,6 +279,37 @@ void pages_tag(hreq_t *r)
 
 /* GET /a/:id — one work. Drafts are visible to their author only; a deleted
  * work is gone (404); a taken-down work answers 451 with the reason. */
+/* The end of the text as a lazily loaded 1x1 image (pages_work_end):
+ * read-through without JavaScript or cookies. Its key is the work's alone,
+ * so the page stays one cached page for every reader. */
+static void end_mark(buf_t *b, const char *work_id)
+{
+    char mac[17];
+    views_end_mac(work_id, mac);
+    buf_lit(b, "<img class=\"end-mark\" src=\"/a/");
+    buf_htmlz(b, work_id);
+    buf_hprintf(b, "/end/%s.gif\" alt=\"\" width=\"1\" height=\"1\" loading=\"lazy\" decoding=\"async\">", mac);
+}
+
+/* A transparent 1x1 GIF. */
+static const unsigned char end_gif[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c,
+                                        0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+
+void pages_work_end(hreq_t *r)
+{
+    const char *id = rq_param(r, 0), *m = rq_param(r, 1);
+    char want[17];
+    views_end_mac(id, want);
+    if (strlen(m) != 20 || strcmp(m + 16, ".gif") != 0 || sodium_memcmp(m, want, 16) != 0) {
+        rs_error(r, 404, "not_found", T(r->lang, "err.not_found"));
+        return;
+    }
+    views_end(r, id);
+    rs_header(r, "cache-control", "no-store"); /* each reader's browser asks, each day */
+    rs_send(r, 200, "image/gif", (const char *)end_gif, sizeof end_gif);
+}
+
 void pages_work(hreq_t *r)
 {
     work_t w;
@@ -361,7 +394,10 @@ void pages_work(hreq_t *r)
         rs_error(r, 500, "internal", T(r->lang, "err.internal"));
         return;
     }
-    buf_lit(&b, "</div></div>\n<footer>\n");
+    buf_lit(&b, "</div>");
+    if (published)
+        end_mark(&b, w.id);
+    buf_lit(&b, "</div>\n<footer>\n");
     tag_list(r, &b, &w);
     buf_hprintf(&b, "<p class=\"report-links\"><a rel=\"nofollow\" href=\"/report?work=%s\">", w.id);
     buf_htmlz(&b, T(r->lang, "site.report"));

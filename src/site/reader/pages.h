@@ -12,6 +12,10 @@
 
 void pages_home(hreq_t *r);
 void pages_work(hreq_t *r);
+/* GET /a/:id/end/:mac.gif — the 1x1 image at the end of a work's text,
+ * loaded lazily, so fetching it means the reader came near the end: counts
+ * a read-through (http/views.h) when mac is the work's; else 404. */
+void pages_work_end(hreq_t *r);
 void pages_author(hreq_t *r);
 void pages_tag(hreq_t *r);
 void pages_lang(hreq_t *r);
