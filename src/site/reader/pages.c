@@ -8,6 +8,7 @@
 #include "site/works/media.h"
 #include "site/works/summary.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "core/clock.h"
 #include "core/markdown.h"
 #include "core/text.h"
+#include "http/views.h"
 #include "site/accounts/account.h"
 #include "site/audience/follow_page.h"
 #include "site/audience/newsletter.h"
@@ -25,8 +27,6 @@
 #include "site/site.h"
 #include "site/trust/removed.h"
 #include "site/trust/takedown.h"
-#include "http/views.h"
-#include <sodium.h>
 
 #define PAGE_SIZE 20
 
@@ -277,8 +277,6 @@ void pages_tag(hreq_t *r)
     buf_free(&jfeed);
 }
 
-/* GET /a/:id — one work. Drafts are visible to their author only; a deleted
- * work is gone (404); a taken-down work answers 451 with the reason. */
 /* The end of the text as a lazily loaded 1x1 image (pages_work_end):
  * read-through without JavaScript or cookies. Its key is the work's alone,
  * so the page stays one cached page for every reader. */
@@ -310,6 +308,8 @@ void pages_work_end(hreq_t *r)
     rs_send(r, 200, "image/gif", (const char *)end_gif, sizeof end_gif);
 }
 
+/* GET /a/:id — one work. Drafts are visible to their author only; a deleted
+ * work is gone (404); a taken-down work answers 451 with the reason. */
 void pages_work(hreq_t *r)
 {
     work_t w;
