@@ -83,6 +83,11 @@ void clock_china_tm(int64_t t, struct tm *out)
     gmtime_r(&tt, out);
 }
 
+int64_t clock_china_day(int64_t t)
+{
+    return (t + CLOCK_CHINA_OFFSET) / 86400;
+}
+
 void clock_china_minute(int64_t t, char out[CLOCK_TEXT_MAX])
 {
     format_utc(t + CLOCK_CHINA_OFFSET, "%Y-%m-%d %H:%M", out);

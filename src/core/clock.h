@@ -57,6 +57,9 @@ void clock_mail_date(int64_t t, char out[CLOCK_TEXT_MAX]);
 /* t's calendar fields in China Standard Time (tm_year, tm_mon, tm_mday,
  * tm_wday, tm_hour, ...; the zone fields are UTC's and mean nothing). */
 void clock_china_tm(int64_t t, struct tm *out);
+/* The China day number of t: days since 1970-01-01 in China Standard Time
+ * (the data pages' columns and the readers' daily salt change with it). */
+int64_t clock_china_day(int64_t t);
 /* t as "YYYY-MM-DD HH:MM" in China Standard Time (what pages show). */
 void clock_china_minute(int64_t t, char out[CLOCK_TEXT_MAX]);
 /* Unix seconds of midnight in China Standard Time at the start of day d of

@@ -171,7 +171,7 @@ static struct {
 
 static int64_t china_day(void)
 {
-    return (clock_now() + CLOCK_CHINA_OFFSET) / 86400;
+    return clock_china_day(clock_now());
 }
 
 /* Bring this loop to today: a new day draws a new salt and forgets the

@@ -118,6 +118,11 @@ static void china_midnight(void **state)
     assert_int_equal(clock_china_midnight(2026, 13, 1), 1798732800); /* 2027-01-01 */
     assert_int_equal(clock_china_midnight(2027, 1, 1), 1798732800);
     assert_int_equal(clock_china_midnight(1970, 1, 1), -CLOCK_CHINA_OFFSET);
+    /* A China day starts at its midnight, 16:00 UTC the evening before. */
+    int64_t m = clock_china_midnight(2027, 1, 1);
+    assert_int_equal(clock_china_day(m), clock_china_day(m - 1) + 1);
+    assert_int_equal(clock_china_day(m + 86399), clock_china_day(m));
+    assert_int_equal(clock_china_day(m), 20819); /* 2027-01-01: 57 years of 365 days and 14 leap days */
 }
 
 /* "YYYY-MM-DD": real dates only, exactly ten characters. */

@@ -67,7 +67,7 @@ static int load(db_t *db, int64_t author, const char *work, int days, stats_t *s
 {
     memset(s, 0, sizeof *s);
     s->days = days;
-    int64_t today = (clock_now() + CLOCK_CHINA_OFFSET) / 86400;
+    int64_t today = clock_china_day(clock_now());
     s->first_day = today - days + 1;
     s->nseries = work ? WORK_SERIES : SERIES;
     for (int k = 0; k < s->nseries; k++) {
