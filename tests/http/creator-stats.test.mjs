@@ -175,3 +175,30 @@ test('a new China day: a new salt, the same reader counts once again', async () 
     await s.stop();
   }
 });
+
+// A Referer is the reader's to write: anything but an http(s) URL with a
+// plain host name counts the read and no referring site.
+test('hostile referers: the read counts, no referring site is made up', async () => {
+  const id = await draft(api, bob, '来路不明');
+  await publish(api, bob, id);
+  const hostile = [
+    'javascript:alert(1)',
+    'https://' + 'a'.repeat(80) + '.example/',
+    'https://evil.example<script>/',
+    `https://${Buffer.from('例子', 'utf8').toString('latin1')}.example/`, // UTF-8 bytes of a Chinese host
+    'https://[::1]:8080/',
+    'https:///nohost',
+    'x'.repeat(4000),
+  ];
+  for (const [i, ref] of hostile.entries()) {
+    assert.equal((await load(`/a/${id}`, `Mozilla/5.0 hostile-${i}`, { referer: ref })).status, 200, ref);
+  }
+  assert.equal((await load(`/a/${id}`, 'Mozilla/5.0 spy', { referer: 'https://user:pw@Spy.Example.ORG:1/x' })).status, 200);
+  await new Promise((r) => setTimeout(r, 2500));
+  const c = new Client(srv.base);
+  await c.login('bob', 'bob-password-1');
+  const w = await (await c.get(`/studio/${id}/stats`)).text();
+  assert.equal(tableRow(w, 0), hostile.length + 1, 'every read counted');
+  const refs = w.split('<section class="stats-referrers"')[1].split('</section>')[0];
+  assert.deepEqual([...refs.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1]), ['spy.example.org']);
+});
