@@ -86,6 +86,12 @@ build/tests/%: tests/unit/%.c $(ASAN_OBJ) build/asan/media/process.o
 	@mkdir -p build/tests
 	$(CC) $(ALL_CFLAGS) $(MEDIA_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) build/asan/media/process.o $(LIBS) $(MEDIA_LIBS) -lcmocka -o $@
 
+# An LD_PRELOAD check that each h2o allocator stays on one thread
+# (tests/support/h2o_threads.c, used by tests/http/loop-threads.test.mjs).
+build/tests/h2o-threads.so: tests/support/h2o_threads.c
+	@mkdir -p build/tests
+	$(CC) $(CSTD) $(WARN) -O1 -g -fPIC -shared $< -ldl -lpthread -o $@
+
 # The originality benchmark's driver (bench/provenance.sh), on hao's own code.
 build/bench-provenance: bench/provenance_gen.c $(OBJ)
 	$(CC) $(ALL_CFLAGS) $< $(OBJ) $(LIBS) -o $@
@@ -97,7 +103,7 @@ run:
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory build/hao build/hao-asan $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/hao build/hao-asan $(UNIT_BIN) build/tests/h2o-threads.so
 	@scripts/test.sh
 
 bench:

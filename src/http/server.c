@@ -5,7 +5,9 @@
  * Start-up happens on the main thread, where failures are reported plainly:
  * every listening socket bound, the database opened and migrated, then the
  * application's own start-up (server_app_t.init: settings, media, indexes).
- * Then the loop threads start and the main thread waits in sigwait(). On
+ * Then the loop threads start, each creating its own h2o loop and context
+ * (h2o's per-thread memory: init_loop_h2o), and the main thread waits in
+ * sigwait(). On
  * SIGTERM/SIGINT it sets server_state.stopping; each loop closes its
  * listener, asks h2o to stop keeping connections alive, lets in-flight
  * requests finish (at most SHUTDOWN_GRACE_MS), flushes its view counters and
@@ -152,9 +154,33 @@ static int bind_listener(const char *listen_spec, int probe, int *out_fd)
     return 0;
 }
 
+/* The h2o half of a loop's set-up, on the loop's own thread. h2o 2.2.5
+ * keeps per-thread state in __thread variables: a socket's input buffer
+ * takes its memory from, and gives it back to, the recycle list of the
+ * thread that created the socket (h2o_socket_buffer_prototype). The
+ * eventfd sockets of h2o_multithread_create_queue() and
+ * h2o_context_init() created on the main thread made every loop thread
+ * allocate and free through the main thread's list, unlocked: under load
+ * two loops took the same 8 KB block, and glibc's heap was corrupted
+ * (the soak's SIGSEGV in unlink_chunk). So everything of h2o that belongs
+ * to a loop is created here; tests/http/loop-threads.test.mjs checks it. */
+static void init_loop_h2o(loop_ctx_t *lc)
+{
+    lc->loop = h2o_evloop_create();
+    h2o_context_init(&lc->ctx, lc->loop, &globalconf);
+    lc->accept_ctx.ctx = &lc->ctx;
+    lc->accept_ctx.hosts = globalconf.hosts;
+    lc->queue = h2o_multithread_create_queue(lc->loop);
+    pool_register_loop(lc);
+    h2o_timeout_init(lc->loop, &lc->tick_timeout, TICK_MS);
+    lc->tick.cb = on_tick;
+    h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
+}
+
 static void *loop_main(void *arg)
 {
     loop_ctx_t *lc = arg;
+    init_loop_h2o(lc);
     h2o_socket_t *sock = h2o_evloop_socket_create(lc->loop, lc->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     sock->data = lc;
     lc->listener = sock;
@@ -197,23 +223,14 @@ static int init_loop(loop_ctx_t *lc, int index, int fd, buf_t *err)
     assert(index >= 0 && index < HAO_MAX_LOOPS);
     lc->index = index;
     lc->listen_fd = fd;
-    lc->loop = h2o_evloop_create();
-    h2o_context_init(&lc->ctx, lc->loop, &globalconf);
-    lc->accept_ctx.ctx = &lc->ctx;
-    lc->accept_ctx.hosts = globalconf.hosts;
     if (db_open(server_state.data_dir, 0, &lc->db, err) < 0)
         return -1;
     db_defer_checkpoints(lc->db); /* the view writer checkpoints (db.h) */
-    lc->queue = h2o_multithread_create_queue(lc->loop);
-    pool_register_loop(lc);
     lc->cache = cache_create();
     lc->views = views_create();
     lc->bodymem = bodymem_create();
     buf_init(&lc->log, 1 << 20);
-    h2o_timeout_init(lc->loop, &lc->tick_timeout, TICK_MS);
-    lc->tick.cb = on_tick;
-    h2o_timeout_link(lc->loop, &lc->tick_timeout, &lc->tick);
-    return 0;
+    return 0; /* the rest on the loop's thread: init_loop_h2o() */
 }
 
 static void dispose_loop(loop_ctx_t *lc)
