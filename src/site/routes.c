@@ -352,7 +352,6 @@ const route_t routes[] = {
     {"GET", "/api/v1/articles/:id", api_articles_get, ROLE_NONE, RT_API, 0},
     {"PUT", "/api/v1/articles/:id", api_articles_update, ROLE_CREATOR, RT_API, JSON_MAX},
     {"DELETE", "/api/v1/articles/:id", api_articles_delete, ROLE_CREATOR, RT_API, 0},
-    {"POST", "/api/v1/articles/:id/publish", api_articles_publish, ROLE_CREATOR, RT_API, 8 * KB},
     {"POST", "/api/v1/notices", notice_api_post, ROLE_NONE, RT_API, 64 * KB},
     {"GET", "/api/v1/notices/:id", notice_api_status, ROLE_NONE, RT_API, 0},
     {"POST", "/api/v1/reports", report_api_post, ROLE_NONE, RT_API, 64 * KB},

@@ -181,6 +181,18 @@ static void test_admission_rules(void **state)
     assert_true(router_max_body() >= 1024 * 1024);
 }
 
+/* No two rows share a method and pattern: the first would always win and
+ * the second would be dead code that reads as if it answered (one did:
+ * POST /api/v1/articles/:id/publish, before the scheduler took it over). */
+static void test_no_dead_rows(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < routes_count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(routes[i].method, routes[j].method) == 0 && strcmp(routes[i].pattern, routes[j].pattern) == 0)
+                fail_msg("route %zu repeats route %zu: %s %s", i, j, routes[i].method, routes[i].pattern);
+}
+
 int main(void)
 {
     /* The real table, registered as `hao serve` does (site/app.h). */
@@ -193,6 +205,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_found_and_method, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_routes, setup, teardown),
         cmocka_unit_test(test_admission_rules),
+        cmocka_unit_test(test_no_dead_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
