@@ -3,6 +3,7 @@
  */
 #include "core/clock.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,10 +102,14 @@ int64_t clock_china_midnight(int y, int m, int d)
 
 int clock_china_parse_date(const char *s, int64_t *out)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
+    /* Digits where digits belong (sscanf's %d would take "+1" and " 1"). */
+    static const char shape[] = "dddd-dd-dd";
+    if (strlen(s) != 10)
         return -1;
+    for (int i = 0; i < 10; i++)
+        if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+            return -1;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
     int64_t t = clock_china_midnight(y, m, d);
