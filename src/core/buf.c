@@ -408,8 +408,14 @@ void buf_xml(buf_t *b, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        size_t drop = 0;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            drop = 1;
+        else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF && ((unsigned char)s[i + 2] & 0xFE) == 0xBE)
+            drop = 3; /* U+FFFE, U+FFFF: EF BF BE, EF BF BF */
+        if (drop) {
             buf_html(b, s + run, i - run);
+            i += drop - 1;
             run = i + 1;
         }
     }

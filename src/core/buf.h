@@ -85,8 +85,9 @@ void buf_vhprintf(buf_t *b, const char *fmt, va_list ap) __attribute__((format(p
 /* Escaping writers. */
 void buf_html(buf_t *b, const char *s, size_t n);   /* & < > " ' */
 void buf_htmlz(buf_t *b, const char *s);
-/* As html, and drops the C0 controls XML 1.0 forbids (all but tab, LF, CR);
- * U+FFFE and U+FFFF, also outside XML's Char, pass through. */
+/* As html, and drops what XML 1.0's Char production forbids: the C0
+ * controls but tab, LF and CR, and U+FFFE and U+FFFF. (s is UTF-8 already
+ * checked, so it holds no surrogates.) */
 void buf_xml(buf_t *b, const char *s, size_t n);
 void buf_url(buf_t *b, const char *s, size_t n);    /* percent-encode all but unreserved */
 void buf_json_str(buf_t *b, const char *s, size_t n); /* with the quotes */
