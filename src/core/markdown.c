@@ -279,10 +279,12 @@ static int is_space_or_ctl(unsigned char c)
 
 /* Judge a decoded URL u[0..n) for href/src.
  *
- * Browsers strip leading and trailing C0 controls and spaces and remove tab,
- * CR and LF anywhere before they look for "scheme:". We go further and skip
- * every ASCII control and space wherever it is, so no spelling of a scheme
- * (" javascript:", "java\tscript:", "java&#10;script:") can slip past. The URL
+ * Browsers strip leading C0 controls and spaces and remove tab, CR and LF
+ * anywhere (the WHATWG URL parser) before they look for "scheme:"; so does
+ * this check, and put_url() writes the URL so changed, so what was judged is
+ * what the browser reads (" javascript:", "java\tscript:" and
+ * "java&#10;script:" are all "javascript:" here too). Any other space or
+ * control stays part of the scheme and makes it one we refuse. The URL
  * has a scheme when a ':' comes before any '/', '?' or '#'; that scheme,
  * compared case-insensitively, must be http, https or mailto. Every other
  * scheme is refused — javascript:, data:, vbscript:, file: and ones we don't
@@ -290,13 +292,18 @@ static int is_space_or_ctl(unsigned char c)
  * ("a:b"), which a writer can spell "./a:b". Everything else is relative
  * ("/x", "#x", "?x", "x/y", "//host/x") and allowed.
  * Returns URL_EMPTY when nothing but spaces and controls is left. */
+static int url_removed(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\r';
+}
+
 static int url_check(const char *u, size_t n)
 {
     char scheme[8];
     size_t slen = 0, seen = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)u[i];
-        if (is_space_or_ctl(c))
+        if (url_removed(c) || (!seen && is_space_or_ctl(c)))
             continue;
         seen++;
         if (c == '/' || c == '?' || c == '#')
@@ -323,12 +330,11 @@ static int url_char_ok(unsigned char c)
 }
 
 /* Write decoded URL u[0..n) as an attribute value (without the quotes):
- * surrounding spaces and controls trimmed as a browser would, bytes outside
+ * surrounding spaces and controls trimmed and tab, CR and LF removed, as a
+ * browser would (url_check judged the URL so), other bytes outside
  * url_char_ok() percent-encoded (a '%' that already starts an escape is
  * kept), then HTML-escaped, so "&" becomes "&amp;" and "'" "&#39;". The value
- * cannot end the attribute early, and only url_check()ed URLs come here:
- * percent-encoding a space or control inside the scheme can only turn the
- * URL into a relative one. */
+ * cannot end the attribute early, and only url_check()ed URLs come here. */
 static void put_url(buf_t *out, const char *u, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -344,8 +350,10 @@ static void put_url(buf_t *out, const char *u, size_t n)
         if (c == '%' && i + 2 < n && hex_val((unsigned char)u[i + 1]) >= 0 && hex_val((unsigned char)u[i + 2]) >= 0)
             continue;
         buf_html(out, u + run, i - run);
-        char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-        buf_raw(out, e, 3);
+        if (!url_removed(c)) {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            buf_raw(out, e, 3);
+        }
         run = i + 1;
     }
     buf_html(out, u + run, n - run);

@@ -315,6 +315,37 @@ static void test_unsafe_links_dropped(void **state)
     free(h);
 }
 
+/* Tab, CR and LF inside a URL are removed as a browser removes them, so the
+ * href written is the URL that was judged (the Markdown fuzzer found
+ * "h&#13;ttps:" judged as https: and written as a broken "h%0Dttps:").
+ * Other spaces and controls before the colon leave no allowed scheme. */
+static void test_url_as_browser_reads_it(void **state)
+{
+    static const char *const kept[][2] = {
+        {"[l](h&#13;ttps://e.com/a)", "https://e.com/a"},
+        {"[l](<ht\ttp://e.com/>)", "http://e.com/"},
+        {"[l](e.com/a&#10;b)", "e.com/ab"},
+        {"[l](<  https://e.com/ x>)", "https://e.com/%20x"},
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        char want[160];
+        snprintf(want, sizeof want, "<p><a href=\"%s\" rel=\"nofollow noopener ugc\">l</a></p>\n", kept[i][1]);
+        char *h = html(kept[i][0], NULL);
+        if (strcmp(h, want) != 0)
+            fail_msg("case %zu %s -> %s", i, kept[i][0], h);
+        free(h);
+    }
+    static const char *const refused[] = {"[l](<ht tps://x>)", "[l](<h\x01ttps://x>)", "[l](<h\x7fttps://x>)",
+                                           "[l](h&#11;ttps://x)"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        md_info_t info;
+        char *h = html(refused[i], &info);
+        if (strcmp(h, "<p>l</p>\n") != 0 || info.dropped_links != 1)
+            fail_msg("case %zu %s -> %s (dropped %d)", i, refused[i], h, info.dropped_links);
+        free(h);
+    }
+}
+
 static void test_unsafe_images_dropped(void **state)
 {
     static const char *const cases[] = {
@@ -552,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_img_onerror_escaped),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_unsafe_links_dropped),
+        cmocka_unit_test(test_url_as_browser_reads_it),
         cmocka_unit_test(test_unsafe_images_dropped),
         cmocka_unit_test(test_empty_images),
         cmocka_unit_test(test_image),
