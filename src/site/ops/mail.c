@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,7 +196,8 @@ static int smtp_send(const char *url, const char *from, const char *to, const ch
 static struct {
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    int stop, running;
+    atomic_int stop; /* also read between messages, outside mu */
+    int running;
     pthread_t thread;
     db_t *db;
 } S = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
