@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 passed=0; failed=0; failures=()
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=0:exitcode=66:second_deadlock_stack=1
 # LeakSanitizer needs ptrace-like access that some sandboxes deny; detect once.
 if ! echo 'int main(void){return 0;}' | cc -x c -fsanitize=address -o build/lsan-probe - 2>/dev/null || ! build/lsan-probe 2>/dev/null; then
   export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1
@@ -96,6 +97,17 @@ fi
 if [ "$node_ok" = 1 ] && [ -e "${http_tests[0]}" ]; then
   [ ${#NODE18[@]} -gt 0 ] && HAO_BIN=build/hao node_tests "http (release build, Node 18 as Debian 12 ships it)" 2 "${NODE18[@]}" -- "${http_tests[@]}"
   HAO_BIN=build/hao-asan node_tests "http (ASan+UBSan build)" 2 "$NODE" -- "${http_tests[@]}"
+  # The threaded paths under ThreadSanitizer: the loops, the worker pool
+  # (searches, publishes, argon2id), the view writer, the mail and federation
+  # senders, two nodes, shutdown. A report fails the file (the harness reads
+  # the server's stderr and exit status). Not the media tests: the media
+  # helper's address-space limit leaves TSan no room. Where the kernel's
+  # address randomisation is wider than gcc 12's TSan knows, it runs with
+  # randomisation off (setarch -R), as TSan's own advice says.
+  tsan=("$NODE")
+  build/hao-tsan help >/dev/null 2>&1 || tsan=(setarch "$(uname -m)" -R "$NODE")
+  HAO_BIN=build/hao-tsan node_tests "http (ThreadSanitizer build, the threaded paths)" 2 "${tsan[@]}" -- \
+    tests/http/{loop-threads,search,search_recall,works,comments,mail,subscribe,federation-delivery,notice-race,server,audience-multinode,security-password}.test.mjs
   # The same suite as a multi-node site would run it: the site in a private
   # PostgreSQL and the media in an S3-compatible server (s3rver from npm),
   # each on its own loopback port, both stopped at the end.

@@ -124,7 +124,7 @@ export async function startServer(opts = {}) {
         proc.kill('SIGTERM');
         const { code, signal } = await exited;
         if (code !== 0) throw new Error(`hao exited with ${code ?? signal} after SIGTERM: ${stderr}`);
-        if (/ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:/.test(stderr)) throw new Error(`sanitizer report: ${stderr}`);
+        if (/ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:|WARNING: ThreadSanitizer/.test(stderr)) throw new Error(`sanitizer report: ${stderr}`);
       },
     };
   }
