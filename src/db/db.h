@@ -80,6 +80,9 @@ void db_bind_id(db_stmt_t *st, const char *name, int64_t id);
 int db_step(db_stmt_t *st);
 /* Any thread: total time in db_step and the number of steps since start. */
 void db_time(uint64_t *ns, uint64_t *steps);
+/* Any thread: bytes the embedded SQLite holds now (page caches, statements,
+ * all connections); what a PostgreSQL site's server holds is its own. */
+int64_t db_memory_used(void);
 int64_t db_col_int(db_stmt_t *st, int col);
 double db_col_double(db_stmt_t *st, int col);
 const char *db_col_text(db_stmt_t *st, int col); /* "" for NULL */

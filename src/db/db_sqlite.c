@@ -383,3 +383,8 @@ int db_checkpoint(db_t *db)
 }
 
 const db_ops_t db_sqlite_ops = DB_OPS_INIT("sqlite");
+
+int64_t db_memory_used(void)
+{
+    return sqlite3_memory_used();
+}

@@ -41,5 +41,7 @@ const cached_page_t *cache_get(page_cache_t *c, const char *key, size_t keylen);
  * page a second after it was stored once any work has (core/changed.h). */
 void cache_put(page_cache_t *c, uint64_t generation, uint64_t wgen, const char *key, size_t keylen, int status,
                const char *content_type, const char *body, size_t len, const char *view_id, const char *last_modified);
+/* Bytes of pages and keys held (at most 32 MB a loop: cache.c). */
+size_t cache_bytes(const page_cache_t *c);
 
 #endif

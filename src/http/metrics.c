@@ -19,7 +19,7 @@ typedef struct {
     _Atomic uint64_t req[MC_N][500]; /* by status 100..599 */
     _Atomic uint64_t bucket[MC_N][METRICS_BUCKETS + 1];
     _Atomic uint64_t sum_ns[MC_N];
-    _Atomic uint64_t cache_hit, cache_miss;
+    _Atomic uint64_t cache_hit, cache_miss, cache_bytes;
 } __attribute__((aligned(64))) slot_t;
 
 static slot_t slots[HAO_MAX_LOOPS];
@@ -76,6 +76,12 @@ void metrics_cache(int loop, int hit)
     bump(hit ? &slots[loop].cache_hit : &slots[loop].cache_miss, 1);
 }
 
+void metrics_cache_bytes(int loop, size_t bytes)
+{
+    if (loop >= 0 && loop < HAO_MAX_LOOPS)
+        atomic_store_explicit(&slots[loop].cache_bytes, bytes, memory_order_relaxed);
+}
+
 static uint64_t load(const _Atomic uint64_t *c)
 {
     return atomic_load_explicit(c, memory_order_relaxed);
@@ -115,17 +121,25 @@ void metrics_write(buf_t *out)
         buf_printf(out, "hao_http_request_duration_seconds_count{class=\"%s\"} %llu\n", metrics_class_name(c),
                    (unsigned long long)cum);
     }
-    uint64_t hit = 0, miss = 0;
+    uint64_t hit = 0, miss = 0, held = 0;
     for (int l = 0; l < HAO_MAX_LOOPS; l++) {
         hit += load(&slots[l].cache_hit);
         miss += load(&slots[l].cache_miss);
+        held += load(&slots[l].cache_bytes);
     }
     buf_printf(out,
                "# HELP hao_page_cache_lookups_total Anonymous page lookups in the loops' page caches.\n"
                "# TYPE hao_page_cache_lookups_total counter\n"
                "hao_page_cache_lookups_total{result=\"hit\"} %llu\n"
-               "hao_page_cache_lookups_total{result=\"miss\"} %llu\n",
-               (unsigned long long)hit, (unsigned long long)miss);
+               "hao_page_cache_lookups_total{result=\"miss\"} %llu\n"
+               "# HELP hao_page_cache_bytes Bytes of pages and keys the loops' page caches hold.\n"
+               "# TYPE hao_page_cache_bytes gauge\n"
+               "hao_page_cache_bytes %llu\n"
+               "# HELP hao_sqlite_memory_bytes Bytes the embedded SQLite holds: page caches and statements.\n"
+               "# TYPE hao_sqlite_memory_bytes gauge\n"
+               "hao_sqlite_memory_bytes %lld\n",
+               (unsigned long long)hit, (unsigned long long)miss, (unsigned long long)held,
+               (long long)db_memory_used());
     int queued, busy, threads;
     pool_stats(&queued, &busy, &threads);
     buf_printf(out,

@@ -25,6 +25,8 @@ enum { MC_PAGE, MC_API, MC_FORM, MC_UPLOAD, MC_STATIC, MC_OTHER, MC_NONE, MC_N }
 void metrics_observe(int loop, const route_t *route, int status, uint64_t ns);
 /* Loop thread: a lookup of the page cache (hit or not). */
 void metrics_cache(int loop, int hit);
+/* Loop thread: the bytes its page cache holds now (cache_bytes). */
+void metrics_cache_bytes(int loop, size_t bytes);
 
 /* Any thread: append the server's families (requests, latency, page cache,
  * worker pool, database time) in Prometheus' text format 0.0.4. */

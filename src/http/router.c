@@ -423,6 +423,7 @@ void rs_send(hreq_t *r, int status, const char *content_type, const char *body, 
             lm = rq_strndup(r, h->res.headers.entries[li].value.base, h->res.headers.entries[li].value.len);
         cache_put(r->loop->cache, x->gen, x->wgen, x->cache_key, x->cache_keylen, status, content_type, body, len, x->view_id,
                   lm);
+        metrics_cache_bytes(r->loop->index, cache_bytes(r->loop->cache));
         const cached_page_t *p = cache_get(r->loop->cache, x->cache_key, x->cache_keylen);
         if (p)
             h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_ETAG, NULL, rq_strdup(r, p->etag), strlen(p->etag));

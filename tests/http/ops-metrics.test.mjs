@@ -132,7 +132,8 @@ test('/metrics from loopback parses, and counts requests by class and status, la
   const f0 = parseProm(m0.text);
   for (const n of ['hao_http_requests_total', 'hao_http_request_duration_seconds', 'hao_page_cache_lookups_total',
     'hao_worker_pool_queued', 'hao_worker_pool_busy', 'hao_jobs_due', 'hao_jobs_overdue', 'hao_mail_outbox',
-    'hao_media_helpers_started_total', 'hao_media_helper_failures_total', 'hao_db_statement_seconds_total']) {
+    'hao_media_helpers_started_total', 'hao_media_helper_failures_total', 'hao_db_statement_seconds_total',
+    'hao_page_cache_bytes', 'hao_sqlite_memory_bytes']) {
     assert.ok(f0.has(n), `family ${n}`);
   }
   assert.equal(f0.get('hao_http_request_duration_seconds').type, 'histogram');
@@ -148,6 +149,13 @@ test('/metrics from loopback parses, and counts requests by class and status, la
   assert.ok(d('hao_http_request_duration_seconds_sum', { class: 'page' }) > 0);
   assert.ok(value(f1, 'hao_db_statements_total') > 0, 'database statements were timed');
   assert.ok(value(f1, 'hao_worker_pool_threads') >= 1);
+  // What the memory holds: the home page is in a loop's page cache, and a
+  // SQLite site's page caches and statements are counted.
+  const home = Buffer.byteLength(await (await fetch(srv.base + '/')).text());
+  const f2 = parseProm((await metrics()).text);
+  assert.equal(f2.get('hao_page_cache_bytes').type, 'gauge');
+  assert.ok(value(f2, 'hao_page_cache_bytes') >= home, `page cache ${value(f2, 'hao_page_cache_bytes')} < home ${home}`);
+  if (!process.env.HAO_TEST_PG) assert.ok(value(f2, 'hao_sqlite_memory_bytes') > 100000, 'SQLite memory is counted');
 });
 
 test('/metrics is refused (404) through a proxy or with a wrong token, and allowed with the token', async () => {

@@ -77,12 +77,50 @@ static void global_change_is_everything(void **state)
     cache_destroy(c);
 }
 
+/* The bytes held are counted (a replaced or stale slot gives its bytes
+ * back) and stay under 32 MB a loop however many distinct keys strangers
+ * send: past the bound a page is not kept, and the ones kept stay. */
+static void bytes_are_bounded(void **state)
+{
+    (void)state;
+    page_cache_t *c = cache_create();
+    assert_int_equal(cache_bytes(c), 0);
+    put(c, "home", NULL);
+    put(c, "a", NULL);
+    assert_int_equal(cache_bytes(c), 4 + 1 + 1 + 1);
+    put(c, "home", NULL); /* the same slot again */
+    assert_int_equal(cache_bytes(c), 4 + 1 + 1 + 1);
+
+    size_t len = 500 * 1024, stored = 0;
+    char *body = calloc(1, len);
+    assert_non_null(body);
+    char key[32];
+    for (int i = 0; i < 100; i++) {
+        int n = snprintf(key, sizeof key, "/?x=%d", i);
+        cache_put(c, changed_generation(), changed_work_generation(), key, (size_t)n, 200, "text/html", body, len,
+                  NULL, NULL);
+        assert_true(cache_bytes(c) <= (size_t)32 << 20);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(key, sizeof key, "/?x=%d", i);
+        if (get(c, key))
+            stored++;
+    }
+    assert_true(stored >= 60 && stored <= 65); /* 32 MB of 500 KB pages, less what the hash pairs up */
+    assert_non_null(get(c, "/?x=0"));         /* the first ones stay */
+    assert_null(get(c, "/?x=99"));           /* the last ones are not kept */
+    assert_non_null(get(c, "home"));
+    free(body);
+    cache_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(work_change_is_fine_grained),
         cmocka_unit_test(change_during_render),
         cmocka_unit_test(global_change_is_everything),
+        cmocka_unit_test(bytes_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
