@@ -12,9 +12,10 @@
 # the one its kind expects; at the end the answers and the errors are printed
 # by kind. Every SOAK_SAMPLE seconds it prints the server's resident memory,
 # open descriptors and threads, media helpers alive, and the requests and
-# errors so far; at the end, the growth of RSS and descriptors from the first
-# sample to the last. Exit 1 on any error. Loopback only; every process
-# started here is stopped by PID.
+# errors so far, and how much of the RSS is the page caches and SQLite's
+# (/metrics); at the end, the growth of RSS and descriptors from the first
+# sample to the last, and of the RSS outside those caches. Exit 1 on any
+# error. Loopback only; every process started here is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HAO=${HAO_BIN:-build/hao}
@@ -121,29 +122,34 @@ client() { # n
 for c in $(seq "$CLIENTS"); do client "$c" & pids+=("$!"); done
 
 stat_line() {
-  local rss fds thr helpers n e
+  local rss fds thr helpers n e m
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$srv/status")
+  # What of it is caches the server bounds: its page caches (32 MB a loop
+  # at most) and SQLite's (page caches and statements), from /metrics.
+  m=$(curl -s "$BASE/metrics")
+  pc=$(awk '$1 == "hao_page_cache_bytes" {printf "%d", $2 / 1024}' <<<"$m")
+  sq=$(awk '$1 == "hao_sqlite_memory_bytes" {printf "%d", $2 / 1024}' <<<"$m")
   fds=$(ls "/proc/$srv/fd" | wc -l)
   thr=$(awk '/^Threads/ {print $2}' "/proc/$srv/status")
   helpers=$(pgrep -P "$srv" -f media-helper 2>/dev/null | wc -l || true)
   n=$(cat "$work"/codes.* 2>/dev/null | wc -l)
   e=$( [ -f "$work/errors" ] && wc -l <"$work/errors" || echo 0)
-  echo "$rss $fds $thr $helpers $n $e"
+  echo "$rss ${pc:-?} ${sq:-?} $fds $thr $helpers $n $e"
 }
 
 echo "soak: $DUR s of mixed traffic, $CLIENTS clients, a sample every $SAMPLE s (load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%8s %10s %6s %8s %8s %10s %7s\n' time rss_kb fds threads helpers requests errors
+printf '%8s %10s %10s %10s %6s %8s %8s %10s %7s\n' time rss_kb pages_kb sqlite_kb fds threads helpers requests errors
 start=$(date +%s); first=""; last=""
 while [ $(( $(date +%s) - start )) -lt "$DUR" ]; do
   left=$(( DUR - ($(date +%s) - start) )); sleep $(( left < SAMPLE ? left : SAMPLE ))
   kill -0 "$srv" 2>/dev/null || { echo "soak: the server died" >&2; cat "$work/hao.err" >&2; exit 1; }
-  read -r rss fds thr helpers n e < <(stat_line)
-  printf '%7ss %10s %6s %8s %8s %10s %7s\n' $(( $(date +%s) - start )) "$rss" "$fds" "$thr" "$helpers" "$n" "$e"
+  read -r rss pc sq fds thr helpers n e < <(stat_line)
+  printf '%7ss %10s %10s %10s %6s %8s %8s %10s %7s\n' $(( $(date +%s) - start )) "$rss" "$pc" "$sq" "$fds" "$thr" "$helpers" "$n" "$e"
   # The first sample is warm-up (caches, pool connections, first helper).
-  if [ -z "$first" ]; then first="$rss $fds"; fi
-  last="$rss $fds"
+  if [ -z "$first" ]; then first="$rss $fds $pc $sq"; fi
+  last="$rss $fds $pc $sq"
 done
-read -r r0 f0 <<<"$first"; read -r r1 f1 <<<"$last"
+read -r r0 f0 p0 s0 <<<"$first"; read -r r1 f1 p1 s1 <<<"$last"
 echo "soak: answers by kind and status:"
 cat "$work"/codes.* | sort | uniq -c | awk '{a[$2] = a[$2] " " $3 ":" $1} END {for (k in a) printf "  %-8s%s\n", k, a[k]}' | sort
 echo "soak: errors by kind (a status other than expected, or no answer):"
@@ -151,5 +157,7 @@ for k in login read missing search publish edit upload notice counter metrics; d
   printf '  %-8s %s\n' "$k" "$(grep -c " $k: " "$work/errors" 2>/dev/null || true)"
 done
 echo "soak: RSS $r0 -> $r1 kB ($(( r1 - r0 )) kB), descriptors $f0 -> $f1, load $(cut -d' ' -f1-3 /proc/loadavg)"
+[[ "$p0$s0$p1$s1" =~ ^[0-9]+$ ]] &&
+  echo "soak: outside the page and SQLite caches: $(( r0 - p0 - s0 )) -> $(( r1 - p1 - s1 )) kB ($(( (r1 - p1 - s1) - (r0 - p0 - s0) )) kB)"
 if [ -s "$work/errors" ]; then echo "soak: errors:"; head -20 "$work/errors"; grep -m5 -i "error\|sanitizer" "$work/hao.err" || true; exit 1; fi
 echo "soak: no errors"
