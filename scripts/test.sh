@@ -143,6 +143,12 @@ if [ "$node_ok" = 1 ] && [ -f tests/browser/package.json ]; then
   HAO_BIN=build/hao node_tests browser 1 "$NODE" -- tests/browser/*.test.mjs
 fi
 
+# Every libFuzzer driver (fuzz/*_fuzz.c, clang with ASan+UBSan) replays its
+# seed corpus, then fuzzes for 20 s (issue 17; FUZZING.md). A crash leaves
+# build/fuzz/crash-NAME-* and fails; a slow input (a starved machine) does not.
+run "fuzz: each driver replays its corpus and fuzzes 20 s (make fuzz FUZZ_SECONDS=20)" \
+  make --no-print-directory -j"$(nproc)" fuzz FUZZ_SECONDS=20
+
 # The package test (scripts/deb-test.sh, make test-deb): cold, it debootstraps
 # Debian 12 (1.5 to 10 minutes, by the mirror) on top of two package builds,
 # too slow to add to every CI run on 2 cores; warm, about 2.5 minutes. So it
