@@ -86,7 +86,11 @@ test('a takedown reaches the creator by mail; the counter-notice reaches the com
   const m2 = decode(others()[1]);
   assert.equal(m2.to, 'zhao@example.cn');
   assert.match(m2.body, /这是我的原创作品/);
-  assert.equal(siteSql(dataDir, "SELECT count(*) FROM outbox WHERE status = 'sent'").stdout.trim(), String(sink.messages.length));
+  // The sink has the message before the sender marks its row sent: wait for the row.
+  const sent = () => siteSql(dataDir, "SELECT count(*) FROM outbox WHERE status = 'sent'").stdout.trim();
+  for (let t0 = Date.now(); sent() !== String(sink.messages.length) && Date.now() - t0 < 10000;)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal(sent(), String(sink.messages.length));
   assert.equal(others().length, 2);
 });
 
