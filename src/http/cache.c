@@ -88,8 +88,17 @@ void cache_put(page_cache_t *c, uint64_t generation, uint64_t wgen, const char *
     uint64_t h = fnv(key, keylen);
     slot_t *s = &c->slots[h % CACHE_SLOTS];
     slot_clear(c, s);
-    if (c->bytes + keylen + len > CACHE_MAX_BYTES)
-        return;
+    if (c->bytes + keylen + len > CACHE_MAX_BYTES) {
+        /* Full: stale pages (a change since they were stored) make room
+         * first, so a flood of one generation does not keep later pages
+         * out once anything has changed. Only when over the bound. */
+        uint64_t g = changed_generation();
+        for (int i = 0; i < CACHE_SLOTS; i++)
+            if (c->slots[i].key && c->slots[i].generation != g)
+                slot_clear(c, &c->slots[i]);
+        if (c->bytes + keylen + len > CACHE_MAX_BYTES)
+            return;
+    }
     c->bytes += keylen + len;
     s->generation = generation;
     s->wgen = wgen;

@@ -110,6 +110,12 @@ static void bytes_are_bounded(void **state)
     assert_non_null(get(c, "/?x=0"));         /* the first ones stay */
     assert_null(get(c, "/?x=99"));           /* the last ones are not kept */
     assert_non_null(get(c, "home"));
+    /* After a change every page is stale: the next page finds room. */
+    changed_signal();
+    cache_put(c, changed_generation(), changed_work_generation(), "/?x=99", 6, 200, "text/html", body, len, NULL,
+              NULL);
+    assert_non_null(get(c, "/?x=99"));
+    assert_true(cache_bytes(c) <= (size_t)1 << 20);
     free(body);
     cache_destroy(c);
 }
