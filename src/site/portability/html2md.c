@@ -523,6 +523,21 @@ static void blocks(cv_t *c, const xmlNode *n, buf_t *out)
     c->recursion--;
 }
 
+/* C0 controls other than tab and line ends, and DEL, dropped from what was
+ * written since from: XML and JSON carry them, hao's text holds none
+ * (text_valid), and one would refuse the whole import. */
+static void drop_controls(buf_t *b, size_t from)
+{
+    size_t w = from;
+    for (size_t i = from; i < b->len; i++) {
+        unsigned char c = (unsigned char)b->p[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            continue;
+        b->p[w++] = b->p[i];
+    }
+    b->len = w;
+}
+
 int html2md(const char *html, size_t len, const h2m_opts_t *o, buf_t *out, buf_t *err)
 {
     if (len == 0)
@@ -543,8 +558,10 @@ int html2md(const char *html, size_t len, const h2m_opts_t *o, buf_t *out, buf_t
         if (is(k, "body"))
             body = k;
     cv_t c = {o, 0, 0, 0, 0, 0, 0};
+    size_t from = out->len;
     if (body)
         blocks(&c, body->children, out);
+    drop_controls(out, from);
     while (out->len && (out->p[out->len - 1] == '\n' || out->p[out->len - 1] == ' '))
         out->len--;
     if (out->len)
@@ -564,6 +581,7 @@ void html2text(const char *html, size_t len, buf_t *out)
     buf_t t = BUF_INIT;
     text_of(xmlDocGetRootElement(d), &t);
     xmlFreeDoc(d);
+    drop_controls(&t, 0);
     /* trim each line, drop runs of blank lines */
     const char *s = buf_cstr(&t);
     int blank = 0;

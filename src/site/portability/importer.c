@@ -39,6 +39,13 @@ char *port_strdup(const char *s)
         memset(&(arr)[(n)], 0, sizeof(*(arr)));                          \
     } while (0)
 
+void port_one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = ' ';
+}
+
 port_work_t *port_add_work(port_set_t *s)
 {
     GROW(s->w, s->nw, s->capw);
@@ -709,8 +716,13 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             }
             buf_free(&ferr);
         }
-        if (!m->data)
+        if (!m->data) {
+            /* A relative address (Ghost's /content/images/...) not found
+             * in the uploads directory: nothing to fetch it from. */
+            buf_printf(&s.notes, "%s: picture %s not imported (not in the uploads directory); the work links to it "
+                                 "instead\n", m->origin, m->key);
             continue;
+        }
         unsigned char h[32];
         char sha[65];
         crypto_hash_sha256(h, (const unsigned char *)m->data, m->len);

@@ -159,6 +159,9 @@ port_comment_t *port_add_comment(port_work_t *w);
 port_rev_t *port_add_rev(port_work_t *w);
 void port_set_free(port_set_t *s);
 char *port_strdup(const char *s); /* NULL stays NULL */
+/* A title or tag on one line: every control character (tab and line ends
+ * too) and DEL becomes a space, in place. */
+void port_one_line(char *s);
 /* The regular file at path, whole and NUL-terminated, when it has at most
  * max bytes; NULL otherwise. The caller frees it. */
 char *port_read_file(const char *path, size_t *len, long long max);

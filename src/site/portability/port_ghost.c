@@ -146,6 +146,7 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
         size_t tl = t ? strlen(t) : 0;
         text_trim(&t, &tl);
         w->title = tl ? xstrndup(t, text_prefix(t, tl, WORK_TITLE_MAX)) : xstrdup("(无标题)");
+        port_one_line(w->title);
         if (tl && text_chars(t, tl) > WORK_TITLE_MAX)
             buf_printf(&s->notes, "%s: title shortened to %d characters\n", g.origin, WORK_TITLE_MAX);
         snprintf(w->status, sizeof w->status, "%s", status && strcmp(status, "published") == 0 ? "published" : "draft");
@@ -188,6 +189,7 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
                 }
                 size_t nl = strlen(nm);
                 char *tag = xstrndup(nm, text_prefix(nm, nl, WORK_TAG_MAX));
+                port_one_line(tag);
                 for (char *c = tag; *c; c++)
                     if (*c == ',')
                         *c = ' ';

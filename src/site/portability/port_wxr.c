@@ -183,6 +183,7 @@ static void add_tag(port_set_t *s, port_work_t *w, const char *t, const char *or
     }
     size_t cut = text_prefix(a, l, WORK_TAG_MAX);
     char *tag = xstrndup(a, cut);
+    port_one_line(tag);
     /* a comma would split it in two */
     for (char *p = tag; *p; p++)
         if (*p == ',')
@@ -218,14 +219,11 @@ static void read_item(wxr_t *x, xmlNode *item)
     free(x->author);
     x->author = xstrdup(w->author);
     char *title = ctext(item, "title", NULL);
+    port_one_line(title);
     const char *t = title;
     size_t tl = strlen(t);
     text_trim(&t, &tl);
-    /* one line */
     char *tt = xstrndup(t, tl);
-    for (char *p = tt; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
     if (!*tt) {
         free(tt);
         tt = xstrdup("(无标题)");
@@ -317,7 +315,7 @@ static void read_item(wxr_t *x, xmlNode *item)
          * the author of a post here too (the creator answering) */
         char *uid = ctext(k, "comment_user_id", WP);
         if (strcmp(uid, "0") != 0 && *uid)
-            for (int a = 0; a < s->na; a++)
+            for (int a = 0; a < s->na && !c->handle; a++) /* the first author of that id */
                 if (s->a[a].origin && strcmp(s->a[a].origin, uid) == 0)
                     c->handle = xstrdup(s->a[a].handle);
         free(uid);
