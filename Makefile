@@ -132,22 +132,9 @@ clang-check:
 clean:
 	rm -rf build
 
-# Fuzzing (not part of make test): make fuzz-markdown FUZZ_SECONDS=60
-FUZZ_SECONDS ?= 60
-fuzz-markdown:
-	@mkdir -p build
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/markdown_fuzz.c src/core/markdown.c src/core/buf.c src/core/alloc.c src/core/text.c $(shell pkg-config --cflags --libs md4c) -o build/fuzz-markdown
-	build/fuzz-markdown -max_total_time=$(FUZZ_SECONDS)
-
 # The search benchmark program (bench/search.sh builds and runs it).
 build/search_bench: bench/search_bench.c $(OBJ)
 	$(CC) $(ALL_CFLAGS) bench/search_bench.c $(OBJ) $(LIBS) -o $@
-
-# make fuzz-multipart FUZZ_SECONDS=60: the upload body parser
-fuzz-multipart:
-	@mkdir -p build
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/multipart_fuzz.c src/media/multipart.c -o build/fuzz-multipart
-	build/fuzz-multipart -max_total_time=$(FUZZ_SECONDS)
 
 # ---- ops: fuzzing (issue 17) ----
 # make fuzz [FUZZ_SECONDS=60]: every libFuzzer driver fuzz/NAME_fuzz.c runs for
@@ -157,6 +144,7 @@ fuzz-multipart:
 # The drivers link hao's own code built by clang with coverage (build/fuzz/obj);
 # a driver that #includes a src/....c file (to reach its static parsers) leaves
 # that object out.
+FUZZ_SECONDS ?= 60
 FUZZ_DRIVERS := $(sort $(patsubst fuzz/%_fuzz.c,%,$(wildcard fuzz/*_fuzz.c)))
 FUZZ_FLAGS = $(CSTD) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o)
@@ -167,7 +155,7 @@ build/fuzz/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-build/fuzz/%: fuzz/%_fuzz.c fuzz/fuzz_req.h $(FUZZ_OBJ) $(FUZZ_EXTRA)
+build/fuzz/%: fuzz/%_fuzz.c $(wildcard fuzz/*.h) $(FUZZ_OBJ) $(FUZZ_EXTRA)
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $< \
 	  $(filter-out $(patsubst %,build/fuzz/obj/%.o,$(shell sed -n 's|^#include "\.\./src/\(.*\)\.c".*|\1|p' $<)),$(FUZZ_OBJ)) \
