@@ -393,7 +393,9 @@ void fed_apply(db_t *db, const char *base, const fed_remote_t *a, json_t *act, f
     json_t *obj = json_object_get(act, "object");
     const char *otype = json_is_object(obj) ? json_string_value(json_object_get(obj, "type")) : NULL;
     set(res, 202, "");
-    if (strcmp(type, "Follow") == 0) {
+    if (!type) {
+        set(res, 400, "an activity needs a type");
+    } else if (strcmp(type, "Follow") == 0) {
         follow(db, base, a, act, 1, res);
     } else if (strcmp(type, "Create") == 0) {
         if (otype && strcmp(otype, "Note") == 0)

@@ -192,68 +192,49 @@ fail:
     return -1;
 }
 
-int fed_remote_fetch(db_t *db, const char *url, fed_remote_t *out, const char **why)
+/* One document fetched from host while looking for an actor: the actor
+ * (1: *actor takes j), or a key document whose owner is fetched next (0:
+ * doc_url is the owner, want_key the key's id unless already set); -1 with
+ * why. j is the caller's on 0 and -1. */
+static int doc_read(json_t *j, const char *host, char want_key[2048], char doc_url[2048], json_t **actor,
+                    const char **why)
 {
-    memset(out, 0, sizeof *out);
-    char want_key[2048] = "";
-    char doc_url[2048];
-    if (strlen(url) >= sizeof doc_url) {
-        *why = "URL too long";
+    if (!json_is_object(j)) {
+        *why = "malformed JSON";
         return -1;
     }
-    snprintf(doc_url, sizeof doc_url, "%s", url);
-    if (strchr(url, '#'))
-        snprintf(want_key, sizeof want_key, "%s", url);
-    doc_url[strcspn(doc_url, "#")] = '\0';
-    json_t *actor = NULL;
-    for (int hop = 0; hop < 2 && !actor; hop++) {
-        char host[256];
-        if (fed_url_host(doc_url, host, sizeof host) < 0) {
-            *why = "not an http(s) URL";
-            return -1;
-        }
-        buf_t b = BUF_INIT;
-        if (fed_get_json(doc_url, &b, why) < 0) {
-            buf_free(&b);
-            return -1;
-        }
-        json_error_t jerr;
-        json_t *j = json_loadb(b.p ? b.p : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
-        buf_free(&b);
-        if (!json_is_object(j)) {
-            json_decref(j);
-            *why = "malformed JSON";
-            return -1;
-        }
-        const char *id = str_or_id(j, "id");
-        if (!valid_url(id, host)) {
-            json_decref(j);
-            *why = "document id not on the host it came from";
-            return -1;
-        }
-        if (json_object_get(j, "inbox")) {
-            actor = j;
-        } else {
-            /* A key document: its owner is the actor. */
-            const char *owner = str_or_id(j, "owner");
-            if (!want_key[0])
-                snprintf(want_key, sizeof want_key, "%s", id);
-            if (!valid_url(owner, host) || strlen(owner) >= sizeof doc_url) {
-                json_decref(j);
-                *why = "no actor";
-                return -1;
-            }
-            snprintf(doc_url, sizeof doc_url, "%s", owner);
-            json_decref(j);
-        }
+    const char *id = str_or_id(j, "id");
+    if (!valid_url(id, host)) {
+        *why = "document id not on the host it came from";
+        return -1;
     }
-    if (!actor) {
+    if (json_object_get(j, "inbox")) {
+        *actor = j;
+        return 1;
+    }
+    /* A key document: its owner is the actor. */
+    const char *owner = str_or_id(j, "owner");
+    if (!want_key[0])
+        snprintf(want_key, 2048, "%s", id);
+    if (!valid_url(owner, host)) {
         *why = "no actor";
         return -1;
     }
+    snprintf(doc_url, 2048, "%s", owner);
+    return 0;
+}
+
+/* The actor document's fields into out, checked (an inbox, the key
+ * want_key or its only key, owned by the actor, on the actor's host); not
+ * stored. 0, or -1 with why and out untouched. */
+static int actor_read(json_t *actor, const char *want_key, fed_remote_t *out, const char **why)
+{
     char host[256];
     const char *id = str_or_id(actor, "id"), *inbox = str_or_id(actor, "inbox");
-    fed_url_host(id, host, sizeof host);
+    if (!id || fed_url_host(id, host, sizeof host) < 0) {
+        *why = "document id not on the host it came from";
+        return -1;
+    }
     json_t *endpoints = json_object_get(actor, "endpoints");
     const char *shared = json_is_object(endpoints) ? str_or_id(endpoints, "sharedInbox") : NULL;
     json_t *keys = json_object_get(actor, "publicKey");
@@ -284,7 +265,6 @@ int fed_remote_fetch(db_t *db, const char *url, fed_remote_t *out, const char **
     else if (!valid_url(kid, host))
         why_not = "the key is on another host";
     if (why_not) {
-        json_decref(actor);
         *why = why_not;
         return -1;
     }
@@ -300,7 +280,51 @@ int fed_remote_fetch(db_t *db, const char *url, fed_remote_t *out, const char **
     out->shared_inbox = xstrdup(shared ? shared : "");
     out->key_id = xstrdup(kid);
     out->pem = xstrdup(json_string_value(pem));
+    return 0;
+}
+
+int fed_remote_fetch(db_t *db, const char *url, fed_remote_t *out, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    char want_key[2048] = "";
+    char doc_url[2048];
+    if (strlen(url) >= sizeof doc_url) {
+        *why = "URL too long";
+        return -1;
+    }
+    snprintf(doc_url, sizeof doc_url, "%s", url);
+    if (strchr(url, '#'))
+        snprintf(want_key, sizeof want_key, "%s", url);
+    doc_url[strcspn(doc_url, "#")] = '\0';
+    json_t *actor = NULL;
+    for (int hop = 0; hop < 2 && !actor; hop++) {
+        char host[256];
+        if (fed_url_host(doc_url, host, sizeof host) < 0) {
+            *why = "not an http(s) URL";
+            return -1;
+        }
+        buf_t b = BUF_INIT;
+        if (fed_get_json(doc_url, &b, why) < 0) {
+            buf_free(&b);
+            return -1;
+        }
+        json_error_t jerr;
+        json_t *j = json_loadb(b.p ? b.p : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
+        buf_free(&b);
+        int rc = doc_read(j, host, want_key, doc_url, &actor, why);
+        if (rc < 1)
+            json_decref(j);
+        if (rc < 0)
+            return -1;
+    }
+    if (!actor) {
+        *why = "no actor";
+        return -1;
+    }
+    int rc = actor_read(actor, want_key, out, why);
     json_decref(actor);
+    if (rc < 0)
+        return -1;
     if (store(db, out) < 0) {
         fed_remote_free(out);
         *why = "storage error";
