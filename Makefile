@@ -161,6 +161,13 @@ build/fuzz/%: fuzz/%_fuzz.c $(wildcard fuzz/*.h) $(FUZZ_OBJ) $(FUZZ_EXTRA)
 	  $(filter-out $(patsubst %,build/fuzz/obj/%.o,$(shell sed -n 's|^#include "\.\./src/\(.*\)\.c".*|\1|p' $<)),$(FUZZ_OBJ)) \
 	  $(FUZZ_EXTRA) $(LIBS) -o $@
 
+# The AI-label driver reads labels with the media plugin's own code
+# (process.c, built only into the plugin), so it links the plugin's libraries.
+build/fuzz/aigc: fuzz/aigc_fuzz.c $(PLUGIN_SRC) src/media/process.h build/fuzz/obj/core/alloc.o
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) $(shell pkg-config --cflags $(MEDIA_PKGS) 2>/dev/null) -fsanitize=fuzzer $< \
+	  build/fuzz/obj/core/alloc.o $(MEDIA_LIBS) -lm -o $@
+
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: $(FUZZ_DRIVERS:%=build/fuzz/%)
 

@@ -128,6 +128,31 @@ char *process_xmp_aigc(const char *xmp, size_t len)
     return out;
 }
 
+/* DEL and the C1 controls (U+0080-U+009F) of compact JSON as \uXXXX
+ * escapes: JSON may carry them raw, but XMP turns them into spaces, and
+ * the label written into the served picture must read back as the label
+ * kept. (jansson already escapes the C0 controls.) Takes ownership of s. */
+static char *escape_controls(char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+    if (!n)
+        return s;
+    char *out = xmalloc(strlen(s) + 5 * n + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == 0x7f)
+            o += sprintf(o, "\\u007f");
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            o += sprintf(o, "\\u%04x", *++p);
+        else
+            *o++ = (char)*p;
+    }
+    *o = 0;
+    free(s);
+    return out;
+}
+
 char *process_xmp_propagated(const char *aigc_json, const char *platform, const char *content_id, size_t *len)
 {
     /* The label as found, with this platform's propagation fields (GB
@@ -144,6 +169,7 @@ char *process_xmp_propagated(const char *aigc_json, const char *platform, const 
     json_decref(j);
     if (!label)
         return NULL;
+    label = escape_controls(label);
     XmpPtr x = xmp_new_empty();
     XmpStringPtr packet = xmp_string_new();
     char *out = NULL;
@@ -173,6 +199,8 @@ static char *label_json(char *raw)
     free(raw);
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
     json_decref(j);
+    if (s)
+        s = escape_controls(s);
     if (s && strlen(s) > 4096) {
         free(s);
         s = NULL;
