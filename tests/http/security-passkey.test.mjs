@@ -144,6 +144,10 @@ test('forged registrations are refused and add nothing', async () => {
   const cases = [
     ['bad_cbor', (p) => ({ ...p, attestationObject: Buffer.from([0xa3, 0x63, 0x66, 0x6d]) })],
     ['bad_cbor', (p) => ({ ...p, attestationObject: cbor('not a map') })],
+    // Arrays whose header claims billions of items in a few bytes (libcbor
+    // would allocate them all first: fuzz/corpus/passkey/oom-array-count-lie).
+    ['bad_cbor', (p) => ({ ...p, attestationObject: Buffer.from('a363666d74929190919a989e8b7453746d74a0686175746844617461646464646464646464646464646464', 'hex') })],
+    ['unsupported_key', (p) => ({ ...p, attested: Buffer.concat([Buffer.alloc(16), Buffer.from([0, 4]), Buffer.alloc(4, 7), Buffer.from('9bfffffffffffffff0', 'hex')]) })],
     ['bad_client_data', (p) => ({ ...p, clientDataJSON: Buffer.from('{"type":') })],
     ['attestation_not_none', (p) => ({ ...p, fmt: 'packed' })],
     ['attestation_not_none', (p) => ({ ...p, attStmt: new Map([['sig', Buffer.alloc(8)]]) })],

@@ -168,14 +168,13 @@ static const char *check_client_data(hreq_t *r, const unsigned char *cd, size_t 
     return err;
 }
 
-/* The authenticator data's fixed part: RP ID hash, flags, counter. */
-static const char *check_auth_data(hreq_t *r, const unsigned char *ad, size_t n, unsigned need_flags,
+/* The authenticator data's fixed part: the hash of this site's RP ID,
+ * flags, counter. */
+static const char *check_auth_data(const char *rpid, const unsigned char *ad, size_t n, unsigned need_flags,
                                    uint32_t *counter)
 {
     if (n < 37)
         return "bad_authenticator_data";
-    char origin[300], rpid[256];
-    relying_party(r, origin, sizeof origin, rpid, sizeof rpid);
     unsigned char h[32];
     crypto_hash_sha256(h, (const unsigned char *)rpid, strlen(rpid));
     if (sodium_memcmp(h, ad, 32) != 0)
@@ -186,6 +185,65 @@ static const char *check_auth_data(hreq_t *r, const unsigned char *ad, size_t n,
         return (need_flags & ~ad[32] & FLAG_UV) ? "no_user_verification" : "bad_authenticator_data";
     *counter = (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 | (uint32_t)ad[35] << 8 | ad[36];
     return NULL;
+}
+
+/* ---- CBOR from the browser ---- */
+
+/* libcbor 0.8's cbor_load allocates a definite array or map for the count
+ * its header declares before it reads a single item: 43 bytes could ask for
+ * gigabytes (found by fuzz/passkey_fuzz.c). Each item takes at least one
+ * byte, so a count above the bytes left is a lie, and such input is
+ * refused before cbor_load sees it. libcbor's streaming decoder reads the
+ * headers. */
+typedef struct {
+    size_t left;
+    int lie;
+} cbor_bound_t;
+
+static void bound_array(void *ctx, size_t n)
+{
+    cbor_bound_t *b = ctx;
+    if (n > b->left)
+        b->lie = 1;
+}
+
+static void bound_map(void *ctx, size_t n)
+{
+    cbor_bound_t *b = ctx;
+    if (n > b->left / 2)
+        b->lie = 1;
+}
+
+static int cbor_counts_ok(const unsigned char *p, size_t n)
+{
+    struct cbor_callbacks cb = cbor_empty_callbacks;
+    cb.array_start = bound_array;
+    cb.map_start = bound_map;
+    cbor_bound_t b = {0, 0};
+    for (size_t off = 0; off < n;) {
+        b.left = n - off;
+        struct cbor_decoder_result r = cbor_stream_decode(p + off, n - off, &cb, &b);
+        if (r.status != CBOR_DECODER_FINISHED || b.lie || r.read == 0)
+            return 0;
+        off += r.read;
+    }
+    return 1;
+}
+
+/* One CBOR item from p (counts checked first); NULL when malformed. */
+static cbor_item_t *cbor_read(const unsigned char *p, size_t n, size_t *used)
+{
+    if (!cbor_counts_ok(p, n))
+        return NULL;
+    struct cbor_load_result res;
+    cbor_item_t *it = cbor_load(p, n, &res);
+    if (it && res.error.code != CBOR_ERR_NONE) {
+        cbor_decref(&it);
+        return NULL;
+    }
+    if (it && used)
+        *used = res.read;
+    return it;
 }
 
 /* ---- COSE keys (RFC 9053) to OpenSSL ---- */
@@ -245,14 +303,9 @@ static int bytes_of(cbor_item_t *it, const unsigned char **p, size_t *n)
  * 0, or -1 (not ES256/P-256 nor RS256, or malformed). */
 static int cose_to_der(const unsigned char *key, size_t n, size_t *used, int *alg, buf_t *der_hex)
 {
-    struct cbor_load_result res;
-    cbor_item_t *m = cbor_load(key, n, &res);
-    if (!m || res.error.code != CBOR_ERR_NONE) {
-        if (m)
-            cbor_decref(&m);
+    cbor_item_t *m = cbor_read(key, n, used);
+    if (!m)
         return -1;
-    }
-    *used = res.read;
     int rc = -1;
     EVP_PKEY *pkey = NULL;
     OSSL_PARAM_BLD *bld = NULL;
@@ -408,6 +461,51 @@ static int name_ok(const char *s, const char **trimmed, size_t *len)
 /* POST /account/security/passkeys — body {"name","clientDataJSON",
  * "attestationObject"} (binary as base64url; X-CSRF-Token). 201
  * {"id","name"}, or 400 {"error":{"code"}} naming what did not verify. */
+/* A registration's attestation object (CBOR): "none" attestation, its
+ * authenticator data for rpid with user presence, verification and an
+ * attested credential; the credential id base64url-encoded into cred64
+ * (cap bytes), its public key as DER hex into der and its algorithm, the
+ * counter. NULL, or the error code the browser is answered with. */
+static const char *read_attestation(const unsigned char *ao, size_t aol, const char *rpid, char *cred64, size_t cap,
+                                    buf_t *der, int *alg, uint32_t *counter)
+{
+    cbor_item_t *att = cbor_read(ao, aol, NULL);
+    const char *err = NULL;
+    if (!att || !cbor_isa_map(att) || !cbor_map_is_definite(att))
+        err = "bad_cbor";
+    const unsigned char *ad = NULL;
+    size_t adl = 0;
+    if (!err) {
+        cbor_item_t *fmt = map_str(att, "fmt"), *stmt = map_str(att, "attStmt");
+        if (!fmt || !cbor_isa_string(fmt) || !cbor_string_is_definite(fmt) || cbor_string_length(fmt) != 4 ||
+            memcmp(cbor_string_handle(fmt), "none", 4) != 0 || !stmt || !cbor_isa_map(stmt) || cbor_map_size(stmt) != 0)
+            err = "attestation_not_none";
+        else if (!bytes_of(map_str(att, "authData"), &ad, &adl))
+            err = "bad_cbor";
+    }
+    if (!err)
+        err = check_auth_data(rpid, ad, adl, FLAG_UP | FLAG_UV | FLAG_AT, counter);
+    if (!err) {
+        /* attestedCredentialData: aaguid (16), credentialIdLength (2),
+         * credentialId, credentialPublicKey (COSE). */
+        if (adl < 37 + 18)
+            err = "bad_authenticator_data";
+        else {
+            size_t idl = (size_t)ad[53] << 8 | ad[54];
+            size_t used = 0;
+            if (idl == 0 || idl > CRED_ID_MAX || 55 + idl >= adl)
+                err = "bad_authenticator_data";
+            else if (cose_to_der(ad + 55 + idl, adl - 55 - idl, &used, alg, der) < 0)
+                err = "unsupported_key";
+            else
+                b64u_enc(ad + 55, idl, cred64, cap);
+        }
+    }
+    if (att)
+        cbor_decref(&att);
+    return err;
+}
+
 void sec_passkey_register(hreq_t *r)
 {
     json_t *j = body_json(r);
@@ -421,7 +519,6 @@ void sec_passkey_register(hreq_t *r)
     long cdl = b64u_dec(jstr(j, "clientDataJSON"), cd, B64_MAX);
     long aol = b64u_dec(jstr(j, "attestationObject"), ao, B64_MAX);
     const char *err = NULL;
-    cbor_item_t *att = NULL;
     buf_t der = BUF_INIT;
     char cred64[CRED_ID_MAX * 2];
     int alg = 0;
@@ -433,49 +530,17 @@ void sec_passkey_register(hreq_t *r)
     if (!err)
         err = check_client_data(r, cd, (size_t)cdl, "webauthn.create", r->user.id, "register");
     if (!err) {
-        struct cbor_load_result res;
-        att = cbor_load(ao, (size_t)aol, &res);
-        if (!att || res.error.code != CBOR_ERR_NONE || !cbor_isa_map(att) || !cbor_map_is_definite(att))
-            err = "bad_cbor";
-    }
-    const unsigned char *ad = NULL;
-    size_t adl = 0;
-    if (!err) {
-        cbor_item_t *fmt = map_str(att, "fmt"), *stmt = map_str(att, "attStmt");
-        if (!fmt || !cbor_isa_string(fmt) || !cbor_string_is_definite(fmt) || cbor_string_length(fmt) != 4 ||
-            memcmp(cbor_string_handle(fmt), "none", 4) != 0 || !stmt || !cbor_isa_map(stmt) || cbor_map_size(stmt) != 0)
-            err = "attestation_not_none";
-        else if (!bytes_of(map_str(att, "authData"), &ad, &adl))
-            err = "bad_cbor";
-    }
-    if (!err)
-        err = check_auth_data(r, ad, adl, FLAG_UP | FLAG_UV | FLAG_AT, &counter);
-    if (!err) {
-        /* attestedCredentialData: aaguid (16), credentialIdLength (2),
-         * credentialId, credentialPublicKey (COSE). */
-        if (adl < 37 + 18)
-            err = "bad_authenticator_data";
-        else {
-            size_t idl = (size_t)ad[53] << 8 | ad[54];
-            size_t used = 0;
-            if (idl == 0 || idl > CRED_ID_MAX || 55 + idl >= adl)
-                err = "bad_authenticator_data";
-            else if (cose_to_der(ad + 55 + idl, adl - 55 - idl, &used, &alg, &der) < 0)
-                err = "unsupported_key";
-            else
-                b64u_enc(ad + 55, idl, cred64, sizeof cred64);
-        }
+        char origin[300], rpid[256];
+        relying_party(r, origin, sizeof origin, rpid, sizeof rpid);
+        err = read_attestation(ao, (size_t)aol, rpid, cred64, sizeof cred64, &der, &alg, &counter);
     }
     if (err) {
-        if (att)
-            cbor_decref(&att);
         buf_free(&der);
         json_decref(j);
         json_answer(r, 400, err, T(r->lang, "sec.err.passkey"));
         return;
     }
     char *clean = rq_strndup(r, trimmed, name_len);
-    cbor_decref(&att);
     json_decref(j);
     if (db_begin(r->db) < 0) {
         buf_free(&der);
@@ -587,8 +652,10 @@ void sec_passkey_login(hreq_t *r)
     if (!err)
         err = check_client_data(r, cd, (size_t)cdl, "webauthn.get", 0, "login");
     uint32_t counter = 0;
+    char origin[300], rpid[256];
+    relying_party(r, origin, sizeof origin, rpid, sizeof rpid);
     if (!err)
-        err = check_auth_data(r, ad, (size_t)adl, FLAG_UP | FLAG_UV, &counter);
+        err = check_auth_data(rpid, ad, (size_t)adl, FLAG_UP | FLAG_UV, &counter);
     if (!err) {
         /* What was signed: authenticatorData || SHA-256(clientDataJSON). */
         unsigned char *signed_data = rq_alloc(r, (size_t)adl + 32);
