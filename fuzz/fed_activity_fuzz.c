@@ -65,7 +65,8 @@ static void cleanup(void)
 }
 
 /* The site: creator "maker" with work 00000000000000a1 and a comment on it by
- * reader "reader"; alice@remote.example as the federation keeps her. */
+ * reader "reader"; alice@remote.example as the federation keeps her; works
+ * that refuse her in each way. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
@@ -89,6 +90,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             "'https://remote.example/inbox', 'https://remote.example/users/alice#main-key', 'PEM', 1)");
     if (maker != 1 || reader != 2 || alice.user_id != 3)
         die("unexpected account ids");
+    /* The refusals' paths: a creator who blocked alice (work ...b2), a
+     * draft (...c3), comments closed (...d4), a work taken down (...e5). */
+    exec_id("INSERT INTO users(handle, display_name, role, pass_hash, created_at) "
+            "VALUES ('blocker', 'Blocker', 'creator', 'x', 1)");
+    exec_id("INSERT INTO comment_blocks(creator_id, blocked_id, created_at) VALUES (4, 3, 1)");
+    exec_id("INSERT INTO works(id, author_id, title, body, status, content_hash, created_at, updated_at, "
+            "published_at) VALUES ('00000000000000b2', 4, 't', 'b', 'published', 'h', 1, 1, 1)");
+    exec_id("INSERT INTO works(id, author_id, title, body, status, content_hash, created_at, updated_at) "
+            "VALUES ('00000000000000c3', 1, 't', 'b', 'draft', 'h', 1, 1)");
+    exec_id("INSERT INTO works(id, author_id, title, body, status, content_hash, created_at, updated_at, "
+            "published_at, comments_mode) VALUES ('00000000000000d4', 1, 't', 'b', 'published', 'h', 1, 1, 1, "
+            "'closed')");
+    exec_id("INSERT INTO works(id, author_id, title, body, status, content_hash, created_at, updated_at, "
+            "published_at) VALUES ('00000000000000e5', 1, 't', 'b', 'taken_down', 'h', 1, 1, 1)");
     static const char *limits[] = {"comment_rate_minute", "comment_rate_hour", "comment_addr_rate_minute",
                                    "comment_addr_rate_hour"};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
