@@ -77,15 +77,22 @@ static void parse_work(const char *file, const arc_entry_t *e, const char *handl
         if (!strcmp(key, "id") && json_is_string(v)) {
             char k[80];
             snprintf(k, sizeof k, "hao:%s", json_string_value(v));
+            free(w->key); /* a field given twice: the last one counts */
             w->key = xstrdup(k);
         } else if (!strcmp(key, "title") && json_is_string(v)) {
+            free(w->title);
             w->title = xstrdup(json_string_value(v));
         } else if (!strcmp(key, "declaration") && json_is_string(v)) {
+            free(w->declaration);
             w->declaration = xstrdup(json_string_value(v));
         } else if (!strcmp(key, "original")) {
             w->original = json_is_true(v);
         } else if (!strcmp(key, "tags") && json_is_array(v)) {
             size_t na = json_array_size(v);
+            for (int i = 0; i < w->ntags; i++)
+                free(w->tags[i]);
+            free(w->tags);
+            w->ntags = 0;
             w->tags = xcalloc(na + 1, sizeof(char *));
             for (size_t i = 0; i < na; i++)
                 if (json_is_string(json_array_get(v, i)))
@@ -108,6 +115,7 @@ static void parse_work(const char *file, const arc_entry_t *e, const char *handl
             else
                 w->published = t;
         } else if (!strcmp(key, "comments") && json_is_string(v)) {
+            free(w->comments_mode);
             w->comments_mode = xstrdup(json_string_value(v));
         } else if (!strcmp(key, "canonical") && json_is_string(v)) {
             /* the old address: its path is answered with a redirect when the
@@ -169,10 +177,13 @@ static void parse_revision(const char *file, const arc_entry_t *e, port_work_t *
             else
                 buf_printf(&s->problems, "%s:%d: rev is not a number from 1 to %d\n", origin, line, PORT_REV_MAX);
         } else if (!strcmp(key, "title") && json_is_string(val)) {
+            free(v->title); /* a field given twice: the last one counts */
             v->title = xstrdup(json_string_value(val));
         } else if (!strcmp(key, "declaration") && json_is_string(val)) {
+            free(v->declaration);
             v->declaration = xstrdup(json_string_value(val));
         } else if (!strcmp(key, "tags") && json_is_string(val)) {
+            free(v->tags);
             v->tags = xstrdup(json_string_value(val));
         } else if (!strcmp(key, "saved") && json_is_string(val)) {
             v->saved = export_parse_time(json_string_value(val));
