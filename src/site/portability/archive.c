@@ -46,15 +46,14 @@ void arc_free(arc_t *a)
         free(a->e[i].data);
     }
     free(a->e);
+    port_index_free(a->ix);
     memset(a, 0, sizeof(*a));
 }
 
 const arc_entry_t *arc_find(const arc_t *a, const char *path)
 {
-    for (int i = 0; i < a->n; i++)
-        if (strcmp(a->e[i].path, path) == 0)
-            return &a->e[i];
-    return NULL;
+    int i = a->ix ? port_index_get(a->ix, path) : -1;
+    return i >= 0 ? &a->e[i] : NULL;
 }
 
 int arc_read(const char *file, arc_t *out, buf_t *err)
@@ -81,6 +80,7 @@ int arc_read(const char *file, arc_t *out, buf_t *err)
     int cap = 64, rc = -1;
     int64_t total = 0;
     out->e = xmalloc((size_t)cap * sizeof(arc_entry_t));
+    out->ix = port_index_new();
     struct archive_entry *ent;
     int r;
     char block[1 << 16];
@@ -170,6 +170,7 @@ int arc_read(const char *file, arc_t *out, buf_t *err)
             cap *= 2;
             out->e = xrealloc(out->e, (size_t)cap * sizeof(arc_entry_t));
         }
+        port_index_set(out->ix, clean, out->n);
         arc_entry_t *e = &out->e[out->n++];
         e->path = xstrdup(clean);
         e->len = data.len;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "site/portability/keyindex.h"
 
 #define ARC_ENTRIES_MAX 20000
 #define ARC_ENTRY_MAX ((int64_t)512 << 20)
@@ -40,6 +41,7 @@ typedef struct {
 typedef struct {
     int n;
     arc_entry_t *e;
+    port_index_t *ix; /* path -> entry, for arc_find */
 } arc_t;
 
 /* Read the archive at file. 0, or -1 with one sentence in err and nothing
