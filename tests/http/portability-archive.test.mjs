@@ -107,3 +107,15 @@ test('truncated, damaged, unlisted, foreign, an undecodable picture: refused', (
   pic.push({ name: 'writer/media/x.png', data: Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(200, 7)]) });
   refused('badpicture.tar.gz', gz(tar(withManifest(pic))), /writer\/media\/x\.png: \/m\/abcdef0123456789 cannot be imported/);
 });
+
+test('a media id a body cannot name as (/m/ID) is refused, not imported under a cut or broken key', () => {
+  // The importer finds a picture in a body by the run after "(" up to ")" or
+  // a space; hao's own ids are 16 of [a-z0-9]. A space, a parenthesis, a
+  // control or an id longer than 40 bytes (which was cut to fit) is refused.
+  const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64, 1)]);
+  for (const [name, id] of [['space', 'ab cd'], ['paren', 'ab)cd'], ['slash', 'a/b'], ['long', 'a'.repeat(41)], ['empty', ''], ['control', 'ab\u0001cd']]) {
+    const entries = good.map((e) => (e.name === 'writer/media.json' ? { ...e, data: Buffer.from(JSON.stringify([{ id, file: 'media/x.png', alt: 'x' }])) } : e));
+    entries.push({ name: 'writer/media/x.png', data: png });
+    refused(`mediaid-${name}.tar.gz`, gz(tar(withManifest(entries))), /writer\/media\.json: media 1 has an id a work cannot link to/);
+  }
+});

@@ -68,9 +68,24 @@ static void put_text(buf_t *b, const char *s)
     }
 }
 
+/* s percent-encoded where Markdown's (...) or a reader of it would stop or
+ * stumble: spaces, parentheses, angle brackets, quotes, controls and DEL.
+ * The importer finds a picture's key in the Markdown as the run after "("
+ * up to ")" or a space, so no key may hold one. */
+static void put_url(buf_t *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '(' || c == ')' || c == '<' || c == '>' || c == '"' || c < 0x20 || c == 0x7f)
+            buf_printf(b, "%%%02X", c);
+        else
+            buf_ch(b, (char)c);
+    }
+}
+
 /* An URL safe to write inside (...): absolute, or made absolute against
- * base; spaces and parentheses percent-encoded. NULL when not http(s),
- * mailto or relative. */
+ * base; percent-encoded by put_url. NULL when not http(s), mailto or
+ * relative. */
 static char *clean_url(const char *u, const char *base)
 {
     while (*u == ' ' || *u == '\n' || *u == '\t')
@@ -83,28 +98,17 @@ static char *clean_url(const char *u, const char *base)
     } else if (u[0] == '/' && u[1] == '/') {
         buf_lit(&b, "https:");
     } else if (u[0] == '/' && base) {
-        buf_rawz(&b, base);
-        while (b.len && b.p[b.len - 1] == '/')
-            b.len--;
+        size_t bl = strlen(base);
+        while (bl && base[bl - 1] == '/')
+            bl--;
+        put_url(&b, base, bl);
     } else if (u[0] == '#' || u[0] == '/') {
         /* a fragment or site-relative path: kept */
     } else if (strchr(u, ':')) {
         buf_free(&b);
         return NULL; /* javascript:, data:, ... */
     }
-    for (const char *p = u; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == ' ')
-            buf_lit(&b, "%20");
-        else if (c == '(')
-            buf_lit(&b, "%28");
-        else if (c == ')')
-            buf_lit(&b, "%29");
-        else if (c == '<' || c == '>' || c == '"' || c < 0x20)
-            buf_printf(&b, "%%%02X", c);
-        else
-            buf_ch(&b, (char)c);
-    }
+    put_url(&b, u, strlen(u));
     buf_cstr(&b);
     return buf_steal(&b, NULL);
 }

@@ -244,6 +244,21 @@ static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *
     json_decref(a);
 }
 
+/* A medium's id as a work's Markdown can name it, "(/m/ID)": at most 40
+ * bytes of UTF-8 text without a space, parenthesis, angle bracket, quote,
+ * slash, backslash or control (hao's own ids are 16 of [a-z0-9]; the
+ * importer finds "(/m/ID" in a body by the run up to ")" or a space). */
+static int link_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 40 || !text_valid(id, n))
+        return 0;
+    for (const char *p = id; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("()<>\"\\/", *p))
+            return 0;
+    return 1;
+}
+
 int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
 {
     (void)o;
@@ -318,6 +333,10 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             const arc_entry_t *fe = mf ? arc_find(&a, full) : NULL;
             if (!id || !fe) {
                 buf_printf(&s->problems, "%s: %s: media %zu names no file in the archive\n", file, path, k + 1);
+                continue;
+            }
+            if (!link_id_ok(id)) {
+                buf_printf(&s->problems, "%s: %s: media %zu has an id a work cannot link to\n", file, path, k + 1);
                 continue;
             }
             port_media_t *m = port_add_media(s);
