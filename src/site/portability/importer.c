@@ -82,9 +82,13 @@ port_media_t *port_picture(port_set_t *s, const char *src, const char *origin, c
                            const char *uploads, const char *marker, int *fresh)
 {
     *fresh = 0;
-    for (int i = 0; i < s->nm; i++)
-        if (strcmp(s->m[i].key, src) == 0)
-            return &s->m[i];
+    if (!s->media_ix)
+        s->media_ix = port_index_new();
+    for (; s->media_ixn < s->nm; s->media_ixn++) /* the first of a key, as a scan finds it */
+        port_index_first(s->media_ix, s->m[s->media_ixn].key, s->media_ixn);
+    int at = port_index_get(s->media_ix, src);
+    if (at >= 0)
+        return &s->m[at];
     *fresh = 1;
     port_media_t *m = port_add_media(s);
     m->key = xstrdup(src);
@@ -170,6 +174,8 @@ void port_set_free(port_set_t *s)
         free(s->m[i].url);
     }
     free(s->m);
+    port_index_free(s->media_ix);
+    port_index_free(s->ref_ix);
     for (int i = 0; i < s->na; i++) {
         free(s->a[i].key);
         free(s->a[i].handle);
@@ -237,36 +243,19 @@ static int ledger_add(db_t *db, const char *key, const char *kind, const char *t
     return rc == DB_DONE ? 0 : -1;
 }
 
-/* Replace "(KEY)" and "(KEY " in body by "(/m/ID" + the same closing. */
-static char *rewrite(const char *body, const char *key, const char *id)
+/* Media are named in a body as "(KEY)" or "(KEY " (a picture or link
+ * with a title): the run after "(" up to ")" or a space, which no key holds
+ * (html2md percent-encodes them, a hao export's ids are checked). At p, a
+ * "(": the position in s->m of the medium ix names there, or -1; *end is
+ * set just past the key. */
+static int ref_at(const port_index_t *ix, const char *p, const char **end)
 {
-    size_t kl = strlen(key);
-    buf_t b = BUF_INIT;
-    const char *p = body;
-    for (;;) {
-        const char *q = strstr(p, key);
-        if (!q)
-            break;
-        if (q > body && q[-1] == '(' && (q[kl] == ')' || q[kl] == ' ')) {
-            buf_raw(&b, p, (size_t)(q - p));
-            buf_printf(&b, "/m/%s", id);
-        } else {
-            buf_raw(&b, p, (size_t)(q - p) + kl);
-        }
-        p = q + kl;
-    }
-    buf_rawz(&b, p);
-    buf_cstr(&b);
-    return buf_steal(&b, NULL);
-}
-
-static int refers(const char *body, const char *key)
-{
-    size_t kl = strlen(key);
-    for (const char *q = body; (q = strstr(q, key)); q += kl)
-        if (q > body && q[-1] == '(' && (q[kl] == ')' || q[kl] == ' '))
-            return 1;
-    return 0;
+    const char *k = p + 1;
+    size_t n = strcspn(k, "() ");
+    if (n == 0 || (k[n] != ')' && k[n] != ' '))
+        return -1;
+    *end = k + n;
+    return port_index_getn(ix, k, n);
 }
 
 /* The user id of a commenter: an account with that handle, else a reader
@@ -316,13 +305,10 @@ static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_
     int64_t *uid = xcalloc((size_t)w->nc + 1, sizeof(int64_t));
     int *root = xcalloc((size_t)w->nc + 1, sizeof(int));
     int rc = 0, published = 0;
+    port_index_t *written = port_index_new(); /* key -> the last comment of it written */
     for (int i = 0; i < w->nc && rc == 0; i++) {
         port_comment_t *c = &w->c[i];
-        int parent = -1;
-        if (c->parent_key)
-            for (int k = 0; k < i; k++)
-                if (cid[k] && strcmp(w->c[k].key, c->parent_key) == 0)
-                    parent = k;
+        int parent = c->parent_key ? port_index_get(written, c->parent_key) : -1;
         root[i] = parent < 0 ? i : root[parent];
         uid[i] = commenter(db, c, res);
         if (uid[i] < 0) {
@@ -348,6 +334,8 @@ static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_
         else
             rc = -1;
         db_done(st);
+        if (rc == 0 && c->key)
+            port_index_set(written, c->key, i);
         if (rc == 0 && parent >= 0) {
             st = db_prepare(db, "UPDATE comments SET replies = replies + 1 WHERE id = :id");
             db_bind_int(st, ":id", cid[root[i]]);
@@ -366,48 +354,73 @@ static int write_comments(db_t *db, port_work_t *w, const char *id, port_result_
         db_done(st);
         res->comments += published;
     }
+    port_index_free(written);
     free(cid);
     free(uid);
     free(root);
     return rc;
 }
 
-/* A picture by URL that was not imported: each "![alt](URL" in body
- * becomes the link "[alt](URL", so the work points at the original instead
- * of embedding it from elsewhere. In place. */
-static void unpicture(char *body, const char *key)
+/* A picture by URL that was not imported ("![alt](URL"): the link
+ * "[alt](URL" instead, so the work points at the original rather than
+ * embedding it from elsewhere. out ends with "](" of it: the "[" that
+ * opens it is the nearest one before, on the same line, not escaped. */
+static void unpicture(buf_t *out)
 {
-    size_t kl = strlen(key);
-    for (char *q = body; (q = strstr(q, key)); q += kl) {
-        if (q - body < 3 || q[-1] != '(' || q[-2] != ']' || (q[kl] != ')' && q[kl] != ' '))
+    for (size_t i = out->len - 2; i-- > 0;) {
+        char c = out->p[i];
+        if (c == '\n')
+            return;
+        if (c != '[' || (i > 0 && out->p[i - 1] == '\\'))
             continue;
-        for (char *p = q - 3; p >= body && *p != '\n'; p--)
-            if (p[0] == '!' && p[1] == '[') {
-                memmove(p, p + 1, strlen(p + 1) + 1);
-                q--;
-                break;
-            }
+        if (i > 0 && out->p[i - 1] == '!') {
+            memmove(out->p + i - 1, out->p + i, out->len - i);
+            out->len--;
+        }
+        return;
     }
 }
 
-/* body with every imported medium's key re-pointed to /m/ID, and pictures
- * that could not be imported turned into links (malloc'ed). */
-static char *repoint(const port_set_t *s, const char *text)
+/* The index repoint reads: each medium's key to the first medium of that
+ * key that was imported (its key becomes /m/ID) or is a picture by URL that
+ * was not (it becomes a link). Once the media rows are written. */
+static void repoint_index(port_set_t *s)
 {
-    char *body = xstrdup(text ? text : "");
+    s->ref_ix = port_index_new();
     for (int i = 0; i < s->nm; i++) {
         const port_media_t *m = &s->m[i];
-        if (!m->new_id[0] && m->url && !m->data) {
-            unpicture(body, m->key);
-            continue;
-        }
-        if (!m->new_id[0] || m->new_id[0] == '#' || !refers(body, m->key))
-            continue;
-        char *nb = rewrite(body, m->key, m->new_id);
-        free(body);
-        body = nb;
+        int gone = !m->new_id[0] && m->url && !m->data;
+        int moved = m->new_id[0] && m->new_id[0] != '#';
+        if (gone || moved)
+            port_index_first(s->ref_ix, m->key, i);
     }
-    return body;
+}
+
+/* text with every imported medium's key re-pointed to /m/ID, and pictures
+ * that could not be imported turned into links (malloc'ed). One pass over
+ * the text, whatever the number of media. */
+static char *repoint(const port_set_t *s, const char *text)
+{
+    const char *p = text ? text : "";
+    buf_t out = BUF_INIT;
+    for (const char *q; (q = strchr(p, '('));) {
+        const char *end;
+        int i = ref_at(s->ref_ix, q, &end);
+        buf_raw(&out, p, (size_t)(q - p) + 1);
+        p = q + 1;
+        if (i < 0)
+            continue;
+        const port_media_t *m = &s->m[i];
+        if (m->new_id[0]) {
+            buf_printf(&out, "/m/%s", m->new_id);
+            p = end;
+        } else if (out.len >= 3 && out.p[out.len - 2] == ']') {
+            unpicture(&out);
+        }
+    }
+    buf_rawz(&out, p);
+    buf_cstr(&out);
+    return buf_steal(&out, NULL);
 }
 
 /* The revision history of hao's export: the work's own content becomes
@@ -464,6 +477,44 @@ static int write_revisions(db_t *db, const port_set_t *s, const port_work_t *w, 
         free(body);
     }
     return ok ? 0 : -1;
+}
+
+/* The owner of each medium (a calloc'ed array, one per s->m): the creator
+ * of the first pending work whose body names it; else, for a medium that
+ * goes in unnamed (m->all: hao's own export), the creator of the first
+ * work of its author. 0: none, the medium is not imported. One pass over
+ * the bodies: asking each body about each medium was quadratic. */
+static int64_t *media_owners(const port_set_t *s, const int *pending)
+{
+    int64_t *owner = xcalloc((size_t)s->nm + 1, sizeof(int64_t));
+    int *next = xcalloc((size_t)s->nm + 1, sizeof(int)); /* the next medium of the same key */
+    port_index_t *ix = port_index_new(), *by_author = port_index_new();
+    for (int i = s->nm - 1; i >= 0; i--) {
+        next[i] = port_index_get(ix, s->m[i].key);
+        port_index_set(ix, s->m[i].key, i);
+    }
+    for (int k = 0; k < s->nw; k++) {
+        const port_work_t *w = &s->w[k];
+        if (w->author)
+            port_index_first(by_author, w->author, k);
+        if (!pending[k] || !w->body || !w->author_id)
+            continue;
+        for (const char *q = w->body; (q = strchr(q, '(')); q++) {
+            const char *end;
+            for (int i = ref_at(ix, q, &end); i >= 0; i = next[i])
+                if (!owner[i])
+                    owner[i] = w->author_id;
+        }
+    }
+    for (int i = 0; i < s->nm; i++) {
+        int k = s->m[i].all && !owner[i] && s->m[i].author ? port_index_get(by_author, s->m[i].author) : -1;
+        if (k >= 0)
+            owner[i] = s->w[k].author_id;
+    }
+    port_index_free(ix);
+    port_index_free(by_author);
+    free(next);
+    return owner;
 }
 
 static int fail_at(void)
@@ -558,24 +609,25 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
             s->w[i].author_id = forced_id;
         return;
     }
+    port_index_t *by_key = port_index_new(), *first = port_index_new();
+    for (int k = 0; k < s->na; k++) /* the last author of a key counts */
+        if (s->a[k].key)
+            port_index_set(by_key, s->a[k].key, k);
     for (int i = 0; i < s->nw; i++) {
         port_work_t *w = &s->w[i];
         const char *key = w->author ? w->author : "";
         const char *handle = key, *origin = w->origin;
-        for (int k = 0; k < s->na; k++)
-            if (strcmp(s->a[k].key, key) == 0) {
-                handle = s->a[k].handle ? s->a[k].handle : key;
-                origin = s->a[k].origin ? s->a[k].origin : origin;
-            }
-        /* one message per author */
-        int seen = 0;
-        for (int k = 0; k < i; k++)
-            if (strcmp(s->w[k].author ? s->w[k].author : "", key) == 0) {
-                seen = 1;
-                w->author_id = s->w[k].author_id;
-            }
-        if (seen)
+        int k = port_index_get(by_key, key);
+        if (k >= 0) {
+            handle = s->a[k].handle ? s->a[k].handle : key;
+            origin = s->a[k].origin ? s->a[k].origin : origin;
+        }
+        /* one message per author: later works take the first one's */
+        int f = port_index_first(first, key, i);
+        if (f != i) {
+            w->author_id = s->w[f].author_id;
             continue;
+        }
         user_t u;
         if (!account_handle_ok(handle)) {
             buf_printf(&s->problems, "%s: author \"%s\" is not a valid handle here (3-30 of a-z, 0-9 and _, "
@@ -591,6 +643,8 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
             w->author_id = u.id;
         }
     }
+    port_index_free(by_key);
+    port_index_free(first);
 }
 
 static void check_works(port_set_t *s)
@@ -679,16 +733,11 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
     media_import_t *mi = xcalloc((size_t)s.nm + 1, sizeof(media_import_t));
     int *fresh = xcalloc((size_t)s.nm + 1, sizeof(int));
     int bad = 0, nfetched = 0;
+    int64_t *owners = media_owners(&s, pending);
     for (int i = 0; i < s.nm && !bad; i++) {
         port_media_t *m = &s.m[i];
-        int64_t owner = 0;
-        for (int k = 0; k < s.nw && !owner; k++)
-            if (pending[k] && s.w[k].body && refers(s.w[k].body, m->key))
-                owner = s.w[k].author_id;
+        int64_t owner = owners[i];
         if (!owner && m->all) {
-            for (int k = 0; k < s.nw && !owner; k++)
-                if (s.w[k].author && m->author && strcmp(s.w[k].author, m->author) == 0)
-                    owner = s.w[k].author_id;
             if (!owner && o->author && s.nw)
                 owner = s.w[0].author_id;
             if (!owner && m->author) {
@@ -757,6 +806,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         if (!bad && o->progress)
             o->progress(o->ctx, 0, npending);
     }
+    free(owners);
     /* 2. One transaction: every row of this import, or none. */
     buf_t created = BUF_INIT; /* "ID\t/a/ID\n" per work, printed once committed */
     int nmedia = 0;
@@ -775,6 +825,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             }
             nmedia++;
         }
+        repoint_index(&s);
         int nth = 0;
         for (int i = 0; i < s.nw && !bad; i++) {
             if (!pending[i])

@@ -46,6 +46,7 @@
 
 #include "core/buf.h"
 #include "db/db.h"
+#include "site/portability/keyindex.h"
 #include "site/works/media.h"
 
 typedef enum { PORT_NONE, PORT_HAO, PORT_WXR, PORT_GHOST } port_format_t;
@@ -146,6 +147,9 @@ typedef struct {
     port_work_t *w;
     int nm, capm;
     port_media_t *m;
+    port_index_t *media_ix; /* key -> first position in m (port_picture's) */
+    int media_ixn;          /* how many of m it has seen */
+    port_index_t *ref_ix;   /* key -> medium, for the bodies (importer.c's repoint) */
     int na, capa;
     port_author_t *a;
     buf_t problems; /* one per line: nothing is written when not empty */
