@@ -65,6 +65,68 @@ static const char *on_image(void *ctx, const char *src, const char *alt)
     return m->key;
 }
 
+/* A join table's rows (posts_tags, posts_authors) or the tags, sorted by
+ * key (a post's or tag's id), then order, then place in the file, so that
+ * each post finds its rows by binary search: scanning the whole table for
+ * each post made a large export quadratic (8,000 posts: minutes). */
+typedef struct {
+    const char *key;
+    long long order;
+    size_t pos;
+    json_t *row;
+} rel_t;
+
+static int rel_cmp(const void *a, const void *b)
+{
+    const rel_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+#define REL_NONE (1LL << 40) /* an order that never counts: sorts after all */
+
+/* The rows of arr that have a string keyf, sorted; order from orderf
+ * (json_integer_value: 0 when absent or not an integer), or 0. With small,
+ * an order is taken as an int and one of 2^30 or more never counts. */
+static rel_t *rel_sort(json_t *arr, const char *keyf, const char *orderf, int small, size_t *n)
+{
+    rel_t *r = xcalloc(json_array_size(arr) + 1, sizeof(rel_t));
+    size_t i, k = 0;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        const char *key = js(x, keyf);
+        if (!key)
+            continue;
+        r[k].key = key;
+        r[k].order = orderf ? (long long)json_integer_value(json_object_get(x, orderf)) : 0;
+        if (small)
+            r[k].order = (int)r[k].order < 1 << 30 ? (int)r[k].order : REL_NONE;
+        r[k].pos = i;
+        r[k++].row = x;
+    }
+    qsort(r, k, sizeof(rel_t), rel_cmp);
+    *n = k;
+    return r;
+}
+
+/* The first row with key, or n. */
+static size_t rel_find(const rel_t *r, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(r[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(r[lo].key, key) == 0 ? lo : n;
+}
+
 /* "__GHOST_URL__" (Ghost's placeholder for the site's address) dropped:
  * the links and pictures become site-relative. */
 static char *unplaceholder(const char *html)
@@ -105,8 +167,11 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
     }
     json_t *users = json_object_get(d, "users"), *tags = json_object_get(d, "tags");
     json_t *pt = json_object_get(d, "posts_tags"), *pa = json_object_get(d, "posts_authors");
-    size_t i, k;
-    json_t *v, *x;
+    size_t i, nra, nrt, nrg;
+    json_t *v;
+    rel_t *ra = rel_sort(pa, "post_id", "sort_order", 1, &nra);
+    rel_t *rt = rel_sort(pt, "post_id", "sort_order", 0, &nrt);
+    rel_t *rg = rel_sort(tags, "id", NULL, 0, &nrg);
     json_array_foreach(users, i, v) {
         port_author_t *a = port_add_author(s);
         a->key = xstrdup(js(v, "id") ? js(v, "id") : "");
@@ -131,15 +196,9 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
         w->key = xstrdup(key);
         /* the first author */
         const char *aid = js(v, "author_id");
-        int best = 1 << 30;
-        json_array_foreach(pa, k, x) {
-            const char *p = js(x, "post_id");
-            int so = (int)json_integer_value(json_object_get(x, "sort_order"));
-            if (p && strcmp(p, id) == 0 && so < best) {
-                best = so;
-                aid = js(x, "author_id");
-            }
-        }
+        size_t r = rel_find(ra, nra, id);
+        if (r < nra && ra[r].order != REL_NONE) /* the lowest sort_order; the first row of it */
+            aid = js(ra[r].row, "author_id");
         w->author = xstrdup(aid ? aid : "");
         g.author = w->author;
         const char *t = js(v, "title");
@@ -166,22 +225,22 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
             w->old_path = xstrdup(p);
         }
         /* tags in order, internal ones (#name) left out */
-        int order = 0;
-        for (;;) {
-            const char *tid = NULL;
-            json_array_foreach(pt, k, x) {
-                const char *p = js(x, "post_id");
-                if (p && strcmp(p, id) == 0 && json_integer_value(json_object_get(x, "sort_order")) == order)
-                    tid = js(x, "tag_id");
-            }
+        size_t r0 = rel_find(rt, nrt, id);
+        for (long long order = 0; r0 < nrt; order++) {
+            /* the rows of this post in order 0, 1, 2...: the last row of
+             * each order counts, and a missing order ends the list */
+            while (r0 < nrt && strcmp(rt[r0].key, id) == 0 && rt[r0].order < order)
+                r0++;
+            if (r0 == nrt || strcmp(rt[r0].key, id) != 0 || rt[r0].order != order)
+                break;
+            while (r0 + 1 < nrt && strcmp(rt[r0 + 1].key, id) == 0 && rt[r0 + 1].order == order)
+                r0++;
+            const char *tid = js(rt[r0].row, "tag_id");
             if (!tid)
                 break;
-            order++;
-            json_t *tg;
-            size_t m;
-            json_array_foreach(tags, m, tg) {
-                const char *nm = js(tg, "name"), *ti = js(tg, "id");
-                if (!nm || !ti || strcmp(ti, tid) != 0 || nm[0] == '#')
+            for (size_t m = rel_find(rg, nrg, tid); m < nrg && strcmp(rg[m].key, tid) == 0; m++) {
+                const char *nm = js(rg[m].row, "name");
+                if (!nm || nm[0] == '#')
                     continue;
                 if (w->ntags >= WORK_TAGS_MAX) {
                     buf_printf(&s->notes, "%s: tag \"%s\" left out (at most %d tags)\n", g.origin, nm, WORK_TAGS_MAX);
@@ -216,6 +275,9 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
         buf_free(&err);
         free(h);
     }
+    free(ra);
+    free(rt);
+    free(rg);
     json_decref(root);
     if (s->nw == 0 && s->problems.len == 0)
         buf_printf(&s->notes, "%s: the export holds no posts\n", file);
