@@ -101,9 +101,11 @@ typedef struct {
     char *base;
     char *author;
     char origin[600];
-    /* attachment URL -> alt */
-    int nalt;
-    char **alt_url, **alt_text;
+    /* attachment URL -> the first non-empty alt text of it */
+    port_index_t *alt_ix;
+    int nalt, capalt;
+    char **alt_text;
+    port_index_t *uid_ix; /* WordPress user id -> the first author of it */
 } wxr_t;
 
 /* html2md's picture hook: register the picture, its bytes from the uploads
@@ -115,9 +117,9 @@ static const char *on_image(void *ctx, const char *src, const char *alt)
     port_media_t *m = port_picture(x->s, src, x->origin, x->author, x->o->uploads, "/wp-content/uploads/", &fresh);
     if (fresh) {
         const char *a = alt;
-        for (int i = 0; i < x->nalt && (!a || !*a); i++)
-            if (strcmp(x->alt_url[i], src) == 0)
-                a = x->alt_text[i];
+        int i = a && *a ? -1 : port_index_get(x->alt_ix, src);
+        if (i >= 0)
+            a = x->alt_text[i];
         m->alt = xstrdup(a ? a : "");
         if (!m->data)
             m->url = xstrdup(src);
@@ -314,10 +316,9 @@ static void read_item(wxr_t *x, xmlNode *item)
         /* a comment by a user of the blog keeps its login when that is
          * the author of a post here too (the creator answering) */
         char *uid = ctext(k, "comment_user_id", WP);
-        if (strcmp(uid, "0") != 0 && *uid)
-            for (int a = 0; a < s->na && !c->handle; a++) /* the first author of that id */
-                if (s->a[a].origin && strcmp(s->a[a].origin, uid) == 0)
-                    c->handle = xstrdup(s->a[a].handle);
+        int a = strcmp(uid, "0") != 0 && *uid ? port_index_get(x->uid_ix, uid) : -1;
+        if (a >= 0)
+            c->handle = xstrdup(s->a[a].handle);
         free(uid);
         char *body = ctext(k, "comment_content", WP);
         buf_t tb = BUF_INIT;
@@ -396,6 +397,8 @@ int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s)
     x.s = s;
     x.o = o;
     x.file = file;
+    x.alt_ix = port_index_new();
+    x.uid_ix = port_index_new();
     x.base = ctext(channel, "base_blog_url", WP);
     if (!*x.base) {
         free(x.base);
@@ -419,6 +422,7 @@ int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s)
             a->handle = xstrdup(a->key);
             a->name = ctext(k, "author_display_name", WP);
             a->origin = ctext(k, "author_id", WP); /* the user id, for comments by users */
+            port_index_first(x.uid_ix, a->origin, s->na - 1);
         } else if (strcmp((const char *)k->name, "item") == 0) {
             char *type = ctext(k, "post_type", WP);
             if (strcmp(type, "attachment") == 0) {
@@ -432,10 +436,17 @@ int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s)
                         }
                         free(mk);
                     }
-                x.alt_url = xrealloc(x.alt_url, (size_t)(x.nalt + 1) * sizeof(char *));
-                x.alt_text = xrealloc(x.alt_text, (size_t)(x.nalt + 1) * sizeof(char *));
-                x.alt_url[x.nalt] = url;
-                x.alt_text[x.nalt++] = alt ? alt : xstrdup("");
+                if (alt && *alt && port_index_get(x.alt_ix, url) < 0) {
+                    if (x.nalt == x.capalt) {
+                        x.capalt = x.capalt ? 2 * x.capalt : 16;
+                        x.alt_text = xrealloc(x.alt_text, (size_t)x.capalt * sizeof(char *));
+                    }
+                    port_index_set(x.alt_ix, url, x.nalt);
+                    x.alt_text[x.nalt++] = alt;
+                    alt = NULL;
+                }
+                free(alt);
+                free(url);
             }
             free(type);
         }
@@ -448,12 +459,11 @@ int port_read_wxr(const char *file, const port_opts_t *o, port_set_t *s)
         free(s->a[i].origin);
         s->a[i].origin = NULL;
     }
-    for (int i = 0; i < x.nalt; i++) {
-        free(x.alt_url[i]);
+    for (int i = 0; i < x.nalt; i++)
         free(x.alt_text[i]);
-    }
-    free(x.alt_url);
     free(x.alt_text);
+    port_index_free(x.alt_ix);
+    port_index_free(x.uid_ix);
     free(x.base);
     free(x.author);
     xmlFreeDoc(doc);
