@@ -50,9 +50,11 @@ int provenance_load(db_t *db, const char *work_id, const char *declaration_code,
     db_done(st);
     if (s == DB_ERROR)
         rc = -1;
-    st = db_prepare(db, "SELECT m.other_id, m.score FROM originality_match m "
-                        "JOIN works o ON o.id = m.other_id AND o.status = 'published' "
-                        "WHERE m.work_id = :id ORDER BY m.score DESC, m.other_id LIMIT :lim");
+    /* EXISTS, not a join: without statistics SQLite drove a join from
+     * works_feed and read every published work to find a work's matches. */
+    st = db_prepare(db, "SELECT m.other_id, m.score FROM originality_match m WHERE m.work_id = :id AND EXISTS "
+                        "(SELECT 1 FROM works o WHERE o.id = m.other_id AND o.status = 'published') "
+                        "ORDER BY m.score DESC, m.other_id LIMIT :lim");
     db_bind_text(st, ":id", work_id);
     db_bind_int(st, ":lim", ORIG_MAX_MATCHES);
     while ((s = db_step(st)) == DB_ROW) {
@@ -122,9 +124,9 @@ int provenance_load_many(db_t *db, int n, const char *const *ids, const char *co
     if (s == DB_ERROR)
         rc = -1;
     /* As provenance_load orders them: best score first, then by id. */
-    st = db_prepare(db, "SELECT m.work_id, m.other_id, m.score FROM originality_match m "
-                        "JOIN works o ON o.id = m.other_id AND o.status = 'published' "
-                        "WHERE m.work_id IN (" IDS25 ") ORDER BY m.work_id, m.score DESC, m.other_id");
+    st = db_prepare(db, "SELECT m.work_id, m.other_id, m.score FROM originality_match m WHERE m.work_id IN ("
+                        IDS25 ") AND EXISTS (SELECT 1 FROM works o WHERE o.id = m.other_id AND o.status = "
+                        "'published') ORDER BY m.work_id, m.score DESC, m.other_id");
     bind_ids(st, n, ids);
     while ((s = db_step(st)) == DB_ROW) {
         int i = index_of(n, ids, db_col_text(st, 0));
