@@ -26,7 +26,7 @@
 #include "core/buf.h"
 #include "site/portability/keyindex.h"
 
-#define ARC_ENTRIES_MAX 20000
+#define ARC_ENTRIES_MAX 200000 /* a work is 2 or 3 entries and one per revision: 20,000 refused 6,700 works */
 #define ARC_ENTRY_MAX ((int64_t)512 << 20)
 #define ARC_TOTAL_MAX ((int64_t)2 << 30)
 #define ARC_RATIO_MAX 100        /* uncompressed / compressed, once past ARC_RATIO_FLOOR */

@@ -308,6 +308,19 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
         if (!listed[k] && strcmp(a.e[k].path, "manifest.json") != 0)
             buf_printf(&s->problems, "%s: %s is not listed in manifest.json\n", file, a.e[k].path);
     free(listed);
+    /* Each work's revision files by the work's path (without .md): a
+     * scan of every entry for each work was quadratic in a large export. */
+    port_index_t *revs = port_index_new();
+    int *rnext = xcalloc((size_t)a.n + 1, sizeof(int));
+    for (int r = a.n - 1; r >= 0; r--) {
+        const char *rp = a.e[r].path, *slash = strrchr(rp, '/');
+        size_t rpl = strlen(rp), dl = slash ? (size_t)(slash - rp) : 0;
+        if (!slash || dl < 10 || memcmp(slash - 10, "/revisions", 10) != 0 || rpl - dl - 1 < 4 ||
+            strcmp(rp + rpl - 3, ".md") != 0)
+            continue;
+        rnext[r] = port_index_getn(revs, rp, dl - 10);
+        port_index_setn(revs, rp, dl - 10, r);
+    }
     json_t *creators = json_object_get(man, "creators"), *cv;
     json_array_foreach(creators, i, cv) {
         const char *handle = json_string_value(cv);
@@ -368,20 +381,15 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             const arc_entry_t *ce = arc_find(&a, cpath);
             if (ce)
                 parse_comments(file, ce, w, s);
-            /* HANDLE/works/ID/revisions/REV.md */
-            char rdir[300];
-            int rl = snprintf(rdir, sizeof rdir, "%.*s/revisions/", (int)(pl - 3), p);
-            for (int r = 0; r < a.n; r++) {
-                const char *rp = a.e[r].path;
-                size_t rpl = strlen(rp);
-                if (strncmp(rp, rdir, (size_t)rl) == 0 && rpl > (size_t)rl + 3 && !strchr(rp + rl, '/') &&
-                    strcmp(rp + rpl - 3, ".md") == 0)
-                    parse_revision(file, &a.e[r], w, s);
-            }
+            /* HANDLE/works/ID/revisions/REV.md, in the archive's order */
+            for (int r = port_index_getn(revs, p, pl - 3); r >= 0; r = rnext[r])
+                parse_revision(file, &a.e[r], w, s);
             if (w->nrev > 1)
                 qsort(w->rev, (size_t)w->nrev, sizeof(port_rev_t), rev_order);
         }
     }
+    port_index_free(revs);
+    free(rnext);
     json_decref(man);
     arc_free(&a);
     if (s->nw == 0 && s->problems.len == 0)
