@@ -87,7 +87,7 @@ echo "p99 at 64 connections, one wrk thread: hao $hao_p99_t1 ms, nginx $ngx_p99_
 [ "${BENCH_EXTRAS:-all}" = none ] && exit 0
 # bench/soak.sh: SOAK_SECONDS (here 300 unless set; the script alone defaults to an hour).
 export SOAK_SECONDS=${SOAK_SECONDS:-300}
-for extra in bench/search.sh bench/media.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/timeline.sh \
+for extra in bench/search.sh bench/media.sh bench/import.sh bench/provenance.sh bench/cluster.sh bench/audience.sh bench/timeline.sh \
              bench/federation.sh bench/soak.sh; do
   [ -x "$extra" ] && { echo; echo "== $extra"; "$extra" | tee "$work/extra.out"; grep -E '^(comment POST p99|timeline p99)' "$work/extra.out" >>"$work/targets" || true; }
 done
