@@ -94,8 +94,11 @@ int pins_remove(db_t *db, int64_t author_id, const char *work_id, cr_err_t *e)
 
 int pins_list(db_t *db, int64_t author_id, char ids[PINS_MAX][WORK_ID_LEN + 1])
 {
-    db_stmt_t *st = db_prepare(db, "SELECT p.work_id FROM creator_pins p JOIN works w ON w.id = p.work_id "
-                                   "WHERE p.author_id = :a AND w.status = 'published' ORDER BY p.position LIMIT 3");
+    /* EXISTS, not a join: without statistics SQLite drove the join from
+     * works_feed, reading every published work of the site per profile. */
+    db_stmt_t *st = db_prepare(db, "SELECT p.work_id FROM creator_pins p WHERE p.author_id = :a AND EXISTS "
+                                   "(SELECT 1 FROM works w WHERE w.id = p.work_id AND w.status = 'published') "
+                                   "ORDER BY p.position LIMIT 3");
     db_bind_int(st, ":a", author_id);
     int n = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && n < PINS_MAX)
