@@ -43,6 +43,8 @@ static int port_fuzz_text(const char *s)
     return s && text_valid(s, strlen(s));
 }
 
+static void port_fuzz_write(port_set_t *s);
+
 /* After a reader returned rc: a refusal says why; a set read without a
  * problem (what port_run goes on to check and write) has works
  * with a key, an origin, a status hao knows and a title, body and tags of
@@ -71,10 +73,56 @@ static void port_fuzz_check(port_set_t *s, int rc)
             if (!w->c[k].key || !w->c[k].body)
                 port_fuzz_fail("a comment without a key or body", "");
     }
-    for (int i = 0; i < s->nm; i++)
+    for (int i = 0; i < s->nm; i++) {
         if (!s->m[i].key || !s->m[i].origin)
             port_fuzz_fail("a picture without a key or origin", "");
+        /* importer.c finds a key in a body as the run after "(" up to ")"
+         * or a space: no key may hold one */
+        if (!s->m[i].key[0] || strpbrk(s->m[i].key, "() "))
+            port_fuzz_fail("a picture key a body cannot name", s->m[i].key);
+    }
     check_works(s);
+    if (s->problems.len == 0)
+        port_fuzz_write(s);
+}
+
+/* What port_run does with the set before its transaction, without a
+ * database: each medium's owner (every work pending, by a creator), then
+ * the bodies re-pointed as if two media in three were imported (the third
+ * stays a link when it is a picture by URL without bytes). A re-pointed body is UTF-8 text that names
+ * no imported medium by its old key any more. */
+static void port_fuzz_write(port_set_t *s)
+{
+    int *pending = xcalloc((size_t)s->nw + 1, sizeof(int));
+    for (int i = 0; i < s->nw; i++) {
+        pending[i] = 1;
+        s->w[i].author_id = 1 + i % 3;
+    }
+    int64_t *owner = media_owners(s, pending);
+    for (int i = 0; i < s->nm; i++) {
+        if (owner[i] < 0 || owner[i] > 3)
+            port_fuzz_fail("an owner that is no work's creator", s->m[i].key);
+        if (i % 3 != 2)
+            snprintf(s->m[i].new_id, sizeof s->m[i].new_id, "<%015x", i); /* '<': no key holds one */
+    }
+    free(owner);
+    free(pending);
+    repoint_index(s);
+    for (int i = 0; i < s->nw; i++) {
+        char *b = repoint(s, s->w[i].body);
+        if (!port_fuzz_text(b))
+            port_fuzz_fail("a re-pointed body", b);
+        for (int k = 0; k < s->nm && (long)s->nm * s->nw <= 20000; k++) { /* a quadratic check: small sets */
+            int at = port_index_get(s->ref_ix, s->m[k].key);
+            if (at < 0 || !s->m[at].new_id[0])
+                continue;
+            size_t kl = strlen(s->m[k].key);
+            for (const char *q = b; (q = strstr(q, s->m[k].key)); q++)
+                if (q > b && q[-1] == '(' && (q[kl] == ')' || q[kl] == ' '))
+                    port_fuzz_fail("an imported picture still named by its old key", s->m[k].key);
+        }
+        free(b);
+    }
 }
 
 /* One input through reader, checked, freed. */
