@@ -9,7 +9,9 @@
 # slow-unit-*, is kept but is no crash: a paused or starved run makes them).
 # One line per chunk goes to build/fuzz/cpu.log: date driver cpu_s execs
 # corpus crashes; a driver's totals go on from its last line there, so an
-# interrupted run resumes.
+# interrupted run resumes. A driver with no line there starts from its line
+# in fuzz/cpu-carried.txt (the totals FUZZING.md records, committed, so a
+# new machine goes on counting; update it from cpu.log after a run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-3600}; shift || true
@@ -21,6 +23,7 @@ mkdir -p build/fuzz
 for d in "${drivers[@]}"; do
   [ -x "build/fuzz/$d" ] || { echo "fuzz-cpu: build/fuzz/$d is not built (make fuzz-build)" >&2; exit 1; }
   mkdir -p "build/fuzz/work/$d"
+  grep -q " $d cpu=" "$log" 2>/dev/null || grep " $d cpu=" fuzz/cpu-carried.txt 2>/dev/null | tail -1 >>"$log"
   last=$(grep " $d cpu=" "$log" 2>/dev/null | tail -1)
   used=$(sed -n 's/.* cpu=\([0-9]*\)s.*/\1/p' <<<"$last"); used=${used:-0}
   execs=$(sed -n 's/.* execs=\([0-9]*\).*/\1/p' <<<"$last"); execs=${execs:-0}
