@@ -201,3 +201,27 @@ test('attachments by URL: private addresses refused (loopback only in test mode)
     server.close();
   }
 });
+
+test('a picture left as a link changes only itself, not an imported picture before it on the line', () => {
+  // The importer turns "![b](URL)" of a picture it could not import into
+  // "[b](URL)". It once removed the '!' of the nearest picture before it on
+  // the line instead, so a plain link to that URL turned an unrelated,
+  // imported picture into a link.
+  const data = path.join(tmpDir(), 'data');
+  addUser(data, 'writer', 'creator', 'writer-password-1');
+  const f = path.join(dir, 'one-line.xml');
+  fs.writeFileSync(f, '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" ' +
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
+    'xmlns:wp="http://wordpress.org/export/1.2/"><channel><link>https://b.example</link>' +
+    '<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://b.example</wp:base_site_url>' +
+    '<item><title>One line</title><link>https://b.example/one/</link><dc:creator>writer</dc:creator>' +
+    '<content:encoded><![CDATA[<p><img src="https://b.example/wp-content/uploads/2026/12/pic.png" alt="a"> ' +
+    '<a href="https://o.invalid/x.jpg">l</a> <img src="https://o.invalid/x.jpg" alt="b"></p>]]></content:encoded>' +
+    '<wp:post_id>7</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item></channel></rss>');
+  const r = hao(['import', f, '--uploads', UPLOADS, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  const body = siteSql(data, 'SELECT body FROM works').stdout;
+  assert.match(body, /!\[a\]\(\/m\/[0-9a-z]+\)/, body);
+  assert.ok(body.includes('[l](https://o.invalid/x.jpg)') && body.includes('[b](https://o.invalid/x.jpg)'), body);
+  assert.ok(!body.includes('![b]'), body);
+});
