@@ -43,6 +43,23 @@ test('a real Ghost export: posts from their rendered HTML, tags, authors, the im
   assert.match(again.err, /0 works created, 3 already here/);
 });
 
+test('without its images folder a Ghost picture is not imported, and the report says the work keeps its address', () => {
+  for (const uploads of [null, tmpDir('hao-ghost-empty-')]) {
+    const data = path.join(tmpDir(), 'data');
+    addUser(data, 'peer', 'creator', 'peer-password-1');
+    const r = hao(['import', JSONF, ...(uploads ? ['--uploads', uploads] : []), '--data', data]);
+    assert.equal(r.code, 0, r.err);
+    const why = uploads ? 'not in the uploads directory' : '--uploads not given';
+    assert.ok(r.err.includes(`picture /content/images/2026/12/pic.png not imported (${why}); the work keeps that address, which this site does not serve`), r.err);
+    assert.doesNotMatch(r.err, /links to it instead/);
+    assert.match(r.err, /3 works created, 0 already here, 0 media/);
+    // What the report says is what the work holds: the picture, at its old address.
+    const body = siteSql(data, "SELECT body FROM works WHERE title = 'Ghost 图文'").stdout;
+    assert.ok(body.includes('![灰色的方块](/content/images/2026/12/pic.png'), body);
+    assert.equal(siteSql(data, 'SELECT count(*) FROM media').stdout.trim(), '0');
+  }
+});
+
 test('a Ghost export without rendered HTML, or not JSON: refused, nothing written', () => {
   const data = path.join(tmpDir(), 'data');
   addUser(data, 'peer', 'creator', 'peer-password-1');

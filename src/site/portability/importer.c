@@ -767,9 +767,12 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         }
         if (!m->data) {
             /* A relative address (Ghost's /content/images/...) not found
-             * in the uploads directory: nothing to fetch it from. */
-            buf_printf(&s.notes, "%s: picture %s not imported (not in the uploads directory); the work links to it "
-                                 "instead\n", m->origin, m->key);
+             * in the uploads directory: nothing to fetch it from, and no
+             * address elsewhere to link to. The work keeps it as it was. */
+            buf_printf(&s.notes,
+                       "%s: picture %s not imported (%s); the work keeps that address, which this site does not "
+                       "serve: upload the picture and edit the work\n",
+                       m->origin, m->key, o->uploads ? "not in the uploads directory" : "--uploads not given");
             continue;
         }
         unsigned char h[32];
