@@ -23,6 +23,11 @@ if ! echo 'int main(void){return 0;}' | cc -x c -fsanitize=address -o build/lsan
   export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1
 fi
 export HAO_TEST_FILE_TIMEOUT=${HAO_TEST_FILE_TIMEOUT:-600}
+# Every test's temporary files (data dirs, exports, browser profiles: the
+# tests make them with os.tmpdir()) go in one directory of this run, removed
+# when everything passed and kept, with a line saying where, when not.
+TMPDIR=$(mktemp -d /tmp/hao-tests-XXXXXX) || exit 1
+export TMPDIR
 
 run() { # name, command...
   local name=$1; shift
@@ -168,5 +173,6 @@ fi
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+if [ "$failed" -eq 0 ]; then rm -rf "$TMPDIR"; else echo "test: the tests' temporary files are kept in $TMPDIR"; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
