@@ -321,6 +321,19 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
         rnext[r] = port_index_getn(revs, rp, dl - 10);
         port_index_setn(revs, rp, dl - 10, r);
     }
+    /* Each creator's works, HANDLE/works/ID.md, by the handle, in the
+     * archive's order: one pass, not one per creator. */
+    port_index_t *works = port_index_new();
+    int *wnext = xcalloc((size_t)a.n + 1, sizeof(int));
+    for (int e = a.n - 1; e >= 0; e--) {
+        const char *p = a.e[e].path, *slash = strchr(p, '/');
+        size_t pl = strlen(p), hl = slash ? (size_t)(slash - p) : 0;
+        if (!slash || strncmp(slash, "/works/", 7) != 0 || pl < hl + 10 || strcmp(p + pl - 3, ".md") != 0 ||
+            strchr(slash + 7, '/'))
+            continue;
+        wnext[e] = port_index_getn(works, p, hl);
+        port_index_setn(works, p, hl, e);
+    }
     json_t *creators = json_object_get(man, "creators"), *cv;
     json_array_foreach(creators, i, cv) {
         const char *handle = json_string_value(cv);
@@ -366,14 +379,9 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             m->all = 1;
         }
         json_decref(ml);
-        /* works: HANDLE/works/ID.md */
-        size_t hl = strlen(handle);
-        for (int e = 0; e < a.n; e++) {
+        for (int e = port_index_getn(works, handle, strlen(handle)); e >= 0; e = wnext[e]) {
             const char *p = a.e[e].path;
             size_t pl = strlen(p);
-            if (strncmp(p, handle, hl) != 0 || strncmp(p + hl, "/works/", 7) != 0 || pl < hl + 10 ||
-                strcmp(p + pl - 3, ".md") != 0 || strchr(p + hl + 7, '/'))
-                continue;
             parse_work(file, &a.e[e], handle, s);
             port_work_t *w = &s->w[s->nw - 1];
             char cpath[300];
@@ -390,6 +398,8 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
     }
     port_index_free(revs);
     free(rnext);
+    port_index_free(works);
+    free(wnext);
     json_decref(man);
     arc_free(&a);
     if (s->nw == 0 && s->problems.len == 0)
