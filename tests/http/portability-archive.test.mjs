@@ -58,6 +58,7 @@ function refused(name, bytes, re) {
   assert.match(r.err, /nothing was imported/, name);
   assert.equal(siteSql(data, 'SELECT count(*) FROM works').stdout.trim(), '0', name);
   assert.equal(siteSql(data, 'SELECT count(*) FROM media').stdout.trim(), '0', name);
+  assert.equal(siteSql(data, 'SELECT count(*) FROM collections').stdout.trim(), '0', name);
   assert.deepEqual(mediaFiles(data), [], `${name}: no file left in the media store`);
 }
 const gz = (b) => zlib.gzipSync(b);
@@ -118,6 +119,52 @@ test('a media id a body cannot name as (/m/ID) is refused, not imported under a 
     entries.push({ name: 'writer/media/x.png', data: png });
     refused(`mediaid-${name}.tar.gz`, gz(tar(withManifest(entries))), /writer\/media\.json: media 1 has an id a work cannot link to/);
   }
+});
+
+test('collections: a good one imports with its work; each bad one is refused by name, nothing written', () => {
+  const wid = /^writer\/works\/([^/]+)\.md$/.exec(good.find((e) => /^writer\/works\/[^/]+\.md$/.test(e.name)).name)[1];
+  const one = { id: 7, title: '合集', description: '说明。', cover: '', created: '2026-01-31T08:00:00Z', updated: '2026-02-01T08:00:00Z', works: [wid] };
+  const withColls = (colls) => withManifest([...good, { name: 'writer/collections.json', data: Buffer.from(typeof colls === 'string' ? colls : JSON.stringify(colls)) }]);
+  const data = site();
+  const f = path.join(dir, 'coll-good.tar.gz');
+  fs.writeFileSync(f, gz(tar(withColls([one]))));
+  const r = hao(['import', f, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /1 work created, .*, 1 collection\n/);
+  assert.equal(siteSql(data, "SELECT title || '|' || description || '|' || created_at || '|' || updated_at FROM collections").stdout.trim(), '合集|说明。|1769846400|1769932800');
+  assert.equal(siteSql(data, 'SELECT count(*) FROM collection_works').stdout.trim(), '1');
+  // Its work imported before and deleted here since: the collection comes, without it, and says so.
+  const later = site();
+  fs.writeFileSync(path.join(dir, 'plain.tar.gz'), gz(tar(withManifest(good))));
+  assert.equal(hao(['import', path.join(dir, 'plain.tar.gz'), '--data', later]).code, 0);
+  siteSql(later, "UPDATE works SET status = 'deleted'");
+  const again = hao(['import', f, '--data', later]);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.err, new RegExp(`collection 1: work ${wid} is no longer here: left out of it`));
+  assert.match(again.err, /0 works created, 1 already here, .*, 1 collection\n/);
+  assert.equal(siteSql(later, 'SELECT count(*) FROM collections').stdout.trim(), '1');
+  assert.equal(siteSql(later, 'SELECT count(*) FROM collection_works').stdout.trim(), '0');
+  const cases = [
+    ['notarray', '{}', /writer\/collections\.json: not a JSON array of collections/],
+    ['notjson', '[{', /writer\/collections\.json:1: not valid JSON/],
+    ['noid', [{ ...one, id: undefined }], /collection 1: has no id/],
+    ['zeroid', [{ ...one, id: 0 }], /collection 1: has no id/],
+    ['twice', [one, { ...one }], /collection 2: id 7 is in the file twice/],
+    ['notitle', [{ ...one, title: '  ' }], /collection 1: the title must be one line of 1 to 100 characters/],
+    ['longtitle', [{ ...one, title: '长'.repeat(101) }], /the title must be one line/],
+    ['twolines', [{ ...one, title: '一\n二' }], /the title must be one line/],
+    ['longdesc', [{ ...one, description: '字'.repeat(2001) }], /the description must be text of at most 2000 characters/],
+    ['descnum', [{ ...one, description: 5 }], /the description must be text/],
+    ['worksobj', [{ ...one, works: {} }], /works must be a list of at most 200 work ids/],
+    ['manyworks', [{ ...one, works: Array(201).fill(wid) }], /works must be a list of at most 200/],
+    ['foreign', [{ ...one, works: ['0123456789abcdef'] }], /collection 1: work 1 is not one of writer's works in the export/],
+    ['worknum', [{ ...one, works: [5] }], /work 1 is not one of writer's works/],
+    ['dupwork', [{ ...one, works: [wid, wid] }], new RegExp(`work ${wid} is in it twice`)],
+    ['cover', [{ ...one, cover: 'zzzz' }], /the cover zzzz is not one of writer's media in the export/],
+    ['time', [{ ...one, created: 'yesterday' }], /created and updated must be times like/],
+    ['toomany', Array.from({ length: 101 }, (_, i) => ({ ...one, id: i + 1, works: [] })), /more than 100 collections/],
+  ];
+  for (const [name, colls, re] of cases) refused(`coll-${name}.tar.gz`, gz(tar(withColls(colls))), re);
 });
 
 test('an export of more than 20,000 entries imports (a creator of 8,000 works with comments and revisions has 24,000)', () => {

@@ -26,7 +26,7 @@ function api(srv, method, p, tok, body) {
 // The entries of a .tar.gz (names and bytes), read here without libarchive.
 const untar = (buf) => new Map(untarList(buf).map((e) => [e.name, e.data]));
 
-let A, B, writerA, aliceA, pic, work1, work2;
+let A, B, writerA, aliceA, pic, work1, work2, collA;
 before(async () => {
   execFileSync('vips', ['black', file('b.png'), '320', '200', '--bands', '3']);
   execFileSync('vips', ['linear', file('b.png'), file('pic.png'), '1', '120']);
@@ -50,6 +50,10 @@ before(async () => {
   assert.equal((await api(A, 'POST', `/api/v1/articles/${work1}/publish`, writerA)).status, 200);
   r = await api(A, 'POST', '/api/v1/articles', writerA, { title: '还没写完', body: '草稿的正文。', tags: ['草稿'] });
   work2 = (await r.json()).id;
+  // A collection: the draft first, a cover, a description.
+  r = await api(A, 'POST', '/api/v1/collections', writerA, { title: '旅行合集', description: '两篇,一篇还是草稿。', cover: m.id, works: [work2, work1] });
+  assert.equal(r.status, 201, await r.clone().text());
+  collA = (await r.json()).id;
   // A thread: alice comments, the writer answers.
   r = await api(A, 'POST', `/api/v1/articles/${work1}/comments`, aliceA, { body: '写得好,图也好。' });
   assert.equal(r.status, 201, await r.clone().text());
@@ -75,6 +79,11 @@ test('export: one archive, Markdown with front matter, media by hash, comments, 
   assert.deepEqual(entries.get(`writer/media/${sha}.png`), pic, 'the original bytes, named by their hash');
   const comments = JSON.parse(entries.get(`writer/works/${work1}.comments.json`));
   assert.deepEqual(comments.map((c) => [c.author, c.body, c.parent === null]), [['alice', '写得好,图也好。', true], ['writer', '谢谢你!', false]]);
+  const colls = JSON.parse(entries.get('writer/collections.json'));
+  assert.equal(colls.length, 1);
+  assert.deepEqual([colls[0].id, colls[0].title, colls[0].description, colls[0].works], [collA, '旅行合集', '两篇,一篇还是草稿。', [work2, work1]]);
+  assert.match(colls[0].cover, /^[0-9a-z]+$/);
+  assert.match(colls[0].created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   const man = JSON.parse(entries.get('manifest.json'));
   assert.equal(man.format, 'hao-export');
   assert.deepEqual(man.creators, ['writer']);
@@ -131,6 +140,18 @@ test('round trip: the same works, media bytes, declarations, tags and comments; 
   const cB = await (await api(B, 'GET', `/api/v1/articles/${b.id}/comments`)).json();
   const shape = (c) => c.comments.map((x) => [x.author, x.author_name, x.body, x.created_at, (x.replies || []).map((y) => [y.author, y.body, y.reply_to, y.created_at])]);
   assert.deepEqual(shape(cB), shape(cA), 'the same thread');
+  // The collection: its order (the draft first), description, cover re-pointed, dates kept.
+  assert.match(r.err, /, 1 collection\n/);
+  const kA = await (await api(A, 'GET', `/api/v1/collections/${collA}`, writerA)).json();
+  const listB = await (await api(B, 'GET', '/api/v1/collections?author=writer')).json();
+  const collsB = listB.collections || listB;
+  assert.equal(collsB.length, 1, JSON.stringify(listB));
+  const writerB = await apiToken(B.base, 'writer', 'writer-password-1');
+  const kB = await (await api(B, 'GET', `/api/v1/collections/${collsB[0].id}`, writerB)).json();
+  for (const k of ['title', 'description', 'created_at', 'updated_at']) assert.deepEqual(kB[k], kA[k], k);
+  const draftB = siteSql(B.dataDir, "SELECT id FROM works WHERE status = 'draft'").stdout.trim();
+  assert.equal(siteSql(B.dataDir, 'SELECT group_concat(work_id) FROM (SELECT work_id FROM collection_works ORDER BY position)').stdout.trim(), `${draftB},${b.id}`);
+  assert.equal(kB.cover, mB, 'the cover is the imported picture');
   // Again: nothing twice.
   r = hao(['import', file('writer.tar.gz'), '--data', B.dataDir]);
   assert.equal(r.code, 0, r.err);
@@ -139,4 +160,6 @@ test('round trip: the same works, media bytes, declarations, tags and comments; 
   assert.equal(siteSql(B.dataDir, 'SELECT count(*) FROM works').stdout.trim(), '2');
   assert.equal(siteSql(B.dataDir, 'SELECT count(*) FROM media').stdout.trim(), '1');
   assert.equal(siteSql(B.dataDir, 'SELECT count(*) FROM comments').stdout.trim(), '2');
+  assert.equal(siteSql(B.dataDir, 'SELECT count(*) FROM collections').stdout.trim(), '1');
+  assert.match(r.err, /, 0 collections\n/);
 });

@@ -2,7 +2,8 @@
  * test_portability.c — unit tests for the pure parts of site/portability:
  * archive entry names (archive.c), public addresses for fetching
  * (fetch.c uses the federation's own check), HTML to Markdown (html2md.c) and the export's times
- * (export.c).
+ * (export.c), and the note an export gets when hao's own import would
+ * refuse it (archive.c's limits).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -104,6 +108,54 @@ static void test_times(void **state)
     assert_int_equal(export_parse_time("2024-05-01T10:30:00Zjunk"), -1);
 }
 
+/* A writer says when its archive is past what arc_read takes, naming the
+ * limit: a file too large, then too many files. */
+static void test_limits_note(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char dir[512], out[600], big[600];
+    snprintf(dir, sizeof dir, "%s/hao-unit-arc-XXXXXX", tmp);
+    assert_non_null(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/x.tar.gz", dir);
+    snprintf(big, sizeof big, "%s/big", dir);
+    buf_t err = BUF_INIT, note = BUF_INIT;
+    arc_writer_t *w = arc_create(out, &err);
+    assert_non_null(w);
+    assert_int_equal(arc_add(w, "a/works/1.md", "x", 1, &err), 0);
+    arc_limits_note(w, &note);
+    assert_int_equal(note.len, 0);
+    /* one byte over the largest file arc_read takes (sparse: no disk) */
+    int fd = open(big, O_CREAT | O_WRONLY | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, ARC_ENTRY_MAX + 1), 0);
+    close(fd);
+    assert_int_equal(arc_add_file(w, "a/media/big.mp4", big, &err), 0);
+    arc_limits_note(w, &note);
+    assert_non_null(strstr(buf_cstr(&note), "a/media/big.mp4 is 513 MiB, more than the 512 MiB"));
+    arc_abort(w);
+    note.len = 0;
+    /* as many files as arc_read takes, the manifest making one more */
+    w = arc_create(out, &err);
+    assert_non_null(w);
+    char path[64];
+    for (int i = 0; i < ARC_ENTRIES_MAX - 1; i++) {
+        snprintf(path, sizeof path, "a/works/%d.md", i);
+        assert_int_equal(arc_add(w, path, "", 0, &err), 0);
+    }
+    arc_limits_note(w, &note);
+    assert_int_equal(note.len, 0);
+    assert_int_equal(arc_add(w, "a/works/last.md", "", 0, &err), 0);
+    arc_limits_note(w, &note);
+    assert_non_null(strstr(buf_cstr(&note), "it has 200001 files, more than the 200000 that hao import reads"));
+    arc_abort(w);
+    assert_int_equal(access(out, F_OK), -1); /* nothing left behind */
+    unlink(big);
+    rmdir(dir);
+    buf_free(&err);
+    buf_free(&note);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_times),
+        cmocka_unit_test(test_limits_note),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -328,6 +328,29 @@ void arc_abort(arc_writer_t *w)
     writer_free(w);
 }
 
+void arc_limits_note(const arc_writer_t *w, buf_t *note)
+{
+    int64_t total = 0, largest = 0;
+    const char *big = NULL;
+    for (int i = 0; i < w->n; i++) {
+        total += w->files[i].bytes;
+        if (w->files[i].bytes > largest)
+            largest = w->files[i].bytes, big = w->files[i].path;
+    }
+    /* the manifest: one more entry, about 150 bytes a file */
+    int entries = w->n + 1;
+    total += 150 * (int64_t)entries;
+    if (entries > ARC_ENTRIES_MAX)
+        buf_printf(note, "it has %d files, more than the %d that hao import reads", entries, ARC_ENTRIES_MAX);
+    else if (largest > ARC_ENTRY_MAX)
+        buf_printf(note, "%s is %lld MiB, more than the %lld MiB a file that hao import reads", big,
+                   (long long)((largest + (1 << 20) - 1) >> 20), (long long)(ARC_ENTRY_MAX >> 20));
+    else if (total > ARC_TOTAL_MAX)
+        buf_printf(note, "it holds %lld MiB, more than the %lld MiB that hao import reads",
+                   (long long)((total + (1 << 20) - 1) >> 20),
+                   (long long)(ARC_TOTAL_MAX >> 20));
+}
+
 int arc_finish(arc_writer_t *w, const char *extra_json, buf_t *err)
 {
     buf_t m = BUF_INIT;

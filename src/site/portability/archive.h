@@ -58,6 +58,12 @@ arc_writer_t *arc_create(const char *out, buf_t *err);
 int arc_add(arc_writer_t *w, const char *path, const void *data, size_t len, buf_t *err);
 /* Stream a file from disk into the archive as path. */
 int arc_add_file(arc_writer_t *w, const char *path, const char *src, buf_t *err);
+/* One sentence into note when what w holds so far (and the manifest to
+ * come) is more than arc_read takes: more than ARC_ENTRIES_MAX entries, a
+ * file over ARC_ENTRY_MAX, or more than ARC_TOTAL_MAX bytes in all. Nothing
+ * when it is readable. The archive is still a good archive: other tools and
+ * a person read it; only hao's own import would refuse it. */
+void arc_limits_note(const arc_writer_t *w, buf_t *note);
 /* Write manifest.json ({"format":"hao-export","version":1, extra fields,
  * "files":[...]}; extra_json is a series of "key":value pairs or ""), close,
  * rename into place. Frees w. 0 or -1 with err (the partial file removed). */

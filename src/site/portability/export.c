@@ -216,6 +216,60 @@ static int export_media(db_t *db, arc_writer_t *w, const char *dir, int64_t uid,
     return out;
 }
 
+/* HANDLE/collections.json: the creator's collections, each with the
+ * exported works (drafts and published ones) in its order. Written only
+ * when the creator has any. */
+static int export_collections(db_t *db, arc_writer_t *w, const char *dir, int64_t uid, buf_t *err)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT c.id, c.title, c.description, c.cover, c.created_at, c.updated_at, "
+                                   "cw.work_id FROM collections c LEFT JOIN collection_works cw "
+                                   "ON cw.collection_id = c.id AND cw.work_id IN "
+                                   "(SELECT id FROM works WHERE status IN ('draft','published')) "
+                                   "WHERE c.author_id = :a ORDER BY c.id, cw.position");
+    db_bind_int(st, ":a", uid);
+    buf_t b = BUF_INIT;
+    int64_t cur = 0;
+    int n = 0, members = 0, rc;
+    buf_ch(&b, '[');
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t id = db_col_int(st, 0);
+        if (id != cur) {
+            char ts[24];
+            buf_rawz(&b, n++ ? "]},\n{\"id\":" : "\n{\"id\":");
+            buf_printf(&b, "%lld,\"title\":", (long long)id);
+            buf_json_strz(&b, db_col_text(st, 1));
+            buf_lit(&b, ",\"description\":");
+            buf_json_strz(&b, db_col_text(st, 2));
+            buf_lit(&b, ",\"cover\":");
+            buf_json_strz(&b, db_col_text(st, 3));
+            export_time(db_col_int(st, 4), ts);
+            buf_printf(&b, ",\"created\":\"%s\"", ts);
+            export_time(db_col_int(st, 5), ts);
+            buf_printf(&b, ",\"updated\":\"%s\",\"works\":[", ts);
+            cur = id;
+            members = 0;
+        }
+        if (!db_col_is_null(st, 6)) {
+            if (members++)
+                buf_ch(&b, ',');
+            buf_json_strz(&b, db_col_text(st, 6));
+        }
+    }
+    db_done(st);
+    buf_rawz(&b, n ? "]}\n]\n" : "]\n");
+    int out = 0;
+    if (rc != DB_DONE) {
+        buf_printf(err, "%s: the collections could not be read", dir);
+        out = -1;
+    } else if (n) {
+        char path[200];
+        snprintf(path, sizeof path, "%s/collections.json", dir);
+        out = arc_add(w, path, b.p, b.len, err);
+    }
+    buf_free(&b);
+    return out;
+}
+
 typedef struct {
     int64_t id;
     char handle[40];
@@ -253,6 +307,7 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
     db_done(st);
     int rc = -1;
     arc_writer_t *w = NULL;
+    buf_t limits = BUF_INIT; /* why hao import would refuse the archive, if it would */
     char *base = db_setting(db, "base_url", "");
     size_t bl = strlen(base);
     while (bl && base[bl - 1] == '/')
@@ -286,7 +341,7 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
         snprintf(path, sizeof path, "%s/profile.json", dir);
         int ok = arc_add(w, path, b.p, b.len, err) == 0;
         buf_free(&b);
-        if (!ok || export_media(db, w, dir, who[i].id, err) < 0)
+        if (!ok || export_media(db, w, dir, who[i].id, err) < 0 || export_collections(db, w, dir, who[i].id, err) < 0)
             goto out;
         st = db_prepare(db, "SELECT id, title, body, declaration, status, original, created_at, updated_at, "
                             "published_at, rev, comments_mode FROM works WHERE author_id = :a "
@@ -383,6 +438,7 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
             buf_json_strz(&extra, who[i].handle);
         }
         buf_ch(&extra, ']');
+        arc_limits_note(w, &limits);
         rc = arc_finish(w, buf_cstr(&extra), err);
         w = NULL;
         buf_free(&extra);
@@ -390,6 +446,9 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
     if (rc == 0)
         buf_printf(info, "%d creator%s, %d work%s, %d media file%s", nw, nw == 1 ? "" : "s", done,
                    done == 1 ? "" : "s", media_files, media_files == 1 ? "" : "s");
+    if (rc == 0 && limits.len)
+        buf_printf(info, " (another hao cannot import this archive whole: %s; export each creator on their own, "
+                         "or without revisions)", buf_cstr(&limits));
 out:
     if (w)
         arc_abort(w);
@@ -397,5 +456,6 @@ out:
         free(who[i].name);
     free(who);
     free(base);
+    buf_free(&limits);
     return rc;
 }

@@ -16,6 +16,10 @@
  *   HANDLE/works/ID.comments.json      published comments, threads kept
  *   HANDLE/media.json                  each media: id, file, sha256, kind, alt
  *   HANDLE/media/SHA256.EXT            the upload as received
+ *   HANDLE/collections.json            each collection: id, title,
+ *                                      description, cover (a media id),
+ *                                      created, updated, works (ids, in
+ *                                      order; the exported ones only)
  * Drafts and published works are exported; deleted and taken-down ones are
  * not (they are not the creator's to publish elsewhere while under notice).
  * Bodies embed media as /m/ID; media.json maps those ids to the files.

@@ -19,6 +19,7 @@
 #include "http/http.h"
 #include "search/search.h"
 #include "site/accounts/account.h"
+#include "site/creator/collection.h"
 #include "site/portability/archive.h"
 #include "site/portability/fetch.h"
 #include "site/works/work.h"
@@ -113,6 +114,12 @@ port_author_t *port_add_author(port_set_t *s)
     return &s->a[s->na++];
 }
 
+port_coll_t *port_add_coll(port_set_t *s)
+{
+    GROW(s->col, s->ncol, s->capcol);
+    return &s->col[s->ncol++];
+}
+
 port_comment_t *port_add_comment(port_work_t *w)
 {
     int cap = w->nc; /* grown one at a time: powers of two */
@@ -183,6 +190,19 @@ void port_set_free(port_set_t *s)
         free(s->a[i].origin);
     }
     free(s->a);
+    for (int i = 0; i < s->ncol; i++) {
+        port_coll_t *c = &s->col[i];
+        free(c->key);
+        free(c->origin);
+        free(c->author);
+        free(c->title);
+        free(c->description);
+        free(c->cover);
+        for (int k = 0; k < c->nworks; k++)
+            free(c->works[k]);
+        free(c->works);
+    }
+    free(s->col);
     buf_free(&s->problems);
     buf_free(&s->notes);
     memset(s, 0, sizeof(*s));
@@ -591,6 +611,87 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_res
     return 0;
 }
 
+/* The collections not imported before, after the works (in the import's
+ * transaction): members mapped to this site's ids through the ledger,
+ * the cover to the imported medium. A member that is no longer a live
+ * work of the creator here (deleted since an earlier import), or a cover
+ * that is not the creator's picture here, is left out with a note; a
+ * creator with COLL_PER_AUTHOR_MAX collections already gets a note too.
+ * -1 only when the database fails. */
+static int write_collections(db_t *db, port_set_t *s, port_result_t *res)
+{
+    port_index_t *media = port_index_new();
+    for (int i = 0; i < s->nm; i++)
+        port_index_first(media, s->m[i].key, i);
+    int rc = 0;
+    for (int i = 0; i < s->ncol && rc == 0; i++) {
+        port_coll_t *c = &s->col[i];
+        if (ledger_has(db, c->key, NULL, 0))
+            continue;
+        const char *cover = NULL;
+        int m = c->cover ? port_index_get(media, c->cover) : -1;
+        if (m >= 0 && s->m[m].new_id[0] && s->m[m].new_id[0] != '#') {
+            db_stmt_t *st = db_prepare(db, "SELECT 1 FROM media WHERE id = :m AND owner_id = :a AND kind = 'image'");
+            db_bind_text(st, ":m", s->m[m].new_id);
+            db_bind_int(st, ":a", c->author_id);
+            if (db_step(st) == DB_ROW)
+                cover = s->m[m].new_id;
+            db_done(st);
+        }
+        if (c->cover && !cover)
+            buf_printf(&s->notes, "%s: its cover is not a picture of its creator here: imported without one\n",
+                       c->origin);
+        char (*ids)[WORK_ID_LEN + 1] = xcalloc((size_t)c->nworks + 1, sizeof *ids);
+        const char **idp = xcalloc((size_t)c->nworks + 1, sizeof *idp);
+        int n = 0;
+        for (int k = 0; k < c->nworks; k++) {
+            if (!ledger_has(db, c->works[k], ids[n], sizeof ids[n]))
+                continue;
+            db_stmt_t *st = db_prepare(db, "SELECT 1 FROM works WHERE id = :id AND author_id = :a "
+                                           "AND status IN ('draft','published')");
+            db_bind_text(st, ":id", ids[n]);
+            db_bind_int(st, ":a", c->author_id);
+            int live = db_step(st) == DB_ROW;
+            db_done(st);
+            if (live)
+                idp[n] = ids[n], n++;
+            else
+                buf_printf(&s->notes, "%s: work %s is no longer here: left out of it\n", c->origin, c->works[k] + 4);
+        }
+        int64_t id = 0;
+        cr_err_t e;
+        if (coll_create(db, c->author_id, c->title, c->description, cover, &id, &e) < 0) {
+            if (e.status == 409)
+                buf_printf(&s->notes, "%s: not imported: its creator has %d collections here already\n", c->origin,
+                           COLL_PER_AUTHOR_MAX);
+            else
+                rc = -1;
+        } else if (coll_set(db, id, c->author_id, idp, n, &e) < 0) {
+            rc = -1;
+        } else {
+            db_stmt_t *st = db_prepare(db, "UPDATE collections SET created_at = :c, updated_at = :u WHERE id = :id");
+            int64_t now = now_s();
+            db_bind_int(st, ":c", c->created > 0 ? c->created : now);
+            db_bind_int(st, ":u", c->updated > 0 ? c->updated : now);
+            db_bind_int(st, ":id", id);
+            rc = db_step(st) == DB_DONE ? 0 : -1;
+            db_done(st);
+            char target[32];
+            snprintf(target, sizeof target, "%lld", (long long)id);
+            if (rc == 0)
+                rc = ledger_add(db, c->key, "collection", target);
+            if (rc == 0)
+                res->collections++;
+        }
+        if (rc < 0)
+            buf_printf(&s->problems, "%s: could not record the imported collection\n", c->origin);
+        free(ids);
+        free(idp);
+    }
+    port_index_free(media);
+    return rc;
+}
+
 /* The creator each work goes to; problems for those that have none. */
 static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
 {
@@ -607,6 +708,8 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
             forced_id = forced.id;
         for (int i = 0; i < s->nw; i++)
             s->w[i].author_id = forced_id;
+        for (int i = 0; i < s->ncol; i++)
+            s->col[i].author_id = forced_id;
         return;
     }
     port_index_t *by_key = port_index_new(), *first = port_index_new();
@@ -642,6 +745,20 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
         } else {
             w->author_id = u.id;
         }
+    }
+    /* A collection goes where its creator's works go; a creator with
+     * collections and no works needs the same account. */
+    for (int i = 0; i < s->ncol; i++) {
+        port_coll_t *c = &s->col[i];
+        int f = port_index_get(first, c->author);
+        user_t u;
+        if (f >= 0)
+            c->author_id = s->w[f].author_id;
+        else if (account_handle_ok(c->author) && account_by_handle(db, c->author, &u) == 1 && u.role >= ROLE_CREATOR)
+            c->author_id = u.id;
+        else
+            buf_printf(&s->problems, "%s: its creator \"%s\" has no creator account here: create it (hao user add "
+                                     "%s --role creator) or pass --author HANDLE\n", c->origin, c->author, c->author);
     }
     port_index_free(by_key);
     port_index_free(first);
@@ -839,6 +956,8 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             else
                 buf_printf(&created, "%s\t/a/%s\n", id, id);
         }
+        if (!bad && write_collections(db, &s, res) < 0)
+            bad = 1;
         if (bad) {
             db_rollback_all(db);
         } else if (db_commit_all(db) < 0) {

@@ -69,7 +69,7 @@ typedef struct {
 } port_opts_t;
 
 typedef struct {
-    int created, skipped, media, comments, users;
+    int created, skipped, media, comments, users, collections;
 } port_result_t;
 
 /* Import o->file. 0 with res and notes (what could not be represented,
@@ -142,6 +142,21 @@ typedef struct {
     char *origin;
 } port_author_t;
 
+/* A collection (hao's own export only): its members are works of this set,
+ * written after them in the same transaction. */
+typedef struct {
+    char *key;          /* ledger key: hao:collection:SITE:ID */
+    char *origin;
+    char *author;       /* the source's author key, as port_work_t's */
+    char *title, *description;
+    char *cover;        /* a medium's key ("/m/OLDID"), or NULL: none */
+    int64_t created, updated;
+    int nworks;
+    char **works;       /* the members' keys (port_work_t.key), in order */
+    /* filled while writing */
+    int64_t author_id;
+} port_coll_t;
+
 typedef struct {
     int nw, capw;
     port_work_t *w;
@@ -152,6 +167,8 @@ typedef struct {
     port_index_t *ref_ix;   /* key -> medium, for the bodies (importer.c's repoint) */
     int na, capa;
     port_author_t *a;
+    int ncol, capcol;
+    port_coll_t *col;
     buf_t problems; /* one per line: nothing is written when not empty */
     buf_t notes;    /* kept as text, dropped, changed: listed in the report */
 } port_set_t;
@@ -159,6 +176,7 @@ typedef struct {
 port_work_t *port_add_work(port_set_t *s);
 port_media_t *port_add_media(port_set_t *s);
 port_author_t *port_add_author(port_set_t *s);
+port_coll_t *port_add_coll(port_set_t *s);
 port_comment_t *port_add_comment(port_work_t *w);
 port_rev_t *port_add_rev(port_work_t *w);
 void port_set_free(port_set_t *s);

@@ -80,8 +80,9 @@ int port_cli_import(const char *data_dir, const char *file, const char *author, 
     fputs(buf_cstr(&report), stderr);
     if (rc == 0)
         fprintf(stderr, "hao: import: %s: %d work%s created, %d already here, %d media, %d comment%s, %d reader "
-                        "account%s%s\n", file, res.created, res.created == 1 ? "" : "s", res.skipped, res.media,
-                res.comments, res.comments == 1 ? "" : "s", res.users, res.users == 1 ? "" : "s",
+                        "account%s, %d collection%s%s\n", file, res.created, res.created == 1 ? "" : "s",
+                res.skipped, res.media, res.comments, res.comments == 1 ? "" : "s", res.users,
+                res.users == 1 ? "" : "s", res.collections, res.collections == 1 ? "" : "s",
                 check_only ? " (checked only: nothing written)" : "");
     buf_free(&report);
     db_close(db);

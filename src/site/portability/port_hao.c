@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "site/creator/collection.h"
 #include "site/portability/archive.h"
 #include "site/portability/export.h"
 #include "site/portability/importer.h"
@@ -213,9 +214,12 @@ static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *
 {
     json_error_t je;
     json_t *a = json_loadb(e->data, e->len, 0, &je);
+    if (!a) {
+        buf_printf(&s->problems, "%s: %s:%d: not valid JSON: %s\n", file, e->path, je.line, je.text);
+        return;
+    }
     if (!json_is_array(a)) {
-        buf_printf(&s->problems, "%s: %s:%d: not a JSON array of comments: %s\n", file, e->path, je.line,
-                   a ? "" : je.text);
+        buf_printf(&s->problems, "%s: %s: not a JSON array of comments\n", file, e->path);
         json_decref(a);
         return;
     }
@@ -241,6 +245,105 @@ static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *
         pc->body = xstrdup(body);
         pc->created = jtime(c, "created");
     }
+    json_decref(a);
+}
+
+/* HANDLE/collections.json (export.c's export_collections): each collection
+ * checked as coll_create and coll_set would check it, against this
+ * creator's works s->w[w0..] and media s->m[m0..] in the export. */
+static void parse_collections(const char *file, const char *site, const arc_entry_t *e, const char *handle,
+                              port_set_t *s, int w0, int m0)
+{
+    json_error_t je;
+    json_t *a = json_loadb(e->data, e->len, JSON_REJECT_DUPLICATES, &je);
+    if (!a) {
+        buf_printf(&s->problems, "%s: %s:%d: not valid JSON: %s\n", file, e->path, je.line, je.text);
+        return;
+    }
+    if (!json_is_array(a)) {
+        buf_printf(&s->problems, "%s: %s: not a JSON array of collections\n", file, e->path);
+        json_decref(a);
+        return;
+    }
+    if (json_array_size(a) > COLL_PER_AUTHOR_MAX)
+        buf_printf(&s->problems, "%s: %s: more than %d collections\n", file, e->path, COLL_PER_AUTHOR_MAX);
+    port_index_t *works = port_index_new(), *media = port_index_new(), *seen = port_index_new();
+    for (int i = w0; i < s->nw; i++)
+        if (s->w[i].key)
+            port_index_set(works, s->w[i].key, i);
+    for (int i = m0; i < s->nm; i++)
+        port_index_set(media, s->m[i].key, i);
+    size_t i;
+    json_t *c;
+    json_array_foreach(a, i, c) {
+        char origin[400];
+        snprintf(origin, sizeof origin, "%s: %s: collection %zu", file, e->path, i + 1);
+        json_t *id = json_object_get(c, "id"), *members = json_object_get(c, "works");
+        const char *title = jstr(c, "title"), *desc = jstr(c, "description"), *cover = jstr(c, "cover");
+        size_t tn = title ? strlen(title) : 0;
+        if (title)
+            text_trim(&title, &tn);
+        char idk[32];
+        snprintf(idk, sizeof idk, "%lld", json_is_integer(id) ? (long long)json_integer_value(id) : 0LL);
+        if (!json_is_integer(id) || json_integer_value(id) < 1) {
+            buf_printf(&s->problems, "%s: has no id\n", origin);
+            continue;
+        }
+        if (port_index_first(seen, idk, (int)i) != (int)i) {
+            buf_printf(&s->problems, "%s: id %s is in the file twice\n", origin, idk);
+            continue;
+        }
+        if (!title || tn == 0 || !text_valid_line(title, tn) || text_chars(title, tn) > COLL_TITLE_MAX)
+            buf_printf(&s->problems, "%s: the title must be one line of 1 to %d characters\n", origin, COLL_TITLE_MAX);
+        if (json_object_get(c, "description") && (!desc || !text_valid(desc, strlen(desc)) ||
+                                                  text_chars(desc, strlen(desc)) > COLL_DESC_MAX))
+            buf_printf(&s->problems, "%s: the description must be text of at most %d characters\n", origin,
+                       COLL_DESC_MAX);
+        if (members && (!json_is_array(members) || json_array_size(members) > COLL_WORKS_MAX))
+            buf_printf(&s->problems, "%s: works must be a list of at most %d work ids\n", origin, COLL_WORKS_MAX);
+        int64_t created = jtime(c, "created"), updated = jtime(c, "updated");
+        if (created < 0 || updated < 0)
+            buf_printf(&s->problems, "%s: created and updated must be times like 2026-01-31T08:00:00Z\n", origin);
+        char key[300];
+        if (cover && *cover) {
+            snprintf(key, sizeof key, "/m/%s", cover);
+            if (port_index_get(media, key) < 0)
+                buf_printf(&s->problems, "%s: the cover %s is not one of %s's media in the export\n", origin, cover,
+                           handle);
+        }
+        port_coll_t *pc = port_add_coll(s);
+        buf_t k = BUF_INIT;
+        buf_printf(&k, "hao:collection:%s:%s", site, idk);
+        pc->key = buf_steal(&k, NULL);
+        pc->origin = xstrdup(origin);
+        pc->author = xstrdup(handle);
+        pc->title = title ? xstrndup(title, tn) : xstrdup("");
+        pc->description = xstrdup(desc ? desc : "");
+        pc->cover = cover && *cover ? xstrdup(key) : NULL;
+        pc->created = created > 0 ? created : 0;
+        pc->updated = updated > 0 ? updated : pc->created;
+        if (!json_is_array(members) || json_array_size(members) > COLL_WORKS_MAX)
+            continue;
+        pc->works = xcalloc(json_array_size(members) + 1, sizeof(char *));
+        port_index_t *in = port_index_new();
+        size_t j;
+        json_t *wv;
+        json_array_foreach(members, j, wv) {
+            const char *wid = json_string_value(wv);
+            snprintf(key, sizeof key, "hao:%s", wid ? wid : "");
+            if (!wid || port_index_get(works, key) < 0)
+                buf_printf(&s->problems, "%s: work %zu is not one of %s's works in the export\n", origin, j + 1,
+                           handle);
+            else if (port_index_first(in, key, (int)j) != (int)j)
+                buf_printf(&s->problems, "%s: work %s is in it twice\n", origin, wid);
+            else
+                pc->works[pc->nworks++] = xstrdup(key);
+        }
+        port_index_free(in);
+    }
+    port_index_free(works);
+    port_index_free(media);
+    port_index_free(seen);
     json_decref(a);
 }
 
@@ -342,6 +445,7 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             continue;
         }
         char path[300];
+        int w0 = s->nw, m0 = s->nm;
         port_author_t *au = port_add_author(s);
         au->key = xstrdup(handle);
         au->handle = xstrdup(handle);
@@ -395,6 +499,10 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             if (w->nrev > 1)
                 qsort(w->rev, (size_t)w->nrev, sizeof(port_rev_t), rev_order);
         }
+        snprintf(path, sizeof path, "%s/collections.json", handle);
+        const arc_entry_t *cj = arc_find(&a, path);
+        if (cj)
+            parse_collections(file, jstr(man, "site") ? jstr(man, "site") : "", cj, handle, s, w0, m0);
     }
     port_index_free(revs);
     free(rnext);

@@ -107,8 +107,8 @@ static void run_one(int64_t id, const char *kind, const char *handle, const char
         port_result_t res;
         int rc = port_run(W.db, &o, &res, &report);
         if (rc == 0)
-            buf_printf(&report, "%d works created, %d already here, %d media, %d comments\n", res.created, res.skipped,
-                       res.media, res.comments);
+            buf_printf(&report, "%d works created, %d already here, %d media, %d comments, %d collections\n",
+                       res.created, res.skipped, res.media, res.comments, res.collections);
         finish(id, rc == 0, "", buf_cstr(&report), 0);
         unlink(file); /* the upload is not kept once it ran */
         if (res.created)
