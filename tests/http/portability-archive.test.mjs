@@ -167,6 +167,26 @@ test('collections: a good one imports with its work; each bad one is refused by 
   for (const [name, colls, re] of cases) refused(`coll-${name}.tar.gz`, gz(tar(withColls(colls))), re);
 });
 
+test('a schedule and a pin in the front matter: a past schedule leaves a draft with a note; bad values are refused', () => {
+  const withFm = (extra, status) => good.map((e) => {
+    if (!/^writer\/works\/[^/]+\.md$/.test(e.name)) return e;
+    let t = e.data.toString().replace(/\nstatus: "[a-z]+"\n/, `\nstatus: "${status}"\n`);
+    t = t.replace(/\n---\n/, `\n${extra}\n---\n`);
+    return { ...e, data: Buffer.from(t) };
+  });
+  const data = site();
+  const f = path.join(dir, 'past.tar.gz');
+  fs.writeFileSync(f, gz(tar(withManifest(withFm('scheduled: "2020-01-01T00:00:00Z"', 'draft')))));
+  const r = hao(['import', f, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /: its scheduled time has passed: it stays a draft/);
+  assert.equal(siteSql(data, "SELECT status FROM works").stdout.trim(), 'draft');
+  assert.equal(siteSql(data, 'SELECT count(*) FROM creator_schedules').stdout.trim(), '0');
+  refused('sched-bad.tar.gz', gz(tar(withManifest(withFm('scheduled: "soon"', 'draft')))), /scheduled is not a time like/);
+  refused('pin-bad.tar.gz', gz(tar(withManifest(withFm('pinned: 9', 'published')))), /pinned is not a number from 1 to 3/);
+  refused('pin-text.tar.gz', gz(tar(withManifest(withFm('pinned: "1"', 'published')))), /pinned is not a number from 1 to 3/);
+});
+
 test('an export of more than 20,000 entries imports (a creator of 8,000 works with comments and revisions has 24,000)', () => {
   // The entry limit was 20,000: hao could not import its own export of
   // 6,700 works. Here the one work and 25,000 more files the manifest lists.

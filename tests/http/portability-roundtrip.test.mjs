@@ -26,7 +26,7 @@ function api(srv, method, p, tok, body) {
 // The entries of a .tar.gz (names and bytes), read here without libarchive.
 const untar = (buf) => new Map(untarList(buf).map((e) => [e.name, e.data]));
 
-let A, B, writerA, aliceA, pic, work1, work2, collA;
+let A, B, writerA, aliceA, pic, work1, work2, collA, schedAt;
 before(async () => {
   execFileSync('vips', ['black', file('b.png'), '320', '200', '--bands', '3']);
   execFileSync('vips', ['linear', file('b.png'), file('pic.png'), '1', '120']);
@@ -50,6 +50,11 @@ before(async () => {
   assert.equal((await api(A, 'POST', `/api/v1/articles/${work1}/publish`, writerA)).status, 200);
   r = await api(A, 'POST', '/api/v1/articles', writerA, { title: '还没写完', body: '草稿的正文。', tags: ['草稿'] });
   work2 = (await r.json()).id;
+  // The published work pinned, the draft scheduled a month ahead (to the second: the API takes RFC 3339).
+  assert.equal((await api(A, 'PUT', `/api/v1/articles/${work1}/pin`, writerA)).status, 204);
+  schedAt = Math.floor(Date.now() / 1000) + 30 * 86400;
+  r = await api(A, 'POST', `/api/v1/articles/${work2}/publish`, writerA, { at: new Date(schedAt * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
+  assert.ok(r.status < 300, await r.clone().text());
   // A collection: the draft first, a cover, a description.
   r = await api(A, 'POST', '/api/v1/collections', writerA, { title: '旅行合集', description: '两篇,一篇还是草稿。', cover: m.id, works: [work2, work1] });
   assert.equal(r.status, 201, await r.clone().text());
@@ -74,6 +79,9 @@ test('export: one archive, Markdown with front matter, media by hash, comments, 
   assert.match(md, /\npublished: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\n/);
   assert.match(md, new RegExp(`\\ncanonical: ".*/a/${work1}"\\n---\\n第一段`));
   assert.match(entries.get(`writer/works/${work2}.md`).toString(), /status: "draft"/);
+  assert.match(entries.get(`writer/works/${work2}.md`).toString(), new RegExp(`\nscheduled: "${new Date(schedAt * 1000).toISOString().replace(/\.\d+Z$/, 'Z')}"\n`));
+  assert.match(md, /\npinned: 1\n/);
+  assert.doesNotMatch(md, /scheduled:/);
   assert.ok(entries.has(`writer/works/${work1}/revisions/1.md`), 'revisions when asked');
   const sha = (await import('node:crypto')).createHash('sha256').update(pic).digest('hex');
   assert.deepEqual(entries.get(`writer/media/${sha}.png`), pic, 'the original bytes, named by their hash');
@@ -152,6 +160,9 @@ test('round trip: the same works, media bytes, declarations, tags and comments; 
   const draftB = siteSql(B.dataDir, "SELECT id FROM works WHERE status = 'draft'").stdout.trim();
   assert.equal(siteSql(B.dataDir, 'SELECT group_concat(work_id) FROM (SELECT work_id FROM collection_works ORDER BY position)').stdout.trim(), `${draftB},${b.id}`);
   assert.equal(kB.cover, mB, 'the cover is the imported picture');
+  // The pin and the pending schedule came along.
+  assert.equal(siteSql(B.dataDir, 'SELECT work_id || \'|\' || position FROM creator_pins').stdout.trim(), `${b.id}|1`);
+  assert.equal(siteSql(B.dataDir, 'SELECT work_id || \'|\' || publish_at || \'|\' || state FROM creator_schedules').stdout.trim(), `${draftB}|${schedAt}|pending`);
   // Again: nothing twice.
   r = hao(['import', file('writer.tar.gz'), '--data', B.dataDir]);
   assert.equal(r.code, 0, r.err);

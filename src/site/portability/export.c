@@ -344,14 +344,19 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
         if (!ok || export_media(db, w, dir, who[i].id, err) < 0 || export_collections(db, w, dir, who[i].id, err) < 0)
             goto out;
         st = db_prepare(db, "SELECT id, title, body, declaration, status, original, created_at, updated_at, "
-                            "published_at, rev, comments_mode FROM works WHERE author_id = :a "
+                            "published_at, rev, comments_mode, "
+                            "(SELECT publish_at FROM creator_schedules s WHERE s.work_id = works.id "
+                            "AND s.state = 'pending'), "
+                            "(SELECT position FROM creator_pins p WHERE p.work_id = works.id) "
+                            "FROM works WHERE author_id = :a "
                             "AND status IN ('draft','published') ORDER BY created_at, id");
         db_bind_int(st, ":a", who[i].id);
         /* Copy the rows first: each work reads more tables. */
         typedef struct {
             char id[20];
             char *title, *body, *decl, *status, *cmode;
-            int original, rev;
+            int original, rev, pinned;
+            int64_t scheduled;
             int64_t c, u, p;
         } row_t;
         int nr = 0, capr = 16;
@@ -373,6 +378,8 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
             r->p = db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
             r->rev = (int)db_col_int(st, 9);
             r->cmode = xstrdup(db_col_text(st, 10));
+            r->scheduled = db_col_is_null(st, 11) ? 0 : db_col_int(st, 11);
+            r->pinned = db_col_is_null(st, 12) ? 0 : (int)db_col_int(st, 12);
         }
         db_done(st);
         int bad = 0;
@@ -394,6 +401,10 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
                 fm_time(&m, "published", r->p);
                 buf_printf(&m, "revision: %d\n", r->rev);
                 fm_str(&m, "comments", r->cmode);
+                if (r->scheduled)
+                    fm_time(&m, "scheduled", r->scheduled);
+                if (r->pinned)
+                    buf_printf(&m, "pinned: %d\n", r->pinned);
                 char canon[300];
                 snprintf(canon, sizeof canon, "%s/a/%s", base, r->id);
                 fm_str(&m, "canonical", canon);

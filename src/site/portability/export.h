@@ -10,8 +10,13 @@
  *   manifest.json                      format, version, site, scope, creators,
  *                                      every file with its size and SHA-256
  *   HANDLE/profile.json                handle, display name, role, joined
- *   HANDLE/works/ID.md                 front matter (see export_front_matter)
- *                                      then the Markdown body as stored
+ *   HANDLE/works/ID.md                 front matter, one "key: JSON" a line
+ *                                      (id, title, declaration, original,
+ *                                      tags, status, created, updated,
+ *                                      published, revision, comments,
+ *                                      canonical; scheduled: a draft's
+ *                                      pending time; pinned: 1 to 3), then
+ *                                      the Markdown body as stored
  *   HANDLE/works/ID/revisions/N.md     each revision, when asked
  *   HANDLE/works/ID.comments.json      published comments, threads kept
  *   HANDLE/media.json                  each media: id, file, sha256, kind, alt

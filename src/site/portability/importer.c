@@ -20,6 +20,8 @@
 #include "search/search.h"
 #include "site/accounts/account.h"
 #include "site/creator/collection.h"
+#include "site/creator/pins.h"
+#include "site/creator/schedule.h"
 #include "site/portability/archive.h"
 #include "site/portability/fetch.h"
 #include "site/works/work.h"
@@ -596,6 +598,16 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_res
     }
     ok = ok && write_comments(db, w, id, res) == 0 && ledger_add(db, w->key, "work", id) == 0 &&
          search_sync(db, id) == 0;
+    if (ok && w->scheduled && strcmp(w->status, "draft") == 0) {
+        /* A pending schedule comes along while it is still ahead. */
+        cr_err_t ce = {0};
+        if (w->scheduled <= now_s())
+            buf_printf(&s->notes, "%s: its scheduled time has passed: it stays a draft\n", w->origin);
+        else if (sched_set(db, id, w->author_id, w->scheduled, &ce) < 0 && ce.status >= 500)
+            ok = 0;
+        else if (ce.status)
+            buf_printf(&s->notes, "%s: not scheduled here (%s): it stays a draft\n", w->origin, ce.code);
+    }
     const char *crash = getenv("HAO_IMPORT_CRASH_AT");
     if (ok && crash && atoi(crash) == nth)
         _exit(70); /* a test: the process dies inside the import's transaction */
@@ -690,6 +702,29 @@ static int write_collections(db_t *db, port_set_t *s, port_result_t *res)
     }
     port_index_free(media);
     return rc;
+}
+
+/* The pins of the works this run created (works[i] is the new id of s->w[i],
+ * "" when it was not created now), in their order; a creator with
+ * PINS_MAX pins here already keeps them, with a note. -1 only when the
+ * database fails. */
+static int write_pins(db_t *db, port_set_t *s, char (*works)[WORK_ID_LEN + 1])
+{
+    for (int pos = 1; pos <= PINS_MAX; pos++)
+        for (int i = 0; i < s->nw; i++) {
+            port_work_t *w = &s->w[i];
+            if (w->pinned != pos || !works[i][0] || strcmp(w->status, "published") != 0)
+                continue;
+            cr_err_t e;
+            if (pins_add(db, w->author_id, works[i], &e) == 0)
+                continue;
+            if (e.status >= 500) {
+                buf_printf(&s->problems, "%s: could not record its pin\n", w->origin);
+                return -1;
+            }
+            buf_printf(&s->notes, "%s: not pinned here (%s)\n", w->origin, e.code);
+        }
+    return 0;
 }
 
 /* The creator each work goes to; problems for those that have none. */
@@ -947,17 +982,18 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         }
         repoint_index(&s);
         int nth = 0;
+        char (*ids)[WORK_ID_LEN + 1] = xcalloc((size_t)s.nw + 1, sizeof *ids);
         for (int i = 0; i < s.nw && !bad; i++) {
             if (!pending[i])
                 continue;
-            char id[WORK_ID_LEN + 1];
-            if (write_work(db, &s, &s.w[i], ++nth, res, &s.problems, id) < 0)
+            if (write_work(db, &s, &s.w[i], ++nth, res, &s.problems, ids[i]) < 0)
                 bad = 1;
             else
-                buf_printf(&created, "%s\t/a/%s\n", id, id);
+                buf_printf(&created, "%s\t/a/%s\n", ids[i], ids[i]);
         }
-        if (!bad && write_collections(db, &s, res) < 0)
+        if (!bad && (write_pins(db, &s, ids) < 0 || write_collections(db, &s, res) < 0))
             bad = 1;
+        free(ids);
         if (bad) {
             db_rollback_all(db);
         } else if (db_commit_all(db) < 0) {

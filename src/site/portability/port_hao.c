@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "site/creator/collection.h"
+#include "site/creator/pins.h"
 #include "site/portability/archive.h"
 #include "site/portability/export.h"
 #include "site/portability/importer.h"
@@ -127,6 +128,17 @@ static void parse_work(const char *file, const arc_entry_t *e, const char *handl
                 w->cur_rev = (int)json_integer_value(v);
             else
                 buf_printf(&s->problems, "%s:%d: revision is not a number from 1 to %d\n", origin, line, PORT_REV_MAX);
+        } else if (!strcmp(key, "scheduled")) {
+            int64_t t = json_is_string(v) ? export_parse_time(json_string_value(v)) : json_is_null(v) ? 0 : -1;
+            if (t < 0)
+                buf_printf(&s->problems, "%s:%d: scheduled is not a time like 2026-01-31T08:00:00Z\n", origin, line);
+            else
+                w->scheduled = t;
+        } else if (!strcmp(key, "pinned")) {
+            if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= PINS_MAX)
+                w->pinned = (int)json_integer_value(v);
+            else
+                buf_printf(&s->problems, "%s:%d: pinned is not a number from 1 to %d\n", origin, line, PINS_MAX);
         } else if (!strcmp(key, "collection")) {
             /* informational */
         } else {
