@@ -225,3 +225,30 @@ test('a picture left as a link changes only itself, not an imported picture befo
   assert.ok(body.includes('[l](https://o.invalid/x.jpg)') && body.includes('[b](https://o.invalid/x.jpg)'), body);
   assert.ok(!body.includes('![b]'), body);
 });
+
+test('a scheduled post ("future") stays scheduled; sticky posts are pinned in the export\'s order', () => {
+  // The real export, with "seed" scheduled ten days ahead and two posts
+  // made sticky, as WordPress writes them (wp:status future with its
+  // post_date_gmt; wp:is_sticky 1).
+  const at = Math.floor(Date.now() / 1000) + 10 * 86400;
+  const wpDate = new Date(at * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  const items = fs.readFileSync(WXR, 'utf8').split('<item>');
+  const edit = (title, f) => {
+    const i = items.findIndex((x) => x.includes(`<title><![CDATA[${title}]]></title>`));
+    assert.ok(i > 0, title);
+    items[i] = f(items[i]);
+  };
+  edit('seed', (x) => x.replace('<wp:status><![CDATA[publish]]></wp:status>', '<wp:status><![CDATA[future]]></wp:status>')
+    .replace(/<wp:post_date_gmt><!\[CDATA\[[^\]]*\]\]>/, `<wp:post_date_gmt><![CDATA[${wpDate}]]>`));
+  for (const t of ['Hello world!', '图文并茂的一篇']) edit(t, (x) => x.replace('<wp:is_sticky>0</wp:is_sticky>', '<wp:is_sticky>1</wp:is_sticky>'));
+  const f = path.join(dir, 'future-sticky.xml');
+  fs.writeFileSync(f, items.join('<item>'));
+  const data = path.join(tmpDir(), 'data');
+  addUser(data, 'admin', 'creator', 'admin-password-1');
+  addUser(data, 'li_lei', 'creator', 'lilei-password-1');
+  const r = hao(['import', f, '--uploads', UPLOADS, '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /\(future\) imported as a draft/);
+  assert.equal(siteSql(data, "SELECT w.title || '|' || w.status || '|' || s.publish_at || '|' || s.state FROM creator_schedules s JOIN works w ON w.id = s.work_id").stdout.trim(), `seed|draft|${at}|pending`);
+  assert.equal(siteSql(data, "SELECT group_concat(t, ',') FROM (SELECT w.title AS t FROM creator_pins p JOIN works w ON w.id = p.work_id ORDER BY p.position)").stdout.trim(), 'Hello world!,图文并茂的一篇');
+});

@@ -115,8 +115,9 @@ typedef struct {
     int nc;
     port_comment_t *c;
     int cur_rev;        /* the revision the work is at (hao's export), or 0 */
-    int64_t scheduled;  /* a draft's pending publication time (hao's export), or 0 */
-    int pinned;         /* its place among the creator's pinned works, 1..PINS_MAX, or 0 */
+    int64_t scheduled;  /* a draft's pending publication time (hao's export, WXR's "future"), or 0 */
+    int pinned;         /* its place among the creator's pins, 1..PINS_MAX (equal places: the set's
+                         * order; WXR's sticky posts are all 1), or 0 */
     int nrev;           /* its earlier revisions, oldest first (hao export --revisions) */
     port_rev_t *rev;
     /* filled while writing */

@@ -239,9 +239,14 @@ static void read_item(wxr_t *x, xmlNode *item)
     free(title);
     if (strcmp(status, "publish") == 0) {
         snprintf(w->status, sizeof w->status, "published");
+        /* A sticky post is pinned; the set's order decides among them. */
+        char *sticky = ctext(item, "is_sticky", WP);
+        if (strcmp(sticky, "1") == 0)
+            w->pinned = 1;
+        free(sticky);
     } else {
         snprintf(w->status, sizeof w->status, "draft");
-        if (strcmp(status, "draft") != 0)
+        if (strcmp(status, "draft") != 0 && strcmp(status, "future") != 0)
             buf_printf(&s->notes, "%s: post %s (%s) imported as a draft\n", x->origin, id, status);
     }
     char *d = ctext(item, "post_date_gmt", WP);
@@ -258,6 +263,9 @@ static void read_item(wxr_t *x, xmlNode *item)
     if (w->updated < w->created)
         w->updated = w->created;
     w->published = w->created;
+    /* A scheduled post ("future") is a draft scheduled for its date. */
+    if (strcmp(status, "future") == 0)
+        w->scheduled = w->created;
     char *cs = ctext(item, "comment_status", WP);
     w->comments_mode = xstrdup(strcmp(cs, "closed") == 0 ? "closed" : "open");
     free(cs);
