@@ -76,3 +76,21 @@ test('a Ghost export without rendered HTML, or not JSON: refused, nothing writte
   assert.match(r.err, /broken\.json:\d+: not valid JSON/);
   assert.equal(siteSql(data, 'SELECT count(*) FROM works').stdout.trim(), '0');
 });
+
+test('a scheduled Ghost post stays scheduled; a featured one is pinned', () => {
+  const at = Math.floor(Date.now() / 1000) + 10 * 86400;
+  const j = JSON.parse(fs.readFileSync(JSONF, 'utf8'));
+  for (const p of j.db[0].data.posts) {
+    if (p.title === 'Ghost 草稿') Object.assign(p, { status: 'scheduled', published_at: new Date(at * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '') });
+    if (p.title === 'Ghost 图文') p.featured = 1;
+  }
+  const f = path.join(tmpDir('hao-ghost-'), 'scheduled.json');
+  fs.writeFileSync(f, JSON.stringify(j));
+  const data = path.join(tmpDir(), 'data');
+  addUser(data, 'peer', 'creator', 'peer-password-1');
+  const r = hao(['import', f, '--uploads', path.join(FIX, 'images'), '--data', data]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /\(scheduled\) imported as a draft/);
+  assert.equal(siteSql(data, "SELECT w.title || '|' || w.status || '|' || s.publish_at FROM creator_schedules s JOIN works w ON w.id = s.work_id WHERE s.state = 'pending'").stdout.trim(), `Ghost 草稿|draft|${at}`);
+  assert.equal(siteSql(data, 'SELECT w.title FROM creator_pins p JOIN works w ON w.id = p.work_id').stdout.trim(), 'Ghost 图文');
+});

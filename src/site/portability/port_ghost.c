@@ -5,8 +5,9 @@
  *
  * Posts (pages with --pages) from their rendered "html" (Ghost 5 exports
  * carry it next to the Lexical or mobiledoc source; a post without it is a
- * problem: hao does not render Lexical itself), drafts as drafts
- * (scheduled ones too, noted), tags in their order (internal #tags left
+ * problem: hao does not render Lexical itself), drafts as drafts, a
+ * scheduled post as a draft scheduled for its published_at, featured posts
+ * pinned, tags in their order (internal #tags left
  * out), authors by their slug (posts_authors, or author_id in older
  * exports), the former path /SLUG/, pictures from the content/images folder
  * given with --uploads (its path after /content/images/), else by URL with
@@ -209,11 +210,18 @@ int port_read_ghost(const char *file, const port_opts_t *o, port_set_t *s)
         if (tl && text_chars(t, tl) > WORK_TITLE_MAX)
             buf_printf(&s->notes, "%s: title shortened to %d characters\n", g.origin, WORK_TITLE_MAX);
         snprintf(w->status, sizeof w->status, "%s", status && strcmp(status, "published") == 0 ? "published" : "draft");
-        if (status && strcmp(status, "published") && strcmp(status, "draft"))
+        if (status && strcmp(status, "published") && strcmp(status, "draft") && strcmp(status, "scheduled"))
             buf_printf(&s->notes, "%s (%s) imported as a draft\n", g.origin, status);
         w->created = gtime(js(v, "created_at"));
         w->updated = gtime(js(v, "updated_at"));
         w->published = gtime(js(v, "published_at"));
+        /* A scheduled post is a draft scheduled for its published_at; a
+         * featured one is pinned (the set's order decides among them). */
+        if (status && strcmp(status, "scheduled") == 0)
+            w->scheduled = w->published;
+        json_t *featured = json_object_get(v, "featured");
+        if (!strcmp(w->status, "published") && (json_is_true(featured) || json_integer_value(featured) == 1))
+            w->pinned = 1;
         if (w->published && !strcmp(w->status, "published"))
             w->created = w->created && w->created < w->published ? w->created : w->published;
         if (w->updated < w->created)
