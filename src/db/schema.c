@@ -686,6 +686,11 @@ const char *const schema_migrations[] = {
      * so works published in the same second (an import) need no sort. */
     "DROP INDEX works_feed;"
     "CREATE INDEX works_feed ON works(status, published_at DESC, id DESC);",
+
+    /* A work's unique readers are its reads (a read counts once per reader
+     * and day, http/views.h); a creator's are stats_uniques. The column
+     * was never written. (SQLite 3.35 or later, as Debian 12's 3.40.) */
+    "ALTER TABLE stats_daily DROP COLUMN uniques;",
 };
 
 const size_t schema_migrations_count = sizeof(schema_migrations) / sizeof(schema_migrations[0]);
