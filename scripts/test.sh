@@ -26,7 +26,9 @@ export HAO_TEST_FILE_TIMEOUT=${HAO_TEST_FILE_TIMEOUT:-600}
 # Every test's temporary files (data dirs, exports, browser profiles: the
 # tests make them with os.tmpdir()) go in one directory of this run, removed
 # when everything passed and kept, with a line saying where, when not.
-TMPDIR=$(mktemp -d /tmp/hao-tests-XXXXXX) || exit 1
+# Like /tmp itself (1777): a test that runs hao as another user (--user
+# nobody) needs to reach its data dir inside.
+TMPDIR=$(mktemp -d /tmp/hao-tests-XXXXXX) && chmod 1777 "$TMPDIR" || exit 1
 export TMPDIR
 
 run() { # name, command...
