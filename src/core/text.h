@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF)
  * and contains no NUL and no C0 control other than \t \n \r. */
 int text_valid(const char *s, size_t n);
@@ -20,6 +22,8 @@ size_t text_chars(const char *s, size_t n);
 size_t text_prefix(const char *s, size_t n, size_t max_chars);
 /* Decode one code point at s (valid UTF-8 assumed); stores its length. */
 uint32_t text_decode(const char *s, size_t n, size_t *clen);
+/* Append cp (at most U+10FFFF) to b as UTF-8. */
+void text_put_utf8(buf_t *b, uint32_t cp);
 /* Trim ASCII and ideographic (U+3000) white space from both ends. */
 void text_trim(const char **s, size_t *n);
 /* 1 if the NUL-terminated s is NULL, empty or only such white space (a

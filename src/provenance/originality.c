@@ -13,6 +13,7 @@
 #include <unicode/utf8.h>
 
 #include "core/alloc.h"
+#include "core/hanzi.h"
 #include "core/markdown.h"
 
 /* ---- hashing ---- */
@@ -64,10 +65,13 @@ static void word_close(toks_t *v, word_t *w)
     w->open = 0;
 }
 
-/* Feed one normalised code point c that came from bytes [s,e). */
+/* Feed one normalised code point c that came from bytes [s,e). A CJK
+ * character is folded to its simplified form (core/hanzi.h): a copy
+ * converted to traditional characters is the same text. */
 static void feed(toks_t *v, word_t *w, UChar32 c, uint32_t s, uint32_t e)
 {
     if (is_cjk(c)) {
+        c = (UChar32)hanzi_t2s((uint32_t)c);
         word_close(v, w);
         tok_push(v, mix64((uint64_t)c | (1ULL << 40)), s, e);
     } else if (u_isalnum(c)) {
@@ -346,6 +350,8 @@ void orig_doc_tokens_text(const orig_doc_t *d, buf_t *out)
                 U16_NEXT(o16, j, ol, x);
                 if (!is_cjk(x) && !u_isalnum(x))
                     continue;
+                if (is_cjk(x))
+                    x = (UChar32)hanzi_t2s((uint32_t)x);
                 char u8[4];
                 int32_t ul = 0;
                 U8_APPEND_UNSAFE(u8, ul, x);
@@ -840,4 +846,68 @@ long orig_backfill(db_t *db)
     }
     free(ids);
     return done;
+}
+
+long orig_reband(db_t *db)
+{
+    char *have = db_setting(db, "originality_norm", "1");
+    int current = strcmp(have, ORIG_NORM_VERSION) == 0;
+    free(have);
+    if (current)
+        return 0;
+    db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w JOIN provenance p ON p.work_id = w.id "
+                                   "WHERE w.status = 'published' AND p.shingles > 0 ORDER BY w.id");
+    char(*ids)[ORIG_ID_LEN + 1] = NULL;
+    size_t n = 0, cap = 0;
+    int s;
+    while ((s = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            ids = xrealloc(ids, cap * sizeof *ids);
+        }
+        snprintf(ids[n++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
+    }
+    db_done(st);
+    if (s == DB_ERROR) {
+        free(ids);
+        return -1;
+    }
+    long done = 0;
+    for (size_t i = 0; i < n; i += 256) {
+        if (db_begin(db) < 0) {
+            free(ids);
+            return -1;
+        }
+        int rc = 0;
+        for (size_t k = i; k < n && k < i + 256 && rc == 0; k++) {
+            st = db_prepare(db, "SELECT body FROM works WHERE id = :id");
+            db_bind_text(st, ":id", ids[k]);
+            char *body = db_step(st) == DB_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+            db_done(st);
+            orig_doc_t d;
+            if (!body || orig_doc_build(&d, body, strlen(body), common_line, db) < 0) {
+                if (body)
+                    orig_doc_free(&d);
+                free(body);
+                continue;
+            }
+            uint64_t sig[ORIG_PERM];
+            int64_t keys[ORIG_BANDS];
+            orig_signature(&d, sig);
+            orig_bands(sig, keys);
+            orig_doc_free(&d);
+            free(body);
+            for (int b = 0; b < ORIG_BANDS && rc == 0; b++)
+                rc = exec_id_key(db, "INSERT INTO originality_band(band_key, work_id) VALUES (:k, :id) "
+                                     "ON CONFLICT DO NOTHING", ids[k], keys[b]);
+            done += rc == 0;
+        }
+        if (rc < 0 || db_commit(db) < 0) {
+            db_rollback(db);
+            free(ids);
+            return -1;
+        }
+    }
+    free(ids);
+    return db_set_setting(db, "originality_norm", ORIG_NORM_VERSION) < 0 ? -1 : done;
 }

@@ -7,7 +7,8 @@
  *      platform's "information storage" statement, 作品声明/创作声明 lines, and
  *      head/tail lines that works by ORIG_COMMON_AUTHORS or more creators
  *      share (a common header or footer is nobody's original text);
- *   2. tokens: NFKC + case fold (ICU), every CJK character one token, every
+ *   2. tokens: NFKC + case fold (ICU), every CJK character one token
+ *      (traditional folded to simplified, core/hanzi.h), every
  *      run of other letters/digits one token; punctuation and white space
  *      only separate, so punctuation changes do not matter;
  *   3. shingles: hashes of ORIG_K consecutive tokens, kept as a sorted set;
@@ -155,6 +156,16 @@ int orig_record(db_t *db, const char *work_id, int64_t author_id, const char *ol
  * published before it. Runs at `hao serve` start, before any request.
  * Returns the number indexed, or -1 on a storage error. */
 long orig_backfill(db_t *db);
+
+/* The tokeniser's version: "2" folds traditional characters to simplified
+ * ones. A site indexed by an earlier version gets its published works'
+ * band keys again under this one, once (orig_reband, at start, after
+ * orig_backfill); the old keys stay as dead weight, since every candidate is
+ * verified on its current text. */
+#define ORIG_NORM_VERSION "2"
+/* Returns the number of works re-keyed (0 when the site is at this
+ * version already), or -1 on a storage error (tried again next start). */
+long orig_reband(db_t *db);
 
 /* Remove a work from the candidate index (unpublish, delete), given the body
  * it was indexed with. Its own match rows stay for moderators. 0 or -1. */

@@ -30,6 +30,7 @@
 
 #include "core/alloc.h"
 #include "search/indexkit.h"
+#include "core/text.h"
 #include "search/normalize.h"
 #include "search/query.h"
 #include "search/segment.h"
@@ -383,7 +384,7 @@ static void like_prefix(buf_t *b, const char *s, size_t n)
 static void unit_utf8(buf_t *b, const uint32_t *cp, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        norm_put_utf8(b, cp[k]);
+        text_put_utf8(b, cp[k]);
 }
 
 int search_pg_run(db_t *db, const search_req_t *req, search_result_t *out, const char **code)

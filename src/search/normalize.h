@@ -8,7 +8,7 @@
  *     and digits become ASCII, half-width katakana full-width, compatibility
  *     ideographs their unified forms, upper case lower case (ß -> ss too);
  *   - traditional Chinese characters become simplified ones, character by
- *     character, with OpenCC's t2s data (see normalize.c for why per
+ *     character, with OpenCC's t2s data (core/hanzi.h, which says why per
  *     character and not OpenCC's phrase conversion).
  *
  * Every normalised code point remembers the byte range of the original text
@@ -51,10 +51,6 @@ void ntext_free(ntext_t *t);
 /* norm(s) as UTF-8, appended to out. */
 void norm_utf8(const char *s, size_t n, buf_t *out);
 
-/* The simplified form of one code point (itself when it has none). */
-uint32_t norm_t2s(uint32_t cp);
 
-/* Append cp as UTF-8. */
-void norm_put_utf8(buf_t *b, uint32_t cp);
 
 #endif

@@ -180,7 +180,7 @@ int query_parse(const char *s, size_t n, query_t *q, const char **code)
         positives += !neg;
         buf_t b = BUF_INIT;
         for (size_t k = 0; k < nt.n; k++)
-            norm_put_utf8(&b, nt.v[k].cp);
+            text_put_utf8(&b, nt.v[k].cp);
         t->norm = buf_steal(&b, NULL);
         if (!t->norm)
             t->norm = xstrdup("");

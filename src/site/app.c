@@ -48,6 +48,13 @@ static int app_init(db_t *db, const char *data_dir, buf_t *err)
         printf("hao: indexed %ld published works for the originality check\n", indexed);
     else if (indexed < 0)
         fprintf(stderr, "hao: the originality index could not be filled; copies of older works may go unnoticed\n");
+    /* Once, when the tokeniser changed (traditional characters folded). */
+    long rekeyed = orig_reband(db);
+    if (rekeyed > 0)
+        printf("hao: re-keyed %ld published works for the originality check (traditional and simplified "
+               "characters now match)\n", rekeyed);
+    else if (rekeyed < 0)
+        fprintf(stderr, "hao: the originality index could not be re-keyed; it is tried again at the next start\n");
     return 0;
 }
 

@@ -138,6 +138,30 @@ test('claiming 原创 for a copy is refused with 422 and changes nothing', async
   await api('DELETE', `/api/v1/articles/${d.id}`, carol);
 });
 
+// The original converted to traditional characters by OpenCC itself (its
+// Taiwan standard with phrases, s2twp), as a plagiarist's tool would.
+function traditional(text) {
+  const r = spawnSync('opencc', ['-c', 's2twp.json'], { input: text, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.notEqual(r.stdout.trim(), text.trim(), 'OpenCC converted it');
+  return r.stdout;
+}
+
+test('a copy converted to traditional characters is a copy: the 原创 claim is refused and the source named', async () => {
+  const tw = traditional(ORIGINAL);
+  const res = await api('POST', '/api/v1/articles', carol, { title: '老街的早點鋪', body: tw, original: true });
+  assert.equal(res.status, 422);
+  const e = await res.json();
+  assert.equal(e.error.code, 'not_original');
+  assert.equal(e.error.source_id, aliceId);
+  // Published without the claim, it names the original as its source.
+  const c = await create(carol, { title: '老街的早點鋪', body: tw });
+  const p = await publish(carol, c.id);
+  assert.equal(p.provenance.source_id, aliceId, JSON.stringify(p.provenance));
+  assert.ok(p.provenance.similar_to.find((m) => m.id === aliceId).score >= 0.9, JSON.stringify(p.provenance));
+  await api('DELETE', `/api/v1/articles/${c.id}`, carol);
+});
+
 test('a copy of the copy names the earliest work of the cluster as its source', async () => {
   const c = await create(carol, { title: '转载', body: REWRITE + '\n\n转自网络,侵删。', declaration: 'web-sourced' });
   const p = await publish(carol, c.id);
@@ -347,6 +371,42 @@ test('works published before the index existed are indexed at start', async () =
     } finally {
       await s3.stop();
     }
+  } finally {
+    if (s2.proc.exitCode === null) await s2.stop();
+  }
+});
+
+test('a site indexed before traditional characters were folded is re-keyed once at start', async () => {
+  const s2 = await startServer();
+  try {
+    addUser(s2.dataDir, 'gina', 'creator', 'gina-password-1');
+    addUser(s2.dataDir, 'hugo', 'creator', 'hugo-password-1');
+    const gina = await apiToken(s2.base, 'gina', 'gina-password-1');
+    const call = (m, p, t, b) => fetch(s2.base + p, { method: m, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: b && JSON.stringify(b) });
+    // The original is in traditional characters.
+    const w = await (await call('POST', '/api/v1/articles', gina, { title: '舊作', body: traditional(ORIGINAL) })).json();
+    assert.equal((await call('POST', `/api/v1/articles/${w.id}/publish`, gina)).status, 200);
+    await s2.stop();
+    // As an earlier hao left it: its band keys were of the unfolded text
+    // (none of them match folded text), and the site is at version 1.
+    let r = siteSql(s2.dataDir, "DELETE FROM originality_band; DELETE FROM settings WHERE key = 'originality_norm';");
+    assert.equal(r.status, 0, r.stderr);
+    const s3 = await startServer({ dataDir: s2.dataDir });
+    try {
+      assert.match(s3.stdout, /re-keyed 1 published works for the originality check/);
+      assert.equal(siteSql(s2.dataDir, "SELECT value FROM settings WHERE key = 'originality_norm'").stdout.trim(), '2');
+      const hugo = await apiToken(s3.base, 'hugo', 'hugo-password-1');
+      const h = { authorization: `Bearer ${hugo}`, 'content-type': 'application/json' };
+      const c = await (await fetch(s3.base + '/api/v1/articles', { method: 'POST', headers: h, body: JSON.stringify({ title: '简体的抄本', body: ORIGINAL }) })).json();
+      const p = await (await fetch(`${s3.base}/api/v1/articles/${c.id}/publish`, { method: 'POST', headers: h })).json();
+      assert.equal(p.provenance.source_id, w.id, JSON.stringify(p.provenance));
+    } finally {
+      await s3.stop();
+    }
+    // Once: the next start has nothing to do.
+    const s4 = await startServer({ dataDir: s2.dataDir });
+    assert.doesNotMatch(s4.stdout, /re-keyed/);
+    await s4.stop();
   } finally {
     if (s2.proc.exitCode === null) await s2.stop();
   }

@@ -169,6 +169,47 @@ static void test_verify(void **state)
     orig_doc_free(&c);
 }
 
+/* A copy converted to traditional characters (here OpenCC's s2twp, the
+ * Taiwan standard with its phrases: 裡, 著, 遊人) is still a copy: every
+ * CJK character is folded to its simplified form first. */
+static const char *const LONG_A_TW =
+    "春天來了,公園裡的桃花和杏花都開了,遊人比往年多了許多。孩子們在草地上放風箏,老人們坐在長椅上曬太陽,"
+    "年輕人拿著手機到處拍照。湖邊的柳樹抽出了新芽,遠遠看去像一層淡淡的綠煙。賣糖葫蘆的小販推著車子慢慢走過,"
+    "吆喝聲在風裡傳得很遠。傍晚時分,夕陽把湖水染成金色,人們才戀戀不捨地離開。";
+
+static void test_traditional(void **state)
+{
+    (void)state;
+    tokens_are("這是傳統的文字", "这 是 传 统 的 文 字");
+    orig_doc_t a, t, b;
+    build(&a, LONG_A);
+    build(&t, LONG_A_TW);
+    build(&b, LONG_B);
+    size_t shared;
+    int score;
+    orig_overlap(&a, &t, &shared, &score);
+    assert_true(score >= 900);
+    assert_true(orig_is_copy(shared, score));
+    /* and the same signature bands, so the index finds it */
+    uint64_t sa[ORIG_PERM], st[ORIG_PERM];
+    int64_t ka[ORIG_BANDS], kt[ORIG_BANDS];
+    orig_signature(&a, sa);
+    orig_signature(&t, st);
+    orig_bands(sa, ka);
+    orig_bands(st, kt);
+    int same = 0;
+    for (int i = 0; i < ORIG_BANDS; i++)
+        same += ka[i] == kt[i];
+    print_message("traditional copy: score %d permille, %zu of %zu shingles shared, %d of %d bands\n", score, shared,
+                  a.nsh, same, ORIG_BANDS);
+    assert_true(same >= ORIG_MIN_BAND_HITS);
+    orig_overlap(&t, &b, &shared, &score);
+    assert_false(orig_is_copy(shared, score));
+    orig_doc_free(&a);
+    orig_doc_free(&t);
+    orig_doc_free(&b);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_input(void **state)
@@ -871,7 +912,8 @@ int main(void)
     search_init(); /* the SQLite store's tokenizer (db/fts_sqlite.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise), cmocka_unit_test(test_shingles),   cmocka_unit_test(test_signature),
-        cmocka_unit_test(test_verify),    cmocka_unit_test(test_bad_input),  cmocka_unit_test(test_boilerplate),
+        cmocka_unit_test(test_verify),    cmocka_unit_test(test_traditional), cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_boilerplate),
         cmocka_unit_test(test_db),        cmocka_unit_test(test_evaluation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
