@@ -54,7 +54,9 @@ static const page_t pages[] = {
      "hao import ARCHIVE|WXR.xml|GHOST.json [--author HANDLE] [--uploads DIR] [--fetch] [--pages] [--check]",
      "Each text file becomes one work of the author; one line per created work is printed: ID, a tab, its path.\n\n"
      "One export file (a hao export archive, a WordPress WXR file or a Ghost JSON export, told by its first "
-     "bytes) is checked whole first, then imported all or nothing.",
+     "bytes) is checked whole first, then imported all or nothing. Scheduled posts stay scheduled while their "
+     "time is ahead; pinned, sticky (WordPress) and featured (Ghost) posts are pinned; a hao export's "
+     "collections come back in their order.",
      "--author HANDLE\tthe account the works belong to\n--title T\ttitle instead of the first sentence\n"
      "--declaration CODE\tthe work's declaration\n--force\timport even when the originality check objects\n"
      "--uploads DIR\tWordPress or Ghost: the directory holding wp-content/uploads or content/images\n"
@@ -63,7 +65,9 @@ static const page_t pages[] = {
      "--check\tcheck the file only; write nothing\n"},
     {"export", "export the site or one author's works",
      "hao export [--author HANDLE] [--revisions] OUT.tar.gz|OUT.zip [--data DIR] [--pg URL]",
-     "Writes the works, their media and comments as an archive that hao import reads back.",
+     "Writes the works (drafts and published ones, with their pins and pending schedules), their media, comments "
+     "and collections as an archive that hao import reads back. The summary says when the archive is more than "
+     "hao import reads (200,000 files, 512 MiB a file, 2 GiB in all).",
      "--author HANDLE\tonly this account's works\n--revisions\tevery revision, not only the current one\n"},
     {"backup", "take a consistent snapshot",
      "hao backup OUT [--data DIR]",
