@@ -187,6 +187,28 @@ test('a schedule and a pin in the front matter: a past schedule leaves a draft w
   refused('pin-text.tar.gz', gz(tar(withManifest(withFm('pinned: "1"', 'published')))), /pinned is not a number from 1 to 3/);
 });
 
+test('a profile: fills an empty bio, never overwrites one; bad values are refused by name', () => {
+  const withProfile = (p) => good.map((e) => (e.name === 'writer/profile.json' ? { ...e, data: Buffer.from(typeof p === 'string' ? p : JSON.stringify({ handle: 'writer', display_name: 'W', role: 'creator', joined: '2026-01-01T00:00:00Z', ...p })) } : e));
+  const f = path.join(dir, 'profile.tar.gz');
+  fs.writeFileSync(f, gz(tar(withManifest(withProfile({ bio: '导出的简介。', avatar: '' })))));
+  const empty = site();
+  let r = hao(['import', f, '--data', empty]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /writer\/profile\.json: the account's empty bio or avatar filled from the export/);
+  assert.equal(siteSql(empty, "SELECT bio FROM users WHERE handle = 'writer'").stdout.trim(), '导出的简介。');
+  const mine = site();
+  siteSql(mine, "UPDATE users SET bio = '我自己写的。' WHERE handle = 'writer'");
+  r = hao(['import', f, '--data', mine]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /filled from the export/);
+  assert.equal(siteSql(mine, "SELECT bio FROM users WHERE handle = 'writer'").stdout.trim(), '我自己写的。');
+  refused('profile-longbio.tar.gz', gz(tar(withManifest(withProfile({ bio: '长'.repeat(301) })))), /writer\/profile\.json: the bio must be text of at most 300 characters/);
+  refused('profile-biotype.tar.gz', gz(tar(withManifest(withProfile({ bio: 7 })))), /the bio must be text/);
+  refused('profile-avatar.tar.gz', gz(tar(withManifest(withProfile({ avatar: 'zzzz' })))), /writer\/profile\.json: the avatar zzzz is not one of the creator's media in the export/);
+  refused('profile-array.tar.gz', gz(tar(withManifest(withProfile('[]')))), /writer\/profile\.json: not a JSON object/);
+  refused('profile-broken.tar.gz', gz(tar(withManifest(withProfile('{')))), /writer\/profile\.json:1: not valid JSON/);
+});
+
 test('an export of more than 20,000 entries imports (a creator of 8,000 works with comments and revisions has 24,000)', () => {
   // The entry limit was 20,000: hao could not import its own export of
   // 6,700 works. Here the one work and 25,000 more files the manifest lists.

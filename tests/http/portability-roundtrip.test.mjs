@@ -55,6 +55,8 @@ before(async () => {
   schedAt = Math.floor(Date.now() / 1000) + 30 * 86400;
   r = await api(A, 'POST', `/api/v1/articles/${work2}/publish`, writerA, { at: new Date(schedAt * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
   assert.ok(r.status < 300, await r.clone().text());
+  // A profile: a bio and the picture as avatar (as /account/profile would store them).
+  assert.equal(siteSql(A.dataDir, `UPDATE users SET bio = '写旅行和摄影。\n第二行。', avatar = '${m.id}' WHERE handle = 'writer'`).status, 0);
   // A collection: the draft first, a cover, a description.
   r = await api(A, 'POST', '/api/v1/collections', writerA, { title: '旅行合集', description: '两篇,一篇还是草稿。', cover: m.id, works: [work2, work1] });
   assert.equal(r.status, 201, await r.clone().text());
@@ -87,6 +89,9 @@ test('export: one archive, Markdown with front matter, media by hash, comments, 
   assert.deepEqual(entries.get(`writer/media/${sha}.png`), pic, 'the original bytes, named by their hash');
   const comments = JSON.parse(entries.get(`writer/works/${work1}.comments.json`));
   assert.deepEqual(comments.map((c) => [c.author, c.body, c.parent === null]), [['alice', '写得好,图也好。', true], ['writer', '谢谢你!', false]]);
+  const prof = JSON.parse(entries.get('writer/profile.json'));
+  assert.equal(prof.bio, '写旅行和摄影。\n第二行。');
+  assert.match(prof.avatar, /^[0-9a-z]+$/);
   const colls = JSON.parse(entries.get('writer/collections.json'));
   assert.equal(colls.length, 1);
   assert.deepEqual([colls[0].id, colls[0].title, colls[0].description, colls[0].works], [collA, '旅行合集', '两篇,一篇还是草稿。', [work2, work1]]);
@@ -160,6 +165,9 @@ test('round trip: the same works, media bytes, declarations, tags and comments; 
   const draftB = siteSql(B.dataDir, "SELECT id FROM works WHERE status = 'draft'").stdout.trim();
   assert.equal(siteSql(B.dataDir, 'SELECT work_id FROM collection_works ORDER BY position').stdout.trim().split('\n').join(','), `${draftB},${b.id}`);
   assert.equal(kB.cover, mB, 'the cover is the imported picture');
+  // The profile filled the new account's empty bio and avatar.
+  assert.match(r.err, /profile\.json: the account's empty bio or avatar filled from the export/);
+  assert.equal(siteSql(B.dataDir, "SELECT bio || '|' || avatar FROM users WHERE handle = 'writer'").stdout.trim(), `写旅行和摄影。\n第二行。|${mB}`);
   // The pin and the pending schedule came along.
   assert.equal(siteSql(B.dataDir, 'SELECT work_id || \'|\' || position FROM creator_pins').stdout.trim(), `${b.id}|1`);
   assert.equal(siteSql(B.dataDir, 'SELECT work_id || \'|\' || publish_at || \'|\' || state FROM creator_schedules').stdout.trim(), `${draftB}|${schedAt}|pending`);

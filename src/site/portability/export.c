@@ -276,6 +276,8 @@ typedef struct {
     char *name;
     char role[16];
     int64_t created;
+    char *bio;
+    char avatar[40]; /* a media id of theirs, or "" */
 } who_t;
 
 int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info, buf_t *err)
@@ -283,9 +285,11 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
     /* Who: one creator, or everyone who has works or media, or may publish. */
     db_stmt_t *st;
     if (o->author)
-        st = db_prepare(db, "SELECT id, handle, display_name, role, created_at FROM users WHERE handle = lower(:h)");
+        st = db_prepare(db, "SELECT id, handle, display_name, role, created_at, bio, avatar FROM users "
+                            "WHERE handle = lower(:h)");
     else
-        st = db_prepare(db, "SELECT id, handle, display_name, role, created_at FROM users u WHERE role <> 'reader' "
+        st = db_prepare(db, "SELECT id, handle, display_name, role, created_at, bio, avatar FROM users u "
+                            "WHERE role <> 'reader' "
                             "OR EXISTS (SELECT 1 FROM works w WHERE w.author_id = u.id) "
                             "OR EXISTS (SELECT 1 FROM media m WHERE m.owner_id = u.id) ORDER BY id");
     if (o->author)
@@ -303,6 +307,8 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
         p->name = xstrdup(db_col_text(st, 2));
         snprintf(p->role, sizeof p->role, "%s", db_col_text(st, 3));
         p->created = db_col_int(st, 4);
+        p->bio = xstrdup(db_col_text(st, 5));
+        snprintf(p->avatar, sizeof p->avatar, "%s", db_col_text(st, 6));
     }
     db_done(st);
     int rc = -1;
@@ -336,7 +342,11 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
         buf_json_strz(&b, who[i].name);
         buf_lit(&b, ",\"role\":");
         buf_json_strz(&b, who[i].role);
-        buf_printf(&b, ",\"joined\":\"%s\"}\n", ts);
+        buf_printf(&b, ",\"joined\":\"%s\",\"bio\":", ts);
+        buf_json_strz(&b, who[i].bio);
+        buf_lit(&b, ",\"avatar\":");
+        buf_json_strz(&b, who[i].avatar);
+        buf_lit(&b, "}\n");
         char path[200];
         snprintf(path, sizeof path, "%s/profile.json", dir);
         int ok = arc_add(w, path, b.p, b.len, err) == 0;
@@ -463,8 +473,10 @@ int export_write(db_t *db, const export_opts_t *o, const char *out, buf_t *info,
 out:
     if (w)
         arc_abort(w);
-    for (int i = 0; i < nw; i++)
+    for (int i = 0; i < nw; i++) {
         free(who[i].name);
+        free(who[i].bio);
+    }
     free(who);
     free(base);
     buf_free(&limits);

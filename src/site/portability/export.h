@@ -9,7 +9,8 @@
  * Layout (one directory per creator, the same for one creator or a site):
  *   manifest.json                      format, version, site, scope, creators,
  *                                      every file with its size and SHA-256
- *   HANDLE/profile.json                handle, display name, role, joined
+ *   HANDLE/profile.json                handle, display name, role, joined,
+ *                                      bio, avatar (a media id, or "")
  *   HANDLE/works/ID.md                 front matter, one "key: JSON" a line
  *                                      (id, title, declaration, original,
  *                                      tags, status, created, updated,

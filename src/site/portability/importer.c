@@ -190,6 +190,8 @@ void port_set_free(port_set_t *s)
         free(s->a[i].handle);
         free(s->a[i].name);
         free(s->a[i].origin);
+        free(s->a[i].bio);
+        free(s->a[i].avatar);
     }
     free(s->a);
     for (int i = 0; i < s->ncol; i++) {
@@ -630,26 +632,79 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_res
  * that is not the creator's picture here, is left out with a note; a
  * creator with COLL_PER_AUTHOR_MAX collections already gets a note too.
  * -1 only when the database fails. */
+/* Each medium's key to the first medium of that key. */
+static port_index_t *media_keys(const port_set_t *s)
+{
+    port_index_t *ix = port_index_new();
+    for (int i = 0; i < s->nm; i++)
+        port_index_first(ix, s->m[i].key, i);
+    return ix;
+}
+
+/* The id here of the imported picture keyed key when owner owns it, or
+ * NULL. */
+static const char *picture_of(db_t *db, const port_set_t *s, port_index_t *media, const char *key, int64_t owner)
+{
+    int m = key ? port_index_get(media, key) : -1;
+    if (m < 0 || !s->m[m].new_id[0] || s->m[m].new_id[0] == '#')
+        return NULL;
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM media WHERE id = :m AND owner_id = :a AND kind = 'image'");
+    db_bind_text(st, ":m", s->m[m].new_id);
+    db_bind_int(st, ":a", owner);
+    int ok = db_step(st) == DB_ROW;
+    db_done(st);
+    return ok ? s->m[m].new_id : NULL;
+}
+
+/* The creators' bio and avatar from hao's export, into the accounts their
+ * works went to, where that account has none yet (an import never
+ * overwrites what someone wrote here). -1 only when the database fails. */
+static int write_profiles(db_t *db, port_set_t *s, port_result_t *res)
+{
+    port_index_t *media = media_keys(s);
+    int rc = 0;
+    for (int k = 0; k < s->na && rc == 0; k++) {
+        port_author_t *a = &s->a[k];
+        if (!a->account_id || (!(a->bio && *a->bio) && !a->avatar))
+            continue;
+        int changed = 0;
+        if (a->bio && *a->bio) {
+            db_stmt_t *st = db_prepare(db, "UPDATE users SET bio = :b WHERE id = :id AND bio = ''");
+            db_bind_text(st, ":b", a->bio);
+            db_bind_int(st, ":id", a->account_id);
+            rc = db_step(st) == DB_DONE ? 0 : -1;
+            db_done(st);
+            changed += rc == 0 && db_changes(db) > 0;
+        }
+        const char *pic = rc == 0 ? picture_of(db, s, media, a->avatar, a->account_id) : NULL;
+        if (pic) {
+            db_stmt_t *st = db_prepare(db, "UPDATE users SET avatar = :m WHERE id = :id AND avatar = ''");
+            db_bind_text(st, ":m", pic);
+            db_bind_int(st, ":id", a->account_id);
+            rc = db_step(st) == DB_DONE ? 0 : -1;
+            db_done(st);
+            changed += rc == 0 && db_changes(db) > 0;
+        }
+        if (changed) {
+            res->profiles++;
+            buf_printf(&s->notes, "%s: the account's empty bio or avatar filled from the export\n", a->origin);
+        }
+    }
+    if (rc < 0)
+        buf_lit(&s->problems, "the imported profiles could not be recorded\n");
+    port_index_free(media);
+    return rc;
+}
+
 static int write_collections(db_t *db, port_set_t *s, port_result_t *res)
 {
-    port_index_t *media = port_index_new();
-    for (int i = 0; i < s->nm; i++)
-        port_index_first(media, s->m[i].key, i);
+    port_index_t *media = media_keys(s);
     int rc = 0;
     for (int i = 0; i < s->ncol && rc == 0; i++) {
         port_coll_t *c = &s->col[i];
         if (ledger_has(db, c->key, NULL, 0))
             continue;
-        const char *cover = NULL;
-        int m = c->cover ? port_index_get(media, c->cover) : -1;
-        if (m >= 0 && s->m[m].new_id[0] && s->m[m].new_id[0] != '#') {
-            db_stmt_t *st = db_prepare(db, "SELECT 1 FROM media WHERE id = :m AND owner_id = :a AND kind = 'image'");
-            db_bind_text(st, ":m", s->m[m].new_id);
-            db_bind_int(st, ":a", c->author_id);
-            if (db_step(st) == DB_ROW)
-                cover = s->m[m].new_id;
-            db_done(st);
-        }
+        const char *cover = picture_of(db, s, media, c->cover, c->author_id);
         if (c->cover && !cover)
             buf_printf(&s->notes, "%s: its cover is not a picture of its creator here: imported without one\n",
                        c->origin);
@@ -745,6 +800,8 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
             s->w[i].author_id = forced_id;
         for (int i = 0; i < s->ncol; i++)
             s->col[i].author_id = forced_id;
+        for (int k = 0; k < s->na; k++)
+            s->a[k].account_id = forced_id;
         return;
     }
     port_index_t *by_key = port_index_new(), *first = port_index_new();
@@ -794,6 +851,16 @@ static void resolve_authors(db_t *db, const port_opts_t *o, port_set_t *s)
         else
             buf_printf(&s->problems, "%s: its creator \"%s\" has no creator account here: create it (hao user add "
                                      "%s --role creator) or pass --author HANDLE\n", c->origin, c->author, c->author);
+    }
+    /* A creator's profile goes to the account their works go to. */
+    for (int k = 0; k < s->na; k++) {
+        port_author_t *a = &s->a[k];
+        int f = a->key ? port_index_get(first, a->key) : -1;
+        user_t u;
+        if (f >= 0)
+            a->account_id = s->w[f].author_id;
+        else if (a->handle && account_handle_ok(a->handle) && account_by_handle(db, a->handle, &u) == 1)
+            a->account_id = u.id;
     }
     port_index_free(by_key);
     port_index_free(first);
@@ -991,7 +1058,8 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
             else
                 buf_printf(&created, "%s\t/a/%s\n", ids[i], ids[i]);
         }
-        if (!bad && (write_pins(db, &s, ids) < 0 || write_collections(db, &s, res) < 0))
+        if (!bad && (write_pins(db, &s, ids) < 0 || write_collections(db, &s, res) < 0 ||
+                     write_profiles(db, &s, res) < 0))
             bad = 1;
         free(ids);
         if (bad) {
@@ -1023,7 +1091,7 @@ int port_run(db_t *db, const port_opts_t *o, port_result_t *res, buf_t *report)
         buf_printf(&s.notes, "%s: %d picture%s fetched by URL\n", o->file, nfetched, nfetched == 1 ? "" : "s");
     if (s.notes.len)
         buf_rawz(report, buf_cstr(&s.notes));
-    if (res->created)
+    if (res->created || res->profiles || res->collections)
         changed_signal();
     if (o->print && created.len)
         fputs(buf_cstr(&created), stdout);

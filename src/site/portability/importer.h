@@ -69,7 +69,7 @@ typedef struct {
 } port_opts_t;
 
 typedef struct {
-    int created, skipped, media, comments, users, collections;
+    int created, skipped, media, comments, users, collections, profiles;
 } port_result_t;
 
 /* Import o->file. 0 with res and notes (what could not be represented,
@@ -143,6 +143,10 @@ typedef struct {
     char *handle;       /* proposed handle */
     char *name;
     char *origin;
+    char *bio;          /* hao's export: the profile's bio, or NULL */
+    char *avatar;       /* hao's export: the avatar's media key ("/m/OLDID"), or NULL */
+    /* filled while checking: the account the creator's works go to, or 0 */
+    int64_t account_id;
 } port_author_t;
 
 /* A collection (hao's own export only): its members are works of this set,

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "site/creator/collection.h"
 #include "site/creator/pins.h"
+#include "site/people/profile.h"
 #include "site/portability/archive.h"
 #include "site/portability/export.h"
 #include "site/portability/importer.h"
@@ -260,6 +261,46 @@ static void parse_comments(const char *file, const arc_entry_t *e, port_work_t *
     json_decref(a);
 }
 
+/* HANDLE/profile.json: the bio (text of at most PROFILE_BIO_MAX
+ * characters) and the avatar (one of this creator's media s->m[m0..] in
+ * the export) into s->a[ai]. Both optional, as exports before them lack
+ * them. */
+static void parse_profile(const char *file, const arc_entry_t *e, port_set_t *s, int ai, int m0)
+{
+    json_error_t je;
+    json_t *p = json_loadb(e->data, e->len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(p)) {
+        if (p)
+            buf_printf(&s->problems, "%s: %s: not a JSON object\n", file, e->path);
+        else
+            buf_printf(&s->problems, "%s: %s:%d: not valid JSON: %s\n", file, e->path, je.line, je.text);
+        json_decref(p);
+        return;
+    }
+    json_t *bio = json_object_get(p, "bio");
+    const char *b = json_string_value(bio), *av = jstr(p, "avatar");
+    if (bio && (!b || !text_valid(b, strlen(b)) || text_chars(b, strlen(b)) > PROFILE_BIO_MAX))
+        buf_printf(&s->problems, "%s: %s: the bio must be text of at most %d characters\n", file, e->path,
+                   PROFILE_BIO_MAX);
+    else if (b && *b)
+        s->a[ai].bio = xstrdup(b);
+    if (json_object_get(p, "avatar") && !av)
+        buf_printf(&s->problems, "%s: %s: the avatar must be a media id\n", file, e->path);
+    if (av && *av) {
+        char key[300];
+        snprintf(key, sizeof key, "/m/%s", av);
+        int found = 0;
+        for (int i = m0; i < s->nm && !found; i++)
+            found = strcmp(s->m[i].key, key) == 0;
+        if (found)
+            s->a[ai].avatar = xstrdup(key);
+        else
+            buf_printf(&s->problems, "%s: %s: the avatar %s is not one of the creator's media in the export\n", file,
+                       e->path, av);
+    }
+    json_decref(p);
+}
+
 /* HANDLE/collections.json (export.c's export_collections): each collection
  * checked as coll_create and coll_set would check it, against this
  * creator's works s->w[w0..] and media s->m[m0..] in the export. */
@@ -495,6 +536,10 @@ int port_read_hao(const char *file, const port_opts_t *o, port_set_t *s)
             m->all = 1;
         }
         json_decref(ml);
+        snprintf(path, sizeof path, "%s/profile.json", handle);
+        const arc_entry_t *pj = arc_find(&a, path);
+        if (pj)
+            parse_profile(file, pj, s, s->na - 1, m0);
         for (int e = port_index_getn(works, handle, strlen(handle)); e >= 0; e = wnext[e]) {
             const char *p = a.e[e].path;
             size_t pl = strlen(p);
