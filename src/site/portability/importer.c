@@ -625,13 +625,6 @@ static int write_work(db_t *db, port_set_t *s, port_work_t *w, int nth, port_res
     return 0;
 }
 
-/* The collections not imported before, after the works (in the import's
- * transaction): members mapped to this site's ids through the ledger,
- * the cover to the imported medium. A member that is no longer a live
- * work of the creator here (deleted since an earlier import), or a cover
- * that is not the creator's picture here, is left out with a note; a
- * creator with COLL_PER_AUTHOR_MAX collections already gets a note too.
- * -1 only when the database fails. */
 /* Each medium's key to the first medium of that key. */
 static port_index_t *media_keys(const port_set_t *s)
 {
@@ -696,6 +689,13 @@ static int write_profiles(db_t *db, port_set_t *s, port_result_t *res)
     return rc;
 }
 
+/* The collections not imported before, after the works (in the import's
+ * transaction): members mapped to this site's ids through the ledger,
+ * the cover to the imported medium. A member that is no longer a live
+ * work of the creator here (deleted since an earlier import), or a cover
+ * that is not the creator's picture here, is left out with a note; a
+ * creator with COLL_PER_AUTHOR_MAX collections already gets a note too.
+ * -1 only when the database fails. */
 static int write_collections(db_t *db, port_set_t *s, port_result_t *res)
 {
     port_index_t *media = media_keys(s);
