@@ -795,27 +795,40 @@ int orig_record(db_t *db, const char *work_id, int64_t author_id, const char *ol
     return rc == DB_DONE ? 0 : -1;
 }
 
-long orig_backfill(db_t *db)
+/* The work ids sql selects, read whole first (the callers then write the
+ * tables it reads): *n of them (malloc'ed, NULL when none), or -1. */
+static int work_ids(db_t *db, const char *sql, char (**out)[ORIG_ID_LEN + 1], size_t *n)
 {
-    /* The ids first: the loop below writes the tables the query reads. */
-    db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w LEFT JOIN provenance p ON p.work_id = w.id "
-                                   "WHERE w.status = 'published' AND p.pub_seq IS NULL "
-                                   "ORDER BY w.published_at, w.id");
+    db_stmt_t *st = db_prepare(db, sql);
     char(*ids)[ORIG_ID_LEN + 1] = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     int s;
+    *n = 0;
     while ((s = db_step(st)) == DB_ROW) {
-        if (n == cap) {
+        if (*n == cap) {
             cap = cap ? cap * 2 : 256;
             ids = xrealloc(ids, cap * sizeof *ids);
         }
-        snprintf(ids[n++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
+        snprintf(ids[(*n)++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
     }
     db_done(st);
     if (s == DB_ERROR) {
         free(ids);
         return -1;
     }
+    *out = ids;
+    return 0;
+}
+
+long orig_backfill(db_t *db)
+{
+    char(*ids)[ORIG_ID_LEN + 1] = NULL;
+    size_t n = 0;
+    if (work_ids(db, "SELECT w.id FROM works w LEFT JOIN provenance p ON p.work_id = w.id "
+                     "WHERE w.status = 'published' AND p.pub_seq IS NULL ORDER BY w.published_at, w.id",
+                 &ids, &n) < 0)
+        return -1;
+    db_stmt_t *st;
     long done = 0;
     for (size_t i = 0; i < n; i += 256) {
         if (db_begin(db) < 0)
@@ -855,23 +868,13 @@ long orig_reband(db_t *db)
     free(have);
     if (current)
         return 0;
-    db_stmt_t *st = db_prepare(db, "SELECT w.id FROM works w JOIN provenance p ON p.work_id = w.id "
-                                   "WHERE w.status = 'published' AND p.shingles > 0 ORDER BY w.id");
     char(*ids)[ORIG_ID_LEN + 1] = NULL;
-    size_t n = 0, cap = 0;
-    int s;
-    while ((s = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            ids = xrealloc(ids, cap * sizeof *ids);
-        }
-        snprintf(ids[n++], ORIG_ID_LEN + 1, "%s", db_col_text(st, 0));
-    }
-    db_done(st);
-    if (s == DB_ERROR) {
-        free(ids);
+    size_t n = 0;
+    if (work_ids(db, "SELECT w.id FROM works w JOIN provenance p ON p.work_id = w.id "
+                     "WHERE w.status = 'published' AND p.shingles > 0 ORDER BY w.id",
+                 &ids, &n) < 0)
         return -1;
-    }
+    db_stmt_t *st;
     long done = 0;
     for (size_t i = 0; i < n; i += 256) {
         if (db_begin(db) < 0) {
