@@ -205,6 +205,7 @@ test('a profile: fills an empty bio, never overwrites one; bad values are refuse
   refused('profile-longbio.tar.gz', gz(tar(withManifest(withProfile({ bio: '长'.repeat(301) })))), /writer\/profile\.json: the bio must be text of at most 300 characters/);
   refused('profile-biotype.tar.gz', gz(tar(withManifest(withProfile({ bio: 7 })))), /the bio must be text/);
   refused('profile-avatar.tar.gz', gz(tar(withManifest(withProfile({ avatar: 'zzzz' })))), /writer\/profile\.json: the avatar zzzz is not one of the creator's media in the export/);
+  refused('profile-avatartype.tar.gz', gz(tar(withManifest(withProfile({ avatar: 5 })))), /writer\/profile\.json: the avatar must be a media id/);
   refused('profile-array.tar.gz', gz(tar(withManifest(withProfile('[]')))), /writer\/profile\.json: not a JSON object/);
   refused('profile-broken.tar.gz', gz(tar(withManifest(withProfile('{')))), /writer\/profile\.json:1: not valid JSON/);
 });
